@@ -1,0 +1,61 @@
+/* sockscope-cli.c: entry point; dispatches to one subcommand. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "sockscope-cli.h"
+
+typedef struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *usage;
+} Command;
+
+static const Command commands[] = {
+  { "decode", sockscope_cli_decode, N_("CAPTURE [--json | --summary]   decode a pcap or pcapng file") },
+  { "list",   sockscope_cli_list,   N_("                              list the lessons") },
+  { "check",  sockscope_cli_check,  N_("LESSON...                     validate lesson files") },
+  { "run",    sockscope_cli_run,    N_("LESSON [options]              run a lesson in a fresh lab") },
+  { "replay", sockscope_cli_replay, N_("SESSION [--json]              print a recorded session") },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, _("Usage: sockscope-cli COMMAND [ARGS]\n\nCommands:\n"));
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-7s %s\n", commands[i].name, _(commands[i].usage));
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("sockscope-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  fprintf (stderr, _("sockscope-cli: unknown command '%s'\n"), argv[1]);
+  usage (stderr);
+  return 2;
+}
