@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib.h>
 #include <glib/gi18n.h>
 
 #include "sockscope-cli.h"
@@ -13,30 +14,45 @@ typedef struct
 {
   const char *name;
   int (*run) (int argc, char **argv);
-  const char *usage;
+  const char *args;
+  const char *summary;
 } Command;
 
 static const Command commands[] = {
-  { "decode", sockscope_cli_decode, N_("CAPTURE [--json | --summary]   decode a pcap or pcapng file") },
-  { "list",   sockscope_cli_list,   N_("                              list the lessons") },
-  { "check",  sockscope_cli_check,  N_("LESSON...                     validate lesson files") },
-  { "run",    sockscope_cli_run,    N_("LESSON [options]              run a lesson in a fresh lab") },
-  { "replay", sockscope_cli_replay, N_("SESSION [--json]              print a recorded session") },
+  { "decode", sockscope_cli_decode, "CAPTURE [--json | --summary]", N_("decode a pcap or pcapng file") },
+  { "list",   sockscope_cli_list,   "",                             N_("list the lessons") },
+  { "check",  sockscope_cli_check,  "LESSON...",                    N_("validate lesson files") },
+  { "run",    sockscope_cli_run,    "LESSON [OPTION...]",           N_("run a lesson in a fresh lab") },
+  { "replay", sockscope_cli_replay, "SESSION [--json]",             N_("print a recorded session") },
 };
+
+/* Running from the build tree, the catalogs are the ones just built, not the installed ones. */
+static const char *
+locale_dir (void)
+{
+  static char build_po[] = BUILD_ROOT "/po";
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (g_getenv ("SOCKSCOPE_LOCALEDIR") != NULL)
+    return g_getenv ("SOCKSCOPE_LOCALEDIR");
+  if (self != NULL && g_str_has_prefix (self, BUILD_ROOT "/"))
+    return build_po;
+  return LOCALEDIR;
+}
 
 static void
 usage (FILE *out)
 {
   fprintf (out, _("Usage: sockscope-cli COMMAND [ARGS]\n\nCommands:\n"));
   for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-7s %s\n", commands[i].name, _(commands[i].usage));
+    fprintf (out, "  %-7s %-29s %s\n", commands[i].name, commands[i].args, _(commands[i].summary));
 }
 
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
