@@ -119,12 +119,12 @@ summarize (SsCaptureReader *r, gint64 start_us)
     }
 
   printf (_("packets: %zu\n"), n);
-  printf (_("bytes: %" G_GUINT64_FORMAT " captured, %" G_GUINT64_FORMAT " on the wire\n"), captured, wire);
+  printf (_("bytes: %llu captured, %llu on the wire\n"), (unsigned long long) captured, (unsigned long long) wire);
   for (size_t i = 0; i < G_N_ELEMENTS (order); i++)
     if (counts[order_proto[i]] > 0)
       printf ("  %-8s %" G_GUINT64_FORMAT "\n", order[i], counts[order_proto[i]]);
   if (truncated > 0 || malformed > 0)
-    printf (_("truncated: %" G_GUINT64_FORMAT ", malformed: %" G_GUINT64_FORMAT "\n"), truncated, malformed);
+    printf (_("truncated: %llu, malformed: %llu\n"), (unsigned long long) truncated, (unsigned long long) malformed);
   printf (_("elapsed: %.3f s (%.0f packets/s)\n"), elapsed, elapsed > 0 ? (double) n / elapsed : 0.0);
   printf (_("memory per packet beyond captured bytes: %zu bytes (%zu summary + %zu offset; %.1f with array slack)\n"),
           sizeof *sums + sizeof *offsets, sizeof *sums, sizeof *offsets,

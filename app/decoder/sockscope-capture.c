@@ -43,6 +43,7 @@ struct _SsCaptureReader
   bool            be;           /* pcap records / pcapng section are big-endian */
   bool            nanosecond;   /* pcap */
   uint32_t        linktype;     /* pcap */
+  uint32_t        snaplen;      /* pcap */
   bool            in_section;   /* pcapng: a Section Header Block was read */
   Iface          *ifaces;
   size_t          n_ifaces;
@@ -154,7 +155,10 @@ reader_new (const uint8_t *data, size_t len, const char *name)
       else if (rd16 (r, h + 4) != 2)
         fail (r, 4, "unsupported pcap version %u.%u", rd16 (r, h + 4), rd16 (r, h + 6));
       else
-        r->linktype = rd32 (r, h + 20) & 0xffff;   /* the upper bits carry FCS information */
+        {
+          r->linktype = rd32 (r, h + 20) & 0xffff;   /* the upper bits carry FCS information */
+          r->snaplen = rd32 (r, h + 16);
+        }
     }
   return r;
 }
@@ -280,6 +284,14 @@ next_pcap (SsCaptureReader *r, SsCapturePacket *pkt)
   pkt->data = data;
   pkt->caplen = caplen;
   pkt->origlen = rd32 (r, h + 12);
+  /* As libpcap does: bytes past the file's snapshot length are not part of the packet, so
+   * the frame reads as cut at the snapshot length. */
+  if (r->snaplen != 0 && caplen > r->snaplen)
+    {
+      pkt->caplen = r->snaplen;
+      if (pkt->origlen < caplen)
+        pkt->origlen = caplen;
+    }
   pkt->linktype = r->linktype;
   pkt->iface = 0;
   pkt->comment = NULL;
@@ -499,8 +511,13 @@ next_pcapng (SsCaptureReader *r, SsCapturePacket *pkt)
           return -1;
         }
       iface = &r->ifaces[iface_id];
-      if (type == PCAPNG_SPB && iface->snaplen != 0 && caplen > iface->snaplen)
-        caplen = iface->snaplen;
+      /* As for pcap: bytes past the interface's snapshot length are not part of the packet. */
+      if (iface->snaplen != 0 && caplen > iface->snaplen)
+        {
+          if (origlen < caplen)
+            origlen = caplen;
+          caplen = iface->snaplen;
+        }
 
       pkt->t_ns = ts_to_ns (ts, iface->tsresol) + (uint64_t) iface->tsoffset_s * 1000000000u;
       pkt->data = b + data_off;

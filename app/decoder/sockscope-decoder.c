@@ -1503,6 +1503,15 @@ decode (Ctx *c, uint32_t linktype)
     case 108: decode_null (c, true); break;
     default: add_data (c, -1, "data", 0, c->origlen); break;
     }
+
+  /* The record itself: a frame cut by the snapshot length lacks bytes even when every header
+   * is whole, and a captured length above the original one cannot happen on a real capture. */
+  if (c->s->origlen < c->s->caplen)
+    flag (c, SS_STATUS_MALFORMED, "original length %u is less than the captured length %u",
+          c->s->origlen, c->s->caplen);
+  else if (c->s->caplen < c->s->origlen && !(c->s->status & SS_STATUS_TRUNCATED))
+    flag (c, SS_STATUS_TRUNCATED, "%u of %u bytes captured (snapshot length)",
+          c->s->caplen, c->s->origlen);
 }
 
 static void

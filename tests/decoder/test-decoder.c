@@ -669,8 +669,8 @@ test_unknown (void)
   g_assert_cmpstr (d2->res.text, ==, "link type 147, length 18");
 }
 
-/* Cut a full frame at every length: never a read past caplen, and truncated exactly when a
- * header we need is cut. */
+/* Cut a full frame at every length: never a read past caplen, truncated whenever bytes are
+ * missing, and the reason names the cut header until every header is whole. */
 static void
 check_every_length (guint32 linktype, const Frame *full, guint tcp_fixed_end, guint headers_end)
 {
@@ -679,11 +679,13 @@ check_every_length (guint32 linktype, const Frame *full, guint tcp_fixed_end, gu
       /* a copy of exactly caplen bytes, so that ASan/valgrind catch any read past it */
       g_autofree guint8 *copy = g_memdup2 (full->b, MAX (caplen, 1));
       g_autofree Decoded *d = decode (linktype, copy, caplen, full->len);
-      gboolean cut = caplen < headers_end;
+      gboolean cut = caplen < full->len;
 
       g_assert_cmpint (!!(d->res.summary.status & SS_STATUS_TRUNCATED), ==, cut);
       g_assert_cmpint (d->res.summary.status & SS_STATUS_MALFORMED, ==, 0);
       g_assert_cmpint (d->res.reason[0] != '\0', ==, cut);
+      if (cut)
+        g_assert_cmpint (strstr (d->res.reason, "snapshot length") != NULL, ==, caplen >= headers_end);
       g_assert_cmpuint (strlen (d->res.text), >, 0);
       /* a layer counts once its fixed header is whole, even if its options are cut */
       if (caplen >= tcp_fixed_end)

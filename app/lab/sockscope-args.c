@@ -1,0 +1,501 @@
+/* sockscope-args.c: argument strings as a lesson writes them.
+ *
+ * Each argument is parsed according to its kind in the call catalogue, and
+ * rewritten as the C call reads it once the actor's variables are resolved.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gio/gio.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include "sockscope-lab-private.h"
+
+typedef struct
+{
+  const char *name;
+  int         value;
+} SsConstant;
+
+static const SsConstant constants[] = {
+  { "AF_INET", AF_INET }, { "AF_INET6", AF_INET6 }, { "AF_UNIX", AF_UNIX },
+  { "AF_LOCAL", AF_UNIX }, { "PF_INET", PF_INET }, { "PF_INET6", PF_INET6 },
+  { "PF_UNIX", PF_UNIX },
+  { "SOCK_STREAM", SOCK_STREAM }, { "SOCK_DGRAM", SOCK_DGRAM },
+  { "SOCK_NONBLOCK", SOCK_NONBLOCK }, { "SOCK_CLOEXEC", SOCK_CLOEXEC },
+  { "SOL_SOCKET", SOL_SOCKET }, { "IPPROTO_IP", IPPROTO_IP },
+  { "IPPROTO_TCP", IPPROTO_TCP }, { "IPPROTO_UDP", IPPROTO_UDP },
+  { "IPPROTO_IPV6", IPPROTO_IPV6 },
+  { "SO_REUSEADDR", SO_REUSEADDR }, { "SO_REUSEPORT", SO_REUSEPORT },
+  { "SO_LINGER", SO_LINGER }, { "SO_RCVBUF", SO_RCVBUF }, { "SO_SNDBUF", SO_SNDBUF },
+  { "SO_KEEPALIVE", SO_KEEPALIVE }, { "SO_ERROR", SO_ERROR }, { "SO_TYPE", SO_TYPE },
+  { "TCP_NODELAY", TCP_NODELAY }, { "IPV6_V6ONLY", IPV6_V6ONLY },
+  { "MSG_PEEK", MSG_PEEK }, { "MSG_WAITALL", MSG_WAITALL },
+  { "MSG_DONTWAIT", MSG_DONTWAIT }, { "MSG_TRUNC", MSG_TRUNC },
+  { "MSG_NOSIGNAL", MSG_NOSIGNAL },
+  { "SHUT_RD", SHUT_RD }, { "SHUT_WR", SHUT_WR }, { "SHUT_RDWR", SHUT_RDWR },
+  { "F_GETFL", F_GETFL }, { "F_SETFL", F_SETFL }, { "O_NONBLOCK", O_NONBLOCK },
+  { "INADDR_ANY", INADDR_ANY },
+};
+
+static gboolean
+is_ident_start (char c)
+{
+  return g_ascii_isalpha (c) || c == '_';
+}
+
+static gboolean
+is_ident (const char *s)
+{
+  if (!is_ident_start (*s))
+    return FALSE;
+  for (s++; *s; s++)
+    if (!g_ascii_isalnum (*s) && *s != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* `s`, `sp[0]`: a name an earlier call assigned. */
+static gboolean
+is_variable (const char *s)
+{
+  g_autofree char *base = g_strdup (s);
+  char *bracket = strchr (base, '[');
+
+  if (bracket != NULL)
+    {
+      if (strcmp (bracket, "[0]") != 0 && strcmp (bracket, "[1]") != 0)
+        return FALSE;
+      *bracket = '\0';
+    }
+  return is_ident (base);
+}
+
+static gboolean
+parse_integer (const char *s,
+               int64_t    *out)
+{
+  char *end = NULL;
+
+  if (*s == '\0' || !(g_ascii_isdigit (*s) || *s == '-' || *s == '+'))
+    return FALSE;
+  errno = 0;
+  *out = strtoll (s, &end, 0);
+  return errno == 0 && end != s && *end == '\0';
+}
+
+/* One term of an integer argument: a number, a constant or a variable.
+ * Appends the term as the C call reads it to @text. */
+static gboolean
+parse_term (const char  *term,
+            GHashTable  *vars,
+            int64_t     *out,
+            GString     *text,
+            GError     **error)
+{
+  gpointer value;
+
+  if (parse_integer (term, out))
+    {
+      g_string_append (text, term);
+      return TRUE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (constants); i++)
+    if (strcmp (constants[i].name, term) == 0)
+      {
+        *out = constants[i].value;
+        g_string_append (text, term);
+        return TRUE;
+      }
+
+  if (is_variable (term) && vars != NULL &&
+      g_hash_table_lookup_extended (vars, term, NULL, &value))
+    {
+      *out = GPOINTER_TO_INT (value);
+      g_string_append_printf (text, "%" G_GINT64_FORMAT, *out);
+      return TRUE;
+    }
+
+  if (is_variable (term))
+    {
+      gboolean all_caps = TRUE;
+
+      for (const char *p = term; *p; p++)
+        if (g_ascii_islower (*p))
+          all_caps = FALSE;
+      if (all_caps)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     "unknown constant '%s'", term);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     "unknown variable '%s'", term);
+    }
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "'%s' is not a number, a constant or a variable", term);
+  return FALSE;
+}
+
+static gboolean
+parse_int_expr (const char  *src,
+                GHashTable  *vars,
+                int64_t     *out,
+                GString     *text,
+                GError     **error)
+{
+  g_auto(GStrv) terms = g_strsplit (src, "|", -1);
+
+  *out = 0;
+  for (guint i = 0; terms[i] != NULL; i++)
+    {
+      int64_t v;
+
+      g_strstrip (terms[i]);
+      if (i > 0)
+        g_string_append (text, " | ");
+      if (!parse_term (terms[i], vars, &v, text, error))
+        return FALSE;
+      *out |= v;
+    }
+  return TRUE;
+}
+
+/* A C string literal: "hello\n", with C escapes. */
+static GByteArray *
+parse_c_string (const char  *src,
+                GError     **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  size_t n = strlen (src);
+  const char *p;
+
+  if (n < 2 || src[0] != '"' || src[n - 1] != '"')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "expected a string literal in double quotes, got %s", src);
+      return NULL;
+    }
+
+  for (p = src + 1; p < src + n - 1; p++)
+    {
+      guint8 c = (guint8) *p;
+
+      if (c == '"')
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "a double quote inside %s must be written \\\"", src);
+          return NULL;
+        }
+      if (c == '\\')
+        {
+          p++;
+          if (p >= src + n - 1)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "%s ends with a lone backslash", src);
+              return NULL;
+            }
+          switch (*p)
+            {
+            case 'n': c = '\n'; break;
+            case 'r': c = '\r'; break;
+            case 't': c = '\t'; break;
+            case 'a': c = '\a'; break;
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case 'v': c = '\v'; break;
+            case 'e': c = 0x1b; break;
+            case '\\': c = '\\'; break;
+            case '"': c = '"'; break;
+            case '\'': c = '\''; break;
+            case '?': c = '?'; break;
+            case 'x':
+              {
+                guint v = 0, digits = 0;
+
+                while (digits < 2 && g_ascii_isxdigit (p[1]) && p + 1 < src + n - 1)
+                  {
+                    v = v * 16 + (guint) g_ascii_xdigit_value (*++p);
+                    digits++;
+                  }
+                if (digits == 0)
+                  {
+                    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                 "\\x needs hexadecimal digits in %s", src);
+                    return NULL;
+                  }
+                c = (guint8) v;
+              }
+              break;
+            default:
+              if (*p >= '0' && *p <= '7')
+                {
+                  guint v = (guint) (*p - '0'), digits = 1;
+
+                  while (digits < 3 && p[1] >= '0' && p[1] <= '7' && p + 1 < src + n - 1)
+                    {
+                      v = v * 8 + (guint) (*++p - '0');
+                      digits++;
+                    }
+                  c = (guint8) v;
+                }
+              else
+                {
+                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "unknown escape \\%c in %s", *p, src);
+                  return NULL;
+                }
+            }
+        }
+      g_byte_array_append (bytes, &c, 1);
+    }
+
+  return g_steal_pointer (&bytes);
+}
+
+static gboolean
+parse_port (const char  *s,
+            guint16     *port,
+            GError     **error)
+{
+  int64_t v;
+
+  if (!parse_integer (s, &v) || v < 0 || v > 65535)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "'%s' is not a port number (0 to 65535)", s);
+      return FALSE;
+    }
+  *port = (guint16) v;
+  return TRUE;
+}
+
+static gboolean
+parse_address (const char  *src,
+               SsArgValue  *out,
+               GError     **error)
+{
+  const char *colon;
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  memset (&out->addr, 0, sizeof out->addr);
+
+  if (src[0] == '"')
+    {
+      g_autoptr(GByteArray) path = parse_c_string (src, error);
+      struct sockaddr_un *sun = (struct sockaddr_un *) &out->addr;
+
+      if (path == NULL)
+        return FALSE;
+      if (path->len == 0 || path->len >= sizeof sun->sun_path || memchr (path->data, 0, path->len))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "a Unix socket path must be 1 to %zu characters without \\0",
+                       sizeof sun->sun_path - 1);
+          return FALSE;
+        }
+      sun->sun_family = AF_UNIX;
+      memcpy (sun->sun_path, path->data, path->len);
+      out->addrlen = (socklen_t) (offsetof (struct sockaddr_un, sun_path) + path->len + 1);
+      return TRUE;
+    }
+
+  if (src[0] == '[')
+    {
+      const char *close = strchr (src, ']');
+      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &out->addr;
+
+      if (close == NULL || close[1] != ':')
+        goto bad;
+      host = g_strndup (src + 1, (gsize) (close - src - 1));
+      if (inet_pton (AF_INET6, host, &sin6->sin6_addr) != 1)
+        goto bad;
+      if (!parse_port (close + 2, &port, error))
+        return FALSE;
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_port = htons (port);
+      out->addrlen = sizeof *sin6;
+      return TRUE;
+    }
+
+  colon = strrchr (src, ':');
+  if (colon != NULL)
+    {
+      struct sockaddr_in *sin = (struct sockaddr_in *) &out->addr;
+
+      host = g_strndup (src, (gsize) (colon - src));
+      if (strcmp (host, "*") == 0 || strcmp (host, "INADDR_ANY") == 0)
+        sin->sin_addr.s_addr = htonl (INADDR_ANY);
+      else if (inet_pton (AF_INET, host, &sin->sin_addr) != 1)
+        goto bad;
+      if (!parse_port (colon + 1, &port, error))
+        return FALSE;
+      sin->sin_family = AF_INET;
+      sin->sin_port = htons (port);
+      out->addrlen = sizeof *sin;
+      return TRUE;
+    }
+
+bad:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "'%s' is not an address: write 127.0.0.1:7777, [::1]:7777, *:7777 "
+               "or \"name.sock\"", src);
+  return FALSE;
+}
+
+gboolean
+ss_arg_parse (SsArgKind    kind,
+              const char  *src,
+              GHashTable  *vars,
+              SsArgValue  *out,
+              GError     **error)
+{
+  g_autofree char *s = g_strstrip (g_strdup (src));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  memset (out, 0, sizeof *out);
+  out->kind = kind;
+
+  if (*s == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "an argument is empty");
+      return FALSE;
+    }
+
+  switch (kind)
+    {
+    case SS_ARG_FD:
+      if (!parse_term (s, vars, &out->i, text, error))
+        return FALSE;
+      /* A negative fd is a lesson about EBADF: the kernel answers it. */
+      if (out->i < G_MININT || out->i > G_MAXINT)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "%s is not a file descriptor", s);
+          return FALSE;
+        }
+      break;
+
+    case SS_ARG_INT:
+      if (!parse_int_expr (s, vars, &out->i, text, error))
+        return FALSE;
+      break;
+
+    case SS_ARG_OPTVAL:
+      if (s[0] == '{')
+        {
+          g_auto(GStrv) parts = NULL;
+          int64_t onoff, secs;
+          size_t n = strlen (s);
+
+          if (s[n - 1] != '}')
+            goto bad_linger;
+          s[n - 1] = '\0';
+          parts = g_strsplit (s + 1, ",", -1);
+          if (g_strv_length (parts) != 2)
+            goto bad_linger;
+          g_strstrip (parts[0]);
+          g_strstrip (parts[1]);
+          g_string_append_c (text, '{');
+          if (!parse_term (parts[0], vars, &onoff, text, error))
+            return FALSE;
+          g_string_append (text, ", ");
+          if (!parse_term (parts[1], vars, &secs, text, error))
+            return FALSE;
+          g_string_append_c (text, '}');
+          out->is_linger = TRUE;
+          out->linger.l_onoff = (int) onoff;
+          out->linger.l_linger = (int) secs;
+          break;
+        bad_linger:
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "write a linger value as {onoff, seconds}, e.g. {1, 0}");
+          return FALSE;
+        }
+      if (!parse_int_expr (s, vars, &out->i, text, error))
+        return FALSE;
+      break;
+
+    case SS_ARG_ADDR:
+      if (!parse_address (s, out, error))
+        return FALSE;
+      g_string_append (text, s);
+      break;
+
+    case SS_ARG_DATA:
+      out->data = parse_c_string (s, error);
+      if (out->data == NULL)
+        return FALSE;
+      if (out->data->len > SS_DATA_MAX)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "data longer than %d bytes", SS_DATA_MAX);
+          return FALSE;
+        }
+      g_string_append (text, s);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  out->text = g_string_free (g_steal_pointer (&text), FALSE);
+  return TRUE;
+}
+
+void
+ss_arg_clear (SsArgValue *value)
+{
+  g_clear_pointer (&value->data, g_byte_array_unref);
+  g_clear_pointer (&value->text, g_free);
+}
+
+char *
+ss_sockaddr_to_string (const struct sockaddr *sa,
+                       socklen_t              len)
+{
+  char host[INET6_ADDRSTRLEN];
+
+  if (len == 0)
+    return g_strdup ("");
+
+  switch (sa->sa_family)
+    {
+    case AF_INET:
+      {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *) sa;
+
+        inet_ntop (AF_INET, &sin->sin_addr, host, sizeof host);
+        return g_strdup_printf ("%s:%u", host, ntohs (sin->sin_port));
+      }
+    case AF_INET6:
+      {
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) sa;
+
+        inet_ntop (AF_INET6, &sin6->sin6_addr, host, sizeof host);
+        return g_strdup_printf ("[%s]:%u", host, ntohs (sin6->sin6_port));
+      }
+    case AF_UNIX:
+      {
+        const struct sockaddr_un *sun = (const struct sockaddr_un *) sa;
+        size_t path_len = len > offsetof (struct sockaddr_un, sun_path)
+                          ? len - offsetof (struct sockaddr_un, sun_path) : 0;
+
+        if (path_len == 0)
+          return g_strdup ("*");
+        if (sun->sun_path[0] == '\0')
+          return g_strdup_printf ("@%.*s", (int) path_len - 1, sun->sun_path + 1);
+        return g_strndup (sun->sun_path, strnlen (sun->sun_path, path_len));
+      }
+    default:
+      return g_strdup_printf ("(family %u)", sa->sa_family);
+    }
+}

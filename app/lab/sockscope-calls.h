@@ -1,0 +1,67 @@
+/* sockscope-calls.h: the catalogue of calls a lesson step can make.
+ *
+ * Plain C data, no GLib: the lab uses it to run a call, the session layer to
+ * check a lesson without starting a lab.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum
+{
+  SS_CALL_SOCKET,
+  SS_CALL_SOCKETPAIR,
+  SS_CALL_SETSOCKOPT,
+  SS_CALL_GETSOCKOPT,
+  SS_CALL_FCNTL,
+  SS_CALL_BIND,
+  SS_CALL_LISTEN,
+  SS_CALL_ACCEPT,
+  SS_CALL_CONNECT,
+  SS_CALL_SEND,
+  SS_CALL_RECV,
+  SS_CALL_SENDTO,
+  SS_CALL_RECVFROM,
+  SS_CALL_SHUTDOWN,
+  SS_CALL_CLOSE,
+  SS_CALL_GETSOCKNAME,
+  SS_CALL_GETPEERNAME,
+  SS_CALL_N_CALLS
+} SsCallId;
+
+typedef enum
+{
+  SS_ARG_FD,      /* a socket variable (s, c, sp[0]) or an fd number */
+  SS_ARG_INT,     /* an integer, a variable, or constants OR'ed with | */
+  SS_ARG_ADDR,    /* 127.0.0.1:7777, [::1]:7777, *:7777, or "name.sock" */
+  SS_ARG_DATA,    /* a C string literal: "hello\n" */
+  SS_ARG_OPTVAL,  /* an integer or a {onoff, linger} pair */
+} SsArgKind;
+
+#define SS_CALL_MAX_ARGS 4
+
+typedef struct
+{
+  const char *name;
+  SsCallId    id;
+  unsigned    n_args;        /* arguments the call takes (at most) */
+  unsigned    n_args_min;    /* fewer are accepted: fcntl (fd, F_GETFL) */
+  SsArgKind   arg_kinds[SS_CALL_MAX_ARGS];
+  const char *arg_names[SS_CALL_MAX_ARGS];
+  bool        acts_on_fd;    /* argument 0 is the socket the call acts on */
+  bool        can_block;
+  bool        creates_fd;    /* the result (or out.fds) is a new socket */
+  const char *description;
+} SsCallInfo;
+
+const SsCallInfo *ss_call_lookup     (const char *name);
+const SsCallInfo *ss_call_info       (SsCallId    id);
+const char       *ss_arg_kind_name   (SsArgKind   kind);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,201 @@
+/* sockscope-capture.c: libpcap on the lab's loopback, one `packet` event per frame.
+ *
+ * In immediate mode libpcap uses TPACKET_V2, whose ring slots are as large
+ * as lo's MTU (64 KiB): a 32 MiB ring holds only ~500 frames.  So frames
+ * are copied out of the ring as soon as they arrive, into a compact queue,
+ * and turned into events from there, a few at a time, while the output
+ * to the front end is not backed up.  A burst then costs memory, not drops.
+ *
+ * The event path does not allocate: the decoder writes into a reused
+ * buffer, base64 is encoded in place at the end of the output buffer.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "sockscope-lab-private.h"
+
+#define SNAPLEN     262144
+#define BUFFER_SIZE (32 * 1024 * 1024)
+
+gboolean
+ss_capture_open (SsLab   *lab,
+                 GError **error)
+{
+  char errbuf[PCAP_ERRBUF_SIZE] = "";
+  pcap_t *p = pcap_create ("lo", errbuf);
+  int rc;
+
+  if (p == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot capture on lo: %s", errbuf);
+      return FALSE;
+    }
+  pcap_set_snaplen (p, SNAPLEN);
+  pcap_set_immediate_mode (p, 1);
+  pcap_set_tstamp_precision (p, PCAP_TSTAMP_PRECISION_NANO);
+  pcap_set_buffer_size (p, BUFFER_SIZE);
+  rc = pcap_activate (p);
+  if (rc < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot capture on lo: %s (%s)",
+                   pcap_statustostr (rc), pcap_geterr (p));
+      pcap_close (p);
+      return FALSE;
+    }
+  if (pcap_setnonblock (p, 1, errbuf) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot capture on lo: %s", errbuf);
+      pcap_close (p);
+      return FALSE;
+    }
+
+  lab->pcap = p;
+  lab->pcap_fd = pcap_get_selectable_fd (p);
+  lab->linktype = pcap_datalink (p);
+  ss_str_init (&lab->pkt_json);
+  lab->queue = g_queue_new ();
+  return TRUE;
+}
+
+static void
+append_base64 (GString      *out,
+               const guint8 *data,
+               gsize         len)
+{
+  gsize old = out->len;
+  gint state = 0, save = 0;
+  gsize n;
+
+  g_string_set_size (out, old + (len / 3 + 1) * 4 + 4);
+  n = g_base64_encode_step (data, len, FALSE, out->str + old, &state, &save);
+  n += g_base64_encode_close (FALSE, out->str + old + n, &state, &save);
+  g_string_set_size (out, old + n);
+}
+
+typedef struct
+{
+  guint64 t_ns;
+  guint32 caplen;
+  guint32 len;
+} SsQueued;
+
+/* The queue is a list of chunks, so that growing it never copies it. */
+#define CHUNK_SIZE (1 << 20)
+
+static void
+on_frame (u_char                   *user,
+          const struct pcap_pkthdr *h,
+          const u_char             *bytes)
+{
+  SsLab *lab = (SsLab *) user;
+  gsize need = (sizeof (SsQueued) + h->caplen + 7) & ~(gsize) 7;
+  GByteArray *chunk = g_queue_peek_tail (lab->queue);
+  SsQueued q;
+
+  if (chunk == NULL || chunk->len + need > MAX (CHUNK_SIZE, need))
+    {
+      chunk = g_byte_array_sized_new (MAX (CHUNK_SIZE, need));
+      g_queue_push_tail (lab->queue, chunk);
+    }
+  /* With nanosecond precision, tv_usec holds nanoseconds. */
+  q.t_ns = (guint64) h->ts.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) h->ts.tv_usec;
+  q.caplen = h->caplen;
+  q.len = h->len;
+  g_byte_array_append (chunk, (const guint8 *) &q, sizeof q);
+  g_byte_array_append (chunk, bytes, h->caplen);
+  g_byte_array_set_size (chunk, chunk->len + (guint) (need - sizeof q - h->caplen));
+}
+
+static void
+emit_packet (SsLab        *lab,
+             guint64       t_ns,
+             guint32       caplen,
+             guint32       len,
+             const guint8 *bytes)
+{
+  SsPacketSummary sum;
+  SsCallRec *cause;
+  gboolean burst;
+  GString *out = lab->out;
+
+  /* A packet captured after the last look at the actors' channels may come
+   * from a call whose "started" message is waiting there: read it first. */
+  if (t_ns > lab->last_drain_ns)
+    ss_lab_drain_actors (lab);
+
+  lab->last_packet_mono = g_get_monotonic_time ();
+  lab->states_stale = TRUE;
+
+  memset (&sum, 0, sizeof sum);
+  ss_packet_summarize ((uint32_t) lab->linktype, bytes, caplen, len, &sum);
+  cause = ss_cause_attribute (lab, &sum, bytes, &burst);
+
+  ss_lab_event_begin (lab, t_ns, "packet", cause ? cause->step : lab->step);
+  g_string_append_printf (out, ",\"n\":%" G_GUINT64_FORMAT, ++lab->n_packets);
+  if (cause != NULL)
+    {
+      g_string_append_printf (out, ",\"cause\":%" G_GUINT64_FORMAT ",\"cause_text\":", cause->seq);
+      ss_json_append_string (out, cause->cause_text, -1);
+    }
+  else
+    g_string_append_printf (out, ",\"cause\":null,\"cause_text\":\"%s\"", burst ? "burst" : "kernel");
+  g_string_append_printf (out, ",\"linktype\":%d,\"caplen\":%u,\"origlen\":%u,\"pkt\":",
+                          lab->linktype, caplen, len);
+  ss_str_truncate (&lab->pkt_json, 0);
+  ss_json_packet (&lab->pkt_json, (uint32_t) lab->linktype, bytes, caplen, len);
+  g_string_append_len (out, lab->pkt_json.data, (gssize) lab->pkt_json.len);
+  g_string_append (out, ",\"raw\":\"");
+  append_base64 (out, bytes, caplen);
+  g_string_append_c (out, '"');
+  ss_lab_event_end (lab);
+}
+
+/* Empty the kernel's ring into the queue: cheap, done on every turn of the loop. */
+void
+ss_capture_read (SsLab *lab)
+{
+  pcap_dispatch (lab->pcap, -1, on_frame, (u_char *) lab);
+}
+
+/* Turn up to @max queued frames into events.  Returns whether some are left. */
+gboolean
+ss_capture_process (SsLab *lab,
+                    guint  max)
+{
+  GByteArray *chunk;
+
+  for (guint i = 0; i < max; i++)
+    {
+      SsQueued q;
+
+      /* The ring is small and an event takes far longer to make than a
+       * frame to copy: empty the ring before each one. */
+      ss_capture_read (lab);
+      while ((chunk = g_queue_peek_head (lab->queue)) != NULL && lab->queue_pos >= chunk->len)
+        {
+          g_byte_array_unref (g_queue_pop_head (lab->queue));
+          lab->queue_pos = 0;
+        }
+      if (chunk == NULL)
+        return FALSE;
+      memcpy (&q, chunk->data + lab->queue_pos, sizeof q);
+      emit_packet (lab, q.t_ns, q.caplen, q.len, chunk->data + lab->queue_pos + sizeof q);
+      lab->queue_pos += (sizeof q + q.caplen + 7) & ~(gsize) 7;
+    }
+  chunk = g_queue_peek_head (lab->queue);
+  return chunk != NULL && (lab->queue_pos < chunk->len || lab->queue->length > 1);
+}
+
+void
+ss_capture_stats (SsLab *lab,
+                  guint *ps_recv,
+                  guint *ps_drop)
+{
+  struct pcap_stat st = { 0 };
+
+  pcap_stats (lab->pcap, &st);
+  *ps_recv = st.ps_recv;
+  *ps_drop = st.ps_drop;
+}

@@ -1,0 +1,308 @@
+/* sockscope-lab-private.h: what the parts of sockscope-lab share.
+ *
+ * The lab is one single-threaded process running a poll() loop over the
+ * control socket, the capture, and one channel per actor.  Actors are
+ * forked processes that run one call per request (sockscope-actor.c).
+ */
+#pragma once
+
+#include <glib.h>
+#include <pcap/pcap.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "sockscope-calls.h"
+#include "sockscope-decoder.h"
+#include "sockscope-json.h"
+
+G_BEGIN_DECLS
+
+/* ---- lab ↔ actor messages: one struct per SOCK_SEQPACKET message ---- */
+
+#define SS_DATA_MAX      65536
+/* The actor's end of its channel, out of the way of the lesson's fds (3, 4…). */
+#define SS_ACTOR_CHAN_FD 100
+
+typedef enum
+{
+  SS_REQ_CALL = 1,
+  SS_REQ_BURST,
+} SsRequestKind;
+
+typedef struct
+{
+  int32_t                 kind;        /* SsRequestKind */
+  int32_t                 call;        /* SsCallId */
+  int64_t                 iarg[SS_CALL_MAX_ARGS];
+  int32_t                 has_linger;
+  struct linger           linger;
+  uint32_t                addrlen;
+  struct sockaddr_storage addr;
+  uint32_t                count;       /* burst: datagrams to send */
+  uint32_t                data_len;
+  uint8_t                 data[];
+} SsActorRequest;
+
+typedef enum
+{
+  SS_MSG_STARTED = 1,   /* sent before the syscall is made */
+  SS_MSG_RETURNED,
+} SsActorMsgKind;
+
+typedef struct
+{
+  int32_t                 kind;        /* SsActorMsgKind */
+  int32_t                 will_block;  /* STARTED: readiness check says it waits */
+  int64_t                 ret;
+  int32_t                 err;
+  int32_t                 msg_flags;
+  uint64_t                t_start_ns;
+  uint64_t                t_end_ns;
+  uint32_t                addrlen;
+  struct sockaddr_storage addr;
+  int32_t                 fds[2];
+  int32_t                 value;
+  int32_t                 has_linger;
+  struct linger           linger;
+  uint32_t                data_len;
+  uint8_t                 data[];
+} SsActorMsg;
+
+G_NORETURN void ss_actor_main (int chan);
+
+/* ---- argument strings (sockscope-args.c) ---- */
+
+typedef struct
+{
+  SsArgKind               kind;
+  int64_t                 i;
+  gboolean                is_linger;
+  struct linger           linger;
+  struct sockaddr_storage addr;
+  socklen_t               addrlen;
+  GByteArray             *data;
+  char                   *text;   /* as the C call reads it, variables resolved */
+} SsArgValue;
+
+gboolean ss_arg_parse (SsArgKind    kind,
+                       const char  *src,
+                       GHashTable  *vars,
+                       SsArgValue  *out,
+                       GError     **error);
+void     ss_arg_clear (SsArgValue  *value);
+char    *ss_sockaddr_to_string (const struct sockaddr *sa,
+                                socklen_t              len);
+
+/* ---- the lab ---- */
+
+typedef struct _SsLab    SsLab;
+typedef struct _SsActor  SsActor;
+
+typedef struct
+{
+  guint64           seq;      /* of the call event */
+  SsActor          *actor;
+  const SsCallInfo *info;
+  char             *text;
+  char             *cause_text; /* "actor: text" */
+  gint64            step;     /* -1: none */
+  gboolean          has_remote; /* connect, sendto: the address called */
+  guint16           rport;
+  guint8            remote[16];
+} SsCallRec;
+
+/* What the lab knows of one socket an actor used: the calls that explain
+ * its packets.  Kept after the socket is closed, for its FIN and RST. */
+typedef struct
+{
+  guint64    inode;
+  SsCallRec *last_call;
+  SsCallRec *last_send;
+  SsCallRec *last_fin;        /* close or shutdown */
+  SsCallRec *last_close;
+  SsCallRec *last_connect;
+  gboolean   bursting;       /* its datagrams come from a `burst` command */
+} SsSockRec;
+
+typedef enum
+{
+  SS_PENDING_CALL,
+  SS_PENDING_BURST,
+  SS_PENDING_SETTLE,
+  SS_PENDING_REFRESH,         /* a state dump after a call, no reply */
+} SsPendingKind;
+
+typedef struct
+{
+  SsPendingKind kind;
+  gint64        id;
+  gint64        since;        /* monotonic µs */
+  gint64        deadline;
+  SsActor      *actor;
+  guint64       call_seq;
+  gboolean      blocked;
+  guint64       burst_sent;
+} SsPending;
+
+struct _SsActor
+{
+  SsLab      *lab;
+  char       *name;
+  char       *parent;
+  pid_t       pid;
+  int         chan;
+  gboolean    alive;
+  GHashTable *vars;           /* name → GINT_TO_POINTER (value) */
+
+  /* The call in flight, NULL when idle. */
+  SsCallRec  *call;
+  SsSockRec  *call_sock;
+  char       *assign;
+  gboolean    is_burst;
+  gint64      reply_id;       /* the command waiting for its reply, -1: none */
+  gboolean    started;
+  gboolean    blocked;
+  gint64      started_mono;
+  SsPending  *pending;        /* its reply, until sent */
+};
+
+/* A 4-tuple in one direction; IPv4 addresses are stored v4-mapped. */
+typedef struct
+{
+  guint8  proto;
+  guint8  pad;
+  guint16 lport;
+  guint16 rport;
+  guint8  local[16];
+  guint8  remote[16];
+} SsTuple;
+
+typedef struct
+{
+  guint8   family;            /* AF_INET, AF_INET6, AF_UNIX */
+  guint8   proto;             /* IPPROTO_TCP, IPPROTO_UDP, 0 for unix */
+  guint8   socktype;
+  guint8   state;             /* kernel TCP_* state */
+  SsTuple  tuple;
+  char    *unix_name;         /* unix: bound path, or NULL */
+  guint32  unix_peer;         /* unix: peer inode */
+  guint64  inode;
+  guint64  cookie;
+  guint32  rq;
+  guint32  wq;
+  gboolean has_info;
+  guint32  rtt_us;
+  guint32  cwnd;
+  guint32  retrans;
+  guint32  snd_wnd;
+  gint64   rcv_wnd;           /* -1 when the kernel does not report it */
+  /* filled by the lab from /proc/<actor>/fd */
+  SsActor *owner;
+  int      owner_fd;
+} SsSockEntry;
+
+struct _SsLab
+{
+  int         ctl;
+  GString    *in;
+  GString    *out;
+  gsize       out_pos;        /* bytes of out already written */
+  gboolean    quit;
+
+  guint64     seq;
+  guint64     n_packets;
+  gint64      step;           /* step of the last command that had one, -1 */
+
+  GPtrArray  *actors;
+  GPtrArray  *calls;          /* SsCallRec, kept for cause_text */
+  char       *workdir;
+  gboolean    workdir_on_host;
+
+  /* capture */
+  pcap_t     *pcap;
+  int         pcap_fd;
+  int         linktype;
+  gint64      last_packet_mono;
+  guint64     last_drain_ns;
+  SsStr       pkt_json;
+  GQueue     *queue;          /* chunks of frames read from the ring, not yet events */
+  gsize       queue_pos;
+  gboolean    backlog;        /* frames are waiting in the queue */
+
+  /* cause */
+  GHashTable *socks;          /* inode → SsSockRec */
+  GHashTable *socks_by_tuple; /* SsTuple → SsSockRec */
+  GHashTable *flows;          /* SsTuple (direction of travel) → SsFlow */
+  guint64     generation;     /* bumped by every call */
+  guint64     learned_generation;
+
+  /* socket states */
+  int         diag;
+  GArray     *states;         /* SsSockEntry, as last reported */
+  gboolean    states_stale;
+  gint64      last_refresh;
+  gint64      next_poll;      /* 0: no socket in a transitional state */
+  gboolean    settle_busy;    /* a socket in a short transitional state */
+
+  GPtrArray  *pending;        /* SsPending */
+};
+
+/* sockscope-lab.c */
+guint64  ss_now_ns               (void);
+void     ss_lab_event_begin      (SsLab       *lab,
+                                  guint64      t_ns,
+                                  const char  *type,
+                                  gint64       step);
+void     ss_lab_event_end        (SsLab       *lab);
+void     ss_json_append_string   (GString     *s,
+                                  const char  *str,
+                                  gssize       len);
+void     ss_lab_drain_actors     (SsLab       *lab);
+
+/* sockscope-capture.c */
+gboolean ss_capture_open         (SsLab       *lab,
+                                  GError     **error);
+void     ss_capture_read         (SsLab       *lab);
+gboolean ss_capture_process      (SsLab       *lab,
+                                  guint        max);
+void     ss_capture_stats        (SsLab       *lab,
+                                  guint       *ps_recv,
+                                  guint       *ps_drop);
+
+/* sockscope-cause.c */
+void       ss_cause_init         (SsLab                 *lab);
+SsSockRec *ss_cause_sock_for_fd  (SsLab                 *lab,
+                                  SsActor               *actor,
+                                  int                    fd);
+void       ss_cause_note_call    (SsSockRec             *rec,
+                                  SsCallRec             *call);
+void       ss_cause_note_remote  (SsCallRec             *call,
+                                  const struct sockaddr_storage *addr);
+void       ss_cause_learn        (SsLab                 *lab,
+                                  GArray                *entries);
+SsCallRec *ss_cause_attribute    (SsLab                 *lab,
+                                  const SsPacketSummary *sum,
+                                  const guint8          *data,
+                                  gboolean              *is_burst);
+guint      ss_tuple_hash         (gconstpointer          key);
+gboolean   ss_tuple_equal        (gconstpointer          a,
+                                  gconstpointer          b);
+
+/* sockscope-sockdiag.c */
+int      ss_sockdiag_open        (GError     **error);
+GArray  *ss_sockdiag_dump        (int          fd,
+                                  GError     **error);
+void     ss_sockdiag_refresh     (SsLab       *lab);
+void     ss_sockdiag_learn       (SsLab       *lab);
+const char *ss_tcp_state_name    (guint8       state);
+
+/* sockscope-namespace.c */
+gboolean ss_namespace_enter      (GError     **error,
+                                  char       **remedy);
+char    *ss_namespace_workdir    (gboolean    *on_host,
+                                  GError     **error);
+void     ss_namespace_remove_workdir (const char *dir);
+void     ss_die_with_parent      (void);
+
+G_END_DECLS

@@ -1,0 +1,220 @@
+/* sockscope-namespace.c: the lab's private user, network and mount namespaces.
+ *
+ * Everything here runs first in main(), while the lab is single-threaded:
+ * unshare(CLONE_NEWUSER) is refused to a threaded process.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sockscope-lab-private.h"
+
+#define APPARMOR_PROFILE PKGDATADIR "/apparmor/sockscope"
+
+void
+ss_die_with_parent (void)
+{
+  pid_t parent = getppid ();
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* The parent may have died before the line above: then nobody will. */
+  if (getppid () != parent)
+    _exit (1);
+}
+
+static gint64
+read_sysctl (const char *path)
+{
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return -1;
+  return g_ascii_strtoll (contents, NULL, 10);
+}
+
+static char *
+apparmor_remedy (void)
+{
+  return g_strdup ("Ubuntu's AppArmor restricts unprivileged user namespaces. Allow the lab with "
+                   "the profile shipped with Sockscope: sudo install -m 644 " APPARMOR_PROFILE
+                   " /etc/apparmor.d/sockscope && sudo apparmor_parser -r "
+                   "/etc/apparmor.d/sockscope (or, for every program: sudo sysctl -w "
+                   "kernel.apparmor_restrict_unprivileged_userns=0).");
+}
+
+/* Why the kernel said no, and what the user can do about it. */
+static void
+explain_refusal (int      err,
+                 const char *step,
+                 GError **error,
+                 char   **remedy)
+{
+  gint64 max_ns = read_sysctl ("/proc/sys/user/max_user_namespaces");
+
+  if (read_sysctl ("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
+    *remedy = apparmor_remedy ();
+  else if (read_sysctl ("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+    *remedy = g_strdup ("User namespaces are disabled for ordinary users. Enable them: "
+                        "sudo sysctl -w kernel.unprivileged_userns_clone=1 (add it to "
+                        "/etc/sysctl.d/ to keep it after a reboot).");
+  else if (max_ns == 0 || err == ENOSPC)
+    *remedy = g_strdup_printf ("The limit user.max_user_namespaces is %" G_GINT64_FORMAT
+                               " here. Raise it: sudo sysctl -w "
+                               "user.max_user_namespaces=15000 (add it to /etc/sysctl.d/ to "
+                               "keep it after a reboot).", max_ns);
+  else
+    *remedy = g_strdup ("Something (a container's seccomp policy or a security module) forbids "
+                        "user namespaces here. Run Sockscope on the host, or allow the "
+                        "unshare system call for it.");
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+               "%s was refused (%s): the lab cannot get a private network.",
+               step, strerrorname_np (err) ? strerrorname_np (err) : g_strerror (err));
+}
+
+static gboolean
+write_file (const char *path,
+            const char *contents)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  size_t len = strlen (contents);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = write (fd, contents, len) == (ssize_t) len;
+  if (!ok)
+    {
+      int saved = errno;
+      close (fd);
+      errno = saved;
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+bring_loopback_up (void)
+{
+  struct ifreq ifr = { 0 };
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  g_strlcpy (ifr.ifr_name, "lo", sizeof ifr.ifr_name);
+  ok = ioctl (fd, SIOCGIFFLAGS, &ifr) == 0;
+  if (ok)
+    {
+      ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+      ok = ioctl (fd, SIOCSIFFLAGS, &ifr) == 0;
+    }
+  if (!ok)
+    {
+      int saved = errno;
+      close (fd);
+      errno = saved;
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+gboolean
+ss_namespace_enter (GError **error,
+                    char   **remedy)
+{
+  uid_t uid = getuid ();
+  gid_t gid = getgid ();
+  char map[64];
+
+  ss_die_with_parent ();
+
+  if (unshare (CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) != 0)
+    {
+      explain_refusal (errno, "Creating a user namespace", error, remedy);
+      return FALSE;
+    }
+  /* Changing credentials may clear the parent-death signal: set it again. */
+  ss_die_with_parent ();
+
+  g_snprintf (map, sizeof map, "0 %u 1\n", (unsigned) uid);
+  if (!write_file ("/proc/self/setgroups", "deny") && errno != ENOENT)
+    goto refused_map;
+  if (!write_file ("/proc/self/uid_map", map))
+    goto refused_map;
+  g_snprintf (map, sizeof map, "0 %u 1\n", (unsigned) gid);
+  if (!write_file ("/proc/self/gid_map", map))
+    goto refused_map;
+
+  if (!bring_loopback_up ())
+    {
+      explain_refusal (errno, "Bringing up the loopback interface", error, remedy);
+      return FALSE;
+    }
+  return TRUE;
+
+refused_map:
+  explain_refusal (errno, "Mapping the user into the lab's namespace", error, remedy);
+  return FALSE;
+}
+
+/* The actors' working directory, for AF_UNIX paths.  A tmpfs over /tmp in the
+ * lab's own mount namespace vanishes with the lab, even if it is killed; if
+ * that mount is refused, a directory on the host's /tmp is removed at exit. */
+char *
+ss_namespace_workdir (gboolean  *on_host,
+                      GError   **error)
+{
+  char tmpl[] = "/tmp/sockscope-XXXXXX";
+  g_autofree char *host_tmpl = NULL;
+
+  *on_host = FALSE;
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+      mount ("sockscope", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=16m") == 0 &&
+      mkdtemp (tmpl) != NULL)
+    return g_strdup (tmpl);
+
+  host_tmpl = g_build_filename (g_get_tmp_dir (), "sockscope-XXXXXX", NULL);
+  if (mkdtemp (host_tmpl) == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create the lab's working directory in %s: %s",
+                   g_get_tmp_dir (), g_strerror (saved));
+      return NULL;
+    }
+  *on_host = TRUE;
+  return g_steal_pointer (&host_tmpl);
+}
+
+void
+ss_namespace_remove_workdir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}

@@ -1,0 +1,392 @@
+/* sockscope-event-log.c: the event log (docs/EVENT-LOG.md), its session file and its pcapng
+ * projection.
+ *
+ * The app must hold 100,000 packets: each event is a compact record plus its JSON line in a
+ * GStringChunk; SockscopeEvent items are made only when a view asks for them. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "sockscope-error.h"
+#include "sockscope-event-log.h"
+
+typedef struct
+{
+  const char *line;      /* in lines */
+  const char *actor;     /* interned, or NULL */
+  gint64      t_ns;
+  guint64     seq;
+  int         step;      /* 0: none */
+  guint8      type;      /* SockscopeEventType */
+} Record;
+
+struct _SockscopeEventLog
+{
+  GObject       parent_instance;
+  GArray       *records;
+  GStringChunk *lines;
+  char         *lesson_id;
+  char         *lang;
+  int           fd;              /* session file being written, or -1 */
+  char         *path;
+  int           write_errno;     /* first failed write, 0 if none */
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SockscopeEventLog, sockscope_event_log, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static GType
+get_item_type (GListModel *model)
+{
+  return SOCKSCOPE_TYPE_EVENT;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return SOCKSCOPE_EVENT_LOG (model)->records->len;
+}
+
+static gpointer
+get_item (GListModel *model,
+          guint       position)
+{
+  SockscopeEventLog *self = SOCKSCOPE_EVENT_LOG (model);
+  const Record *r;
+
+  if (position >= self->records->len)
+    return NULL;
+  r = &g_array_index (self->records, Record, position);
+  return sockscope_event_new (position, r->seq, r->t_ns, r->type, r->step, r->actor, r->line);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+static void
+sockscope_event_log_finalize (GObject *object)
+{
+  SockscopeEventLog *self = SOCKSCOPE_EVENT_LOG (object);
+
+  if (self->fd >= 0)
+    close (self->fd);
+  g_array_unref (self->records);
+  g_string_chunk_free (self->lines);
+  g_free (self->lesson_id);
+  g_free (self->lang);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (sockscope_event_log_parent_class)->finalize (object);
+}
+
+static void
+sockscope_event_log_class_init (SockscopeEventLogClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sockscope_event_log_finalize;
+}
+
+static void
+sockscope_event_log_init (SockscopeEventLog *self)
+{
+  self->records = g_array_new (FALSE, FALSE, sizeof (Record));
+  self->lines = g_string_chunk_new (64 * 1024);
+  self->fd = -1;
+}
+
+SockscopeEventLog *
+sockscope_event_log_new (void)
+{
+  return g_object_new (SOCKSCOPE_TYPE_EVENT_LOG, NULL);
+}
+
+/* One write() per line, so that a killed process leaves at most a partial last line. */
+static int
+write_line (int         fd,
+            const char *line)
+{
+  gsize len = strlen (line);
+  g_autofree char *buf = g_malloc (len + 1);
+  gsize done = 0;
+
+  memcpy (buf, line, len);
+  buf[len] = '\n';
+  while (done < len + 1)
+    {
+      ssize_t n = write (fd, buf + done, len + 1 - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return errno;
+      done += n;
+    }
+  return 0;
+}
+
+static gboolean
+parse_record (const char  *line,
+              Record      *r,
+              const char **why)
+{
+  g_autoptr(JsonNode) node = json_from_string (line, NULL);
+  JsonObject *o;
+  JsonNode *step;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      *why = N_("not a JSON object");
+      return FALSE;
+    }
+  o = json_node_get_object (node);
+  if (!json_object_has_member (o, "seq") || !json_object_has_member (o, "type"))
+    {
+      *why = N_("not an event (no seq or type)");
+      return FALSE;
+    }
+  r->seq = json_object_get_int_member (o, "seq");
+  r->t_ns = json_object_get_int_member_with_default (o, "t_ns", 0);
+  r->type = sockscope_event_type_from_string (json_object_get_string_member_with_default (o, "type", ""));
+  step = json_object_get_member (o, "step");
+  r->step = step != NULL && JSON_NODE_HOLDS_VALUE (step) ? (int) json_node_get_int (step) : 0;
+  r->actor = NULL;
+  if (json_object_has_member (o, "actor") && !json_object_get_null_member (o, "actor"))
+    r->actor = g_intern_string (json_object_get_string_member (o, "actor"));
+  return TRUE;
+}
+
+/* Appends one event line as the lab sent it; rejects a line that is not an event. */
+gboolean
+sockscope_event_log_append (SockscopeEventLog  *self,
+                            const char         *line,
+                            GError            **error)
+{
+  Record r;
+  const char *why = NULL;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_EVENT_LOG (self), FALSE);
+
+  if (!parse_record (line, &r, &why))
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PROTOCOL, _("bad event: %s"), _(why));
+      return FALSE;
+    }
+  r.line = g_string_chunk_insert (self->lines, line);
+  g_array_append_val (self->records, r);
+
+  if (self->fd >= 0 && self->write_errno == 0)
+    self->write_errno = write_line (self->fd, line);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), self->records->len - 1, 0, 1);
+  return TRUE;
+}
+
+guint
+sockscope_event_log_get_n_events (SockscopeEventLog *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_EVENT_LOG (self), 0);
+  return self->records->len;
+}
+
+const char *
+sockscope_event_log_get_line (SockscopeEventLog *self,
+                              guint              position)
+{
+  g_return_val_if_fail (position < self->records->len, NULL);
+  return g_array_index (self->records, Record, position).line;
+}
+
+SockscopeEventType
+sockscope_event_log_get_event_type (SockscopeEventLog *self,
+                                    guint              position)
+{
+  g_return_val_if_fail (position < self->records->len, SOCKSCOPE_EVENT_OTHER);
+  return g_array_index (self->records, Record, position).type;
+}
+
+int
+sockscope_event_log_get_step (SockscopeEventLog *self,
+                              guint              position)
+{
+  g_return_val_if_fail (position < self->records->len, 0);
+  return g_array_index (self->records, Record, position).step;
+}
+
+/* The event at @position, parsed; free with json_object_unref(). */
+JsonObject *
+sockscope_event_log_parse (SockscopeEventLog *self,
+                           guint              position)
+{
+  g_autoptr(JsonNode) node = json_from_string (sockscope_event_log_get_line (self, position), NULL);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+const char *
+sockscope_event_log_get_lesson_id (SockscopeEventLog *self)
+{
+  return self->lesson_id;
+}
+
+const char *
+sockscope_event_log_get_lang (SockscopeEventLog *self)
+{
+  return self->lang;
+}
+
+/* Starts writing the session file: the header, the events so far, then each event as it is
+ * appended. */
+gboolean
+sockscope_event_log_record_to (SockscopeEventLog  *self,
+                               const char         *path,
+                               const char         *lesson_id,
+                               const char         *lang,
+                               GError            **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *header = NULL;
+  int fd;
+  int err = 0;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_EVENT_LOG (self), FALSE);
+  g_return_val_if_fail (self->fd < 0, FALSE);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sockscope_session");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "lesson");
+  json_builder_add_string_value (builder, lesson_id);
+  json_builder_set_member_name (builder, "lang");
+  json_builder_add_string_value (builder, lang);
+  json_builder_set_member_name (builder, "started_ns");
+  json_builder_add_int_value (builder, g_get_real_time () * 1000);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  header = json_to_string (root, FALSE);
+
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || (err = write_line (fd, header)) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_IO, _("cannot write the session file %s: %s"),
+                   path, g_strerror (saved));
+      if (fd >= 0)
+        close (fd);
+      return FALSE;
+    }
+  for (guint i = 0; i < self->records->len && err == 0; i++)
+    err = write_line (fd, g_array_index (self->records, Record, i).line);
+
+  g_free (self->lesson_id);
+  self->lesson_id = g_strdup (lesson_id);
+  g_free (self->lang);
+  self->lang = g_strdup (lang);
+  g_free (self->path);
+  self->path = g_strdup (path);
+  self->fd = fd;
+  self->write_errno = err;
+  return TRUE;
+}
+
+/* Closes the session file; reports a write that failed on the way. */
+gboolean
+sockscope_event_log_stop_recording (SockscopeEventLog  *self,
+                                    GError            **error)
+{
+  int err = 0;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_EVENT_LOG (self), FALSE);
+
+  if (self->fd < 0)
+    return TRUE;
+  err = self->write_errno;
+  if (close (self->fd) != 0 && err == 0)
+    err = errno;
+  self->fd = -1;
+  if (err != 0)
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_IO, _("cannot write the session file %s: %s"),
+                   self->path, g_strerror (err));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads a session file. A cut last line (the recording was killed) is dropped and reported in
+ * @warning; any other bad line is an error naming file:line. */
+SockscopeEventLog *
+sockscope_event_log_load (const char  *path,
+                          char       **warning,
+                          GError     **error)
+{
+  g_autoptr(SockscopeEventLog) self = sockscope_event_log_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) header = NULL;
+  g_autofree char *data = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize len;
+  guint n;
+
+  if (!g_file_get_contents (path, &data, &len, &local_error))
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_NOT_FOUND, _("cannot read the session %s: %s"),
+                   path, local_error->message);
+      return NULL;
+    }
+  lines = g_strsplit (data, "\n", -1);
+  n = g_strv_length (lines);
+
+  header = json_from_string (lines[0], NULL);
+  if (header == NULL || !JSON_NODE_HOLDS_OBJECT (header) ||
+      !json_object_has_member (json_node_get_object (header), "sockscope_session"))
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                   _("%s:1: not a Sockscope session (no sockscope_session header)"), path);
+      return NULL;
+    }
+  self->lesson_id = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lesson", ""));
+  self->lang = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lang", "en"));
+
+  for (guint i = 1; i < n; i++)
+    {
+      Record r;
+      const char *why = NULL;
+      gboolean last = (i == n - 1);
+
+      if (last && *lines[i] == '\0')
+        break;
+      if (last)
+        {
+          /* Every complete line ends with \n: this one was being written when the recording
+           * stopped. */
+          if (warning != NULL)
+            *warning = g_strdup_printf (_("%s:%u: the last line is cut short (the recording was interrupted); it is ignored"),
+                                        path, i + 1);
+          break;
+        }
+      if (!parse_record (lines[i], &r, &why))
+        {
+          g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE, _("%s:%u: corrupt line: %s"),
+                       path, i + 1, _(why));
+          return NULL;
+        }
+      r.line = g_string_chunk_insert (self->lines, lines[i]);
+      g_array_append_val (self->records, r);
+    }
+  return g_steal_pointer (&self);
+}

@@ -1,0 +1,44 @@
+/* sockscope-event-log.h: the append-only event log, a GListModel of SockscopeEvent. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "sockscope-event.h"
+
+G_BEGIN_DECLS
+
+#define SOCKSCOPE_TYPE_EVENT_LOG (sockscope_event_log_get_type ())
+G_DECLARE_FINAL_TYPE (SockscopeEventLog, sockscope_event_log, SOCKSCOPE, EVENT_LOG, GObject)
+
+SockscopeEventLog  *sockscope_event_log_new            (void);
+gboolean            sockscope_event_log_append         (SockscopeEventLog  *self,
+                                                        const char         *line,
+                                                        GError            **error);
+guint               sockscope_event_log_get_n_events   (SockscopeEventLog  *self);
+const char         *sockscope_event_log_get_line       (SockscopeEventLog  *self,
+                                                        guint               position);
+SockscopeEventType  sockscope_event_log_get_event_type (SockscopeEventLog  *self,
+                                                        guint               position);
+int                 sockscope_event_log_get_step       (SockscopeEventLog  *self,
+                                                        guint               position);
+JsonObject         *sockscope_event_log_parse          (SockscopeEventLog  *self,
+                                                        guint               position);
+const char         *sockscope_event_log_get_lesson_id  (SockscopeEventLog  *self);
+const char         *sockscope_event_log_get_lang       (SockscopeEventLog  *self);
+
+gboolean            sockscope_event_log_record_to      (SockscopeEventLog  *self,
+                                                        const char         *path,
+                                                        const char         *lesson_id,
+                                                        const char         *lang,
+                                                        GError            **error);
+gboolean            sockscope_event_log_stop_recording (SockscopeEventLog  *self,
+                                                        GError            **error);
+SockscopeEventLog  *sockscope_event_log_load           (const char         *path,
+                                                        char              **warning,
+                                                        GError            **error);
+gboolean            sockscope_event_log_export_pcapng  (SockscopeEventLog  *self,
+                                                        const char         *path,
+                                                        GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,664 @@
+/* sockscope-lab-client.c: spawns sockscope-lab on one end of a socketpair and speaks its
+ * line protocol (docs/LAB-PROTOCOL.md) without ever blocking the main loop. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+
+#include "sockscope-error.h"
+#include "sockscope-lab-client.h"
+
+/* The lab's end of the socketpair, as the child sees it. */
+#define LAB_FD 3
+/* A lab that was told to quit and is still there after this is killed. */
+#define QUIT_TIMEOUT_MS 3000
+
+struct _SockscopeLabClient
+{
+  GObject           parent_instance;
+  GSubprocess      *subprocess;
+  GSocketConnection *connection;
+  GDataInputStream *input;
+  GOutputStream    *output;
+  GCancellable     *cancellable;
+  GQueue            write_queue;     /* GBytes */
+  gboolean          writing;
+  GHashTable       *pending;         /* id -> GTask */
+  gint64            next_id;
+  GTask            *start_task;
+  GTask            *quit_task;
+  guint             quit_timeout;
+  GError           *failure;         /* why the lab is gone, once it is */
+  GError           *fatal;           /* the lab's fatal line */
+  gboolean          quitting;
+  gboolean          gone;
+};
+
+G_DEFINE_FINAL_TYPE (SockscopeLabClient, sockscope_lab_client, G_TYPE_OBJECT)
+
+enum {
+  EVENT,
+  FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void read_next_line (SockscopeLabClient *self);
+
+static void
+sockscope_lab_client_dispose (GObject *object)
+{
+  SockscopeLabClient *self = SOCKSCOPE_LAB_CLIENT (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->subprocess != NULL && !self->gone)
+    g_subprocess_force_exit (self->subprocess);
+  g_clear_handle_id (&self->quit_timeout, g_source_remove);
+  g_clear_object (&self->subprocess);
+  g_clear_object (&self->input);
+  g_clear_object (&self->connection);
+  self->output = NULL;
+  g_queue_clear_full (&self->write_queue, (GDestroyNotify) g_bytes_unref);
+
+  G_OBJECT_CLASS (sockscope_lab_client_parent_class)->dispose (object);
+}
+
+static void
+sockscope_lab_client_finalize (GObject *object)
+{
+  SockscopeLabClient *self = SOCKSCOPE_LAB_CLIENT (object);
+
+  g_clear_object (&self->cancellable);
+  g_hash_table_unref (self->pending);
+  g_clear_error (&self->failure);
+  g_clear_error (&self->fatal);
+
+  G_OBJECT_CLASS (sockscope_lab_client_parent_class)->finalize (object);
+}
+
+static void
+sockscope_lab_client_class_init (SockscopeLabClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sockscope_lab_client_dispose;
+  object_class->finalize = sockscope_lab_client_finalize;
+
+  /**
+   * SockscopeLabClient::event:
+   * @line: the event as the lab sent it
+   * @event: the same, parsed
+   */
+  signals[EVENT] = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                 G_TYPE_STRING, JSON_TYPE_OBJECT);
+  /**
+   * SockscopeLabClient::failed:
+   * @error: why the lab is gone (a fatal line or a crash)
+   */
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+sockscope_lab_client_init (SockscopeLabClient *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->next_id = 1;
+}
+
+SockscopeLabClient *
+sockscope_lab_client_new (void)
+{
+  return g_object_new (SOCKSCOPE_TYPE_LAB_CLIENT, NULL);
+}
+
+/* $SOCKSCOPE_LAB, then ../lab/sockscope-lab next to this executable (the build tree), then
+ * LIBEXECDIR. */
+char *
+sockscope_lab_client_find_lab (GError **error)
+{
+  const char *env = g_getenv ("SOCKSCOPE_LAB");
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *exe_dir = exe ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *beside = exe_dir ? g_build_filename (exe_dir, "..", "lab", "sockscope-lab", NULL) : NULL;
+  g_autofree char *installed = g_build_filename (LIBEXECDIR, "sockscope-lab", NULL);
+
+  if (env != NULL && *env != '\0')
+    {
+      if (g_file_test (env, G_FILE_TEST_IS_EXECUTABLE))
+        return g_strdup (env);
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_NOT_FOUND,
+                   _("SOCKSCOPE_LAB names %s, which is not an executable"), env);
+      return NULL;
+    }
+  if (beside != NULL && g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&beside);
+  if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&installed);
+  g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_NOT_FOUND,
+               _("cannot find sockscope-lab (looked next to this program and in %s); set SOCKSCOPE_LAB to its path"),
+               LIBEXECDIR);
+  return NULL;
+}
+
+GPid
+sockscope_lab_client_get_pid (SockscopeLabClient *self)
+{
+  const char *id;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_LAB_CLIENT (self), 0);
+
+  if (self->subprocess == NULL || (id = g_subprocess_get_identifier (self->subprocess)) == NULL)
+    return 0;
+  return (GPid) g_ascii_strtoll (id, NULL, 10);
+}
+
+static void
+fail_pending (SockscopeLabClient *self,
+              const GError       *error)
+{
+  g_autoptr(GList) tasks = g_hash_table_get_values (self->pending);
+
+  g_hash_table_steal_all (self->pending);
+  for (GList *l = tasks; l; l = l->next)
+    {
+      g_task_return_error (l->data, g_error_copy (error));
+      g_object_unref (l->data);
+    }
+}
+
+static void
+on_exited (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SockscopeLabClient) self = user_data;
+  GSubprocess *subprocess = G_SUBPROCESS (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_wait_finish (subprocess, result, NULL))
+    return;
+  self->gone = TRUE;
+  g_clear_handle_id (&self->quit_timeout, g_source_remove);
+
+  if (self->fatal != NULL)
+    error = g_error_copy (self->fatal);
+  else if (self->quitting)
+    error = g_error_new_literal (SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_LAB_CRASHED, _("the lab has quit"));
+  else if (g_subprocess_get_if_signaled (subprocess))
+    error = g_error_new (SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_LAB_CRASHED,
+                         _("the lab stopped unexpectedly (killed by signal %s)"),
+                         g_strsignal (g_subprocess_get_term_sig (subprocess)));
+  else
+    error = g_error_new (SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_LAB_CRASHED,
+                         _("the lab stopped unexpectedly (exit status %d)"),
+                         g_subprocess_get_exit_status (subprocess));
+
+  if (self->failure == NULL)
+    self->failure = g_error_copy (error);
+  fail_pending (self, error);
+  if (self->start_task != NULL)
+    g_task_return_error (g_steal_pointer (&self->start_task), g_error_copy (error));
+  if (self->quit_task != NULL)
+    g_task_return_boolean (g_steal_pointer (&self->quit_task), TRUE);
+  else
+    g_signal_emit (self, signals[FAILED], 0, error);
+}
+
+static void
+handle_reply (SockscopeLabClient *self,
+              JsonObject         *reply)
+{
+  const char *kind = json_object_get_string_member_with_default (reply, "reply", "");
+  gint64 id = json_object_get_int_member_with_default (reply, "id", 0);
+  GTask *task;
+
+  if (g_str_equal (kind, "ready"))
+    {
+      if (self->start_task != NULL)
+        g_task_return_boolean (g_steal_pointer (&self->start_task), TRUE);
+      return;
+    }
+  if (g_str_equal (kind, "fatal"))
+    {
+      const char *message = json_object_get_string_member_with_default (reply, "message", _("the lab could not start"));
+      const char *remedy = json_object_get_string_member_with_default (reply, "remedy", NULL);
+
+      g_clear_error (&self->fatal);
+      if (remedy != NULL)
+        self->fatal = g_error_new (SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_LAB_FATAL, _("%s\nRemedy: %s"), message, remedy);
+      else
+        self->fatal = g_error_new_literal (SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_LAB_FATAL, message);
+      return;
+    }
+  if (!g_hash_table_steal_extended (self->pending, &id, NULL, (gpointer *) &task))
+    return;
+  if (g_str_equal (kind, "error"))
+    g_task_return_new_error (task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_LAB_REFUSED, "%s",
+                             json_object_get_string_member_with_default (reply, "message", _("the lab refused the command")));
+  else
+    g_task_return_pointer (task, json_object_ref (reply), (GDestroyNotify) json_object_unref);
+  g_object_unref (task);
+}
+
+static void
+on_line (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(SockscopeLabClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *obj;
+  gsize len;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, &len, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (line == NULL)
+    {
+      /* End of the stream: on_exited says why once the process is reaped. */
+      g_subprocess_wait_async (self->subprocess, self->cancellable, on_exited, g_object_ref (self));
+      return;
+    }
+
+  node = json_from_string (line, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    g_warning ("sockscope-lab sent a line that is not JSON: %s", line);
+  else if (json_object_has_member ((obj = json_node_get_object (node)), "seq"))
+    g_signal_emit (self, signals[EVENT], 0, line, obj);
+  else if (json_object_has_member (obj, "reply"))
+    handle_reply (self, obj);
+
+  read_next_line (self);
+}
+
+static void
+read_next_line (SockscopeLabClient *self)
+{
+  g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT, self->cancellable,
+                                       on_line, g_object_ref (self));
+}
+
+static void write_next (SockscopeLabClient *self);
+
+static void
+on_written (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SockscopeLabClient) self = user_data;
+
+  /* A lab that is gone is reported by the reader; a failed write adds nothing. */
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL))
+    {
+      self->writing = FALSE;
+      return;
+    }
+  g_bytes_unref (g_queue_pop_head (&self->write_queue));
+  self->writing = FALSE;
+  write_next (self);
+}
+
+static void
+write_next (SockscopeLabClient *self)
+{
+  GBytes *bytes;
+
+  if (self->writing || self->output == NULL || (bytes = g_queue_peek_head (&self->write_queue)) == NULL)
+    return;
+  self->writing = TRUE;
+  g_output_stream_write_all_async (self->output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   G_PRIORITY_DEFAULT, self->cancellable, on_written, g_object_ref (self));
+}
+
+static void
+send_object (SockscopeLabClient *self,
+             JsonObject         *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autofree char *text = json_to_string (node, FALSE);
+  char *line = g_strconcat (text, "\n", NULL);
+
+  g_queue_push_tail (&self->write_queue, g_bytes_new_take (line, strlen (line)));
+  write_next (self);
+}
+
+/* Spawns the lab; completes when it is ready, or with its fatal message and remedy. */
+void
+sockscope_lab_client_start_async (SockscopeLabClient  *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lab = NULL;
+  g_autofree char *fd_arg = g_strdup_printf ("%d", LAB_FD);
+  int fds[2];
+
+  g_task_set_source_tag (task, sockscope_lab_client_start_async);
+
+  if (self->subprocess != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY, _("the lab is already started"));
+      return;
+    }
+  if ((lab = sockscope_lab_client_find_lab (&error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
+                               "socketpair: %s", g_strerror (errno));
+      return;
+    }
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_take_fd (launcher, fds[1], LAB_FD);
+  self->subprocess = g_subprocess_launcher_spawn (launcher, &error, lab, "--fd", fd_arg, NULL);
+  g_clear_object (&launcher);   /* closes our copy of the lab's end */
+  if (self->subprocess == NULL)
+    {
+      close (fds[0]);
+      g_task_return_new_error (task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_NOT_FOUND,
+                               _("cannot start %s: %s"), lab, error->message);
+      return;
+    }
+
+  if ((socket = g_socket_new_from_fd (fds[0], &error)) == NULL)
+    {
+      close (fds[0]);
+      g_subprocess_force_exit (self->subprocess);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->connection = g_socket_connection_factory_create_connection (socket);
+  self->input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)));
+  g_data_input_stream_set_newline_type (self->input, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  self->output = g_io_stream_get_output_stream (G_IO_STREAM (self->connection));
+  self->start_task = g_steal_pointer (&task);
+  read_next_line (self);
+}
+
+gboolean
+sockscope_lab_client_start_finish (SockscopeLabClient  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Sends @command (its "id" is set here) and completes with the lab's reply. */
+void
+sockscope_lab_client_command_async (SockscopeLabClient  *self,
+                                    JsonObject          *command,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  gint64 id;
+
+  g_task_set_source_tag (task, sockscope_lab_client_command_async);
+
+  if (self->failure != NULL)
+    {
+      g_task_return_error (task, g_error_copy (self->failure));
+      return;
+    }
+  if (self->input == NULL || self->start_task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("the lab is not started"));
+      return;
+    }
+  id = self->next_id++;
+  json_object_set_int_member (command, "id", id);
+  g_hash_table_insert (self->pending, g_memdup2 (&id, sizeof id), g_steal_pointer (&task));
+  send_object (self, command);
+}
+
+JsonObject *
+sockscope_lab_client_command_finish (SockscopeLabClient  *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_command_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = sockscope_lab_client_command_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error);
+
+  if (reply == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&reply), (GDestroyNotify) json_object_unref);
+}
+
+/* The typed commands below run through here; their tasks complete with the reply. */
+static void
+command (SockscopeLabClient  *self,
+         JsonObject          *command,
+         gpointer             source_tag,
+         GCancellable        *cancellable,
+         GAsyncReadyCallback  callback,
+         gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  sockscope_lab_client_command_async (self, command, cancellable, on_command_done, task);
+  json_object_unref (command);
+}
+
+static gboolean
+command_finish (SockscopeLabClient  *self,
+                GAsyncResult        *result,
+                JsonObject         **reply,
+                GError             **error)
+{
+  JsonObject *r;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if ((r = g_task_propagate_pointer (G_TASK (result), error)) == NULL)
+    return FALSE;
+  if (reply != NULL)
+    *reply = r;
+  else
+    json_object_unref (r);
+  return TRUE;
+}
+
+static JsonObject *
+new_command (const char *cmd)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "cmd", cmd);
+  return o;
+}
+
+static void
+set_step (JsonObject *o,
+          guint       step)
+{
+  if (step > 0)
+    json_object_set_int_member (o, "step", step);
+  else
+    json_object_set_null_member (o, "step");
+}
+
+void
+sockscope_lab_client_actor_async (SockscopeLabClient  *self,
+                                  const char          *name,
+                                  const char          *parent,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  JsonObject *o = new_command ("actor");
+
+  json_object_set_string_member (o, "name", name);
+  if (parent != NULL)
+    json_object_set_string_member (o, "parent", parent);
+  command (self, o, sockscope_lab_client_actor_async, cancellable, callback, user_data);
+}
+
+gboolean
+sockscope_lab_client_actor_finish (SockscopeLabClient  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  return command_finish (self, result, NULL, error);
+}
+
+/* Runs one call in @actor; completes once it returned or is known to block (@blocked). */
+void
+sockscope_lab_client_call_async (SockscopeLabClient  *self,
+                                 const char          *actor,
+                                 const char          *call,
+                                 const char * const  *args,
+                                 const char          *assign,
+                                 guint                step,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  JsonObject *o = new_command ("call");
+  JsonArray *a = json_array_new ();
+
+  for (guint i = 0; args != NULL && args[i]; i++)
+    json_array_add_string_element (a, args[i]);
+  json_object_set_string_member (o, "actor", actor);
+  json_object_set_string_member (o, "call", call);
+  json_object_set_array_member (o, "args", a);
+  if (assign != NULL)
+    json_object_set_string_member (o, "assign", assign);
+  else
+    json_object_set_null_member (o, "assign");
+  set_step (o, step);
+  command (self, o, sockscope_lab_client_call_async, cancellable, callback, user_data);
+}
+
+gboolean
+sockscope_lab_client_call_finish (SockscopeLabClient  *self,
+                                  GAsyncResult        *result,
+                                  gboolean            *blocked,
+                                  GError             **error)
+{
+  g_autoptr(JsonObject) reply = NULL;
+
+  if (!command_finish (self, result, &reply, error))
+    return FALSE;
+  if (blocked != NULL)
+    *blocked = g_strcmp0 (json_object_get_string_member_with_default (reply, "status", ""), "blocked") == 0;
+  return TRUE;
+}
+
+void
+sockscope_lab_client_note_async (SockscopeLabClient  *self,
+                                 const char          *text,
+                                 const char          *level,
+                                 guint                step,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  JsonObject *o = new_command ("note");
+
+  json_object_set_string_member (o, "text", text);
+  json_object_set_string_member (o, "level", level ? level : "info");
+  set_step (o, step);
+  command (self, o, sockscope_lab_client_note_async, cancellable, callback, user_data);
+}
+
+gboolean
+sockscope_lab_client_note_finish (SockscopeLabClient  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  return command_finish (self, result, NULL, error);
+}
+
+void
+sockscope_lab_client_settle_async (SockscopeLabClient  *self,
+                                   guint                ms,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  JsonObject *o = new_command ("settle");
+
+  json_object_set_int_member (o, "ms", ms);
+  command (self, o, sockscope_lab_client_settle_async, cancellable, callback, user_data);
+}
+
+gboolean
+sockscope_lab_client_settle_finish (SockscopeLabClient  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  return command_finish (self, result, NULL, error);
+}
+
+static gboolean
+on_quit_timeout (gpointer user_data)
+{
+  SockscopeLabClient *self = user_data;
+
+  self->quit_timeout = 0;
+  g_subprocess_force_exit (self->subprocess);
+  return G_SOURCE_REMOVE;
+}
+
+/* Asks the lab to quit; completes once the lab process is gone (killed if it lingers). */
+void
+sockscope_lab_client_quit_async (SockscopeLabClient  *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonObject) o = new_command ("quit");
+
+  g_task_set_source_tag (task, sockscope_lab_client_quit_async);
+
+  if (self->subprocess == NULL || self->gone || self->quit_task != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  self->quitting = TRUE;
+  self->quit_task = g_steal_pointer (&task);
+  json_object_set_int_member (o, "id", self->next_id++);
+  send_object (self, o);
+  self->quit_timeout = g_timeout_add (QUIT_TIMEOUT_MS, on_quit_timeout, self);
+}
+
+gboolean
+sockscope_lab_client_quit_finish (SockscopeLabClient  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,85 @@
+/* sockscope-lab-client.h: talks to a sockscope-lab process (docs/LAB-PROTOCOL.md). */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define SOCKSCOPE_TYPE_LAB_CLIENT (sockscope_lab_client_get_type ())
+G_DECLARE_FINAL_TYPE (SockscopeLabClient, sockscope_lab_client, SOCKSCOPE, LAB_CLIENT, GObject)
+
+SockscopeLabClient *sockscope_lab_client_new             (void);
+char               *sockscope_lab_client_find_lab        (GError             **error);
+GPid                sockscope_lab_client_get_pid         (SockscopeLabClient  *self);
+
+void                sockscope_lab_client_start_async     (SockscopeLabClient  *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean            sockscope_lab_client_start_finish    (SockscopeLabClient  *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+void                sockscope_lab_client_command_async   (SockscopeLabClient  *self,
+                                                          JsonObject          *command,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+JsonObject         *sockscope_lab_client_command_finish  (SockscopeLabClient  *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+void                sockscope_lab_client_actor_async     (SockscopeLabClient  *self,
+                                                          const char          *name,
+                                                          const char          *parent,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean            sockscope_lab_client_actor_finish    (SockscopeLabClient  *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+void                sockscope_lab_client_call_async      (SockscopeLabClient  *self,
+                                                          const char          *actor,
+                                                          const char          *call,
+                                                          const char * const  *args,
+                                                          const char          *assign,
+                                                          guint                step,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean            sockscope_lab_client_call_finish     (SockscopeLabClient  *self,
+                                                          GAsyncResult        *result,
+                                                          gboolean            *blocked,
+                                                          GError             **error);
+
+void                sockscope_lab_client_note_async      (SockscopeLabClient  *self,
+                                                          const char          *text,
+                                                          const char          *level,
+                                                          guint                step,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean            sockscope_lab_client_note_finish     (SockscopeLabClient  *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+void                sockscope_lab_client_settle_async    (SockscopeLabClient  *self,
+                                                          guint                ms,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean            sockscope_lab_client_settle_finish   (SockscopeLabClient  *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+void                sockscope_lab_client_quit_async      (SockscopeLabClient  *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean            sockscope_lab_client_quit_finish     (SockscopeLabClient  *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,1106 @@
+/* sockscope-lesson.c: the line-based lesson format (lessons/README.md). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "sockscope-calls.h"
+#include "sockscope-error.h"
+#include "sockscope-lesson.h"
+
+struct _SockscopeLesson
+{
+  GObject    parent_instance;
+  char      *path;
+  char      *id;
+  char      *theme;
+  char      *title_en;
+  char      *title_fr;
+  char      *description_en;
+  char      *description_fr;
+  GPtrArray *actors;   /* SockscopeActor */
+  GPtrArray *steps;    /* SockscopeStep */
+};
+
+G_DEFINE_FINAL_TYPE (SockscopeLesson, sockscope_lesson, G_TYPE_OBJECT)
+
+/* What a name stands for in one actor's program. */
+typedef enum
+{
+  VAR_VALUE = 1,    /* assigned from a call's result: the lab resolves it */
+  VAR_PAIR,         /* assigned by socketpair: name[0] and name[1] */
+  VAR_ADDR,         /* captured with `-> name`: the runner resolves it */
+} VarKind;
+
+typedef struct
+{
+  SockscopeLesson *lesson;
+  const char      *filename;
+  GString         *errors;
+  guint            n_errors;
+  guint            lineno;
+  SockscopeActor  *actor;       /* block being read */
+  SockscopeStep   *step;
+  GHashTable      *vars;        /* actor name -> (variable name -> VarKind) */
+  guint            id_line;
+} Parser;
+
+static void
+actor_free (gpointer data)
+{
+  SockscopeActor *actor = data;
+
+  g_free (actor->name);
+  g_free (actor->role);
+  g_free (actor->parent);
+  g_free (actor->label_en);
+  g_free (actor->label_fr);
+  g_free (actor);
+}
+
+static void
+step_free (gpointer data)
+{
+  SockscopeStep *step = data;
+
+  g_free (step->actor);
+  g_free (step->assign);
+  g_free (step->call);
+  g_strfreev (step->args);
+  g_free (step->capture);
+  g_free (step->text_en);
+  g_free (step->text_fr);
+  g_free (step);
+}
+
+static void
+sockscope_lesson_finalize (GObject *object)
+{
+  SockscopeLesson *self = SOCKSCOPE_LESSON (object);
+
+  g_free (self->path);
+  g_free (self->id);
+  g_free (self->theme);
+  g_free (self->title_en);
+  g_free (self->title_fr);
+  g_free (self->description_en);
+  g_free (self->description_fr);
+  g_ptr_array_unref (self->actors);
+  g_ptr_array_unref (self->steps);
+
+  G_OBJECT_CLASS (sockscope_lesson_parent_class)->finalize (object);
+}
+
+static void
+sockscope_lesson_class_init (SockscopeLessonClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sockscope_lesson_finalize;
+}
+
+static void
+sockscope_lesson_init (SockscopeLesson *self)
+{
+  self->actors = g_ptr_array_new_with_free_func (actor_free);
+  self->steps = g_ptr_array_new_with_free_func (step_free);
+}
+
+G_GNUC_PRINTF (3, 4) static void
+parser_error (Parser     *p,
+              guint       line,
+              const char *format,
+              ...)
+{
+  va_list ap;
+
+  g_string_append_printf (p->errors, "%s%s:%u: ", p->n_errors ? "\n" : "", p->filename, line);
+  va_start (ap, format);
+  g_string_append_vprintf (p->errors, format, ap);
+  va_end (ap);
+  p->n_errors++;
+}
+
+static gboolean
+is_identifier (const char *s)
+{
+  if (!g_ascii_isalpha (*s) && *s != '_')
+    return FALSE;
+  for (s++; *s; s++)
+    if (!g_ascii_isalnum (*s) && *s != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_constant (const char *s)
+{
+  if (!g_ascii_isupper (*s))
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_isupper (*s) && !g_ascii_isdigit (*s) && *s != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_integer (const char *s)
+{
+  char *end;
+
+  if (*s == '\0')
+    return FALSE;
+  errno = 0;
+  (void) strtoll (s, &end, 0);
+  return errno == 0 && *end == '\0';
+}
+
+static const char * const header_keys[] = {
+  "id", "theme", "title.en", "title.fr", "description.en", "description.fr", "actor", NULL
+};
+
+/* Appends a continuation line to a text: consecutive lines make one paragraph. */
+static void
+append_text (char       **text,
+             const char  *value)
+{
+  char *joined;
+
+  if (*text == NULL)
+    {
+      *text = g_strdup (value);
+      return;
+    }
+  joined = g_strconcat (*text, " ", value, NULL);
+  g_free (*text);
+  *text = joined;
+}
+
+/* Checks a C string literal: closed, with escapes the actor understands. */
+static gboolean
+check_string_literal (const char  *s,
+                      const char **why)
+{
+  gsize len = strlen (s);
+
+  if (len < 2 || s[len - 1] != '"')
+    {
+      *why = N_("the string is not closed with \"");
+      return FALSE;
+    }
+  for (gsize i = 1; i < len - 1; i++)
+    {
+      if (s[i] == '"')
+        {
+          *why = N_("a \" inside a string must be written \\\"");
+          return FALSE;
+        }
+      if (s[i] != '\\')
+        continue;
+      i++;
+      if (i >= len - 1)
+        {
+          *why = N_("the string ends with a lone \\");
+          return FALSE;
+        }
+      if (strchr ("nrt0\\\"'x", s[i]) == NULL)
+        {
+          *why = N_("unknown escape; use \\n, \\r, \\t, \\0, \\\\, \\\" or \\xHH");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_address (const char *s)
+{
+  const char *colon = strrchr (s, ':');
+  g_autofree char *host = NULL;
+  guchar buf[16];
+
+  if (colon == NULL || !is_integer (colon + 1) || atoi (colon + 1) < 0 || atoi (colon + 1) > 65535)
+    return FALSE;
+  host = g_strndup (s, colon - s);
+  if (g_str_equal (host, "*"))
+    return TRUE;
+  if (host[0] == '[')
+    {
+      gsize hlen = strlen (host);
+
+      if (hlen < 3 || host[hlen - 1] != ']')
+        return FALSE;
+      host[hlen - 1] = '\0';
+      return inet_pton (AF_INET6, host + 1, buf) == 1;
+    }
+  return inet_pton (AF_INET, host, buf) == 1;
+}
+
+static const char *
+var_owner (Parser     *p,
+           const char *name)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, p->vars);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_hash_table_contains (value, name))
+      return key;
+  return NULL;
+}
+
+/* What an argument is written as, whatever the call expects there. */
+typedef enum
+{
+  ARG_STRING,
+  ARG_PAIR,
+  ARG_ADDRESS,
+  ARG_NUMBER,     /* integer, constants, or a variable holding a value */
+  ARG_ADDR_VAR,   /* a variable captured with -> */
+  ARG_BAD,
+} ArgForm;
+
+static ArgForm
+classify_argument (Parser        *p,
+                   SockscopeStep *step,
+                   GHashTable    *vars,
+                   const char    *arg)
+{
+  const char *why = NULL;
+
+  if (*arg == '\0')
+    {
+      parser_error (p, step->line, _("empty argument in %s(); hint: arguments are separated by commas"),
+                    step->call);
+      return ARG_BAD;
+    }
+  if (*arg == '"')
+    {
+      if (!check_string_literal (arg, &why))
+        {
+          parser_error (p, step->line, _("bad string %s: %s"), arg, _(why));
+          return ARG_BAD;
+        }
+      return ARG_STRING;
+    }
+  if (*arg == '{')
+    {
+      if (arg[strlen (arg) - 1] != '}')
+        {
+          parser_error (p, step->line, _("bad pair %s; hint: write it {1, 0}"), arg);
+          return ARG_BAD;
+        }
+      return ARG_PAIR;
+    }
+  if (strchr (arg, ':') != NULL)
+    {
+      if (!check_address (arg))
+        {
+          parser_error (p, step->line,
+                        _("bad address %s; hint: write 127.0.0.1:7777, *:7777 or [::1]:7777"), arg);
+          return ARG_BAD;
+        }
+      return ARG_ADDRESS;
+    }
+  if (is_integer (arg))
+    return ARG_NUMBER;
+  if (strchr (arg, '|') != NULL || is_constant (arg))
+    {
+      g_auto(GStrv) parts = g_strsplit (arg, "|", -1);
+
+      for (guint i = 0; parts[i]; i++)
+        {
+          g_strstrip (parts[i]);
+          if (!is_constant (parts[i]) && !is_integer (parts[i]))
+            {
+              parser_error (p, step->line, _("cannot read '%s' in %s; hint: constants are written in capitals, like SOCK_STREAM"),
+                            parts[i], arg);
+              return ARG_BAD;
+            }
+        }
+      return ARG_NUMBER;
+    }
+
+  {
+    g_autofree char *name = g_strdup (arg);
+    char *bracket = strchr (name, '[');
+    gboolean indexed = FALSE;
+    VarKind kind;
+
+    if (bracket != NULL)
+      {
+        if (!g_str_equal (bracket, "[0]") && !g_str_equal (bracket, "[1]"))
+          {
+            parser_error (p, step->line, _("cannot read '%s'; hint: only [0] and [1] follow a socketpair's variable"), arg);
+            return ARG_BAD;
+          }
+        *bracket = '\0';
+        indexed = TRUE;
+      }
+    if (!is_identifier (name))
+      {
+        parser_error (p, step->line,
+                      _("cannot read argument '%s' of %s(); hint: see the table of arguments in lessons/README.md"),
+                      arg, step->call);
+        return ARG_BAD;
+      }
+    kind = GPOINTER_TO_INT (g_hash_table_lookup (vars, name));
+    if (kind == 0)
+      {
+        const char *owner = var_owner (p, name);
+
+        if (owner != NULL)
+          parser_error (p, step->line,
+                        _("unknown variable '%s' for %s; hint: '%s' belongs to %s, each actor has its own variables"),
+                        name, step->actor, name, owner);
+        else
+          parser_error (p, step->line,
+                        _("unknown variable '%s' for %s; hint: assign it in an earlier step of %s, e.g. '%s: %s = socket(AF_INET, SOCK_STREAM, 0)'"),
+                        name, step->actor, step->actor, step->actor, name);
+        return ARG_BAD;
+      }
+    if (indexed != (kind == VAR_PAIR))
+      {
+        if (indexed)
+          parser_error (p, step->line, _("'%s' is not a socketpair; hint: drop the [0] or [1]"), name);
+        else
+          parser_error (p, step->line, _("'%s' holds two sockets; hint: write %s[0] or %s[1]"), name, name, name);
+        return ARG_BAD;
+      }
+    return kind == VAR_ADDR ? ARG_ADDR_VAR : ARG_NUMBER;
+  }
+}
+
+static void
+check_argument (Parser           *p,
+                SockscopeStep    *step,
+                GHashTable       *vars,
+                const SsCallInfo *info,
+                guint             index)
+{
+  ArgForm form;
+  const char *expected = NULL;
+
+  /* Unquoted data would otherwise read as an unknown variable. */
+  if (info->arg_kinds[index] == SS_ARG_DATA && step->args[index][0] != '"')
+    form = ARG_NUMBER;
+  else
+    form = classify_argument (p, step, vars, step->args[index]);
+
+  switch (info->arg_kinds[index])
+    {
+    case SS_ARG_FD:
+    case SS_ARG_INT:
+      if (form != ARG_NUMBER)
+        expected = N_("a socket variable, a number or constants like SOCK_STREAM");
+      break;
+    case SS_ARG_ADDR:
+      if (form != ARG_ADDRESS && form != ARG_ADDR_VAR && form != ARG_STRING)
+        expected = N_("an address like 127.0.0.1:7777, or a name kept with '-> peer'");
+      break;
+    case SS_ARG_DATA:
+      if (form != ARG_STRING)
+        expected = N_("a string in double quotes, like \"hello\\n\"");
+      break;
+    case SS_ARG_OPTVAL:
+      if (form != ARG_NUMBER && form != ARG_PAIR)
+        expected = N_("a number, or a pair like {1, 0}");
+      break;
+    default:
+      break;
+    }
+  if (form != ARG_BAD && expected != NULL)
+    parser_error (p, step->line, _("argument %u of %s() is the %s, not '%s'; hint: write %s"),
+                  index + 1, step->call, info->arg_names[index], step->args[index], _(expected));
+}
+
+/* The known call whose name is nearest to @name, for a "did you mean" hint. */
+static const char *
+nearest_call (const char *name)
+{
+  const char *best = NULL;
+  guint best_score = G_MAXUINT;
+
+  for (guint id = 0; id < SS_CALL_N_CALLS; id++)
+    {
+      const char *candidate = ss_call_info (id)->name;
+      gsize la = strlen (name), lb = strlen (candidate);
+      g_autofree guint *row = g_new (guint, lb + 1);
+
+      /* Levenshtein distance, one row at a time. */
+      for (gsize j = 0; j <= lb; j++)
+        row[j] = j;
+      for (gsize i = 1; i <= la; i++)
+        {
+          guint diag = row[0];
+
+          row[0] = i;
+          for (gsize j = 1; j <= lb; j++)
+            {
+              guint up = row[j];
+              guint cost = g_ascii_tolower (name[i - 1]) == candidate[j - 1] ? 0 : 1;
+
+              row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
+              diag = up;
+            }
+        }
+      if (row[lb] < best_score)
+        {
+          best_score = row[lb];
+          best = candidate;
+        }
+    }
+  return best_score <= 3 ? best : NULL;
+}
+
+/* Splits "a, \"b,c\", [::1]:7, {1, 0}" at the commas that separate arguments. */
+static GPtrArray *
+split_arguments (const char *s)
+{
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  GString *cur = g_string_new (NULL);
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (; *s; s++)
+    {
+      if (in_string)
+        {
+          g_string_append_c (cur, *s);
+          if (*s == '\\' && s[1])
+            g_string_append_c (cur, *++s);
+          else if (*s == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (*s == ',' && depth == 0)
+        {
+          g_ptr_array_add (args, g_strstrip (g_string_free (cur, FALSE)));
+          cur = g_string_new (NULL);
+          continue;
+        }
+      if (*s == '"')
+        in_string = TRUE;
+      else if (*s == '[' || *s == '{')
+        depth++;
+      else if (*s == ']' || *s == '}')
+        depth--;
+      g_string_append_c (cur, *s);
+    }
+  if (args->len > 0 || cur->len > 0)
+    g_ptr_array_add (args, g_strstrip (g_string_free (cur, FALSE)));
+  else
+    g_string_free (cur, TRUE);
+  return args;
+}
+
+/* Finds the ')' closing the '(' at s[0], skipping string literals. */
+static const char *
+find_closing_paren (const char *s)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (; *s; s++)
+    {
+      if (in_string)
+        {
+          if (*s == '\\' && s[1])
+            s++;
+          else if (*s == '"')
+            in_string = FALSE;
+        }
+      else if (*s == '"')
+        in_string = TRUE;
+      else if (*s == '(')
+        depth++;
+      else if (*s == ')' && --depth == 0)
+        return s;
+    }
+  return NULL;
+}
+
+static void check_call (Parser           *p,
+                        SockscopeStep    *step,
+                        GHashTable       *vars,
+                        const SsCallInfo *info);
+
+static void
+parse_step (Parser     *p,
+            const char *actor,
+            const char *text)
+{
+  SockscopeStep *step = g_new0 (SockscopeStep, 1);
+  GHashTable *vars = g_hash_table_lookup (p->vars, actor);
+  const char *open = strchr (text, '(');
+  const char *close;
+  const SsCallInfo *info;
+  g_autofree char *head = NULL;
+  g_autofree char *tail = NULL;
+  g_autofree char *inner = NULL;
+  g_autoptr(GPtrArray) args = NULL;
+  char *eq;
+
+  step->number = p->lesson->steps->len + 1;
+  step->line = p->lineno;
+  step->actor = g_strdup (actor);
+  g_ptr_array_add (p->lesson->steps, step);
+  p->step = step;
+  p->actor = NULL;
+
+  if (open == NULL || (close = find_closing_paren (open)) == NULL)
+    {
+      step->call = g_strdup ("?");
+      step->args = g_new0 (char *, 1);
+      parser_error (p, p->lineno, _("cannot read the call '%s'; hint: write it as in C, e.g. '%s: bind(s, 127.0.0.1:7777)'"),
+                    text, actor);
+      return;
+    }
+
+  head = g_strstrip (g_strndup (text, open - text));
+  if ((eq = strchr (head, '=')) != NULL)
+    {
+      *eq = '\0';
+      step->assign = g_strdup (g_strstrip (head));
+      step->call = g_strdup (g_strstrip (eq + 1));
+      if (!is_identifier (step->assign))
+        parser_error (p, p->lineno, _("cannot assign to '%s'; hint: a variable is a name like s, c or n"), step->assign);
+    }
+  else
+    step->call = g_strdup (head);
+
+  inner = g_strndup (open + 1, close - open - 1);
+  args = split_arguments (inner);
+  g_ptr_array_add (args, NULL);
+  step->args = (char **) g_ptr_array_steal (args, NULL);
+
+  tail = g_strstrip (g_strdup (close + 1));
+  if (*tail != '\0')
+    {
+      if (g_str_has_prefix (tail, "->") && is_identifier (g_strstrip (tail + 2)))
+        step->capture = g_strdup (tail + 2);
+      else
+        parser_error (p, p->lineno, _("unexpected '%s' after the call; hint: only '-> name' may follow, to keep the address a call returns"),
+                      tail);
+    }
+
+  /* Its arguments are checked against the variables assigned before it, so the variable this
+   * step assigns is registered after; a step with errors still assigns it, to report each
+   * mistake once. */
+  if (step->assign != NULL && GPOINTER_TO_INT (g_hash_table_lookup (vars, step->assign)) == VAR_ADDR)
+    parser_error (p, p->lineno, _("'%s' already holds an address; hint: use another name"), step->assign);
+  info = ss_call_lookup (step->call);
+  if (info != NULL)
+    check_call (p, step, vars, info);
+  else
+    {
+      const char *near = nearest_call (step->call);
+
+      if (near != NULL)
+        parser_error (p, p->lineno, _("unknown call '%s'; hint: did you mean '%s'? The calls are listed in lessons/README.md"),
+                      step->call, near);
+      else
+        parser_error (p, p->lineno, _("unknown call '%s'; hint: the calls a lesson can make are listed in lessons/README.md"),
+                      step->call);
+    }
+  if (step->assign != NULL && GPOINTER_TO_INT (g_hash_table_lookup (vars, step->assign)) != VAR_ADDR)
+    g_hash_table_insert (vars, g_strdup (step->assign),
+                         GINT_TO_POINTER (g_str_equal (step->call, "socketpair") ? VAR_PAIR : VAR_VALUE));
+}
+
+static void
+check_call (Parser           *p,
+            SockscopeStep    *step,
+            GHashTable       *vars,
+            const SsCallInfo *info)
+{
+  guint n_args = g_strv_length (step->args);
+
+  if (n_args < info->n_args_min || n_args > info->n_args)
+    {
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < info->n_args; i++)
+        g_string_append_printf (names, "%s%s%s%s", i == info->n_args_min ? "[" : "",
+                                i > 0 ? ", " : "", info->arg_names[i],
+                                i + 1 == info->n_args && info->n_args_min < info->n_args ? "]" : "");
+      parser_error (p, p->lineno, _("%s() takes %u arguments, not %u; hint: %s(%s)"),
+                    step->call, info->n_args, n_args, step->call, names->str);
+      return;
+    }
+  for (guint i = 0; i < n_args; i++)
+    check_argument (p, step, vars, info, i);
+
+  if (step->capture != NULL)
+    {
+      static const char * const addr_calls[] = { "accept", "recvfrom", "getsockname", "getpeername", NULL };
+
+      if (!g_strv_contains (addr_calls, step->call))
+        parser_error (p, p->lineno, _("%s() returns no address to keep with '-> %s'; hint: accept, recvfrom, getsockname and getpeername do"),
+                      step->call, step->capture);
+      else if (GPOINTER_TO_INT (g_hash_table_lookup (vars, step->capture)) == VAR_VALUE)
+        parser_error (p, p->lineno, _("'%s' already holds a socket or a number; hint: keep the address under another name"), step->capture);
+      else
+        g_hash_table_insert (vars, g_strdup (step->capture), GINT_TO_POINTER (VAR_ADDR));
+    }
+}
+
+static void
+set_once (Parser      *p,
+          char       **field,
+          const char  *key,
+          const char  *value)
+{
+  if (*field != NULL)
+    parser_error (p, p->lineno, _("'%s' is given twice"), key);
+  else if (*value == '\0')
+    parser_error (p, p->lineno, _("'%s' is empty"), key);
+  else
+    *field = g_strdup (value);
+}
+
+static void
+parse_header (Parser     *p,
+              const char *key,
+              const char *value)
+{
+  SockscopeLesson *self = p->lesson;
+
+  p->actor = NULL;
+  p->step = NULL;
+
+  if (g_str_equal (key, "id"))
+    {
+      if (!is_identifier (value) && strspn (value, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen (value))
+        parser_error (p, p->lineno, _("bad id '%s'; hint: use lower-case letters, digits and '-'"), value);
+      p->id_line = p->lineno;
+      set_once (p, &self->id, key, value);
+    }
+  else if (g_str_equal (key, "theme"))
+    set_once (p, &self->theme, key, value);
+  else if (g_str_equal (key, "title.en"))
+    set_once (p, &self->title_en, key, value);
+  else if (g_str_equal (key, "title.fr"))
+    set_once (p, &self->title_fr, key, value);
+  else if (g_str_equal (key, "description.en"))
+    append_text (&self->description_en, value);
+  else if (g_str_equal (key, "description.fr"))
+    append_text (&self->description_fr, value);
+  else if (g_str_equal (key, "actor"))
+    {
+      SockscopeActor *actor;
+
+      if (!is_identifier (value) || g_strv_contains (header_keys, value))
+        {
+          parser_error (p, p->lineno, _("bad actor name '%s'; hint: a name is one word, like server or client"), value);
+          return;
+        }
+      if (sockscope_lesson_find_actor (self, value) >= 0)
+        {
+          parser_error (p, p->lineno, _("actor '%s' is declared twice"), value);
+          return;
+        }
+      actor = g_new0 (SockscopeActor, 1);
+      actor->name = g_strdup (value);
+      g_ptr_array_add (self->actors, actor);
+      g_hash_table_insert (p->vars, g_strdup (value),
+                           g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL));
+      p->actor = actor;
+    }
+  else if (sockscope_lesson_find_actor (self, key) >= 0)
+    parse_step (p, key, value);
+  else if (is_identifier (key) && strchr (value, '(') != NULL)
+    parser_error (p, p->lineno, _("unknown actor '%s'; hint: declare it first with a line 'actor: %s'"), key, key);
+  else
+    parser_error (p, p->lineno, _("unknown key '%s'; hint: a lesson starts with id, theme, title.en, title.fr, then its actors and steps"),
+                  key);
+}
+
+static void
+parse_attribute (Parser     *p,
+                 const char *key,
+                 const char *value)
+{
+  if (p->actor != NULL)
+    {
+      SockscopeActor *actor = p->actor;
+
+      if (g_str_equal (key, "role"))
+        set_once (p, &actor->role, key, value);
+      else if (g_str_equal (key, "parent"))
+        {
+          if (sockscope_lesson_find_actor (p->lesson, value) < 0 || g_str_equal (value, actor->name))
+            parser_error (p, p->lineno, _("unknown parent actor '%s'; hint: declare the parent first"), value);
+          else
+            set_once (p, &actor->parent, key, value);
+        }
+      else if (g_str_equal (key, "label.en"))
+        set_once (p, &actor->label_en, key, value);
+      else if (g_str_equal (key, "label.fr"))
+        set_once (p, &actor->label_fr, key, value);
+      else
+        parser_error (p, p->lineno, _("unknown actor attribute '%s'; hint: an actor has role, label.en, label.fr and optionally parent"),
+                      key);
+    }
+  else if (p->step != NULL)
+    {
+      if (g_str_equal (key, "en"))
+        append_text (&p->step->text_en, value);
+      else if (g_str_equal (key, "fr"))
+        append_text (&p->step->text_fr, value);
+      else
+        parser_error (p, p->lineno, _("unknown step attribute '%s'; hint: a step has its explanation in en: and fr:"), key);
+    }
+  else
+    parser_error (p, p->lineno, _("indented line outside an actor or a step; hint: indent only the lines that belong to the line above"));
+}
+
+static void
+check_complete (Parser *p)
+{
+  SockscopeLesson *self = p->lesson;
+  guint last = p->lineno;
+
+  if (self->id == NULL)
+    parser_error (p, 1, _("the lesson has no id; hint: add a line 'id: my-lesson'"));
+  if (self->title_en == NULL)
+    parser_error (p, 1, _("missing English title; hint: add a line 'title.en: ...'"));
+  if (self->title_fr == NULL)
+    parser_error (p, 1, _("missing French title; hint: add a line 'title.fr: ...'"));
+  if (self->actors->len == 0)
+    parser_error (p, last, _("the lesson has no actor; hint: declare one with 'actor: server'"));
+  else if (self->steps->len == 0)
+    parser_error (p, last, _("the lesson has no step; hint: add a line like 'server: s = socket(AF_INET, SOCK_STREAM, 0)'"));
+
+  for (guint i = 0; i < self->actors->len; i++)
+    {
+      SockscopeActor *actor = g_ptr_array_index (self->actors, i);
+
+      if (actor->label_en == NULL)
+        parser_error (p, last, _("actor '%s' has no English label; hint: add '  label.en: ...' under it"), actor->name);
+      if (actor->label_fr == NULL)
+        parser_error (p, last, _("actor '%s' has no French label; hint: add '  label.fr: ...' under it"), actor->name);
+      if (actor->role == NULL)
+        actor->role = g_strdup (actor->name);
+    }
+  for (guint i = 0; i < self->steps->len; i++)
+    {
+      SockscopeStep *step = g_ptr_array_index (self->steps, i);
+
+      if (step->text_en == NULL)
+        parser_error (p, step->line, _("step %u has no English text; hint: add an indented line '  en: ...' under it"),
+                      step->number);
+      if (step->text_fr == NULL)
+        parser_error (p, step->line, _("step %u has no French text; hint: add an indented line '  fr: ...' under it"),
+                      step->number);
+    }
+}
+
+SockscopeLesson *
+sockscope_lesson_new_from_data (const char  *data,
+                                const char  *filename,
+                                GError     **error)
+{
+  g_autoptr(SockscopeLesson) self = g_object_new (SOCKSCOPE_TYPE_LESSON, NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) errors = g_string_new (NULL);
+  g_autoptr(GHashTable) vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                      (GDestroyNotify) g_hash_table_unref);
+  Parser p = { self, filename, errors, 0, 0, NULL, NULL, vars, 0 };
+
+  self->path = g_strdup (filename);
+  if (!g_utf8_validate (data, -1, NULL))
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                   _("%s:1: the file is not UTF-8; hint: save it as UTF-8 in your editor"), filename);
+      return NULL;
+    }
+
+  lines = g_strsplit (data, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      char *line = g_strchomp (lines[i]);
+      char *colon;
+      gboolean indented = (*line == ' ' || *line == '\t');
+
+      p.lineno = i + 1;
+      g_strchug (line);
+      if (*line == '\0' || *line == '#')
+        continue;
+      colon = strchr (line, ':');
+      if (colon == NULL)
+        {
+          parser_error (&p, p.lineno, _("cannot read this line; hint: every line is 'key: value' or 'actor: call(...)'"));
+          continue;
+        }
+      *colon = '\0';
+      g_strstrip (line);
+      if (indented)
+        parse_attribute (&p, line, g_strstrip (colon + 1));
+      else
+        parse_header (&p, line, g_strstrip (colon + 1));
+    }
+  check_complete (&p);
+
+  if (p.n_errors > 0)
+    {
+      g_set_error_literal (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE, errors->str);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+SockscopeLesson *
+sockscope_lesson_new_from_file (const char  *path,
+                                GError     **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_get_contents (path, &data, NULL, &local_error))
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_NOT_FOUND,
+                   _("cannot read lesson %s: %s"), path, local_error->message);
+      return NULL;
+    }
+  return sockscope_lesson_new_from_data (data, path, error);
+}
+
+/* $SOCKSCOPE_LESSONS, then the source tree (running from a build), then the installed lessons. */
+char *
+sockscope_lesson_dir (void)
+{
+  const char *env = g_getenv ("SOCKSCOPE_LESSONS");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (g_file_test (SOURCE_LESSONS_DIR, G_FILE_TEST_IS_DIR))
+    return g_strdup (SOURCE_LESSONS_DIR);
+  return g_build_filename (PKGDATADIR, "lessons", NULL);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+static int
+compare_lessons (gconstpointer a,
+                 gconstpointer b)
+{
+  SockscopeLesson *la = *(SockscopeLesson **) a;
+  SockscopeLesson *lb = *(SockscopeLesson **) b;
+
+  return g_strcmp0 (la->id, lb->id);
+}
+
+/* Loads every *.lesson of @dir (TEMPLATE.lesson excepted), sorted by id. A lesson that does not
+ * parse, or repeats an id, is left out and its error added to @errors (GError). */
+GPtrArray *
+sockscope_lesson_list_dir (const char *dir,
+                           GPtrArray  *errors)
+{
+  GPtrArray *lessons = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GDir) d = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *name;
+
+  if ((d = g_dir_open (dir, 0, &error)) == NULL)
+    {
+      if (errors != NULL)
+        g_ptr_array_add (errors, g_error_new (SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_NOT_FOUND,
+                                              _("cannot open the lessons folder: %s"), error->message));
+      return lessons;
+    }
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".lesson") && !g_str_equal (name, "TEMPLATE.lesson"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(SockscopeLesson) lesson = sockscope_lesson_new_from_file (path, &local_error);
+      SockscopeLesson *other;
+
+      if (lesson == NULL)
+        {
+          if (errors != NULL)
+            g_ptr_array_add (errors, g_steal_pointer (&local_error));
+          continue;
+        }
+      if ((other = g_hash_table_lookup (ids, lesson->id)) != NULL)
+        {
+          if (errors != NULL)
+            g_ptr_array_add (errors, g_error_new (SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                                                  _("%s:1: duplicate id '%s', already used by %s; hint: give each lesson its own id"),
+                                                  path, lesson->id, other->path));
+          continue;
+        }
+      g_hash_table_insert (ids, lesson->id, lesson);
+      g_ptr_array_add (lessons, g_steal_pointer (&lesson));
+    }
+  g_ptr_array_sort (lessons, compare_lessons);
+  return lessons;
+}
+
+SockscopeLesson *
+sockscope_lesson_find (const char  *id_or_path,
+                       GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GPtrArray) lessons = NULL;
+
+  if (strchr (id_or_path, '/') != NULL || g_str_has_suffix (id_or_path, ".lesson"))
+    return sockscope_lesson_new_from_file (id_or_path, error);
+
+  dir = sockscope_lesson_dir ();
+  lessons = sockscope_lesson_list_dir (dir, NULL);
+  for (guint i = 0; i < lessons->len; i++)
+    {
+      SockscopeLesson *lesson = g_ptr_array_index (lessons, i);
+
+      if (g_str_equal (lesson->id, id_or_path))
+        return g_object_ref (lesson);
+    }
+  g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_NOT_FOUND,
+               _("no lesson '%s' in %s; hint: 'sockscope-cli list' shows the lessons, or give a path to a .lesson file"),
+               id_or_path, dir);
+  return NULL;
+}
+
+const char *
+sockscope_lesson_get_id (SockscopeLesson *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  return self->id;
+}
+
+const char *
+sockscope_lesson_get_path (SockscopeLesson *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  return self->path;
+}
+
+const char *
+sockscope_lesson_get_theme (SockscopeLesson *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  return self->theme;
+}
+
+const char *
+sockscope_lesson_get_title (SockscopeLesson *self,
+                            const char      *lang)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  return g_strcmp0 (lang, "fr") == 0 ? self->title_fr : self->title_en;
+}
+
+const char *
+sockscope_lesson_get_description (SockscopeLesson *self,
+                                  const char      *lang)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  return g_strcmp0 (lang, "fr") == 0 ? self->description_fr : self->description_en;
+}
+
+/* Every lesson that parses has every text in both languages. */
+const char *
+sockscope_lesson_get_languages (SockscopeLesson *self)
+{
+  return "en, fr";
+}
+
+guint
+sockscope_lesson_get_n_actors (SockscopeLesson *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), 0);
+  return self->actors->len;
+}
+
+const SockscopeActor *
+sockscope_lesson_get_actor (SockscopeLesson *self,
+                            guint            index)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  g_return_val_if_fail (index < self->actors->len, NULL);
+  return g_ptr_array_index (self->actors, index);
+}
+
+int
+sockscope_lesson_find_actor (SockscopeLesson *self,
+                             const char      *name)
+{
+  for (guint i = 0; i < self->actors->len; i++)
+    if (g_str_equal (((SockscopeActor *) g_ptr_array_index (self->actors, i))->name, name))
+      return i;
+  return -1;
+}
+
+guint
+sockscope_lesson_get_n_steps (SockscopeLesson *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), 0);
+  return self->steps->len;
+}
+
+const SockscopeStep *
+sockscope_lesson_get_step (SockscopeLesson *self,
+                           guint            number)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  g_return_val_if_fail (number >= 1 && number <= self->steps->len, NULL);
+  return g_ptr_array_index (self->steps, number - 1);
+}
+
+const char *
+sockscope_actor_get_label (const SockscopeActor *actor,
+                           const char           *lang)
+{
+  return g_strcmp0 (lang, "fr") == 0 ? actor->label_fr : actor->label_en;
+}
+
+const char *
+sockscope_step_get_text (const SockscopeStep *step,
+                         const char          *lang)
+{
+  return g_strcmp0 (lang, "fr") == 0 ? step->text_fr : step->text_en;
+}
+
+/* The step as the lesson writes it, without its actor: `n = recvfrom(s, 64, 0) -> peer`. */
+char *
+sockscope_step_to_string (const SockscopeStep *step)
+{
+  g_autofree char *args = g_strjoinv (", ", step->args);
+
+  return g_strdup_printf ("%s%s%s(%s)%s%s",
+                          step->assign ? step->assign : "", step->assign ? " = " : "",
+                          step->call, args,
+                          step->capture ? " -> " : "", step->capture ? step->capture : "");
+}
+
+/* The language of the user's locale: fr when it is French, en otherwise. */
+const char *
+sockscope_lesson_default_lang (void)
+{
+  static const char * const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      const char *value = g_getenv (vars[i]);
+
+      if (value != NULL && *value != '\0')
+        return g_str_has_prefix (value, "fr") ? "fr" : "en";
+    }
+  return "en";
+}

@@ -1,0 +1,78 @@
+/* sockscope-lesson.h: a lesson parsed from its text file (see lessons/README.md). */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *name;
+  char *role;
+  char *parent;        /* the actor it is forked from, or NULL */
+  char *label_en;
+  char *label_fr;
+} SockscopeActor;
+
+typedef struct
+{
+  guint  number;       /* from 1, in file order */
+  guint  line;         /* line in the lesson file */
+  char  *actor;
+  char  *assign;       /* `s = socket (...)`: "s", or NULL */
+  char  *call;
+  char **args;         /* as written, NULL-terminated */
+  char  *capture;      /* `recvfrom (...) -> peer`: "peer", or NULL */
+  char  *text_en;
+  char  *text_fr;
+} SockscopeStep;
+
+typedef struct
+{
+  guint step;          /* step number */
+  guint first_line;    /* lines of the generated program, from 1 */
+  guint last_line;
+} SockscopeCodeSpan;
+
+#define SOCKSCOPE_TYPE_LESSON (sockscope_lesson_get_type ())
+G_DECLARE_FINAL_TYPE (SockscopeLesson, sockscope_lesson, SOCKSCOPE, LESSON, GObject)
+
+SockscopeLesson      *sockscope_lesson_new_from_file   (const char       *path,
+                                                        GError          **error);
+SockscopeLesson      *sockscope_lesson_new_from_data   (const char       *data,
+                                                        const char       *filename,
+                                                        GError          **error);
+SockscopeLesson      *sockscope_lesson_find            (const char       *id_or_path,
+                                                        GError          **error);
+char                 *sockscope_lesson_dir             (void);
+const char           *sockscope_lesson_default_lang    (void);
+GPtrArray            *sockscope_lesson_list_dir        (const char       *dir,
+                                                        GPtrArray        *errors);
+
+const char           *sockscope_lesson_get_id          (SockscopeLesson  *self);
+const char           *sockscope_lesson_get_path        (SockscopeLesson  *self);
+const char           *sockscope_lesson_get_theme       (SockscopeLesson  *self);
+const char           *sockscope_lesson_get_title       (SockscopeLesson  *self,
+                                                        const char       *lang);
+const char           *sockscope_lesson_get_description (SockscopeLesson  *self,
+                                                        const char       *lang);
+const char           *sockscope_lesson_get_languages   (SockscopeLesson  *self);
+guint                 sockscope_lesson_get_n_actors    (SockscopeLesson  *self);
+const SockscopeActor *sockscope_lesson_get_actor       (SockscopeLesson  *self,
+                                                        guint             index);
+int                   sockscope_lesson_find_actor      (SockscopeLesson  *self,
+                                                        const char       *name);
+guint                 sockscope_lesson_get_n_steps     (SockscopeLesson  *self);
+const SockscopeStep  *sockscope_lesson_get_step        (SockscopeLesson  *self,
+                                                        guint             number);
+char                 *sockscope_lesson_render_c        (SockscopeLesson  *self,
+                                                        const char       *actor,
+                                                        GArray          **spans);
+
+const char           *sockscope_actor_get_label        (const SockscopeActor *actor,
+                                                        const char           *lang);
+const char           *sockscope_step_get_text          (const SockscopeStep  *step,
+                                                        const char           *lang);
+char                 *sockscope_step_to_string         (const SockscopeStep  *step);
+
+G_END_DECLS

@@ -1,0 +1,452 @@
+/* sockscope-runner.c: runs a lesson in a lab. Each step is a note (its explanation in the
+ * chosen language) then a call; a step waits while its actor is blocked in an earlier call,
+ * and `-> name` captures are filled from the return events' out.addr. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sockscope-error.h"
+#include "sockscope-runner.h"
+
+/* A step whose actor stays blocked this long in an earlier call is an error in the lesson. */
+#define BLOCKED_TIMEOUT_MS 3000
+/* Long enough for FIN-WAIT-2 to become TIME-WAIT at the end. */
+#define FINAL_SETTLE_MS 300
+
+struct _SockscopeRunner
+{
+  GObject             parent_instance;
+  SockscopeLesson    *lesson;
+  SockscopeLabClient *client;
+  SockscopeEventLog  *log;
+  char               *lang;
+  guint               position;       /* steps done */
+  GHashTable         *busy;           /* actor -> seq of its call still running */
+  GHashTable         *call_steps;     /* call seq -> step number */
+  GHashTable         *captures;       /* "actor/name" -> address */
+  GTask              *waiting;        /* a next() waiting for its actor */
+  guint               wait_timeout;
+};
+
+G_DEFINE_FINAL_TYPE (SockscopeRunner, sockscope_runner, G_TYPE_OBJECT)
+
+static void continue_step (SockscopeRunner *self,
+                           GTask           *task);
+
+static void
+sockscope_runner_dispose (GObject *object)
+{
+  SockscopeRunner *self = SOCKSCOPE_RUNNER (object);
+
+  g_clear_handle_id (&self->wait_timeout, g_source_remove);
+  g_clear_object (&self->waiting);
+  g_clear_object (&self->lesson);
+  g_clear_object (&self->client);
+  g_clear_object (&self->log);
+
+  G_OBJECT_CLASS (sockscope_runner_parent_class)->dispose (object);
+}
+
+static void
+sockscope_runner_finalize (GObject *object)
+{
+  SockscopeRunner *self = SOCKSCOPE_RUNNER (object);
+
+  g_free (self->lang);
+  g_hash_table_unref (self->busy);
+  g_hash_table_unref (self->call_steps);
+  g_hash_table_unref (self->captures);
+
+  G_OBJECT_CLASS (sockscope_runner_parent_class)->finalize (object);
+}
+
+static void
+sockscope_runner_class_init (SockscopeRunnerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sockscope_runner_dispose;
+  object_class->finalize = sockscope_runner_finalize;
+}
+
+static void
+sockscope_runner_init (SockscopeRunner *self)
+{
+  self->busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->call_steps = g_hash_table_new (NULL, NULL);
+  self->captures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static const SockscopeStep *
+next_step (SockscopeRunner *self)
+{
+  return sockscope_lesson_get_step (self->lesson, self->position + 1);
+}
+
+static void
+resume_waiting (SockscopeRunner *self,
+                const GError    *error)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->waiting == NULL)
+    return;
+  if (error == NULL && g_hash_table_contains (self->busy, next_step (self)->actor))
+    return;
+  task = g_steal_pointer (&self->waiting);
+  g_clear_handle_id (&self->wait_timeout, g_source_remove);
+  if (error != NULL)
+    g_task_return_error (task, g_error_copy (error));
+  else
+    continue_step (self, g_steal_pointer (&task));
+}
+
+static void
+on_event (SockscopeLabClient *client,
+          const char         *line,
+          JsonObject         *event,
+          SockscopeRunner    *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *type = json_object_get_string_member_with_default (event, "type", "");
+  const char *actor = json_object_get_string_member_with_default (event, "actor", NULL);
+
+  if (!sockscope_event_log_append (self->log, line, &error))
+    g_warning ("%s", error->message);
+
+  if (actor == NULL)
+    return;
+  if (g_str_equal (type, "call"))
+    {
+      gint64 seq = json_object_get_int_member (event, "seq");
+      JsonNode *step = json_object_get_member (event, "step");
+
+      g_hash_table_insert (self->busy, g_strdup (actor), GSIZE_TO_POINTER (seq));
+      if (step != NULL && JSON_NODE_HOLDS_VALUE (step))
+        g_hash_table_insert (self->call_steps, GSIZE_TO_POINTER (seq), GSIZE_TO_POINTER (json_node_get_int (step)));
+    }
+  else if (g_str_equal (type, "return"))
+    {
+      gsize call_seq = json_object_get_int_member_with_default (event, "call_seq", 0);
+      guint number = GPOINTER_TO_SIZE (g_hash_table_lookup (self->call_steps, GSIZE_TO_POINTER (call_seq)));
+      JsonObject *out = json_object_get_object_member (event, "out");
+
+      g_hash_table_remove (self->busy, actor);
+      if (number >= 1 && number <= sockscope_lesson_get_n_steps (self->lesson))
+        {
+          const SockscopeStep *step = sockscope_lesson_get_step (self->lesson, number);
+
+          if (step->capture != NULL && out != NULL && json_object_has_member (out, "addr"))
+            g_hash_table_insert (self->captures, g_strdup_printf ("%s/%s", actor, step->capture),
+                                 g_strdup (json_object_get_string_member (out, "addr")));
+        }
+      resume_waiting (self, NULL);
+    }
+}
+
+static void
+on_failed (SockscopeLabClient *client,
+           const GError       *error,
+           SockscopeRunner    *self)
+{
+  resume_waiting (self, error);
+}
+
+SockscopeRunner *
+sockscope_runner_new (SockscopeLesson    *lesson,
+                      SockscopeLabClient *client,
+                      SockscopeEventLog  *log,
+                      const char         *lang)
+{
+  SockscopeRunner *self = g_object_new (SOCKSCOPE_TYPE_RUNNER, NULL);
+
+  self->lesson = g_object_ref (lesson);
+  self->client = g_object_ref (client);
+  self->log = g_object_ref (log);
+  self->lang = g_strdup (lang);
+  g_signal_connect_object (client, "event", G_CALLBACK (on_event), self, 0);
+  g_signal_connect_object (client, "failed", G_CALLBACK (on_failed), self, 0);
+  return self;
+}
+
+/* Steps done so far; the next step to run is position + 1. */
+guint
+sockscope_runner_get_position (SockscopeRunner *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_RUNNER (self), 0);
+  return self->position;
+}
+
+gboolean
+sockscope_runner_is_done (SockscopeRunner *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_RUNNER (self), TRUE);
+  return self->position >= sockscope_lesson_get_n_steps (self->lesson);
+}
+
+static void
+spawn_actor (GTask *task);
+
+static void
+on_actor_spawned (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sockscope_lab_client_actor_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    spawn_actor (g_steal_pointer (&task));
+}
+
+/* Spawns the lesson's actors one after the other, in the order they are declared. */
+static void
+spawn_actor (GTask *task)
+{
+  SockscopeRunner *self = g_task_get_source_object (task);
+  guint index = GPOINTER_TO_UINT (g_task_get_task_data (task));
+  const SockscopeActor *actor;
+
+  if (index >= sockscope_lesson_get_n_actors (self->lesson))
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  actor = sockscope_lesson_get_actor (self->lesson, index);
+  g_task_set_task_data (task, GUINT_TO_POINTER (index + 1), NULL);
+  sockscope_lab_client_actor_async (self->client, actor->name, actor->parent,
+                                    g_task_get_cancellable (task), on_actor_spawned, task);
+}
+
+static void
+on_lab_started (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sockscope_lab_client_start_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    spawn_actor (g_steal_pointer (&task));
+}
+
+/* Starts the lab and spawns the actors. */
+void
+sockscope_runner_start_async (SockscopeRunner     *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, sockscope_runner_start_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (0), NULL);
+  sockscope_lab_client_start_async (self->client, cancellable, on_lab_started, task);
+}
+
+gboolean
+sockscope_runner_start_finish (SockscopeRunner  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_call_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SockscopeRunner *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!sockscope_lab_client_call_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->position++;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_note_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SockscopeRunner *self = g_task_get_source_object (task);
+  const SockscopeStep *step = next_step (self);
+  char **args = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!sockscope_lab_client_note_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  sockscope_lab_client_call_async (self->client, step->actor, step->call, (const char * const *) args,
+                                   step->assign, step->number, g_task_get_cancellable (task),
+                                   on_call_done, g_object_ref (task));
+}
+
+/* Is @name kept with `-> name` by an earlier step of @actor? */
+static gboolean
+is_capture (SockscopeRunner *self,
+            const char      *actor,
+            const char      *name,
+            guint            before)
+{
+  for (guint i = 1; i < before; i++)
+    {
+      const SockscopeStep *step = sockscope_lesson_get_step (self->lesson, i);
+
+      if (g_str_equal (step->actor, actor) && g_strcmp0 (step->capture, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+continue_step (SockscopeRunner *self,
+               GTask           *task)
+{
+  const SockscopeStep *step = next_step (self);
+  guint n = g_strv_length (step->args);
+  char **args = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("%s/%s", step->actor, step->args[i]);
+      const char *addr = g_hash_table_lookup (self->captures, key);
+
+      if (addr == NULL && is_capture (self, step->actor, step->args[i], step->number))
+        {
+          g_strfreev (args);
+          g_task_return_new_error (task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_BLOCKED,
+                                   _("step %u: %s has no address in '%s': the call that should have filled it returned none"),
+                                   step->number, step->actor, step->args[i]);
+          g_object_unref (task);
+          return;
+        }
+      args[i] = g_strdup (addr ? addr : step->args[i]);
+    }
+  g_task_set_task_data (task, args, (GDestroyNotify) g_strfreev);
+  sockscope_lab_client_note_async (self->client, sockscope_step_get_text (step, self->lang), "info",
+                                   step->number, g_task_get_cancellable (task), on_note_done, task);
+}
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  SockscopeRunner *self = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&self->waiting);
+  const SockscopeStep *step = next_step (self);
+
+  self->wait_timeout = 0;
+  g_task_return_new_error (task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_BLOCKED,
+                           _("step %u cannot run: %s is still blocked in an earlier call; hint: the lesson must make another actor unblock it first"),
+                           step->number, step->actor);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the next step: waits while its actor is blocked in an earlier call, sends the step's
+ * explanation as a note, then the call; completes once the lab answered `done`. */
+void
+sockscope_runner_next_async (SockscopeRunner     *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, sockscope_runner_next_async);
+
+  if (sockscope_runner_is_done (self) || self->waiting != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               self->waiting ? _("a step is already waiting") : _("the lesson has no more steps"));
+      g_object_unref (task);
+      return;
+    }
+  if (g_hash_table_contains (self->busy, next_step (self)->actor))
+    {
+      self->waiting = task;
+      self->wait_timeout = g_timeout_add (BLOCKED_TIMEOUT_MS, on_wait_timeout, self);
+      return;
+    }
+  continue_step (self, task);
+}
+
+gboolean
+sockscope_runner_next_finish (SockscopeRunner  *self,
+                              GAsyncResult     *result,
+                              GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_quit (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *settle_error = g_task_get_task_data (task);
+
+  sockscope_lab_client_quit_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL);
+  if (settle_error != NULL)
+    g_task_return_error (task, g_error_copy (settle_error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_settled (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!sockscope_lab_client_settle_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    g_task_set_task_data (task, error, (GDestroyNotify) g_error_free);
+  sockscope_lab_client_quit_async (SOCKSCOPE_LAB_CLIENT (object), NULL, on_quit, task);
+}
+
+/* Lets the kernel finish (TIME-WAIT appears), then quits the lab: every actor is killed, blocked
+ * or not. */
+void
+sockscope_runner_stop_async (SockscopeRunner     *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, sockscope_runner_stop_async);
+  if (self->waiting != NULL)
+    {
+      g_clear_handle_id (&self->wait_timeout, g_source_remove);
+      g_task_return_new_error (g_steal_pointer (&self->waiting), G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("the run was stopped"));
+    }
+  sockscope_lab_client_settle_async (self->client, FINAL_SETTLE_MS, cancellable, on_settled, task);
+}
+
+gboolean
+sockscope_runner_stop_finish (SockscopeRunner  *self,
+                              GAsyncResult     *result,
+                              GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

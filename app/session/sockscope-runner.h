@@ -1,0 +1,44 @@
+/* sockscope-runner.h: runs a lesson's steps in a lab, one call at a time. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sockscope-event-log.h"
+#include "sockscope-lab-client.h"
+#include "sockscope-lesson.h"
+
+G_BEGIN_DECLS
+
+#define SOCKSCOPE_TYPE_RUNNER (sockscope_runner_get_type ())
+G_DECLARE_FINAL_TYPE (SockscopeRunner, sockscope_runner, SOCKSCOPE, RUNNER, GObject)
+
+SockscopeRunner *sockscope_runner_new          (SockscopeLesson     *lesson,
+                                                SockscopeLabClient  *client,
+                                                SockscopeEventLog   *log,
+                                                const char          *lang);
+guint            sockscope_runner_get_position (SockscopeRunner     *self);
+gboolean         sockscope_runner_is_done      (SockscopeRunner     *self);
+
+void             sockscope_runner_start_async  (SockscopeRunner     *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean         sockscope_runner_start_finish (SockscopeRunner     *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+void             sockscope_runner_next_async   (SockscopeRunner     *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean         sockscope_runner_next_finish  (SockscopeRunner     *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+void             sockscope_runner_stop_async   (SockscopeRunner     *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean         sockscope_runner_stop_finish  (SockscopeRunner     *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+G_END_DECLS
