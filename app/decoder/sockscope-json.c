@@ -233,8 +233,9 @@ write_fields (SsStr *s, const SsField *fields, size_t n, size_t i, unsigned dept
   return i;
 }
 
-void
-ss_json_packet (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t origlen)
+static void
+json_packet (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t origlen,
+             bool with_fields)
 {
   SsField fields[MAX_FIELDS];
   SsDecodeResult res;
@@ -242,7 +243,7 @@ ss_json_packet (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caple
   char a[46], fl[16];
   bool ports, tcp;
 
-  ss_packet_decode (linktype, data, caplen, origlen, fields, MAX_FIELDS, &res);
+  ss_packet_decode (linktype, data, caplen, origlen, with_fields ? fields : NULL, MAX_FIELDS, &res);
   tcp = sum->proto == SS_PROTO_TCP;
   ports = tcp || sum->proto == SS_PROTO_UDP;
 
@@ -268,7 +269,22 @@ ss_json_packet (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caple
   append_json_or_null (s, res.reason);
   append_str (s, ",\"summary\":");
   ss_str_append_json_string (s, res.text, strlen (res.text));
-  append_str (s, ",\"fields\":");
-  write_fields (s, fields, res.n_fields, 0, 0, data, caplen);
+  if (with_fields)
+    {
+      append_str (s, ",\"fields\":");
+      write_fields (s, fields, res.n_fields, 0, 0, data, caplen);
+    }
   ss_str_append_c (s, '}');
+}
+
+void
+ss_json_packet (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t origlen)
+{
+  json_packet (s, linktype, data, caplen, origlen, true);
+}
+
+void
+ss_json_packet_summary (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t origlen)
+{
+  json_packet (s, linktype, data, caplen, origlen, false);
 }

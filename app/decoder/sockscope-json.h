@@ -15,7 +15,7 @@ void ss_str_clear (SsStr *s);   /* frees; the string can be used again after ss_
 void ss_str_truncate (SsStr *s, size_t len);
 void ss_str_append (SsStr *s, const char *bytes, size_t len);
 void ss_str_append_c (SsStr *s, char c);
-void ss_str_printf (SsStr *s, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+void ss_str_printf (SsStr *s, const char *fmt, ...) __attribute__ ((format (printf, 2, 3), nonnull (2)));
 /* Quoted and escaped; invalid UTF-8 bytes as \u00XX. */
 void ss_str_append_json_string (SsStr *s, const char *utf8, size_t len);
 
@@ -32,6 +32,9 @@ void ss_str_append_json_string (SsStr *s, const char *utf8, size_t len);
  *  (lowercase hex, cut with "..." past 64 bytes), null for protocol/group nodes; show is the
  *  text ss_field_format() renders. */
 void ss_json_packet (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t origlen);
+/* The same object without "fields": what the lab puts in each packet event, where the field
+ * tree would cost most of the time and space and is derived from the raw bytes when shown. */
+void ss_json_packet_summary (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t origlen);
 
 #ifdef __cplusplus
 }

@@ -144,7 +144,7 @@ emit_packet (SsLab        *lab,
   g_string_append_printf (out, ",\"linktype\":%d,\"caplen\":%u,\"origlen\":%u,\"pkt\":",
                           lab->linktype, caplen, len);
   ss_str_truncate (&lab->pkt_json, 0);
-  ss_json_packet (&lab->pkt_json, (uint32_t) lab->linktype, bytes, caplen, len);
+  ss_json_packet_summary (&lab->pkt_json, (uint32_t) lab->linktype, bytes, caplen, len);
   g_string_append_len (out, lab->pkt_json.data, (gssize) lab->pkt_json.len);
   g_string_append (out, ",\"raw\":\"");
   append_base64 (out, bytes, caplen);

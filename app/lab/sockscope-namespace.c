@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -108,6 +110,26 @@ write_file (const char *path,
   return TRUE;
 }
 
+/* The lab's lo behaves like an Ethernet link: a 1500-byte MTU and no segmentation offloads, so
+ * TCP cuts data into MSS-sized segments (1460 bytes) as on a real network, every segment is a
+ * packet of its own in the capture, and libpcap's ring, whose slots are sized by the MTU, holds
+ * thousands of frames instead of a few hundred. */
+#define LAB_MTU 1500
+
+static void
+set_ethtool_flag (int         fd,
+                  const char *ifname,
+                  guint32     cmd)
+{
+  struct ethtool_value value = { .cmd = cmd, .data = 0 };
+  struct ifreq ifr = { 0 };
+
+  g_strlcpy (ifr.ifr_name, ifname, sizeof ifr.ifr_name);
+  ifr.ifr_data = (void *) &value;
+  /* Best effort: a kernel without the offload has nothing to turn off. */
+  (void) ioctl (fd, SIOCETHTOOL, &ifr);
+}
+
 static gboolean
 bring_loopback_up (void)
 {
@@ -118,7 +140,14 @@ bring_loopback_up (void)
   if (fd < 0)
     return FALSE;
   g_strlcpy (ifr.ifr_name, "lo", sizeof ifr.ifr_name);
-  ok = ioctl (fd, SIOCGIFFLAGS, &ifr) == 0;
+  ifr.ifr_mtu = LAB_MTU;
+  ok = ioctl (fd, SIOCSIFMTU, &ifr) == 0;
+  set_ethtool_flag (fd, "lo", ETHTOOL_STSO);
+  set_ethtool_flag (fd, "lo", ETHTOOL_SGSO);
+  set_ethtool_flag (fd, "lo", ETHTOOL_SGRO);
+  memset (&ifr, 0, sizeof ifr);
+  g_strlcpy (ifr.ifr_name, "lo", sizeof ifr.ifr_name);
+  ok = ok && ioctl (fd, SIOCGIFFLAGS, &ifr) == 0;
   if (ok)
     {
       ifr.ifr_flags |= IFF_UP | IFF_RUNNING;

@@ -35,8 +35,9 @@ def pcapng_blocks(data):
 def offsets_named(text):
     """Every number the error message names, decimal or 0x hex."""
     nums = set()
-    for m in re.finditer(r"0x[0-9a-fA-F]+|\d+", text):
-        nums.add(int(m.group(0), 0))
+    # Whole numbers only: digits inside a file name (a temp dir such as .../x-09ab) are not offsets.
+    for m in re.finditer(r"(?<![\w.-])(0x[0-9a-fA-F]+|\d+)(?![\w.-])", text):
+        nums.add(int(m.group(1), 16 if m.group(1).startswith("0x") else 10))
     return nums
 
 
