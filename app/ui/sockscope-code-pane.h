@@ -1,0 +1,41 @@
+/* sockscope-code-pane.h: each actor's generated C code side by side, the current call's line
+ * highlighted, and the call's outcome written next to it. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sockscope-lesson.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SOCKSCOPE_CALL_RUNNING,
+  SOCKSCOPE_CALL_BLOCKED,
+  SOCKSCOPE_CALL_RETURNED,
+  SOCKSCOPE_CALL_FAILED,
+} SockscopeCallStatus;
+
+#define SOCKSCOPE_TYPE_CODE_PANE (sockscope_code_pane_get_type ())
+G_DECLARE_FINAL_TYPE (SockscopeCodePane, sockscope_code_pane, SOCKSCOPE, CODE_PANE, GtkWidget)
+
+GtkWidget  *sockscope_code_pane_new               (void);
+void        sockscope_code_pane_set_lesson        (SockscopeCodePane   *self,
+                                                   SockscopeLesson     *lesson,
+                                                   const char          *lang);
+void        sockscope_code_pane_reset             (SockscopeCodePane   *self);
+void        sockscope_code_pane_set_call          (SockscopeCodePane   *self,
+                                                   guint                step,
+                                                   SockscopeCallStatus  status,
+                                                   const char          *outcome);
+void        sockscope_code_pane_select_step       (SockscopeCodePane   *self,
+                                                   guint                step);
+/* For tests: the highlighted line (from 1) of an actor, or 0, and the text shown beside it. */
+guint       sockscope_code_pane_get_current_line  (SockscopeCodePane   *self,
+                                                   const char          *actor,
+                                                   const char         **outcome);
+char       *sockscope_code_pane_get_line_text     (SockscopeCodePane   *self,
+                                                   const char          *actor,
+                                                   guint                line);
+
+G_END_DECLS

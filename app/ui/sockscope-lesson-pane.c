@@ -1,0 +1,274 @@
+/* sockscope-lesson-pane.c: the lesson side of the window. It shows the step just run (what the
+ * learner should look at now) with its explanation, and the next one in the step list. The
+ * buttons are bound to the window's actions, so keys, buttons and menus do the same thing. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sockscope-lesson-pane.h"
+
+struct _SockscopeLessonPane
+{
+  GtkWidget        parent_instance;
+
+  GtkWidget       *box;
+  GtkLabel        *title;
+  GtkLabel        *description;
+  GtkLabel        *step_label;
+  GtkLabel        *step_call;
+  GtkLabel        *explanation;
+  GtkLabel        *status;
+  GtkSpinner      *spinner;
+  GtkAdjustment   *history;
+  GtkLabel        *history_label;
+  GtkListBox      *steps;
+
+  SockscopeLesson *lesson;
+  char            *lang;
+  guint            position;     /* steps done */
+};
+
+G_DEFINE_FINAL_TYPE (SockscopeLessonPane, sockscope_lesson_pane, GTK_TYPE_WIDGET)
+
+/* Who makes the call, in the actor's colour (the same order as the diagram's lifelines). */
+static GtkWidget *
+actor_label_new (SockscopeLessonPane *self,
+                 const char          *name)
+{
+  int index = sockscope_lesson_find_actor (self->lesson, name);
+  const SockscopeActor *actor = index >= 0 ? sockscope_lesson_get_actor (self->lesson, (guint) index) : NULL;
+  GtkWidget *label = gtk_label_new (actor ? sockscope_actor_get_label (actor, self->lang) : name);
+  g_autofree char *css = g_strdup_printf ("actor-%d", index >= 0 ? index % 4 : 0);
+
+  gtk_widget_add_css_class (label, "actor-tag");
+  gtk_widget_add_css_class (label, css);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  return label;
+}
+
+static GtkWidget *
+step_row_new (SockscopeLessonPane *self,
+              const SockscopeStep *step)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *number = gtk_label_new (NULL);
+  GtkWidget *icon = gtk_image_new ();
+  g_autofree char *text = sockscope_step_to_string (step);
+  g_autofree char *n = g_strdup_printf ("%u", step->number);
+  GtkWidget *call = gtk_label_new (text);
+
+  gtk_label_set_text (GTK_LABEL (number), n);
+  gtk_label_set_width_chars (GTK_LABEL (number), 2);
+  gtk_label_set_xalign (GTK_LABEL (number), 1);
+  gtk_widget_add_css_class (number, "dim-label");
+  gtk_widget_add_css_class (number, "numeric");
+  gtk_label_set_xalign (GTK_LABEL (call), 0);
+  gtk_label_set_wrap (GTK_LABEL (call), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (call), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_hexpand (call, TRUE);
+  gtk_widget_add_css_class (call, "monospace");
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), number);
+  gtk_box_append (GTK_BOX (box), actor_label_new (self, step->actor));
+  gtk_box_append (GTK_BOX (box), call);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "icon", icon);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  return row;
+}
+
+static void
+update_steps (SockscopeLessonPane *self)
+{
+  guint n = self->lesson ? sockscope_lesson_get_n_steps (self->lesson) : 0;
+  guint i = 1;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->steps));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row), i++)
+    {
+      GtkImage *icon = g_object_get_data (G_OBJECT (row), "icon");
+
+      gtk_widget_remove_css_class (row, "step-done");
+      gtk_widget_remove_css_class (row, "step-current");
+      gtk_widget_remove_css_class (row, "step-next");
+      if (i < self->position)
+        {
+          gtk_image_set_from_icon_name (icon, "object-select-symbolic");
+          gtk_widget_add_css_class (row, "step-done");
+        }
+      else if (i == self->position)
+        {
+          gtk_image_set_from_icon_name (icon, "media-playback-start-symbolic");
+          gtk_widget_add_css_class (row, "step-current");
+        }
+      else
+        {
+          gtk_image_clear (icon);
+          if (i == self->position + 1)
+            gtk_widget_add_css_class (row, "step-next");
+        }
+    }
+
+  if (self->lesson == NULL)
+    return;
+
+  if (self->position == 0)
+    {
+      g_autofree char *label = g_strdup_printf (_("%u steps"), n);
+
+      gtk_label_set_text (self->step_label, label);
+      gtk_label_set_text (self->step_call, NULL);
+      gtk_label_set_text (self->explanation, _("Press Next Step (or Space) to run the first call."));
+    }
+  else
+    {
+      const SockscopeStep *step = sockscope_lesson_get_step (self->lesson, self->position);
+      g_autofree char *label = g_strdup_printf (_("Step %u of %u"), self->position, n);
+      g_autofree char *text = sockscope_step_to_string (step);
+      int index = sockscope_lesson_find_actor (self->lesson, step->actor);
+      const SockscopeActor *actor = index >= 0 ? sockscope_lesson_get_actor (self->lesson, (guint) index) : NULL;
+      g_autofree char *call = g_strdup_printf ("%s: %s", actor ? sockscope_actor_get_label (actor, self->lang) : step->actor, text);
+
+      gtk_label_set_text (self->step_label, label);
+      gtk_label_set_text (self->step_call, call);
+      gtk_label_set_text (self->explanation, sockscope_step_get_text (step, self->lang));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->step_call), self->position > 0);
+}
+
+void
+sockscope_lesson_pane_set_lesson (SockscopeLessonPane *self,
+                                  SockscopeLesson     *lesson,
+                                  const char          *lang)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
+
+  g_set_object (&self->lesson, lesson);
+  g_free (self->lang);
+  self->lang = g_strdup (lang);
+  self->position = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps))) != NULL)
+    gtk_list_box_remove (self->steps, child);
+
+  if (lesson == NULL)
+    return;
+
+  gtk_label_set_text (self->title, sockscope_lesson_get_title (lesson, lang));
+  gtk_label_set_text (self->description, sockscope_lesson_get_description (lesson, lang));
+  gtk_widget_set_visible (GTK_WIDGET (self->description),
+                          sockscope_lesson_get_description (lesson, lang) != NULL);
+  for (guint i = 1; i <= sockscope_lesson_get_n_steps (lesson); i++)
+    gtk_list_box_append (self->steps, step_row_new (self, sockscope_lesson_get_step (lesson, i)));
+  update_steps (self);
+}
+
+void
+sockscope_lesson_pane_set_position (SockscopeLessonPane *self,
+                                    guint                steps_done)
+{
+  g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
+
+  self->position = steps_done;
+  update_steps (self);
+}
+
+guint
+sockscope_lesson_pane_get_position (SockscopeLessonPane *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON_PANE (self), 0);
+
+  return self->position;
+}
+
+void
+sockscope_lesson_pane_set_status (SockscopeLessonPane *self,
+                                  const char          *status,
+                                  gboolean             busy)
+{
+  g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
+
+  gtk_label_set_text (self->status, status);
+  gtk_widget_set_visible (GTK_WIDGET (self->status), status != NULL && status[0] != '\0');
+  gtk_spinner_set_spinning (self->spinner, busy);
+}
+
+GtkAdjustment *
+sockscope_lesson_pane_get_history (SockscopeLessonPane *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON_PANE (self), NULL);
+
+  return self->history;
+}
+
+void
+sockscope_lesson_pane_set_history_label (SockscopeLessonPane *self,
+                                         const char          *label)
+{
+  g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
+
+  gtk_label_set_text (self->history_label, label);
+}
+
+const char *
+sockscope_lesson_pane_get_explanation (SockscopeLessonPane *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON_PANE (self), NULL);
+
+  return gtk_label_get_text (self->explanation);
+}
+
+static void
+sockscope_lesson_pane_dispose (GObject *object)
+{
+  SockscopeLessonPane *self = SOCKSCOPE_LESSON_PANE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SOCKSCOPE_TYPE_LESSON_PANE);
+  g_clear_object (&self->lesson);
+  g_clear_pointer (&self->lang, g_free);
+  G_OBJECT_CLASS (sockscope_lesson_pane_parent_class)->dispose (object);
+}
+
+static void
+sockscope_lesson_pane_class_init (SockscopeLessonPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sockscope_lesson_pane_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/sockscope/Sockscope/sockscope-lesson-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, box);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, title);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, description);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, step_label);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, step_call);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, explanation);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, status);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, history);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, history_label);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, steps);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "lessonpane");
+}
+
+static void
+sockscope_lesson_pane_init (SockscopeLessonPane *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+sockscope_lesson_pane_new (void)
+{
+  return g_object_new (SOCKSCOPE_TYPE_LESSON_PANE, NULL);
+}

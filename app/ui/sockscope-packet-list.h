@@ -1,0 +1,22 @@
+/* sockscope-packet-list.h: the packet events of an event log, as a lazy GListModel of
+ * SockscopeEvent, limited to what had happened at the history position. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sockscope-event-log.h"
+
+G_BEGIN_DECLS
+
+#define SOCKSCOPE_TYPE_PACKET_LIST (sockscope_packet_list_get_type ())
+G_DECLARE_FINAL_TYPE (SockscopePacketList, sockscope_packet_list, SOCKSCOPE, PACKET_LIST, GObject)
+
+SockscopePacketList *sockscope_packet_list_new          (SockscopeEventLog   *log);
+void                 sockscope_packet_list_set_limit    (SockscopePacketList *self,
+                                                         guint                n_events);
+guint                sockscope_packet_list_get_position (SockscopePacketList *self,
+                                                         guint                index);
+int                  sockscope_packet_list_find         (SockscopePacketList *self,
+                                                         guint                log_position);
+
+G_END_DECLS

@@ -1,0 +1,332 @@
+/* sockscope-packets-pane.c: a GtkColumnView over SockscopePacketList (lazy: a row's JSON is
+ * parsed only when the row is bound), and SockscopePacketDetail for the selected packet. The
+ * pane emits "packet-selected" with the packet's log position; the window turns that into the
+ * one selection every pane follows. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sockscope-packet-detail.h"
+#include "sockscope-packet-list.h"
+#include "sockscope-packets-pane.h"
+
+struct _SockscopePacketsPane
+{
+  GtkWidget            parent_instance;
+
+  GtkWidget           *paned;
+  GtkColumnView       *view;
+  GtkSingleSelection  *selection;
+  SockscopeEventLog   *log;
+  SockscopePacketList *packets;
+  SockscopePacketDetail *detail;
+  gint64               t0_ns;
+  gboolean             selecting;
+};
+
+G_DEFINE_FINAL_TYPE (SockscopePacketsPane, sockscope_packets_pane, GTK_TYPE_WIDGET)
+
+enum { PACKET_SELECTED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static char *
+endpoint (JsonObject *pkt,
+          const char *addr_member,
+          const char *port_member)
+{
+  const char *addr = json_object_get_string_member_with_default (pkt, addr_member, "");
+  JsonNode *port = json_object_get_member (pkt, port_member);
+
+  if (port == NULL || json_node_is_null (port))
+    return g_strdup (addr);
+  if (strchr (addr, ':') != NULL)
+    return g_strdup_printf ("[%s]:%" G_GINT64_FORMAT, addr, json_node_get_int (port));
+  return g_strdup_printf ("%s:%" G_GINT64_FORMAT, addr, json_node_get_int (port));
+}
+
+/* The text of one cell; also what the tests read. */
+static char *
+cell_text (SockscopePacketsPane *self,
+           SockscopeEvent       *event,
+           const char           *column)
+{
+  JsonObject *object = sockscope_event_get_object (event);
+  JsonObject *pkt = json_object_get_object_member (object, "pkt");
+
+  if (g_str_equal (column, "no"))
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (object, "n", 0));
+  if (g_str_equal (column, "time"))
+    {
+      /* Times count from the session's first event, as a student reads a capture. */
+      if (self->t0_ns == 0)
+        {
+          g_autoptr(SockscopeEvent) first = g_list_model_get_item (G_LIST_MODEL (self->log), 0);
+          self->t0_ns = first ? sockscope_event_get_t_ns (first) : 0;
+        }
+      return g_strdup_printf ("%.6f", (sockscope_event_get_t_ns (event) - self->t0_ns) / 1e9);
+    }
+  if (g_str_equal (column, "cause"))
+    return g_strdup (json_object_get_string_member_with_default (object, "cause_text", _("kernel")));
+  if (g_str_equal (column, "length"))
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (object, "origlen", 0));
+  if (pkt == NULL)
+    return g_strdup ("");
+  if (g_str_equal (column, "source"))
+    return endpoint (pkt, "src", "sport");
+  if (g_str_equal (column, "destination"))
+    return endpoint (pkt, "dst", "dport");
+  if (g_str_equal (column, "protocol"))
+    {
+      g_autofree char *proto = g_strdup (json_object_get_string_member_with_default (pkt, "proto", ""));
+      return g_ascii_strup (proto, -1);
+    }
+  if (g_str_equal (column, "flags"))
+    {
+      JsonNode *flags = json_object_get_member (pkt, "flags");
+      return g_strdup (flags && !json_node_is_null (flags) ? json_node_get_string (flags) : "");
+    }
+  if (g_str_equal (column, "summary"))
+    return g_strdup (json_object_get_string_member_with_default (pkt, "summary", ""));
+  return g_strdup ("");
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  const char *column = g_object_get_data (G_OBJECT (factory), "column");
+
+  gtk_label_set_xalign (GTK_LABEL (label), g_str_equal (column, "no") || g_str_equal (column, "length") ? 1 : 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (!g_str_equal (column, "summary") && !g_str_equal (column, "cause"))
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           SockscopePacketsPane     *self)
+{
+  SockscopeEvent *event = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *column = g_object_get_data (G_OBJECT (factory), "column");
+  g_autofree char *text = cell_text (self, event, column);
+  JsonObject *object = sockscope_event_get_object (event);
+  JsonNode *cause = json_object_get_member (object, "cause");
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  /* The kernel's own packets look different everywhere, here too. */
+  if (cause == NULL || json_node_is_null (cause))
+    gtk_widget_add_css_class (label, "kernel-packet");
+  else
+    gtk_widget_remove_css_class (label, "kernel-packet");
+}
+
+static void
+add_column (SockscopePacketsPane *self,
+            const char           *id,
+            const char           *title,
+            int                   width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_object_set_data (G_OBJECT (factory), "column", (gpointer) id);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, 0);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  /* Cells are measured lazily, so give each column the width its content needs. */
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (column, width);
+  else
+    gtk_column_view_column_set_expand (column, TRUE);
+  gtk_column_view_append_column (self->view, column);
+  g_object_unref (column);
+}
+
+static void
+show_detail (SockscopePacketsPane *self,
+             SockscopeEvent       *event)
+{
+  JsonObject *object;
+  g_autoptr(GBytes) frame = NULL;
+  g_autofree guchar *raw = NULL;
+  gsize len = 0;
+
+  if (event == NULL)
+    {
+      sockscope_packet_detail_set_packet (self->detail, 0, NULL);
+      return;
+    }
+  object = sockscope_event_get_object (event);
+  raw = g_base64_decode (json_object_get_string_member_with_default (object, "raw", ""), &len);
+  frame = g_bytes_new_take (g_steal_pointer (&raw), len);
+  sockscope_packet_detail_set_packet (self->detail,
+                                      (guint) json_object_get_int_member_with_default (object, "linktype", 1),
+                                      frame);
+}
+
+static void
+on_selection_changed (SockscopePacketsPane *self)
+{
+  guint index = gtk_single_selection_get_selected (self->selection);
+  g_autoptr(SockscopeEvent) event = NULL;
+
+  if (index != GTK_INVALID_LIST_POSITION)
+    event = g_list_model_get_item (G_LIST_MODEL (self->packets), index);
+  show_detail (self, event);
+  if (!self->selecting && event != NULL)
+    g_signal_emit (self, signals[PACKET_SELECTED], 0, sockscope_event_get_position (event));
+}
+
+void
+sockscope_packets_pane_set_log (SockscopePacketsPane *self,
+                                SockscopeEventLog    *log)
+{
+  g_return_if_fail (SOCKSCOPE_IS_PACKETS_PANE (self));
+
+  g_clear_object (&self->packets);
+  self->packets = sockscope_packet_list_new (log);
+  g_set_object (&self->log, log);
+  self->t0_ns = 0;
+
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->packets));
+  show_detail (self, NULL);
+}
+
+void
+sockscope_packets_pane_set_limit (SockscopePacketsPane *self,
+                                  guint                 n_events)
+{
+  g_return_if_fail (SOCKSCOPE_IS_PACKETS_PANE (self));
+
+  if (self->packets != NULL)
+    sockscope_packet_list_set_limit (self->packets, n_events);
+}
+
+void
+sockscope_packets_pane_select (SockscopePacketsPane *self,
+                               guint                 log_position)
+{
+  int index;
+
+  g_return_if_fail (SOCKSCOPE_IS_PACKETS_PANE (self));
+
+  if (self->packets == NULL)
+    return;
+  index = sockscope_packet_list_find (self->packets, log_position);
+  self->selecting = TRUE;
+  gtk_single_selection_set_selected (self->selection, index < 0 ? GTK_INVALID_LIST_POSITION : (guint) index);
+  self->selecting = FALSE;
+  if (index >= 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->view), "list.scroll-to-item", "u", (guint) index);
+}
+
+guint
+sockscope_packets_pane_get_n_rows (SockscopePacketsPane *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_PACKETS_PANE (self), 0);
+
+  return self->packets ? g_list_model_get_n_items (G_LIST_MODEL (self->packets)) : 0;
+}
+
+guint
+sockscope_packets_pane_get_selected (SockscopePacketsPane *self)
+{
+  guint index;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_PACKETS_PANE (self), G_MAXUINT);
+
+  index = gtk_single_selection_get_selected (self->selection);
+  if (self->packets == NULL || index == GTK_INVALID_LIST_POSITION)
+    return G_MAXUINT;
+  return sockscope_packet_list_get_position (self->packets, index);
+}
+
+char *
+sockscope_packets_pane_get_cell (SockscopePacketsPane *self,
+                                 guint                 row,
+                                 const char           *column)
+{
+  g_autoptr(SockscopeEvent) event = NULL;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_PACKETS_PANE (self), NULL);
+
+  if (self->packets == NULL || !(event = g_list_model_get_item (G_LIST_MODEL (self->packets), row)))
+    return NULL;
+  return cell_text (self, event, column);
+}
+
+static void
+sockscope_packets_pane_dispose (GObject *object)
+{
+  SockscopePacketsPane *self = SOCKSCOPE_PACKETS_PANE (object);
+
+  g_clear_pointer (&self->paned, gtk_widget_unparent);
+  g_clear_object (&self->packets);
+  g_clear_object (&self->log);
+  g_clear_object (&self->selection);
+  G_OBJECT_CLASS (sockscope_packets_pane_parent_class)->dispose (object);
+}
+
+static void
+sockscope_packets_pane_class_init (SockscopePacketsPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sockscope_packets_pane_dispose;
+
+  signals[PACKET_SELECTED] = g_signal_new ("packet-selected", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 1, G_TYPE_UINT);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "packetspane");
+}
+
+static void
+sockscope_packets_pane_init (SockscopePacketsPane *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selection_changed),
+                           self, G_CONNECT_SWAPPED);
+
+  self->view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
+  gtk_column_view_set_show_column_separators (self->view, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->view), "data-table");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Packets"), -1);
+  add_column (self, "no", C_("packet column", "No."), 44);
+  add_column (self, "time", C_("packet column", "Time"), 80);
+  add_column (self, "source", C_("packet column", "Source"), 136);
+  add_column (self, "destination", C_("packet column", "Destination"), 136);
+  add_column (self, "protocol", C_("packet column", "Protocol"), 64);
+  add_column (self, "flags", C_("packet column", "Flags"), 48);
+  add_column (self, "length", C_("packet column", "Length"), 56);
+  add_column (self, "summary", C_("packet column", "Summary"), 0);
+  add_column (self, "cause", C_("packet column", "Caused by"), 220);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->view));
+
+  self->detail = SOCKSCOPE_PACKET_DETAIL (sockscope_packet_detail_new ());
+  self->paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  gtk_paned_set_start_child (GTK_PANED (self->paned), scrolled);
+  gtk_paned_set_end_child (GTK_PANED (self->paned), GTK_WIDGET (self->detail));
+  gtk_paned_set_position (GTK_PANED (self->paned), 700);
+  gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), FALSE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
+  gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
+}
+
+GtkWidget *
+sockscope_packets_pane_new (void)
+{
+  return g_object_new (SOCKSCOPE_TYPE_PACKETS_PANE, NULL);
+}

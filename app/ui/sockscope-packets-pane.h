@@ -1,0 +1,31 @@
+/* sockscope-packets-pane.h: every captured packet in a list, and the selected one decoded
+ * field by field with its bytes. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sockscope-event-log.h"
+
+G_BEGIN_DECLS
+
+#define SOCKSCOPE_TYPE_PACKETS_PANE (sockscope_packets_pane_get_type ())
+G_DECLARE_FINAL_TYPE (SockscopePacketsPane, sockscope_packets_pane, SOCKSCOPE, PACKETS_PANE, GtkWidget)
+
+GtkWidget *sockscope_packets_pane_new          (void);
+void       sockscope_packets_pane_set_log      (SockscopePacketsPane *self,
+                                                SockscopeEventLog    *log);
+void       sockscope_packets_pane_set_limit    (SockscopePacketsPane *self,
+                                                guint                 n_events);
+/* Selects the packet at this log position (or nothing); emits no signal. */
+void       sockscope_packets_pane_select       (SockscopePacketsPane *self,
+                                                guint                 log_position);
+guint      sockscope_packets_pane_get_n_rows   (SockscopePacketsPane *self);
+/* The log position of the selected packet, or G_MAXUINT. */
+guint      sockscope_packets_pane_get_selected (SockscopePacketsPane *self);
+/* For tests: the text of a cell ("no", "time", "source", "destination", "protocol", "flags",
+ * "length", "summary", "cause"). */
+char      *sockscope_packets_pane_get_cell     (SockscopePacketsPane *self,
+                                                guint                 row,
+                                                const char           *column);
+
+G_END_DECLS

@@ -1,0 +1,96 @@
+/* sockscope-sequence-view.h: the ladder diagram of a session (calls, packets, socket states),
+ * one row per event-log item, drawn directly with GtkSnapshot so that 100,000 rows scroll
+ * smoothly. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define SOCKSCOPE_TYPE_SEQUENCE_VIEW (sockscope_sequence_view_get_type ())
+G_DECLARE_FINAL_TYPE (SockscopeSequenceView, sockscope_sequence_view, SOCKSCOPE, SEQUENCE_VIEW, GtkWidget)
+
+GtkWidget *sockscope_sequence_view_new               (void);
+void       sockscope_sequence_view_clear             (SockscopeSequenceView *self);
+guint      sockscope_sequence_view_add_lifeline      (SockscopeSequenceView *self,
+                                                      const char            *name,
+                                                      const char            *label);
+guint      sockscope_sequence_view_get_n_lifelines   (SockscopeSequenceView *self);
+/* The index of the lifeline added with that name (an actor), or -1. */
+int        sockscope_sequence_view_find_lifeline     (SockscopeSequenceView *self,
+                                                      const char            *name);
+
+/* Items are keyed by the event-log seq of the event that made them, and must be added in
+ * log order. t_ns is the event time. */
+void       sockscope_sequence_view_add_call          (SockscopeSequenceView *self,
+                                                      guint                  seq,
+                                                      gint64                 t_ns,
+                                                      guint                  lifeline,
+                                                      const char            *text);
+void       sockscope_sequence_view_set_call_blocked  (SockscopeSequenceView *self,
+                                                      guint                  call_seq,
+                                                      guint                  blocked_seq);
+void       sockscope_sequence_view_set_call_result   (SockscopeSequenceView *self,
+                                                      guint                  call_seq,
+                                                      guint                  return_seq,
+                                                      gint64                 t_ns,
+                                                      const char            *result,
+                                                      gboolean               is_error);
+/* from/to -1: outside the lab. cause_seq: the call that made the kernel send it, 0 if none. */
+void       sockscope_sequence_view_add_packet        (SockscopeSequenceView *self,
+                                                      guint                  seq,
+                                                      gint64                 t_ns,
+                                                      int                    from_lifeline,
+                                                      int                    to_lifeline,
+                                                      const char            *label,
+                                                      guint                  cause_seq,
+                                                      gboolean               kernel);
+void       sockscope_sequence_view_add_state         (SockscopeSequenceView *self,
+                                                      guint                  seq,
+                                                      gint64                 t_ns,
+                                                      guint                  lifeline,
+                                                      const char            *socket,
+                                                      const char            *state);
+
+/* History: only items with seq <= position are shown; G_MAXUINT shows everything (live). */
+void       sockscope_sequence_view_set_position      (SockscopeSequenceView *self,
+                                                      guint                  seq);
+guint      sockscope_sequence_view_get_position      (SockscopeSequenceView *self);
+guint      sockscope_sequence_view_get_n_visible     (SockscopeSequenceView *self);
+
+void       sockscope_sequence_view_select            (SockscopeSequenceView *self,
+                                                      guint                  seq);
+guint      sockscope_sequence_view_get_selected      (SockscopeSequenceView *self);
+
+double     sockscope_sequence_view_get_zoom          (SockscopeSequenceView *self);
+void       sockscope_sequence_view_set_zoom          (SockscopeSequenceView *self,
+                                                      double                 zoom);
+double     sockscope_sequence_view_get_animation_speed (SockscopeSequenceView *self);
+void       sockscope_sequence_view_set_animation_speed (SockscopeSequenceView *self,
+                                                        double                 speed);
+gboolean   sockscope_sequence_view_get_follow        (SockscopeSequenceView *self);
+void       sockscope_sequence_view_set_follow        (SockscopeSequenceView *self,
+                                                      gboolean               follow);
+
+/* For tests and accessibility: the items in log order. kind is "call", "packet" or "state";
+ * text is as drawn (call text and result, packet label, "fd 4 ESTAB"). */
+guint      sockscope_sequence_view_get_n_items       (SockscopeSequenceView *self);
+gboolean   sockscope_sequence_view_get_item          (SockscopeSequenceView *self,
+                                                      guint                  index,
+                                                      guint                 *seq,
+                                                      const char           **kind,
+                                                      const char           **text,
+                                                      int                   *from_lifeline,
+                                                      int                   *to_lifeline);
+/* Hit test in widget coordinates: the seq of the arrow, box or state tag under the point, or 0. */
+guint      sockscope_sequence_view_item_at           (SockscopeSequenceView *self,
+                                                      double                 x,
+                                                      double                 y);
+/* The point item_at() answers seq for (the middle of an arrow, the centre of a box or tag), in
+ * widget coordinates; FALSE when the item is hidden or unknown. */
+gboolean   sockscope_sequence_view_get_item_point    (SockscopeSequenceView *self,
+                                                      guint                  seq,
+                                                      double                *x,
+                                                      double                *y);
+
+G_END_DECLS

@@ -1,0 +1,481 @@
+/* sockscope-sockets-pane.c: the socket table is a projection of the log's `state` events up to
+ * the history position: the latest event of each socket (keyed by inode, or by addresses for a
+ * socket no process holds any more) is its row. The selected row drives the TCP state machine
+ * and the queue gauges. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sockscope-sockets-pane.h"
+#include "sockscope-tcp-state-view.h"
+
+struct _SockscopeSocketsPane
+{
+  GtkWidget              parent_instance;
+
+  GtkWidget             *paned;
+  GtkColumnView         *view;
+  GtkSingleSelection    *selection;
+  GListStore            *rows;        /* SockscopeEvent: the latest state event of each socket */
+  GHashTable            *previous;    /* SockscopeEvent of a row -> previous state (string) */
+  SockscopeTcpStateView *machine;
+  GtkLevelBar           *recv_gauge;
+  GtkLevelBar           *send_gauge;
+  GtkLabel              *recv_label;
+  GtkLabel              *send_label;
+  GtkLabel              *machine_label;
+
+  SockscopeEventLog     *log;
+  GArray                *states;      /* guint: log positions of state events */
+  guint                  scanned;
+  guint                  limit;
+  gboolean               live;
+};
+
+G_DEFINE_FINAL_TYPE (SockscopeSocketsPane, sockscope_sockets_pane, GTK_TYPE_WIDGET)
+
+static gboolean
+is_listener (JsonObject *object)
+{
+  return g_strcmp0 (json_object_get_string_member_with_default (object, "state", ""), "LISTEN") == 0;
+}
+
+static char *
+cell_text (JsonObject *object,
+           const char *column)
+{
+  JsonNode *node;
+
+  if (g_str_equal (column, "actor"))
+    {
+      node = json_object_get_member (object, "actor");
+      return g_strdup (node && !json_node_is_null (node) ? json_node_get_string (node) : "—");
+    }
+  if (g_str_equal (column, "fd"))
+    {
+      node = json_object_get_member (object, "fd");
+      return node && !json_node_is_null (node) ? g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node))
+                                               : g_strdup ("—");
+    }
+  if (g_str_equal (column, "type"))
+    {
+      const char *proto = json_object_get_string_member_with_default (object, "proto", "");
+      const char *family = json_object_get_string_member_with_default (object, "family", "");
+      g_autofree char *up = g_ascii_strup (proto[0] ? proto : family, -1);
+
+      if (g_str_equal (family, "inet6"))
+        return g_strdup_printf ("%s/IPv6", up);
+      if (g_str_equal (family, "unix"))
+        return g_strdup_printf ("UNIX %s", json_object_get_string_member_with_default (object, "socktype", ""));
+      return g_strdup (up);
+    }
+  if (g_str_equal (column, "recv_q") || g_str_equal (column, "send_q"))
+    {
+      gint64 value = json_object_get_int_member_with_default (object, column, 0);
+
+      /* For a listener the kernel reports the accept queue and the backlog instead. */
+      if (is_listener (object))
+        return g_str_equal (column, "recv_q")
+               ? g_strdup_printf (_("%lld waiting"), (long long) value)
+               : g_strdup_printf (_("backlog %lld"), (long long) value);
+      return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+    }
+  return g_strdup (json_object_get_string_member_with_default (object, column, ""));
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  SockscopeEvent *event = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *column = g_object_get_data (G_OBJECT (factory), "column");
+  JsonObject *object = sockscope_event_get_object (event);
+  g_autofree char *text = cell_text (object, column);
+  const char *state = json_object_get_string_member_with_default (object, "state", "");
+  g_auto(GStrv) classes = NULL;
+  g_autofree char *state_class = NULL;
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  if (g_str_equal (column, "state"))
+    {
+      state_class = g_ascii_strdown (state, -1);
+      g_strdelimit (state_class, "-", '_');
+      classes = g_strsplit ("state-tag", " ", -1);
+      gtk_widget_set_css_classes (label, (const char **) classes);
+      gtk_widget_add_css_class (label, state_class);
+    }
+}
+
+static void
+add_column (SockscopeSocketsPane *self,
+            const char           *id,
+            const char           *title,
+            int                   width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_object_set_data (G_OBJECT (factory), "column", (gpointer) id);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), NULL);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (column, width);
+  else
+    gtk_column_view_column_set_expand (column, TRUE);
+  gtk_column_view_append_column (self->view, column);
+  g_object_unref (column);
+}
+
+/* One socket, one key: its inode while a process holds it; its addresses otherwise. */
+static char *
+socket_key (JsonObject *object)
+{
+  gint64 inode = json_object_get_int_member_with_default (object, "inode", 0);
+
+  if (inode != 0)
+    return g_strdup_printf ("i%" G_GINT64_FORMAT, inode);
+  return g_strdup_printf ("a%s|%s|%s",
+                          json_object_get_string_member_with_default (object, "proto", ""),
+                          json_object_get_string_member_with_default (object, "local", ""),
+                          json_object_get_string_member_with_default (object, "peer", ""));
+}
+
+static void
+update_gauges (SockscopeSocketsPane *self)
+{
+  guint index = gtk_single_selection_get_selected (self->selection);
+  g_autoptr(SockscopeEvent) event = NULL;
+  JsonObject *object;
+  gint64 recv_q, send_q, rcvbuf, sndbuf;
+  g_autofree char *recv_text = NULL;
+  g_autofree char *send_text = NULL;
+  const char *state, *previous;
+  gboolean tcp;
+
+  if (index != GTK_INVALID_LIST_POSITION)
+    event = g_list_model_get_item (G_LIST_MODEL (self->rows), index);
+  if (event == NULL)
+    {
+      sockscope_tcp_state_view_set_state (self->machine, NULL, NULL);
+      gtk_label_set_text (self->machine_label, _("Select a socket to see its state"));
+      gtk_level_bar_set_value (self->recv_gauge, 0);
+      gtk_level_bar_set_value (self->send_gauge, 0);
+      gtk_label_set_text (self->recv_label, "");
+      gtk_label_set_text (self->send_label, "");
+      return;
+    }
+
+  object = sockscope_event_get_object (event);
+  state = json_object_get_string_member_with_default (object, "state", "");
+  previous = g_hash_table_lookup (self->previous, event);
+  tcp = g_strcmp0 (json_object_get_string_member_with_default (object, "proto", ""), "tcp") == 0;
+  sockscope_tcp_state_view_set_state (self->machine, tcp ? state : NULL, tcp ? previous : NULL);
+  if (tcp && previous != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s → %s"), previous, state);
+      gtk_label_set_text (self->machine_label, text);
+    }
+  else
+    gtk_label_set_text (self->machine_label, tcp ? state : _("Not a TCP socket: no state machine"));
+
+  recv_q = json_object_get_int_member_with_default (object, "recv_q", 0);
+  send_q = json_object_get_int_member_with_default (object, "send_q", 0);
+  rcvbuf = json_object_get_int_member_with_default (object, "rcvbuf", 0);
+  sndbuf = json_object_get_int_member_with_default (object, "sndbuf", 0);
+  if (is_listener (object))
+    {
+      /* The listener's gauge is the accept queue against its backlog. */
+      gtk_level_bar_set_max_value (self->recv_gauge, MAX (send_q, 1));
+      gtk_level_bar_set_value (self->recv_gauge, MIN (recv_q, MAX (send_q, 1)));
+      gtk_level_bar_set_value (self->send_gauge, 0);
+      recv_text = g_strdup_printf (_("Accept queue: %lld of %lld"), (long long) recv_q, (long long) send_q);
+      send_text = g_strdup ("");
+    }
+  else
+    {
+      gtk_level_bar_set_max_value (self->recv_gauge, MAX (rcvbuf, MAX (recv_q, 1)));
+      gtk_level_bar_set_value (self->recv_gauge, recv_q);
+      gtk_level_bar_set_max_value (self->send_gauge, MAX (sndbuf, MAX (send_q, 1)));
+      gtk_level_bar_set_value (self->send_gauge, send_q);
+      recv_text = rcvbuf > 0
+        ? g_strdup_printf (_("Receive queue: %lld bytes of %lld"), (long long) recv_q, (long long) rcvbuf)
+        : g_strdup_printf (_("Receive queue: %lld bytes"), (long long) recv_q);
+      send_text = sndbuf > 0
+        ? g_strdup_printf (_("Send queue: %lld bytes of %lld"), (long long) send_q, (long long) sndbuf)
+        : g_strdup_printf (_("Send queue: %lld bytes"), (long long) send_q);
+    }
+  gtk_label_set_text (self->recv_label, recv_text);
+  gtk_label_set_text (self->send_label, send_text);
+}
+
+static void
+rebuild (SockscopeSocketsPane *self)
+{
+  g_autoptr(GHashTable) latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) prev_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *selected_key = NULL;
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  guint reselect = GTK_INVALID_LIST_POSITION;
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    {
+      g_autoptr(SockscopeEvent) event = g_list_model_get_item (G_LIST_MODEL (self->rows), selected);
+      selected_key = socket_key (sockscope_event_get_object (event));
+    }
+
+  for (guint i = 0; i < self->states->len; i++)
+    {
+      guint position = g_array_index (self->states, guint, i);
+      g_autoptr(SockscopeEvent) event = NULL;
+      JsonObject *object;
+      g_autofree char *key = NULL;
+      gpointer old;
+
+      if (position >= self->limit)
+        break;
+      event = g_list_model_get_item (G_LIST_MODEL (self->log), position);
+      object = sockscope_event_get_object (event);
+      key = socket_key (object);
+      if ((old = g_hash_table_lookup (latest, key)) != NULL)
+        {
+          SockscopeEvent *old_event = g_ptr_array_index (items, GPOINTER_TO_UINT (old) - 1);
+
+          g_hash_table_insert (prev_by_key, g_strdup (key),
+                               g_strdup (json_object_get_string_member_with_default (sockscope_event_get_object (old_event), "state", "")));
+          g_ptr_array_index (items, GPOINTER_TO_UINT (old) - 1) = g_object_ref (event);
+          g_object_unref (old_event);
+        }
+      else
+        {
+          g_ptr_array_add (items, g_object_ref (event));
+          g_ptr_array_add (order, g_strdup (key));
+          g_hash_table_insert (latest, g_strdup (key), GUINT_TO_POINTER (items->len));
+        }
+    }
+
+  g_hash_table_remove_all (self->previous);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *prev = g_hash_table_lookup (prev_by_key, g_ptr_array_index (order, i));
+
+      if (prev != NULL)
+        g_hash_table_insert (self->previous, g_ptr_array_index (items, i), g_strdup (prev));
+      if (selected_key != NULL && g_str_equal (selected_key, g_ptr_array_index (order, i)))
+        reselect = i;
+    }
+  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                       items->pdata, items->len);
+  gtk_single_selection_set_selected (self->selection, reselect);
+  update_gauges (self);
+}
+
+static void
+on_log_items_changed (SockscopeSocketsPane *self)
+{
+  guint n = sockscope_event_log_get_n_events (self->log);
+  gboolean changed = FALSE;
+
+  for (; self->scanned < n; self->scanned++)
+    if (sockscope_event_log_get_event_type (self->log, self->scanned) == SOCKSCOPE_EVENT_STATE)
+      {
+        g_array_append_val (self->states, self->scanned);
+        changed = TRUE;
+      }
+  if (self->live)
+    {
+      self->limit = n;
+      if (changed)
+        rebuild (self);
+    }
+}
+
+void
+sockscope_sockets_pane_set_log (SockscopeSocketsPane *self,
+                                SockscopeEventLog    *log)
+{
+  g_return_if_fail (SOCKSCOPE_IS_SOCKETS_PANE (self));
+
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_func (self->log, on_log_items_changed, self);
+  g_set_object (&self->log, log);
+  g_array_set_size (self->states, 0);
+  self->scanned = 0;
+  self->live = TRUE;
+  g_signal_connect_object (log, "items-changed", G_CALLBACK (on_log_items_changed), self, G_CONNECT_SWAPPED);
+  on_log_items_changed (self);
+  rebuild (self);
+}
+
+void
+sockscope_sockets_pane_set_limit (SockscopeSocketsPane *self,
+                                  guint                 n_events)
+{
+  g_return_if_fail (SOCKSCOPE_IS_SOCKETS_PANE (self));
+
+  if (self->log == NULL)
+    return;
+  self->live = n_events >= sockscope_event_log_get_n_events (self->log);
+  self->limit = n_events;
+  rebuild (self);
+}
+
+void
+sockscope_sockets_pane_select (SockscopeSocketsPane *self,
+                               const char           *actor,
+                               int                   fd,
+                               const char           *local,
+                               const char           *peer)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SockscopeEvent) event = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+      JsonObject *object = sockscope_event_get_object (event);
+      JsonNode *fd_node = json_object_get_member (object, "fd");
+      gboolean by_fd = actor != NULL && fd >= 0 && fd_node != NULL && !json_node_is_null (fd_node)
+                       && g_strcmp0 (json_object_get_string_member_with_default (object, "actor", ""), actor) == 0
+                       && json_node_get_int (fd_node) == fd;
+      gboolean by_addr = local != NULL && peer != NULL
+                         && g_strcmp0 (json_object_get_string_member_with_default (object, "local", ""), local) == 0
+                         && g_strcmp0 (json_object_get_string_member_with_default (object, "peer", ""), peer) == 0;
+
+      if (by_fd || by_addr)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return;
+        }
+    }
+}
+
+guint
+sockscope_sockets_pane_get_n_rows (SockscopeSocketsPane *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+}
+
+char *
+sockscope_sockets_pane_get_cell (SockscopeSocketsPane *self,
+                                 guint                 row,
+                                 const char           *column)
+{
+  g_autoptr(SockscopeEvent) event = g_list_model_get_item (G_LIST_MODEL (self->rows), row);
+
+  return event ? cell_text (sockscope_event_get_object (event), column) : NULL;
+}
+
+static GtkWidget *
+gauge_new (GtkLevelBar **bar,
+           GtkLabel    **label)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+
+  *label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (*label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (*label), "caption");
+  *bar = GTK_LEVEL_BAR (gtk_level_bar_new ());
+  gtk_level_bar_set_min_value (*bar, 0);
+  gtk_level_bar_set_max_value (*bar, 1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (*label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (*bar));
+  return box;
+}
+
+static void
+sockscope_sockets_pane_dispose (GObject *object)
+{
+  SockscopeSocketsPane *self = SOCKSCOPE_SOCKETS_PANE (object);
+
+  g_clear_pointer (&self->paned, gtk_widget_unparent);
+  g_clear_object (&self->rows);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->log);
+  g_clear_pointer (&self->previous, g_hash_table_unref);
+  g_clear_pointer (&self->states, g_array_unref);
+  G_OBJECT_CLASS (sockscope_sockets_pane_parent_class)->dispose (object);
+}
+
+static void
+sockscope_sockets_pane_class_init (SockscopeSocketsPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sockscope_sockets_pane_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "socketspane");
+}
+
+static void
+sockscope_sockets_pane_init (SockscopeSocketsPane *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+
+  self->states = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->previous = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->rows = g_list_store_new (SOCKSCOPE_TYPE_EVENT);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (update_gauges), self, G_CONNECT_SWAPPED);
+
+  self->view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
+  gtk_column_view_set_show_column_separators (self->view, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->view), "data-table");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sockets"), -1);
+  add_column (self, "actor", C_("socket column", "Actor"), 80);
+  add_column (self, "fd", C_("socket column", "FD"), 50);
+  add_column (self, "type", C_("socket column", "Type"), 80);
+  add_column (self, "local", C_("socket column", "Local address"), 0);
+  add_column (self, "peer", C_("socket column", "Peer address"), 0);
+  add_column (self, "state", C_("socket column", "State"), 110);
+  add_column (self, "recv_q", C_("socket column", "Recv-Q"), 100);
+  add_column (self, "send_q", C_("socket column", "Send-Q"), 100);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->view));
+
+  self->machine = SOCKSCOPE_TCP_STATE_VIEW (sockscope_tcp_state_view_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->machine), TRUE);
+  self->machine_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->machine_label), "heading");
+  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->machine_label));
+  gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->machine));
+  gtk_box_append (GTK_BOX (side), gauge_new (&self->recv_gauge, &self->recv_label));
+  gtk_box_append (GTK_BOX (side), gauge_new (&self->send_gauge, &self->send_label));
+  gtk_widget_set_margin_start (side, 8);
+  gtk_widget_set_margin_end (side, 8);
+  gtk_widget_set_margin_bottom (side, 8);
+
+  self->paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  gtk_paned_set_start_child (GTK_PANED (self->paned), scrolled);
+  gtk_paned_set_end_child (GTK_PANED (self->paned), side);
+  gtk_paned_set_position (GTK_PANED (self->paned), 760);
+  gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), FALSE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
+  gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
+  update_gauges (self);
+}
+
+GtkWidget *
+sockscope_sockets_pane_new (void)
+{
+  return g_object_new (SOCKSCOPE_TYPE_SOCKETS_PANE, NULL);
+}

@@ -1,0 +1,24 @@
+/* sockscope-window-private.h: what UI tests need to look inside the window. */
+#pragma once
+
+#include "sockscope-code-pane.h"
+#include "sockscope-lesson-pane.h"
+#include "sockscope-packets-pane.h"
+#include "sockscope-sequence-view.h"
+#include "sockscope-sockets-pane.h"
+#include "sockscope-window.h"
+
+G_BEGIN_DECLS
+
+SockscopeSequenceView *sockscope_window_get_diagram      (SockscopeWindow *self);
+SockscopeCodePane     *sockscope_window_get_code_pane    (SockscopeWindow *self);
+SockscopeLessonPane   *sockscope_window_get_lesson_pane  (SockscopeWindow *self);
+SockscopePacketsPane  *sockscope_window_get_packets_pane (SockscopeWindow *self);
+SockscopeSocketsPane  *sockscope_window_get_sockets_pane (SockscopeWindow *self);
+/* TRUE once the lab is up and no step is running: the next step can be taken. */
+gboolean               sockscope_window_is_idle          (SockscopeWindow *self);
+gboolean               sockscope_window_is_done          (SockscopeWindow *self);
+guint                  sockscope_window_get_n_events     (SockscopeWindow *self);
+const char            *sockscope_window_get_error        (SockscopeWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,1359 @@
+/* sockscope-window.c: the main window: the lesson picker, the panes, the error banner, and the
+ * window-level actions (next step, back, restart, open, find a lesson). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sockscope-code-pane.h"
+#include "sockscope-event-log.h"
+#include "sockscope-lab-client.h"
+#include "sockscope-lesson-pane.h"
+#include "sockscope-lesson.h"
+#include "sockscope-packet-label.h"
+#include "sockscope-packets-pane.h"
+#include "sockscope-runner.h"
+#include "sockscope-sequence-view.h"
+#include "sockscope-sockets-pane.h"
+#include "sockscope-window-private.h"
+
+struct _SockscopeWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle  *window_title;
+  GtkMenuButton   *lessons_button;
+  GtkPopover      *lessons_popover;
+  GtkSearchEntry  *lesson_search;
+  GtkListBox      *lesson_list;
+  GtkRevealer     *error_revealer;
+  GtkLabel        *error_label;
+  AdwFlap               *flap;
+  SockscopeLessonPane   *lesson_pane;
+  SockscopeCodePane     *code_pane;
+  GtkWidget             *diagram_pane;
+  GtkScrolledWindow     *diagram_scroller;
+  SockscopeSequenceView *diagram;
+  SockscopePacketsPane  *packets_pane;
+  SockscopeSocketsPane  *sockets_pane;
+  GtkStack              *bottom_stack;
+
+  GPtrArray           *lessons;        /* SockscopeLesson, in picker order */
+  SockscopeLesson     *lesson;         /* the open one, or NULL */
+  char                *lang;           /* "en" or "fr": the UI's language, lessons follow it */
+
+  /* The run: a lab, the runner stepping the lesson in it, and the log every pane projects. */
+  SockscopeLabClient  *client;
+  SockscopeRunner     *runner;
+  SockscopeEventLog   *log;
+  GCancellable        *cancellable;
+  gboolean             starting;
+  gboolean             stepping;
+  gboolean             lab_ready;
+  GTask               *pending_prepare;
+  guint                prepare_step;
+  guint                play_source;
+
+  /* Projection state, rebuilt with the log */
+  guint                projected;      /* log events already added to the diagram */
+  guint                history;        /* events shown: == n_events when live */
+  GHashTable          *call_steps;     /* call seq -> step */
+  GHashTable          *call_actors;    /* call seq -> actor name (interned) */
+  GHashTable          *endpoints;      /* "proto|addr:port" or "proto|*:port" -> lifeline + 1 */
+  GHashTable          *inode_lifeline; /* inode -> lifeline + 1 */
+  SockscopeSeqTracker *seq_tracker;
+  gboolean             absolute_seq;
+  GSettings           *settings;
+};
+
+G_DEFINE_FINAL_TYPE (SockscopeWindow, sockscope_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+show_error (SockscopeWindow *self,
+            const char      *message)
+{
+  gtk_label_set_text (self->error_label, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static void
+on_error_dismiss (SockscopeWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+/* The UI language decides the lessons' language too. */
+static char *
+ui_language (void)
+{
+  const char * const *names = g_get_language_names ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (names[i], "fr"))
+        return g_strdup ("fr");
+      if (g_str_has_prefix (names[i], "en") || g_str_equal (names[i], "C"))
+        return g_strdup ("en");
+    }
+  return g_strdup ("en");
+}
+
+static int
+compare_lessons (gconstpointer a,
+                 gconstpointer b)
+{
+  SockscopeLesson *la = *(SockscopeLesson **) a;
+  SockscopeLesson *lb = *(SockscopeLesson **) b;
+  int r = g_strcmp0 (sockscope_lesson_get_theme (la), sockscope_lesson_get_theme (lb));
+
+  return r != 0 ? r : g_strcmp0 (sockscope_lesson_get_path (la), sockscope_lesson_get_path (lb));
+}
+
+static GtkWidget *
+lesson_row_new (SockscopeWindow *self,
+                SockscopeLesson *lesson)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (sockscope_lesson_get_title (lesson, self->lang));
+  GtkWidget *id = gtk_label_new (sockscope_lesson_get_id (lesson));
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (id), 0);
+  gtk_widget_add_css_class (id, "dim-label");
+  gtk_widget_add_css_class (id, "caption");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), id);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "lesson", g_object_ref (lesson), g_object_unref);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  sockscope_lesson_get_title (lesson, self->lang),
+                                  -1);
+  return row;
+}
+
+static void
+lesson_header_func (GtkListBoxRow *row,
+                    GtkListBoxRow *before,
+                    gpointer       user_data)
+{
+  SockscopeLesson *lesson = g_object_get_data (G_OBJECT (row), "lesson");
+  SockscopeLesson *prev = before ? g_object_get_data (G_OBJECT (before), "lesson") : NULL;
+  const char *theme;
+
+  if (lesson == NULL)
+    return;
+  theme = sockscope_lesson_get_theme (lesson);
+  if (prev == NULL || g_strcmp0 (theme, sockscope_lesson_get_theme (prev)) != 0)
+    {
+      GtkWidget *label = gtk_label_new (theme);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "heading");
+      gtk_widget_set_margin_top (label, 8);
+      gtk_widget_set_margin_start (label, 6);
+      gtk_list_box_row_set_header (row, label);
+    }
+  else
+    gtk_list_box_row_set_header (row, NULL);
+}
+
+static gboolean
+lesson_filter_func (GtkListBoxRow *row,
+                    gpointer       user_data)
+{
+  SockscopeWindow *self = user_data;
+  SockscopeLesson *lesson = g_object_get_data (G_OBJECT (row), "lesson");
+  const char *needle = gtk_editable_get_text (GTK_EDITABLE (self->lesson_search));
+  g_autofree char *haystack = NULL;
+  g_autofree char *folded_needle = NULL;
+  g_autofree char *folded = NULL;
+
+  if (needle == NULL || needle[0] == '\0')
+    return TRUE;
+  haystack = g_strjoin (" ",
+                        sockscope_lesson_get_id (lesson),
+                        sockscope_lesson_get_theme (lesson),
+                        sockscope_lesson_get_title (lesson, "en"),
+                        sockscope_lesson_get_title (lesson, "fr"),
+                        NULL);
+  folded = g_utf8_casefold (haystack, -1);
+  folded_needle = g_utf8_casefold (needle, -1);
+  return strstr (folded, folded_needle) != NULL;
+}
+
+static void
+on_lesson_search_changed (SockscopeWindow *self)
+{
+  gtk_list_box_invalidate_filter (self->lesson_list);
+}
+
+static void
+on_lesson_row_activated (SockscopeWindow *self,
+                         GtkListBoxRow   *row)
+{
+  SockscopeLesson *lesson = g_object_get_data (G_OBJECT (row), "lesson");
+
+  gtk_popover_popdown (self->lessons_popover);
+  sockscope_window_open_lesson (self, sockscope_lesson_get_path (lesson));
+}
+
+/* Enter in the search field opens the first lesson still shown. */
+static void
+on_lesson_search_activate (SockscopeWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->lesson_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child))
+        {
+          on_lesson_row_activated (self, GTK_LIST_BOX_ROW (child));
+          return;
+        }
+    }
+}
+
+static void
+load_lessons (SockscopeWindow *self)
+{
+  g_autofree char *dir = sockscope_lesson_dir ();
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+
+  g_clear_pointer (&self->lessons, g_ptr_array_unref);
+  self->lessons = sockscope_lesson_list_dir (dir, errors);
+  g_ptr_array_sort (self->lessons, compare_lessons);
+
+  for (guint i = 0; i < self->lessons->len; i++)
+    gtk_list_box_append (self->lesson_list, lesson_row_new (self, g_ptr_array_index (self->lessons, i)));
+
+  /* A broken lesson never hides the others: it is listed in the banner with file:line. */
+  if (errors->len > 0)
+    {
+      g_ptr_array_add (errors, NULL);
+      g_autofree char *joined = g_strjoinv ("\n", (char **) errors->pdata);
+      g_autofree char *message = g_strdup_printf (_("Some lessons could not be read:\n%s"), joined);
+      show_error (self, message);
+    }
+}
+
+/* ---- Projection: each new log event goes to every pane ---------------------------------- */
+
+static guint
+lifeline_of_actor (SockscopeWindow *self,
+                   const char      *actor)
+{
+  int index = actor ? sockscope_lesson_find_actor (self->lesson, actor) : -1;
+
+  return index < 0 ? G_MAXUINT : (guint) index;
+}
+
+/* "127.0.0.1:7777", "[::1]:7777", "*:7777" -> address and port */
+static gboolean
+split_endpoint (const char  *endpoint,
+                char       **addr,
+                guint       *port)
+{
+  const char *colon = endpoint ? strrchr (endpoint, ':') : NULL;
+  g_autofree char *host = NULL;
+
+  if (colon == NULL)
+    return FALSE;
+  host = g_strndup (endpoint, colon - endpoint);
+  if (host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      char *inner = g_strndup (host + 1, strlen (host) - 2);
+      g_free (host);
+      host = inner;
+    }
+  *port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
+  *addr = g_steal_pointer (&host);
+  return TRUE;
+}
+
+static void
+remember_endpoint (SockscopeWindow *self,
+                   const char      *proto,
+                   const char      *addr,
+                   guint            port,
+                   guint            lifeline)
+{
+  if (port == 0 || lifeline == G_MAXUINT)
+    return;
+  g_hash_table_insert (self->endpoints, g_strdup_printf ("%s|%s:%u", proto, addr, port),
+                       GUINT_TO_POINTER (lifeline + 1));
+  /* A listener bound to a wildcard address receives for every local address. */
+  g_hash_table_insert (self->endpoints, g_strdup_printf ("%s|*:%u", proto, port),
+                       GUINT_TO_POINTER (lifeline + 1));
+}
+
+static int
+lookup_endpoint (SockscopeWindow *self,
+                 const char      *proto,
+                 const char      *addr,
+                 guint            port)
+{
+  g_autofree char *exact = g_strdup_printf ("%s|%s:%u", proto, addr, port);
+  g_autofree char *any = g_strdup_printf ("%s|*:%u", proto, port);
+  gpointer value = g_hash_table_lookup (self->endpoints, exact);
+
+  if (value == NULL)
+    value = g_hash_table_lookup (self->endpoints, any);
+  return value ? (int) GPOINTER_TO_UINT (value) - 1 : -1;
+}
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}
+
+static char *
+call_outcome (JsonObject *event,
+              gboolean   *failed)
+{
+  const char *err = string_member (event, "errno");
+  JsonObject *out = json_object_get_object_member (event, "out");
+  gint64 ret = json_object_get_int_member_with_default (event, "ret", 0);
+  GString *text = g_string_new (NULL);
+
+  *failed = err != NULL;
+  if (err != NULL)
+    g_string_append_printf (text, "-1 %s", err);
+  else
+    g_string_append_printf (text, "%" G_GINT64_FORMAT, ret);
+  if (out != NULL && string_member (out, "addr") != NULL)
+    g_string_append_printf (text, " (%s)", string_member (out, "addr"));
+  return g_string_free (text, FALSE);
+}
+
+static void
+project_event (SockscopeWindow *self,
+               guint            position)
+{
+  g_autoptr(JsonObject) event = sockscope_event_log_parse (self->log, position);
+  const char *type = string_member (event, "type");
+  guint seq = (guint) json_object_get_int_member_with_default (event, "seq", position + 1);
+  gint64 t_ns = json_object_get_int_member_with_default (event, "t_ns", 0);
+  const char *actor = string_member (event, "actor");
+  guint lifeline = lifeline_of_actor (self, actor);
+
+  if (type == NULL || self->lesson == NULL)
+    return;
+
+  if (g_str_equal (type, "call") && lifeline != G_MAXUINT)
+    {
+      guint step = (guint) json_object_get_int_member_with_default (event, "step", 0);
+
+      g_hash_table_insert (self->call_steps, GUINT_TO_POINTER (seq), GUINT_TO_POINTER (step));
+      g_hash_table_insert (self->call_actors, GUINT_TO_POINTER (seq), (gpointer) g_intern_string (actor));
+      sockscope_sequence_view_add_call (self->diagram, seq, t_ns, lifeline,
+                                        string_member (event, "text"));
+      sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_RUNNING, NULL);
+    }
+  else if (g_str_equal (type, "blocked"))
+    {
+      guint call_seq = (guint) json_object_get_int_member_with_default (event, "call_seq", 0);
+      guint step = GPOINTER_TO_UINT (g_hash_table_lookup (self->call_steps, GUINT_TO_POINTER (call_seq)));
+      g_autofree char *text = g_strdup_printf (_("blocked in %s()"), string_member (event, "call"));
+
+      sockscope_sequence_view_set_call_blocked (self->diagram, call_seq, seq);
+      sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_BLOCKED, text);
+    }
+  else if (g_str_equal (type, "return"))
+    {
+      guint call_seq = (guint) json_object_get_int_member_with_default (event, "call_seq", 0);
+      guint step = GPOINTER_TO_UINT (g_hash_table_lookup (self->call_steps, GUINT_TO_POINTER (call_seq)));
+      gboolean failed = FALSE;
+      g_autofree char *outcome = call_outcome (event, &failed);
+      g_autofree char *result = g_strdup_printf ("= %s", outcome);
+
+      sockscope_sequence_view_set_call_result (self->diagram, call_seq, seq, t_ns, result, failed);
+      sockscope_code_pane_set_call (self->code_pane, step,
+                                    failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
+    }
+  else if (g_str_equal (type, "state"))
+    {
+      const char *proto = string_member (event, "proto");
+      gint64 inode = json_object_get_int_member_with_default (event, "inode", 0);
+      JsonNode *fd = json_object_get_member (event, "fd");
+      g_autofree char *addr = NULL;
+      g_autofree char *socket = NULL;
+      guint port = 0;
+
+      /* A socket nobody holds any more (TIME-WAIT) stays on the lifeline that had it. */
+      if (lifeline == G_MAXUINT && inode != 0)
+        lifeline = GPOINTER_TO_UINT (g_hash_table_lookup (self->inode_lifeline, GSIZE_TO_POINTER (inode))) - 1;
+      if (lifeline == G_MAXUINT && proto != NULL && split_endpoint (string_member (event, "local"), &addr, &port))
+        lifeline = (guint) lookup_endpoint (self, proto, addr, port);
+      if (lifeline == G_MAXUINT)
+        return;
+      if (inode != 0)
+        g_hash_table_insert (self->inode_lifeline, GSIZE_TO_POINTER (inode), GUINT_TO_POINTER (lifeline + 1));
+      g_clear_pointer (&addr, g_free);
+      if (proto != NULL && split_endpoint (string_member (event, "local"), &addr, &port))
+        remember_endpoint (self, proto, addr, port, lifeline);
+
+      if (fd != NULL && JSON_NODE_HOLDS_VALUE (fd))
+        socket = g_strdup_printf ("fd %" G_GINT64_FORMAT, json_node_get_int (fd));
+      else
+        socket = g_strdup (string_member (event, "local"));
+      sockscope_sequence_view_add_state (self->diagram, seq, t_ns, lifeline, socket,
+                                         string_member (event, "state"));
+    }
+  else if (g_str_equal (type, "packet"))
+    {
+      JsonObject *pkt = json_object_get_object_member (event, "pkt");
+      JsonNode *cause = json_object_get_member (event, "cause");
+      guint cause_seq = cause && JSON_NODE_HOLDS_VALUE (cause) ? (guint) json_node_get_int (cause) : 0;
+      const char *proto = pkt ? string_member (pkt, "proto") : NULL;
+      const char *flags = pkt ? string_member (pkt, "flags") : NULL;
+      const char *cause_actor = g_hash_table_lookup (self->call_actors, GUINT_TO_POINTER (cause_seq));
+      g_autofree char *label = NULL;
+      int from = -1, to = -1;
+
+      if (pkt == NULL)
+        return;
+      if (proto != NULL && (g_str_equal (proto, "tcp") || g_str_equal (proto, "udp")))
+        {
+          const char *src = string_member (pkt, "src"), *dst = string_member (pkt, "dst");
+          guint sport = (guint) json_object_get_int_member_with_default (pkt, "sport", 0);
+          guint dport = (guint) json_object_get_int_member_with_default (pkt, "dport", 0);
+
+          from = lookup_endpoint (self, proto, src, sport);
+          /* The first packet of a socket (a SYN, a datagram from an unbound socket) comes
+           * before any state of it: its sender is the actor whose call sent it. */
+          if (from < 0 && cause_actor != NULL
+              && (g_str_equal (proto, "udp") || (flags != NULL && g_str_equal (flags, "S"))))
+            {
+              from = (int) lifeline_of_actor (self, cause_actor);
+              remember_endpoint (self, proto, src, sport, (guint) from);
+            }
+          to = lookup_endpoint (self, proto, dst, dport);
+        }
+      else if (cause_actor != NULL)
+        from = (int) lifeline_of_actor (self, cause_actor);
+
+      label = sockscope_packet_label (self->seq_tracker, pkt, !self->absolute_seq);
+      sockscope_sequence_view_add_packet (self->diagram, seq, t_ns, from, to, label, cause_seq, cause_seq == 0);
+    }
+}
+
+static void
+update_history (SockscopeWindow *self)
+{
+  GtkAdjustment *adj = sockscope_lesson_pane_get_history (self->lesson_pane);
+  guint n = self->log ? sockscope_event_log_get_n_events (self->log) : 0;
+  g_autofree char *label = NULL;
+  gboolean live = self->history >= n;
+
+  gtk_adjustment_configure (adj, self->history, 0, n, 1, 10, 0);
+  if (live)
+    label = g_strdup_printf (_("live · %u"), n);
+  else
+    label = g_strdup_printf (_("%u of %u"), self->history, n);
+  sockscope_lesson_pane_set_history_label (self->lesson_pane, label);
+}
+
+static guint
+steps_done_at (SockscopeWindow *self,
+               guint            n_events)
+{
+  for (guint i = n_events; i > 0; i--)
+    if (sockscope_event_log_get_event_type (self->log, i - 1) == SOCKSCOPE_EVENT_CALL)
+      return MAX (sockscope_event_log_get_step (self->log, i - 1), 0);
+  return 0;
+}
+
+static void
+show_history (SockscopeWindow *self,
+              guint            n_events)
+{
+  guint n = sockscope_event_log_get_n_events (self->log);
+
+  self->history = MIN (n_events, n);
+  sockscope_sequence_view_set_position (self->diagram, self->history >= n ? G_MAXUINT : self->history);
+  sockscope_packets_pane_set_limit (self->packets_pane, self->history);
+  sockscope_sockets_pane_set_limit (self->sockets_pane, self->history);
+  sockscope_lesson_pane_set_position (self->lesson_pane, steps_done_at (self, self->history));
+  update_history (self);
+}
+
+static void
+on_log_items_changed (SockscopeWindow *self,
+                      guint            position,
+                      guint            removed,
+                      guint            added)
+{
+  guint n = sockscope_event_log_get_n_events (self->log);
+  gboolean live = self->history >= self->projected;
+
+  for (; self->projected < n; self->projected++)
+    project_event (self, self->projected);
+  if (live)
+    {
+      self->history = n;
+      sockscope_lesson_pane_set_position (self->lesson_pane, steps_done_at (self, n));
+    }
+  update_history (self);
+}
+
+static void
+on_history_changed (SockscopeWindow *self,
+                    GtkAdjustment   *adj)
+{
+  guint value = (guint) (gtk_adjustment_get_value (adj) + 0.5);
+
+  if (self->log != NULL && value != self->history)
+    show_history (self, value);
+}
+
+/* ---- One selection ------------------------------------------------------------------------- */
+
+static void
+select_event (SockscopeWindow *self,
+              guint            seq)
+{
+  g_autoptr(JsonObject) event = NULL;
+  const char *type;
+  guint call_seq = seq;
+
+  if (self->log == NULL || seq == 0 || seq > sockscope_event_log_get_n_events (self->log))
+    return;
+  event = sockscope_event_log_parse (self->log, seq - 1);
+  type = string_member (event, "type");
+
+  sockscope_sequence_view_select (self->diagram, seq);
+  if (g_strcmp0 (type, "packet") == 0)
+    {
+      JsonNode *cause = json_object_get_member (event, "cause");
+      JsonObject *pkt = json_object_get_object_member (event, "pkt");
+
+      sockscope_packets_pane_select (self->packets_pane, seq - 1);
+      gtk_stack_set_visible_child_name (self->bottom_stack, "packets");
+      call_seq = cause && JSON_NODE_HOLDS_VALUE (cause) ? (guint) json_node_get_int (cause) : 0;
+      if (pkt != NULL && string_member (pkt, "src") != NULL)
+        {
+          g_autofree char *local = g_strdup_printf ("%s:%" G_GINT64_FORMAT, string_member (pkt, "src"),
+                                                    json_object_get_int_member_with_default (pkt, "sport", 0));
+          g_autofree char *peer = g_strdup_printf ("%s:%" G_GINT64_FORMAT, string_member (pkt, "dst"),
+                                                   json_object_get_int_member_with_default (pkt, "dport", 0));
+          sockscope_sockets_pane_select (self->sockets_pane, NULL, -1, local, peer);
+        }
+    }
+  else if (g_strcmp0 (type, "state") == 0)
+    {
+      JsonNode *fd = json_object_get_member (event, "fd");
+
+      sockscope_sockets_pane_select (self->sockets_pane, string_member (event, "actor"),
+                                     fd && JSON_NODE_HOLDS_VALUE (fd) ? (int) json_node_get_int (fd) : -1,
+                                     string_member (event, "local"), string_member (event, "peer"));
+      gtk_stack_set_visible_child_name (self->bottom_stack, "sockets");
+    }
+  else if (g_strcmp0 (type, "return") == 0 || g_strcmp0 (type, "blocked") == 0)
+    call_seq = (guint) json_object_get_int_member_with_default (event, "call_seq", 0);
+
+  if (call_seq != 0)
+    {
+      guint step = GPOINTER_TO_UINT (g_hash_table_lookup (self->call_steps, GUINT_TO_POINTER (call_seq)));
+      g_autoptr(JsonObject) call = sockscope_event_log_parse (self->log, call_seq - 1);
+      JsonNode *fd = json_object_get_member (call, "fd");
+
+      if (step != 0)
+        sockscope_code_pane_select_step (self->code_pane, step);
+      if (g_strcmp0 (type, "packet") != 0 && fd != NULL && JSON_NODE_HOLDS_VALUE (fd))
+        sockscope_sockets_pane_select (self->sockets_pane, string_member (call, "actor"),
+                                       (int) json_node_get_int (fd), NULL, NULL);
+    }
+}
+
+static void
+on_diagram_selected (SockscopeWindow *self,
+                     guint            seq)
+{
+  select_event (self, seq);
+}
+
+static void
+on_packet_selected (SockscopeWindow *self,
+                    guint            position)
+{
+  select_event (self, position + 1);
+}
+
+/* ---- The run ------------------------------------------------------------------------------- */
+
+static void
+set_status (SockscopeWindow *self,
+            const char      *status,
+            gboolean         busy)
+{
+  sockscope_lesson_pane_set_status (self->lesson_pane, status, busy);
+}
+
+static void
+update_actions (SockscopeWindow *self)
+{
+  gboolean can_step = self->runner != NULL && self->lab_ready && !self->stepping
+                      && !sockscope_runner_is_done (self->runner);
+  gboolean behind = self->log != NULL && self->history < sockscope_event_log_get_n_events (self->log);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next", can_step || behind);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", self->history > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", self->lesson != NULL);
+}
+
+static void
+fail_run (SockscopeWindow *self,
+          const GError    *error)
+{
+  show_error (self, error->message);
+  set_status (self, _("The lab stopped: the lesson cannot go on. Restart it, or open a session."), FALSE);
+  self->lab_ready = FALSE;
+  g_clear_handle_id (&self->play_source, g_source_remove);
+  update_actions (self);
+}
+
+static void
+prepare_complete (SockscopeWindow *self,
+                  const GError    *error);
+
+static void
+on_client_failed (SockscopeWindow *self,
+                  const GError    *error)
+{
+  fail_run (self, error);
+  prepare_complete (self, error);
+}
+
+static void step_next (SockscopeWindow *self);
+
+static void
+on_settled (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SockscopeWindow) self = user_data;
+
+  sockscope_lab_client_settle_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL);
+  prepare_complete (self, NULL);
+}
+
+/* After a step: go on towards the screenshot's step, or let the lab settle before it is taken. */
+static void
+after_step (SockscopeWindow *self)
+{
+  if (self->pending_prepare == NULL)
+    return;
+  if (sockscope_runner_get_position (self->runner) < self->prepare_step
+      && !sockscope_runner_is_done (self->runner))
+    step_next (self);
+  else
+    sockscope_lab_client_settle_async (self->client, 300, self->cancellable, on_settled, g_object_ref (self));
+}
+
+static void
+on_next_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SockscopeWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->stepping = FALSE;
+  if (!sockscope_runner_next_finish (SOCKSCOPE_RUNNER (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          fail_run (self, error);
+          prepare_complete (self, error);
+        }
+      return;
+    }
+  if (sockscope_runner_is_done (self->runner))
+    {
+      set_status (self, _("End of the lesson. Restart it, or scrub back through the history."), FALSE);
+      g_clear_handle_id (&self->play_source, g_source_remove);
+    }
+  else
+    set_status (self, NULL, FALSE);
+  update_actions (self);
+  after_step (self);
+}
+
+static void
+step_next (SockscopeWindow *self)
+{
+  if (self->runner == NULL || !self->lab_ready || self->stepping || sockscope_runner_is_done (self->runner))
+    return;
+  self->stepping = TRUE;
+  update_actions (self);
+  sockscope_runner_next_async (self->runner, self->cancellable, on_next_done, g_object_ref (self));
+}
+
+static void
+on_runner_started (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SockscopeWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sockscope_runner_start_finish (SOCKSCOPE_RUNNER (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          self->starting = FALSE;
+          fail_run (self, error);
+          prepare_complete (self, error);
+        }
+      return;
+    }
+  self->starting = FALSE;
+  self->lab_ready = TRUE;
+  set_status (self, NULL, FALSE);
+  update_actions (self);
+  after_step (self);
+}
+
+static void
+stop_run (SockscopeWindow *self)
+{
+  g_clear_handle_id (&self->play_source, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->runner != NULL)
+    sockscope_runner_stop_async (self->runner, NULL, NULL, NULL);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_data (self->log, self);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->client);
+  g_clear_object (&self->log);
+  self->lab_ready = FALSE;
+  self->stepping = FALSE;
+  self->starting = FALSE;
+}
+
+static void
+start_run (SockscopeWindow *self)
+{
+  stop_run (self);
+  if (self->lesson == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  self->log = sockscope_event_log_new ();
+  self->client = sockscope_lab_client_new ();
+  self->runner = sockscope_runner_new (self->lesson, self->client, self->log, self->lang);
+
+  /* Projection state starts afresh with the log. */
+  self->projected = 0;
+  self->history = 0;
+  g_hash_table_remove_all (self->call_steps);
+  g_hash_table_remove_all (self->call_actors);
+  g_hash_table_remove_all (self->endpoints);
+  g_hash_table_remove_all (self->inode_lifeline);
+  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
+  self->seq_tracker = sockscope_seq_tracker_new ();
+
+  sockscope_sequence_view_clear (self->diagram);
+  for (guint i = 0; i < sockscope_lesson_get_n_actors (self->lesson); i++)
+    {
+      const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, i);
+      sockscope_sequence_view_add_lifeline (self->diagram, actor->name, sockscope_actor_get_label (actor, self->lang));
+    }
+  sockscope_code_pane_set_lesson (self->code_pane, self->lesson, self->lang);
+  sockscope_lesson_pane_set_lesson (self->lesson_pane, self->lesson, self->lang);
+  sockscope_packets_pane_set_log (self->packets_pane, self->log);
+  sockscope_sockets_pane_set_log (self->sockets_pane, self->log);
+  g_signal_connect_object (self->log, "items-changed", G_CALLBACK (on_log_items_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "failed", G_CALLBACK (on_client_failed), self, G_CONNECT_SWAPPED);
+  update_history (self);
+
+  self->starting = TRUE;
+  set_status (self, _("Starting the lab: a private network namespace for this lesson…"), TRUE);
+  update_actions (self);
+  sockscope_runner_start_async (self->runner, self->cancellable, on_runner_started, g_object_ref (self));
+}
+
+void
+sockscope_window_open_lesson (SockscopeWindow *self,
+                              const char      *id_or_path)
+{
+  g_autoptr(SockscopeLesson) lesson = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SOCKSCOPE_IS_WINDOW (self));
+
+  if (id_or_path == NULL)
+    {
+      g_autofree char *last = g_settings_get_string (self->settings, "last-lesson");
+
+      if (last[0] != '\0')
+        lesson = sockscope_lesson_find (last, NULL);
+      if (lesson == NULL && self->lessons != NULL && self->lessons->len > 0)
+        lesson = g_object_ref (g_ptr_array_index (self->lessons, 0));
+      if (lesson == NULL)
+        return;
+    }
+  else if (!(lesson = sockscope_lesson_find (id_or_path, &error)))
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  g_set_object (&self->lesson, lesson);
+  g_settings_set_string (self->settings, "last-lesson", sockscope_lesson_get_id (lesson));
+  adw_window_title_set_title (self->window_title, sockscope_lesson_get_title (lesson, self->lang));
+  adw_window_title_set_subtitle (self->window_title, sockscope_lesson_get_id (lesson));
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  start_run (self);
+}
+
+/* ---- Actions ------------------------------------------------------------------------------- */
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+  guint n = self->log ? sockscope_event_log_get_n_events (self->log) : 0;
+
+  /* Back in history, Next replays what already happened, step by step, up to live. */
+  if (self->history < n)
+    {
+      guint target = self->history;
+      int step = steps_done_at (self, self->history);
+
+      while (target < n && !(sockscope_event_log_get_event_type (self->log, target) == SOCKSCOPE_EVENT_CALL
+                             && sockscope_event_log_get_step (self->log, target) > step
+                             && target > self->history))
+        target++;
+      if (target < n)
+        {
+          /* Show the whole next step: up to the call after it. */
+          int next_step = sockscope_event_log_get_step (self->log, target);
+          target++;
+          while (target < n && !(sockscope_event_log_get_event_type (self->log, target) == SOCKSCOPE_EVENT_CALL
+                                 && sockscope_event_log_get_step (self->log, target) > next_step))
+            target++;
+        }
+      show_history (self, target);
+      update_actions (self);
+      return;
+    }
+  step_next (self);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+  guint target = self->history;
+
+  if (self->log == NULL || target == 0)
+    return;
+  /* Back to just before the call of the step now shown. */
+  while (target > 0 && sockscope_event_log_get_event_type (self->log, target - 1) != SOCKSCOPE_EVENT_CALL)
+    target--;
+  if (target > 0)
+    target--;
+  show_history (self, target);
+  update_actions (self);
+}
+
+static void
+restart_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  start_run (self);
+}
+
+static gboolean
+play_tick (gpointer user_data)
+{
+  SockscopeWindow *self = user_data;
+
+  if (self->runner == NULL || sockscope_runner_is_done (self->runner))
+    {
+      self->play_source = 0;
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.play", "b", FALSE);
+      return G_SOURCE_REMOVE;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.next", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+play_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (self->play_source != 0)
+    g_clear_handle_id (&self->play_source, g_source_remove);
+  else
+    self->play_source = g_timeout_add (g_settings_get_uint (self->settings, "play-interval-ms"), play_tick, self);
+}
+
+static void open_session (SockscopeWindow *self,
+                          const char      *path);
+
+static void
+on_open_response (GtkNativeDialog *chooser,
+                  int              response,
+                  SockscopeWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL && (path = g_file_get_path (file)) != NULL)
+    {
+      if (g_str_has_suffix (path, ".lesson"))
+        sockscope_window_open_lesson (self, path);
+      else
+        open_session (self, path);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Lessons and sessions"));
+  gtk_file_filter_add_pattern (filter, "*.lesson");
+  gtk_file_filter_add_pattern (filter, "*.sockscope");
+  chooser = gtk_file_chooser_native_new (_("Open a Lesson or a Session"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_open_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+diagram_zoom (SockscopeWindow *self,
+              double           factor)
+{
+  double zoom = 1.0;
+
+  g_object_get (self->diagram, "zoom", &zoom, NULL);
+  g_object_set (self->diagram, "zoom", CLAMP (zoom * factor, 0.5, 4.0), NULL);
+}
+
+static void
+zoom_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  diagram_zoom (SOCKSCOPE_WINDOW (widget), 1.25);
+}
+
+static void
+zoom_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  diagram_zoom (SOCKSCOPE_WINDOW (widget), 1 / 1.25);
+}
+
+static void
+find_lesson_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  gtk_menu_button_popup (self->lessons_button);
+  gtk_widget_grab_focus (GTK_WIDGET (self->lesson_search));
+}
+
+/* Resolves once the window has painted a few times. */
+static gboolean
+prepare_tick (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  GTask *task = user_data;
+  int *frames = g_task_get_task_data (task);
+
+  if (++*frames < 3)
+    return G_SOURCE_CONTINUE;
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Replays a recorded session: no lab, no namespace; the lesson, when it is known, gives the
+ * lifelines and the code. */
+static void
+open_session (SockscopeWindow *self,
+              const char      *path)
+{
+  g_autoptr(SockscopeEventLog) log = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
+  g_autoptr(SockscopeLesson) lesson = NULL;
+
+  if (!(log = sockscope_event_log_load (path, &warning, &error)))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  if (!(lesson = sockscope_lesson_find (sockscope_event_log_get_lesson_id (log), &error)))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s: this session was recorded with a lesson that is not installed here (%s)."),
+                                                  path, error->message);
+      show_error (self, message);
+      return;
+    }
+
+  stop_run (self);
+  g_set_object (&self->lesson, lesson);
+  adw_window_title_set_title (self->window_title, sockscope_lesson_get_title (lesson, self->lang));
+  adw_window_title_set_subtitle (self->window_title, path);
+  self->log = g_steal_pointer (&log);
+  self->projected = 0;
+  self->history = 0;
+  g_hash_table_remove_all (self->call_steps);
+  g_hash_table_remove_all (self->call_actors);
+  g_hash_table_remove_all (self->endpoints);
+  g_hash_table_remove_all (self->inode_lifeline);
+  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
+  self->seq_tracker = sockscope_seq_tracker_new ();
+  sockscope_sequence_view_clear (self->diagram);
+  for (guint i = 0; i < sockscope_lesson_get_n_actors (lesson); i++)
+    {
+      const SockscopeActor *actor = sockscope_lesson_get_actor (lesson, i);
+      sockscope_sequence_view_add_lifeline (self->diagram, actor->name, sockscope_actor_get_label (actor, self->lang));
+    }
+  sockscope_code_pane_set_lesson (self->code_pane, lesson, self->lang);
+  sockscope_lesson_pane_set_lesson (self->lesson_pane, lesson, self->lang);
+  sockscope_packets_pane_set_log (self->packets_pane, self->log);
+  sockscope_sockets_pane_set_log (self->sockets_pane, self->log);
+  g_signal_connect_object (self->log, "items-changed", G_CALLBACK (on_log_items_changed), self, G_CONNECT_SWAPPED);
+  on_log_items_changed (self, 0, 0, 0);
+  set_status (self, warning != NULL ? warning : _("A recorded session: scrub through it with the history slider."), FALSE);
+  update_actions (self);
+}
+
+static void
+prepare_complete (SockscopeWindow *self,
+                  const GError    *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->pending_prepare);
+
+  if (task == NULL)
+    return;
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_error_copy (error));
+      return;
+    }
+  /* Paint a few frames first, so the picture shows what a user sees. */
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), prepare_tick, g_steal_pointer (&task), g_object_unref);
+}
+
+void
+sockscope_window_prepare_async (SockscopeWindow     *self,
+                                const char          *lesson,
+                                int                  step,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, sockscope_window_prepare_async);
+  g_task_set_task_data (task, g_new0 (int, 1), g_free);
+
+  /* Screenshots show the end state of each arrow, not a frame of its animation. */
+  g_object_set (self->diagram, "animation-speed", 0.0, NULL);
+  g_clear_object (&self->pending_prepare);
+  self->pending_prepare = g_steal_pointer (&task);
+  self->prepare_step = (guint) MAX (step, 0);
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  sockscope_window_open_lesson (self, lesson);
+  if (self->lesson == NULL || (lesson != NULL && self->runner == NULL))
+    {
+      g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                                             gtk_label_get_text (self->error_label));
+      prepare_complete (self, error);
+    }
+}
+
+gboolean
+sockscope_window_prepare_finish (SockscopeWindow  *self,
+                                 GAsyncResult     *result,
+                                 GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Brings a pane that shares its place with another (packets, sockets) to the front. */
+void
+sockscope_window_show_pane (SockscopeWindow *self,
+                            const char      *name)
+{
+  g_return_if_fail (SOCKSCOPE_IS_WINDOW (self));
+
+  if (g_strcmp0 (name, "packets") == 0 || g_strcmp0 (name, "sockets") == 0)
+    gtk_stack_set_visible_child_name (self->bottom_stack, name);
+}
+
+GtkWidget *
+sockscope_window_get_pane (SockscopeWindow  *self,
+                           const char       *name,
+                           GError          **error)
+{
+  const struct { const char *name; GtkWidget *widget; } panes[] = {
+    { "lesson", GTK_WIDGET (self->lesson_pane) },
+    { "code", GTK_WIDGET (self->code_pane) },
+    { "diagram", self->diagram_pane },
+    { "packets", GTK_WIDGET (self->packets_pane) },
+    { "sockets", GTK_WIDGET (self->sockets_pane) },
+  };
+
+  /* The window's content, header bar included: a toplevel does not render itself. */
+  if (name == NULL || g_str_equal (name, "window"))
+    return adw_application_window_get_content (ADW_APPLICATION_WINDOW (self));
+  for (guint i = 0; i < G_N_ELEMENTS (panes); i++)
+    if (g_str_equal (name, panes[i].name))
+      return panes[i].widget;
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("Unknown pane “%s”: use window, lesson, code, diagram, packets or sockets"), name);
+  return NULL;
+}
+
+static void
+absolute_seq_action (GSimpleAction *action,
+                     GVariant      *value,
+                     gpointer       user_data);
+
+static void
+sockscope_window_dispose (GObject *object)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (object);
+
+  stop_run (self);
+  g_clear_object (&self->pending_prepare);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SOCKSCOPE_TYPE_WINDOW);
+  g_clear_pointer (&self->lessons, g_ptr_array_unref);
+  g_clear_object (&self->lesson);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->lang, g_free);
+  g_clear_pointer (&self->call_steps, g_hash_table_unref);
+  g_clear_pointer (&self->call_actors, g_hash_table_unref);
+  g_clear_pointer (&self->endpoints, g_hash_table_unref);
+  g_clear_pointer (&self->inode_lifeline, g_hash_table_unref);
+  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
+  G_OBJECT_CLASS (sockscope_window_parent_class)->dispose (object);
+}
+
+static void
+sockscope_window_class_init (SockscopeWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sockscope_window_dispose;
+
+  g_type_ensure (SOCKSCOPE_TYPE_LESSON_PANE);
+  g_type_ensure (SOCKSCOPE_TYPE_CODE_PANE);
+  g_type_ensure (SOCKSCOPE_TYPE_SEQUENCE_VIEW);
+  g_type_ensure (SOCKSCOPE_TYPE_PACKETS_PANE);
+  g_type_ensure (SOCKSCOPE_TYPE_SOCKETS_PANE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/sockscope/Sockscope/sockscope-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lessons_button);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lessons_popover);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lesson_search);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lesson_list);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lesson_pane);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, code_pane);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, diagram_pane);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, diagram_scroller);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, diagram);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, packets_pane);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, sockets_pane);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, bottom_stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss);
+  gtk_widget_class_bind_template_callback (widget_class, on_lesson_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_lesson_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_lesson_row_activated);
+
+  /* One action per command: buttons, keys and menus all go through these. */
+  gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);
+  gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.find-lesson", NULL, find_lesson_action);
+  gtk_widget_class_install_action (widget_class, "win.diagram-zoom-in", NULL, zoom_in_action);
+  gtk_widget_class_install_action (widget_class, "win.diagram-zoom-out", NULL, zoom_out_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "win.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "win.restart", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find-lesson", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "win.show-help-overlay", NULL);
+}
+
+static void
+absolute_seq_action (GSimpleAction *action,
+                     GVariant      *value,
+                     gpointer       user_data)
+{
+  SockscopeWindow *self = user_data;
+  guint n;
+
+  g_simple_action_set_state (action, value);
+  self->absolute_seq = g_variant_get_boolean (value);
+  g_settings_set_enum (self->settings, "seq-mode", self->absolute_seq ? 1 : 0);
+  if (self->log == NULL || self->lesson == NULL)
+    return;
+
+  /* Labels are made when events are projected: project the log again. */
+  n = self->history;
+  sockscope_sequence_view_clear (self->diagram);
+  for (guint i = 0; i < sockscope_lesson_get_n_actors (self->lesson); i++)
+    {
+      const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, i);
+      sockscope_sequence_view_add_lifeline (self->diagram, actor->name, sockscope_actor_get_label (actor, self->lang));
+    }
+  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
+  self->seq_tracker = sockscope_seq_tracker_new ();
+  for (guint i = 0; i < self->projected; i++)
+    project_event (self, i);
+  show_history (self, n);
+}
+
+static void
+sockscope_window_init (SockscopeWindow *self)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) absolute = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new ("io.sockscope.Sockscope");
+  self->lang = ui_language ();
+  self->call_steps = g_hash_table_new (NULL, NULL);
+  self->call_actors = g_hash_table_new (NULL, NULL);
+  self->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->inode_lifeline = g_hash_table_new (NULL, NULL);
+  self->seq_tracker = sockscope_seq_tracker_new ();
+  self->absolute_seq = g_settings_get_enum (self->settings, "seq-mode") == 1;
+
+  absolute = g_simple_action_new_stateful ("absolute-seq", NULL, g_variant_new_boolean (self->absolute_seq));
+  g_signal_connect_object (absolute, "change-state", G_CALLBACK (absolute_seq_action), self, 0);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (absolute));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "view", G_ACTION_GROUP (group));
+
+  g_object_set (self->diagram, "animation-speed", g_settings_get_double (self->settings, "animation-speed"), NULL);
+  g_signal_connect_object (self->diagram, "selected", G_CALLBACK (on_diagram_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->packets_pane, "packet-selected", G_CALLBACK (on_packet_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sockscope_lesson_pane_get_history (self->lesson_pane), "value-changed",
+                           G_CALLBACK (on_history_changed), self, G_CONNECT_SWAPPED);
+
+  gtk_list_box_set_header_func (self->lesson_list, lesson_header_func, NULL, NULL);
+  gtk_list_box_set_filter_func (self->lesson_list, lesson_filter_func, self, NULL);
+  load_lessons (self);
+  update_actions (self);
+}
+
+SockscopeWindow *
+sockscope_window_new (SockscopeApplication *app)
+{
+  return g_object_new (SOCKSCOPE_TYPE_WINDOW, "application", app, NULL);
+}
+
+SockscopeSequenceView *
+sockscope_window_get_diagram (SockscopeWindow *self)
+{
+  return self->diagram;
+}
+
+SockscopeCodePane *
+sockscope_window_get_code_pane (SockscopeWindow *self)
+{
+  return self->code_pane;
+}
+
+SockscopeLessonPane *
+sockscope_window_get_lesson_pane (SockscopeWindow *self)
+{
+  return self->lesson_pane;
+}
+
+SockscopePacketsPane *
+sockscope_window_get_packets_pane (SockscopeWindow *self)
+{
+  return self->packets_pane;
+}
+
+SockscopeSocketsPane *
+sockscope_window_get_sockets_pane (SockscopeWindow *self)
+{
+  return self->sockets_pane;
+}
+
+gboolean
+sockscope_window_is_idle (SockscopeWindow *self)
+{
+  return self->runner != NULL && self->lab_ready && !self->stepping;
+}
+
+gboolean
+sockscope_window_is_done (SockscopeWindow *self)
+{
+  return self->runner != NULL && sockscope_runner_is_done (self->runner);
+}
+
+guint
+sockscope_window_get_n_events (SockscopeWindow *self)
+{
+  return self->log ? sockscope_event_log_get_n_events (self->log) : 0;
+}
+
+const char *
+sockscope_window_get_error (SockscopeWindow *self)
+{
+  return gtk_revealer_get_reveal_child (self->error_revealer) ? gtk_label_get_text (self->error_label) : NULL;
+}

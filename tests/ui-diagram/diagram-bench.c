@@ -1,0 +1,193 @@
+/* diagram-bench.c: frame time of the sequence diagram scrolling through 100,000 items, in a
+ * 1600x1000 window. Run as tests/ui/ui-env build/tests/ui-diagram/diagram-bench.
+ *
+ * A frame's time is the work the frame clock does for it, from its before-paint phase (events,
+ * tick callbacks) to the end of after-paint (layout, snapshot, rendering). The interval between
+ * frame times is printed too, but under Xvfb it is paced at 60 Hz so it cannot go below 16.7 ms. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sockscope-sequence-view.h"
+
+#define N_ITEMS   100000
+#define N_FRAMES  600
+#define N_WARMUP  10
+
+typedef struct
+{
+  GtkWidget     *view;
+  GtkAdjustment *adjustment;
+  GdkFrameClock *clock;
+  GArray        *work_ms;
+  GArray        *interval_ms;
+  gint64         frame_start;
+  gint64         last_frame_time;
+  guint          frame;
+  gboolean       done;
+} Bench;
+
+static void
+before_paint (GdkFrameClock *clock,
+              Bench         *bench)
+{
+  bench->frame_start = g_get_monotonic_time ();
+}
+
+static void
+after_paint (GdkFrameClock *clock,
+             Bench         *bench)
+{
+  gint64 frame_time = gdk_frame_clock_get_frame_time (clock);
+
+  if (bench->frame > N_WARMUP && bench->frame <= N_WARMUP + N_FRAMES)
+    {
+      double work = (g_get_monotonic_time () - bench->frame_start) / 1000.0;
+      double interval = (frame_time - bench->last_frame_time) / 1000.0;
+
+      g_array_append_val (bench->work_ms, work);
+      g_array_append_val (bench->interval_ms, interval);
+    }
+  bench->last_frame_time = frame_time;
+}
+
+/* Each frame scrolls by a different, large step, so every frame shows rows it has never drawn. */
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  Bench *bench = data;
+  double range = gtk_adjustment_get_upper (bench->adjustment) - gtk_adjustment_get_page_size (bench->adjustment);
+
+  bench->frame++;
+  if (bench->frame > N_WARMUP + N_FRAMES)
+    {
+      bench->done = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_adjustment_set_value (bench->adjustment, range * (bench->frame % N_FRAMES) / N_FRAMES);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  guint index;
+
+  g_array_sort (values, compare_double);
+  index = (guint) (p * (values->len - 1) + 0.5);
+  return g_array_index (values, double, index);
+}
+
+static void
+add_items (SockscopeSequenceView *view)
+{
+  guint seq = 1;
+  guint recv_seq = 0;
+
+  sockscope_sequence_view_add_lifeline (view, "server", "server");
+  sockscope_sequence_view_add_lifeline (view, "client", "client");
+  for (guint i = 0; i < N_ITEMS; i++)
+    {
+      /* recv() returns five rows later, in log order: its activation bar crosses rows. */
+      if (recv_seq != 0 && seq > recv_seq + 8)
+        {
+          sockscope_sequence_view_set_call_result (view, recv_seq, seq - 1, seq - 1, "= 11", FALSE);
+          recv_seq = 0;
+        }
+      switch (i % 5)
+        {
+        case 0:
+          sockscope_sequence_view_add_call (view, seq, seq, (i / 5) % 2, "send(4, \"hello world\", 11, 0)");
+          sockscope_sequence_view_set_call_result (view, seq, seq + 1, seq + 1, "= 11", FALSE);
+          break;
+        case 1:
+          sockscope_sequence_view_add_packet (view, seq, seq, (i / 5) % 2, 1 - (i / 5) % 2,
+                                              "PSH,ACK seq=1 ack=1 len=11", seq - 2, FALSE);
+          break;
+        case 2:
+          sockscope_sequence_view_add_packet (view, seq, seq, 1 - (i / 5) % 2, (i / 5) % 2,
+                                              "ACK seq=1 ack=12 win=512", 0, TRUE);
+          break;
+        case 3:
+          sockscope_sequence_view_add_state (view, seq, seq, (i / 5) % 2, "fd 4", "ESTAB");
+          break;
+        default:
+          sockscope_sequence_view_add_call (view, seq, seq, 1 - (i / 5) % 2, "recv(4, buf, 100, 0)");
+          sockscope_sequence_view_set_call_blocked (view, seq, seq + 1);
+          recv_seq = seq;
+          break;
+        }
+      seq += 2;
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  Bench bench = { 0 };
+  GtkWidget *window, *scrolled;
+  gint64 start;
+  double add_s;
+
+  gtk_init ();
+  adw_init ();
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  scrolled = gtk_scrolled_window_new ();
+  bench.view = sockscope_sequence_view_new ();
+  sockscope_sequence_view_set_animation_speed (SOCKSCOPE_SEQUENCE_VIEW (bench.view), 0);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), bench.view);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+
+  start = g_get_monotonic_time ();
+  add_items (SOCKSCOPE_SEQUENCE_VIEW (bench.view));
+  add_s = (g_get_monotonic_time () - start) / 1e6;
+
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (bench.view))
+    g_main_context_iteration (NULL, TRUE);
+
+  bench.adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (bench.view));
+  bench.clock = gtk_widget_get_frame_clock (bench.view);
+  bench.work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_signal_connect (bench.clock, "before-paint", G_CALLBACK (before_paint), &bench);
+  g_signal_connect_after (bench.clock, "after-paint", G_CALLBACK (after_paint), &bench);
+  gtk_widget_add_tick_callback (bench.view, scroll_tick, &bench, NULL);
+
+  while (!bench.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (bench.work_ms->len == 0)
+    {
+      fprintf (stderr, "diagram-bench: no frame was measured\n");
+      return EXIT_FAILURE;
+    }
+  printf ("BENCH ui_diagram_add_100k %.1f ms\n", add_s * 1000);
+  printf ("BENCH ui_frame_median %.2f ms\n", percentile (bench.work_ms, 0.5));
+  printf ("BENCH ui_frame_p99 %.2f ms\n", percentile (bench.work_ms, 0.99));
+  printf ("BENCH ui_frame_interval_median %.2f ms\n", percentile (bench.interval_ms, 0.5));
+  printf ("BENCH ui_frame_interval_p99 %.2f ms\n", percentile (bench.interval_ms, 0.99));
+
+  g_signal_handlers_disconnect_by_data (bench.clock, &bench);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_array_unref (bench.work_ms);
+  g_array_unref (bench.interval_ms);
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,259 @@
+/* test-packet-detail.c: the field tree and the hex view of a real packet, in a real window. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "frames.h"
+#include "sockscope-decoder.h"
+#include "sockscope-field-help.h"
+#include "sockscope-hex-view.h"
+#include "sockscope-packet-detail.h"
+#include "test-util.h"
+
+typedef struct
+{
+  GtkWidget             *window;
+  SockscopePacketDetail *detail;
+  SockscopeHexView      *hex;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->detail = SOCKSCOPE_PACKET_DETAIL (sockscope_packet_detail_new ());
+  f->hex = SOCKSCOPE_HEX_VIEW (sockscope_packet_detail_get_hex_view (f->detail));
+  f->window = test_show_in_window (GTK_WIDGET (f->detail), 1100, 760);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+}
+
+static guint
+decoder_field_count (guint   linktype,
+                     GBytes *frame)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (frame, &size);
+  SsDecodeResult res;
+  SsField fields[256];
+
+  ss_packet_decode (linktype, data, size, size, fields, G_N_ELEMENTS (fields), &res);
+  return res.n_fields;
+}
+
+static guint
+visible_rows (Fixture *f)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (test_find_descendant (GTK_WIDGET (f->detail), GTK_TYPE_COLUMN_VIEW));
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view)));
+}
+
+static void
+assert_highlight (Fixture *f,
+                  guint    offset,
+                  guint    length)
+{
+  guint o, l;
+
+  g_assert_true (sockscope_hex_view_get_highlight (f->hex, &o, &l));
+  g_assert_cmpuint (o, ==, offset);
+  g_assert_cmpuint (l, ==, length);
+}
+
+static void
+test_empty (Fixture       *f,
+            gconstpointer  data)
+{
+  g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), "Select a packet to see its fields"));
+  g_assert_cmpuint (sockscope_packet_detail_get_n_fields (f->detail), ==, 0);
+  g_assert_null (sockscope_packet_detail_get_selected_field (f->detail));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (f->hex)));
+}
+
+static void
+test_syn (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GBytes) syn = test_frame_tcp_syn ();
+  guint n = decoder_field_count (LINKTYPE_ETHERNET, syn);
+
+  sockscope_packet_detail_set_packet (f->detail, LINKTYPE_ETHERNET, syn);
+  test_wait_for_draw (GTK_WIDGET (f->detail));
+
+  /* Ethernet, IPv4 and TCP with five options: every field has its row, all expanded. */
+  g_assert_cmpuint (n, >=, 60);
+  g_assert_cmpuint (sockscope_packet_detail_get_n_fields (f->detail), ==, n);
+  g_assert_cmpuint (visible_rows (f), ==, n);
+  g_assert_null (sockscope_packet_detail_get_warning (f->detail));
+  g_assert_null (test_find_label (GTK_WIDGET (f->detail), "Warning"));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), "Transmission Control Protocol"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->hex)));
+  g_assert_false (sockscope_hex_view_get_highlight (f->hex, NULL, NULL));
+
+  /* Selecting a field lights up its bytes. */
+  g_assert_true (sockscope_packet_detail_select_field (f->detail, "tcp.dstport"));
+  test_wait_for_draw (GTK_WIDGET (f->detail));
+  g_assert_cmpstr (sockscope_packet_detail_get_selected_field (f->detail), ==, "tcp.dstport");
+  assert_highlight (f, 36, 2);
+  /* Its row, on screen, explains it. */
+  g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), sockscope_field_help_lookup ("tcp.dstport")));
+  test_screenshot (GTK_WIDGET (f->detail), "packet-detail");
+
+  test_set_dark (TRUE);
+  sockscope_packet_detail_select_field (f->detail, "tcp.options.mss_val");
+  test_screenshot (GTK_WIDGET (f->detail), "packet-detail-dark");
+  test_set_dark (FALSE);
+
+  g_assert_false (sockscope_packet_detail_select_field (f->detail, "udp.srcport"));
+  g_assert_cmpstr (sockscope_packet_detail_get_selected_field (f->detail), ==, "tcp.options.mss_val");
+}
+
+static void
+test_click_byte (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) syn = test_frame_tcp_syn ();
+  graphene_rect_t first, hex, ascii;
+  guint offset;
+
+  sockscope_packet_detail_set_packet (f->detail, LINKTYPE_ETHERNET, syn);
+  test_wait_for_draw (GTK_WIDGET (f->detail));
+
+  /* Byte 23, second line, eighth byte, in both columns: where a click finds it. */
+  g_assert_true (sockscope_hex_view_get_byte_area (f->hex, 0, FALSE, &first));
+  g_assert_true (sockscope_hex_view_get_byte_area (f->hex, 23, FALSE, &hex));
+  g_assert_true (sockscope_hex_view_get_byte_area (f->hex, 23, TRUE, &ascii));
+  g_assert_cmpfloat (hex.origin.y, >, first.origin.y);
+  g_assert_cmpfloat (ascii.origin.x, >, hex.origin.x + hex.size.width);
+  g_assert_true (sockscope_hex_view_get_byte_at (f->hex, hex.origin.x + hex.size.width / 2,
+                                                 hex.origin.y + hex.size.height / 2, &offset));
+  g_assert_cmpuint (offset, ==, 23);
+  g_assert_true (sockscope_hex_view_get_byte_at (f->hex, ascii.origin.x + ascii.size.width / 2,
+                                                 ascii.origin.y + ascii.size.height / 2, &offset));
+  g_assert_cmpuint (offset, ==, 23);
+  g_assert_false (sockscope_hex_view_get_byte_at (f->hex, 2, hex.origin.y + 2, &offset));
+
+  /* What the click does: the innermost field holding the byte is selected. */
+  g_signal_emit_by_name (f->hex, "byte-activated", 23u);
+  g_assert_cmpstr (sockscope_packet_detail_get_selected_field (f->detail), ==, "ip.proto");
+  assert_highlight (f, 23, 1);
+
+  /* The TCP flags all share two bytes: their parent is the one to select. */
+  g_signal_emit_by_name (f->hex, "byte-activated", 47u);
+  g_assert_cmpstr (sockscope_packet_detail_get_selected_field (f->detail), ==, "tcp.flags");
+
+  /* The keyboard walks the bytes and the tree follows. */
+  gtk_widget_grab_focus (GTK_WIDGET (f->hex));
+  sockscope_packet_detail_select_field (f->detail, "ip.ttl");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->hex), "hex.move-cursor", "i", 1));
+  g_assert_cmpstr (sockscope_packet_detail_get_selected_field (f->detail), ==, "ip.proto");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->hex), "hex.move-cursor", "i", 16));
+  g_assert_cmpstr (sockscope_packet_detail_get_selected_field (f->detail), ==, "tcp.seq_raw");
+}
+
+static void
+test_collapsed (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) syn = test_frame_tcp_syn ();
+  GtkColumnView *view;
+  GListModel *rows;
+
+  sockscope_packet_detail_set_packet (f->detail, LINKTYPE_ETHERNET, syn);
+  view = GTK_COLUMN_VIEW (test_find_descendant (GTK_WIDGET (f->detail), GTK_TYPE_COLUMN_VIEW));
+  rows = G_LIST_MODEL (gtk_column_view_get_model (view));
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      gtk_tree_list_row_set_expanded (row, FALSE);
+    }
+  g_assert_cmpuint (visible_rows (f), ==, 3);
+
+  /* A field deep inside collapsed headers is revealed and selected. */
+  g_assert_true (sockscope_packet_detail_select_field (f->detail, "tcp.options.mss_val"));
+  g_assert_cmpstr (sockscope_packet_detail_get_selected_field (f->detail), ==, "tcp.options.mss_val");
+  assert_highlight (f, 56, 2);
+  test_wait_for_draw (GTK_WIDGET (f->detail));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), "Maximum segment size"));
+}
+
+static void
+test_truncated (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) cut = test_frame_truncated ();
+  const char *warning;
+
+  /* Cut by the capture's snap length: 50 of 74 bytes. */
+  sockscope_packet_detail_set_packet_full (f->detail, LINKTYPE_ETHERNET, cut, 74);
+  test_wait_for_draw (GTK_WIDGET (f->detail));
+
+  warning = sockscope_packet_detail_get_warning (f->detail);
+  g_assert_nonnull (warning);
+  g_assert_nonnull (strstr (warning, "TCP"));
+  g_assert_nonnull (strstr (warning, "captured"));
+  /* The warning is the first row, with the decoder's reason next to it. */
+  g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), "Warning"));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), warning));
+  g_assert_cmpuint (visible_rows (f), ==, sockscope_packet_detail_get_n_fields (f->detail) + 1);
+  /* What was captured is still decoded. */
+  g_assert_true (sockscope_packet_detail_select_field (f->detail, "ip.proto"));
+  test_screenshot (GTK_WIDGET (f->detail), "packet-detail-truncated");
+
+  /* The same bytes as a whole frame: the IPv4 length is a lie. */
+  sockscope_packet_detail_set_packet (f->detail, LINKTYPE_ETHERNET, cut);
+  g_assert_nonnull (strstr (sockscope_packet_detail_get_warning (f->detail), "IPv4 total length"));
+
+  sockscope_packet_detail_set_packet (f->detail, 0, NULL);
+  test_wait_for_draw (GTK_WIDGET (f->detail));
+  g_assert_null (sockscope_packet_detail_get_warning (f->detail));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), "Select a packet to see its fields"));
+}
+
+static void
+test_hex_view_alone (void)
+{
+  g_autoptr(GBytes) syn = test_frame_tcp_syn ();
+  SockscopeHexView *hex = SOCKSCOPE_HEX_VIEW (sockscope_hex_view_new ());
+  GtkWidget *scroll = gtk_scrolled_window_new ();
+  GtkWidget *window;
+  guint o, l;
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), GTK_WIDGET (hex));
+  window = test_show_in_window (scroll, 640, 200);
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (hex)));
+
+  sockscope_hex_view_set_bytes (hex, syn);
+  /* A range past the end is cut to the bytes there are. */
+  sockscope_hex_view_set_highlight (hex, 70, 10);
+  g_assert_true (sockscope_hex_view_get_highlight (hex, &o, &l));
+  g_assert_cmpuint (o, ==, 70);
+  g_assert_cmpuint (l, ==, 4);
+  sockscope_hex_view_set_highlight (hex, 100, 2);
+  g_assert_false (sockscope_hex_view_get_highlight (hex, NULL, NULL));
+
+  sockscope_hex_view_set_highlight (hex, 34, 20);
+  test_screenshot (scroll, "hex-view");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  test_ui_init (&argc, &argv);
+
+  g_test_add ("/packet-detail/empty", Fixture, NULL, fixture_set_up, test_empty, fixture_tear_down);
+  g_test_add ("/packet-detail/syn", Fixture, NULL, fixture_set_up, test_syn, fixture_tear_down);
+  g_test_add ("/packet-detail/click-byte", Fixture, NULL, fixture_set_up, test_click_byte, fixture_tear_down);
+  g_test_add ("/packet-detail/collapsed", Fixture, NULL, fixture_set_up, test_collapsed, fixture_tear_down);
+  g_test_add ("/packet-detail/truncated", Fixture, NULL, fixture_set_up, test_truncated, fixture_tear_down);
+  g_test_add_func ("/hex-view/alone", test_hex_view_alone);
+  return g_test_run ();
+}
