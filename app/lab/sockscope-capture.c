@@ -166,6 +166,11 @@ ss_capture_process (SsLab *lab,
 {
   GByteArray *chunk;
 
+  /* A packet can drain the actors, whose return logs the packets before it: that inner call
+   * must not consume the queue under this loop's feet. */
+  if (lab->processing_frames)
+    return TRUE;
+  lab->processing_frames = TRUE;
   for (guint i = 0; i < max; i++)
     {
       SsQueued q;
@@ -179,11 +184,15 @@ ss_capture_process (SsLab *lab,
           lab->queue_pos = 0;
         }
       if (chunk == NULL)
-        return FALSE;
+        {
+          lab->processing_frames = FALSE;
+          return FALSE;
+        }
       memcpy (&q, chunk->data + lab->queue_pos, sizeof q);
       emit_packet (lab, q.t_ns, q.caplen, q.len, chunk->data + lab->queue_pos + sizeof q);
       lab->queue_pos += (sizeof q + q.caplen + 7) & ~(gsize) 7;
     }
+  lab->processing_frames = FALSE;
   chunk = g_queue_peek_head (lab->queue);
   return chunk != NULL && (lab->queue_pos < chunk->len || lab->queue->length > 1);
 }

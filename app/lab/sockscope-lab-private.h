@@ -225,6 +225,7 @@ struct _SsLab
   int         linktype;
   gint64      last_packet_mono;
   guint64     last_drain_ns;
+  gboolean    processing_frames;   /* inside ss_capture_process: it must not be re-entered */
   SsStr       pkt_json;
   GQueue     *queue;          /* chunks of frames read from the ring, not yet events */
   gsize       queue_pos;

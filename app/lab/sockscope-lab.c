@@ -425,6 +425,25 @@ append_flags (GString *out,
   g_string_append_c (out, '"');
 }
 
+/* The packets a call made are in the capture ring before the call returns (lo hands packet
+ * sockets their copy as it transmits): log them first, so that the log reads in time order,
+ * SYN, SYN-ACK, ACK, then connect's return. The actors were just drained, so the packet path
+ * must not drain them again from inside this return. */
+static void
+log_packets_before_return (SsLab *lab)
+{
+  guint64 drained = lab->last_drain_ns;
+
+  /* Reached from a packet's own processing: the packets before it are already logged. */
+  if (lab->processing_frames)
+    return;
+  lab->last_drain_ns = G_MAXUINT64;
+  ss_capture_read (lab);
+  while (ss_capture_process (lab, 64))
+    ;
+  lab->last_drain_ns = drained;
+}
+
 static void
 emit_return (SsLab            *lab,
              SsActor          *actor,
@@ -434,6 +453,7 @@ emit_return (SsLab            *lab,
   SsCallRec *call = actor->call;
   SsCallId id = call->info->id;
 
+  log_packets_before_return (lab);
   ss_lab_event_begin (lab, ss_now_ns (), "return", call->step);
   g_string_append (out, ",\"actor\":");
   ss_json_append_string (out, actor->name, -1);

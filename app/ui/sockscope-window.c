@@ -745,6 +745,39 @@ stop_run (SockscopeWindow *self)
   self->starting = FALSE;
 }
 
+/* Starts projecting a log afresh: empty diagram with one lifeline per actor, no ports known. */
+static void
+reset_projection (SockscopeWindow *self)
+{
+  self->projected = 0;
+  g_hash_table_remove_all (self->call_steps);
+  g_hash_table_remove_all (self->call_actors);
+  g_hash_table_remove_all (self->endpoints);
+  g_hash_table_remove_all (self->inode_lifeline);
+  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
+  self->seq_tracker = sockscope_seq_tracker_new ();
+  sockscope_sequence_view_clear (self->diagram);
+  for (guint i = 0; i < sockscope_lesson_get_n_actors (self->lesson); i++)
+    {
+      const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, i);
+      sockscope_sequence_view_add_lifeline (self->diagram, actor->name, sockscope_actor_get_label (actor, self->lang));
+    }
+}
+
+/* Shows self->log (a live run's or a recorded session's) in every pane. */
+static void
+attach_log (SockscopeWindow *self)
+{
+  self->history = 0;
+  reset_projection (self);
+  sockscope_code_pane_set_lesson (self->code_pane, self->lesson, self->lang);
+  sockscope_lesson_pane_set_lesson (self->lesson_pane, self->lesson, self->lang);
+  sockscope_packets_pane_set_log (self->packets_pane, self->log);
+  sockscope_sockets_pane_set_log (self->sockets_pane, self->log);
+  g_signal_connect_object (self->log, "items-changed", G_CALLBACK (on_log_items_changed), self, G_CONNECT_SWAPPED);
+  on_log_items_changed (self, 0, 0, 0);
+}
+
 static void
 start_run (SockscopeWindow *self)
 {
@@ -757,29 +790,8 @@ start_run (SockscopeWindow *self)
   self->client = sockscope_lab_client_new ();
   self->runner = sockscope_runner_new (self->lesson, self->client, self->log, self->lang);
 
-  /* Projection state starts afresh with the log. */
-  self->projected = 0;
-  self->history = 0;
-  g_hash_table_remove_all (self->call_steps);
-  g_hash_table_remove_all (self->call_actors);
-  g_hash_table_remove_all (self->endpoints);
-  g_hash_table_remove_all (self->inode_lifeline);
-  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
-  self->seq_tracker = sockscope_seq_tracker_new ();
-
-  sockscope_sequence_view_clear (self->diagram);
-  for (guint i = 0; i < sockscope_lesson_get_n_actors (self->lesson); i++)
-    {
-      const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, i);
-      sockscope_sequence_view_add_lifeline (self->diagram, actor->name, sockscope_actor_get_label (actor, self->lang));
-    }
-  sockscope_code_pane_set_lesson (self->code_pane, self->lesson, self->lang);
-  sockscope_lesson_pane_set_lesson (self->lesson_pane, self->lesson, self->lang);
-  sockscope_packets_pane_set_log (self->packets_pane, self->log);
-  sockscope_sockets_pane_set_log (self->sockets_pane, self->log);
-  g_signal_connect_object (self->log, "items-changed", G_CALLBACK (on_log_items_changed), self, G_CONNECT_SWAPPED);
+  attach_log (self);
   g_signal_connect_object (self->client, "failed", G_CALLBACK (on_client_failed), self, G_CONNECT_SWAPPED);
-  update_history (self);
 
   self->starting = TRUE;
   set_status (self, _("Starting the lab: a private network namespace for this lesson…"), TRUE);
@@ -1039,26 +1051,7 @@ open_session (SockscopeWindow *self,
   adw_window_title_set_title (self->window_title, sockscope_lesson_get_title (lesson, self->lang));
   adw_window_title_set_subtitle (self->window_title, path);
   self->log = g_steal_pointer (&log);
-  self->projected = 0;
-  self->history = 0;
-  g_hash_table_remove_all (self->call_steps);
-  g_hash_table_remove_all (self->call_actors);
-  g_hash_table_remove_all (self->endpoints);
-  g_hash_table_remove_all (self->inode_lifeline);
-  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
-  self->seq_tracker = sockscope_seq_tracker_new ();
-  sockscope_sequence_view_clear (self->diagram);
-  for (guint i = 0; i < sockscope_lesson_get_n_actors (lesson); i++)
-    {
-      const SockscopeActor *actor = sockscope_lesson_get_actor (lesson, i);
-      sockscope_sequence_view_add_lifeline (self->diagram, actor->name, sockscope_actor_get_label (actor, self->lang));
-    }
-  sockscope_code_pane_set_lesson (self->code_pane, lesson, self->lang);
-  sockscope_lesson_pane_set_lesson (self->lesson_pane, lesson, self->lang);
-  sockscope_packets_pane_set_log (self->packets_pane, self->log);
-  sockscope_sockets_pane_set_log (self->sockets_pane, self->log);
-  g_signal_connect_object (self->log, "items-changed", G_CALLBACK (on_log_items_changed), self, G_CONNECT_SWAPPED);
-  on_log_items_changed (self, 0, 0, 0);
+  attach_log (self);
   set_status (self, warning != NULL ? warning : _("A recorded session: scrub through it with the history slider."), FALSE);
   update_actions (self);
 }
@@ -1251,16 +1244,9 @@ absolute_seq_action (GSimpleAction *action,
 
   /* Labels are made when events are projected: project the log again. */
   n = self->history;
-  sockscope_sequence_view_clear (self->diagram);
-  for (guint i = 0; i < sockscope_lesson_get_n_actors (self->lesson); i++)
-    {
-      const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, i);
-      sockscope_sequence_view_add_lifeline (self->diagram, actor->name, sockscope_actor_get_label (actor, self->lang));
-    }
-  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
-  self->seq_tracker = sockscope_seq_tracker_new ();
-  for (guint i = 0; i < self->projected; i++)
-    project_event (self, i);
+  reset_projection (self);
+  for (; self->projected < sockscope_event_log_get_n_events (self->log); self->projected++)
+    project_event (self, self->projected);
   show_history (self, n);
 }
 
