@@ -152,6 +152,15 @@ emit_packet (SsLab        *lab,
   ss_lab_event_end (lab);
 }
 
+void
+ss_capture_close (SsLab *lab)
+{
+  g_clear_pointer (&lab->pcap, pcap_close);
+  ss_str_clear (&lab->pkt_json);
+  if (lab->queue != NULL)
+    g_queue_free_full (g_steal_pointer (&lab->queue), (GDestroyNotify) g_byte_array_unref);
+}
+
 /* Empty the kernel's ring into the queue: cheap, done on every turn of the loop. */
 void
 ss_capture_read (SsLab *lab)

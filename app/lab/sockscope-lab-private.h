@@ -265,6 +265,7 @@ void     ss_lab_drain_actors     (SsLab       *lab);
 gboolean ss_capture_open         (SsLab       *lab,
                                   GError     **error);
 void     ss_capture_read         (SsLab       *lab);
+void     ss_capture_close        (SsLab       *lab);
 gboolean ss_capture_process      (SsLab       *lab,
                                   guint        max);
 void     ss_capture_stats        (SsLab       *lab,

@@ -1148,6 +1148,45 @@ run (SsLab *lab)
     }
 }
 
+/* Everything the lab holds, so that it exits clean under LeakSanitizer and valgrind. */
+static void
+free_lab (SsLab *lab)
+{
+  for (guint i = 0; i < lab->actors->len; i++)
+    {
+      SsActor *actor = g_ptr_array_index (lab->actors, i);
+
+      g_free (actor->name);
+      g_free (actor->parent);
+      g_free (actor->assign);
+      g_clear_pointer (&actor->vars, g_hash_table_unref);
+      if (actor->chan >= 0)
+        close (actor->chan);
+      g_free (actor);
+    }
+  for (guint i = 0; i < lab->calls->len; i++)
+    {
+      SsCallRec *call = g_ptr_array_index (lab->calls, i);
+
+      g_free (call->text);
+      g_free (call->cause_text);
+      g_free (call);
+    }
+  g_ptr_array_unref (lab->actors);
+  g_ptr_array_unref (lab->calls);
+  g_ptr_array_unref (lab->pending);
+  ss_capture_close (lab);
+  g_clear_pointer (&lab->socks, g_hash_table_unref);
+  g_clear_pointer (&lab->socks_by_tuple, g_hash_table_unref);
+  g_clear_pointer (&lab->flows, g_hash_table_unref);
+  g_clear_pointer (&lab->states, g_array_unref);
+  if (lab->diag >= 0)
+    close (lab->diag);
+  g_string_free (lab->in, TRUE);
+  g_string_free (lab->out, TRUE);
+  g_free (lab->workdir);
+}
+
 static void
 shutdown_lab (SsLab *lab)
 {
@@ -1164,6 +1203,7 @@ shutdown_lab (SsLab *lab)
     }
   if (lab->workdir_on_host)
     ss_namespace_remove_workdir (lab->workdir);
+  free_lab (lab);
 }
 
 int

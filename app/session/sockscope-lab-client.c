@@ -163,14 +163,20 @@ static void
 fail_pending (SockscopeLabClient *self,
               const GError       *error)
 {
-  g_autoptr(GList) tasks = g_hash_table_get_values (self->pending);
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer key, task;
 
-  g_hash_table_steal_all (self->pending);
-  for (GList *l = tasks; l; l = l->next)
+  /* Taken out first: a task's callback may send another command. */
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, &task))
     {
-      g_task_return_error (l->data, g_error_copy (error));
-      g_object_unref (l->data);
+      g_ptr_array_add (tasks, task);
+      g_hash_table_iter_steal (&iter);
+      g_free (key);
     }
+  for (guint i = 0; i < tasks->len; i++)
+    g_task_return_error (g_ptr_array_index (tasks, i), g_error_copy (error));
 }
 
 static void
@@ -218,6 +224,7 @@ handle_reply (SockscopeLabClient *self,
   const char *kind = json_object_get_string_member_with_default (reply, "reply", "");
   gint64 id = json_object_get_int_member_with_default (reply, "id", 0);
   GTask *task;
+  gpointer key;
 
   if (g_str_equal (kind, "ready"))
     {
@@ -237,8 +244,9 @@ handle_reply (SockscopeLabClient *self,
         self->fatal = g_error_new_literal (SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_LAB_FATAL, message);
       return;
     }
-  if (!g_hash_table_steal_extended (self->pending, &id, NULL, (gpointer *) &task))
+  if (!g_hash_table_steal_extended (self->pending, &id, &key, (gpointer *) &task))
     return;
+  g_free (key);
   if (g_str_equal (kind, "error"))
     g_task_return_new_error (task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_LAB_REFUSED, "%s",
                              json_object_get_string_member_with_default (reply, "message", _("the lab refused the command")));
