@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sockscope-cli.h"
+#include "sockscope-locale.h"
 
 typedef struct
 {
@@ -26,20 +27,6 @@ static const Command commands[] = {
   { "replay", sockscope_cli_replay, "SESSION [--json]",             N_("print a recorded session") },
 };
 
-/* Running from the build tree, the catalogs are the ones just built, not the installed ones. */
-static const char *
-locale_dir (void)
-{
-  static char build_po[] = BUILD_ROOT "/po";
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-
-  if (g_getenv ("SOCKSCOPE_LOCALEDIR") != NULL)
-    return g_getenv ("SOCKSCOPE_LOCALEDIR");
-  if (self != NULL && g_str_has_prefix (self, BUILD_ROOT "/"))
-    return build_po;
-  return LOCALEDIR;
-}
-
 static void
 usage (FILE *out)
 {
@@ -52,7 +39,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
+  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "sockscope-application.h"
+#include "sockscope-locale.h"
 
 int
 main (int argc, char **argv)
@@ -13,7 +14,7 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, sockscope_application_locale_dir ());
+  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

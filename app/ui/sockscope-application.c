@@ -26,20 +26,6 @@ struct _SockscopeApplication
 
 G_DEFINE_FINAL_TYPE (SockscopeApplication, sockscope_application, ADW_TYPE_APPLICATION)
 
-const char *
-sockscope_application_locale_dir (void)
-{
-  static char build_po[] = BUILD_ROOT "/po";
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-
-  /* Running from the build tree, use the catalogs just built, not the installed ones. */
-  if (g_getenv ("SOCKSCOPE_LOCALEDIR") != NULL)
-    return g_getenv ("SOCKSCOPE_LOCALEDIR");
-  if (self != NULL && g_str_has_prefix (self, BUILD_ROOT "/"))
-    return build_po;
-  return LOCALEDIR;
-}
-
 static void
 take_screenshot (SockscopeApplication *self,
                  SockscopeWindow      *window)

@@ -10,6 +10,5 @@ G_DECLARE_FINAL_TYPE (SockscopeApplication, sockscope_application, SOCKSCOPE, AP
 
 SockscopeApplication *sockscope_application_new             (void);
 int                   sockscope_application_get_exit_status (SockscopeApplication *self);
-const char           *sockscope_application_locale_dir      (void);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sockscope-data-table.h"
 #include "sockscope-packet-detail.h"
 #include "sockscope-packet-list.h"
 #include "sockscope-packets-pane.h"
@@ -124,29 +125,6 @@ bind_cell (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (label, "kernel-packet");
   else
     gtk_widget_remove_css_class (label, "kernel-packet");
-}
-
-static void
-add_column (SockscopePacketsPane *self,
-            const char           *id,
-            const char           *title,
-            int                   width)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
-
-  g_object_set_data (G_OBJECT (factory), "column", (gpointer) id);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
-  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, 0);
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  /* Cells are measured lazily, so give each column the width its content needs. */
-  if (width > 0)
-    gtk_column_view_column_set_fixed_width (column, width);
-  else
-    gtk_column_view_column_set_expand (column, TRUE);
-  gtk_column_view_append_column (self->view, column);
-  g_object_unref (column);
 }
 
 static void
@@ -292,36 +270,29 @@ sockscope_packets_pane_class_init (SockscopePacketsPaneClass *klass)
 static void
 sockscope_packets_pane_init (SockscopePacketsPane *self)
 {
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  static const struct { const char *id; const char *title; int width; } columns[] = {
+    { "no", NC_("packet column", "No."), 44 },
+    { "time", NC_("packet column", "Time"), 80 },
+    { "source", NC_("packet column", "Source"), 136 },
+    { "destination", NC_("packet column", "Destination"), 136 },
+    { "protocol", NC_("packet column", "Protocol"), 64 },
+    { "flags", NC_("packet column", "Flags"), 48 },
+    { "length", NC_("packet column", "Length"), 56 },
+    { "summary", NC_("packet column", "Summary"), 0 },
+    { "cause", NC_("packet column", "Caused by"), 220 },
+  };
 
-  self->selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  self->selection = sockscope_data_table_selection_new (NULL);
   g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selection_changed),
                            self, G_CONNECT_SWAPPED);
-
-  self->view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
-  gtk_column_view_set_show_column_separators (self->view, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->view), "data-table");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Packets"), -1);
-  add_column (self, "no", C_("packet column", "No."), 44);
-  add_column (self, "time", C_("packet column", "Time"), 80);
-  add_column (self, "source", C_("packet column", "Source"), 136);
-  add_column (self, "destination", C_("packet column", "Destination"), 136);
-  add_column (self, "protocol", C_("packet column", "Protocol"), 64);
-  add_column (self, "flags", C_("packet column", "Flags"), 48);
-  add_column (self, "length", C_("packet column", "Length"), 56);
-  add_column (self, "summary", C_("packet column", "Summary"), 0);
-  add_column (self, "cause", C_("packet column", "Caused by"), 220);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->view));
+  self->view = sockscope_data_table_new (self->selection, _("Packets"));
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    sockscope_data_table_add_column (self->view, columns[i].id,
+                                     g_dpgettext2 (NULL, "packet column", columns[i].title),
+                                     columns[i].width, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell), self);
 
   self->detail = SOCKSCOPE_PACKET_DETAIL (sockscope_packet_detail_new ());
-  self->paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_paned_set_start_child (GTK_PANED (self->paned), scrolled);
-  gtk_paned_set_end_child (GTK_PANED (self->paned), GTK_WIDGET (self->detail));
-  gtk_paned_set_position (GTK_PANED (self->paned), 700);
-  gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), FALSE);
-  gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
+  self->paned = sockscope_data_table_paned_new (self->view, GTK_WIDGET (self->detail), 700);
   gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
 }
 

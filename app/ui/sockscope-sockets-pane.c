@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sockscope-data-table.h"
 #include "sockscope-sockets-pane.h"
 #include "sockscope-tcp-state-view.h"
 
@@ -118,28 +119,6 @@ bind_cell (GtkSignalListItemFactory *factory,
       gtk_widget_set_css_classes (label, (const char **) classes);
       gtk_widget_add_css_class (label, state_class);
     }
-}
-
-static void
-add_column (SockscopeSocketsPane *self,
-            const char           *id,
-            const char           *title,
-            int                   width)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
-
-  g_object_set_data (G_OBJECT (factory), "column", (gpointer) id);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), NULL);
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  if (width > 0)
-    gtk_column_view_column_set_fixed_width (column, width);
-  else
-    gtk_column_view_column_set_expand (column, TRUE);
-  gtk_column_view_append_column (self->view, column);
-  g_object_unref (column);
 }
 
 /* One socket, one key: its inode while a process holds it; its addresses otherwise. */
@@ -427,30 +406,29 @@ sockscope_sockets_pane_class_init (SockscopeSocketsPaneClass *klass)
 static void
 sockscope_sockets_pane_init (SockscopeSocketsPane *self)
 {
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  static const struct { const char *id; const char *title; int width; } columns[] = {
+    { "actor", NC_("socket column", "Actor"), 80 },
+    { "fd", NC_("socket column", "FD"), 50 },
+    { "type", NC_("socket column", "Type"), 80 },
+    { "local", NC_("socket column", "Local address"), 0 },
+    { "peer", NC_("socket column", "Peer address"), 0 },
+    { "state", NC_("socket column", "State"), 110 },
+    { "recv_q", NC_("socket column", "Recv-Q"), 100 },
+    { "send_q", NC_("socket column", "Send-Q"), 100 },
+  };
   GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *scroller;
 
   self->states = g_array_new (FALSE, FALSE, sizeof (guint));
   self->previous = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->rows = g_list_store_new (SOCKSCOPE_TYPE_EVENT);
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  self->selection = sockscope_data_table_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
   g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (update_gauges), self, G_CONNECT_SWAPPED);
-
-  self->view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
-  gtk_column_view_set_show_column_separators (self->view, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->view), "data-table");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sockets"), -1);
-  add_column (self, "actor", C_("socket column", "Actor"), 80);
-  add_column (self, "fd", C_("socket column", "FD"), 50);
-  add_column (self, "type", C_("socket column", "Type"), 80);
-  add_column (self, "local", C_("socket column", "Local address"), 0);
-  add_column (self, "peer", C_("socket column", "Peer address"), 0);
-  add_column (self, "state", C_("socket column", "State"), 110);
-  add_column (self, "recv_q", C_("socket column", "Recv-Q"), 100);
-  add_column (self, "send_q", C_("socket column", "Send-Q"), 100);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->view));
+  self->view = sockscope_data_table_new (self->selection, _("Sockets"));
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    sockscope_data_table_add_column (self->view, columns[i].id,
+                                     g_dpgettext2 (NULL, "socket column", columns[i].title),
+                                     columns[i].width, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell), NULL);
 
   self->machine = SOCKSCOPE_TCP_STATE_VIEW (sockscope_tcp_state_view_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->machine), TRUE);
@@ -464,12 +442,10 @@ sockscope_sockets_pane_init (SockscopeSocketsPane *self)
   gtk_widget_set_margin_end (side, 8);
   gtk_widget_set_margin_bottom (side, 8);
 
-  self->paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_paned_set_start_child (GTK_PANED (self->paned), scrolled);
-  gtk_paned_set_end_child (GTK_PANED (self->paned), side);
-  gtk_paned_set_position (GTK_PANED (self->paned), 760);
-  gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), FALSE);
-  gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
+  /* The state machine keeps a legible size: the side scrolls rather than squeeze it. */
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), side);
+  self->paned = sockscope_data_table_paned_new (self->view, scroller, 700);
   gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
   update_gauges (self);
 }
