@@ -66,6 +66,8 @@ step_row_new (SockscopeLessonPane *self,
   gtk_label_set_xalign (GTK_LABEL (call), 0);
   gtk_label_set_wrap (GTK_LABEL (call), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (call), PANGO_WRAP_WORD_CHAR);
+  /* A wrapping label asks for its one-line width: bound it, or the pane grows to fit. */
+  gtk_label_set_max_width_chars (GTK_LABEL (call), 30);
   gtk_widget_set_hexpand (call, TRUE);
   gtk_widget_add_css_class (call, "monospace");
   gtk_box_append (GTK_BOX (box), icon);

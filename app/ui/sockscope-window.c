@@ -121,6 +121,7 @@ lesson_row_new (SockscopeWindow *self,
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 40);
   gtk_label_set_xalign (GTK_LABEL (id), 0);
   gtk_widget_add_css_class (id, "dim-label");
   gtk_widget_add_css_class (id, "caption");
