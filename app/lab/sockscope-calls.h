@@ -30,6 +30,25 @@ typedef enum
   SS_CALL_CLOSE,
   SS_CALL_GETSOCKNAME,
   SS_CALL_GETPEERNAME,
+  /* processes and threads: each child or thread becomes an actor of its own */
+  SS_CALL_FORK,
+  SS_CALL_EXIT,
+  SS_CALL_WAITPID,
+  SS_CALL_PTHREAD_CREATE,
+  SS_CALL_PTHREAD_EXIT,
+  SS_CALL_PTHREAD_JOIN,
+  /* multiplexing */
+  SS_CALL_SELECT,
+  SS_CALL_POLL,
+  /* names and services, from the lab's own /etc/hosts and /etc/services */
+  SS_CALL_GETADDRINFO,
+  SS_CALL_GETHOSTBYNAME,
+  SS_CALL_GETSERVBYNAME,
+  /* byte order: computed by the actor, no syscall */
+  SS_CALL_HTONS,
+  SS_CALL_HTONL,
+  SS_CALL_NTOHS,
+  SS_CALL_NTOHL,
   SS_CALL_N_CALLS
 } SsCallId;
 
@@ -40,9 +59,11 @@ typedef enum
   SS_ARG_ADDR,    /* 127.0.0.1:7777, [::1]:7777, *:7777, or "name.sock" */
   SS_ARG_DATA,    /* a C string literal: "hello\n" */
   SS_ARG_OPTVAL,  /* an integer or a {onoff, linger} pair */
+  SS_ARG_STRING,  /* a C string literal naming a host or a service: "www.lab" */
 } SsArgKind;
 
-#define SS_CALL_MAX_ARGS 4
+/* select (a, b, c...) and poll take up to this many sockets. */
+#define SS_CALL_MAX_ARGS 8
 
 typedef struct
 {
@@ -55,6 +76,9 @@ typedef struct
   bool        acts_on_fd;    /* argument 0 is the socket the call acts on */
   bool        can_block;
   bool        creates_fd;    /* the result (or out.fds) is a new socket */
+  bool        variadic;      /* the last kind repeats, up to n_args arguments */
+  bool        new_actor;     /* `-> name` names the actor it creates (fork, pthread_create) */
+  bool        returns_addr;  /* `-> name` keeps the address it returns */
   const char *description;
 } SsCallInfo;
 
