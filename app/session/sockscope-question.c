@@ -343,6 +343,8 @@ actual_answer (const SockscopeStep  *step,
         guint end = window_end (log, c.position, step->number);
         gint64 fd = -1;
         gint64 inode = -1;
+        g_autofree char *local = NULL;
+        g_autofree char *peer = NULL;
         const char *state = NULL;
         g_autoptr(JsonObject) last = NULL;
 
@@ -359,10 +361,12 @@ actual_answer (const SockscopeStep  *step,
         else if (!json_object_get_null_member (call, "fd"))
           fd = json_object_get_int_member_with_default (call, "fd", -1);
 
-        /* The socket is found by its inode: after a close its state events name no actor. */
+        /* The socket is the one the actor holds as @fd; once closed its state events name no
+         * actor and an orphan has no inode, so it is followed by its addresses when connected. */
         for (guint i = 0; i < end; i++)
           {
             g_autoptr(JsonObject) event = NULL;
+            gboolean same;
 
             if (sockscope_event_log_get_event_type (log, i) != SOCKSCOPE_EVENT_STATE)
               continue;
@@ -370,8 +374,21 @@ actual_answer (const SockscopeStep  *step,
             if (g_strcmp0 (json_object_get_string_member_with_default (event, "actor", NULL), c.actor) == 0 &&
                 !json_object_get_null_member (event, "fd") &&
                 json_object_get_int_member_with_default (event, "fd", -2) == fd)
-              inode = json_object_get_int_member_with_default (event, "inode", -1);
-            if (inode >= 0 && json_object_get_int_member_with_default (event, "inode", -2) == inode)
+              {
+                inode = json_object_get_int_member_with_default (event, "inode", -1);
+                g_free (local);
+                g_free (peer);
+                local = g_strdup (json_object_get_string_member_with_default (event, "local", ""));
+                peer = g_strdup (json_object_get_string_member_with_default (event, "peer", ""));
+              }
+            if (inode < 0)
+              continue;
+            if (peer != NULL && !g_str_equal (peer, "*:*") && !g_str_equal (peer, "*") && !g_str_equal (peer, ""))
+              same = g_strcmp0 (json_object_get_string_member_with_default (event, "local", NULL), local) == 0 &&
+                     g_strcmp0 (json_object_get_string_member_with_default (event, "peer", NULL), peer) == 0;
+            else
+              same = json_object_get_int_member_with_default (event, "inode", -2) == inode;
+            if (same)
               {
                 g_clear_pointer (&last, json_object_unref);
                 last = json_object_ref (event);
