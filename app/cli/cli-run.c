@@ -331,6 +331,17 @@ print_return (Ladder     *ladder,
     }
   if (out != NULL && json_object_has_member (out, "addr"))
     g_string_append_printf (text, _(" from %s"), json_object_get_string_member (out, "addr"));
+  if (out != NULL && json_object_has_member (out, "ready"))
+    {
+      JsonArray *ready = json_object_get_array_member (out, "ready");
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; ready != NULL && i < json_array_get_length (ready); i++)
+        g_string_append_printf (names, "%s%s", i ? ", " : "", json_array_get_string_element (ready, i));
+      g_string_append_printf (text, _(" ready: %s"), names->str);
+    }
+  if (out != NULL && json_object_has_member (out, "bytes"))
+    g_string_append_printf (text, _(" (bytes in memory: %s)"), json_object_get_string_member (out, "bytes"));
   print_in_column (ladder, column, text->str);
 }
 
@@ -386,10 +397,16 @@ print_event (Ladder     *ladder,
 
       if (g_str_equal (what, "spawned"))
         {
+          const char *parent = json_object_get_string_member_with_default (event, "parent", NULL);
+
           if (column < 0)
             g_ptr_array_add (ladder->actors, g_strdup (actor));
           column = column_of (ladder, actor);
-          text = g_strdup_printf ("┌ %s", actor);
+          if (parent != NULL)
+            text = g_strdup_printf (json_object_get_boolean_member_with_default (event, "thread", FALSE)
+                                    ? _("┌ %s (a thread of %s)") : _("┌ %s (a child of %s)"), actor, parent);
+          else
+            text = g_strdup_printf ("┌ %s", actor);
         }
       else if (g_str_equal (what, "killed"))
         text = g_strdup_printf (_("└ %s killed (%s)"), actor,
@@ -431,6 +448,28 @@ print_event (Ladder     *ladder,
     print_return (ladder, column, event);
   else if (g_str_equal (type, "packet"))
     print_packet (ladder, event);
+  else if (g_str_equal (type, "exit"))
+    {
+      const char *signal = json_object_get_string_member_with_default (event, "signal", NULL);
+      JsonNode *status = json_object_get_member (event, "status");
+      g_autofree char *text = NULL;
+
+      if (signal != NULL)
+        text = g_strdup_printf (_("└ %s killed (%s)"), actor, signal);
+      else if (status != NULL && JSON_NODE_HOLDS_VALUE (status))
+        text = g_strdup_printf (_("└ %s exited (status %d)"), actor, (int) json_node_get_int (status));
+      else
+        text = g_strdup_printf (_("└ %s exited"), actor);
+      print_in_column (ladder, column, text);
+    }
+  else if (g_str_equal (type, "signal"))
+    {
+      g_autofree char *text = g_strdup_printf (_("⚡ %s from %s"),
+                                               json_object_get_string_member_with_default (event, "signal", "?"),
+                                               json_object_get_string_member_with_default (event, "from", "?"));
+
+      print_in_column (ladder, column, text);
+    }
   else if (g_str_equal (type, "state"))
     print_state (ladder, event);
 }

@@ -37,6 +37,7 @@ typedef enum
   VAR_PAIR,         /* assigned by socketpair: name[0] and name[1] */
   VAR_ADDR,         /* captured with `-> name`: the runner resolves it */
   VAR_RECV,         /* assigned by recv/recvfrom: a count, and as data the bytes received */
+  VAR_HOST,         /* kept from gethostbyname: an IP address without a port */
 } VarKind;
 
 typedef struct
@@ -359,6 +360,7 @@ typedef enum
   ARG_ADDRESS,
   ARG_NUMBER,     /* integer, constants, or a variable holding a value */
   ARG_ADDR_VAR,   /* a variable captured with -> */
+  ARG_HOST_VAR,   /* a host kept from gethostbyname (no port) */
   ARG_BAD,
 } ArgForm;
 
@@ -469,6 +471,8 @@ classify_argument (Parser        *p,
           parser_error (p, step->line, _("'%s' holds two sockets; hint: write %s[0] or %s[1]"), name, name, name);
         return ARG_BAD;
       }
+    if (kind == VAR_HOST)
+      return ARG_HOST_VAR;
     return kind == VAR_ADDR ? ARG_ADDR_VAR : ARG_NUMBER;
   }
 }
@@ -549,6 +553,12 @@ check_argument (Parser           *p,
       break;
     default:
       break;
+    }
+  if (form == ARG_HOST_VAR && info->arg_kinds[index] == SS_ARG_ADDR)
+    {
+      parser_error (p, step->line, _("'%s' holds a host from gethostbyname(), without a port; hint: keep an address with getaddrinfo(\"server.lab\", \"sockscope\") -> %s"),
+                    arg, arg);
+      return;
     }
   if (form != ARG_BAD && expected != NULL)
     parser_error (p, step->line, _("argument %u of %s() is the %s, not '%s'; hint: write %s"),
@@ -889,10 +899,12 @@ check_call (Parser           *p,
       if (!info->returns_addr)
         parser_error (p, p->lineno, _("%s() returns no address to keep with '-> %s'; hint: accept, recvfrom, getsockname, getpeername, getaddrinfo and gethostbyname do"),
                       step->call, step->capture);
-      else if (GPOINTER_TO_INT (g_hash_table_lookup (vars, step->capture)) == VAR_VALUE)
+      else if (GPOINTER_TO_INT (g_hash_table_lookup (vars, step->capture)) == VAR_VALUE ||
+               GPOINTER_TO_INT (g_hash_table_lookup (vars, step->capture)) == VAR_RECV)
         parser_error (p, p->lineno, _("'%s' already holds a socket or a number; hint: keep the address under another name"), step->capture);
       else
-        g_hash_table_insert (vars, g_strdup (step->capture), GINT_TO_POINTER (VAR_ADDR));
+        g_hash_table_insert (vars, g_strdup (step->capture),
+                             GINT_TO_POINTER (g_str_equal (step->call, "gethostbyname") ? VAR_HOST : VAR_ADDR));
     }
 }
 

@@ -136,7 +136,7 @@ on_event (SockscopeLabClient *client,
       else if (status != NULL && JSON_NODE_HOLDS_VALUE (status))
         how = g_strdup_printf (_("exit status %d"), (int) json_node_get_int (status));
       else
-        how = g_strdup (_("ended"));
+        how = g_strdup ("");
       g_hash_table_insert (self->ended, g_strdup (actor), how);
       g_hash_table_remove (self->busy, actor);
       resume_waiting (self, NULL);
@@ -404,11 +404,19 @@ continue_step (SockscopeRunner *self,
   const char *how = g_hash_table_lookup (self->ended, step->actor);
   char **args;
 
-  if (how != NULL)
+  if (how != NULL && *how != '\0')
     {
       g_task_return_new_error (task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_BLOCKED,
                                _("step %u cannot run: %s has already ended (%s); hint: an actor makes no call after its exit(), move the step before it or give it to another actor"),
                                step->number, step->actor, how);
+      g_object_unref (task);
+      return;
+    }
+  if (how != NULL)
+    {
+      g_task_return_new_error (task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_BLOCKED,
+                               _("step %u cannot run: %s has already ended; hint: a thread ends with its process, an actor makes no call after its end"),
+                               step->number, step->actor);
       g_object_unref (task);
       return;
     }

@@ -113,6 +113,10 @@ static const BadCase bad_cases[] = {
   { HEAD "server: p = htons(80)\n  ask: state" TEXT, "t.lesson:8: htons() acts on no socket whose state to ask" },
   { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  loop: two words" TEXT, "t.lesson:8: bad loop name 'two words'" },
   { "code: c java\n" HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT, "t.lesson:1: unknown code language 'java'" },
+  { HEAD "server: gethostbyname(\"www.lab\") -> h" TEXT "server: c = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: connect(c, h)" TEXT,
+    "t.lesson:13: 'h' holds a host from gethostbyname(), without a port; hint: keep an address with getaddrinfo(" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: p = getservbyname(\"http\")" TEXT,
+    "t.lesson:10: getservbyname() takes 2 arguments, not 1; hint: getservbyname(name, protocol)" },
   { HEAD "actor: k\n  kind: fibre\n  label.en: K\n  label.fr: K\n", "t.lesson:8: unknown actor kind 'fibre'" },
 };
 
