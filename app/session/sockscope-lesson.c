@@ -501,8 +501,8 @@ check_argument (Parser           *p,
       if (sockscope_data_is_repeat (arg, &literal, &count))
         {
           if (count == 0 || count * sockscope_literal_length (literal) > 16 * 1024 * 1024)
-            parser_error (p, step->line, _("'%s' makes %" G_GUINT64_FORMAT " bytes; hint: repeat a string from 1 byte up to 16 MiB"),
-                          arg, count * sockscope_literal_length (literal));
+            parser_error (p, step->line, _("'%s' makes %llu bytes; hint: repeat a string from 1 byte up to 16 MiB"),
+                          arg, (unsigned long long) (count * sockscope_literal_length (literal)));
           return;
         }
       if (sockscope_data_is_int (arg, &func, &value))

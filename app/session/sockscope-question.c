@@ -298,13 +298,13 @@ actual_answer (const SockscopeStep  *step,
         }
       answer = return_text (ret);
       if (json_object_get_string_member_with_default (ret, "errno", NULL) != NULL)
-        expl = g_strdup_printf (_("%s() failed: it returned %" G_GINT64_FORMAT " and set errno to %s (%s)."),
-                                step->call, json_object_get_int_member_with_default (ret, "ret", 0),
+        expl = g_strdup_printf (_("%s() failed: it returned %lld and set errno to %s (%s)."),
+                                step->call, (long long) json_object_get_int_member_with_default (ret, "ret", 0),
                                 json_object_get_string_member (ret, "errno"),
                                 json_object_get_string_member_with_default (ret, "strerror", ""));
       else
-        expl = g_strdup_printf (_("%s() returned %" G_GINT64_FORMAT "."), step->call,
-                                json_object_get_int_member_with_default (ret, "ret", 0));
+        expl = g_strdup_printf (_("%s() returned %lld."), step->call,
+                                (long long) json_object_get_int_member_with_default (ret, "ret", 0));
       break;
 
     case SOCKSCOPE_ASK_PACKETS:
