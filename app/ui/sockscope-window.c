@@ -57,6 +57,9 @@ struct _SockscopeWindow
 
   /* Projection state, rebuilt with the log */
   guint                projected;      /* log events already added to the diagram */
+  guint                project_source; /* projecting a long log in slices */
+  gboolean             history_live;   /* the history followed the newest event */
+  char                *projected_status; /* the status to show once the slices are done */
   guint                history;        /* events shown: == n_events when live */
   GHashTable          *call_steps;     /* call seq -> step */
   GHashTable          *call_actors;    /* call seq -> actor name (interned) */
@@ -488,6 +491,59 @@ show_history (SockscopeWindow *self,
   update_history (self);
 }
 
+/* Events are projected as they come: a live step brings a few. A recorded session brings them
+ * all at once, so they are projected in slices of PROJECT_SLICE_US from an idle handler, and the
+ * window keeps drawing and answering while a 100,000-event session opens. */
+static void set_status (SockscopeWindow *self,
+                        const char      *status,
+                        gboolean         busy);
+
+#define PROJECT_SYNC_MAX  256
+#define PROJECT_SLICE_US  8000
+
+static void
+projection_caught_up (SockscopeWindow *self,
+                      gboolean         live)
+{
+  guint n = sockscope_event_log_get_n_events (self->log);
+
+  if (live)
+    {
+      self->history = n;
+      sockscope_lesson_pane_set_position (self->lesson_pane, steps_done_at (self, n));
+    }
+  update_history (self);
+}
+
+static gboolean
+project_idle (gpointer data)
+{
+  SockscopeWindow *self = data;
+  guint n = self->log ? sockscope_event_log_get_n_events (self->log) : 0;
+  gint64 end = g_get_monotonic_time () + PROJECT_SLICE_US;
+
+  while (self->projected < n && g_get_monotonic_time () < end)
+    for (guint i = 0; i < 64 && self->projected < n; i++, self->projected++)
+      project_event (self, self->projected);
+
+  if (self->projected < n)
+    {
+      g_autofree char *text = g_strdup_printf (_("Opening the session: %u of %u events…"), self->projected, n);
+
+      sockscope_lesson_pane_set_status (self->lesson_pane, text, TRUE);
+      return G_SOURCE_CONTINUE;
+    }
+  self->project_source = 0;
+  projection_caught_up (self, self->history_live);
+  if (self->projected_status != NULL)
+    {
+      g_autofree char *status = g_steal_pointer (&self->projected_status);
+
+      set_status (self, status, FALSE);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_log_items_changed (SockscopeWindow *self,
                       guint            position,
@@ -495,16 +551,18 @@ on_log_items_changed (SockscopeWindow *self,
                       guint            added)
 {
   guint n = sockscope_event_log_get_n_events (self->log);
-  gboolean live = self->history >= self->projected;
 
+  if (self->project_source != 0)
+    return;
+  self->history_live = self->history >= self->projected;
+  if (n - self->projected > PROJECT_SYNC_MAX)
+    {
+      self->project_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, project_idle, self, NULL);
+      return;
+    }
   for (; self->projected < n; self->projected++)
     project_event (self, self->projected);
-  if (live)
-    {
-      self->history = n;
-      sockscope_lesson_pane_set_position (self->lesson_pane, steps_done_at (self, n));
-    }
-  update_history (self);
+  projection_caught_up (self, self->history_live);
 }
 
 static void
@@ -597,6 +655,13 @@ set_status (SockscopeWindow *self,
             const char      *status,
             gboolean         busy)
 {
+  /* While a long log is being projected, the progress stays up; this status comes after. */
+  if (self->project_source != 0)
+    {
+      g_free (self->projected_status);
+      self->projected_status = g_strdup (status);
+      return;
+    }
   sockscope_lesson_pane_set_status (self->lesson_pane, status, busy);
 }
 
@@ -728,6 +793,7 @@ on_runner_started (GObject      *object,
 static void
 stop_run (SockscopeWindow *self)
 {
+  g_clear_handle_id (&self->project_source, g_source_remove);
   g_clear_handle_id (&self->play_source, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -750,6 +816,7 @@ stop_run (SockscopeWindow *self)
 static void
 reset_projection (SockscopeWindow *self)
 {
+  g_clear_handle_id (&self->project_source, g_source_remove);
   self->projected = 0;
   g_hash_table_remove_all (self->call_steps);
   g_hash_table_remove_all (self->call_actors);
@@ -943,10 +1010,7 @@ on_open_response (GtkNativeDialog *chooser,
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   if (file != NULL && (path = g_file_get_path (file)) != NULL)
     {
-      if (g_str_has_suffix (path, ".lesson"))
-        sockscope_window_open_lesson (self, path);
-      else
-        open_session (self, path);
+      sockscope_window_open_file (self, path);
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
@@ -1158,6 +1222,9 @@ sockscope_window_dispose (GObject *object)
 {
   SockscopeWindow *self = SOCKSCOPE_WINDOW (object);
 
+  g_clear_handle_id (&self->project_source, g_source_remove);
+  g_clear_pointer (&self->projected_status, g_free);
+
   stop_run (self);
   g_clear_object (&self->pending_prepare);
   gtk_widget_dispose_template (GTK_WIDGET (self), SOCKSCOPE_TYPE_WINDOW);
@@ -1343,4 +1410,23 @@ const char *
 sockscope_window_get_error (SockscopeWindow *self)
 {
   return gtk_revealer_get_reveal_child (self->error_revealer) ? gtk_label_get_text (self->error_label) : NULL;
+}
+
+/* Opens a lesson (.lesson) or replays a recorded session, as File → Open does. */
+void
+sockscope_window_open_file (SockscopeWindow *self,
+                            const char      *path)
+{
+  g_return_if_fail (SOCKSCOPE_IS_WINDOW (self));
+
+  if (g_str_has_suffix (path, ".lesson"))
+    sockscope_window_open_lesson (self, path);
+  else
+    open_session (self, path);
+}
+
+gboolean
+sockscope_window_is_projecting (SockscopeWindow *self)
+{
+  return self->project_source != 0;
 }

@@ -27,5 +27,7 @@ void             sockscope_window_show_pane      (SockscopeWindow      *self,
 GtkWidget       *sockscope_window_get_pane       (SockscopeWindow      *self,
                                                   const char           *name,
                                                   GError              **error);
+void             sockscope_window_open_file      (SockscopeWindow      *self,
+                                                  const char           *path);
 
 G_END_DECLS
