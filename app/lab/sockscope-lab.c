@@ -490,27 +490,23 @@ poll_ending (SsLab   *lab,
   int status = 0;
   pid_t r;
 
-  if (actor->exit_known)
-    {
-      /* It called exit (): the kernel will say the same; a zombie stays for its parent. */
-      if (actor->lab_child)
-        while (waitpid (actor->pid, NULL, 0) < 0 && errno == EINTR)
-          ;
-      actor_ended (lab, actor, TRUE, W_EXITCODE (actor->exit_status, 0));
-      return;
-    }
   if (actor->lab_child)
     {
       /* The channel closes as the process exits: it is about to be a zombie. */
       while (waitpid (actor->pid, &status, 0) < 0 && errno == EINTR)
         ;
-      actor_ended (lab, actor, TRUE, status);
+      actor_ended (lab, actor, TRUE, actor->exit_known ? W_EXITCODE (actor->exit_status, 0) : status);
       return;
     }
-  /* Forked by an actor; or adopted by the lab (a subreaper) when its parent died. */
+  /* Forked by an actor, whose waitpid collects it; or adopted by the lab (a
+   * subreaper) when its parent died, and then the lab reaps it. */
   r = waitpid (actor->pid, &status, WNOHANG);
   if (r == actor->pid)
     actor_ended (lab, actor, TRUE, status);
+  else if (r == 0 && now - actor->ending_since <= G_TIME_SPAN_SECOND)
+    return;     /* the lab's, still exiting */
+  else if (actor->exit_known)
+    actor_ended (lab, actor, TRUE, W_EXITCODE (actor->exit_status, 0));
   else if (r < 0 && zombie_status (actor->pid, &gone, &status))
     actor_ended (lab, actor, TRUE, status);
   else if ((r < 0 && gone) || now - actor->ending_since > G_TIME_SPAN_SECOND)
