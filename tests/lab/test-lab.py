@@ -492,6 +492,27 @@ def test_waitpid_blocks():
         lab.kill()
 
 
+def test_child_killed():
+    """A forked child killed by a signal: its exit event names the signal, the parent gets SIGCHLD."""
+    lab = nobody_lab()
+    try:
+        lab.actor("server")
+        r, _ = step(lab, "server", "fork", assign="pid", new_actor="worker")
+        child = r["new_actor_pid"]
+        w, _ = step(lab, "server", "waitpid", "pid", "0", status="blocked")
+        os.kill(child, signal.SIGTERM)
+        ex = wait_for(lab, lambda e: e["type"] == "exit" and e["actor"] == "worker", "worker's exit")[0]
+        check(ex["signal"] == "SIGTERM" and ex["status"] is None and ex["call_seq"] is None,
+              "killed by SIGTERM: %r" % ex)
+        sig = wait_for(lab, lambda e: e["type"] == "signal", "SIGCHLD")[0]
+        check(sig["from"] == "worker" and sig["actor"] == "server", "SIGCHLD: %r" % sig)
+        ret = wait_for(lab, lambda e: e["type"] == "return" and e["call_seq"] == w["call_seq"], "waitpid")[0]
+        check(ret["out"]["exited"] == 0 and ret["out"]["signal"] == "SIGTERM", "waitpid: %r" % ret)
+        lab.quit()
+    finally:
+        lab.kill()
+
+
 def test_orphan():
     """The parent exits first: the child lives on (adopted by the lab), then its end is logged."""
     lab = nobody_lab()
