@@ -9,7 +9,7 @@
 #include "sockscope-lab-client.h"
 #include "sockscope-lesson-pane.h"
 #include "sockscope-lesson.h"
-#include "sockscope-packet-label.h"
+#include "sockscope-projection.h"
 #include "sockscope-packets-pane.h"
 #include "sockscope-runner.h"
 #include "sockscope-sequence-view.h"
@@ -58,11 +58,7 @@ struct _SockscopeWindow
   /* Projection state, rebuilt with the log */
   guint                projected;      /* log events already added to the diagram */
   guint                history;        /* events shown: == n_events when live */
-  GHashTable          *call_steps;     /* call seq -> step */
-  GHashTable          *call_actors;    /* call seq -> actor name (interned) */
-  GHashTable          *endpoints;      /* "proto|addr:port" or "proto|*:port" -> lifeline + 1 */
-  GHashTable          *inode_lifeline; /* inode -> lifeline + 1 */
-  SockscopeSeqTracker *seq_tracker;
+  SockscopeProjection *projection;     /* events -> diagram items, for self->lesson */
   gboolean             absolute_seq;
   GSettings           *settings;
 };
@@ -245,207 +241,74 @@ load_lessons (SockscopeWindow *self)
 
 /* ---- Projection: each new log event goes to every pane ---------------------------------- */
 
-static guint
-lifeline_of_actor (SockscopeWindow *self,
-                   const char      *actor)
-{
-  int index = actor ? sockscope_lesson_find_actor (self->lesson, actor) : -1;
-
-  return index < 0 ? G_MAXUINT : (guint) index;
-}
-
-/* "127.0.0.1:7777", "[::1]:7777", "*:7777" -> address and port */
-static gboolean
-split_endpoint (const char  *endpoint,
-                char       **addr,
-                guint       *port)
-{
-  const char *colon = endpoint ? strrchr (endpoint, ':') : NULL;
-  g_autofree char *host = NULL;
-
-  if (colon == NULL)
-    return FALSE;
-  host = g_strndup (endpoint, colon - endpoint);
-  if (host[0] == '[' && host[strlen (host) - 1] == ']')
-    {
-      char *inner = g_strndup (host + 1, strlen (host) - 2);
-      g_free (host);
-      host = inner;
-    }
-  *port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
-  *addr = g_steal_pointer (&host);
-  return TRUE;
-}
-
-static void
-remember_endpoint (SockscopeWindow *self,
-                   const char      *proto,
-                   const char      *addr,
-                   guint            port,
-                   guint            lifeline)
-{
-  if (port == 0 || lifeline == G_MAXUINT)
-    return;
-  g_hash_table_insert (self->endpoints, g_strdup_printf ("%s|%s:%u", proto, addr, port),
-                       GUINT_TO_POINTER (lifeline + 1));
-  /* A listener bound to a wildcard address receives for every local address. */
-  g_hash_table_insert (self->endpoints, g_strdup_printf ("%s|*:%u", proto, port),
-                       GUINT_TO_POINTER (lifeline + 1));
-}
-
-static int
-lookup_endpoint (SockscopeWindow *self,
-                 const char      *proto,
-                 const char      *addr,
-                 guint            port)
-{
-  g_autofree char *exact = g_strdup_printf ("%s|%s:%u", proto, addr, port);
-  g_autofree char *any = g_strdup_printf ("%s|*:%u", proto, port);
-  gpointer value = g_hash_table_lookup (self->endpoints, exact);
-
-  if (value == NULL)
-    value = g_hash_table_lookup (self->endpoints, any);
-  return value ? (int) GPOINTER_TO_UINT (value) - 1 : -1;
-}
-
 static const char *
 string_member (JsonObject *object,
                const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
 
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
 }
 
-static char *
-call_outcome (JsonObject *event,
-              gboolean   *failed)
+static void
+sink_call (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *text, guint step)
 {
-  const char *err = string_member (event, "errno");
-  JsonObject *out = json_object_get_object_member (event, "out");
-  gint64 ret = json_object_get_int_member_with_default (event, "ret", 0);
-  GString *text = g_string_new (NULL);
+  SockscopeWindow *self = data;
 
-  *failed = err != NULL;
-  if (err != NULL)
-    g_string_append_printf (text, "-1 %s", err);
-  else
-    g_string_append_printf (text, "%" G_GINT64_FORMAT, ret);
-  if (out != NULL && string_member (out, "addr") != NULL)
-    g_string_append_printf (text, " (%s)", string_member (out, "addr"));
-  return g_string_free (text, FALSE);
+  sockscope_sequence_view_add_call (self->diagram, seq, t_ns, lifeline, text);
+  sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_RUNNING, NULL);
 }
+
+static void
+sink_blocked (gpointer data, guint call_seq, guint seq, guint step, const char *call)
+{
+  SockscopeWindow *self = data;
+  g_autofree char *text = g_strdup_printf (_("blocked in %s()"), call);
+
+  sockscope_sequence_view_set_call_blocked (self->diagram, call_seq, seq);
+  sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_BLOCKED, text);
+}
+
+static void
+sink_result (gpointer data, guint call_seq, guint seq, gint64 t_ns, guint step,
+             const char *result, gboolean failed)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_set_call_result (self->diagram, call_seq, seq, t_ns, result, failed);
+  sockscope_code_pane_set_call (self->code_pane, step,
+                                failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
+}
+
+static void
+sink_state (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *socket, const char *state)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_state (self->diagram, seq, t_ns, lifeline, socket, state);
+}
+
+static void
+sink_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *label, guint cause_seq)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_packet (self->diagram, seq, t_ns, from, to, label, cause_seq, cause_seq == 0);
+}
+
+static const SockscopeProjectionSink window_sink = {
+  sink_call, sink_blocked, sink_result, sink_state, sink_packet,
+};
 
 static void
 project_event (SockscopeWindow *self,
                guint            position)
 {
   g_autoptr(JsonObject) event = sockscope_event_log_parse (self->log, position);
-  const char *type = string_member (event, "type");
-  guint seq = (guint) json_object_get_int_member_with_default (event, "seq", position + 1);
-  gint64 t_ns = json_object_get_int_member_with_default (event, "t_ns", 0);
-  const char *actor = string_member (event, "actor");
-  guint lifeline = lifeline_of_actor (self, actor);
 
-  if (type == NULL || self->lesson == NULL)
+  if (event == NULL || self->projection == NULL)
     return;
-
-  if (g_str_equal (type, "call") && lifeline != G_MAXUINT)
-    {
-      guint step = (guint) json_object_get_int_member_with_default (event, "step", 0);
-
-      g_hash_table_insert (self->call_steps, GUINT_TO_POINTER (seq), GUINT_TO_POINTER (step));
-      g_hash_table_insert (self->call_actors, GUINT_TO_POINTER (seq), (gpointer) g_intern_string (actor));
-      sockscope_sequence_view_add_call (self->diagram, seq, t_ns, lifeline,
-                                        string_member (event, "text"));
-      sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_RUNNING, NULL);
-    }
-  else if (g_str_equal (type, "blocked"))
-    {
-      guint call_seq = (guint) json_object_get_int_member_with_default (event, "call_seq", 0);
-      guint step = GPOINTER_TO_UINT (g_hash_table_lookup (self->call_steps, GUINT_TO_POINTER (call_seq)));
-      g_autofree char *text = g_strdup_printf (_("blocked in %s()"), string_member (event, "call"));
-
-      sockscope_sequence_view_set_call_blocked (self->diagram, call_seq, seq);
-      sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_BLOCKED, text);
-    }
-  else if (g_str_equal (type, "return"))
-    {
-      guint call_seq = (guint) json_object_get_int_member_with_default (event, "call_seq", 0);
-      guint step = GPOINTER_TO_UINT (g_hash_table_lookup (self->call_steps, GUINT_TO_POINTER (call_seq)));
-      gboolean failed = FALSE;
-      g_autofree char *outcome = call_outcome (event, &failed);
-      g_autofree char *result = g_strdup_printf ("= %s", outcome);
-
-      sockscope_sequence_view_set_call_result (self->diagram, call_seq, seq, t_ns, result, failed);
-      sockscope_code_pane_set_call (self->code_pane, step,
-                                    failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
-    }
-  else if (g_str_equal (type, "state"))
-    {
-      const char *proto = string_member (event, "proto");
-      gint64 inode = json_object_get_int_member_with_default (event, "inode", 0);
-      JsonNode *fd = json_object_get_member (event, "fd");
-      g_autofree char *addr = NULL;
-      g_autofree char *socket = NULL;
-      guint port = 0;
-
-      /* A socket nobody holds any more (TIME-WAIT) stays on the lifeline that had it. */
-      if (lifeline == G_MAXUINT && inode != 0)
-        lifeline = GPOINTER_TO_UINT (g_hash_table_lookup (self->inode_lifeline, GSIZE_TO_POINTER (inode))) - 1;
-      if (lifeline == G_MAXUINT && proto != NULL && split_endpoint (string_member (event, "local"), &addr, &port))
-        lifeline = (guint) lookup_endpoint (self, proto, addr, port);
-      if (lifeline == G_MAXUINT)
-        return;
-      if (inode != 0)
-        g_hash_table_insert (self->inode_lifeline, GSIZE_TO_POINTER (inode), GUINT_TO_POINTER (lifeline + 1));
-      g_clear_pointer (&addr, g_free);
-      if (proto != NULL && split_endpoint (string_member (event, "local"), &addr, &port))
-        remember_endpoint (self, proto, addr, port, lifeline);
-
-      if (fd != NULL && JSON_NODE_HOLDS_VALUE (fd))
-        socket = g_strdup_printf ("fd %" G_GINT64_FORMAT, json_node_get_int (fd));
-      else
-        socket = g_strdup (string_member (event, "local"));
-      sockscope_sequence_view_add_state (self->diagram, seq, t_ns, lifeline, socket,
-                                         string_member (event, "state"));
-    }
-  else if (g_str_equal (type, "packet"))
-    {
-      JsonObject *pkt = json_object_get_object_member (event, "pkt");
-      JsonNode *cause = json_object_get_member (event, "cause");
-      guint cause_seq = cause && JSON_NODE_HOLDS_VALUE (cause) ? (guint) json_node_get_int (cause) : 0;
-      const char *proto = pkt ? string_member (pkt, "proto") : NULL;
-      const char *flags = pkt ? string_member (pkt, "flags") : NULL;
-      const char *cause_actor = g_hash_table_lookup (self->call_actors, GUINT_TO_POINTER (cause_seq));
-      g_autofree char *label = NULL;
-      int from = -1, to = -1;
-
-      if (pkt == NULL)
-        return;
-      if (proto != NULL && (g_str_equal (proto, "tcp") || g_str_equal (proto, "udp")))
-        {
-          const char *src = string_member (pkt, "src"), *dst = string_member (pkt, "dst");
-          guint sport = (guint) json_object_get_int_member_with_default (pkt, "sport", 0);
-          guint dport = (guint) json_object_get_int_member_with_default (pkt, "dport", 0);
-
-          from = lookup_endpoint (self, proto, src, sport);
-          /* The first packet of a socket (a SYN, a datagram from an unbound socket) comes
-           * before any state of it: its sender is the actor whose call sent it. */
-          if (from < 0 && cause_actor != NULL
-              && (g_str_equal (proto, "udp") || (flags != NULL && g_str_equal (flags, "S"))))
-            {
-              from = (int) lifeline_of_actor (self, cause_actor);
-              remember_endpoint (self, proto, src, sport, (guint) from);
-            }
-          to = lookup_endpoint (self, proto, dst, dport);
-        }
-      else if (cause_actor != NULL)
-        from = (int) lifeline_of_actor (self, cause_actor);
-
-      label = sockscope_packet_label (self->seq_tracker, pkt, !self->absolute_seq);
-      sockscope_sequence_view_add_packet (self->diagram, seq, t_ns, from, to, label, cause_seq, cause_seq == 0);
-    }
+  sockscope_projection_project (self->projection, event, position, &window_sink, self);
 }
 
 static void
@@ -564,9 +427,9 @@ select_event (SockscopeWindow *self,
 
   if (call_seq != 0)
     {
-      guint step = GPOINTER_TO_UINT (g_hash_table_lookup (self->call_steps, GUINT_TO_POINTER (call_seq)));
       g_autoptr(JsonObject) call = sockscope_event_log_parse (self->log, call_seq - 1);
-      JsonNode *fd = json_object_get_member (call, "fd");
+      guint step = call ? (guint) json_object_get_int_member_with_default (call, "step", 0) : 0;
+      JsonNode *fd = call ? json_object_get_member (call, "fd") : NULL;
 
       if (step != 0)
         sockscope_code_pane_select_step (self->code_pane, step);
@@ -751,12 +614,8 @@ static void
 reset_projection (SockscopeWindow *self)
 {
   self->projected = 0;
-  g_hash_table_remove_all (self->call_steps);
-  g_hash_table_remove_all (self->call_actors);
-  g_hash_table_remove_all (self->endpoints);
-  g_hash_table_remove_all (self->inode_lifeline);
-  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
-  self->seq_tracker = sockscope_seq_tracker_new ();
+  g_clear_pointer (&self->projection, sockscope_projection_free);
+  self->projection = sockscope_projection_new (self->lesson, self->absolute_seq);
   sockscope_sequence_view_clear (self->diagram);
   for (guint i = 0; i < sockscope_lesson_get_n_actors (self->lesson); i++)
     {
@@ -1165,11 +1024,7 @@ sockscope_window_dispose (GObject *object)
   g_clear_object (&self->lesson);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->lang, g_free);
-  g_clear_pointer (&self->call_steps, g_hash_table_unref);
-  g_clear_pointer (&self->call_actors, g_hash_table_unref);
-  g_clear_pointer (&self->endpoints, g_hash_table_unref);
-  g_clear_pointer (&self->inode_lifeline, g_hash_table_unref);
-  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
+  g_clear_pointer (&self->projection, sockscope_projection_free);
   G_OBJECT_CLASS (sockscope_window_parent_class)->dispose (object);
 }
 
@@ -1261,11 +1116,6 @@ sockscope_window_init (SockscopeWindow *self)
 
   self->settings = g_settings_new ("io.sockscope.Sockscope");
   self->lang = ui_language ();
-  self->call_steps = g_hash_table_new (NULL, NULL);
-  self->call_actors = g_hash_table_new (NULL, NULL);
-  self->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->inode_lifeline = g_hash_table_new (NULL, NULL);
-  self->seq_tracker = sockscope_seq_tracker_new ();
   self->absolute_seq = g_settings_get_enum (self->settings, "seq-mode") == 1;
 
   absolute = g_simple_action_new_stateful ("absolute-seq", NULL, g_variant_new_boolean (self->absolute_seq));
