@@ -4,7 +4,15 @@
 
 #include <glib/gi18n.h>
 
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "sockscope-code-pane.h"
+#include "sockscope-diagram.h"
+#include "sockscope-export-dialog.h"
 #include "sockscope-event-log.h"
 #include "sockscope-lab-client.h"
 #include "sockscope-lesson-pane.h"
@@ -38,6 +46,26 @@ struct _SockscopeWindow
   SockscopePacketsPane  *packets_pane;
   SockscopeSocketsPane  *sockets_pane;
   GtkStack              *bottom_stack;
+  GtkWidget             *bottom_switcher;
+  GtkPaned              *main_paned;
+  GtkPaned              *top_paned;
+  int                    main_position;   /* before presenter mode */
+  int                    top_position;
+  guint                  place_tick;
+  guint                  place_frames;
+  AdwHeaderBar          *header_bar;
+  GtkLabel              *presenter_band;
+  GMenu                 *recent_menu;
+
+  /* Presenter mode: full screen, the diagram, the code and the sockets, a zoom for them. */
+  gboolean             presenter;
+  gboolean             flap_was_revealed;
+  char                *bottom_before;
+  double               presenter_zoom;
+  GtkCssProvider      *zoom_css;
+  gboolean             no_fullscreen;  /* screenshots: the size asked for, not the screen's */
+  char                *session_path;   /* where this run is recorded, or the session opened */
+  GSimpleActionGroup  *view_actions;
 
   GPtrArray           *lessons;        /* SockscopeLesson, in picker order */
   SockscopeLesson     *lesson;         /* the open one, or NULL */
@@ -311,6 +339,8 @@ project_event (SockscopeWindow *self,
   sockscope_projection_project (self->projection, event, position, &window_sink, self);
 }
 
+static void update_presenter_band (SockscopeWindow *self);
+
 static void
 update_history (SockscopeWindow *self)
 {
@@ -325,6 +355,7 @@ update_history (SockscopeWindow *self)
   else
     label = g_strdup_printf (_("%u of %u"), self->history, n);
   sockscope_lesson_pane_set_history_label (self->lesson_pane, label);
+  update_presenter_band (self);
 }
 
 static guint
@@ -335,6 +366,27 @@ steps_done_at (SockscopeWindow *self,
     if (sockscope_event_log_get_event_type (self->log, i - 1) == SOCKSCOPE_EVENT_CALL)
       return MAX (sockscope_event_log_get_step (self->log, i - 1), 0);
   return 0;
+}
+
+/* The slim band of presenter mode: the explanation of the step shown. */
+static void
+update_presenter_band (SockscopeWindow *self)
+{
+  guint step = self->log && self->lesson ? steps_done_at (self, self->history) : 0;
+  g_autofree char *text = NULL;
+
+  if (!self->presenter || self->lesson == NULL)
+    return;
+  if (step == 0)
+    text = g_strdup (sockscope_lesson_get_description (self->lesson, self->lang));
+  else
+    {
+      g_autofree char *label = g_strdup_printf (_("Step %u of %u"), step, sockscope_lesson_get_n_steps (self->lesson));
+
+      text = g_strdup_printf ("%s · %s", label,
+                              sockscope_step_get_text (sockscope_lesson_get_step (self->lesson, step), self->lang));
+    }
+  gtk_label_set_text (self->presenter_band, text ? text : "");
 }
 
 static void
@@ -600,7 +652,10 @@ stop_run (SockscopeWindow *self)
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   if (self->log != NULL)
-    g_signal_handlers_disconnect_by_data (self->log, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->log, self);
+      sockscope_event_log_stop_recording (self->log, NULL);
+    }
   g_clear_object (&self->runner);
   g_clear_object (&self->client);
   g_clear_object (&self->log);
@@ -638,6 +693,104 @@ attach_log (SockscopeWindow *self)
   on_log_items_changed (self, 0, 0, 0);
 }
 
+/* Recorded sessions, newest first: the .sockscope files of $XDG_DATA_HOME/sockscope/sessions */
+static char *
+sessions_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "sockscope", "sessions", NULL);
+}
+
+static int
+compare_mtime_desc (gconstpointer a,
+                    gconstpointer b)
+{
+  GStatBuf sa = { 0 }, sb = { 0 };
+
+  g_stat (*(const char **) a, &sa);
+  g_stat (*(const char **) b, &sb);
+  if (sa.st_mtime != sb.st_mtime)
+    return sa.st_mtime < sb.st_mtime ? 1 : -1;
+  return -g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+GPtrArray *
+sockscope_window_list_sessions (void)
+{
+  g_autofree char *dir = sessions_dir ();
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    if (g_str_has_suffix (name, ".sockscope"))
+      g_ptr_array_add (paths, g_build_filename (dir, name, NULL));
+  g_ptr_array_sort (paths, compare_mtime_desc);
+  return paths;
+}
+
+/* File → Recent Sessions: the eight newest recordings, lesson and time in the label. */
+static void
+update_recent_menu (SockscopeWindow *self)
+{
+  g_autoptr(GPtrArray) paths = sockscope_window_list_sessions ();
+
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; i < MIN (paths->len, 8); i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autofree char *base = g_path_get_basename (path);
+      g_autoptr(GMenuItem) item = NULL;
+
+      base[strlen (base) - strlen (".sockscope")] = '\0';
+      item = g_menu_item_new (base, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-session", g_variant_new_string (path));
+      g_menu_append_item (self->recent_menu, item);
+    }
+  if (paths->len == 0)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No recorded session yet"), "win.no-session");
+      g_menu_append_item (self->recent_menu, item);
+    }
+}
+
+/* Every run is recorded as it happens, one write per event: a crash loses nothing. */
+static void
+record_session (SockscopeWindow *self)
+{
+  g_autofree char *dir = sessions_dir ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d-%H%M%S");
+  g_autofree char *name = g_strdup_printf ("%s-%s.sockscope", sockscope_lesson_get_id (self->lesson), stamp);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->session_path, g_free);
+  if (g_getenv ("SOCKSCOPE_NO_RECORDING") != NULL)
+    return;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot create %s: %s. This run is not recorded."),
+                                                  dir, g_strerror (errno));
+      show_error (self, message);
+      return;
+    }
+  self->session_path = g_build_filename (dir, name, NULL);
+  for (guint i = 2; g_file_test (self->session_path, G_FILE_TEST_EXISTS); i++)
+    {
+      g_free (self->session_path);
+      g_free (name);
+      name = g_strdup_printf ("%s-%s-%u.sockscope", sockscope_lesson_get_id (self->lesson), stamp, i);
+      self->session_path = g_build_filename (dir, name, NULL);
+    }
+  if (!sockscope_event_log_record_to (self->log, self->session_path, sockscope_lesson_get_id (self->lesson),
+                                      self->lang, &error))
+    {
+      show_error (self, error->message);
+      g_clear_pointer (&self->session_path, g_free);
+      return;
+    }
+  update_recent_menu (self);
+}
+
 static void
 start_run (SockscopeWindow *self)
 {
@@ -649,6 +802,7 @@ start_run (SockscopeWindow *self)
   self->log = sockscope_event_log_new ();
   self->client = sockscope_lab_client_new ();
   self->runner = sockscope_runner_new (self->lesson, self->client, self->log, self->lang);
+  record_session (self);
 
   attach_log (self);
   g_signal_connect_object (self->client, "failed", G_CALLBACK (on_client_failed), self, G_CONNECT_SWAPPED);
@@ -840,12 +994,38 @@ diagram_zoom (SockscopeWindow *self,
   g_object_set (self->diagram, "zoom", CLAMP (zoom * factor, 0.5, 4.0), NULL);
 }
 
+/* Presenter zoom: the diagram (text, rows, arrows, bars), the TCP state machine and the fonts
+ * of the code, the sockets and the band, all by the same factor. */
+static void
+set_presenter_zoom (SockscopeWindow *self,
+                    double           zoom)
+{
+  g_autofree char *css = NULL;
+
+  zoom = CLAMP (round (zoom * 4) / 4, 1.0, 3.0);
+  self->presenter_zoom = zoom;
+  if (!self->presenter)
+    return;
+  sockscope_sequence_view_set_zoom (self->diagram, zoom);
+  sockscope_sockets_pane_set_zoom (self->sockets_pane, zoom);
+  /* The state machine scales itself with its zoom: its font stays the base one. */
+  css = g_strdup_printf ("window.presenter .presenter-zoom { font-size: %d%%; }\n"
+                         "window.presenter .presenter-zoom tcpstateview { font-size: %d%%; }",
+                         (int) round (zoom * 100), (int) round (100 / zoom));
+  gtk_css_provider_load_from_data (self->zoom_css, css, -1);
+}
+
 static void
 zoom_in_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
 {
-  diagram_zoom (SOCKSCOPE_WINDOW (widget), 1.25);
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (self->presenter)
+    set_presenter_zoom (self, self->presenter_zoom + 0.25);
+  else
+    diagram_zoom (self, 1.25);
 }
 
 static void
@@ -853,7 +1033,242 @@ zoom_out_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
-  diagram_zoom (SOCKSCOPE_WINDOW (widget), 1 / 1.25);
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (self->presenter)
+    set_presenter_zoom (self, self->presenter_zoom - 0.25);
+  else
+    diagram_zoom (self, 1 / 1.25);
+}
+
+static void
+zoom_reset_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (self->presenter)
+    set_presenter_zoom (self, 1.0);
+  else
+    sockscope_sequence_view_set_zoom (self->diagram, 1.0);
+}
+
+/* Presenter mode gives the diagram most of the room: 64 % of the height, 70 % of the width.
+ * Placed once the panes have their size (after going full screen), for a few frames. */
+static gboolean
+place_presenter_panes (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+  int height = gtk_widget_get_height (GTK_WIDGET (self->main_paned));
+  int width = gtk_widget_get_width (GTK_WIDGET (self->top_paned));
+  int main = (int) (height * 0.64), top = (int) (width * 0.30);
+
+  if (!self->presenter)
+    {
+      self->place_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (height > 0 && abs (gtk_paned_get_position (self->main_paned) - main) > 2)
+    gtk_paned_set_position (self->main_paned, main);
+  if (width > 0 && abs (gtk_paned_get_position (self->top_paned) - top) > 2)
+    gtk_paned_set_position (self->top_paned, top);
+  if (++self->place_frames >= 10)
+    {
+      self->place_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+queue_place_presenter_panes (SockscopeWindow *self)
+{
+  self->place_frames = 0;
+  if (self->presenter && self->place_tick == 0)
+    self->place_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), place_presenter_panes, NULL, NULL);
+}
+
+void
+sockscope_window_set_presenter (SockscopeWindow *self,
+                                gboolean         presenter)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+
+  g_return_if_fail (SOCKSCOPE_IS_WINDOW (self));
+
+  presenter = !!presenter;
+  if (presenter == self->presenter)
+    return;
+  self->presenter = presenter;
+
+  if (presenter)
+    {
+      g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+
+      self->flap_was_revealed = adw_flap_get_reveal_flap (self->flap);
+      self->main_position = gtk_paned_get_position (self->main_paned);
+      self->top_position = gtk_paned_get_position (self->top_paned);
+      g_free (self->bottom_before);
+      self->bottom_before = g_strdup (gtk_stack_get_visible_child_name (self->bottom_stack));
+      adw_flap_set_reveal_flap (self->flap, FALSE);
+      gtk_stack_set_visible_child_name (self->bottom_stack, "sockets");
+      gtk_widget_set_visible (self->bottom_switcher, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->header_bar), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->presenter_band), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presenter");
+      gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (self->zoom_css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+      set_presenter_zoom (self, g_settings_get_uint (settings, "default-zoom") / 100.0);
+      update_presenter_band (self);
+      if (!self->no_fullscreen)
+        gtk_window_fullscreen (GTK_WINDOW (self));
+      /* Keys step the lesson wherever the focus was. */
+      gtk_widget_grab_focus (GTK_WIDGET (self->diagram));
+      queue_place_presenter_panes (self);
+    }
+  else
+    {
+      adw_flap_set_reveal_flap (self->flap, self->flap_was_revealed);
+      if (self->bottom_before != NULL)
+        gtk_stack_set_visible_child_name (self->bottom_stack, self->bottom_before);
+      gtk_widget_set_visible (self->bottom_switcher, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->header_bar), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->presenter_band), FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presenter");
+      gtk_style_context_remove_provider_for_display (display, GTK_STYLE_PROVIDER (self->zoom_css));
+      sockscope_sequence_view_set_zoom (self->diagram, 1.0);
+      sockscope_sockets_pane_set_zoom (self->sockets_pane, 1.0);
+      gtk_paned_set_position (self->main_paned, self->main_position);
+      gtk_paned_set_position (self->top_paned, self->top_position);
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+    }
+}
+
+gboolean
+sockscope_window_get_presenter (SockscopeWindow *self)
+{
+  return self->presenter;
+}
+
+double
+sockscope_window_get_presenter_zoom (SockscopeWindow *self)
+{
+  return self->presenter_zoom;
+}
+
+void
+sockscope_window_set_no_fullscreen (SockscopeWindow *self,
+                                    gboolean         no_fullscreen)
+{
+  self->no_fullscreen = no_fullscreen;
+}
+
+static void
+presenter_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  sockscope_window_set_presenter (self, !self->presenter);
+}
+
+static void
+leave_presenter_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  sockscope_window_set_presenter (SOCKSCOPE_WINDOW (widget), FALSE);
+}
+
+/* In presenter mode the stepping keys win over the focused pane (a code view takes Space and
+ * the arrows): a clicker's Page Down and Page Up too. */
+static gboolean
+presenter_key (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (!self->presenter)
+    return FALSE;
+  gtk_widget_activate_action (widget, user_data, NULL);
+  return TRUE;
+}
+
+static void
+add_presenter_keys (SockscopeWindow *self)
+{
+  static const struct { guint key; const char *action; } keys[] = {
+    { GDK_KEY_space, "win.next" }, { GDK_KEY_Right, "win.next" }, { GDK_KEY_Page_Down, "win.next" },
+    { GDK_KEY_Down, "win.next" }, { GDK_KEY_Left, "win.back" }, { GDK_KEY_Page_Up, "win.back" },
+    { GDK_KEY_Up, "win.back" }, { GDK_KEY_Escape, "win.leave-presenter" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0),
+                                                            gtk_callback_action_new (presenter_key, (gpointer) keys[i].action, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+static void
+open_session_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  open_session (SOCKSCOPE_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (self->log == NULL || self->lesson == NULL || sockscope_event_log_get_n_events (self->log) == 0)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Nothing to export yet: take a step first")));
+      return;
+    }
+  /* The range offered is what the history shows. */
+  sockscope_export_dialog_present (GTK_WINDOW (self), self->lesson, self->log, self->session_path, self->lang,
+                                   self->absolute_seq, 1, self->history);
+}
+
+static void
+apply_animation_speed (SockscopeWindow *self)
+{
+  double speed = g_settings_get_double (self->settings, "animation-speed");
+
+  if (g_settings_get_boolean (self->settings, "slow-motion"))
+    speed /= 4;
+  g_object_set (self->diagram, "animation-speed", speed, NULL);
+}
+
+static void
+on_settings_changed (SockscopeWindow *self,
+                     const char      *key)
+{
+  if (g_str_equal (key, "animation-speed") || g_str_equal (key, "slow-motion"))
+    {
+      if (self->pending_prepare == NULL)
+        apply_animation_speed (self);
+    }
+  else if (g_str_equal (key, "seq-mode"))
+    {
+      gboolean absolute = g_settings_get_enum (self->settings, "seq-mode") == 1;
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->view_actions), "absolute-seq");
+
+      if (absolute != self->absolute_seq)
+        g_action_change_state (action, g_variant_new_boolean (absolute));
+    }
 }
 
 static void
@@ -911,6 +1326,8 @@ open_session (SockscopeWindow *self,
   adw_window_title_set_title (self->window_title, sockscope_lesson_get_title (lesson, self->lang));
   adw_window_title_set_subtitle (self->window_title, path);
   self->log = g_steal_pointer (&log);
+  g_free (self->session_path);
+  self->session_path = g_strdup (path);
   attach_log (self);
   set_status (self, warning != NULL ? warning : _("A recorded session: scrub through it with the history slider."), FALSE);
   update_actions (self);
@@ -1025,6 +1442,13 @@ sockscope_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->lang, g_free);
   g_clear_pointer (&self->projection, sockscope_projection_free);
+  if (self->zoom_css != NULL)
+    gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                   GTK_STYLE_PROVIDER (self->zoom_css));
+  g_clear_object (&self->zoom_css);
+  g_clear_object (&self->view_actions);
+  g_clear_pointer (&self->session_path, g_free);
+  g_clear_pointer (&self->bottom_before, g_free);
   G_OBJECT_CLASS (sockscope_window_parent_class)->dispose (object);
 }
 
@@ -1060,6 +1484,12 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, packets_pane);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, sockets_pane);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, bottom_stack);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, bottom_switcher);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, main_paned);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, top_paned);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, presenter_band);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, recent_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss);
   gtk_widget_class_bind_template_callback (widget_class, on_lesson_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_lesson_search_activate);
@@ -1074,6 +1504,11 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.find-lesson", NULL, find_lesson_action);
   gtk_widget_class_install_action (widget_class, "win.diagram-zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "win.diagram-zoom-out", NULL, zoom_out_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_reset_action);
+  gtk_widget_class_install_action (widget_class, "win.presenter", NULL, presenter_action);
+  gtk_widget_class_install_action (widget_class, "win.leave-presenter", NULL, leave_presenter_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-session", "s", open_session_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "win.next", NULL);
@@ -1082,6 +1517,16 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find-lesson", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "win.show-help-overlay", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.presenter", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.leave-presenter", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.diagram-zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.diagram-zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.diagram-zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.diagram-zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.diagram-zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
 }
 
 static void
@@ -1122,8 +1567,15 @@ sockscope_window_init (SockscopeWindow *self)
   g_signal_connect_object (absolute, "change-state", G_CALLBACK (absolute_seq_action), self, 0);
   g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (absolute));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "view", G_ACTION_GROUP (group));
+  self->view_actions = g_object_ref (group);
 
-  g_object_set (self->diagram, "animation-speed", g_settings_get_double (self->settings, "animation-speed"), NULL);
+  self->zoom_css = gtk_css_provider_new ();
+  self->presenter_zoom = 1.0;
+  add_presenter_keys (self);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (queue_place_presenter_panes), NULL);
+  update_recent_menu (self);
+  apply_animation_speed (self);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->diagram, "selected", G_CALLBACK (on_diagram_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->packets_pane, "packet-selected", G_CALLBACK (on_packet_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sockscope_lesson_pane_get_history (self->lesson_pane), "value-changed",
@@ -1193,4 +1645,23 @@ const char *
 sockscope_window_get_error (SockscopeWindow *self)
 {
   return gtk_revealer_get_reveal_child (self->error_revealer) ? gtk_label_get_text (self->error_label) : NULL;
+}
+
+const char *
+sockscope_window_get_lesson_path (SockscopeWindow *self)
+{
+  return self->lesson ? sockscope_lesson_get_path (self->lesson) : NULL;
+}
+
+const char *
+sockscope_window_get_session_path (SockscopeWindow *self)
+{
+  return self->session_path;
+}
+
+void
+sockscope_window_set_presenter_zoom (SockscopeWindow *self,
+                                     double           zoom)
+{
+  set_presenter_zoom (self, zoom);
 }
