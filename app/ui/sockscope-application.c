@@ -22,6 +22,7 @@ struct _SockscopeApplication
   int   height;
   char *pane;
   gboolean presenter;
+  gboolean play;    /* --play: step the lesson on its own, as the Play button does */
   int   zoom;       /* percent, with --presenter */
   char *lang;       /* --lang: wins over the preference */
   int   exit_status;
@@ -123,6 +124,8 @@ sockscope_application_activate (GApplication *app)
 
   sockscope_window_open_lesson (SOCKSCOPE_WINDOW (window), self->lesson);
   gtk_window_present (window);
+  if (self->play)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
 }
 
 static int
@@ -142,6 +145,7 @@ sockscope_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "step", "i", &self->step);
   g_variant_dict_lookup (options, "pane", "s", &self->pane);
   self->presenter = g_variant_dict_contains (options, "presenter");
+  self->play = g_variant_dict_contains (options, "play");
   g_variant_dict_lookup (options, "zoom", "i", &self->zoom);
   g_variant_dict_lookup (options, "lang", "s", &self->lang);
   if (self->zoom != 0 && (self->zoom < 100 || self->zoom > 300))
@@ -367,6 +371,7 @@ sockscope_application_init (SockscopeApplication *self)
     { "step", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --screenshot: step the lesson up to this step first"), N_("N") },
     { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --screenshot: the window size"), N_("WxH") },
     { "pane", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --screenshot: render only this pane (lesson, code, diagram, packets, sockets)"), N_("NAME") },
+    { "play", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Step the lesson on its own, as the Play button does"), NULL },
     { "presenter", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --screenshot: in presenter mode"), NULL },
     { "zoom", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --presenter: the zoom, 100 to 300 percent"), N_("PERCENT") },
     { "lang", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The language of the interface and the lessons: fr or en"), N_("LANG") },
