@@ -25,6 +25,7 @@ static const Command commands[] = {
   { "check",  sockscope_cli_check,  "LESSON...",                    N_("validate lesson files") },
   { "run",    sockscope_cli_run,    "LESSON [OPTION...]",           N_("run a lesson in a fresh lab") },
   { "replay", sockscope_cli_replay, "SESSION [--json]",             N_("print a recorded session") },
+  { "export", sockscope_cli_export, "LESSON|SESSION --format F -o FILE", N_("export the diagram (png, svg, pdf), the packets or the session") },
 };
 
 static void
