@@ -26,6 +26,7 @@ static const Command commands[] = {
   { "code",   sockscope_cli_code,   "LESSON [ACTOR] [--code LANG]", N_("print the program of each actor (C or Python)") },
   { "run",    sockscope_cli_run,    "LESSON [OPTION...]",           N_("run a lesson in a fresh lab") },
   { "replay", sockscope_cli_replay, "SESSION [--json]",             N_("print a recorded session") },
+  { "export", sockscope_cli_export, "LESSON|SESSION --format F -o FILE", N_("export the diagram (png, svg, pdf), the packets or the session") },
 };
 
 static void
