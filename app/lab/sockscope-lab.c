@@ -480,6 +480,9 @@ zombie_status (pid_t     pid,
   return TRUE;
 }
 
+static void drain_actor (SsLab   *lab,
+                         SsActor *actor);
+
 /* A process actor whose channel closed: find how it ended. */
 static void
 poll_ending (SsLab   *lab,
@@ -509,6 +512,15 @@ poll_ending (SsLab   *lab,
     actor_ended (lab, actor, TRUE, W_EXITCODE (actor->exit_status, 0));
   else if (r < 0 && zombie_status (actor->pid, &gone, &status))
     actor_ended (lab, actor, TRUE, status);
+  else if (r < 0 && gone && now - actor->ending_since <= G_TIME_SPAN_SECOND)
+    {
+      /* Already reaped by its parent (blocked in waitpid): the parent's SIGCHLD report,
+       * still on its channel, has the status. */
+      SsActor *parent = actor->parent ? find_actor (lab, actor->parent) : NULL;
+
+      if (parent != NULL && parent->alive)
+        drain_actor (lab, parent);
+    }
   else if ((r < 0 && gone) || now - actor->ending_since > G_TIME_SPAN_SECOND)
     actor_ended (lab, actor, FALSE, 0);
 }
