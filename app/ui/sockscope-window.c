@@ -414,7 +414,7 @@ static void set_status (SockscopeWindow *self,
                         gboolean         busy);
 
 #define PROJECT_SYNC_MAX  256
-#define PROJECT_SLICE_US  8000
+#define PROJECT_SLICE_US  40000
 
 static void
 projection_caught_up (SockscopeWindow *self,
