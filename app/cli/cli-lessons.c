@@ -76,3 +76,71 @@ sockscope_cli_check (int    argc,
     }
   return status;
 }
+
+/* `sockscope-cli code LESSON [ACTOR] [--code c|python] [--spans]`: the generated programs, the
+ * ones the app shows, each line numbered; --spans adds which lines each step highlights. */
+int
+sockscope_cli_code (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("LESSON [ACTOR] - print the generated programs"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockscopeLesson) lesson = NULL;
+  g_autofree char *code = NULL;
+  gboolean spans = FALSE;
+  const GOptionEntry entries[] = {
+    { "code", 0, 0, G_OPTION_ARG_STRING, &code, N_("Language of the code: c or python"), N_("LANG") },
+    { "spans", 0, 0, G_OPTION_ARG_NONE, &spans, N_("Print the lines of each step"), NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "sockscope-cli code: %s\n", error->message);
+      return 2;
+    }
+  if (argc < 2 || argc > 3)
+    {
+      fprintf (stderr, _("Usage: sockscope-cli code LESSON [ACTOR] [--code c|python] [--spans]\n"));
+      return 2;
+    }
+  if ((lesson = sockscope_lesson_find (argv[1], &error)) == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  if (code == NULL)
+    code = g_strdup (sockscope_lesson_get_code_langs (lesson)[0]);
+  if (!g_str_equal (code, "c") && !g_str_equal (code, "python"))
+    {
+      fprintf (stderr, _("sockscope-cli code: --code is c or python, not '%s'\n"), code);
+      return 2;
+    }
+  if (argc == 3 && sockscope_lesson_find_actor (lesson, argv[2]) < 0)
+    {
+      fprintf (stderr, _("sockscope-cli code: no actor '%s' in %s\n"), argv[2], sockscope_lesson_get_id (lesson));
+      return 1;
+    }
+  for (guint i = 0; i < sockscope_lesson_get_n_actors (lesson); i++)
+    {
+      const SockscopeActor *actor = sockscope_lesson_get_actor (lesson, i);
+      g_autoptr(GArray) steps = NULL;
+      g_autofree char *text = NULL;
+
+      if (argc == 3 && !g_str_equal (argv[2], actor->name))
+        continue;
+      text = sockscope_lesson_render (lesson, actor->name, code, &steps);
+      printf ("%s", text);
+      if (spans)
+        for (guint j = 0; j < steps->len; j++)
+          {
+            SockscopeCodeSpan *span = &g_array_index (steps, SockscopeCodeSpan, j);
+
+            printf (_("step %u: lines %u-%u\n"), span->step, span->first_line, span->last_line);
+          }
+      if (i + 1 < sockscope_lesson_get_n_actors (lesson) && argc == 2)
+        printf ("\n");
+    }
+  return 0;
+}

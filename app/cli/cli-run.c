@@ -16,6 +16,7 @@
 #include "sockscope-event-log.h"
 #include "sockscope-lab-client.h"
 #include "sockscope-lesson.h"
+#include "sockscope-question.h"
 #include "sockscope-runner.h"
 
 #define COLUMN_WIDTH 40
@@ -330,6 +331,17 @@ print_return (Ladder     *ladder,
     }
   if (out != NULL && json_object_has_member (out, "addr"))
     g_string_append_printf (text, _(" from %s"), json_object_get_string_member (out, "addr"));
+  if (out != NULL && json_object_has_member (out, "ready"))
+    {
+      JsonArray *ready = json_object_get_array_member (out, "ready");
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; ready != NULL && i < json_array_get_length (ready); i++)
+        g_string_append_printf (names, "%s%s", i ? ", " : "", json_array_get_string_element (ready, i));
+      g_string_append_printf (text, _(" ready: %s"), names->str);
+    }
+  if (out != NULL && json_object_has_member (out, "bytes"))
+    g_string_append_printf (text, _(" (bytes in memory: %s)"), json_object_get_string_member (out, "bytes"));
   print_in_column (ladder, column, text->str);
 }
 
@@ -385,10 +397,16 @@ print_event (Ladder     *ladder,
 
       if (g_str_equal (what, "spawned"))
         {
+          const char *parent = json_object_get_string_member_with_default (event, "parent", NULL);
+
           if (column < 0)
             g_ptr_array_add (ladder->actors, g_strdup (actor));
           column = column_of (ladder, actor);
-          text = g_strdup_printf ("┌ %s", actor);
+          if (parent != NULL)
+            text = g_strdup_printf (json_object_get_boolean_member_with_default (event, "thread", FALSE)
+                                    ? _("┌ %s (a thread of %s)") : _("┌ %s (a child of %s)"), actor, parent);
+          else
+            text = g_strdup_printf ("┌ %s", actor);
         }
       else if (g_str_equal (what, "killed"))
         text = g_strdup_printf (_("└ %s killed (%s)"), actor,
@@ -430,6 +448,28 @@ print_event (Ladder     *ladder,
     print_return (ladder, column, event);
   else if (g_str_equal (type, "packet"))
     print_packet (ladder, event);
+  else if (g_str_equal (type, "exit"))
+    {
+      const char *signal = json_object_get_string_member_with_default (event, "signal", NULL);
+      JsonNode *status = json_object_get_member (event, "status");
+      g_autofree char *text = NULL;
+
+      if (signal != NULL)
+        text = g_strdup_printf (_("└ %s killed (%s)"), actor, signal);
+      else if (status != NULL && JSON_NODE_HOLDS_VALUE (status))
+        text = g_strdup_printf (_("└ %s exited (status %d)"), actor, (int) json_node_get_int (status));
+      else
+        text = g_strdup_printf (_("└ %s exited"), actor);
+      print_in_column (ladder, column, text);
+    }
+  else if (g_str_equal (type, "signal"))
+    {
+      g_autofree char *text = g_strdup_printf (_("⚡ %s from %s"),
+                                               json_object_get_string_member_with_default (event, "signal", "?"),
+                                               json_object_get_string_member_with_default (event, "from", "?"));
+
+      print_in_column (ladder, column, text);
+    }
   else if (g_str_equal (type, "state"))
     print_state (ladder, event);
 }
@@ -452,6 +492,16 @@ ladder_print_new (Ladder            *ladder,
 
 typedef struct
 {
+  guint           step;
+  char          **choices;
+  char           *answer;          /* the chosen choice, NULL when not asked */
+  SockscopeGrade *grade;
+  char           *pending_reason;  /* why it could not be graded */
+  gboolean        done;
+} Question;
+
+typedef struct
+{
   GMainLoop          *loop;
   SockscopeLesson    *lesson;
   SockscopeEventLog  *log;
@@ -462,8 +512,130 @@ typedef struct
   guint               until;
   gboolean            interactive;
   gboolean            stopping;
+  char               *lang;
+  char              **answers;     /* --answers: choice numbers, in question order */
+  guint               n_answered;
+  GPtrArray          *questions;   /* Question, in step order */
+  Question           *asking;      /* waiting for the learner's choice on stdin */
   GError             *error;
 } Run;
+
+static void
+question_free (Question *q)
+{
+  g_strfreev (q->choices);
+  g_free (q->answer);
+  sockscope_grade_free (q->grade);
+  g_free (q);
+}
+
+/* The question of the step about to run, shown before it runs. */
+static void
+print_question (Run      *run,
+                Question *q)
+{
+  const SockscopeStep *step = sockscope_lesson_get_step (run->lesson, q->step);
+  g_autofree char *call = sockscope_step_to_string (step);
+
+  fprintf (stderr, _("Question, step %u/%u, %s: %s\n%s\n"), step->number,
+           sockscope_lesson_get_n_steps (run->lesson), step->actor, call, sockscope_question_get_prompt (step->ask));
+  for (guint i = 0; q->choices[i]; i++)
+    fprintf (stderr, "  %u. %s\n", i + 1, q->choices[i]);
+}
+
+/* Prints a graded question: a line of the ladder, or a JSON line among the events. */
+static void
+print_grade (Run      *run,
+             Question *q)
+{
+  const SockscopeStep *step = sockscope_lesson_get_step (run->lesson, q->step);
+
+  if (run->ladder.json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, "question");
+      json_builder_set_member_name (b, "step");
+      json_builder_add_int_value (b, q->step);
+      json_builder_set_member_name (b, "ask");
+      json_builder_add_string_value (b, sockscope_ask_to_string (step->ask));
+      json_builder_set_member_name (b, "prompt");
+      json_builder_add_string_value (b, sockscope_question_get_prompt (step->ask));
+      json_builder_set_member_name (b, "choices");
+      json_builder_begin_array (b);
+      for (guint i = 0; q->choices[i]; i++)
+        json_builder_add_string_value (b, q->choices[i]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "asked");
+      json_builder_add_boolean_value (b, q->answer != NULL);
+      json_builder_set_member_name (b, "answer");
+      if (q->answer != NULL)
+        json_builder_add_string_value (b, q->answer);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "actual");
+      if (q->grade != NULL)
+        json_builder_add_string_value (b, q->grade->actual);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "correct");
+      if (q->grade != NULL && q->answer != NULL)
+        json_builder_add_boolean_value (b, q->grade->correct);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "explanation");
+      json_builder_add_string_value (b, q->grade ? q->grade->explanation : q->pending_reason);
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, sockscope_step_get_text (step, run->lang));
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      json_generator_set_root (gen, root);
+      text = json_generator_to_data (gen, NULL);
+      printf ("%s\n", text);
+    }
+  else if (q->answer != NULL)
+    {
+      g_autofree char *prefix = NULL;
+
+      if (q->grade == NULL)
+        prefix = g_strdup_printf (_("[question %u] unanswered by the run:"), q->step);
+      else if (q->grade->correct)
+        prefix = g_strdup_printf (_("[question %u] ✓ right, %s:"), q->step, q->grade->actual);
+      else
+        prefix = g_strdup_printf (_("[question %u] ✗ you said %s, the kernel says %s:"), q->step, q->answer, q->grade->actual);
+      printf ("\n");
+      print_wrapped (prefix, q->grade ? q->grade->explanation : q->pending_reason);
+    }
+  fflush (stdout);
+}
+
+/* Grades the questions whose answer the log now holds; @final grades the rest as unknown. */
+static void
+grade_questions (Run      *run,
+                 gboolean  final)
+{
+  for (guint i = 0; i < run->questions->len; i++)
+    {
+      Question *q = g_ptr_array_index (run->questions, i);
+      const SockscopeStep *step = sockscope_lesson_get_step (run->lesson, q->step);
+      g_autoptr(GError) error = NULL;
+
+      if (q->done || q->step > sockscope_runner_get_position (run->runner))
+        continue;
+      q->grade = sockscope_question_grade (run->lesson, step, run->log, q->answer, run->lang, &error);
+      if (q->grade == NULL && !final)
+        continue;
+      if (q->grade == NULL)
+        q->pending_reason = g_strdup (error->message);
+      q->done = TRUE;
+      print_grade (run, q);
+    }
+}
 
 static void advance (Run *run);
 
@@ -477,6 +649,8 @@ on_stopped (GObject      *object,
 
   if (!sockscope_runner_stop_finish (SOCKSCOPE_RUNNER (object), result, &error) && run->error == NULL)
     run->error = g_steal_pointer (&error);
+  ladder_print_new (&run->ladder, run->log);
+  grade_questions (run, TRUE);
   g_main_loop_quit (run->loop);
 }
 
@@ -505,7 +679,10 @@ on_step_done (GObject      *object,
   if (!sockscope_runner_next_finish (SOCKSCOPE_RUNNER (object), result, &error))
     stop (run, error);
   else
-    advance (run);
+    {
+      grade_questions (run, FALSE);
+      advance (run);
+    }
 }
 
 static void
@@ -523,6 +700,9 @@ on_enter (GObject      *object,
     sockscope_runner_next_async (run->runner, NULL, on_step_done, run);
 }
 
+static void ask_question (Run      *run,
+                          Question *q);
+
 static void
 advance (Run *run)
 {
@@ -537,16 +717,96 @@ advance (Run *run)
       stop (run, NULL);
       return;
     }
+  step = sockscope_lesson_get_step (run->lesson, position + 1);
+  if (step->ask != SOCKSCOPE_ASK_NONE)
+    {
+      Question *q = g_new0 (Question, 1);
+
+      q->step = step->number;
+      q->choices = sockscope_question_get_choices (run->lesson, step, run->log);
+      g_ptr_array_add (run->questions, q);
+      if (run->answers != NULL || run->interactive)
+        {
+          ask_question (run, q);
+          return;
+        }
+    }
   if (!run->interactive)
     {
       sockscope_runner_next_async (run->runner, NULL, on_step_done, run);
       return;
     }
-  step = sockscope_lesson_get_step (run->lesson, position + 1);
   call = sockscope_step_to_string (step);
   fprintf (stderr, _("Step %u/%u, %s: %s. Press Enter to run it (Ctrl-D stops).\n"),
            step->number, sockscope_lesson_get_n_steps (run->lesson), step->actor, call);
   g_data_input_stream_read_line_async (run->input, G_PRIORITY_DEFAULT, NULL, on_enter, run);
+}
+
+/* Takes the learner's choice (a number), then runs the step. */
+static gboolean
+take_answer (Run        *run,
+             Question   *q,
+             const char *text)
+{
+  guint n = g_strv_length (q->choices);
+  guint64 choice;
+  char *end;
+
+  g_strstrip ((char *) text);
+  choice = g_ascii_strtoull (text, &end, 10);
+  if (end == text || *end != '\0' || choice < 1 || choice > n)
+    return FALSE;
+  q->answer = g_strdup (q->choices[choice - 1]);
+  sockscope_runner_next_async (run->runner, NULL, on_step_done, run);
+  return TRUE;
+}
+
+static void
+on_answer (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Run *run = user_data;
+  Question *q = g_steal_pointer (&run->asking);
+  g_autofree char *line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (object), result, NULL, NULL);
+
+  if (line == NULL)
+    stop (run, NULL);
+  else if (!take_answer (run, q, line))
+    {
+      fprintf (stderr, _("Answer with a number from 1 to %u.\n"), g_strv_length (q->choices));
+      run->asking = q;
+      g_data_input_stream_read_line_async (run->input, G_PRIORITY_DEFAULT, NULL, on_answer, run);
+    }
+}
+
+static void
+ask_question (Run      *run,
+              Question *q)
+{
+  if (run->answers != NULL)
+    {
+      const char *given = run->answers[run->n_answered];
+
+      if (given == NULL)
+        {
+          stop (run, g_error_new (SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                                  _("--answers has %u answers, but step %u asks another question"),
+                                  run->n_answered, q->step));
+          return;
+        }
+      run->n_answered++;
+      if (run->interactive)
+        print_question (run, q);
+      if (!take_answer (run, q, given))
+        stop (run, g_error_new (SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                                _("--answers: '%s' is not a choice of the question of step %u (1 to %u)"),
+                                given, q->step, g_strv_length (q->choices)));
+      return;
+    }
+  print_question (run, q);
+  run->asking = q;
+  g_data_input_stream_read_line_async (run->input, G_PRIORITY_DEFAULT, NULL, on_answer, run);
 }
 
 static void
@@ -593,13 +853,15 @@ sockscope_cli_run (int    argc,
   g_autofree char *session = NULL;
   g_autoptr(SockscopeLesson) lesson = NULL;
   gboolean json = FALSE, interactive = FALSE;
+  g_autofree char *answers = NULL;
   int until = 0;
   guint sigint, sigterm;
   Run run = { 0 };
   int status = 0;
   const GOptionEntry entries[] = {
     { "until", 0, 0, G_OPTION_ARG_INT, &until, N_("Stop after step STEP"), N_("STEP") },
-    { "interactive", 0, 0, G_OPTION_ARG_NONE, &interactive, N_("Wait for Enter before each step"), NULL },
+    { "interactive", 0, 0, G_OPTION_ARG_NONE, &interactive, N_("Wait for Enter before each step, and ask the lesson's questions"), NULL },
+    { "answers", 0, 0, G_OPTION_ARG_STRING, &answers, N_("Answer the lesson's questions with these choices, in order"), N_("1,2,...") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the event log as JSON lines"), NULL },
     { "pcapng", 0, 0, G_OPTION_ARG_FILENAME, &pcapng, N_("Write the packets to FILE (pcapng)"), N_("FILE") },
     { "session", 0, 0, G_OPTION_ARG_FILENAME, &session, N_("Record the session to FILE"), N_("FILE") },
@@ -615,7 +877,7 @@ sockscope_cli_run (int    argc,
     }
   if (argc != 2)
     {
-      fprintf (stderr, _("Usage: sockscope-cli run LESSON [--until STEP] [--interactive] [--json] [--pcapng FILE] [--session FILE] [--lang fr|en]\n"));
+      fprintf (stderr, _("Usage: sockscope-cli run LESSON [--until STEP] [--interactive] [--answers 1,2,...] [--json] [--pcapng FILE] [--session FILE] [--lang fr|en]\n"));
       return 2;
     }
   if (lang == NULL)
@@ -643,6 +905,10 @@ sockscope_cli_run (int    argc,
   run.runner = sockscope_runner_new (lesson, run.client, run.log, lang);
   run.until = until > 0 ? (guint) until : G_MAXUINT;
   run.interactive = interactive;
+  run.lang = lang;
+  run.questions = g_ptr_array_new_with_free_func ((GDestroyNotify) question_free);
+  if (answers != NULL)
+    run.answers = g_strsplit (answers, ",", -1);
   if (interactive)
     run.input = g_data_input_stream_new (g_unix_input_stream_new (STDIN_FILENO, FALSE));
   ladder_init (&run.ladder, json);
@@ -677,6 +943,8 @@ sockscope_cli_run (int    argc,
   g_clear_error (&run.error);
   ladder_clear (&run.ladder);
   g_clear_object (&run.input);
+  g_ptr_array_unref (run.questions);
+  g_strfreev (run.answers);
   g_clear_object (&run.runner);
   g_clear_object (&run.client);
   g_clear_object (&run.log);

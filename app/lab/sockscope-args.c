@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include "sockscope-lab-private.h"
 
@@ -41,7 +42,7 @@ static const SsConstant constants[] = {
   { "MSG_NOSIGNAL", MSG_NOSIGNAL },
   { "SHUT_RD", SHUT_RD }, { "SHUT_WR", SHUT_WR }, { "SHUT_RDWR", SHUT_RDWR },
   { "F_GETFL", F_GETFL }, { "F_SETFL", F_SETFL }, { "O_NONBLOCK", O_NONBLOCK },
-  { "INADDR_ANY", INADDR_ANY },
+  { "INADDR_ANY", INADDR_ANY }, { "WNOHANG", WNOHANG },
 };
 
 static gboolean
@@ -118,7 +119,7 @@ parse_term (const char  *term,
   if (is_variable (term) && vars != NULL &&
       g_hash_table_lookup_extended (vars, term, NULL, &value))
     {
-      *out = GPOINTER_TO_INT (value);
+      *out = (int64_t) (gintptr) value;
       g_string_append_printf (text, "%" G_GINT64_FORMAT, *out);
       return TRUE;
     }
@@ -260,6 +261,142 @@ parse_c_string (const char  *src,
   return g_steal_pointer (&bytes);
 }
 
+/* The end of a string literal starting at @s (its closing quote), or NULL. */
+static const char *
+string_literal_end (const char *s)
+{
+  for (const char *p = s + 1; *p; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      else if (*p == '"')
+        return p;
+    }
+  return NULL;
+}
+
+/* A data argument: "text", "x" * N, htonl(N), htons(N), int(N), or a
+ * variable an earlier recv/recvfrom assigned (the bytes it received). */
+static GByteArray *
+parse_data (const char  *s,
+            GHashTable  *vars,
+            GHashTable  *data_vars,
+            GString     *text,
+            GError     **error)
+{
+  static const struct { const char *name; guint size; gboolean network; } funcs[] = {
+    { "htonl", 4, TRUE }, { "htons", 2, TRUE }, { "int", 4, FALSE },
+  };
+  size_t n = strlen (s);
+  GBytes *received;
+
+  for (guint i = 0; i < G_N_ELEMENTS (funcs); i++)
+    {
+      size_t len = strlen (funcs[i].name);
+      g_autofree char *inner = NULL;
+      g_autoptr(GString) inner_text = NULL;
+      GByteArray *bytes;
+      int64_t v;
+
+      if (strncmp (s, funcs[i].name, len) != 0 || s[len] != '(' || s[n - 1] != ')')
+        continue;
+      inner = g_strstrip (g_strndup (s + len + 1, n - len - 2));
+      inner_text = g_string_new (NULL);
+      if (!parse_int_expr (inner, vars, &v, inner_text, error))
+        return NULL;
+      bytes = g_byte_array_new ();
+      if (funcs[i].size == 2)
+        {
+          guint16 v16 = htons ((guint16) v);
+
+          g_byte_array_append (bytes, (const guint8 *) &v16, 2);
+        }
+      else
+        {
+          guint32 v32 = funcs[i].network ? htonl ((guint32) v) : (guint32) v;
+
+          g_byte_array_append (bytes, (const guint8 *) &v32, 4);
+        }
+      g_string_append_printf (text, "%s(%s)", funcs[i].name, inner_text->str);
+      return bytes;
+    }
+
+  if (s[0] == '"')
+    {
+      const char *end = string_literal_end (s);
+      g_autofree char *literal = NULL;
+      g_autoptr(GByteArray) bytes = NULL;
+      const char *rest;
+
+      if (end == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "the string %s has no closing double quote", s);
+          return NULL;
+        }
+      literal = g_strndup (s, (gsize) (end - s + 1));
+      if ((bytes = parse_c_string (literal, error)) == NULL)
+        return NULL;
+      rest = end + 1;
+      while (g_ascii_isspace (*rest))
+        rest++;
+      if (*rest == '\0')
+        {
+          g_string_append (text, literal);
+          return g_steal_pointer (&bytes);
+        }
+      if (*rest == '*')
+        {
+          g_autofree char *count_src = g_strstrip (g_strdup (rest + 1));
+          g_autoptr(GString) count_text = g_string_new (NULL);
+          GByteArray *repeated;
+          int64_t count;
+
+          if (!parse_int_expr (count_src, vars, &count, count_text, error))
+            return NULL;
+          if (count < 0 || (bytes->len > 0 && (guint64) count > SS_SEND_MAX / bytes->len))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "%s * %s: the data must be 0 to %d bytes",
+                           literal, count_text->str, SS_SEND_MAX);
+              return NULL;
+            }
+          repeated = g_byte_array_sized_new ((guint) (bytes->len * count));
+          for (int64_t i = 0; i < count; i++)
+            g_byte_array_append (repeated, bytes->data, bytes->len);
+          g_string_append_printf (text, "%s * %s", literal, count_text->str);
+          return repeated;
+        }
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "unexpected '%s' after the string %s: write \"x\" * 1000 to repeat it",
+                   rest, literal);
+      return NULL;
+    }
+
+  if (is_ident (s) && data_vars != NULL && (received = g_hash_table_lookup (data_vars, s)) != NULL)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (received, &len);
+      GByteArray *bytes = g_byte_array_sized_new ((guint) len);
+
+      g_byte_array_append (bytes, data, (guint) len);
+      g_string_append (text, s);
+      return bytes;
+    }
+
+  if (is_ident (s) && vars != NULL && g_hash_table_contains (vars, s))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "'%s' holds a number, not bytes received by recv(): send \"text\", "
+                 "htonl(%s) or int(%s)", s, s, s);
+  else if (is_ident (s))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "unknown variable '%s'", s);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "expected data: \"text\", \"x\" * N, htonl(N), htons(N), int(N) or a "
+                 "variable assigned by recv(), got %s", s);
+  return NULL;
+}
+
 static gboolean
 parse_port (const char  *s,
             guint16     *port,
@@ -355,6 +492,7 @@ gboolean
 ss_arg_parse (SsArgKind    kind,
               const char  *src,
               GHashTable  *vars,
+              GHashTable  *data_vars,
               SsArgValue  *out,
               GError     **error)
 {
@@ -431,13 +569,25 @@ ss_arg_parse (SsArgKind    kind,
       break;
 
     case SS_ARG_DATA:
+      out->data = parse_data (s, vars, data_vars, text, error);
+      if (out->data == NULL)
+        return FALSE;
+      if (out->data->len > SS_SEND_MAX)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "data longer than %d bytes", SS_SEND_MAX);
+          return FALSE;
+        }
+      break;
+
+    case SS_ARG_STRING:
       out->data = parse_c_string (s, error);
       if (out->data == NULL)
         return FALSE;
-      if (out->data->len > SS_DATA_MAX)
+      if (memchr (out->data->data, '\0', out->data->len) != NULL || out->data->len > 1024)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "data longer than %d bytes", SS_DATA_MAX);
+                       "a name is at most 1024 characters, without \\0");
           return FALSE;
         }
       g_string_append (text, s);

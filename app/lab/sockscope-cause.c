@@ -119,6 +119,7 @@ ss_cause_note_call (SsSockRec *rec,
       rec->last_send = call;
       break;
     case SS_CALL_CLOSE:
+    case SS_CALL_EXIT:        /* the process's fds close with it */
       rec->last_close = call;
       rec->last_fin = call;
       break;

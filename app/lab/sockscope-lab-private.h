@@ -20,15 +20,29 @@ G_BEGIN_DECLS
 
 /* ---- lab ↔ actor messages: one struct per SOCK_SEQPACKET message ---- */
 
+/* Data up to SS_DATA_MAX bytes travels in the request itself; a larger send
+ * (up to SS_SEND_MAX, "x" * 200000) in a memfd passed with SCM_RIGHTS. */
 #define SS_DATA_MAX      65536
-/* The actor's end of its channel, out of the way of the lesson's fds (3, 4…). */
+#define SS_SEND_MAX      (16 << 20)
+/* The actor's end of its channel, out of the way of the lesson's fds (3, 4…).
+ * The channels of thread actors live above it (SS_ACTOR_CHAN_FD + 1 and up). */
 #define SS_ACTOR_CHAN_FD 100
+/* getaddrinfo/gethostbyname: addresses returned, at most. */
+#define SS_MAX_ADDRS     16
 
 typedef enum
 {
   SS_REQ_CALL = 1,
   SS_REQ_BURST,
 } SsRequestKind;
+
+/* What the one file descriptor sent with a request (SCM_RIGHTS) is. */
+typedef enum
+{
+  SS_REQ_FD_NONE = 0,
+  SS_REQ_FD_DATA,      /* a memfd holding big_len bytes to send */
+  SS_REQ_FD_CHANNEL,   /* fork, pthread_create: the new actor's channel */
+} SsRequestFd;
 
 typedef struct
 {
@@ -40,7 +54,10 @@ typedef struct
   uint32_t                addrlen;
   struct sockaddr_storage addr;
   uint32_t                count;       /* burst: datagrams to send */
-  uint32_t                data_len;
+  int32_t                 n_args;      /* select, poll: how many fds in iarg */
+  int32_t                 fd_kind;     /* SsRequestFd */
+  uint64_t                big_len;     /* SS_REQ_FD_DATA: bytes in the memfd */
+  uint32_t                data_len;    /* getaddrinfo...: "node\0service\0" */
   uint8_t                 data[];
 } SsActorRequest;
 
@@ -48,7 +65,17 @@ typedef enum
 {
   SS_MSG_STARTED = 1,   /* sent before the syscall is made */
   SS_MSG_RETURNED,
+  SS_MSG_SIGCHLD,       /* from the actor's SIGCHLD handler: child pid, code, status */
 } SsActorMsgKind;
+
+/* How a name lookup failed (SsActorMsg.lookup_kind). */
+typedef enum
+{
+  SS_LOOKUP_NONE = 0,
+  SS_LOOKUP_EAI,        /* getaddrinfo: err is the EAI_ code */
+  SS_LOOKUP_HERRNO,     /* gethostbyname: err is h_errno */
+  SS_LOOKUP_NOTFOUND,   /* getservbyname: no such service */
+} SsLookupKind;
 
 typedef struct
 {
@@ -65,11 +92,26 @@ typedef struct
   int32_t                 value;
   int32_t                 has_linger;
   struct linger           linger;
-  uint32_t                data_len;
+  int32_t                 lookup_kind; /* SsLookupKind, when a lookup failed */
+  int32_t                 new_tid;     /* fork: child pid; pthread_create: the thread's tid */
+  uint32_t                ready_mask;  /* select, poll: bit i: argument i is ready */
+  int32_t                 wstatus;     /* waitpid: the status; SIGCHLD: si_status */
+  int32_t                 child_pid;   /* waitpid: pid reaped; SIGCHLD: si_pid */
+  int32_t                 child_code;  /* SIGCHLD: si_code (CLD_EXITED, CLD_KILLED...) */
+  uint32_t                data_len;    /* recv: bytes; lookups: struct sockaddr_storage[];
+                                        * byte order: the value's bytes in memory order */
   uint8_t                 data[];
 } SsActorMsg;
 
 G_NORETURN void ss_actor_main (int chan);
+gboolean        ss_chan_send  (int          chan,
+                               const void  *buf,
+                               size_t       len,
+                               int          fd);
+ssize_t         ss_chan_recv  (int          chan,
+                               void        *buf,
+                               size_t       len,
+                               int         *fd);
 
 /* ---- argument strings (sockscope-args.c) ---- */
 
@@ -88,6 +130,7 @@ typedef struct
 gboolean ss_arg_parse (SsArgKind    kind,
                        const char  *src,
                        GHashTable  *vars,
+                       GHashTable  *data_vars,
                        SsArgValue  *out,
                        GError     **error);
 void     ss_arg_clear (SsArgValue  *value);
@@ -107,6 +150,8 @@ typedef struct
   char             *text;
   char             *cause_text; /* "actor: text" */
   gint64            step;     /* -1: none */
+  char            **args_src; /* the arguments as written (select, poll: out.ready) */
+  int               fds[SS_CALL_MAX_ARGS]; /* select, poll: the fds they resolved to */
   gboolean          has_remote; /* connect, sendto: the address called */
   guint16           rport;
   guint8            remote[16];
@@ -142,6 +187,8 @@ typedef struct
   SsActor      *actor;
   guint64       call_seq;
   gboolean      blocked;
+  gboolean      exited;       /* exit, pthread_exit: the actor ended */
+  gint64        new_actor_pid; /* fork, pthread_create: 0 when none */
   guint64       burst_sent;
 } SsPending;
 
@@ -150,10 +197,25 @@ struct _SsActor
   SsLab      *lab;
   char       *name;
   char       *parent;
-  pid_t       pid;
+  pid_t       pid;            /* of its process (a thread actor: the process's) */
+  pid_t       tid;
   int         chan;
   gboolean    alive;
-  GHashTable *vars;           /* name → GINT_TO_POINTER (value) */
+  gboolean    thread;         /* a pthread of the process of another actor */
+  gboolean    lab_child;      /* spawned by the lab: the lab reaps it */
+  guint64     via;            /* the fork/pthread_create call that made it, 0: none */
+  GHashTable *vars;           /* name → GSIZE_TO_POINTER (value); shared by threads */
+  GHashTable *data_vars;      /* name → GBytes received by recv/recvfrom */
+
+  /* Ending: its channel closed, the exit status is not known yet. */
+  gboolean    ending;
+  gint64      ending_since;
+  gboolean    exit_known;     /* it called exit (status) */
+  int         exit_status;
+
+  /* fork, pthread_create in flight: the lab's end of the new actor's channel. */
+  int         new_chan;
+  char       *new_name;
 
   /* The call in flight, NULL when idle. */
   SsCallRec  *call;
@@ -165,6 +227,7 @@ struct _SsActor
   gboolean    blocked;
   gint64      started_mono;
   SsPending  *pending;        /* its reply, until sent */
+  SsActorMsg *rbuf;           /* what it sends is read here */
 };
 
 /* A 4-tuple in one direction; IPv4 addresses are stored v4-mapped. */
@@ -197,9 +260,13 @@ typedef struct
   guint32  retrans;
   guint32  snd_wnd;
   gint64   rcv_wnd;           /* -1 when the kernel does not report it */
+  gint64   rcvbuf;            /* SK_MEMINFO, -1 when not given */
+  gint64   sndbuf;
   /* filled by the lab from /proc/<actor>/fd */
   SsActor *owner;
   int      owner_fd;
+  guint    n_holders;         /* process actors holding it (after fork: several) */
+  SsActor *holders[8];
 } SsSockEntry;
 
 struct _SsLab
@@ -260,6 +327,9 @@ void     ss_json_append_string   (GString     *s,
                                   const char  *str,
                                   gssize       len);
 void     ss_lab_drain_actors     (SsLab       *lab);
+SsActor *ss_lab_actor_by_pid     (SsLab       *lab,
+                                  pid_t        pid,
+                                  gboolean     any_state);
 
 /* sockscope-capture.c */
 gboolean ss_capture_open         (SsLab       *lab,
@@ -302,6 +372,7 @@ const char *ss_tcp_state_name    (guint8       state);
 /* sockscope-namespace.c */
 gboolean ss_namespace_enter      (GError     **error,
                                   char       **remedy);
+gboolean ss_namespace_names      (GError     **error);
 char    *ss_namespace_workdir    (gboolean    *on_host,
                                   GError     **error);
 void     ss_namespace_remove_workdir (const char *dir);

@@ -8,14 +8,18 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-glib/json-glib.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -236,6 +240,27 @@ find_actor (SsLab      *lab,
 }
 
 static SsActor *
+new_actor (SsLab      *lab,
+           const char *name,
+           const char *parent,
+           pid_t       pid,
+           int         chan)
+{
+  SsActor *actor = g_new0 (SsActor, 1);
+
+  actor->lab = lab;
+  actor->name = g_strdup (name);
+  actor->parent = g_strdup (parent);
+  actor->pid = actor->tid = pid;
+  actor->chan = chan;
+  actor->new_chan = -1;
+  actor->alive = TRUE;
+  actor->reply_id = -1;
+  g_ptr_array_add (lab->actors, actor);
+  return actor;
+}
+
+static SsActor *
 spawn_actor (SsLab       *lab,
              const char  *name,
              const char  *parent,
@@ -278,7 +303,6 @@ spawn_actor (SsLab       *lab,
       dup2 (devnull, 1);
       close_range (3, SS_ACTOR_CHAN_FD - 1, 0);
       close_range (SS_ACTOR_CHAN_FD + 1, ~0u, 0);
-      signal (SIGCHLD, SIG_DFL);
       /* The observer goes first: an actor flooding lo must not starve the
        * capture of CPU, or the kernel's ring overflows and packets are lost. */
       setpriority (PRIO_PROCESS, 0, 10);
@@ -290,45 +314,60 @@ spawn_actor (SsLab       *lab,
   close (sv[1]);
   fcntl (sv[0], F_SETFL, O_NONBLOCK);
 
-  actor = g_new0 (SsActor, 1);
-  actor->lab = lab;
-  actor->name = g_strdup (name);
-  actor->parent = g_strdup (parent);
-  actor->pid = pid;
-  actor->chan = sv[0];
-  actor->alive = TRUE;
-  actor->reply_id = -1;
+  actor = new_actor (lab, name, parent, pid, sv[0]);
+  actor->lab_child = TRUE;
   actor->vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_ptr_array_add (lab->actors, actor);
+  actor->data_vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   return actor;
 }
 
+SsActor *
+ss_lab_actor_by_pid (SsLab    *lab,
+                     pid_t     pid,
+                     gboolean  any_state)
+{
+  for (guint i = lab->actors->len; i > 0; i--)
+    {
+      SsActor *actor = g_ptr_array_index (lab->actors, i - 1);
+
+      if (actor->pid == pid && !actor->thread && (any_state || actor->alive))
+        return actor;
+    }
+  return NULL;
+}
+
 static void
-emit_actor_event (SsLab      *lab,
-                  SsActor    *actor,
-                  const char *event,
-                  int         status)
+emit_actor_event (SsLab   *lab,
+                  SsActor *actor)
 {
   GString *out = lab->out;
 
   ss_lab_event_begin (lab, ss_now_ns (), "actor", lab->step);
   g_string_append (out, ",\"actor\":");
   ss_json_append_string (out, actor->name, -1);
-  g_string_append_printf (out, ",\"event\":\"%s\",\"pid\":%d", event, (int) actor->pid);
-  if (g_str_equal (event, "spawned"))
-    {
-      g_string_append (out, ",\"parent\":");
-      if (actor->parent != NULL)
-        ss_json_append_string (out, actor->parent, -1);
-      else
-        g_string_append (out, "null");
-    }
-  else if (WIFSIGNALED (status))
-    g_string_append_printf (out, ",\"status\":null,\"signal\":\"SIG%s\"",
-                            sigabbrev_np (WTERMSIG (status)) ? sigabbrev_np (WTERMSIG (status)) : "UNKNOWN");
+  g_string_append (out, ",\"name\":");
+  ss_json_append_string (out, actor->name, -1);
+  g_string_append_printf (out, ",\"event\":\"spawned\",\"pid\":%d,\"tid\":%d,\"thread\":%s,\"parent\":",
+                          (int) actor->pid, (int) actor->tid, actor->thread ? "true" : "false");
+  if (actor->parent != NULL)
+    ss_json_append_string (out, actor->parent, -1);
   else
-    g_string_append_printf (out, ",\"status\":%d,\"signal\":null", WEXITSTATUS (status));
+    g_string_append (out, "null");
+  if (actor->via != 0)
+    g_string_append_printf (out, ",\"via\":%" G_GUINT64_FORMAT, actor->via);
+  else
+    g_string_append (out, ",\"via\":null");
   ss_lab_event_end (lab);
+}
+
+static const char *
+signal_name (int sig)
+{
+  static char buf[32];
+  const char *abbrev = sigabbrev_np (sig);
+
+  g_snprintf (buf, sizeof buf, "SIG%s", abbrev ? abbrev : "UNKNOWN");
+  return buf;
 }
 
 static SsPending *
@@ -349,27 +388,60 @@ add_pending (SsLab         *lab,
   return p;
 }
 
+/* The actor is gone: its process ended (@status as waitpid gives it, or
+ * @known FALSE when nobody could tell), or, for a thread actor, its thread. */
 static void
-actor_died (SsLab   *lab,
-            SsActor *actor)
+actor_ended (SsLab    *lab,
+             SsActor  *actor,
+             gboolean  known,
+             int       status)
 {
-  int status = 0;
+  GString *out = lab->out;
+  SsCallId call = actor->call != NULL ? actor->call->info->id : SS_CALL_N_CALLS;
+  gboolean ending_call = call == SS_CALL_EXIT || call == SS_CALL_PTHREAD_EXIT;
 
-  /* The channel closes as the process exits: it is about to be a zombie. */
-  while (waitpid (actor->pid, &status, 0) < 0 && errno == EINTR)
-    ;
+  if (!actor->alive && !actor->ending)
+    return;
   actor->alive = FALSE;
-  close (actor->chan);
+  actor->ending = FALSE;
+  if (actor->chan >= 0)
+    close (actor->chan);
   actor->chan = -1;
-  emit_actor_event (lab, actor, WIFSIGNALED (status) ? "killed" : "exited", status);
+  if (actor->new_chan >= 0)
+    close (actor->new_chan);
+  actor->new_chan = -1;
 
-  if (actor->reply_id >= 0)
+  ss_lab_event_begin (lab, ss_now_ns (), "exit", lab->step);
+  g_string_append (out, ",\"actor\":");
+  ss_json_append_string (out, actor->name, -1);
+  g_string_append_printf (out, ",\"pid\":%d,\"tid\":%d,\"thread\":%s", (int) actor->pid,
+                          (int) actor->tid, actor->thread ? "true" : "false");
+  if (actor->thread || !known)
+    g_string_append (out, ",\"status\":null,\"signal\":null");
+  else if (WIFSIGNALED (status))
+    g_string_append_printf (out, ",\"status\":null,\"signal\":\"%s\"", signal_name (WTERMSIG (status)));
+  else
+    g_string_append_printf (out, ",\"status\":%d,\"signal\":null", WEXITSTATUS (status));
+  if (ending_call)
+    g_string_append_printf (out, ",\"call_seq\":%" G_GUINT64_FORMAT, actor->call->seq);
+  else
+    g_string_append (out, ",\"call_seq\":null");
+  ss_lab_event_end (lab);
+
+  if (actor->reply_id >= 0 && ending_call)
+    {
+      SsPending *p = add_pending (lab, SS_PENDING_CALL, actor->reply_id, actor, SETTLE_MAX_US);
+
+      p->call_seq = actor->call->seq;
+      p->exited = TRUE;
+    }
+  else if (actor->reply_id >= 0)
     {
       const char *what = actor->is_burst ? "burst" : actor->call->info->name;
 
-      if (WIFSIGNALED (status))
-        reply_error (lab, actor->reply_id, "%s was killed by SIG%s during %s()", actor->name,
-                     sigabbrev_np (WTERMSIG (status)), what);
+      if (known && WIFSIGNALED (status))
+        reply_error (lab, actor->reply_id, "%s was killed by %s during %s()", actor->name,
+                     signal_name (WTERMSIG (status)), what);
       else
         reply_error (lab, actor->reply_id, "%s exited during %s()", actor->name, what);
     }
@@ -378,6 +450,84 @@ actor_died (SsLab   *lab,
   actor->is_burst = FALSE;
   lab->states_stale = TRUE;
   add_pending (lab, SS_PENDING_REFRESH, -1, NULL, 0);
+}
+
+/* The exit status of a process the lab did not fork, once it is a zombie:
+ * field 52 of /proc/PID/stat.  FALSE while it still runs. */
+static gboolean
+zombie_status (pid_t     pid,
+               gboolean *gone,
+               int      *status)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *paren;
+
+  *gone = FALSE;
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    {
+      *gone = TRUE;
+      return FALSE;
+    }
+  if ((paren = strrchr (contents, ')')) == NULL)
+    return FALSE;
+  fields = g_strsplit (g_strstrip ((char *) paren + 1), " ", -1);
+  /* fields[0] is field 3, the state */
+  if (g_strv_length (fields) < 50 || (fields[0][0] != 'Z' && fields[0][0] != 'X'))
+    return FALSE;
+  *status = atoi (fields[49]);
+  return TRUE;
+}
+
+/* A process actor whose channel closed: find how it ended. */
+static void
+poll_ending (SsLab   *lab,
+             SsActor *actor,
+             gint64   now)
+{
+  gboolean gone;
+  int status = 0;
+  pid_t r;
+
+  if (actor->lab_child)
+    {
+      /* The channel closes as the process exits: it is about to be a zombie. */
+      while (waitpid (actor->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+      actor_ended (lab, actor, TRUE, actor->exit_known ? W_EXITCODE (actor->exit_status, 0) : status);
+      return;
+    }
+  /* Forked by an actor, whose waitpid collects it; or adopted by the lab (a
+   * subreaper) when its parent died, and then the lab reaps it. */
+  r = waitpid (actor->pid, &status, WNOHANG);
+  if (r == actor->pid)
+    actor_ended (lab, actor, TRUE, status);
+  else if (r == 0 && now - actor->ending_since <= G_TIME_SPAN_SECOND)
+    return;     /* the lab's, still exiting */
+  else if (actor->exit_known)
+    actor_ended (lab, actor, TRUE, W_EXITCODE (actor->exit_status, 0));
+  else if (r < 0 && zombie_status (actor->pid, &gone, &status))
+    actor_ended (lab, actor, TRUE, status);
+  else if ((r < 0 && gone) || now - actor->ending_since > G_TIME_SPAN_SECOND)
+    actor_ended (lab, actor, FALSE, 0);
+}
+
+static void
+channel_closed (SsLab   *lab,
+                SsActor *actor)
+{
+  if (actor->thread)
+    {
+      actor_ended (lab, actor, FALSE, 0);
+      return;
+    }
+  close (actor->chan);
+  actor->chan = -1;
+  actor->alive = FALSE;
+  actor->ending = TRUE;
+  actor->ending_since = g_get_monotonic_time ();
+  poll_ending (lab, actor, actor->ending_since);
 }
 
 static void
@@ -445,6 +595,155 @@ log_packets_before_return (SsLab *lab)
 }
 
 static void
+append_lookup_error (GString          *out,
+                     const SsActorMsg *msg)
+{
+  const char *name = NULL;
+  const char *text = NULL;
+  static const struct { int code; const char *name; } eai[] = {
+    { EAI_BADFLAGS, "EAI_BADFLAGS" }, { EAI_NONAME, "EAI_NONAME" }, { EAI_AGAIN, "EAI_AGAIN" },
+    { EAI_FAIL, "EAI_FAIL" }, { EAI_FAMILY, "EAI_FAMILY" }, { EAI_SOCKTYPE, "EAI_SOCKTYPE" },
+    { EAI_SERVICE, "EAI_SERVICE" }, { EAI_MEMORY, "EAI_MEMORY" }, { EAI_SYSTEM, "EAI_SYSTEM" },
+    { EAI_OVERFLOW, "EAI_OVERFLOW" }, { EAI_NODATA, "EAI_NODATA" }, { EAI_ADDRFAMILY, "EAI_ADDRFAMILY" },
+  };
+  static const struct { int code; const char *name; } herr[] = {
+    { HOST_NOT_FOUND, "HOST_NOT_FOUND" }, { TRY_AGAIN, "TRY_AGAIN" },
+    { NO_RECOVERY, "NO_RECOVERY" }, { NO_DATA, "NO_DATA" },
+  };
+
+  switch ((SsLookupKind) msg->lookup_kind)
+    {
+    case SS_LOOKUP_EAI:
+      for (guint i = 0; i < G_N_ELEMENTS (eai); i++)
+        if (eai[i].code == (int) msg->ret)
+          name = eai[i].name;
+      text = gai_strerror ((int) msg->ret);
+      break;
+    case SS_LOOKUP_HERRNO:
+      for (guint i = 0; i < G_N_ELEMENTS (herr); i++)
+        if (herr[i].code == msg->value)
+          name = herr[i].name;
+      text = hstrerror (msg->value);
+      break;
+    case SS_LOOKUP_NOTFOUND:
+    case SS_LOOKUP_NONE:
+    default:
+      text = "no such service in /etc/services";
+      break;
+    }
+  g_string_append (out, ",\"errno\":null,\"strerror\":null,\"error\":");
+  if (name != NULL)
+    ss_json_append_string (out, name, -1);
+  else
+    g_string_append (out, "null");
+  g_string_append (out, ",\"error_text\":");
+  ss_json_append_string (out, text, -1);
+}
+
+/* select, poll: which of the arguments are ready, as written and as fds. */
+static void
+append_ready (GString          *out,
+              const SsCallRec  *call,
+              const SsActorMsg *msg)
+{
+  guint n = call->args_src ? g_strv_length (call->args_src) : 0;
+  gboolean first = TRUE;
+
+  g_string_append (out, "\"ready\":[");
+  for (guint i = 0; i < n; i++)
+    if (msg->ready_mask & (1u << i))
+      {
+        if (!first)
+          g_string_append_c (out, ',');
+        ss_json_append_string (out, call->args_src[i], -1);
+        first = FALSE;
+      }
+  g_string_append (out, "],\"ready_fds\":[");
+  first = TRUE;
+  for (guint i = 0; i < n; i++)
+    if (msg->ready_mask & (1u << i))
+      {
+        g_string_append_printf (out, "%s%d", first ? "" : ",", call->fds[i]);
+        first = FALSE;
+      }
+  g_string_append_c (out, ']');
+  if (call->info->id == SS_CALL_POLL && msg->data_len >= n * sizeof (short))
+    {
+      static const struct { short bit; const char *name; } bits[] = {
+        { POLLIN, "POLLIN" }, { POLLPRI, "POLLPRI" }, { POLLOUT, "POLLOUT" }, { POLLERR, "POLLERR" },
+        { POLLHUP, "POLLHUP" }, { POLLNVAL, "POLLNVAL" }, { POLLRDHUP, "POLLRDHUP" },
+      };
+
+      g_string_append (out, ",\"revents\":[");
+      for (guint i = 0; i < n; i++)
+        {
+          short revents;
+          gboolean none = TRUE;
+
+          memcpy (&revents, msg->data + i * sizeof (short), sizeof revents);
+          g_string_append (out, i ? ",\"" : "\"");
+          for (guint b = 0; b < G_N_ELEMENTS (bits); b++)
+            if (revents & bits[b].bit)
+              {
+                g_string_append_printf (out, "%s%s", none ? "" : "|", bits[b].name);
+                none = FALSE;
+              }
+          if (none)
+            g_string_append_c (out, '0');
+          g_string_append_c (out, '"');
+        }
+      g_string_append_c (out, ']');
+    }
+}
+
+/* getaddrinfo: "ip:port" strings as accept's; gethostbyname: addresses only. */
+static void
+append_addrs (GString          *out,
+              SsCallId          id,
+              const SsActorMsg *msg)
+{
+  guint n = msg->data_len / sizeof (struct sockaddr_storage);
+
+  if (n == 0)
+    {
+      g_string_append (out, "\"addr\":null,\"addrs\":[]");
+      return;
+    }
+  for (guint i = 0; i <= n; i++)
+    {
+      struct sockaddr_storage ss;
+      g_autofree char *text = NULL;
+
+      if (i == n)
+        {
+          g_string_append_c (out, ']');
+          break;
+        }
+      memcpy (&ss, msg->data + i * sizeof ss, sizeof ss);
+      if (id == SS_CALL_GETHOSTBYNAME)
+        {
+          char host[INET6_ADDRSTRLEN] = "";
+
+          inet_ntop (AF_INET, &((struct sockaddr_in *) &ss)->sin_addr, host, sizeof host);
+          text = g_strdup (host);
+        }
+      else
+        text = ss_sockaddr_to_string ((const struct sockaddr *) &ss,
+                                      ss.ss_family == AF_INET6 ? sizeof (struct sockaddr_in6)
+                                                               : sizeof (struct sockaddr_in));
+      if (i == 0)
+        {
+          g_string_append (out, "\"addr\":");
+          ss_json_append_string (out, text, -1);
+          g_string_append (out, ",\"addrs\":[");
+        }
+      else
+        g_string_append_c (out, ',');
+      ss_json_append_string (out, text, -1);
+    }
+}
+
+static void
 emit_return (SsLab            *lab,
              SsActor          *actor,
              const SsActorMsg *msg)
@@ -459,7 +758,9 @@ emit_return (SsLab            *lab,
   ss_json_append_string (out, actor->name, -1);
   g_string_append_printf (out, ",\"call\":\"%s\",\"call_seq\":%" G_GUINT64_FORMAT
                           ",\"ret\":%" G_GINT64_FORMAT, call->info->name, call->seq, msg->ret);
-  if (msg->ret < 0)
+  if (msg->lookup_kind != SS_LOOKUP_NONE)
+    append_lookup_error (out, msg);
+  else if (msg->ret < 0)
     {
       g_string_append (out, ",\"errno\":");
       ss_json_append_string (out, strerrorname_np (msg->err) ? strerrorname_np (msg->err) : "EUNKNOWN", -1);
@@ -471,7 +772,7 @@ emit_return (SsLab            *lab,
   g_string_append_printf (out, ",\"t_start_ns\":%" G_GUINT64_FORMAT ",\"t_end_ns\":%" G_GUINT64_FORMAT
                           ",\"out\":{", msg->t_start_ns, msg->t_end_ns);
 
-  if (msg->ret >= 0)
+  if (msg->ret >= 0 && msg->lookup_kind == SS_LOOKUP_NONE)
     {
       gboolean comma = FALSE;
 
@@ -485,8 +786,10 @@ emit_return (SsLab            *lab,
           ss_json_append_string (out, addr, -1);
           comma = TRUE;
         }
-      if (id == SS_CALL_RECV || id == SS_CALL_RECVFROM)
+      switch (id)
         {
+        case SS_CALL_RECV:
+        case SS_CALL_RECVFROM:
           g_string_append (out, comma ? ",\"data\":" : "\"data\":");
           ss_json_append_string (out, (const char *) msg->data, msg->data_len);
           g_string_append (out, ",\"data_hex\":\"");
@@ -494,14 +797,66 @@ emit_return (SsLab            *lab,
             g_string_append_printf (out, "%02x", msg->data[i]);
           g_string_append_printf (out, "\",\"len\":%u", msg->data_len);
           append_flags (out, msg->msg_flags);
+          break;
+
+        case SS_CALL_SOCKETPAIR:
+          g_string_append_printf (out, "\"fds\":[%d,%d]", msg->fds[0], msg->fds[1]);
+          break;
+
+        case SS_CALL_GETSOCKOPT:
+          if (msg->has_linger)
+            g_string_append_printf (out, "\"value\":{\"onoff\":%d,\"linger\":%d}",
+                                    msg->linger.l_onoff, msg->linger.l_linger);
+          else
+            g_string_append_printf (out, "\"value\":%d", msg->value);
+          break;
+
+        case SS_CALL_FORK:
+          g_string_append_printf (out, "\"pid\":%" G_GINT64_FORMAT, msg->ret);
+          break;
+
+        case SS_CALL_PTHREAD_CREATE:
+          g_string_append_printf (out, "\"thread\":%" G_GINT64_FORMAT ",\"tid\":%d", msg->ret, msg->new_tid);
+          break;
+
+        case SS_CALL_WAITPID:
+          g_string_append_printf (out, "\"pid\":%d,\"status\":%d,\"exited\":%d",
+                                  msg->ret > 0 ? msg->child_pid : 0, msg->ret > 0 ? msg->wstatus : 0,
+                                  msg->ret > 0 && WIFEXITED (msg->wstatus));
+          if (msg->ret > 0 && WIFEXITED (msg->wstatus))
+            g_string_append_printf (out, ",\"exit_status\":%d,\"signal\":null", WEXITSTATUS (msg->wstatus));
+          else if (msg->ret > 0 && WIFSIGNALED (msg->wstatus))
+            g_string_append_printf (out, ",\"exit_status\":null,\"signal\":\"%s\"",
+                                    signal_name (WTERMSIG (msg->wstatus)));
+          break;
+
+        case SS_CALL_SELECT:
+        case SS_CALL_POLL:
+          append_ready (out, call, msg);
+          break;
+
+        case SS_CALL_GETADDRINFO:
+        case SS_CALL_GETHOSTBYNAME:
+          append_addrs (out, id, msg);
+          break;
+
+        case SS_CALL_GETSERVBYNAME:
+          g_string_append_printf (out, "\"port\":%" G_GINT64_FORMAT, msg->ret);
+          break;
+
+        case SS_CALL_HTONS:
+        case SS_CALL_HTONL:
+        case SS_CALL_NTOHS:
+        case SS_CALL_NTOHL:
+          g_string_append_printf (out, "\"value\":%" G_GINT64_FORMAT ",\"bytes\":\"", msg->ret);
+          for (guint32 i = 0; i < msg->data_len && i < 4; i++)
+            g_string_append_printf (out, "%s%02x", i ? " " : "", msg->data[i]);
+          g_string_append_c (out, '"');
+          break;
+
+        default:
+          break;
         }
-      else if (id == SS_CALL_SOCKETPAIR)
-        g_string_append_printf (out, "\"fds\":[%d,%d]", msg->fds[0], msg->fds[1]);
-      else if (id == SS_CALL_GETSOCKOPT && msg->has_linger)
-        g_string_append_printf (out, "\"value\":{\"onoff\":%d,\"linger\":%d}",
-                                msg->linger.l_onoff, msg->linger.l_linger);
-      else if (id == SS_CALL_GETSOCKOPT)
-        g_string_append_printf (out, "\"value\":%d", msg->value);
     }
   g_string_append (out, "}");
   ss_lab_event_end (lab);
@@ -514,15 +869,17 @@ remember_result (SsLab            *lab,
 {
   SsCallRec *call = actor->call;
 
-  if (msg->ret < 0)
+  if (msg->ret < 0 || msg->lookup_kind != SS_LOOKUP_NONE)
     return;
 
   if (call->info->id == SS_CALL_SOCKETPAIR)
     {
       if (actor->assign != NULL)
         {
-          g_hash_table_replace (actor->vars, g_strdup_printf ("%s[0]", actor->assign), GINT_TO_POINTER (msg->fds[0]));
-          g_hash_table_replace (actor->vars, g_strdup_printf ("%s[1]", actor->assign), GINT_TO_POINTER (msg->fds[1]));
+          g_hash_table_replace (actor->vars, g_strdup_printf ("%s[0]", actor->assign),
+                                (gpointer) (gintptr) msg->fds[0]);
+          g_hash_table_replace (actor->vars, g_strdup_printf ("%s[1]", actor->assign),
+                                (gpointer) (gintptr) msg->fds[1]);
         }
       for (guint i = 0; i < 2; i++)
         ss_cause_note_call (ss_cause_sock_for_fd (lab, actor, msg->fds[i]), call);
@@ -530,9 +887,109 @@ remember_result (SsLab            *lab,
     }
 
   if (actor->assign != NULL)
-    g_hash_table_replace (actor->vars, g_strdup (actor->assign), GINT_TO_POINTER ((int) msg->ret));
+    {
+      g_hash_table_replace (actor->vars, g_strdup (actor->assign), (gpointer) (gintptr) msg->ret);
+      if (call->info->id == SS_CALL_RECV || call->info->id == SS_CALL_RECVFROM)
+        g_hash_table_replace (actor->data_vars, g_strdup (actor->assign),
+                              g_bytes_new (msg->data, msg->data_len));
+      else
+        g_hash_table_remove (actor->data_vars, actor->assign);
+    }
   if (call->info->creates_fd)
     ss_cause_note_call (ss_cause_sock_for_fd (lab, actor, (int) msg->ret), call);
+}
+
+/* fork, pthread_create returned: the new actor exists, with its variables. */
+static SsActor *
+adopt_new_actor (SsLab            *lab,
+                 SsActor          *actor,
+                 const SsActorMsg *msg)
+{
+  gboolean thread = actor->call->info->id == SS_CALL_PTHREAD_CREATE;
+  SsActor *child = new_actor (lab, actor->new_name, actor->name,
+                              thread ? actor->pid : (pid_t) msg->ret, actor->new_chan);
+
+  actor->new_chan = -1;
+  child->tid = msg->new_tid;
+  child->thread = thread;
+  child->via = actor->call->seq;
+  if (thread)
+    {
+      /* A thread shares everything with its process: one set of variables. */
+      child->vars = g_hash_table_ref (actor->vars);
+      child->data_vars = g_hash_table_ref (actor->data_vars);
+    }
+  else
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      child->vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      child->data_vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+      g_hash_table_iter_init (&iter, actor->vars);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (child->vars, g_strdup (key), value);
+      g_hash_table_iter_init (&iter, actor->data_vars);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (child->data_vars, g_strdup (key), g_bytes_ref (value));
+      /* In the child, fork () returned 0. */
+      if (actor->assign != NULL)
+        {
+          g_hash_table_replace (child->vars, g_strdup (actor->assign), (gpointer) (gintptr) 0);
+          g_hash_table_remove (child->data_vars, actor->assign);
+        }
+    }
+  emit_actor_event (lab, child);
+  return child;
+}
+
+static void drain_actor (SsLab   *lab,
+                         SsActor *actor);
+
+/* A child process the actor knew about has been reaped, or reported by
+ * SIGCHLD: log its end now if its channel has not said so yet. */
+static void
+child_ended (SsLab *lab,
+             pid_t  pid,
+             int    status)
+{
+  SsActor *child = ss_lab_actor_by_pid (lab, pid, TRUE);
+
+  if (child == NULL)
+    return;
+  if (child->alive)
+    drain_actor (lab, child);
+  if (child->alive || child->ending)
+    actor_ended (lab, child, TRUE, status);
+}
+
+static void
+handle_sigchld (SsLab            *lab,
+                SsActor          *actor,
+                const SsActorMsg *msg)
+{
+  pid_t pid = msg->child_pid;
+  int status = msg->child_code == CLD_EXITED ? W_EXITCODE (msg->wstatus, 0)
+               : (msg->wstatus & 0x7f) | (msg->child_code == CLD_DUMPED ? 0x80 : 0);
+  SsActor *child = ss_lab_actor_by_pid (lab, pid, TRUE);
+  SsActor *parent;
+  GString *out = lab->out;
+
+  /* A burst's sender, or an actor's own helper: not an actor. */
+  if (child == NULL)
+    return;
+  child_ended (lab, pid, status);
+  parent = child->parent ? find_actor (lab, child->parent) : NULL;
+  if (parent == NULL || !parent->alive)
+    parent = actor;
+
+  ss_lab_event_begin (lab, ss_now_ns (), "signal", lab->step);
+  g_string_append (out, ",\"actor\":");
+  ss_json_append_string (out, parent->name, -1);
+  g_string_append (out, ",\"signal\":\"SIGCHLD\",\"from\":");
+  ss_json_append_string (out, child->name, -1);
+  g_string_append_printf (out, ",\"pid\":%d", (int) pid);
+  ss_lab_event_end (lab);
 }
 
 static void
@@ -540,6 +997,17 @@ handle_actor_msg (SsLab            *lab,
                   SsActor          *actor,
                   const SsActorMsg *msg)
 {
+  SsActor *child = NULL;
+  SsCallId id;
+
+  if (msg->kind == SS_MSG_SIGCHLD)
+    {
+      handle_sigchld (lab, actor, msg);
+      return;
+    }
+  if (actor->call == NULL && !actor->is_burst)
+    return;
+
   if (msg->kind == SS_MSG_STARTED)
     {
       actor->started = TRUE;
@@ -567,16 +1035,32 @@ handle_actor_msg (SsLab            *lab,
       return;
     }
 
+  id = actor->call->info->id;
+  if ((id == SS_CALL_FORK && msg->ret > 0) || (id == SS_CALL_PTHREAD_CREATE && msg->ret > 0))
+    child = adopt_new_actor (lab, actor, msg);
+  else if (actor->new_chan >= 0)
+    {
+      close (actor->new_chan);
+      actor->new_chan = -1;
+    }
+  g_clear_pointer (&actor->new_name, g_free);
+  if (id == SS_CALL_WAITPID && msg->ret > 0)
+    child_ended (lab, msg->child_pid, msg->wstatus);
+
   emit_return (lab, actor, msg);
   remember_result (lab, actor, msg);
 
   if (actor->pending != NULL)
-    actor->pending->blocked = FALSE;    /* not replied yet: it returned after all */
+    {
+      actor->pending->blocked = FALSE;    /* not replied yet: it returned after all */
+      actor->pending->new_actor_pid = child ? child->pid : 0;
+    }
   else if (actor->reply_id >= 0)
     {
       SsPending *p = add_pending (lab, SS_PENDING_CALL, actor->reply_id, actor, SETTLE_MAX_US);
 
       p->call_seq = actor->call->seq;
+      p->new_actor_pid = child ? child->pid : 0;
     }
   else
     add_pending (lab, SS_PENDING_REFRESH, -1, NULL, SETTLE_MAX_US);
@@ -591,14 +1075,12 @@ static void
 drain_actor (SsLab   *lab,
              SsActor *actor)
 {
-  static SsActorMsg *msg;
-
-  if (msg == NULL)
-    msg = g_malloc (sizeof *msg + SS_DATA_MAX);
+  if (actor->rbuf == NULL)
+    actor->rbuf = g_malloc (sizeof *actor->rbuf + SS_DATA_MAX);
 
   while (actor->alive)
     {
-      ssize_t n = recv (actor->chan, msg, sizeof *msg + SS_DATA_MAX, MSG_DONTWAIT);
+      ssize_t n = recv (actor->chan, actor->rbuf, sizeof *actor->rbuf + SS_DATA_MAX, MSG_DONTWAIT);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -606,11 +1088,11 @@ drain_actor (SsLab   *lab,
         return;
       if (n <= 0)
         {
-          actor_died (lab, actor);
+          channel_closed (lab, actor);
           return;
         }
-      if ((size_t) n >= sizeof *msg)
-        handle_actor_msg (lab, actor, msg);
+      if ((size_t) n >= sizeof *actor->rbuf)
+        handle_actor_msg (lab, actor, actor->rbuf);
     }
 }
 
@@ -666,7 +1148,7 @@ cmd_actor (SsLab      *lab,
 
   if ((actor = spawn_actor (lab, name, parent, &error)) == NULL)
     return reply_error (lab, id, "%s", error->message);
-  emit_actor_event (lab, actor, "spawned", 0);
+  emit_actor_event (lab, actor);
   reply_begin (lab, "ok", id);
   g_string_append_printf (lab->out, ",\"pid\":%d}\n", (int) actor->pid);
 }
@@ -697,14 +1179,67 @@ idle_actor (SsLab      *lab,
 
 static gboolean
 send_request (SsActor        *actor,
-              SsActorRequest *req)
+              SsActorRequest *req,
+              int             fd)
 {
-  ssize_t n;
+  return ss_chan_send (actor->chan, req, sizeof *req + req->data_len, fd);
+}
 
-  do
-    n = send (actor->chan, req, sizeof *req + req->data_len, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  return n >= 0;
+/* A send bigger than a channel message travels in a memfd. */
+static int
+data_memfd (GByteArray  *data,
+            GError     **error)
+{
+  int fd = memfd_create ("sockscope-data", MFD_CLOEXEC);
+  gsize done = 0;
+
+  while (fd >= 0 && done < data->len)
+    {
+      ssize_t n = write (fd, data->data + done, data->len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          close (fd);
+          fd = -1;
+          break;
+        }
+      done += (gsize) n;
+    }
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot pass %u bytes to the actor: %s", data->len, g_strerror (saved));
+    }
+  return fd;
+}
+
+/* exit() closes every fd of the process: its FINs are the exit's. */
+static void
+note_exit_closes (SsLab     *lab,
+                  SsActor   *actor,
+                  SsCallRec *call)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", (int) actor->pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      int fd = atoi (name);
+
+      if (fd >= 3 && fd < SS_ACTOR_CHAN_FD)
+        ss_cause_note_call (ss_cause_sock_for_fd (lab, actor, fd), call);
+    }
+}
+
+static gboolean
+valid_name (const char *name)
+{
+  return name != NULL && g_regex_match_simple ("^[A-Za-z_][A-Za-z0-9_.-]*$", name, 0, 0);
 }
 
 static void
@@ -712,18 +1247,24 @@ cmd_call (SsLab      *lab,
           gint64      id,
           JsonObject *cmd)
 {
+  g_autoptr(GError) error = NULL;
   const char *call_name = member_string (cmd, "call");
   const char *assign = member_string (cmd, "assign");
+  const char *new_name = member_string (cmd, "new_actor");
   JsonNode *args_node = json_object_get_member (cmd, "args");
   gint64 step = member_int (cmd, "step", -1);
   SsArgValue values[SS_CALL_MAX_ARGS] = { 0 };
   g_autoptr(GString) text = NULL;
   g_autofree SsActorRequest *req = NULL;
+  g_autofree char *default_name = NULL;
+  g_auto(GStrv) args_src = NULL;
+  int passed_fd = -1, new_chan = -1;
   const SsCallInfo *info;
   SsActor *actor;
   SsCallRec *call;
   JsonArray *args;
   guint n_args;
+  gboolean ok;
 
   if ((actor = idle_actor (lab, id, cmd)) == NULL)
     return;
@@ -735,6 +1276,9 @@ cmd_call (SsLab      *lab,
   n_args = json_array_get_length (args);
   if (n_args < info->n_args_min || n_args > info->n_args)
     {
+      if (info->variadic)
+        return reply_error (lab, id, "%s: %s() takes %u to %u arguments, not %u",
+                            actor->name, info->name, info->n_args_min, info->n_args, n_args);
       if (info->n_args_min != info->n_args)
         return reply_error (lab, id, "%s: %s() takes %u or %u arguments, not %u",
                             actor->name, info->name, info->n_args_min, info->n_args, n_args);
@@ -743,27 +1287,87 @@ cmd_call (SsLab      *lab,
     }
   if (assign != NULL && !g_regex_match_simple ("^[A-Za-z_][A-Za-z0-9_]*$", assign, 0, 0))
     return reply_error (lab, id, "%s: '%s' cannot be a variable name", actor->name, assign);
+  if (info->id == SS_CALL_PTHREAD_EXIT && !actor->thread)
+    return reply_error (lab, id, "%s: pthread_exit() ends a thread actor; %s is a process: use exit()",
+                        actor->name, actor->name);
+  if (info->new_actor)
+    {
+      if (new_name == NULL)
+        {
+          guint n = 1;
+
+          do
+            {
+              g_free (default_name);
+              default_name = g_strdup_printf ("%s.%s%u", actor->name,
+                                              info->id == SS_CALL_FORK ? "child" : "thread", n++);
+            }
+          while (find_actor (lab, default_name) != NULL);
+          new_name = default_name;
+        }
+      if (!valid_name (new_name))
+        return reply_error (lab, id, "%s: %s(): '%s' cannot be an actor's name", actor->name, info->name, new_name);
+      if (find_actor (lab, new_name) != NULL)
+        return reply_error (lab, id, "%s: %s(): an actor named '%s' already exists (an actor made by "
+                            "fork or pthread_create is not started with the actor command)",
+                            actor->name, info->name, new_name);
+    }
 
   req = g_malloc0 (sizeof *req + SS_DATA_MAX);
   req->kind = SS_REQ_CALL;
   req->call = info->id;
+  req->n_args = (int32_t) n_args;
   text = g_string_new (info->name);
   g_string_append_c (text, '(');
+  args_src = g_new0 (char *, n_args + 1);
 
   for (guint i = 0; i < n_args; i++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) arg_error = NULL;
       JsonNode *node = json_array_get_element (args, i);
       const char *src = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
                         ? json_node_get_string (node) : NULL;
+      GBytes *received = NULL;
 
-      if (src == NULL || !ss_arg_parse (info->arg_kinds[i], src, actor->vars, &values[i], &error))
+      /* ntohl (n) of a recv variable: its first bytes, as the C code reads them. */
+      if (src != NULL && (info->id == SS_CALL_NTOHL || info->id == SS_CALL_NTOHS))
+        {
+          g_autofree char *name = g_strstrip (g_strdup (src));
+
+          received = g_hash_table_lookup (actor->data_vars, name);
+        }
+      if (received != NULL)
+        {
+          gsize len, need = info->id == SS_CALL_NTOHL ? 4 : 2;
+          const guint8 *bytes = g_bytes_get_data (received, &len);
+          guint32 v32 = 0;
+          guint16 v16 = 0;
+
+          if (len < need)
+            {
+              for (guint j = 0; j < i; j++)
+                ss_arg_clear (&values[j]);
+              return reply_error (lab, id, "%s: %s(): %s holds %zu bytes, %s() reads %zu",
+                                  actor->name, info->name, src, len, info->name, need);
+            }
+          memset (&values[i], 0, sizeof values[i]);
+          values[i].kind = SS_ARG_INT;
+          if (need == 4)
+            memcpy (&v32, bytes, 4);
+          else
+            memcpy (&v16, bytes, 2);
+          values[i].i = need == 4 ? v32 : v16;
+          values[i].text = g_strstrip (g_strdup (src));
+        }
+      else if (src == NULL || !ss_arg_parse (info->arg_kinds[i], src, actor->vars, actor->data_vars,
+                                             &values[i], &arg_error))
         {
           for (guint j = 0; j < i; j++)
             ss_arg_clear (&values[j]);
           return reply_error (lab, id, "%s: %s(): argument %u (%s): %s", actor->name, info->name, i + 1,
-                              info->arg_names[i], error ? error->message : "not a string");
+                              info->arg_names[i], arg_error ? arg_error->message : "not a string");
         }
+      args_src[i] = g_strstrip (g_strdup (src));
       g_string_append_printf (text, "%s%s", i ? ", " : "", values[i].text);
       req->iarg[i] = values[i].i;
       if (values[i].is_linger)
@@ -776,7 +1380,25 @@ cmd_call (SsLab      *lab,
           req->addr = values[i].addr;
           req->addrlen = values[i].addrlen;
         }
-      if (values[i].data != NULL)
+      if (info->arg_kinds[i] == SS_ARG_STRING)
+        {
+          /* "node\0service\0" */
+          memcpy (req->data + req->data_len, values[i].data->data, values[i].data->len);
+          req->data_len += values[i].data->len;
+          req->data[req->data_len++] = '\0';
+        }
+      else if (values[i].data != NULL && values[i].data->len > SS_DATA_MAX)
+        {
+          if ((passed_fd = data_memfd (values[i].data, &error)) < 0)
+            {
+              for (guint j = 0; j <= i; j++)
+                ss_arg_clear (&values[j]);
+              return reply_error (lab, id, "%s: %s(): %s", actor->name, info->name, error->message);
+            }
+          req->fd_kind = SS_REQ_FD_DATA;
+          req->big_len = values[i].data->len;
+        }
+      else if (values[i].data != NULL)
         {
           memcpy (req->data, values[i].data->data, values[i].data->len);
           req->data_len = values[i].data->len;
@@ -788,8 +1410,26 @@ cmd_call (SsLab      *lab,
     {
       for (guint i = 0; i < n_args; i++)
         ss_arg_clear (&values[i]);
+      if (passed_fd >= 0)
+        close (passed_fd);
       return reply_error (lab, id, "%s: %s(): the length must be between 0 and %d",
                           actor->name, info->name, SS_DATA_MAX);
+    }
+  if (info->new_actor)
+    {
+      int sv[2];
+
+      if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        {
+          int saved = errno;
+
+          return reply_error (lab, id, "%s: %s(): cannot create a channel for '%s': %s",
+                              actor->name, info->name, new_name, g_strerror (saved));
+        }
+      fcntl (sv[0], F_SETFL, O_NONBLOCK);
+      new_chan = sv[0];
+      passed_fd = sv[1];
+      req->fd_kind = SS_REQ_FD_CHANNEL;
     }
 
   if (step >= 0)
@@ -803,6 +1443,9 @@ cmd_call (SsLab      *lab,
   call->cause_text = g_strdup_printf ("%s: %s", actor->name, call->text);
   call->step = step;
   call->seq = lab->seq + 1;
+  call->args_src = g_steal_pointer (&args_src);
+  for (guint i = 0; i < n_args && i < SS_CALL_MAX_ARGS; i++)
+    call->fds[i] = (int) req->iarg[i];
   if (info->id == SS_CALL_CONNECT || info->id == SS_CALL_SENDTO)
     ss_cause_note_remote (call, &req->addr);
   g_ptr_array_add (lab->calls, call);
@@ -830,17 +1473,33 @@ cmd_call (SsLab      *lab,
     ss_json_append_string (lab->out, assign, -1);
   else
     g_string_append (lab->out, "null");
+  if (info->new_actor)
+    {
+      g_string_append (lab->out, ",\"new_actor\":");
+      ss_json_append_string (lab->out, new_name, -1);
+    }
   ss_lab_event_end (lab);
 
   /* Read the socket behind the fd now: after a close it is gone. */
   actor->call_sock = info->acts_on_fd ? ss_cause_sock_for_fd (lab, actor, (int) req->iarg[0]) : NULL;
   ss_cause_note_call (actor->call_sock, call);
+  if (info->id == SS_CALL_EXIT)
+    {
+      note_exit_closes (lab, actor, call);
+      actor->exit_known = !actor->thread;
+      actor->exit_status = (int) (req->iarg[0] & 0xff);
+    }
 
   actor->call = call;
   actor->assign = g_strdup (assign);
   actor->reply_id = id;
   actor->started = actor->blocked = FALSE;
-  if (!send_request (actor, req))
+  actor->new_chan = new_chan;
+  actor->new_name = info->new_actor ? g_strdup (new_name) : NULL;
+  ok = send_request (actor, req, passed_fd);
+  if (passed_fd >= 0)
+    close (passed_fd);
+  if (!ok)
     drain_actor (lab, actor);
 }
 
@@ -863,8 +1522,8 @@ cmd_burst (SsLab      *lab,
     return;
   if (count < 1 || count > G_MAXUINT32 || size < 0 || size > SS_DATA_MAX)
     return reply_error (lab, id, "burst needs count ≥ 1 and size between 0 and %d", SS_DATA_MAX);
-  if (!ss_arg_parse (SS_ARG_FD, fd_var ? fd_var : "", actor->vars, &fd, &error) ||
-      !ss_arg_parse (SS_ARG_ADDR, addr ? addr : "", NULL, &to, &error))
+  if (!ss_arg_parse (SS_ARG_FD, fd_var ? fd_var : "", actor->vars, NULL, &fd, &error) ||
+      !ss_arg_parse (SS_ARG_ADDR, addr ? addr : "", NULL, NULL, &to, &error))
     {
       ss_arg_clear (&fd);
       return reply_error (lab, id, "%s: burst: %s", actor->name, error->message);
@@ -886,7 +1545,7 @@ cmd_burst (SsLab      *lab,
   lab->generation++;
   actor->is_burst = TRUE;
   actor->reply_id = id;
-  if (!send_request (actor, req))
+  if (!send_request (actor, req, -1))
     drain_actor (lab, actor);
 }
 
@@ -991,8 +1650,13 @@ reply_pending (SsLab     *lab,
     {
     case SS_PENDING_CALL:
       reply_begin (lab, "done", p->id);
-      g_string_append_printf (lab->out, ",\"status\":\"%s\",\"call_seq\":%" G_GUINT64_FORMAT "}\n",
+      g_string_append_printf (lab->out, ",\"status\":\"%s\",\"call_seq\":%" G_GUINT64_FORMAT,
                               p->blocked ? "blocked" : "returned", p->call_seq);
+      if (p->exited)
+        g_string_append (lab->out, ",\"exited\":true");
+      if (p->new_actor_pid > 0)
+        g_string_append_printf (lab->out, ",\"new_actor_pid\":%" G_GINT64_FORMAT, p->new_actor_pid);
+      g_string_append (lab->out, "}\n");
       break;
 
     case SS_PENDING_BURST:
@@ -1058,6 +1722,15 @@ process_pending (SsLab  *lab,
     }
 }
 
+/* A call still running after BLOCKED_US is reported blocked, unless it is one
+ * that never waits (fork, the name lookups, exit...): only slow. */
+static gboolean
+may_block (SsActor *actor)
+{
+  return actor->alive && actor->call != NULL && actor->started && !actor->blocked &&
+         (actor->call->info->can_block || actor->call->info->acts_on_fd);
+}
+
 static gint64
 next_wakeup (SsLab  *lab,
              gint64  now)
@@ -1077,8 +1750,10 @@ next_wakeup (SsLab  *lab,
     {
       SsActor *actor = g_ptr_array_index (lab->actors, i);
 
-      if (actor->alive && actor->call != NULL && actor->started && !actor->blocked)
+      if (may_block (actor))
         next = MIN (next, actor->started_mono + BLOCKED_US);
+      if (actor->ending)
+        next = MIN (next, now + 2 * MS);
     }
   if (lab->next_poll != 0)
     next = MIN (next, lab->next_poll);
@@ -1093,9 +1768,10 @@ check_timers (SsLab  *lab,
     {
       SsActor *actor = g_ptr_array_index (lab->actors, i);
 
-      if (actor->alive && actor->call != NULL && actor->started && !actor->blocked &&
-          now - actor->started_mono >= BLOCKED_US)
+      if (may_block (actor) && now - actor->started_mono >= BLOCKED_US)
         mark_blocked (lab, actor);
+      if (actor->ending)
+        poll_ending (lab, actor, now);
     }
   process_pending (lab, now);
   if (lab->next_poll != 0 && now >= lab->next_poll)
@@ -1159,9 +1835,14 @@ free_lab (SsLab *lab)
       g_free (actor->name);
       g_free (actor->parent);
       g_free (actor->assign);
+      g_free (actor->new_name);
+      g_free (actor->rbuf);
       g_clear_pointer (&actor->vars, g_hash_table_unref);
+      g_clear_pointer (&actor->data_vars, g_hash_table_unref);
       if (actor->chan >= 0)
         close (actor->chan);
+      if (actor->new_chan >= 0)
+        close (actor->new_chan);
       g_free (actor);
     }
   for (guint i = 0; i < lab->calls->len; i++)
@@ -1170,6 +1851,7 @@ free_lab (SsLab *lab)
 
       g_free (call->text);
       g_free (call->cause_text);
+      g_strfreev (call->args_src);
       g_free (call);
     }
   g_ptr_array_unref (lab->actors);
@@ -1191,16 +1873,25 @@ static void
 shutdown_lab (SsLab *lab)
 {
   flush_output_blocking (lab);
+  /* Every process first (forked children included), then reap those that are
+   * the lab's: its own, and orphans it adopted as a subreaper. */
   for (guint i = 0; i < lab->actors->len; i++)
     {
       SsActor *actor = g_ptr_array_index (lab->actors, i);
 
-      if (actor->alive)
-        {
-          kill (actor->pid, SIGKILL);
-          waitpid (actor->pid, NULL, 0);
-        }
+      if ((actor->alive || actor->ending) && !actor->thread)
+        kill (actor->pid, SIGKILL);
     }
+  for (guint i = 0; i < lab->actors->len; i++)
+    {
+      SsActor *actor = g_ptr_array_index (lab->actors, i);
+
+      if ((actor->alive || actor->ending) && !actor->thread)
+        while (waitpid (actor->pid, NULL, 0) < 0 && errno == EINTR)
+          ;
+    }
+  while (waitpid (-1, NULL, WNOHANG) > 0)
+    ;
   if (lab->workdir_on_host)
     ss_namespace_remove_workdir (lab->workdir);
   free_lab (lab);
@@ -1230,6 +1921,8 @@ main (int    argc,
   if (!ss_namespace_enter (&error, &remedy))
     fatal (ctl, "userns", error->message, remedy);
 
+  /* Orphans of forked actors come to the lab, which reaps them and kills them at exit. */
+  prctl (PR_SET_CHILD_SUBREAPER, 1);
   signal (SIGPIPE, SIG_IGN);
   lab.ctl = ctl;
   lab.in = g_string_new (NULL);
@@ -1242,6 +1935,12 @@ main (int    argc,
 
   if ((lab.workdir = ss_namespace_workdir (&lab.workdir_on_host, &error)) == NULL)
     fatal (ctl, "workdir", error->message, NULL);
+  /* Without them, lookups read the host's files: the lab still works. */
+  if (!lab.workdir_on_host && !ss_namespace_names (&error))
+    {
+      g_printerr ("sockscope-lab: %s\n", error->message);
+      g_clear_error (&error);
+    }
   if (!ss_capture_open (&lab, &error))
     fatal (ctl, "capture", error->message, NULL);
   if ((lab.diag = ss_sockdiag_open (&error)) < 0)

@@ -247,3 +247,80 @@ ss_namespace_remove_workdir (const char *dir)
     }
   g_rmdir (dir);
 }
+
+/* The lab's own name files, bind-mounted over the host's in its mount
+ * namespace: getaddrinfo, gethostbyname and getservbyname in the actors read
+ * these (glibc's "files" service), and no lookup ever leaves the lab. */
+static const struct
+{
+  const char *name;
+  const char *contents;
+} name_files[] = {
+  { "hosts",
+    "# Sockscope lab: the only names there are.\n"
+    "127.0.0.1\tlocalhost server.lab client.lab www.lab\n"
+    "::1\tlocalhost ip6-localhost server6.lab\n" },
+  { "services",
+    "# Sockscope lab: a teaching subset of /etc/services.\n"
+    "echo\t\t7/tcp\n"
+    "echo\t\t7/udp\n"
+    "daytime\t\t13/tcp\n"
+    "daytime\t\t13/udp\n"
+    "ftp\t\t21/tcp\n"
+    "ssh\t\t22/tcp\n"
+    "smtp\t\t25/tcp\t\tmail\n"
+    "domain\t\t53/tcp\n"
+    "domain\t\t53/udp\n"
+    "http\t\t80/tcp\t\twww\n"
+    "pop3\t\t110/tcp\t\tpop-3\n"
+    "imap\t\t143/tcp\t\timap2\n"
+    "https\t\t443/tcp\n"
+    "sockscope\t7777/tcp\n"
+    "bonjour\t\t65432/tcp\n" },
+  { "nsswitch.conf",
+    "# Sockscope lab: names come from the files above, never from a network.\n"
+    "hosts:\t\tfiles\n"
+    "services:\tfiles\n"
+    "networks:\tfiles\n"
+    "protocols:\tfiles\n"
+    "passwd:\t\tfiles\n"
+    "group:\t\tfiles\n" },
+};
+
+gboolean
+ss_namespace_names (GError **error)
+{
+  const char *dir = "/tmp/.sockscope-etc";
+
+  if (g_mkdir (dir, 0755) < 0 && errno != EEXIST)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create %s for the lab's /etc/hosts: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (name_files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, name_files[i].name, NULL);
+      g_autofree char *target = g_build_filename ("/etc", name_files[i].name, NULL);
+
+      if (!g_file_set_contents (path, name_files[i].contents, -1, error))
+        return FALSE;
+      if (mount (path, target, NULL, MS_BIND, NULL) < 0 ||
+          mount (NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       "Cannot mount the lab's %s over %s: %s", path, target, g_strerror (saved));
+          return FALSE;
+        }
+    }
+
+  /* A host's nscd would answer for the files: make its socket unreachable. */
+  if (g_file_test ("/run/nscd/socket", G_FILE_TEST_EXISTS))
+    (void) mount ("/dev/null", "/run/nscd/socket", NULL, MS_BIND, NULL);
+  return TRUE;
+}

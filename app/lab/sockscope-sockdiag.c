@@ -108,6 +108,22 @@ store_addr (guint8        out[16],
     memcpy (out, addr, 16);
 }
 
+/* SK_MEMINFO: the buffer sizes (setsockopt SO_RCVBUF/SO_SNDBUF, autotuning). */
+static void
+read_meminfo (SsSockEntry *e,
+              const void  *data,
+              size_t       len)
+{
+  guint32 mem[SK_MEMINFO_VARS] = { 0 };
+
+  memcpy (mem, data, MIN (len, sizeof mem));
+  if (len >= (SK_MEMINFO_SNDBUF + 1) * sizeof (guint32))
+    {
+      e->rcvbuf = mem[SK_MEMINFO_RCVBUF];
+      e->sndbuf = mem[SK_MEMINFO_SNDBUF];
+    }
+}
+
 static void
 parse_inet (const struct nlmsghdr *h,
             guint8                 proto,
@@ -133,11 +149,14 @@ parse_inet (const struct nlmsghdr *h,
   e.rq = m->idiag_rqueue;
   e.wq = m->idiag_wqueue;
   e.rcv_wnd = -1;
+  e.rcvbuf = e.sndbuf = -1;
   e.owner_fd = -1;
 
   for (struct rtattr *a = (struct rtattr *) (m + 1); RTA_OK (a, len); a = RTA_NEXT (a, len))
     {
-      if (a->rta_type == INET_DIAG_INFO)
+      if (a->rta_type == INET_DIAG_SKMEMINFO)
+        read_meminfo (&e, RTA_DATA (a), RTA_PAYLOAD (a));
+      else if (a->rta_type == INET_DIAG_INFO)
         {
           struct tcp_info ti = { 0 };
           size_t plen = RTA_PAYLOAD (a);
@@ -180,6 +199,7 @@ parse_unix (const struct nlmsghdr *h,
   e.inode = m->udiag_ino;
   e.cookie = (guint64) m->udiag_cookie[0] | ((guint64) m->udiag_cookie[1] << 32);
   e.rcv_wnd = -1;
+  e.rcvbuf = e.sndbuf = -1;
   e.owner_fd = -1;
 
   for (struct rtattr *a = (struct rtattr *) (m + 1); RTA_OK (a, len); a = RTA_NEXT (a, len))
@@ -197,6 +217,9 @@ parse_unix (const struct nlmsghdr *h,
         case UNIX_DIAG_PEER:
           if (plen >= sizeof (guint32))
             memcpy (&e.unix_peer, RTA_DATA (a), sizeof (guint32));
+          break;
+        case UNIX_DIAG_MEMINFO:
+          read_meminfo (&e, RTA_DATA (a), plen);
           break;
         case UNIX_DIAG_RQLEN:
           if (plen >= sizeof (struct unix_diag_rqlen))
@@ -286,7 +309,7 @@ ss_sockdiag_dump (int      fd,
     .nlh = { .nlmsg_len = sizeof ureq, .nlmsg_type = SOCK_DIAG_BY_FAMILY,
              .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
     .r = { .sdiag_family = AF_UNIX, .udiag_states = ~0u,
-           .udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN },
+           .udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_MEMINFO },
   };
 
   g_array_set_clear_func (entries, entry_clear);
@@ -302,7 +325,7 @@ ss_sockdiag_dump (int      fd,
                  .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
         .r = { .sdiag_family = inet[i].family, .sdiag_protocol = inet[i].proto,
                .idiag_states = inet[i].proto == IPPROTO_TCP ? TCP_STATES_MASK : ~0u,
-               .idiag_ext = 1 << (INET_DIAG_INFO - 1) },
+               .idiag_ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_SKMEMINFO - 1)) },
       };
 
       if (!dump_one (fd, &req, sizeof req, inet[i].proto, entries, error))
@@ -319,9 +342,14 @@ typedef struct
 {
   SsActor *actor;
   int      fd;
+  guint    n_holders;
+  SsActor *holders[8];
 } SsOwner;
 
-/* inode → SsOwner, from /proc/<pid>/fd of every live actor. */
+/* inode → SsOwner, from /proc/<pid>/fd of every live process actor (a thread
+ * actor shares its process's fd table).  After a fork, several processes
+ * hold a socket: the owner is the first actor holding it (the parent), the
+ * holders are all of them. */
 static GHashTable *
 scan_owners (SsLab *lab)
 {
@@ -334,7 +362,7 @@ scan_owners (SsLab *lab)
       DIR *dir;
       struct dirent *de;
 
-      if (!actor->alive)
+      if (!actor->alive || actor->thread)
         continue;
       g_snprintf (path, sizeof path, "/proc/%d/fd", (int) actor->pid);
       if ((dir = opendir (path)) == NULL)
@@ -350,7 +378,7 @@ scan_owners (SsLab *lab)
           if (de->d_name[0] == '.')
             continue;
           fd = atoi (de->d_name);
-          if (fd == SS_ACTOR_CHAN_FD)
+          if (fd >= SS_ACTOR_CHAN_FD)
             continue;
           n = readlinkat (dirfd (dir), de->d_name, link, sizeof link - 1);
           if (n <= 0)
@@ -359,12 +387,18 @@ scan_owners (SsLab *lab)
           if (sscanf (link, "socket:[%" G_GUINT64_FORMAT "]", &inode) != 1)
             continue;
           owner = g_hash_table_lookup (owners, &inode);
-          if (owner != NULL && owner->fd < fd)
-            continue;
-          owner = g_new (SsOwner, 1);
-          owner->actor = actor;
-          owner->fd = fd;
-          g_hash_table_insert (owners, g_memdup2 (&inode, sizeof inode), owner);
+          if (owner == NULL)
+            {
+              owner = g_new0 (SsOwner, 1);
+              owner->actor = actor;
+              owner->fd = fd;
+              g_hash_table_insert (owners, g_memdup2 (&inode, sizeof inode), owner);
+            }
+          else if (owner->actor == actor && fd < owner->fd)
+            owner->fd = fd;
+          if ((owner->n_holders == 0 || owner->holders[owner->n_holders - 1] != actor) &&
+              owner->n_holders < G_N_ELEMENTS (owner->holders))
+            owner->holders[owner->n_holders++] = actor;
         }
       closedir (dir);
     }
@@ -451,10 +485,21 @@ emit_state (SsLab             *lab,
       append_endpoint (out, e->family, e->tuple.remote, e->tuple.rport);
       g_string_append_c (out, '"');
     }
+  g_string_append (out, ",\"holders\":[");
+  for (guint i = 0; !closed && i < e->n_holders; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      ss_json_append_string (out, e->holders[i]->name, -1);
+    }
+  g_string_append_c (out, ']');
   g_string_append_printf (out, ",\"state\":\"%s\",\"recv_q\":%u,\"send_q\":%u",
                           closed ? "CLOSED" : e->family == AF_UNIX && e->state == K_CLOSE
                                                 ? "UNCONN" : ss_tcp_state_name (e->state),
                           closed ? 0 : e->rq, closed ? 0 : e->wq);
+  if (e->rcvbuf >= 0 && !closed)
+    g_string_append_printf (out, ",\"rcvbuf\":%" G_GINT64_FORMAT ",\"sndbuf\":%" G_GINT64_FORMAT,
+                            e->rcvbuf, e->sndbuf);
   if (e->proto == IPPROTO_TCP)
     {
       if (e->has_info && !closed)
@@ -479,6 +524,8 @@ entry_changed (const SsSockEntry *a,
 {
   return a->state != b->state || a->rq != b->rq || a->wq != b->wq ||
          a->owner != b->owner || a->owner_fd != b->owner_fd ||
+         a->n_holders != b->n_holders || memcmp (a->holders, b->holders, sizeof a->holders) != 0 ||
+         a->rcvbuf != b->rcvbuf || a->sndbuf != b->sndbuf ||
          a->retrans != b->retrans || a->inode != b->inode ||
          memcmp (&a->tuple, &b->tuple, sizeof a->tuple) != 0 ||
          g_strcmp0 (a->unix_name, b->unix_name) != 0 || a->unix_peer != b->unix_peer;
@@ -539,6 +586,8 @@ ss_sockdiag_refresh (SsLab *lab)
         {
           e->owner = owner->actor;
           e->owner_fd = owner->fd;
+          e->n_holders = owner->n_holders;
+          memcpy (e->holders, owner->holders, sizeof e->holders);
         }
       /* Unix sockets of the namespace include the lab's own channels: show
        * only those an actor holds (or held, to report them closed). */

@@ -546,6 +546,7 @@ sockscope_lab_client_call_async (SockscopeLabClient  *self,
                                  const char          *call,
                                  const char * const  *args,
                                  const char          *assign,
+                                 const char          *new_actor,
                                  guint                step,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
@@ -563,6 +564,9 @@ sockscope_lab_client_call_async (SockscopeLabClient  *self,
     json_object_set_string_member (o, "assign", assign);
   else
     json_object_set_null_member (o, "assign");
+  /* fork, pthread_create: the name of the actor the call creates. */
+  if (new_actor != NULL)
+    json_object_set_string_member (o, "new_actor", new_actor);
   set_step (o, step);
   command (self, o, sockscope_lab_client_call_async, cancellable, callback, user_data);
 }

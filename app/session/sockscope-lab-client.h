@@ -45,6 +45,7 @@ void                sockscope_lab_client_call_async      (SockscopeLabClient  *s
                                                           const char          *call,
                                                           const char * const  *args,
                                                           const char          *assign,
+                                                          const char          *new_actor,
                                                           guint                step,
                                                           GCancellable        *cancellable,
                                                           GAsyncReadyCallback  callback,

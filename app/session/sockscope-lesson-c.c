@@ -1,17 +1,29 @@
 /* sockscope-lesson-c.c: the C program of one actor, generated from the lesson's steps so that
- * the code the learner reads and the calls the lab makes can never disagree. */
+ * the code the learner reads and the calls the lab makes can never disagree.
+ *
+ * A run of steps with the same `loop:` becomes one loop whose body holds each distinct call
+ * once; every step of every iteration points at its line in the body. A child actor (made by
+ * fork or pthread_create) is a function of its own, with the variables it inherited declared
+ * above it. */
 #include "config.h"
 
 #include <string.h>
 
+#include "sockscope-calls.h"
 #include "sockscope-lesson.h"
+#include "sockscope-lesson-private.h"
 
 typedef struct
 {
-  GString    *out;
-  guint       line;        /* lines written so far */
-  GHashTable *declared;    /* names declared in main() */
-  guint       n_addrs;
+  SockscopeLesson     *lesson;
+  const char          *actor;
+  const SockscopeStep *step;        /* being written */
+  GString             *out;
+  guint                line;        /* lines written so far */
+  guint                depth;       /* indentation, in levels of 4 spaces */
+  GHashTable          *declared;    /* names declared in the function */
+  guint                n_addrs;
+  guint                n_polls;
 } Writer;
 
 G_GNUC_PRINTF (2, 3) static void
@@ -21,7 +33,8 @@ emit (Writer     *w,
 {
   va_list ap;
 
-  g_string_append (w->out, "    ");
+  for (guint i = 0; i < w->depth; i++)
+    g_string_append (w->out, "    ");
   va_start (ap, format);
   g_string_append_vprintf (w->out, format, ap);
   va_end (ap);
@@ -59,21 +72,61 @@ declare_once (Writer     *w,
   return g_hash_table_add (w->declared, g_strdup (name));
 }
 
-/* Bytes of a C string literal once its escapes are read. */
-static guint
-literal_length (const char *lit)
+/* The C type of what @step assigns. */
+static const char *
+result_type (const SockscopeStep *step)
 {
-  guint n = 0;
+  static const struct { const char *call; const char *type; } types[] = {
+    { "send", "ssize_t" }, { "recv", "ssize_t" }, { "sendto", "ssize_t" }, { "recvfrom", "ssize_t" },
+    { "fork", "pid_t" }, { "waitpid", "pid_t" }, { "pthread_create", "pthread_t" },
+    { "htons", "uint16_t" }, { "ntohs", "uint16_t" }, { "htonl", "uint32_t" }, { "ntohl", "uint32_t" },
+  };
 
-  for (const char *s = lit + 1; *s && *s != '"'; s++, n++)
-    if (*s == '\\')
-      {
-        s++;
-        if (*s == 'x')
-          while (g_ascii_isxdigit (s[1]))
-            s++;
-      }
-  return n;
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_str_equal (step->call, types[i].call))
+      return types[i].type;
+  return "int";
+}
+
+/* Declares @name, assigned or kept by @step, without a value (before a loop, or in a child). */
+static void
+declare_variable (Writer              *w,
+                  const SockscopeStep *step,
+                  const char          *name)
+{
+  if (!declare_once (w, name))
+    return;
+  if (g_strcmp0 (step->capture, name) == 0)
+    {
+      if (g_str_equal (step->call, "getaddrinfo"))
+        emit (w, "struct addrinfo *%s;", name);
+      else if (g_str_equal (step->call, "gethostbyname"))
+        emit (w, "struct hostent *%s;", name);
+      else
+        {
+          emit (w, "struct sockaddr_storage %s;", name);
+          emit (w, "socklen_t %s_len;", name);
+        }
+    }
+  else if (g_str_equal (step->call, "socketpair"))
+    emit (w, "int %s[2];", name);
+  else
+    emit (w, "%s %s;", result_type (step), name);
+}
+
+/* The buffer recv/recvfrom read into: buf64 for a length of 64. */
+static char *
+buffer_name (const char *length)
+{
+  return g_strdup_printf ("buf%s", length);
+}
+
+/* The step of this actor (or of the parent it inherited from) that assigned @name. */
+static const SockscopeStep *
+assignment (Writer     *w,
+            const char *name)
+{
+  return sockscope_lesson_find_assignment (w->lesson, w->step->actor, name, w->step->number);
 }
 
 /* Fills a struct sockaddr for "127.0.0.1:7777", "*:7777", "[::1]:7777" or "\"name.sock\"";
@@ -86,7 +139,20 @@ emit_address (Writer     *w,
   const char *colon = strrchr (arg, ':');
 
   if (arg[0] != '"' && colon == NULL)
-    return g_strdup_printf ("(struct sockaddr *) &%s, %s_len", arg, arg);
+    {
+      const SockscopeStep *from = assignment (w, arg);
+
+      if (from != NULL && g_str_equal (from->call, "getaddrinfo"))
+        return g_strdup_printf ("%s->ai_addr, %s->ai_addrlen", arg, arg);
+      if (from != NULL && g_str_equal (from->call, "gethostbyname"))
+        {
+          name = w->n_addrs++ == 0 ? g_strdup ("addr") : g_strdup_printf ("addr%u", w->n_addrs);
+          emit (w, "struct sockaddr_in %s = { .sin_family = AF_INET };", name);
+          emit (w, "memcpy(&%s.sin_addr, %s->h_addr_list[0], %s->h_length);", name, arg, arg);
+          return g_strdup_printf ("(struct sockaddr *) &%s, sizeof %s", name, name);
+        }
+      return g_strdup_printf ("(struct sockaddr *) &%s, %s_len", arg, arg);
+    }
 
   name = w->n_addrs++ == 0 ? g_strdup ("addr") : g_strdup_printf ("addr%u", w->n_addrs);
 
@@ -141,11 +207,78 @@ static char *
 emit_buffer (Writer     *w,
              const char *length)
 {
-  g_autofree char *name = g_strdup_printf ("buf%s", length);
+  g_autofree char *name = buffer_name (length);
 
   if (declare_once (w, name))
     emit (w, "char %s[%s];", name, length);
   return g_steal_pointer (&name);
+}
+
+/* The data argument of send/sendto as "pointer, length". */
+static char *
+emit_data (Writer     *w,
+           const char *arg)
+{
+  g_autofree char *literal = NULL;
+  g_autofree char *func = NULL;
+  g_autofree char *value = NULL;
+  guint64 count;
+
+  if (sockscope_data_is_repeat (arg, &literal, &count))
+    {
+      guint len = sockscope_literal_length (literal);
+      g_autofree char *name = g_strdup_printf ("data%" G_GUINT64_FORMAT, count * len);
+
+      if (declare_once (w, name))
+        emit (w, "static char %s[%" G_GUINT64_FORMAT "];", name, count * len);
+      if (len == 1)
+        {
+          /* The character as a C character literal: "x" -> 'x', "\"" -> '"', "'" -> '\''. */
+          g_autofree char *inner = g_strndup (literal + 1, strlen (literal) - 2);
+          const char *c = g_str_equal (inner, "'") ? "\\'" : g_str_equal (inner, "\\\"") ? "\"" : inner;
+
+          emit (w, "memset(%s, '%s', sizeof %s);", name, c, name);
+        }
+      else
+        {
+          emit (w, "for (int i = 0; i < %" G_GUINT64_FORMAT "; i++)", count);
+          w->depth++;
+          emit (w, "memcpy(%s + %u * i, %s, %u);", name, len, literal, len);
+          w->depth--;
+        }
+      return g_strdup_printf ("%s, sizeof %s", name, name);
+    }
+  if (sockscope_data_is_int (arg, &func, &value))
+    {
+      const char *type = g_str_equal (func, "htonl") ? "uint32_t" : g_str_equal (func, "htons") ? "uint16_t" : "int";
+      const char *name = g_str_equal (func, "htonl") ? "net32" : g_str_equal (func, "htons") ? "net16" : "value";
+
+      if (declare_once (w, name))
+        {
+          if (g_str_equal (func, "int"))
+            emit (w, "%s %s = %s;", type, name, value);
+          else
+            emit (w, "%s %s = %s(%s);", type, name, func, value);
+        }
+      else if (g_str_equal (func, "int"))
+        emit (w, "%s = %s;", name, value);
+      else
+        emit (w, "%s = %s(%s);", name, func, value);
+      return g_strdup_printf ("&%s, sizeof %s", name, name);
+    }
+  if (arg[0] != '"')
+    {
+      /* A variable assigned by recv: the bytes it received, from that call's buffer. */
+      const SockscopeStep *from = assignment (w, arg);
+
+      if (from != NULL && from->args[0] != NULL && from->args[1] != NULL)
+        {
+          g_autofree char *buf = buffer_name (from->args[1]);
+
+          return g_strdup_printf ("%s, %s", buf, arg);
+        }
+    }
+  return g_strdup_printf ("%s, %u", arg, sockscope_literal_length (arg));
 }
 
 static void
@@ -154,9 +287,12 @@ emit_step (Writer              *w,
 {
   const char *call = step->call;
   char **a = step->args;
+  guint n = g_strv_length (a);
   g_autofree char *lhs = NULL;
 
-  if (g_str_equal (call, "socketpair") && g_strv_length (a) == 3)
+  w->step = step;
+
+  if (g_str_equal (call, "socketpair") && n == 3)
     {
       const char *name = step->assign ? step->assign : "sv";
 
@@ -170,28 +306,33 @@ emit_step (Writer              *w,
       g_str_equal (call, "recvfrom"))
     lhs = assign_prefix (w, "ssize_t", step->assign);
 
-  if ((g_str_equal (call, "bind") || g_str_equal (call, "connect")) && g_strv_length (a) == 2)
+  if ((g_str_equal (call, "bind") || g_str_equal (call, "connect")) && n == 2)
     {
       g_autofree char *addr = emit_address (w, a[1]);
 
       lhs = assign_prefix (w, "int", step->assign);
       emit (w, "%s%s(%s, %s);", lhs, call, a[0], addr);
     }
-  else if (g_str_equal (call, "send") && g_strv_length (a) == 3)
-    emit (w, "%ssend(%s, %s, %u, %s);", lhs, a[0], a[1], literal_length (a[1]), a[2]);
-  else if (g_str_equal (call, "sendto") && g_strv_length (a) == 4)
+  else if (g_str_equal (call, "send") && n == 3)
     {
+      g_autofree char *data = emit_data (w, a[1]);
+
+      emit (w, "%ssend(%s, %s, %s);", lhs, a[0], data, a[2]);
+    }
+  else if (g_str_equal (call, "sendto") && n == 4)
+    {
+      g_autofree char *data = emit_data (w, a[1]);
       g_autofree char *addr = emit_address (w, a[3]);
 
-      emit (w, "%ssendto(%s, %s, %u, %s, %s);", lhs, a[0], a[1], literal_length (a[1]), a[2], addr);
+      emit (w, "%ssendto(%s, %s, %s, %s);", lhs, a[0], data, a[2], addr);
     }
-  else if (g_str_equal (call, "recv") && g_strv_length (a) == 3)
+  else if (g_str_equal (call, "recv") && n == 3)
     {
       g_autofree char *buf = emit_buffer (w, a[1]);
 
       emit (w, "%srecv(%s, %s, %s, %s);", lhs, a[0], buf, a[1], a[2]);
     }
-  else if (g_str_equal (call, "recvfrom") && g_strv_length (a) == 3)
+  else if (g_str_equal (call, "recvfrom") && n == 3)
     {
       g_autofree char *buf = emit_buffer (w, a[1]);
       g_autofree char *from = emit_address_out (w, step);
@@ -199,14 +340,14 @@ emit_step (Writer              *w,
       emit (w, "%srecvfrom(%s, %s, %s, %s, %s);", lhs, a[0], buf, a[1], a[2], from);
     }
   else if ((g_str_equal (call, "accept") || g_str_equal (call, "getsockname") ||
-            g_str_equal (call, "getpeername")) && g_strv_length (a) == 1)
+            g_str_equal (call, "getpeername")) && n == 1)
     {
       g_autofree char *from = emit_address_out (w, step);
 
       lhs = assign_prefix (w, "int", step->assign);
       emit (w, "%s%s(%s, %s);", lhs, call, a[0], from);
     }
-  else if (g_str_equal (call, "setsockopt") && g_strv_length (a) == 4)
+  else if (g_str_equal (call, "setsockopt") && n == 4)
     {
       lhs = assign_prefix (w, "int", step->assign);
       if (a[3][0] == '{')
@@ -223,7 +364,7 @@ emit_step (Writer              *w,
           emit (w, "%ssetsockopt(%s, %s, %s, &optval, sizeof optval);", lhs, a[0], a[1], a[2]);
         }
     }
-  else if (g_str_equal (call, "getsockopt") && g_strv_length (a) == 3)
+  else if (g_str_equal (call, "getsockopt") && n == 3)
     {
       lhs = assign_prefix (w, "int", step->assign);
       if (declare_once (w, "optval"))
@@ -234,18 +375,299 @@ emit_step (Writer              *w,
         emit (w, "optlen = sizeof optval;");
       emit (w, "%sgetsockopt(%s, %s, %s, &optval, &optlen);", lhs, a[0], a[1], a[2]);
     }
+  else if (g_str_equal (call, "fork"))
+    {
+      lhs = assign_prefix (w, "pid_t", step->assign);
+      if (step->assign != NULL)
+        {
+          emit (w, "%sfork();", lhs);
+          emit (w, "if (%s == 0)", step->assign);
+        }
+      else
+        emit (w, "if (fork() == 0)");
+      w->depth++;
+      emit (w, "%s();    /* the child's code */", step->new_actor ? step->new_actor : "child");
+      w->depth--;
+    }
+  else if (g_str_equal (call, "pthread_create"))
+    {
+      const char *name = step->assign ? step->assign : "thread";
+
+      if (declare_once (w, name))
+        emit (w, "pthread_t %s;", name);
+      emit (w, "pthread_create(&%s, NULL, %s, NULL);", name, step->new_actor ? step->new_actor : "run");
+    }
+  else if (g_str_equal (call, "pthread_exit"))
+    emit (w, "pthread_exit(NULL);");
+  else if (g_str_equal (call, "pthread_join") && n == 1)
+    {
+      lhs = assign_prefix (w, "int", step->assign);
+      emit (w, "%spthread_join(%s, NULL);", lhs, a[0]);
+    }
+  else if (g_str_equal (call, "waitpid") && n == 2)
+    {
+      if (declare_once (w, "status"))
+        emit (w, "int status;");
+      lhs = assign_prefix (w, "pid_t", step->assign);
+      emit (w, "%swaitpid(%s, &status, %s);", lhs, a[0], a[1]);
+    }
+  else if (g_str_equal (call, "select") && n >= 1)
+    {
+      if (declare_once (w, "readfds"))
+        emit (w, "fd_set readfds;");
+      emit (w, "FD_ZERO(&readfds);");
+      for (guint i = 0; i < n; i++)
+        emit (w, "FD_SET(%s, &readfds);", a[i]);
+      if (n == 1)
+        {
+          lhs = assign_prefix (w, "int", step->assign);
+          emit (w, "%sselect(%s + 1, &readfds, NULL, NULL, NULL);", lhs, a[0]);
+        }
+      else
+        {
+          if (declare_once (w, "maxfd"))
+            emit (w, "int maxfd = %s;", a[0]);
+          else
+            emit (w, "maxfd = %s;", a[0]);
+          for (guint i = 1; i < n; i++)
+            emit (w, "if (%s > maxfd) maxfd = %s;", a[i], a[i]);
+          lhs = assign_prefix (w, "int", step->assign);
+          emit (w, "%sselect(maxfd + 1, &readfds, NULL, NULL, NULL);", lhs);
+        }
+    }
+  else if (g_str_equal (call, "poll") && n >= 1)
+    {
+      g_autofree char *name = w->n_polls++ == 0 ? g_strdup ("fds") : g_strdup_printf ("fds%u", w->n_polls);
+      g_autoptr(GString) init = g_string_new (NULL);
+
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (init, "%s{ .fd = %s, .events = POLLIN }", i ? ", " : "", a[i]);
+      emit (w, "struct pollfd %s[] = { %s };", name, init->str);
+      lhs = assign_prefix (w, "int", step->assign);
+      emit (w, "%spoll(%s, %u, -1);", lhs, name, n);
+    }
+  else if (g_str_equal (call, "getaddrinfo") && n == 2)
+    {
+      const char *name = step->capture ? step->capture : "res";
+
+      if (declare_once (w, "hints"))
+        emit (w, "struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };");
+      if (declare_once (w, name))
+        emit (w, "struct addrinfo *%s;", name);
+      lhs = assign_prefix (w, "int", step->assign);
+      emit (w, "%sgetaddrinfo(%s, %s, &hints, &%s);", lhs, a[0], a[1], name);
+    }
+  else if (g_str_equal (call, "gethostbyname") && n == 1)
+    {
+      const char *name = step->capture ? step->capture : "host";
+
+      lhs = assign_prefix (w, "struct hostent *", name);
+      emit (w, "%sgethostbyname(%s);", lhs, a[0]);
+    }
+  else if (g_str_equal (call, "getservbyname") && n == 2)
+    {
+      if (declare_once (w, "serv"))
+        emit (w, "struct servent *serv = getservbyname(%s, %s);", a[0], a[1]);
+      else
+        emit (w, "serv = getservbyname(%s, %s);", a[0], a[1]);
+      if (step->assign != NULL)
+        {
+          lhs = assign_prefix (w, "int", step->assign);
+          emit (w, "%sntohs(serv->s_port);", lhs);
+        }
+    }
+  else if ((g_str_equal (call, "ntohl") || g_str_equal (call, "ntohs")) && n == 1 &&
+           assignment (w, a[0]) != NULL &&
+           (g_str_equal (assignment (w, a[0])->call, "recv") || g_str_equal (assignment (w, a[0])->call, "recvfrom")))
+    {
+      /* ntohl of a received count reads the first bytes that call received. */
+      g_autofree char *buf = buffer_name (assignment (w, a[0])->args[1]);
+      const char *type = g_str_equal (call, "ntohl") ? "uint32_t" : "uint16_t";
+
+      lhs = assign_prefix (w, type, step->assign);
+      emit (w, "%s%s(*(%s *) %s);", lhs, call, type, buf);
+    }
   else
     {
       g_autofree char *args = g_strjoinv (", ", a);
 
       if (lhs == NULL)
-        lhs = assign_prefix (w, "int", step->assign);
+        lhs = assign_prefix (w, result_type (step), step->assign);
       emit (w, "%s%s(%s);", lhs, call, args);
     }
 }
 
+/* The key under which steps of a loop are the same line of its body: the call as written,
+ * without the name of the actor a fork creates (each iteration makes another child). */
+static char *
+body_key (const SockscopeStep *step)
+{
+  g_autofree char *args = g_strjoinv (", ", step->args);
+
+  return g_strdup_printf ("%s=%s(%s)->%s", step->assign ? step->assign : "", step->call, args,
+                          step->capture ? step->capture : "");
+}
+
+static gboolean
+step_reads_into (const SockscopeStep *step)
+{
+  return step->assign != NULL && (g_str_equal (step->call, "recv") || g_str_equal (step->call, "recvfrom"));
+}
+
+static void
+add_span (GArray *spans,
+          guint   step,
+          guint   first,
+          guint   last)
+{
+  SockscopeCodeSpan span = { step, first, last };
+
+  g_array_append_val (spans, span);
+}
+
+static int
+compare_spans (gconstpointer a,
+               gconstpointer b)
+{
+  const SockscopeCodeSpan *sa = a, *sb = b;
+
+  return (int) sa->step - (int) sb->step;
+}
+
+/* One loop: the distinct calls in first-seen order; the variables they assign are declared
+ * before it so later steps still see them. */
+static void
+emit_loop (Writer         *w,
+           SockscopeBlock *block,
+           GArray         *spans)
+{
+  g_autoptr(GHashTable) lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) body = g_ptr_array_new ();
+  g_autoptr(GHashTable) outer = NULL;
+  gboolean accepts = FALSE;
+
+  for (guint i = 0; i < block->steps->len; i++)
+    {
+      const SockscopeStep *step = g_ptr_array_index (block->steps, i);
+      g_autofree char *key = body_key (step);
+
+      if (!g_hash_table_contains (lines, key))
+        {
+          g_hash_table_insert (lines, g_steal_pointer (&key), NULL);
+          g_ptr_array_add (body, (gpointer) step);
+          accepts |= g_str_equal (step->call, "accept");
+        }
+    }
+  for (guint i = 0; i < body->len; i++)
+    {
+      const SockscopeStep *step = g_ptr_array_index (body, i);
+
+      w->step = step;
+      if (step->assign != NULL && !g_str_equal (step->call, "pthread_create"))
+        declare_variable (w, step, step->assign);
+      if (step->capture != NULL && !g_str_equal (step->call, "gethostbyname"))
+        declare_variable (w, step, step->capture);
+    }
+
+  /* Names first declared inside the body (buffers, structs) end with it. */
+  outer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, w->declared);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_hash_table_add (outer, g_strdup (key));
+  }
+
+  emit (w, accepts ? "while (1) {" : "for (;;) {");
+  w->depth++;
+  for (guint i = 0; i < body->len; i++)
+    {
+      const SockscopeStep *step = g_ptr_array_index (body, i);
+      guint first = w->line + 1;
+      guint *range = g_new (guint, 2);
+
+      emit_step (w, step);
+      range[0] = first;
+      range[1] = w->line;
+      g_hash_table_insert (lines, body_key (step), range);
+      /* A server's accept loop goes on with the next client whatever one client sent. */
+      if (step_reads_into (step) && !accepts)
+        {
+          emit (w, "if (%s <= 0)    /* the peer closed, or an error */", step->assign);
+          w->depth++;
+          emit (w, "break;");
+          w->depth--;
+        }
+    }
+  w->depth--;
+  emit (w, "}");
+
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, w->declared);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      if (!g_hash_table_contains (outer, key))
+        g_hash_table_iter_remove (&iter);
+  }
+
+  for (guint i = 0; i < block->steps->len; i++)
+    {
+      const SockscopeStep *step = g_ptr_array_index (block->steps, i);
+      g_autofree char *key = body_key (step);
+      guint *range = g_hash_table_lookup (lines, key);
+
+      add_span (spans, step->number, range[0], range[1]);
+    }
+}
+
+/* Identifiers a step reads (its arguments, the variable inside a data argument). */
+static void
+collect_reads (const SockscopeStep *step,
+               GPtrArray           *names)
+{
+  for (guint i = 0; step->args[i]; i++)
+    {
+      g_autofree char *name = g_strdup (step->args[i]);
+      char *bracket = strchr (name, '[');
+
+      if (bracket != NULL)
+        *bracket = '\0';
+      if (g_ascii_isalpha (name[0]) && !g_ascii_isupper (name[0]) &&
+          strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen (name))
+        g_ptr_array_add (names, g_steal_pointer (&name));
+    }
+}
+
+static const char *
+last_call (GPtrArray *blocks)
+{
+  SockscopeBlock *block = g_ptr_array_index (blocks, blocks->len - 1);
+  const SockscopeStep *step = g_ptr_array_index (block->steps, block->steps->len - 1);
+
+  return step->call;
+}
+
+static gboolean
+actor_uses (SockscopeLesson *lesson,
+            const char      *actor,
+            const char      *call)
+{
+  for (guint i = 1; i <= sockscope_lesson_get_n_steps (lesson); i++)
+    {
+      const SockscopeStep *step = sockscope_lesson_get_step (lesson, i);
+
+      if (g_str_equal (step->actor, actor) && g_str_equal (step->call, call))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Renders @actor's program. @spans (optional) receives one SockscopeCodeSpan per step of that
- * actor: the lines the UI highlights when the step runs. */
+ * actor, in step order: the lines the UI highlights when the step runs. */
 char *
 sockscope_lesson_render_c (SockscopeLesson  *self,
                            const char       *actor,
@@ -253,39 +675,143 @@ sockscope_lesson_render_c (SockscopeLesson  *self,
 {
   g_autoptr(GHashTable) declared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GArray) result = g_array_new (FALSE, FALSE, sizeof (SockscopeCodeSpan));
-  Writer w = { g_string_new (NULL), 0, declared, 0 };
-  guint n_steps = sockscope_lesson_get_n_steps (self);
-  g_autofree char *comment = g_strdup_printf ("/* %s: generated from the lesson %s */",
-                                              actor, sockscope_lesson_get_id (self));
+  g_autoptr(GPtrArray) blocks = NULL;
+  Writer w = { self, actor, NULL, g_string_new (NULL), 0, 0, declared, 0, 0 };
+  int index;
+  const SockscopeActor *info;
+  g_autofree char *comment = NULL;
+  g_autoptr(GPtrArray) children = g_ptr_array_new ();
 
   g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  index = sockscope_lesson_find_actor (self, actor);
+  g_return_val_if_fail (index >= 0, NULL);
+  info = sockscope_lesson_get_actor (self, index);
+  blocks = sockscope_lesson_actor_blocks (self, actor);
 
+  for (guint i = 1; i <= sockscope_lesson_get_n_steps (self); i++)
+    {
+      const SockscopeStep *step = sockscope_lesson_get_step (self, i);
+
+      if (g_str_equal (step->actor, actor) && step->new_actor != NULL)
+        g_ptr_array_add (children, (gpointer) step);
+    }
+
+  comment = g_strdup_printf ("/* %s: generated from the lesson %s */", actor, sockscope_lesson_get_id (self));
   emit_raw (&w, comment);
   emit_raw (&w, "#include <arpa/inet.h>");
   emit_raw (&w, "#include <fcntl.h>");
+  if (actor_uses (self, actor, "getaddrinfo") || actor_uses (self, actor, "gethostbyname") ||
+      actor_uses (self, actor, "getservbyname"))
+    emit_raw (&w, "#include <netdb.h>");
   emit_raw (&w, "#include <netinet/in.h>");
   emit_raw (&w, "#include <netinet/tcp.h>");
+  if (actor_uses (self, actor, "poll"))
+    emit_raw (&w, "#include <poll.h>");
+  if (info->thread || actor_uses (self, actor, "pthread_create") || actor_uses (self, actor, "pthread_join"))
+    emit_raw (&w, "#include <pthread.h>");
+  if (info->parent != NULL || actor_uses (self, actor, "exit"))
+    emit_raw (&w, "#include <stdlib.h>");
   emit_raw (&w, "#include <string.h>");
+  if (actor_uses (self, actor, "select"))
+    emit_raw (&w, "#include <sys/select.h>");
   emit_raw (&w, "#include <sys/socket.h>");
   emit_raw (&w, "#include <sys/un.h>");
+  if (actor_uses (self, actor, "waitpid"))
+    emit_raw (&w, "#include <sys/wait.h>");
   emit_raw (&w, "#include <unistd.h>");
   emit_raw (&w, "");
-  emit_raw (&w, "int main(void)");
-  emit_raw (&w, "{");
-  for (guint i = 1; i <= n_steps; i++)
-    {
-      const SockscopeStep *step = sockscope_lesson_get_step (self, i);
-      SockscopeCodeSpan span = { step->number, w.line + 1, 0 };
 
-      if (!g_str_equal (step->actor, actor))
-        continue;
-      emit_step (&w, step);
-      span.last_line = w.line;
-      g_array_append_val (result, span);
+  for (guint i = 0; i < children->len; i++)
+    {
+      const SockscopeStep *step = g_ptr_array_index (children, i);
+      g_autofree char *proto = NULL;
+
+      if (g_str_equal (step->call, "fork"))
+        proto = g_strdup_printf ("void %s(void);    /* the child's code: see the program of %s */",
+                                 step->new_actor, step->new_actor);
+      else
+        proto = g_strdup_printf ("void *%s(void *arg);    /* the thread's code: see the program of %s */",
+                                 step->new_actor, step->new_actor);
+      emit_raw (&w, proto);
+      if (i + 1 == children->len)
+        emit_raw (&w, "");
     }
-  emit (&w, "return 0;");
+
+  if (info->parent != NULL)
+    {
+      g_autoptr(GPtrArray) reads = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GHashTable) own = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *head = NULL;
+      gboolean any = FALSE;
+
+      /* The variables it inherited and reads, declared at file scope above its function. */
+      for (guint b = 0; b < blocks->len; b++)
+        {
+          SockscopeBlock *block = g_ptr_array_index (blocks, b);
+
+          for (guint i = 0; i < block->steps->len; i++)
+            {
+              const SockscopeStep *step = g_ptr_array_index (block->steps, i);
+              g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+              collect_reads (step, names);
+              for (guint j = 0; j < names->len; j++)
+                {
+                  const char *name = g_ptr_array_index (names, j);
+                  const SockscopeStep *from;
+
+                  if (g_hash_table_contains (own, name))
+                    continue;
+                  from = sockscope_lesson_find_assignment (self, info->parent, name, info->created_by);
+                  if (from == NULL)
+                    continue;
+                  if (!any)
+                    {
+                      emit_raw (&w, info->thread ? "/* The variables of its process, which the thread shares. */"
+                                                 : "/* Copies of its parent's variables, made by fork(). */");
+                      any = TRUE;
+                    }
+                  w.step = from;
+                  declare_variable (&w, from, name);
+                }
+              if (step->assign != NULL)
+                g_hash_table_add (own, step->assign);
+              if (step->capture != NULL)
+                g_hash_table_add (own, step->capture);
+            }
+        }
+      if (any)
+        emit_raw (&w, "");
+      head = info->thread ? g_strdup_printf ("void *%s(void *arg)", actor) : g_strdup_printf ("void %s(void)", actor);
+      emit_raw (&w, head);
+    }
+  else
+    emit_raw (&w, "int main(void)");
+  emit_raw (&w, "{");
+  w.depth = 1;
+
+  for (guint b = 0; b < blocks->len; b++)
+    {
+      SockscopeBlock *block = g_ptr_array_index (blocks, b);
+
+      if (block->loop != NULL)
+        emit_loop (&w, block, result);
+      else
+        {
+          const SockscopeStep *step = g_ptr_array_index (block->steps, 0);
+          guint first = w.line + 1;
+
+          emit_step (&w, step);
+          add_span (result, step->number, first, w.line);
+        }
+    }
+  if (info->parent == NULL)
+    emit (&w, "return 0;");
+  else if (info->thread && (blocks->len == 0 || !g_str_equal (last_call (blocks), "pthread_exit")))
+    emit (&w, "return NULL;");
   emit_raw (&w, "}");
 
+  g_array_sort (result, compare_spans);
   if (spans != NULL)
     *spans = g_steal_pointer (&result);
   return g_string_free (w.out, FALSE);

@@ -11,6 +11,7 @@
 #include "sockscope-calls.h"
 #include "sockscope-error.h"
 #include "sockscope-lesson.h"
+#include "sockscope-lesson-private.h"
 
 struct _SockscopeLesson
 {
@@ -22,6 +23,7 @@ struct _SockscopeLesson
   char      *title_fr;
   char      *description_en;
   char      *description_fr;
+  char     **code_langs;   /* `code: c python`; { "c" } by default */
   GPtrArray *actors;   /* SockscopeActor */
   GPtrArray *steps;    /* SockscopeStep */
 };
@@ -34,6 +36,8 @@ typedef enum
   VAR_VALUE = 1,    /* assigned from a call's result: the lab resolves it */
   VAR_PAIR,         /* assigned by socketpair: name[0] and name[1] */
   VAR_ADDR,         /* captured with `-> name`: the runner resolves it */
+  VAR_RECV,         /* assigned by recv/recvfrom: a count, and as data the bytes received */
+  VAR_HOST,         /* kept from gethostbyname: an IP address without a port */
 } VarKind;
 
 typedef struct
@@ -47,6 +51,8 @@ typedef struct
   SockscopeStep   *step;
   GHashTable      *vars;        /* actor name -> (variable name -> VarKind) */
   guint            id_line;
+  GHashTable      *exited;      /* actor name -> line of its exit() / pthread_exit() */
+  GHashTable      *early;       /* child actors reported as used before their creation */
 } Parser;
 
 static void
@@ -74,6 +80,9 @@ step_free (gpointer data)
   g_free (step->capture);
   g_free (step->text_en);
   g_free (step->text_fr);
+  g_free (step->new_actor);
+  g_free (step->loop);
+  g_strfreev (step->choices);
   g_free (step);
 }
 
@@ -89,6 +98,7 @@ sockscope_lesson_finalize (GObject *object)
   g_free (self->title_fr);
   g_free (self->description_en);
   g_free (self->description_fr);
+  g_strfreev (self->code_langs);
   g_ptr_array_unref (self->actors);
   g_ptr_array_unref (self->steps);
 
@@ -158,7 +168,7 @@ is_integer (const char *s)
 }
 
 static const char * const header_keys[] = {
-  "id", "theme", "title.en", "title.fr", "description.en", "description.fr", "actor", NULL
+  "id", "theme", "title.en", "title.fr", "description.en", "description.fr", "actor", "code", NULL
 };
 
 /* Appends a continuation line to a text: consecutive lines make one paragraph. */
@@ -214,6 +224,96 @@ check_string_literal (const char  *s,
   return TRUE;
 }
 
+/* Length of the string literal @s starts with (quotes included), or 0. */
+static gsize
+literal_span (const char *s)
+{
+  if (*s != '"')
+    return 0;
+  for (gsize i = 1; s[i]; i++)
+    {
+      if (s[i] == '\\' && s[i + 1])
+        i++;
+      else if (s[i] == '"')
+        return i + 1;
+    }
+  return 0;
+}
+
+/* `"x" * 100000`: the literal and the count. */
+gboolean
+sockscope_data_is_repeat (const char  *arg,
+                          char       **literal,
+                          guint64     *count)
+{
+  gsize span = literal_span (arg);
+  const char *rest = arg + span;
+  const char *why;
+  g_autofree char *lit = NULL;
+  char *end;
+
+  if (span == 0)
+    return FALSE;
+  while (*rest == ' ')
+    rest++;
+  if (*rest != '*')
+    return FALSE;
+  rest++;
+  while (*rest == ' ')
+    rest++;
+  if (!g_ascii_isdigit (*rest))
+    return FALSE;
+  lit = g_strndup (arg, span);
+  if (!check_string_literal (lit, &why))
+    return FALSE;
+  errno = 0;
+  *count = g_ascii_strtoull (rest, &end, 0);
+  if (errno != 0 || *end != '\0')
+    return FALSE;
+  *literal = g_steal_pointer (&lit);
+  return TRUE;
+}
+
+/* `htonl(1234)`, `htons(80)`, `int(1234)`: the function and the number (or constant). */
+gboolean
+sockscope_data_is_int (const char  *arg,
+                       char       **func,
+                       char       **value)
+{
+  static const char * const funcs[] = { "htonl", "htons", "int", NULL };
+  const char *open = strchr (arg, '(');
+  gsize len = strlen (arg);
+  g_autofree char *name = NULL;
+  g_autofree char *inner = NULL;
+
+  if (open == NULL || len < 3 || arg[len - 1] != ')')
+    return FALSE;
+  name = g_strstrip (g_strndup (arg, open - arg));
+  inner = g_strstrip (g_strndup (open + 1, arg + len - 1 - open - 1));
+  if (!g_strv_contains (funcs, name) || (!is_integer (inner) && !is_constant (inner)))
+    return FALSE;
+  *func = g_steal_pointer (&name);
+  *value = g_steal_pointer (&inner);
+  return TRUE;
+}
+
+/* Bytes of a C string literal once its escapes are read. */
+guint
+sockscope_literal_length (const char *lit)
+{
+  guint n = 0;
+
+  for (const char *s = lit + 1; *s && *s != '"'; s++, n++)
+    if (*s == '\\')
+      {
+        s++;
+        if (*s == 'x')
+          while (g_ascii_isxdigit (s[1]))
+            s++;
+      }
+  return n;
+}
+
 static gboolean
 check_address (const char *s)
 {
@@ -260,6 +360,7 @@ typedef enum
   ARG_ADDRESS,
   ARG_NUMBER,     /* integer, constants, or a variable holding a value */
   ARG_ADDR_VAR,   /* a variable captured with -> */
+  ARG_HOST_VAR,   /* a host kept from gethostbyname (no port) */
   ARG_BAD,
 } ArgForm;
 
@@ -370,9 +471,14 @@ classify_argument (Parser        *p,
           parser_error (p, step->line, _("'%s' holds two sockets; hint: write %s[0] or %s[1]"), name, name, name);
         return ARG_BAD;
       }
+    if (kind == VAR_HOST)
+      return ARG_HOST_VAR;
     return kind == VAR_ADDR ? ARG_ADDR_VAR : ARG_NUMBER;
   }
 }
+
+static const char data_forms[] =
+  N_("a string like \"hello\\n\", htonl(1234), htons(80), int(1234), \"x\" * 1000, or a variable assigned by recv or recvfrom");
 
 static void
 check_argument (Parser           *p,
@@ -383,12 +489,44 @@ check_argument (Parser           *p,
 {
   ArgForm form;
   const char *expected = NULL;
+  const char *arg = step->args[index];
 
-  /* Unquoted data would otherwise read as an unknown variable. */
-  if (info->arg_kinds[index] == SS_ARG_DATA && step->args[index][0] != '"')
+  if (info->arg_kinds[index] == SS_ARG_DATA)
+    {
+      g_autofree char *literal = NULL;
+      g_autofree char *func = NULL;
+      g_autofree char *value = NULL;
+      guint64 count;
+
+      if (sockscope_data_is_repeat (arg, &literal, &count))
+        {
+          if (count == 0 || count * sockscope_literal_length (literal) > 16 * 1024 * 1024)
+            parser_error (p, step->line, _("'%s' makes %llu bytes; hint: repeat a string from 1 byte up to 16 MiB"),
+                          arg, (unsigned long long) (count * sockscope_literal_length (literal)));
+          return;
+        }
+      if (sockscope_data_is_int (arg, &func, &value))
+        return;
+      if (is_identifier (arg))
+        {
+          VarKind kind = GPOINTER_TO_INT (g_hash_table_lookup (vars, arg));
+
+          if (kind == VAR_RECV)
+            return;
+          if (kind != 0)
+            {
+              parser_error (p, step->line, _("'%s' holds no received bytes to send; hint: write %s"),
+                            arg, _(data_forms));
+              return;
+            }
+        }
+      /* Anything else unquoted would read as an unknown variable. */
+      form = arg[0] == '"' ? classify_argument (p, step, vars, arg) : ARG_NUMBER;
+    }
+  else if (info->arg_kinds[index] == SS_ARG_STRING && arg[0] != '"')
     form = ARG_NUMBER;
   else
-    form = classify_argument (p, step, vars, step->args[index]);
+    form = classify_argument (p, step, vars, arg);
 
   switch (info->arg_kinds[index])
     {
@@ -403,7 +541,11 @@ check_argument (Parser           *p,
       break;
     case SS_ARG_DATA:
       if (form != ARG_STRING)
-        expected = N_("a string in double quotes, like \"hello\\n\"");
+        expected = data_forms;
+      break;
+    case SS_ARG_STRING:
+      if (form != ARG_STRING)
+        expected = N_("a name in double quotes, like \"server.lab\"");
       break;
     case SS_ARG_OPTVAL:
       if (form != ARG_NUMBER && form != ARG_PAIR)
@@ -411,6 +553,12 @@ check_argument (Parser           *p,
       break;
     default:
       break;
+    }
+  if (form == ARG_HOST_VAR && info->arg_kinds[index] == SS_ARG_ADDR)
+    {
+      parser_error (p, step->line, _("'%s' holds a host from gethostbyname(), without a port; hint: keep an address with getaddrinfo(\"server.lab\", \"sockscope\") -> %s"),
+                    arg, arg);
+      return;
     }
   if (form != ARG_BAD && expected != NULL)
     parser_error (p, step->line, _("argument %u of %s() is the %s, not '%s'; hint: write %s"),
@@ -484,9 +632,9 @@ split_arguments (const char *s)
         }
       if (*s == '"')
         in_string = TRUE;
-      else if (*s == '[' || *s == '{')
+      else if (*s == '[' || *s == '{' || *s == '(')
         depth++;
-      else if (*s == ']' || *s == '}')
+      else if (*s == ']' || *s == '}' || *s == ')')
         depth--;
       g_string_append_c (cur, *s);
     }
@@ -528,6 +676,65 @@ static void check_call (Parser           *p,
                         GHashTable       *vars,
                         const SsCallInfo *info);
 
+/* `server: pid = fork() -> worker`: worker starts with a copy of server's variables. */
+static void
+create_actor (Parser           *p,
+              SockscopeStep    *step,
+              GHashTable       *vars,
+              const SsCallInfo *info)
+{
+  gboolean thread = g_str_equal (step->call, "pthread_create");
+  SockscopeActor *child;
+  GHashTable *child_vars;
+  GHashTableIter iter;
+  gpointer key, value;
+  int index;
+
+  if (step->new_actor == NULL)
+    {
+      parser_error (p, step->line, _("%s() creates an actor: name it with '-> NAME'; hint: declare 'actor: NAME' with 'parent: %s'%s, then write '%s: %s%s%s() -> NAME'"),
+                    step->call, step->actor, thread ? _(" and 'kind: thread'") : "",
+                    step->actor, step->assign ? step->assign : "", step->assign ? " = " : "", step->call);
+      return;
+    }
+  if ((index = sockscope_lesson_find_actor (p->lesson, step->new_actor)) < 0)
+    {
+      parser_error (p, step->line, _("unknown actor '%s'; hint: declare it first with 'actor: %s' and 'parent: %s'"),
+                    step->new_actor, step->new_actor, step->actor);
+      return;
+    }
+  child = g_ptr_array_index (p->lesson->actors, index);
+  if (g_strcmp0 (child->parent, step->actor) != 0)
+    {
+      parser_error (p, step->line, _("%s is not declared as a child of %s; hint: add '  parent: %s' under 'actor: %s'"),
+                    child->name, step->actor, step->actor, child->name);
+      return;
+    }
+  if (child->created_by != 0)
+    {
+      parser_error (p, step->line, _("%s is already created by step %u; hint: each child actor is created once, declare another actor for the next one"),
+                    child->name, child->created_by);
+      return;
+    }
+  if (child->thread && !thread)
+    {
+      parser_error (p, step->line, _("%s is a thread (kind: thread) but fork() makes a process; hint: a thread is made by pthread_create()"),
+                    child->name);
+      return;
+    }
+  if (!child->thread && thread)
+    {
+      parser_error (p, step->line, _("%s is a process but pthread_create() makes a thread; hint: add '  kind: thread' under 'actor: %s'"),
+                    child->name, child->name);
+      return;
+    }
+  child->created_by = step->number;
+  child_vars = g_hash_table_lookup (p->vars, child->name);
+  g_hash_table_iter_init (&iter, vars);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (child_vars, g_strdup (key), value);
+}
+
 static void
 parse_step (Parser     *p,
             const char *actor,
@@ -550,6 +757,21 @@ parse_step (Parser     *p,
   g_ptr_array_add (p->lesson->steps, step);
   p->step = step;
   p->actor = NULL;
+
+  {
+    const SockscopeActor *a = sockscope_lesson_get_actor (p->lesson, sockscope_lesson_find_actor (p->lesson, actor));
+    guint exit_line = GPOINTER_TO_UINT (g_hash_table_lookup (p->exited, actor));
+
+    if (a->parent != NULL && a->created_by == 0 && g_hash_table_add (p->early, g_strdup (actor)))
+      parser_error (p, p->lineno, _("%s is used before its %s; hint: a step '%s: %s() -> %s' must come first"),
+                    actor, a->thread ? "pthread_create" : "fork", a->parent,
+                    a->thread ? "pthread_create" : "fork", actor);
+    else if (a->parent != NULL && a->created_by == 0)
+      ;
+    else if (exit_line != 0)
+      parser_error (p, p->lineno, _("%s has already ended at line %u; hint: move this step before its exit, or give it to another actor"),
+                    actor, exit_line);
+  }
 
   if (open == NULL || (close = find_closing_paren (open)) == NULL)
     {
@@ -580,8 +802,15 @@ parse_step (Parser     *p,
   tail = g_strstrip (g_strdup (close + 1));
   if (*tail != '\0')
     {
+      const SsCallInfo *called = ss_call_lookup (step->call);
+
       if (g_str_has_prefix (tail, "->") && is_identifier (g_strstrip (tail + 2)))
-        step->capture = g_strdup (tail + 2);
+        {
+          if (called != NULL && called->new_actor)
+            step->new_actor = g_strdup (tail + 2);
+          else
+            step->capture = g_strdup (tail + 2);
+        }
       else
         parser_error (p, p->lineno, _("unexpected '%s' after the call; hint: only '-> name' may follow, to keep the address a call returns"),
                       tail);
@@ -607,8 +836,19 @@ parse_step (Parser     *p,
                       step->call);
     }
   if (step->assign != NULL && GPOINTER_TO_INT (g_hash_table_lookup (vars, step->assign)) != VAR_ADDR)
-    g_hash_table_insert (vars, g_strdup (step->assign),
-                         GINT_TO_POINTER (g_str_equal (step->call, "socketpair") ? VAR_PAIR : VAR_VALUE));
+    {
+      VarKind kind = VAR_VALUE;
+
+      if (g_str_equal (step->call, "socketpair"))
+        kind = VAR_PAIR;
+      else if (g_str_equal (step->call, "recv") || g_str_equal (step->call, "recvfrom"))
+        kind = VAR_RECV;
+      g_hash_table_insert (vars, g_strdup (step->assign), GINT_TO_POINTER (kind));
+    }
+  if (info != NULL && info->new_actor)
+    create_actor (p, step, vars, info);
+  if (g_str_equal (step->call, "exit") || g_str_equal (step->call, "pthread_exit"))
+    g_hash_table_insert (p->exited, g_strdup (actor), GUINT_TO_POINTER (step->line));
 }
 
 static void
@@ -619,6 +859,12 @@ check_call (Parser           *p,
 {
   guint n_args = g_strv_length (step->args);
 
+  if (info->variadic && (n_args < info->n_args_min || n_args > info->n_args))
+    {
+      parser_error (p, p->lineno, _("%s() takes %u to %u sockets, not %u; hint: %s(s, c1, c2)"),
+                    step->call, info->n_args_min, info->n_args, n_args, step->call);
+      return;
+    }
   if (n_args < info->n_args_min || n_args > info->n_args)
     {
       g_autoptr(GString) names = g_string_new (NULL);
@@ -627,24 +873,38 @@ check_call (Parser           *p,
         g_string_append_printf (names, "%s%s%s%s", i == info->n_args_min ? "[" : "",
                                 i > 0 ? ", " : "", info->arg_names[i],
                                 i + 1 == info->n_args && info->n_args_min < info->n_args ? "]" : "");
-      parser_error (p, p->lineno, _("%s() takes %u arguments, not %u; hint: %s(%s)"),
-                    step->call, info->n_args, n_args, step->call, names->str);
+      if (info->n_args == 0)
+        parser_error (p, p->lineno, _("%s() takes no argument, not %u; hint: %s()"),
+                      step->call, n_args, step->call);
+      else
+        parser_error (p, p->lineno, _("%s() takes %u arguments, not %u; hint: %s(%s)"),
+                      step->call, info->n_args, n_args, step->call, names->str);
       return;
     }
   for (guint i = 0; i < n_args; i++)
     check_argument (p, step, vars, info, i);
 
+  {
+    const SockscopeActor *actor = sockscope_lesson_get_actor (p->lesson, sockscope_lesson_find_actor (p->lesson, step->actor));
+
+    if (g_str_equal (step->call, "exit") && actor->thread)
+      parser_error (p, p->lineno, _("exit() in the thread %s would end its whole process; hint: a thread ends with pthread_exit()"),
+                    step->actor);
+    else if (g_str_equal (step->call, "pthread_exit") && !actor->thread)
+      parser_error (p, p->lineno, _("%s is a process, not a thread; hint: a process ends with exit(0)"), step->actor);
+  }
+
   if (step->capture != NULL)
     {
-      static const char * const addr_calls[] = { "accept", "recvfrom", "getsockname", "getpeername", NULL };
-
-      if (!g_strv_contains (addr_calls, step->call))
-        parser_error (p, p->lineno, _("%s() returns no address to keep with '-> %s'; hint: accept, recvfrom, getsockname and getpeername do"),
+      if (!info->returns_addr)
+        parser_error (p, p->lineno, _("%s() returns no address to keep with '-> %s'; hint: accept, recvfrom, getsockname, getpeername, getaddrinfo and gethostbyname do"),
                       step->call, step->capture);
-      else if (GPOINTER_TO_INT (g_hash_table_lookup (vars, step->capture)) == VAR_VALUE)
+      else if (GPOINTER_TO_INT (g_hash_table_lookup (vars, step->capture)) == VAR_VALUE ||
+               GPOINTER_TO_INT (g_hash_table_lookup (vars, step->capture)) == VAR_RECV)
         parser_error (p, p->lineno, _("'%s' already holds a socket or a number; hint: keep the address under another name"), step->capture);
       else
-        g_hash_table_insert (vars, g_strdup (step->capture), GINT_TO_POINTER (VAR_ADDR));
+        g_hash_table_insert (vars, g_strdup (step->capture),
+                             GINT_TO_POINTER (g_str_equal (step->call, "gethostbyname") ? VAR_HOST : VAR_ADDR));
     }
 }
 
@@ -689,6 +949,32 @@ parse_header (Parser     *p,
     append_text (&self->description_en, value);
   else if (g_str_equal (key, "description.fr"))
     append_text (&self->description_fr, value);
+  else if (g_str_equal (key, "code"))
+    {
+      g_auto(GStrv) langs = g_strsplit_set (value, " ,", -1);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      guint n = 0;
+
+      for (guint i = 0; langs[i]; i++)
+        {
+          if (*langs[i] == '\0')
+            continue;
+          if (!g_str_equal (langs[i], "c") && !g_str_equal (langs[i], "python"))
+            {
+              parser_error (p, p->lineno, _("unknown code language '%s'; hint: write 'code: c', 'code: python' or 'code: c python'"),
+                            langs[i]);
+              return;
+            }
+          g_strv_builder_add (builder, langs[i]);
+          n++;
+        }
+      if (n == 0)
+        parser_error (p, p->lineno, _("'code' is empty; hint: write 'code: c python'"));
+      else if (self->code_langs != NULL)
+        parser_error (p, p->lineno, _("'%s' is given twice"), key);
+      else
+        self->code_langs = g_strv_builder_end (builder);
+    }
   else if (g_str_equal (key, "actor"))
     {
       SockscopeActor *actor;
@@ -705,6 +991,7 @@ parse_header (Parser     *p,
         }
       actor = g_new0 (SockscopeActor, 1);
       actor->name = g_strdup (value);
+      actor->line = p->lineno;
       g_ptr_array_add (self->actors, actor);
       g_hash_table_insert (p->vars, g_strdup (value),
                            g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL));
@@ -717,6 +1004,110 @@ parse_header (Parser     *p,
   else
     parser_error (p, p->lineno, _("unknown key '%s'; hint: a lesson starts with id, theme, title.en, title.fr, then its actors and steps"),
                   key);
+}
+
+static void
+parse_ask (Parser     *p,
+           const char *value)
+{
+  SockscopeStep *step = p->step;
+  const SsCallInfo *info = ss_call_lookup (step->call);
+  SockscopeAsk ask = SOCKSCOPE_ASK_NONE;
+
+  for (SockscopeAsk a = SOCKSCOPE_ASK_BLOCKS; a <= SOCKSCOPE_ASK_STATE; a++)
+    if (g_str_equal (value, sockscope_ask_to_string (a)))
+      ask = a;
+  if (ask == SOCKSCOPE_ASK_NONE)
+    {
+      parser_error (p, p->lineno, _("unknown question '%s'; hint: write ask: blocks, returns, packets or state"), value);
+      return;
+    }
+  if (step->ask != SOCKSCOPE_ASK_NONE)
+    {
+      parser_error (p, p->lineno, _("step %u already asks a question; hint: one ask: per step"), step->number);
+      return;
+    }
+  if (ask == SOCKSCOPE_ASK_RETURNS && (g_str_equal (step->call, "exit") || g_str_equal (step->call, "pthread_exit")))
+    {
+      parser_error (p, p->lineno, _("%s() never returns; hint: ask: blocks, packets or state instead"), step->call);
+      return;
+    }
+  if (ask == SOCKSCOPE_ASK_STATE && info != NULL && !info->acts_on_fd && !info->creates_fd)
+    {
+      parser_error (p, p->lineno, _("%s() acts on no socket whose state to ask; hint: ask: state goes under a call on a socket, like connect or close"),
+                    step->call);
+      return;
+    }
+  step->ask = ask;
+}
+
+/* Names of the states a `state` question may offer. */
+static const char * const state_names[] = {
+  "CLOSED", "LISTEN", "SYN-SENT", "SYN-RECV", "ESTAB", "FIN-WAIT-1", "FIN-WAIT-2",
+  "CLOSE-WAIT", "LAST-ACK", "CLOSING", "TIME-WAIT", "UNCONN", NULL
+};
+
+const char * const *
+sockscope_lesson_state_names (void)
+{
+  return state_names;
+}
+
+static void
+parse_choices (Parser     *p,
+               const char *value)
+{
+  SockscopeStep *step = p->step;
+  g_auto(GStrv) parts = g_strsplit (value, "|", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = 0;
+
+  if (step->ask == SOCKSCOPE_ASK_NONE)
+    {
+      parser_error (p, p->lineno, _("choices without a question; hint: put 'ask: returns', 'ask: packets' or 'ask: state' on the line before"));
+      return;
+    }
+  if (step->ask == SOCKSCOPE_ASK_BLOCKS)
+    {
+      parser_error (p, p->lineno, _("ask: blocks is answered yes or no; hint: remove the choices line"));
+      return;
+    }
+  if (step->choices != NULL)
+    {
+      parser_error (p, p->lineno, _("'%s' is given twice"), "choices");
+      return;
+    }
+  for (guint i = 0; parts[i]; i++)
+    {
+      char *choice = g_strstrip (parts[i]);
+
+      if (*choice == '\0')
+        {
+          parser_error (p, p->lineno, _("empty choice in '%s'; hint: separate the choices with |, like 'choices: 0 | -1 ECONNREFUSED'"), value);
+          return;
+        }
+      if (step->ask == SOCKSCOPE_ASK_STATE && !g_strv_contains (state_names, choice))
+        {
+          g_autofree char *names = g_strjoinv (", ", (char **) state_names);
+
+          parser_error (p, p->lineno, _("unknown socket state '%s'; hint: the states are %s"), choice, names);
+          return;
+        }
+      for (guint j = 0; j < i; j++)
+        if (g_ascii_strcasecmp (parts[j], choice) == 0)
+          {
+            parser_error (p, p->lineno, _("the choice '%s' is given twice"), choice);
+            return;
+          }
+      g_strv_builder_add (builder, choice);
+      n++;
+    }
+  if (n < 2)
+    {
+      parser_error (p, p->lineno, _("a question needs at least 2 choices; hint: separate them with |, like 'choices: SYN | SYN / SYN-ACK / ACK'"));
+      return;
+    }
+  step->choices = g_strv_builder_end (builder);
 }
 
 static void
@@ -741,8 +1132,15 @@ parse_attribute (Parser     *p,
         set_once (p, &actor->label_en, key, value);
       else if (g_str_equal (key, "label.fr"))
         set_once (p, &actor->label_fr, key, value);
+      else if (g_str_equal (key, "kind"))
+        {
+          if (g_str_equal (value, "thread"))
+            actor->thread = TRUE;
+          else if (!g_str_equal (value, "process"))
+            parser_error (p, p->lineno, _("unknown actor kind '%s'; hint: write 'kind: process' or 'kind: thread'"), value);
+        }
       else
-        parser_error (p, p->lineno, _("unknown actor attribute '%s'; hint: an actor has role, label.en, label.fr and optionally parent"),
+        parser_error (p, p->lineno, _("unknown actor attribute '%s'; hint: an actor has role, label.en, label.fr and optionally parent and kind"),
                       key);
     }
   else if (p->step != NULL)
@@ -751,8 +1149,19 @@ parse_attribute (Parser     *p,
         append_text (&p->step->text_en, value);
       else if (g_str_equal (key, "fr"))
         append_text (&p->step->text_fr, value);
+      else if (g_str_equal (key, "loop"))
+        {
+          if (!is_identifier (value))
+            parser_error (p, p->lineno, _("bad loop name '%s'; hint: a loop name is one word, like echo"), value);
+          else
+            set_once (p, &p->step->loop, key, value);
+        }
+      else if (g_str_equal (key, "ask"))
+        parse_ask (p, value);
+      else if (g_str_equal (key, "choices"))
+        parse_choices (p, value);
       else
-        parser_error (p, p->lineno, _("unknown step attribute '%s'; hint: a step has its explanation in en: and fr:"), key);
+        parser_error (p, p->lineno, _("unknown step attribute '%s'; hint: a step has its explanation in en: and fr:, and optionally loop:, ask: and choices:"), key);
     }
   else
     parser_error (p, p->lineno, _("indented line outside an actor or a step; hint: indent only the lines that belong to the line above"));
@@ -785,6 +1194,18 @@ check_complete (Parser *p)
         parser_error (p, last, _("actor '%s' has no French label; hint: add '  label.fr: ...' under it"), actor->name);
       if (actor->role == NULL)
         actor->role = g_strdup (actor->name);
+      if (actor->parent != NULL && actor->created_by == 0)
+        parser_error (p, actor->line, _("actor '%s' is never created; hint: add a step '%s: %s() -> %s'"),
+                      actor->name, actor->parent, actor->thread ? "pthread_create" : "fork", actor->name);
+      if (actor->thread && actor->parent == NULL)
+        parser_error (p, actor->line, _("the thread '%s' has no parent; hint: add '  parent: NAME', the process whose pthread_create() starts it"),
+                      actor->name);
+    }
+  if (self->code_langs == NULL)
+    {
+      const char *c_only[] = { "c", NULL };
+
+      self->code_langs = g_strdupv ((char **) c_only);
     }
   for (guint i = 0; i < self->steps->len; i++)
     {
@@ -809,7 +1230,9 @@ sockscope_lesson_new_from_data (const char  *data,
   g_autoptr(GString) errors = g_string_new (NULL);
   g_autoptr(GHashTable) vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                       (GDestroyNotify) g_hash_table_unref);
-  Parser p = { self, filename, errors, 0, 0, NULL, NULL, vars, 0 };
+  g_autoptr(GHashTable) exited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) early = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Parser p = { self, filename, errors, 0, 0, NULL, NULL, vars, 0, exited, early };
 
   self->path = g_strdup (filename);
   if (!g_utf8_validate (data, -1, NULL))
@@ -1083,10 +1506,113 @@ sockscope_step_to_string (const SockscopeStep *step)
 {
   g_autofree char *args = g_strjoinv (", ", step->args);
 
+  const char *arrow = step->capture ? step->capture : step->new_actor;
+
   return g_strdup_printf ("%s%s%s(%s)%s%s",
                           step->assign ? step->assign : "", step->assign ? " = " : "",
                           step->call, args,
-                          step->capture ? " -> " : "", step->capture ? step->capture : "");
+                          arrow ? " -> " : "", arrow ? arrow : "");
+}
+
+const char *
+sockscope_ask_to_string (SockscopeAsk ask)
+{
+  switch (ask)
+    {
+    case SOCKSCOPE_ASK_BLOCKS:  return "blocks";
+    case SOCKSCOPE_ASK_RETURNS: return "returns";
+    case SOCKSCOPE_ASK_PACKETS: return "packets";
+    case SOCKSCOPE_ASK_STATE:   return "state";
+    case SOCKSCOPE_ASK_NONE:
+    default:                    return NULL;
+    }
+}
+
+/* The languages the lesson shows its code in (`code:`), the first being the default. */
+const char * const *
+sockscope_lesson_get_code_langs (SockscopeLesson *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  return (const char * const *) self->code_langs;
+}
+
+/* @actor's program in @code_lang ("c" or "python"), see sockscope_lesson_render_c(). */
+char *
+sockscope_lesson_render (SockscopeLesson  *self,
+                         const char       *actor,
+                         const char       *code_lang,
+                         GArray          **spans)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  if (g_strcmp0 (code_lang, "python") == 0)
+    return sockscope_lesson_render_python (self, actor, spans);
+  return sockscope_lesson_render_c (self, actor, spans);
+}
+
+static void
+block_free (gpointer data)
+{
+  SockscopeBlock *block = data;
+
+  g_ptr_array_unref (block->steps);
+  g_free (block);
+}
+
+/* @actor's steps cut into blocks: each maximal run of steps with the same `loop:` is one block,
+ * every other step a block of its own. */
+GPtrArray *
+sockscope_lesson_actor_blocks (SockscopeLesson *self,
+                               const char      *actor)
+{
+  GPtrArray *blocks = g_ptr_array_new_with_free_func (block_free);
+  SockscopeBlock *block = NULL;
+
+  for (guint i = 0; i < self->steps->len; i++)
+    {
+      const SockscopeStep *step = g_ptr_array_index (self->steps, i);
+
+      if (!g_str_equal (step->actor, actor))
+        continue;
+      if (block == NULL || step->loop == NULL || g_strcmp0 (block->loop, step->loop) != 0)
+        {
+          block = g_new0 (SockscopeBlock, 1);
+          block->loop = step->loop;
+          block->steps = g_ptr_array_new ();
+          g_ptr_array_add (blocks, block);
+        }
+      g_ptr_array_add (block->steps, (gpointer) step);
+    }
+  return blocks;
+}
+
+/* The step that assigned @name for @actor before step @before, looking into the parents the
+ * actor inherited its variables from; NULL if none. */
+const SockscopeStep *
+sockscope_lesson_find_assignment (SockscopeLesson *self,
+                                  const char      *actor,
+                                  const char      *name,
+                                  guint            before)
+{
+  while (actor != NULL)
+    {
+      int index = sockscope_lesson_find_actor (self, actor);
+      const SockscopeActor *a = index >= 0 ? g_ptr_array_index (self->actors, index) : NULL;
+
+      /* Steps before @before, the latest first. */
+      for (guint n = MIN (before, self->steps->len + 1); n > 1; n--)
+        {
+          const SockscopeStep *step = g_ptr_array_index (self->steps, n - 2);
+
+          if (g_str_equal (step->actor, actor) &&
+              (g_strcmp0 (step->assign, name) == 0 || g_strcmp0 (step->capture, name) == 0))
+            return step;
+        }
+      if (a == NULL || a->parent == NULL)
+        break;
+      before = a->created_by;
+      actor = a->parent;
+    }
+  return NULL;
 }
 
 /* The language of the user's locale: fr when it is French, en otherwise. */

@@ -12,7 +12,20 @@ typedef struct
   char *parent;        /* the actor it is forked from, or NULL */
   char *label_en;
   char *label_fr;
+  gboolean thread;     /* kind: thread (created by pthread_create), else a process */
+  guint  line;         /* line of its `actor:` declaration */
+  guint  created_by;   /* the step (fork, pthread_create) that creates it, or 0 */
 } SockscopeActor;
+
+/* A question asked before a step runs (`ask:` under the step), graded against the run. */
+typedef enum
+{
+  SOCKSCOPE_ASK_NONE,
+  SOCKSCOPE_ASK_BLOCKS,     /* does the call block? yes / no */
+  SOCKSCOPE_ASK_RETURNS,    /* what does it return? "3", "-1 ECONNREFUSED" */
+  SOCKSCOPE_ASK_PACKETS,    /* which packets does it cause? "SYN / SYN-ACK / ACK" */
+  SOCKSCOPE_ASK_STATE,      /* which state is its socket in afterwards? "ESTAB" */
+} SockscopeAsk;
 
 typedef struct
 {
@@ -25,6 +38,10 @@ typedef struct
   char  *capture;      /* `recvfrom (...) -> peer`: "peer", or NULL */
   char  *text_en;
   char  *text_fr;
+  char  *new_actor;    /* `fork () -> worker`: "worker", or NULL */
+  char  *loop;         /* `loop: NAME`, or NULL */
+  SockscopeAsk ask;
+  char **choices;      /* `choices: A | B`, or NULL (generated) */
 } SockscopeStep;
 
 typedef struct
@@ -65,7 +82,15 @@ int                   sockscope_lesson_find_actor      (SockscopeLesson  *self,
 guint                 sockscope_lesson_get_n_steps     (SockscopeLesson  *self);
 const SockscopeStep  *sockscope_lesson_get_step        (SockscopeLesson  *self,
                                                         guint             number);
+const char * const   *sockscope_lesson_get_code_langs  (SockscopeLesson  *self);
+char                 *sockscope_lesson_render          (SockscopeLesson  *self,
+                                                        const char       *actor,
+                                                        const char       *code_lang,
+                                                        GArray          **spans);
 char                 *sockscope_lesson_render_c        (SockscopeLesson  *self,
+                                                        const char       *actor,
+                                                        GArray          **spans);
+char                 *sockscope_lesson_render_python   (SockscopeLesson  *self,
                                                         const char       *actor,
                                                         GArray          **spans);
 
@@ -74,5 +99,15 @@ const char           *sockscope_actor_get_label        (const SockscopeActor *ac
 const char           *sockscope_step_get_text          (const SockscopeStep  *step,
                                                         const char           *lang);
 char                 *sockscope_step_to_string         (const SockscopeStep  *step);
+const char           *sockscope_ask_to_string          (SockscopeAsk          ask);
+
+/* Helpers the code generators share (sockscope-lesson.c). */
+gboolean              sockscope_data_is_repeat         (const char           *arg,
+                                                        char                **literal,
+                                                        guint64              *count);
+gboolean              sockscope_data_is_int            (const char           *arg,
+                                                        char                **func,
+                                                        char                **value);
+guint                 sockscope_literal_length         (const char           *literal);
 
 G_END_DECLS

@@ -3,6 +3,8 @@
  * and `-> name` captures are filled from the return events' out.addr. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "sockscope-error.h"
@@ -24,6 +26,7 @@ struct _SockscopeRunner
   GHashTable         *busy;           /* actor -> seq of its call still running */
   GHashTable         *call_steps;     /* call seq -> step number */
   GHashTable         *captures;       /* "actor/name" -> address */
+  GHashTable         *ended;          /* actor -> how it ended ("exit status 0", "SIGSEGV") */
   GTask              *waiting;        /* a next() waiting for its actor */
   guint               wait_timeout;
 };
@@ -56,6 +59,7 @@ sockscope_runner_finalize (GObject *object)
   g_hash_table_unref (self->busy);
   g_hash_table_unref (self->call_steps);
   g_hash_table_unref (self->captures);
+  g_hash_table_unref (self->ended);
 
   G_OBJECT_CLASS (sockscope_runner_parent_class)->finalize (object);
 }
@@ -75,6 +79,7 @@ sockscope_runner_init (SockscopeRunner *self)
   self->busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->call_steps = g_hash_table_new (NULL, NULL);
   self->captures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->ended = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static const SockscopeStep *
@@ -91,7 +96,8 @@ resume_waiting (SockscopeRunner *self,
 
   if (self->waiting == NULL)
     return;
-  if (error == NULL && g_hash_table_contains (self->busy, next_step (self)->actor))
+  if (error == NULL && g_hash_table_contains (self->busy, next_step (self)->actor) &&
+      !g_hash_table_contains (self->ended, next_step (self)->actor))
     return;
   task = g_steal_pointer (&self->waiting);
   g_clear_handle_id (&self->wait_timeout, g_source_remove);
@@ -116,6 +122,26 @@ on_event (SockscopeLabClient *client,
 
   if (actor == NULL)
     return;
+  /* An actor's end: `exit` events, or `actor` events `exited` / `killed`. */
+  if (g_str_equal (type, "exit") ||
+      (g_str_equal (type, "actor") &&
+       g_strcmp0 (json_object_get_string_member_with_default (event, "event", NULL), "spawned") != 0))
+    {
+      const char *signal = json_object_get_string_member_with_default (event, "signal", NULL);
+      JsonNode *status = json_object_get_member (event, "status");
+      char *how;
+
+      if (signal != NULL)
+        how = g_strdup_printf (_("killed by %s"), signal);
+      else if (status != NULL && JSON_NODE_HOLDS_VALUE (status))
+        how = g_strdup_printf (_("exit status %d"), (int) json_node_get_int (status));
+      else
+        how = g_strdup ("");
+      g_hash_table_insert (self->ended, g_strdup (actor), how);
+      g_hash_table_remove (self->busy, actor);
+      resume_waiting (self, NULL);
+      return;
+    }
   if (g_str_equal (type, "call"))
     {
       gint64 seq = json_object_get_int_member (event, "seq");
@@ -201,7 +227,7 @@ on_actor_spawned (GObject      *object,
     spawn_actor (g_steal_pointer (&task));
 }
 
-/* Spawns the lesson's actors one after the other, in the order they are declared. */
+/* Spawns the lesson's top-level actors one after the other, in the order they are declared. */
 static void
 spawn_actor (GTask *task)
 {
@@ -217,6 +243,12 @@ spawn_actor (GTask *task)
     }
   actor = sockscope_lesson_get_actor (self->lesson, index);
   g_task_set_task_data (task, GUINT_TO_POINTER (index + 1), NULL);
+  /* A child actor is made by its parent's fork or pthread_create step. */
+  if (actor->parent != NULL)
+    {
+      spawn_actor (task);
+      return;
+    }
   sockscope_lab_client_actor_async (self->client, actor->name, actor->parent,
                                     g_task_get_cancellable (task), on_actor_spawned, task);
 }
@@ -258,6 +290,30 @@ sockscope_runner_start_finish (SockscopeRunner  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* A forked child starts with a copy of its parent's addresses kept with `-> name`. */
+static void
+inherit_captures (SockscopeRunner *self,
+                  const char      *parent,
+                  const char      *child)
+{
+  g_autofree char *prefix = g_strdup_printf ("%s/", parent);
+  g_autoptr(GPtrArray) copies = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->captures);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_str_has_prefix (key, prefix))
+      g_ptr_array_add (copies, key);
+  for (guint i = 0; i < copies->len; i++)
+    {
+      const char *key_name = g_ptr_array_index (copies, i);
+
+      g_hash_table_insert (self->captures, g_strdup_printf ("%s/%s", child, key_name + strlen (prefix)),
+                           g_strdup (g_hash_table_lookup (self->captures, key_name)));
+    }
+}
+
 static void
 on_call_done (GObject      *object,
               GAsyncResult *result,
@@ -265,6 +321,7 @@ on_call_done (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SockscopeRunner *self = g_task_get_source_object (task);
+  const SockscopeStep *step = next_step (self);
   g_autoptr(GError) error = NULL;
 
   if (!sockscope_lab_client_call_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL, &error))
@@ -273,6 +330,8 @@ on_call_done (GObject      *object,
       return;
     }
   self->position++;
+  if (step->new_actor != NULL)
+    inherit_captures (self, step->actor, step->new_actor);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -293,7 +352,7 @@ on_note_done (GObject      *object,
       return;
     }
   sockscope_lab_client_call_async (self->client, step->actor, step->call, (const char * const *) args,
-                                   step->assign, step->number, g_task_get_cancellable (task),
+                                   step->assign, step->new_actor, step->number, g_task_get_cancellable (task),
                                    on_call_done, g_object_ref (task));
 }
 
@@ -310,8 +369,30 @@ is_capture (SockscopeRunner *self,
 
       if (g_str_equal (step->actor, actor) && g_strcmp0 (step->capture, name) == 0)
         return TRUE;
+      if (g_strcmp0 (step->new_actor, actor) == 0)
+        return is_capture (self, step->actor, name, i);
     }
   return FALSE;
+}
+
+/* The address @actor keeps under @name; a thread sees those of the process it belongs to. */
+static const char *
+find_capture (SockscopeRunner *self,
+              const char      *actor,
+              const char      *name)
+{
+  while (actor != NULL)
+    {
+      g_autofree char *key = g_strdup_printf ("%s/%s", actor, name);
+      const char *addr = g_hash_table_lookup (self->captures, key);
+      int index = sockscope_lesson_find_actor (self->lesson, actor);
+      const SockscopeActor *info = index >= 0 ? sockscope_lesson_get_actor (self->lesson, index) : NULL;
+
+      if (addr != NULL)
+        return addr;
+      actor = info != NULL && info->thread ? info->parent : NULL;
+    }
+  return NULL;
 }
 
 static void
@@ -320,12 +401,30 @@ continue_step (SockscopeRunner *self,
 {
   const SockscopeStep *step = next_step (self);
   guint n = g_strv_length (step->args);
-  char **args = g_new0 (char *, n + 1);
+  const char *how = g_hash_table_lookup (self->ended, step->actor);
+  char **args;
+
+  if (how != NULL && *how != '\0')
+    {
+      g_task_return_new_error (task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_BLOCKED,
+                               _("step %u cannot run: %s has already ended (%s); hint: an actor makes no call after its exit(), move the step before it or give it to another actor"),
+                               step->number, step->actor, how);
+      g_object_unref (task);
+      return;
+    }
+  if (how != NULL)
+    {
+      g_task_return_new_error (task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_BLOCKED,
+                               _("step %u cannot run: %s has already ended; hint: a thread ends with its process, an actor makes no call after its end"),
+                               step->number, step->actor);
+      g_object_unref (task);
+      return;
+    }
+  args = g_new0 (char *, n + 1);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *key = g_strdup_printf ("%s/%s", step->actor, step->args[i]);
-      const char *addr = g_hash_table_lookup (self->captures, key);
+      const char *addr = find_capture (self, step->actor, step->args[i]);
 
       if (addr == NULL && is_capture (self, step->actor, step->args[i], step->number))
         {

@@ -5,8 +5,10 @@
 #include <glib/gi18n.h>
 
 #include "sockscope-application.h"
+#include "sockscope-language.h"
+#include "sockscope-preferences.h"
 #include "sockscope-screenshot.h"
-#include "sockscope-window.h"
+#include "sockscope-window-private.h"
 
 struct _SockscopeApplication
 {
@@ -19,9 +21,16 @@ struct _SockscopeApplication
   int   width;
   int   height;
   char *pane;
+  gboolean presenter;
+  gboolean play;    /* --play: step the lesson on its own, as the Play button does */
+  int   zoom;       /* percent, with --presenter */
+  char *lang;       /* --lang: wins over the preference */
   int   exit_status;
   int   fit_attempts;
   int   settle_frames;
+
+  GSettings      *settings;
+  GtkCssProvider *high_contrast;  /* loaded when the style preference is "high contrast" */
 };
 
 G_DEFINE_FINAL_TYPE (SockscopeApplication, sockscope_application, ADW_TYPE_APPLICATION)
@@ -85,6 +94,13 @@ on_screenshot_ready (GObject      *source,
       return;
     }
   sockscope_window_show_pane (window, self->pane);
+  if (self->presenter)
+    {
+      sockscope_window_set_no_fullscreen (window, TRUE);
+      sockscope_window_set_presenter (window, TRUE);
+      if (self->zoom > 0)
+        sockscope_window_set_presenter_zoom (window, self->zoom / 100.0);
+    }
   gtk_widget_add_tick_callback (GTK_WIDGET (window), fit_tick, g_object_ref (self), g_object_unref);
 }
 
@@ -108,6 +124,8 @@ sockscope_application_activate (GApplication *app)
 
   sockscope_window_open_lesson (SOCKSCOPE_WINDOW (window), self->lesson);
   gtk_window_present (window);
+  if (self->play)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
 }
 
 static int
@@ -126,6 +144,31 @@ sockscope_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "lesson", "s", &self->lesson);
   g_variant_dict_lookup (options, "step", "i", &self->step);
   g_variant_dict_lookup (options, "pane", "s", &self->pane);
+  self->presenter = g_variant_dict_contains (options, "presenter");
+  self->play = g_variant_dict_contains (options, "play");
+  g_variant_dict_lookup (options, "zoom", "i", &self->zoom);
+  g_variant_dict_lookup (options, "lang", "s", &self->lang);
+  if (self->zoom != 0 && (self->zoom < 100 || self->zoom > 300))
+    {
+      g_printerr (_("sockscope: --zoom is a percentage from 100 to 300, not %d\n"), self->zoom);
+      return 2;
+    }
+  if (self->lang != NULL && !g_str_equal (self->lang, "fr") && !g_str_equal (self->lang, "en"))
+    {
+      g_printerr (_("sockscope: --lang is fr or en, not “%s”\n"), self->lang);
+      return 2;
+    }
+  /* Before any widget: every string is translated when it is made. */
+  if (self->lang != NULL)
+    sockscope_language_apply (self->lang);
+  else
+    {
+      g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+      g_autofree char *lang = g_settings_get_string (settings, "language");
+
+      if (lang[0] != '\0')
+        sockscope_language_apply (lang);
+    }
   if (g_variant_dict_lookup (options, "size", "&s", &size)
       && sscanf (size, "%dx%d", &self->width, &self->height) != 2)
     {
@@ -170,26 +213,127 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+
+  gtk_window_present (sockscope_preferences_new (gtk_application_get_active_window (app)));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_action },
+  { .name = "preferences", .activate = preferences_action },
   { .name = "quit", .activate = quit_action },
 };
+
+/* Follow the system, light, dark, or high contrast: libadwaita 1.2 only follows the system's
+ * high contrast, so the preference loads our high-contrast stylesheet on a light scheme. Windows
+ * get the .high-contrast class either way, for style.css's rules. */
+static void
+apply_style (SockscopeApplication *self)
+{
+  static const AdwColorScheme schemes[] = {
+    ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK, ADW_COLOR_SCHEME_FORCE_LIGHT,
+  };
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  int style = g_settings_get_enum (self->settings, "style");
+  gboolean forced = style == 3;
+  gboolean high_contrast = forced || adw_style_manager_get_high_contrast (manager);
+  GdkDisplay *display = gdk_display_get_default ();
+
+  adw_style_manager_set_color_scheme (manager, schemes[CLAMP (style, 0, 3)]);
+  if (forced && self->high_contrast == NULL)
+    {
+      self->high_contrast = gtk_css_provider_new ();
+      gtk_css_provider_load_from_resource (self->high_contrast, "/io/sockscope/Sockscope/high-contrast.css");
+      gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (self->high_contrast),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    }
+  else if (!forced && self->high_contrast != NULL)
+    {
+      gtk_style_context_remove_provider_for_display (display, GTK_STYLE_PROVIDER (self->high_contrast));
+      g_clear_object (&self->high_contrast);
+    }
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (high_contrast)
+        gtk_widget_add_css_class (l->data, "high-contrast");
+      else
+        gtk_widget_remove_css_class (l->data, "high-contrast");
+    }
+}
+
+/* A new language: the windows are made again, translated, with the lesson they had. */
+static void
+apply_language (SockscopeApplication *self)
+{
+  g_autofree char *lang = g_settings_get_string (self->settings, "language");
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  g_clear_pointer (&self->lang, g_free);
+  sockscope_language_apply (lang);
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      SockscopeWindow *old, *window;
+      int w, h;
+
+      if (!SOCKSCOPE_IS_WINDOW (l->data))
+        continue;
+      old = l->data;
+      window = sockscope_window_new (self);
+      gtk_window_get_default_size (GTK_WINDOW (old), &w, &h);
+      gtk_window_set_default_size (GTK_WINDOW (window), w, h);
+      sockscope_window_open_lesson (window, sockscope_window_get_lesson_path (old));
+      gtk_window_present (GTK_WINDOW (window));
+      gtk_window_destroy (GTK_WINDOW (old));
+    }
+  apply_style (self);
+}
+
+static void
+on_settings_changed (SockscopeApplication *self,
+                     const char           *key)
+{
+  if (g_str_equal (key, "style"))
+    apply_style (self);
+  else if (g_str_equal (key, "language") && self->lang == NULL)
+    apply_language (self);
+}
+
+static void
+on_window_added (SockscopeApplication *self)
+{
+  apply_style (self);
+}
 
 static void
 sockscope_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  SockscopeApplication *self = SOCKSCOPE_APPLICATION (app);
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
   G_APPLICATION_CLASS (sockscope_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 
   gtk_css_provider_load_from_resource (css, "/io/sockscope/Sockscope/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  self->settings = g_settings_new ("io.sockscope.Sockscope");
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
+                           G_CALLBACK (apply_style), self, G_CONNECT_SWAPPED);
+  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
+  apply_style (self);
 }
 
 static void
@@ -200,6 +344,9 @@ sockscope_application_finalize (GObject *object)
   g_free (self->screenshot);
   g_free (self->lesson);
   g_free (self->pane);
+  g_free (self->lang);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->high_contrast);
   G_OBJECT_CLASS (sockscope_application_parent_class)->finalize (object);
 }
 
@@ -224,6 +371,10 @@ sockscope_application_init (SockscopeApplication *self)
     { "step", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --screenshot: step the lesson up to this step first"), N_("N") },
     { "size", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --screenshot: the window size"), N_("WxH") },
     { "pane", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --screenshot: render only this pane (lesson, code, diagram, packets, sockets)"), N_("NAME") },
+    { "play", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Step the lesson on its own, as the Play button does"), NULL },
+    { "presenter", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --screenshot: in presenter mode"), NULL },
+    { "zoom", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --presenter: the zoom, 100 to 300 percent"), N_("PERCENT") },
+    { "lang", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The language of the interface and the lessons: fr or en"), N_("LANG") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and quit"), NULL },
     { NULL }
   };

@@ -455,3 +455,12 @@ sockscope_sockets_pane_new (void)
 {
   return g_object_new (SOCKSCOPE_TYPE_SOCKETS_PANE, NULL);
 }
+
+void
+sockscope_sockets_pane_set_zoom (SockscopeSocketsPane *self,
+                                 double                zoom)
+{
+  g_return_if_fail (SOCKSCOPE_IS_SOCKETS_PANE (self));
+
+  sockscope_tcp_state_view_set_zoom (self->machine, zoom);
+}

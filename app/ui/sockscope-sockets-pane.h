@@ -23,6 +23,9 @@ void       sockscope_sockets_pane_select     (SockscopeSocketsPane *self,
                                               const char           *local,
                                               const char           *peer);
 guint      sockscope_sockets_pane_get_n_rows (SockscopeSocketsPane *self);
+/* Scales the TCP state machine (presenter mode). */
+void       sockscope_sockets_pane_set_zoom   (SockscopeSocketsPane *self,
+                                              double                zoom);
 /* For tests: "actor", "fd", "type", "local", "peer", "state", "recv_q", "send_q". */
 char      *sockscope_sockets_pane_get_cell   (SockscopeSocketsPane *self,
                                               guint                 row,

@@ -20,5 +20,11 @@ gboolean               sockscope_window_is_idle          (SockscopeWindow *self)
 gboolean               sockscope_window_is_done          (SockscopeWindow *self);
 guint                  sockscope_window_get_n_events     (SockscopeWindow *self);
 const char            *sockscope_window_get_error        (SockscopeWindow *self);
+/* TRUE while a long log (a session just opened) is still being added to the views. */
+gboolean               sockscope_window_is_projecting    (SockscopeWindow *self);
+/* The session file this run is recorded in (or the session opened), or NULL. */
+const char            *sockscope_window_get_session_path (SockscopeWindow *self);
+void                   sockscope_window_set_presenter_zoom (SockscopeWindow *self,
+                                                          double           zoom);
 
 G_END_DECLS

@@ -4,12 +4,20 @@
 
 #include <glib/gi18n.h>
 
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "sockscope-code-pane.h"
+#include "sockscope-diagram.h"
+#include "sockscope-export-dialog.h"
 #include "sockscope-event-log.h"
 #include "sockscope-lab-client.h"
 #include "sockscope-lesson-pane.h"
 #include "sockscope-lesson.h"
-#include "sockscope-packet-label.h"
+#include "sockscope-projection.h"
 #include "sockscope-packets-pane.h"
 #include "sockscope-runner.h"
 #include "sockscope-sequence-view.h"
@@ -38,6 +46,26 @@ struct _SockscopeWindow
   SockscopePacketsPane  *packets_pane;
   SockscopeSocketsPane  *sockets_pane;
   GtkStack              *bottom_stack;
+  GtkWidget             *bottom_switcher;
+  GtkPaned              *main_paned;
+  GtkPaned              *top_paned;
+  int                    main_position;   /* before presenter mode */
+  int                    top_position;
+  guint                  place_tick;
+  guint                  place_frames;
+  AdwHeaderBar          *header_bar;
+  GtkLabel              *presenter_band;
+  GMenu                 *recent_menu;
+
+  /* Presenter mode: full screen, the diagram, the code and the sockets, a zoom for them. */
+  gboolean             presenter;
+  gboolean             flap_was_revealed;
+  char                *bottom_before;
+  double               presenter_zoom;
+  GtkCssProvider      *zoom_css;
+  gboolean             no_fullscreen;  /* screenshots: the size asked for, not the screen's */
+  char                *session_path;   /* where this run is recorded, or the session opened */
+  GSimpleActionGroup  *view_actions;
 
   GPtrArray           *lessons;        /* SockscopeLesson, in picker order */
   SockscopeLesson     *lesson;         /* the open one, or NULL */
@@ -57,12 +85,11 @@ struct _SockscopeWindow
 
   /* Projection state, rebuilt with the log */
   guint                projected;      /* log events already added to the diagram */
+  guint                project_source; /* projecting a long log in slices */
+  gboolean             history_live;   /* the history followed the newest event */
+  char                *projected_status; /* the status to show once the slices are done */
   guint                history;        /* events shown: == n_events when live */
-  GHashTable          *call_steps;     /* call seq -> step */
-  GHashTable          *call_actors;    /* call seq -> actor name (interned) */
-  GHashTable          *endpoints;      /* "proto|addr:port" or "proto|*:port" -> lifeline + 1 */
-  GHashTable          *inode_lifeline; /* inode -> lifeline + 1 */
-  SockscopeSeqTracker *seq_tracker;
+  SockscopeProjection *projection;     /* events -> diagram items, for self->lesson */
   gboolean             absolute_seq;
   GSettings           *settings;
 };
@@ -245,208 +272,77 @@ load_lessons (SockscopeWindow *self)
 
 /* ---- Projection: each new log event goes to every pane ---------------------------------- */
 
-static guint
-lifeline_of_actor (SockscopeWindow *self,
-                   const char      *actor)
-{
-  int index = actor ? sockscope_lesson_find_actor (self->lesson, actor) : -1;
-
-  return index < 0 ? G_MAXUINT : (guint) index;
-}
-
-/* "127.0.0.1:7777", "[::1]:7777", "*:7777" -> address and port */
-static gboolean
-split_endpoint (const char  *endpoint,
-                char       **addr,
-                guint       *port)
-{
-  const char *colon = endpoint ? strrchr (endpoint, ':') : NULL;
-  g_autofree char *host = NULL;
-
-  if (colon == NULL)
-    return FALSE;
-  host = g_strndup (endpoint, colon - endpoint);
-  if (host[0] == '[' && host[strlen (host) - 1] == ']')
-    {
-      char *inner = g_strndup (host + 1, strlen (host) - 2);
-      g_free (host);
-      host = inner;
-    }
-  *port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
-  *addr = g_steal_pointer (&host);
-  return TRUE;
-}
-
-static void
-remember_endpoint (SockscopeWindow *self,
-                   const char      *proto,
-                   const char      *addr,
-                   guint            port,
-                   guint            lifeline)
-{
-  if (port == 0 || lifeline == G_MAXUINT)
-    return;
-  g_hash_table_insert (self->endpoints, g_strdup_printf ("%s|%s:%u", proto, addr, port),
-                       GUINT_TO_POINTER (lifeline + 1));
-  /* A listener bound to a wildcard address receives for every local address. */
-  g_hash_table_insert (self->endpoints, g_strdup_printf ("%s|*:%u", proto, port),
-                       GUINT_TO_POINTER (lifeline + 1));
-}
-
-static int
-lookup_endpoint (SockscopeWindow *self,
-                 const char      *proto,
-                 const char      *addr,
-                 guint            port)
-{
-  g_autofree char *exact = g_strdup_printf ("%s|%s:%u", proto, addr, port);
-  g_autofree char *any = g_strdup_printf ("%s|*:%u", proto, port);
-  gpointer value = g_hash_table_lookup (self->endpoints, exact);
-
-  if (value == NULL)
-    value = g_hash_table_lookup (self->endpoints, any);
-  return value ? (int) GPOINTER_TO_UINT (value) - 1 : -1;
-}
-
 static const char *
 string_member (JsonObject *object,
                const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
 
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
 }
 
-static char *
-call_outcome (JsonObject *event,
-              gboolean   *failed)
+static void
+sink_call (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *text, guint step)
 {
-  const char *err = string_member (event, "errno");
-  JsonObject *out = json_object_get_object_member (event, "out");
-  gint64 ret = json_object_get_int_member_with_default (event, "ret", 0);
-  GString *text = g_string_new (NULL);
+  SockscopeWindow *self = data;
 
-  *failed = err != NULL;
-  if (err != NULL)
-    g_string_append_printf (text, "-1 %s", err);
-  else
-    g_string_append_printf (text, "%" G_GINT64_FORMAT, ret);
-  if (out != NULL && string_member (out, "addr") != NULL)
-    g_string_append_printf (text, " (%s)", string_member (out, "addr"));
-  return g_string_free (text, FALSE);
+  sockscope_sequence_view_add_call (self->diagram, seq, t_ns, lifeline, text);
+  sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_RUNNING, NULL);
 }
+
+static void
+sink_blocked (gpointer data, guint call_seq, guint seq, guint step, const char *call)
+{
+  SockscopeWindow *self = data;
+  g_autofree char *text = g_strdup_printf (_("blocked in %s()"), call);
+
+  sockscope_sequence_view_set_call_blocked (self->diagram, call_seq, seq);
+  sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_BLOCKED, text);
+}
+
+static void
+sink_result (gpointer data, guint call_seq, guint seq, gint64 t_ns, guint step,
+             const char *result, gboolean failed)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_set_call_result (self->diagram, call_seq, seq, t_ns, result, failed);
+  sockscope_code_pane_set_call (self->code_pane, step,
+                                failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
+}
+
+static void
+sink_state (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *socket, const char *state)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_state (self->diagram, seq, t_ns, lifeline, socket, state);
+}
+
+static void
+sink_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *label, guint cause_seq)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_packet (self->diagram, seq, t_ns, from, to, label, cause_seq, cause_seq == 0);
+}
+
+static const SockscopeProjectionSink window_sink = {
+  sink_call, sink_blocked, sink_result, sink_state, sink_packet,
+};
 
 static void
 project_event (SockscopeWindow *self,
                guint            position)
 {
   g_autoptr(JsonObject) event = sockscope_event_log_parse (self->log, position);
-  const char *type = string_member (event, "type");
-  guint seq = (guint) json_object_get_int_member_with_default (event, "seq", position + 1);
-  gint64 t_ns = json_object_get_int_member_with_default (event, "t_ns", 0);
-  const char *actor = string_member (event, "actor");
-  guint lifeline = lifeline_of_actor (self, actor);
 
-  if (type == NULL || self->lesson == NULL)
+  if (event == NULL || self->projection == NULL)
     return;
-
-  if (g_str_equal (type, "call") && lifeline != G_MAXUINT)
-    {
-      guint step = (guint) json_object_get_int_member_with_default (event, "step", 0);
-
-      g_hash_table_insert (self->call_steps, GUINT_TO_POINTER (seq), GUINT_TO_POINTER (step));
-      g_hash_table_insert (self->call_actors, GUINT_TO_POINTER (seq), (gpointer) g_intern_string (actor));
-      sockscope_sequence_view_add_call (self->diagram, seq, t_ns, lifeline,
-                                        string_member (event, "text"));
-      sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_RUNNING, NULL);
-    }
-  else if (g_str_equal (type, "blocked"))
-    {
-      guint call_seq = (guint) json_object_get_int_member_with_default (event, "call_seq", 0);
-      guint step = GPOINTER_TO_UINT (g_hash_table_lookup (self->call_steps, GUINT_TO_POINTER (call_seq)));
-      g_autofree char *text = g_strdup_printf (_("blocked in %s()"), string_member (event, "call"));
-
-      sockscope_sequence_view_set_call_blocked (self->diagram, call_seq, seq);
-      sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_BLOCKED, text);
-    }
-  else if (g_str_equal (type, "return"))
-    {
-      guint call_seq = (guint) json_object_get_int_member_with_default (event, "call_seq", 0);
-      guint step = GPOINTER_TO_UINT (g_hash_table_lookup (self->call_steps, GUINT_TO_POINTER (call_seq)));
-      gboolean failed = FALSE;
-      g_autofree char *outcome = call_outcome (event, &failed);
-      g_autofree char *result = g_strdup_printf ("= %s", outcome);
-
-      sockscope_sequence_view_set_call_result (self->diagram, call_seq, seq, t_ns, result, failed);
-      sockscope_code_pane_set_call (self->code_pane, step,
-                                    failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
-    }
-  else if (g_str_equal (type, "state"))
-    {
-      const char *proto = string_member (event, "proto");
-      gint64 inode = json_object_get_int_member_with_default (event, "inode", 0);
-      JsonNode *fd = json_object_get_member (event, "fd");
-      g_autofree char *addr = NULL;
-      g_autofree char *socket = NULL;
-      guint port = 0;
-
-      /* A socket nobody holds any more (TIME-WAIT) stays on the lifeline that had it. */
-      if (lifeline == G_MAXUINT && inode != 0)
-        lifeline = GPOINTER_TO_UINT (g_hash_table_lookup (self->inode_lifeline, GSIZE_TO_POINTER (inode))) - 1;
-      if (lifeline == G_MAXUINT && proto != NULL && split_endpoint (string_member (event, "local"), &addr, &port))
-        lifeline = (guint) lookup_endpoint (self, proto, addr, port);
-      if (lifeline == G_MAXUINT)
-        return;
-      if (inode != 0)
-        g_hash_table_insert (self->inode_lifeline, GSIZE_TO_POINTER (inode), GUINT_TO_POINTER (lifeline + 1));
-      g_clear_pointer (&addr, g_free);
-      if (proto != NULL && split_endpoint (string_member (event, "local"), &addr, &port))
-        remember_endpoint (self, proto, addr, port, lifeline);
-
-      if (fd != NULL && JSON_NODE_HOLDS_VALUE (fd))
-        socket = g_strdup_printf ("fd %" G_GINT64_FORMAT, json_node_get_int (fd));
-      else
-        socket = g_strdup (string_member (event, "local"));
-      sockscope_sequence_view_add_state (self->diagram, seq, t_ns, lifeline, socket,
-                                         string_member (event, "state"));
-    }
-  else if (g_str_equal (type, "packet"))
-    {
-      JsonObject *pkt = json_object_get_object_member (event, "pkt");
-      JsonNode *cause = json_object_get_member (event, "cause");
-      guint cause_seq = cause && JSON_NODE_HOLDS_VALUE (cause) ? (guint) json_node_get_int (cause) : 0;
-      const char *proto = pkt ? string_member (pkt, "proto") : NULL;
-      const char *flags = pkt ? string_member (pkt, "flags") : NULL;
-      const char *cause_actor = g_hash_table_lookup (self->call_actors, GUINT_TO_POINTER (cause_seq));
-      g_autofree char *label = NULL;
-      int from = -1, to = -1;
-
-      if (pkt == NULL)
-        return;
-      if (proto != NULL && (g_str_equal (proto, "tcp") || g_str_equal (proto, "udp")))
-        {
-          const char *src = string_member (pkt, "src"), *dst = string_member (pkt, "dst");
-          guint sport = (guint) json_object_get_int_member_with_default (pkt, "sport", 0);
-          guint dport = (guint) json_object_get_int_member_with_default (pkt, "dport", 0);
-
-          from = lookup_endpoint (self, proto, src, sport);
-          /* The first packet of a socket (a SYN, a datagram from an unbound socket) comes
-           * before any state of it: its sender is the actor whose call sent it. */
-          if (from < 0 && cause_actor != NULL
-              && (g_str_equal (proto, "udp") || (flags != NULL && g_str_equal (flags, "S"))))
-            {
-              from = (int) lifeline_of_actor (self, cause_actor);
-              remember_endpoint (self, proto, src, sport, (guint) from);
-            }
-          to = lookup_endpoint (self, proto, dst, dport);
-        }
-      else if (cause_actor != NULL)
-        from = (int) lifeline_of_actor (self, cause_actor);
-
-      label = sockscope_packet_label (self->seq_tracker, pkt, !self->absolute_seq);
-      sockscope_sequence_view_add_packet (self->diagram, seq, t_ns, from, to, label, cause_seq, cause_seq == 0);
-    }
+  sockscope_projection_project (self->projection, event, position, &window_sink, self);
 }
+
+static void update_presenter_band (SockscopeWindow *self);
 
 static void
 update_history (SockscopeWindow *self)
@@ -462,6 +358,7 @@ update_history (SockscopeWindow *self)
   else
     label = g_strdup_printf (_("%u of %u"), self->history, n);
   sockscope_lesson_pane_set_history_label (self->lesson_pane, label);
+  update_presenter_band (self);
 }
 
 static guint
@@ -472,6 +369,27 @@ steps_done_at (SockscopeWindow *self,
     if (sockscope_event_log_get_event_type (self->log, i - 1) == SOCKSCOPE_EVENT_CALL)
       return MAX (sockscope_event_log_get_step (self->log, i - 1), 0);
   return 0;
+}
+
+/* The slim band of presenter mode: the explanation of the step shown. */
+static void
+update_presenter_band (SockscopeWindow *self)
+{
+  guint step = self->log && self->lesson ? steps_done_at (self, self->history) : 0;
+  g_autofree char *text = NULL;
+
+  if (!self->presenter || self->lesson == NULL)
+    return;
+  if (step == 0)
+    text = g_strdup (sockscope_lesson_get_description (self->lesson, self->lang));
+  else
+    {
+      g_autofree char *label = g_strdup_printf (_("Step %u of %u"), step, sockscope_lesson_get_n_steps (self->lesson));
+
+      text = g_strdup_printf ("%s · %s", label,
+                              sockscope_step_get_text (sockscope_lesson_get_step (self->lesson, step), self->lang));
+    }
+  gtk_label_set_text (self->presenter_band, text ? text : "");
 }
 
 static void
@@ -488,6 +406,59 @@ show_history (SockscopeWindow *self,
   update_history (self);
 }
 
+/* Events are projected as they come: a live step brings a few. A recorded session brings them
+ * all at once, so they are projected in slices of PROJECT_SLICE_US from an idle handler, and the
+ * window keeps drawing and answering while a 100,000-event session opens. */
+static void set_status (SockscopeWindow *self,
+                        const char      *status,
+                        gboolean         busy);
+
+#define PROJECT_SYNC_MAX  256
+#define PROJECT_SLICE_US  8000
+
+static void
+projection_caught_up (SockscopeWindow *self,
+                      gboolean         live)
+{
+  guint n = sockscope_event_log_get_n_events (self->log);
+
+  if (live)
+    {
+      self->history = n;
+      sockscope_lesson_pane_set_position (self->lesson_pane, steps_done_at (self, n));
+    }
+  update_history (self);
+}
+
+static gboolean
+project_idle (gpointer data)
+{
+  SockscopeWindow *self = data;
+  guint n = self->log ? sockscope_event_log_get_n_events (self->log) : 0;
+  gint64 end = g_get_monotonic_time () + PROJECT_SLICE_US;
+
+  while (self->projected < n && g_get_monotonic_time () < end)
+    for (guint i = 0; i < 64 && self->projected < n; i++, self->projected++)
+      project_event (self, self->projected);
+
+  if (self->projected < n)
+    {
+      g_autofree char *text = g_strdup_printf (_("Opening the session: %u of %u events…"), self->projected, n);
+
+      sockscope_lesson_pane_set_status (self->lesson_pane, text, TRUE);
+      return G_SOURCE_CONTINUE;
+    }
+  self->project_source = 0;
+  projection_caught_up (self, self->history_live);
+  if (self->projected_status != NULL)
+    {
+      g_autofree char *status = g_steal_pointer (&self->projected_status);
+
+      set_status (self, status, FALSE);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_log_items_changed (SockscopeWindow *self,
                       guint            position,
@@ -495,16 +466,18 @@ on_log_items_changed (SockscopeWindow *self,
                       guint            added)
 {
   guint n = sockscope_event_log_get_n_events (self->log);
-  gboolean live = self->history >= self->projected;
 
+  if (self->project_source != 0)
+    return;
+  self->history_live = self->history >= self->projected;
+  if (n - self->projected > PROJECT_SYNC_MAX)
+    {
+      self->project_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, project_idle, self, NULL);
+      return;
+    }
   for (; self->projected < n; self->projected++)
     project_event (self, self->projected);
-  if (live)
-    {
-      self->history = n;
-      sockscope_lesson_pane_set_position (self->lesson_pane, steps_done_at (self, n));
-    }
-  update_history (self);
+  projection_caught_up (self, self->history_live);
 }
 
 static void
@@ -564,9 +537,9 @@ select_event (SockscopeWindow *self,
 
   if (call_seq != 0)
     {
-      guint step = GPOINTER_TO_UINT (g_hash_table_lookup (self->call_steps, GUINT_TO_POINTER (call_seq)));
       g_autoptr(JsonObject) call = sockscope_event_log_parse (self->log, call_seq - 1);
-      JsonNode *fd = json_object_get_member (call, "fd");
+      guint step = call ? (guint) json_object_get_int_member_with_default (call, "step", 0) : 0;
+      JsonNode *fd = call ? json_object_get_member (call, "fd") : NULL;
 
       if (step != 0)
         sockscope_code_pane_select_step (self->code_pane, step);
@@ -597,6 +570,13 @@ set_status (SockscopeWindow *self,
             const char      *status,
             gboolean         busy)
 {
+  /* While a long log is being projected, the progress stays up; this status comes after. */
+  if (self->project_source != 0)
+    {
+      g_free (self->projected_status);
+      self->projected_status = g_strdup (status);
+      return;
+    }
   sockscope_lesson_pane_set_status (self->lesson_pane, status, busy);
 }
 
@@ -728,6 +708,7 @@ on_runner_started (GObject      *object,
 static void
 stop_run (SockscopeWindow *self)
 {
+  g_clear_handle_id (&self->project_source, g_source_remove);
   g_clear_handle_id (&self->play_source, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -737,7 +718,10 @@ stop_run (SockscopeWindow *self)
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   if (self->log != NULL)
-    g_signal_handlers_disconnect_by_data (self->log, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->log, self);
+      sockscope_event_log_stop_recording (self->log, NULL);
+    }
   g_clear_object (&self->runner);
   g_clear_object (&self->client);
   g_clear_object (&self->log);
@@ -750,13 +734,10 @@ stop_run (SockscopeWindow *self)
 static void
 reset_projection (SockscopeWindow *self)
 {
+  g_clear_handle_id (&self->project_source, g_source_remove);
   self->projected = 0;
-  g_hash_table_remove_all (self->call_steps);
-  g_hash_table_remove_all (self->call_actors);
-  g_hash_table_remove_all (self->endpoints);
-  g_hash_table_remove_all (self->inode_lifeline);
-  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
-  self->seq_tracker = sockscope_seq_tracker_new ();
+  g_clear_pointer (&self->projection, sockscope_projection_free);
+  self->projection = sockscope_projection_new (self->lesson, self->absolute_seq);
   sockscope_sequence_view_clear (self->diagram);
   for (guint i = 0; i < sockscope_lesson_get_n_actors (self->lesson); i++)
     {
@@ -779,6 +760,104 @@ attach_log (SockscopeWindow *self)
   on_log_items_changed (self, 0, 0, 0);
 }
 
+/* Recorded sessions, newest first: the .sockscope files of $XDG_DATA_HOME/sockscope/sessions */
+static char *
+sessions_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "sockscope", "sessions", NULL);
+}
+
+static int
+compare_mtime_desc (gconstpointer a,
+                    gconstpointer b)
+{
+  GStatBuf sa = { 0 }, sb = { 0 };
+
+  g_stat (*(const char **) a, &sa);
+  g_stat (*(const char **) b, &sb);
+  if (sa.st_mtime != sb.st_mtime)
+    return sa.st_mtime < sb.st_mtime ? 1 : -1;
+  return -g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+GPtrArray *
+sockscope_window_list_sessions (void)
+{
+  g_autofree char *dir = sessions_dir ();
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    if (g_str_has_suffix (name, ".sockscope"))
+      g_ptr_array_add (paths, g_build_filename (dir, name, NULL));
+  g_ptr_array_sort (paths, compare_mtime_desc);
+  return paths;
+}
+
+/* File → Recent Sessions: the eight newest recordings, lesson and time in the label. */
+static void
+update_recent_menu (SockscopeWindow *self)
+{
+  g_autoptr(GPtrArray) paths = sockscope_window_list_sessions ();
+
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; i < MIN (paths->len, 8); i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autofree char *base = g_path_get_basename (path);
+      g_autoptr(GMenuItem) item = NULL;
+
+      base[strlen (base) - strlen (".sockscope")] = '\0';
+      item = g_menu_item_new (base, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-session", g_variant_new_string (path));
+      g_menu_append_item (self->recent_menu, item);
+    }
+  if (paths->len == 0)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No recorded session yet"), "win.no-session");
+      g_menu_append_item (self->recent_menu, item);
+    }
+}
+
+/* Every run is recorded as it happens, one write per event: a crash loses nothing. */
+static void
+record_session (SockscopeWindow *self)
+{
+  g_autofree char *dir = sessions_dir ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d-%H%M%S");
+  g_autofree char *name = g_strdup_printf ("%s-%s.sockscope", sockscope_lesson_get_id (self->lesson), stamp);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->session_path, g_free);
+  if (g_getenv ("SOCKSCOPE_NO_RECORDING") != NULL)
+    return;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot create %s: %s. This run is not recorded."),
+                                                  dir, g_strerror (errno));
+      show_error (self, message);
+      return;
+    }
+  self->session_path = g_build_filename (dir, name, NULL);
+  for (guint i = 2; g_file_test (self->session_path, G_FILE_TEST_EXISTS); i++)
+    {
+      g_free (self->session_path);
+      g_free (name);
+      name = g_strdup_printf ("%s-%s-%u.sockscope", sockscope_lesson_get_id (self->lesson), stamp, i);
+      self->session_path = g_build_filename (dir, name, NULL);
+    }
+  if (!sockscope_event_log_record_to (self->log, self->session_path, sockscope_lesson_get_id (self->lesson),
+                                      self->lang, &error))
+    {
+      show_error (self, error->message);
+      g_clear_pointer (&self->session_path, g_free);
+      return;
+    }
+  update_recent_menu (self);
+}
+
 static void
 start_run (SockscopeWindow *self)
 {
@@ -790,6 +869,7 @@ start_run (SockscopeWindow *self)
   self->log = sockscope_event_log_new ();
   self->client = sockscope_lab_client_new ();
   self->runner = sockscope_runner_new (self->lesson, self->client, self->log, self->lang);
+  record_session (self);
 
   attach_log (self);
   g_signal_connect_object (self->client, "failed", G_CALLBACK (on_client_failed), self, G_CONNECT_SWAPPED);
@@ -943,10 +1023,7 @@ on_open_response (GtkNativeDialog *chooser,
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   if (file != NULL && (path = g_file_get_path (file)) != NULL)
     {
-      if (g_str_has_suffix (path, ".lesson"))
-        sockscope_window_open_lesson (self, path);
-      else
-        open_session (self, path);
+      sockscope_window_open_file (self, path);
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
@@ -981,12 +1058,38 @@ diagram_zoom (SockscopeWindow *self,
   g_object_set (self->diagram, "zoom", CLAMP (zoom * factor, 0.5, 4.0), NULL);
 }
 
+/* Presenter zoom: the diagram (text, rows, arrows, bars), the TCP state machine and the fonts
+ * of the code, the sockets and the band, all by the same factor. */
+static void
+set_presenter_zoom (SockscopeWindow *self,
+                    double           zoom)
+{
+  g_autofree char *css = NULL;
+
+  zoom = CLAMP (round (zoom * 4) / 4, 1.0, 3.0);
+  self->presenter_zoom = zoom;
+  if (!self->presenter)
+    return;
+  sockscope_sequence_view_set_zoom (self->diagram, zoom);
+  sockscope_sockets_pane_set_zoom (self->sockets_pane, zoom);
+  /* The state machine scales itself with its zoom: its font stays the base one. */
+  css = g_strdup_printf ("window.presenter .presenter-zoom { font-size: %d%%; }\n"
+                         "window.presenter .presenter-zoom tcpstateview { font-size: %d%%; }",
+                         (int) round (zoom * 100), (int) round (100 / zoom));
+  gtk_css_provider_load_from_data (self->zoom_css, css, -1);
+}
+
 static void
 zoom_in_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
 {
-  diagram_zoom (SOCKSCOPE_WINDOW (widget), 1.25);
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (self->presenter)
+    set_presenter_zoom (self, self->presenter_zoom + 0.25);
+  else
+    diagram_zoom (self, 1.25);
 }
 
 static void
@@ -994,7 +1097,242 @@ zoom_out_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
-  diagram_zoom (SOCKSCOPE_WINDOW (widget), 1 / 1.25);
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (self->presenter)
+    set_presenter_zoom (self, self->presenter_zoom - 0.25);
+  else
+    diagram_zoom (self, 1 / 1.25);
+}
+
+static void
+zoom_reset_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (self->presenter)
+    set_presenter_zoom (self, 1.0);
+  else
+    sockscope_sequence_view_set_zoom (self->diagram, 1.0);
+}
+
+/* Presenter mode gives the diagram most of the room: 64 % of the height, 70 % of the width.
+ * Placed once the panes have their size (after going full screen), for a few frames. */
+static gboolean
+place_presenter_panes (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+  int height = gtk_widget_get_height (GTK_WIDGET (self->main_paned));
+  int width = gtk_widget_get_width (GTK_WIDGET (self->top_paned));
+  int main = (int) (height * 0.64), top = (int) (width * 0.30);
+
+  if (!self->presenter)
+    {
+      self->place_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (height > 0 && abs (gtk_paned_get_position (self->main_paned) - main) > 2)
+    gtk_paned_set_position (self->main_paned, main);
+  if (width > 0 && abs (gtk_paned_get_position (self->top_paned) - top) > 2)
+    gtk_paned_set_position (self->top_paned, top);
+  if (++self->place_frames >= 10)
+    {
+      self->place_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+queue_place_presenter_panes (SockscopeWindow *self)
+{
+  self->place_frames = 0;
+  if (self->presenter && self->place_tick == 0)
+    self->place_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), place_presenter_panes, NULL, NULL);
+}
+
+void
+sockscope_window_set_presenter (SockscopeWindow *self,
+                                gboolean         presenter)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+
+  g_return_if_fail (SOCKSCOPE_IS_WINDOW (self));
+
+  presenter = !!presenter;
+  if (presenter == self->presenter)
+    return;
+  self->presenter = presenter;
+
+  if (presenter)
+    {
+      g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+
+      self->flap_was_revealed = adw_flap_get_reveal_flap (self->flap);
+      self->main_position = gtk_paned_get_position (self->main_paned);
+      self->top_position = gtk_paned_get_position (self->top_paned);
+      g_free (self->bottom_before);
+      self->bottom_before = g_strdup (gtk_stack_get_visible_child_name (self->bottom_stack));
+      adw_flap_set_reveal_flap (self->flap, FALSE);
+      gtk_stack_set_visible_child_name (self->bottom_stack, "sockets");
+      gtk_widget_set_visible (self->bottom_switcher, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->header_bar), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->presenter_band), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presenter");
+      gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (self->zoom_css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+      set_presenter_zoom (self, g_settings_get_uint (settings, "default-zoom") / 100.0);
+      update_presenter_band (self);
+      if (!self->no_fullscreen)
+        gtk_window_fullscreen (GTK_WINDOW (self));
+      /* Keys step the lesson wherever the focus was. */
+      gtk_widget_grab_focus (GTK_WIDGET (self->diagram));
+      queue_place_presenter_panes (self);
+    }
+  else
+    {
+      adw_flap_set_reveal_flap (self->flap, self->flap_was_revealed);
+      if (self->bottom_before != NULL)
+        gtk_stack_set_visible_child_name (self->bottom_stack, self->bottom_before);
+      gtk_widget_set_visible (self->bottom_switcher, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->header_bar), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->presenter_band), FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presenter");
+      gtk_style_context_remove_provider_for_display (display, GTK_STYLE_PROVIDER (self->zoom_css));
+      sockscope_sequence_view_set_zoom (self->diagram, 1.0);
+      sockscope_sockets_pane_set_zoom (self->sockets_pane, 1.0);
+      gtk_paned_set_position (self->main_paned, self->main_position);
+      gtk_paned_set_position (self->top_paned, self->top_position);
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+    }
+}
+
+gboolean
+sockscope_window_get_presenter (SockscopeWindow *self)
+{
+  return self->presenter;
+}
+
+double
+sockscope_window_get_presenter_zoom (SockscopeWindow *self)
+{
+  return self->presenter_zoom;
+}
+
+void
+sockscope_window_set_no_fullscreen (SockscopeWindow *self,
+                                    gboolean         no_fullscreen)
+{
+  self->no_fullscreen = no_fullscreen;
+}
+
+static void
+presenter_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  sockscope_window_set_presenter (self, !self->presenter);
+}
+
+static void
+leave_presenter_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  sockscope_window_set_presenter (SOCKSCOPE_WINDOW (widget), FALSE);
+}
+
+/* In presenter mode the stepping keys win over the focused pane (a code view takes Space and
+ * the arrows): a clicker's Page Down and Page Up too. */
+static gboolean
+presenter_key (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (!self->presenter)
+    return FALSE;
+  gtk_widget_activate_action (widget, user_data, NULL);
+  return TRUE;
+}
+
+static void
+add_presenter_keys (SockscopeWindow *self)
+{
+  static const struct { guint key; const char *action; } keys[] = {
+    { GDK_KEY_space, "win.next" }, { GDK_KEY_Right, "win.next" }, { GDK_KEY_Page_Down, "win.next" },
+    { GDK_KEY_Down, "win.next" }, { GDK_KEY_Left, "win.back" }, { GDK_KEY_Page_Up, "win.back" },
+    { GDK_KEY_Up, "win.back" }, { GDK_KEY_Escape, "win.leave-presenter" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0),
+                                                            gtk_callback_action_new (presenter_key, (gpointer) keys[i].action, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+static void
+open_session_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  open_session (SOCKSCOPE_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  if (self->log == NULL || self->lesson == NULL || sockscope_event_log_get_n_events (self->log) == 0)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Nothing to export yet: take a step first")));
+      return;
+    }
+  /* The range offered is what the history shows. */
+  sockscope_export_dialog_present (GTK_WINDOW (self), self->lesson, self->log, self->session_path, self->lang,
+                                   self->absolute_seq, 1, self->history);
+}
+
+static void
+apply_animation_speed (SockscopeWindow *self)
+{
+  double speed = g_settings_get_double (self->settings, "animation-speed");
+
+  if (g_settings_get_boolean (self->settings, "slow-motion"))
+    speed /= 4;
+  g_object_set (self->diagram, "animation-speed", speed, NULL);
+}
+
+static void
+on_settings_changed (SockscopeWindow *self,
+                     const char      *key)
+{
+  if (g_str_equal (key, "animation-speed") || g_str_equal (key, "slow-motion"))
+    {
+      if (self->pending_prepare == NULL)
+        apply_animation_speed (self);
+    }
+  else if (g_str_equal (key, "seq-mode"))
+    {
+      gboolean absolute = g_settings_get_enum (self->settings, "seq-mode") == 1;
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->view_actions), "absolute-seq");
+
+      if (absolute != self->absolute_seq)
+        g_action_change_state (action, g_variant_new_boolean (absolute));
+    }
 }
 
 static void
@@ -1052,6 +1390,8 @@ open_session (SockscopeWindow *self,
   adw_window_title_set_title (self->window_title, sockscope_lesson_get_title (lesson, self->lang));
   adw_window_title_set_subtitle (self->window_title, path);
   self->log = g_steal_pointer (&log);
+  g_free (self->session_path);
+  self->session_path = g_strdup (path);
   attach_log (self);
   set_status (self, warning != NULL ? warning : _("A recorded session: scrub through it with the history slider."), FALSE);
   update_actions (self);
@@ -1158,6 +1498,9 @@ sockscope_window_dispose (GObject *object)
 {
   SockscopeWindow *self = SOCKSCOPE_WINDOW (object);
 
+  g_clear_handle_id (&self->project_source, g_source_remove);
+  g_clear_pointer (&self->projected_status, g_free);
+
   stop_run (self);
   g_clear_object (&self->pending_prepare);
   gtk_widget_dispose_template (GTK_WIDGET (self), SOCKSCOPE_TYPE_WINDOW);
@@ -1165,11 +1508,14 @@ sockscope_window_dispose (GObject *object)
   g_clear_object (&self->lesson);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->lang, g_free);
-  g_clear_pointer (&self->call_steps, g_hash_table_unref);
-  g_clear_pointer (&self->call_actors, g_hash_table_unref);
-  g_clear_pointer (&self->endpoints, g_hash_table_unref);
-  g_clear_pointer (&self->inode_lifeline, g_hash_table_unref);
-  g_clear_pointer (&self->seq_tracker, sockscope_seq_tracker_free);
+  g_clear_pointer (&self->projection, sockscope_projection_free);
+  if (self->zoom_css != NULL)
+    gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                   GTK_STYLE_PROVIDER (self->zoom_css));
+  g_clear_object (&self->zoom_css);
+  g_clear_object (&self->view_actions);
+  g_clear_pointer (&self->session_path, g_free);
+  g_clear_pointer (&self->bottom_before, g_free);
   G_OBJECT_CLASS (sockscope_window_parent_class)->dispose (object);
 }
 
@@ -1205,6 +1551,12 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, packets_pane);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, sockets_pane);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, bottom_stack);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, bottom_switcher);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, main_paned);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, top_paned);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, presenter_band);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, recent_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss);
   gtk_widget_class_bind_template_callback (widget_class, on_lesson_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_lesson_search_activate);
@@ -1219,6 +1571,11 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.find-lesson", NULL, find_lesson_action);
   gtk_widget_class_install_action (widget_class, "win.diagram-zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "win.diagram-zoom-out", NULL, zoom_out_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_reset_action);
+  gtk_widget_class_install_action (widget_class, "win.presenter", NULL, presenter_action);
+  gtk_widget_class_install_action (widget_class, "win.leave-presenter", NULL, leave_presenter_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-session", "s", open_session_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "win.next", NULL);
@@ -1227,6 +1584,16 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find-lesson", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "win.show-help-overlay", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.presenter", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.leave-presenter", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.diagram-zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.diagram-zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.diagram-zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.diagram-zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.diagram-zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
 }
 
 static void
@@ -1261,19 +1628,21 @@ sockscope_window_init (SockscopeWindow *self)
 
   self->settings = g_settings_new ("io.sockscope.Sockscope");
   self->lang = ui_language ();
-  self->call_steps = g_hash_table_new (NULL, NULL);
-  self->call_actors = g_hash_table_new (NULL, NULL);
-  self->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->inode_lifeline = g_hash_table_new (NULL, NULL);
-  self->seq_tracker = sockscope_seq_tracker_new ();
   self->absolute_seq = g_settings_get_enum (self->settings, "seq-mode") == 1;
 
   absolute = g_simple_action_new_stateful ("absolute-seq", NULL, g_variant_new_boolean (self->absolute_seq));
   g_signal_connect_object (absolute, "change-state", G_CALLBACK (absolute_seq_action), self, 0);
   g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (absolute));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "view", G_ACTION_GROUP (group));
+  self->view_actions = g_object_ref (group);
 
-  g_object_set (self->diagram, "animation-speed", g_settings_get_double (self->settings, "animation-speed"), NULL);
+  self->zoom_css = gtk_css_provider_new ();
+  self->presenter_zoom = 1.0;
+  add_presenter_keys (self);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (queue_place_presenter_panes), NULL);
+  update_recent_menu (self);
+  apply_animation_speed (self);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->diagram, "selected", G_CALLBACK (on_diagram_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->packets_pane, "packet-selected", G_CALLBACK (on_packet_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sockscope_lesson_pane_get_history (self->lesson_pane), "value-changed",
@@ -1343,4 +1712,42 @@ const char *
 sockscope_window_get_error (SockscopeWindow *self)
 {
   return gtk_revealer_get_reveal_child (self->error_revealer) ? gtk_label_get_text (self->error_label) : NULL;
+}
+
+/* Opens a lesson (.lesson) or replays a recorded session, as File → Open does. */
+void
+sockscope_window_open_file (SockscopeWindow *self,
+                            const char      *path)
+{
+  g_return_if_fail (SOCKSCOPE_IS_WINDOW (self));
+
+  if (g_str_has_suffix (path, ".lesson"))
+    sockscope_window_open_lesson (self, path);
+  else
+    open_session (self, path);
+}
+
+gboolean
+sockscope_window_is_projecting (SockscopeWindow *self)
+{
+  return self->project_source != 0;
+}
+
+const char *
+sockscope_window_get_lesson_path (SockscopeWindow *self)
+{
+  return self->lesson ? sockscope_lesson_get_path (self->lesson) : NULL;
+}
+
+const char *
+sockscope_window_get_session_path (SockscopeWindow *self)
+{
+  return self->session_path;
+}
+
+void
+sockscope_window_set_presenter_zoom (SockscopeWindow *self,
+                                     double           zoom)
+{
+  set_presenter_zoom (self, zoom);
 }

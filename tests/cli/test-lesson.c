@@ -8,6 +8,7 @@
 
 #include "sockscope-error.h"
 #include "sockscope-lesson.h"
+#include "sockscope-question.h"
 
 static SockscopeLesson *
 load_lesson (const char *id)
@@ -67,6 +68,56 @@ static const BadCase bad_cases[] = {
     "t.lesson:10: bad address 127.0.0.1:99999" },
   { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0) -> peer" TEXT, "t.lesson:7: socket() returns no address" },
   { "id: t\ntitle.en: T\n", "t.lesson:1: missing French title" },
+  /* The engine's new syntax. */
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: slect(s)" TEXT,
+    "t.lesson:10: unknown call 'slect'; hint: did you mean 'select'?" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: waitpid(s)" TEXT,
+    "t.lesson:10: waitpid() takes 2 arguments, not 1; hint: waitpid(pid, options)" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: select()" TEXT,
+    "t.lesson:10: select() takes 1 to 8 sockets, not 0; hint: select(s, c1, c2)" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: select(s, s, s, s, s, s, s, s, s)" TEXT,
+    "t.lesson:10: select() takes 1 to 8 sockets, not 9" },
+  { HEAD "server: pid = fork(1)" TEXT, "t.lesson:7: fork() takes no argument, not 1; hint: fork()" },
+  { HEAD "server: getaddrinfo(server.lab, \"echo\") -> srv" TEXT,
+    "t.lesson:7: argument 1 of getaddrinfo() is the node, not 'server.lab'; hint: write a name in double quotes" },
+  { HEAD "server: pid = fork()" TEXT, "t.lesson:7: fork() creates an actor: name it with '-> NAME'" },
+  { HEAD "server: pid = fork() -> worker" TEXT, "t.lesson:7: unknown actor 'worker'; hint: declare it first with 'actor: worker' and 'parent: server'" },
+  { HEAD "actor: worker\n  label.en: W\n  label.fr: W\n" "server: pid = fork() -> worker" TEXT,
+    "t.lesson:10: worker is not declared as a child of server; hint: add '  parent: server' under 'actor: worker'" },
+  { HEAD "actor: worker\n  parent: server\n  label.en: W\n  label.fr: W\n" "worker: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT
+    "server: pid = fork() -> worker" TEXT,
+    "t.lesson:11: worker is used before its fork; hint: a step 'server: fork() -> worker' must come first" },
+  { HEAD "actor: worker\n  parent: server\n  label.en: W\n  label.fr: W\n" "server: pid = fork() -> worker" TEXT
+    "server: pid = fork() -> worker" TEXT, "t.lesson:14: worker is already created by step 1" },
+  { HEAD "actor: worker\n  parent: server\n  label.en: W\n  label.fr: W\n" "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT,
+    "t.lesson:7: actor 'worker' is never created; hint: add a step 'server: fork() -> worker'" },
+  { HEAD "actor: t1\n  parent: server\n  kind: thread\n  label.en: W\n  label.fr: W\n" "server: pid = fork() -> t1" TEXT,
+    "t.lesson:12: t1 is a thread (kind: thread) but fork() makes a process; hint: a thread is made by pthread_create()" },
+  { HEAD "actor: t1\n  parent: server\n  kind: thread\n  label.en: W\n  label.fr: W\n" "server: t = pthread_create() -> t1" TEXT
+    "t1: exit(0)" TEXT, "t.lesson:15: exit() in the thread t1 would end its whole process; hint: a thread ends with pthread_exit()" },
+  { HEAD "actor: w\n  parent: server\n  label.en: W\n  label.fr: W\n" "server: pid = fork() -> w" TEXT
+    "w: exit(0)" TEXT "w: exit(1)" TEXT, "t.lesson:17: w has already ended at line 14" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "actor: client\n  label.en: C\n  label.fr: C\n"
+    "server: pid = fork() -> client" TEXT, "t.lesson:13: client is not declared as a child of server" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: send(s, s, 0)" TEXT,
+    "t.lesson:10: 's' holds no received bytes to send; hint: write a string like" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: send(s, \"x\" * 0, 0)" TEXT,
+    "t.lesson:10: '\"x\" * 0' makes 0 bytes; hint: repeat a string from 1 byte up to 16 MiB" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: send(s, htonl(x), 0)" TEXT,
+    "t.lesson:10: argument 2 of send() is the data, not 'htonl(x)'" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  ask: maybe" TEXT, "t.lesson:8: unknown question 'maybe'; hint: write ask: blocks, returns, packets or state" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  choices: 1 | 2" TEXT, "t.lesson:8: choices without a question" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  ask: blocks\n  choices: 1 | 2" TEXT, "t.lesson:9: ask: blocks is answered yes or no" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  ask: state\n  choices: ESTAB | OPEN" TEXT, "t.lesson:9: unknown socket state 'OPEN'; hint: the states are CLOSED, LISTEN" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  ask: returns\n  choices: 3" TEXT, "t.lesson:9: a question needs at least 2 choices" },
+  { HEAD "server: p = htons(80)\n  ask: state" TEXT, "t.lesson:8: htons() acts on no socket whose state to ask" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  loop: two words" TEXT, "t.lesson:8: bad loop name 'two words'" },
+  { "code: c java\n" HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT, "t.lesson:1: unknown code language 'java'" },
+  { HEAD "server: gethostbyname(\"www.lab\") -> h" TEXT "server: c = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: connect(c, h)" TEXT,
+    "t.lesson:13: 'h' holds a host from gethostbyname(), without a port; hint: keep an address with getaddrinfo(" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: p = getservbyname(\"http\")" TEXT,
+    "t.lesson:10: getservbyname() takes 2 arguments, not 1; hint: getservbyname(name, protocol)" },
+  { HEAD "actor: k\n  kind: fibre\n  label.en: K\n  label.fr: K\n", "t.lesson:8: unknown actor kind 'fibre'" },
 };
 
 static void
@@ -118,41 +169,105 @@ test_duplicate_id (void)
   g_rmdir (dir);
 }
 
-/* Each step's span covers lines that contain its call, and the program compiles. */
-static void
-check_program (SockscopeLesson *lesson,
-               const char      *actor)
+static SockscopeLesson *
+load_fixture (const char *id)
 {
-  g_autoptr(GArray) spans = NULL;
-  g_autofree char *code = sockscope_lesson_render_c (lesson, actor, &spans);
-  g_auto(GStrv) lines = g_strsplit (code, "\n", -1);
+  g_autofree char *name = g_strconcat (id, ".lesson", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("SOCKSCOPE_SOURCE_ROOT"), "tests", "cli", "lessons", name, NULL);
+  g_autoptr(GError) error = NULL;
+  SockscopeLesson *lesson = sockscope_lesson_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return lesson;
+}
+
+/* What a step's lines say in Python when it is not the call's own name. */
+static const char *
+python_idiom (const char *call)
+{
+  static const char * const idioms[][2] = {
+    { "pthread_create", "threading.Thread" }, { "pthread_exit", "return" }, { "pthread_join", ".join()" },
+    { "fcntl", "blocking" }, { "exit", "os._exit" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (idioms); i++)
+    if (g_str_equal (call, idioms[i][0]))
+      return idioms[i][1];
+  return call;
+}
+
+static void
+compile (const char *code,
+         const char *code_lang,
+         const char *actor)
+{
   g_autofree char *path = NULL;
   g_autofree char *out = NULL;
   int fd, status;
-  const char *argv[] = { "cc", "-fsyntax-only", "-Wall", "-Werror", "-Wno-unused-variable", "-x", "c", NULL, NULL };
+  const char *c_argv[] = { "cc", "-fsyntax-only", "-Wall", "-Werror", "-Wno-unused-variable",
+                           "-Wno-unused-but-set-variable", "-x", "c", NULL, NULL };
+  const char *py_argv[] = { "python3", "-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", NULL, NULL };
+  const char **argv = g_str_equal (code_lang, "c") ? c_argv : py_argv;
 
-  g_assert_cmpuint (spans->len, >, 0);
+  fd = g_file_open_tmp (g_str_equal (code_lang, "c") ? "sockscope-XXXXXX.c" : "sockscope-XXXXXX.py", &path, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_true (g_file_set_contents (path, code, -1, NULL));
+  close (fd);
+  argv[g_strv_length ((char **) argv)] = path;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH,
+                               NULL, NULL, NULL, &out, &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("generated %s code for %s does not compile:\n%s\n%s", code_lang, actor, code, out);
+  g_unlink (path);
+}
+
+/* Each step of @actor has a span, in step order; its lines name its call; the program compiles
+ * (C) or parses (Python). Returns the code. */
+static char *
+check_program_in (SockscopeLesson *lesson,
+                  const char      *actor,
+                  const char      *code_lang,
+                  GArray         **spans_out)
+{
+  g_autoptr(GArray) spans = NULL;
+  char *code = sockscope_lesson_render (lesson, actor, code_lang, &spans);
+  g_auto(GStrv) lines = g_strsplit (code, "\n", -1);
+  guint n_steps = 0, last_step = 0;
+
+  for (guint i = 1; i <= sockscope_lesson_get_n_steps (lesson); i++)
+    n_steps += g_str_equal (sockscope_lesson_get_step (lesson, i)->actor, actor);
+  g_assert_cmpuint (spans->len, ==, n_steps);
   for (guint i = 0; i < spans->len; i++)
     {
       SockscopeCodeSpan *span = &g_array_index (spans, SockscopeCodeSpan, i);
       const SockscopeStep *step = sockscope_lesson_get_step (lesson, span->step);
-      g_autofree char *call = g_strconcat (step->call, "(", NULL);
+      const char *word = g_str_equal (code_lang, "c") ? step->call : python_idiom (step->call);
+      gboolean found = FALSE;
 
       g_assert_cmpstr (step->actor, ==, actor);
+      g_assert_cmpuint (span->step, >, last_step);
+      last_step = span->step;
+      g_assert_cmpuint (span->first_line, >=, 1);
       g_assert_cmpuint (span->first_line, <=, span->last_line);
       g_assert_cmpuint (span->last_line, <=, g_strv_length (lines));
-      g_assert_nonnull (strstr (lines[span->last_line - 1], call));
+      for (guint l = span->first_line; l <= span->last_line; l++)
+        found |= strstr (lines[l - 1], word) != NULL;
+      if (!found)
+        g_error ("%s step %u (%s): lines %u-%u do not say %s:\n%s", code_lang, span->step, step->call,
+                 span->first_line, span->last_line, word, code);
     }
+  compile (code, code_lang, actor);
+  if (spans_out != NULL)
+    *spans_out = g_steal_pointer (&spans);
+  return code;
+}
 
-  fd = g_file_open_tmp ("sockscope-XXXXXX.c", &path, NULL);
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_true (g_file_set_contents (path, code, -1, NULL));
-  close (fd);
-  argv[7] = path;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &out, &status, NULL));
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("generated code for %s does not compile:\n%s\n%s", actor, code, out);
-  g_unlink (path);
+static void
+check_program (SockscopeLesson *lesson,
+               const char      *actor)
+{
+  g_free (check_program_in (lesson, actor, "c", NULL));
+  g_free (check_program_in (lesson, actor, "python", NULL));
 }
 
 static void
@@ -160,6 +275,7 @@ test_generated_c (void)
 {
   g_autoptr(SockscopeLesson) tcp = load_lesson ("tcp-handshake");
   g_autoptr(SockscopeLesson) udp = load_lesson ("udp-echo");
+  g_autoptr(SockscopeLesson) fork_echo = load_fixture ("fork-echo");
   g_autoptr(GArray) spans = NULL;
   g_autofree char *code = sockscope_lesson_render_c (udp, "server", &spans);
 
@@ -167,10 +283,229 @@ test_generated_c (void)
   check_program (tcp, "client");
   check_program (udp, "server");
   check_program (udp, "client");
+  for (guint i = 0; i < sockscope_lesson_get_n_actors (fork_echo); i++)
+    check_program (fork_echo, sockscope_lesson_get_actor (fork_echo, i)->name);
 
   /* The address kept by recvfrom is the one sendto answers to. */
   g_assert_nonnull (strstr (code, "recvfrom(s, buf64, 64, 0, (struct sockaddr *) &peer, &peer_len);"));
   g_assert_nonnull (strstr (code, "sendto(s, \"ping\", 4, 0, (struct sockaddr *) &peer, peer_len);"));
+}
+
+/* The line of @code (from 1) that contains @text, 0 if none. */
+static guint
+line_of (const char *code,
+         const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (code, "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    if (strstr (lines[i], text) != NULL)
+      return i + 1;
+  return 0;
+}
+
+static const SockscopeCodeSpan *
+span_of (GArray *spans,
+         guint   step)
+{
+  for (guint i = 0; i < spans->len; i++)
+    if (g_array_index (spans, SockscopeCodeSpan, i).step == step)
+      return &g_array_index (spans, SockscopeCodeSpan, i);
+  g_error ("no span for step %u", step);
+  return NULL;
+}
+
+#define LOOPS HEAD "actor: client\n  label.en: C\n  label.fr: C\n" \
+  "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT                 /* 1 */ \
+  "server: listen(s, 5)" TEXT                                         /* 2 */ \
+  "server: conn = accept(s)\n  loop: clients" TEXT                    /* 3 */ \
+  "server: n = recv(conn, 64, 0)\n  loop: clients" TEXT               /* 4 */ \
+  "server: close(conn)\n  loop: clients" TEXT                         /* 5 */ \
+  "client: c = socket(AF_INET, SOCK_STREAM, 0)" TEXT                  /* 6 */ \
+  "server: conn = accept(s)\n  loop: clients" TEXT                    /* 7 */ \
+  "server: n = recv(conn, 64, 0)\n  loop: clients" TEXT               /* 8 */ \
+  "server: close(conn)\n  loop: clients" TEXT                         /* 9 */ \
+  "server: c2 = socket(AF_INET, SOCK_DGRAM, 0)" TEXT                  /* 10 */ \
+  "server: n = recv(c2, 64, 0)\n  loop: echo" TEXT                    /* 11 */ \
+  "server: send(c2, n, 0)\n  loop: echo" TEXT                         /* 12 */ \
+  "server: n = recv(c2, 64, 0)\n  loop: echo" TEXT                    /* 13 */ \
+  "server: close(c2)" TEXT                                            /* 14 */ \
+  "server: n = recv(s, 8, 0)\n  loop: echo" TEXT                      /* 15: a new run */
+
+static void
+test_loops (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockscopeLesson) lesson = sockscope_lesson_new_from_data (LOOPS, "loops.lesson", &error);
+  g_autoptr(GArray) spans = NULL;
+  g_autoptr(GArray) py_spans = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *py = NULL;
+  guint accept_line, break_line;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (sockscope_lesson_get_step (lesson, 3)->loop, ==, "clients");
+  code = check_program_in (lesson, "server", "c", &spans);
+
+  /* An accept loop is a while (1); the steps of both iterations point at the same lines. */
+  accept_line = line_of (code, "conn = accept(s, NULL, NULL);");
+  g_assert_cmpuint (accept_line, >, 0);
+  g_assert_nonnull (strstr (code, "    while (1) {\n"));
+  g_assert_cmpuint (span_of (spans, 3)->last_line, ==, accept_line);
+  g_assert_cmpuint (span_of (spans, 7)->last_line, ==, accept_line);
+  g_assert_cmpuint (span_of (spans, 5)->first_line, ==, span_of (spans, 9)->first_line);
+  g_assert_cmpuint (span_of (spans, 4)->last_line, ==, span_of (spans, 8)->last_line);
+  /* conn is declared before the loop, so the loop body only assigns it. */
+  g_assert_cmpuint (line_of (code, "int conn;"), <, line_of (code, "while (1) {"));
+  /* An accept loop goes on with the next client; after a recv into a variable, another loop
+   * stops when the peer closed. */
+  g_assert_cmpuint (line_of (code, "close(conn);"), ==, span_of (spans, 4)->last_line + 1);
+  break_line = line_of (code, "if (n <= 0)");
+  g_assert_cmpuint (break_line, ==, span_of (spans, 11)->last_line + 1);
+  g_assert_nonnull (strstr (code, "if (n <= 0)    /* the peer closed, or an error */\n            break;\n"));
+
+  /* The echo loop is a for (;;), separate from the one that begins again at step 15. */
+  g_assert_nonnull (strstr (code, "    for (;;) {\n"));
+  g_assert_cmpuint (span_of (spans, 11)->last_line, ==, span_of (spans, 13)->last_line);
+  g_assert_cmpuint (span_of (spans, 12)->last_line, ==, line_of (code, "send(c2, buf64, n, 0);"));
+  g_assert_cmpuint (span_of (spans, 15)->last_line, >, span_of (spans, 14)->last_line);
+  g_assert_cmpuint (span_of (spans, 14)->last_line, >, span_of (spans, 13)->last_line);
+
+  /* Python: the same folding, as while True. */
+  py = check_program_in (lesson, "server", "python", &py_spans);
+  g_assert_nonnull (strstr (py, "while True:\n    conn, addr = s.accept()\n    n = conn.recv(64)\n    conn.close()\n"));
+  g_assert_nonnull (strstr (py, "while True:\n    n = c2.recv(64)\n    if not n:    # the peer closed\n        break\n    c2.sendall(n)\n"));
+  g_assert_cmpuint (span_of (py_spans, 7)->first_line, ==, line_of (py, "conn, addr = s.accept()"));
+  g_assert_cmpuint (span_of (py_spans, 12)->first_line, ==, line_of (py, "c2.sendall(n)"));
+  g_assert_cmpuint (span_of (py_spans, 13)->first_line, ==, span_of (py_spans, 11)->first_line);
+}
+
+static void
+test_python (void)
+{
+  g_autoptr(SockscopeLesson) tcp = load_lesson ("tcp-handshake");
+  g_autoptr(SockscopeLesson) fork_echo = load_fixture ("fork-echo");
+  g_autoptr(GArray) spans = NULL;
+  g_autofree char *server = sockscope_lesson_render (tcp, "server", "python", &spans);
+  g_autofree char *client = sockscope_lesson_render (tcp, "client", "python", NULL);
+  g_autofree char *fork_server = sockscope_lesson_render (fork_echo, "server", "python", NULL);
+  g_autofree char *worker = sockscope_lesson_render (fork_echo, "worker", "python", NULL);
+  g_autofree char *thread = sockscope_lesson_render (fork_echo, "t1", "python", NULL);
+  g_autofree char *fork_client = sockscope_lesson_render (fork_echo, "client", "python", NULL);
+
+  g_assert_cmpstr (sockscope_lesson_get_code_langs (tcp)[0], ==, "c");
+  g_assert_null (sockscope_lesson_get_code_langs (tcp)[1]);
+  g_assert_cmpstr (sockscope_lesson_get_code_langs (fork_echo)[1], ==, "python");
+
+  g_assert_nonnull (strstr (server, "import socket\n\ns = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"
+                                    "s.bind((\"127.0.0.1\", 7777))\ns.listen(5)\nconn, addr = s.accept()\n"
+                                    "n = conn.recv(64)\nconn.sendall(b\"hi there\")\nconn.close()\ns.close()\n"));
+  g_assert_cmpuint (span_of (spans, 4)->first_line, ==, line_of (server, "conn, addr = s.accept()"));
+  g_assert_nonnull (strstr (client, "c.connect((\"127.0.0.1\", 7777))"));
+
+  g_assert_nonnull (strstr (fork_server, "import os\nimport select\nimport socket\nimport threading\n"));
+  g_assert_nonnull (strstr (fork_server, "readable, _, _ = select.select([s], [], [])\nn = len(readable)\n"));
+  g_assert_nonnull (strstr (fork_server, "conn, peer = s.accept()\npid = os.fork()\nif pid == 0:\n    worker()"));
+  g_assert_nonnull (strstr (fork_server, "t = threading.Thread(target=t1)\nt.start()\n"));
+  g_assert_nonnull (strstr (fork_server, "t.join()\n"));
+  g_assert_nonnull (strstr (worker, "def worker():\n    while True:\n        n = conn.recv(64)\n"));
+  g_assert_nonnull (strstr (worker, "        conn.sendall(n)\n    conn.close()\n    os._exit(0)\n"));
+  g_assert_nonnull (strstr (thread, "def t1():\n    p = socket.htons(7777)\n    return\n"));
+  g_assert_nonnull (strstr (fork_client, "c.sendall(struct.pack(\"!I\", 1234))\n"));
+  g_assert_nonnull (strstr (fork_client, "c.sendall(b\"x\" * 1000)\n"));
+  g_assert_nonnull (strstr (fork_client, "c.sendall(struct.pack(\"=i\", 7))\n"));
+}
+
+static void
+test_c_new_calls (void)
+{
+  g_autoptr(SockscopeLesson) fork_echo = load_fixture ("fork-echo");
+  g_autofree char *server = sockscope_lesson_render (fork_echo, "server", "c", NULL);
+  g_autofree char *worker = sockscope_lesson_render (fork_echo, "worker", "c", NULL);
+  g_autofree char *client = sockscope_lesson_render (fork_echo, "client", "c", NULL);
+
+  g_assert_nonnull (strstr (server, "pid_t pid = fork();\n    if (pid == 0)\n        worker();"));
+  g_assert_nonnull (strstr (server, "FD_SET(s, &readfds);\n    int n = select(s + 1, &readfds, NULL, NULL, NULL);"));
+  g_assert_nonnull (strstr (server, "pthread_create(&t, NULL, t1, NULL);"));
+  g_assert_nonnull (strstr (server, "waitpid(pid, &status, 0);"));
+  /* The child declares the variables it got from its parent, and echoes what it received. */
+  g_assert_nonnull (strstr (worker, "/* Copies of its parent's variables, made by fork(). */\nint conn;\n"));
+  g_assert_nonnull (strstr (worker, "send(conn, buf64, n, 0);"));
+  g_assert_nonnull (strstr (client, "uint32_t net32 = htonl(1234);\n    send(c, &net32, sizeof net32, 0);"));
+  g_assert_nonnull (strstr (client, "memset(data1000, 'x', sizeof data1000);"));
+}
+
+static void
+test_inherited_variables (void)
+{
+  g_autoptr(SockscopeLesson) fork_echo = load_fixture ("fork-echo");
+  const SockscopeActor *worker = sockscope_lesson_get_actor (fork_echo, sockscope_lesson_find_actor (fork_echo, "worker"));
+  const SockscopeActor *t1 = sockscope_lesson_get_actor (fork_echo, sockscope_lesson_find_actor (fork_echo, "t1"));
+  const SockscopeStep *fork_step = sockscope_lesson_get_step (fork_echo, 8);
+
+  g_assert_cmpstr (worker->parent, ==, "server");
+  g_assert_false (worker->thread);
+  g_assert_cmpuint (worker->created_by, ==, 8);
+  g_assert_true (t1->thread);
+  g_assert_cmpuint (t1->created_by, ==, 24);
+  g_assert_cmpstr (fork_step->new_actor, ==, "worker");
+  g_assert_null (fork_step->capture);
+  g_assert_cmpstr (sockscope_lesson_get_step (fork_echo, 7)->capture, ==, "peer");
+  g_assert_cmpstr (sockscope_lesson_get_step (fork_echo, 11)->loop, ==, "echo");
+}
+
+static void
+test_questions (void)
+{
+  const char *text = HEAD
+    "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  ask: returns" TEXT
+    "server: listen(s, 5)\n  ask: state" TEXT
+    "server: conn = accept(s)\n  ask: blocks" TEXT
+    "server: send(conn, \"hello\", 0)\n  ask: packets\n  choices: none | PSH-ACK | SYN" TEXT
+    "server: u = socket(AF_INET, SOCK_DGRAM, 0)" TEXT
+    "server: sendto(u, \"x\" * 10, 0, 127.0.0.1:9)\n  ask: returns" TEXT
+    "server: close(u)\n  ask: state" TEXT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockscopeLesson) lesson = sockscope_lesson_new_from_data (text, "q.lesson", &error);
+  g_auto(GStrv) returns = NULL;
+  g_auto(GStrv) state = NULL;
+  g_auto(GStrv) blocks = NULL;
+  g_auto(GStrv) packets = NULL;
+  g_auto(GStrv) sendto = NULL;
+  g_auto(GStrv) udp_state = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sockscope_lesson_get_step (lesson, 1)->ask, ==, SOCKSCOPE_ASK_RETURNS);
+  returns = sockscope_question_get_choices (lesson, sockscope_lesson_get_step (lesson, 1), NULL);
+  g_assert_true (g_strv_contains ((const char * const *) returns, "3"));
+  g_assert_true (g_strv_contains ((const char * const *) returns, "-1 EMFILE"));
+  state = sockscope_question_get_choices (lesson, sockscope_lesson_get_step (lesson, 2), NULL);
+  g_assert_true (g_strv_contains ((const char * const *) state, "LISTEN"));
+  g_assert_true (g_strv_contains ((const char * const *) state, "TIME-WAIT"));
+  g_assert_false (g_strv_contains ((const char * const *) state, "UNCONN"));
+  blocks = sockscope_question_get_choices (lesson, sockscope_lesson_get_step (lesson, 3), NULL);
+  g_assert_cmpuint (g_strv_length (blocks), ==, 2);
+  packets = sockscope_question_get_choices (lesson, sockscope_lesson_get_step (lesson, 4), NULL);
+  g_assert_cmpstr (packets[1], ==, "PSH-ACK");
+  g_assert_cmpuint (g_strv_length (packets), ==, 3);
+  sendto = sockscope_question_get_choices (lesson, sockscope_lesson_get_step (lesson, 6), NULL);
+  g_assert_true (g_strv_contains ((const char * const *) sendto, "10"));
+  udp_state = sockscope_question_get_choices (lesson, sockscope_lesson_get_step (lesson, 7), NULL);
+  g_assert_true (g_strv_contains ((const char * const *) udp_state, "UNCONN"));
+  g_assert_false (g_strv_contains ((const char * const *) udp_state, "LISTEN"));
+
+  /* Comparing answers: spacing, commas, the error named or not, positive values. */
+  g_assert_true (sockscope_question_same_answer (SOCKSCOPE_ASK_PACKETS, "SYN, SYN-ACK, ACK", "SYN / SYN-ACK / ACK"));
+  g_assert_false (sockscope_question_same_answer (SOCKSCOPE_ASK_PACKETS, "SYN", "SYN / SYN-ACK / ACK"));
+  g_assert_true (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "-1", "-1 ECONNREFUSED"));
+  g_assert_true (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "-1 ECONNREFUSED", "-1 ECONNREFUSED"));
+  g_assert_false (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "-1 ETIMEDOUT", "-1 ECONNREFUSED"));
+  g_assert_false (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "0", "-1 ECONNREFUSED"));
+  g_assert_true (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "> 0 (a pid)", "4242"));
+  g_assert_false (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "> 0 (a pid)", "0"));
+  g_assert_true (sockscope_question_same_answer (SOCKSCOPE_ASK_BLOCKS, "oui", "yes"));
+  g_assert_false (sockscope_question_same_answer (SOCKSCOPE_ASK_BLOCKS, "no", "yes"));
+  g_assert_true (sockscope_question_same_answer (SOCKSCOPE_ASK_STATE, "time-wait", "TIME-WAIT"));
 }
 
 int
@@ -183,5 +518,10 @@ main (int    argc,
   g_test_add_func ("/lesson/variables-per-actor", test_variables_per_actor);
   g_test_add_func ("/lesson/duplicate-id", test_duplicate_id);
   g_test_add_func ("/lesson/generated-c", test_generated_c);
+  g_test_add_func ("/lesson/generated-c-new-calls", test_c_new_calls);
+  g_test_add_func ("/lesson/loops", test_loops);
+  g_test_add_func ("/lesson/python", test_python);
+  g_test_add_func ("/lesson/inherited", test_inherited_variables);
+  g_test_add_func ("/lesson/questions", test_questions);
   return g_test_run ();
 }

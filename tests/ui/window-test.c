@@ -3,9 +3,12 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "sockscope-application.h"
+#include "sockscope-locale.h"
 #include "sockscope-window-private.h"
 
 static SockscopeApplication *app;
@@ -269,11 +272,217 @@ test_udp_echo (void)
   spin (100);
 }
 
+/* ---- The classroom: language, presenter mode ---------------------------------------------- */
+
+/* Every label, button label, stack page title and tooltip under widget. */
+static void
+collect_texts (GtkWidget  *widget,
+               GPtrArray  *texts)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (texts, g_strdup (gtk_label_get_label (GTK_LABEL (widget))));
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    g_ptr_array_add (texts, g_strdup (gtk_button_get_label (GTK_BUTTON (widget))));
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) != NULL)
+    g_ptr_array_add (texts, g_strdup (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget))));
+  if (tooltip != NULL)
+    g_ptr_array_add (texts, g_strdup (tooltip));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, texts);
+}
+
+static gboolean
+window_shows (GtkWidget  *window,
+              const char *text)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  collect_texts (window, texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (texts, i), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+window_shows_prefix (GtkWidget  *window,
+                     const char *prefix)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  collect_texts (window, texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (texts, i), prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static SockscopeWindow *
+only_window (void)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (SOCKSCOPE_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+has_new_window (SockscopeWindow *old)
+{
+  SockscopeWindow *window = only_window ();
+
+  return window != NULL && window != old && sockscope_window_is_idle (window);
+}
+
+/* The language preference takes effect at once: the window is made again, in French, with
+ * its lesson, whose texts are French too; and back. */
+static void
+test_language (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+  SockscopeWindow *window = open_window ("tcp-handshake");
+  SockscopeWindow *french;
+  const char *english[] = { "_Next Step", "History", "Steps", "Lessons" };
+  const char *french_labels[] = { "Étape _suivante", "Historique", "Étapes", "Leçons" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (english); i++)
+    g_assert_true (window_shows (GTK_WIDGET (window), english[i]));
+
+  g_settings_set_string (settings, "language", "fr");
+  wait_for (window, has_new_window, 10000, "the window to reopen in French");
+  french = only_window ();
+  for (guint i = 0; i < G_N_ELEMENTS (french_labels); i++)
+    {
+      g_test_message ("looking for %s", french_labels[i]);
+      g_assert_true (window_shows (GTK_WIDGET (french), french_labels[i]));
+      g_assert_false (window_shows (GTK_WIDGET (french), english[i]));
+    }
+  /* The lesson follows: its actors' French labels head the diagram's lifelines. */
+  g_assert_true (window_shows (GTK_WIDGET (french), "La poignée de main TCP, un échange et la fermeture"));
+
+  g_settings_set_string (settings, "language", "");
+  wait_for (french, has_new_window, 10000, "the window to reopen in the desktop's language");
+  window = only_window ();
+  g_assert_true (window_shows (GTK_WIDGET (window), "_Next Step"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+/* The shortcut bound to key (no modifier) in the window's class shortcuts, activated. */
+static void
+press (SockscopeWindow *window,
+       const char      *key)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (g_str_equal (trigger, key) &&
+              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (window),
+                                            gtk_shortcut_get_arguments (shortcut)))
+            {
+              spin (20);
+              return;
+            }
+        }
+    }
+  g_error ("no shortcut for %s", key);
+}
+
+static double
+arrow_length (SockscopeWindow *window)
+{
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+  double x1, y1, x2, y2;
+  guint first, last;
+
+  /* From the first item's point to the last's: it grows with the zoom. */
+  g_assert_true (sockscope_sequence_view_get_item (diagram, 0, &first, NULL, NULL, NULL, NULL));
+  g_assert_true (sockscope_sequence_view_get_item (diagram, 3, &last, NULL, NULL, NULL, NULL));
+  g_assert_true (sockscope_sequence_view_get_item_point (diagram, first, &x1, &y1));
+  g_assert_true (sockscope_sequence_view_get_item_point (diagram, last, &x2, &y2));
+  return y2 - y1;
+}
+
+static void
+test_presenter (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+  SockscopeWindow *window = open_window ("tcp-handshake");
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+  GtkWidget *lesson_pane = GTK_WIDGET (sockscope_window_get_lesson_pane (window));
+  double rows_at_1;
+  guint n;
+
+  g_settings_set_uint (settings, "default-zoom", 200);
+  for (int i = 0; i < 4; i++)
+    next_step (window);
+  spin (100);
+  rows_at_1 = arrow_length (window);
+
+  press (window, "F5");
+  g_assert_true (sockscope_window_get_presenter (window));
+  g_assert_cmpfloat (sockscope_sequence_view_get_zoom (diagram), ==, 2.0);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "presenter"));
+  spin (300);
+  g_assert_false (gtk_widget_get_mapped (lesson_pane) && gtk_widget_get_width (lesson_pane) > 10);
+  g_assert_cmpfloat_with_epsilon (arrow_length (window), 2 * rows_at_1, 2.0);
+  /* The band tells the step in the lesson's words. */
+  g_assert_true (window_shows_prefix (GTK_WIDGET (window), "Step 4 of 13 · accept takes the next connection"));
+
+  /* Keyboard only: the stepping keys and the zoom keys. */
+  n = sockscope_window_get_n_events (window);
+  press (window, "space");
+  wait_for (window, sockscope_window_is_idle, 10000, "the step to finish");
+  g_assert_cmpuint (sockscope_window_get_n_events (window), >, n);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.diagram-zoom-in", NULL));
+  g_assert_cmpfloat (sockscope_window_get_presenter_zoom (window), ==, 2.25);
+  g_assert_cmpfloat (sockscope_sequence_view_get_zoom (diagram), ==, 2.25);
+  for (int i = 0; i < 6; i++)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.diagram-zoom-in", NULL);
+  g_assert_cmpfloat (sockscope_sequence_view_get_zoom (diagram), ==, 3.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL);
+  g_assert_cmpfloat (sockscope_sequence_view_get_zoom (diagram), ==, 1.0);
+
+  press (window, "Escape");
+  g_assert_false (sockscope_window_get_presenter (window));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "presenter"));
+  g_assert_cmpfloat (sockscope_sequence_view_get_zoom (diagram), ==, 1.0);
+  spin (300);
+  g_assert_true (gtk_widget_get_mapped (lesson_pane));
+
+  g_settings_reset (settings, "default-zoom");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 int
 main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
 
+  g_autofree char *data_home = g_dir_make_tmp ("sockscope-window-XXXXXX", NULL);
+
+  /* Runs are recorded: into a folder of this test's, before GLib reads the variable. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  /* As main.c does: the app's catalogs, for the language test. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   gtk_test_init (&argc, &argv, NULL);
   /* Criticals stay fatal; warnings are not, because GTK 4.8 warns when a scrollable's
    * adjustments change while it is allocated (the diagram following the newest arrow). */
@@ -286,5 +495,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/window/tcp-handshake", test_tcp_handshake);
   g_test_add_func ("/window/udp-echo", test_udp_echo);
+  g_test_add_func ("/window/presenter", test_presenter);
+  g_test_add_func ("/window/language", test_language);
   return g_test_run ();
 }

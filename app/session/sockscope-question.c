@@ -1,0 +1,729 @@
+/* sockscope-question.c: choices and grading of the questions of lessons/README.md.
+ *
+ * The answer is always read from the event log of this run:
+ *   blocks  <- the call has a `blocked` event;
+ *   returns <- its `return` event: "3", "0", "-1 ECONNREFUSED";
+ *   packets <- the `packet` events caused by the call, in order: "SYN / SYN-ACK / ACK";
+ *   state   <- the last `state` event of its socket before the next step begins. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "sockscope-calls.h"
+#include "sockscope-error.h"
+#include "sockscope-lesson-private.h"
+#include "sockscope-question.h"
+
+/* Words of an answer shown in the UI language; answers are compared in English. */
+static const char * const answer_words[] = {
+  N_("yes"), N_("no"), N_("none"), N_("UDP datagram"), N_("ICMP port unreachable"), NULL
+};
+
+const char *
+sockscope_question_get_prompt (SockscopeAsk ask)
+{
+  switch (ask)
+    {
+    case SOCKSCOPE_ASK_BLOCKS:  return _("Will this call block?");
+    case SOCKSCOPE_ASK_RETURNS: return _("What will this call return?");
+    case SOCKSCOPE_ASK_PACKETS: return _("Which packets will this call cause?");
+    case SOCKSCOPE_ASK_STATE:   return _("In which state will the socket be after this call?");
+    case SOCKSCOPE_ASK_NONE:
+    default:                    return NULL;
+    }
+}
+
+/* "none / UDP datagram" in the UI language. */
+static char *
+translate_answer (const char *canonical)
+{
+  g_autoptr(GString) out = g_string_new (canonical);
+
+  for (guint i = 0; answer_words[i]; i++)
+    if (g_str_equal (canonical, answer_words[i]) || strstr (canonical, answer_words[i]) != NULL)
+      g_string_replace (out, answer_words[i], _(answer_words[i]), 0);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Upper case, no spaces, translated words back in English, ',' and '→' as '/'. */
+static char *
+normalize (const char *answer)
+{
+  g_autoptr(GString) in = g_string_new (answer);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *lower = NULL;
+
+  for (guint i = 0; answer_words[i]; i++)
+    {
+      const char *translated = _(answer_words[i]);
+
+      if (!g_str_equal (translated, answer_words[i]))
+        g_string_replace (in, translated, answer_words[i], 0);
+    }
+  lower = g_utf8_strdown (in->str, -1);
+  if (g_str_equal (lower, "oui") || g_str_equal (lower, "y") || g_str_equal (lower, "true"))
+    return g_strdup ("YES");
+  if (g_str_equal (lower, "non") || g_str_equal (lower, "n") || g_str_equal (lower, "false"))
+    return g_strdup ("NO");
+  if (g_str_equal (lower, "aucun") || g_str_equal (lower, "aucune") || g_str_equal (lower, "rien"))
+    return g_strdup ("NONE");
+  for (const char *s = in->str; *s; s++)
+    {
+      if (g_ascii_isspace (*s))
+        continue;
+      if (*s == ',')
+        g_string_append_c (out, '/');
+      else if (g_str_has_prefix (s, "→"))
+        {
+          g_string_append_c (out, '/');
+          s += strlen ("→") - 1;
+        }
+      else
+        g_string_append_c (out, g_ascii_toupper (*s));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Is @answer (a choice, or what the learner typed) the same as @actual (canonical)? */
+gboolean
+sockscope_question_same_answer (SockscopeAsk  ask,
+                                const char   *answer,
+                                const char   *actual)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  if (answer == NULL || actual == NULL)
+    return FALSE;
+  a = normalize (answer);
+  b = normalize (actual);
+  if (g_str_equal (a, b))
+    return TRUE;
+  if (ask == SOCKSCOPE_ASK_RETURNS)
+    {
+      char *end;
+      gint64 want, got = g_ascii_strtoll (actual, NULL, 10);
+
+      /* "> 0 (the child's pid)" matches any positive value. */
+      if (g_str_has_prefix (a, ">0"))
+        return got > 0 && strchr (actual, ' ') == NULL;
+      /* "-1" matches "-1 ECONNREFUSED": the choice did not name the error. */
+      want = g_ascii_strtoll (answer, &end, 10);
+      while (*end == ' ')
+        end++;
+      if (end != answer && *end == '\0')
+        return want == got;
+    }
+  return FALSE;
+}
+
+/* The position of the first `call` event of step @number, or -1. */
+static int
+find_call (SockscopeEventLog *log,
+           guint              number)
+{
+  guint n = sockscope_event_log_get_n_events (log);
+
+  for (guint i = 0; i < n; i++)
+    if (sockscope_event_log_get_event_type (log, i) == SOCKSCOPE_EVENT_CALL &&
+        sockscope_event_log_get_step (log, i) == (int) number)
+      return i;
+  return -1;
+}
+
+/* The event of @type after @from whose call_seq is @seq, or NULL. */
+static JsonObject *
+find_by_call (SockscopeEventLog  *log,
+              guint               from,
+              SockscopeEventType  type,
+              gint64              seq)
+{
+  guint n = sockscope_event_log_get_n_events (log);
+
+  for (guint i = from; i < n; i++)
+    {
+      JsonObject *event;
+
+      if (sockscope_event_log_get_event_type (log, i) != type)
+        continue;
+      event = sockscope_event_log_parse (log, i);
+      if (event != NULL && json_object_get_int_member_with_default (event, "call_seq", -1) == seq)
+        return event;
+      g_clear_pointer (&event, json_object_unref);
+    }
+  return NULL;
+}
+
+/* Where the next step begins (its note or its call): the end of this step's events. */
+static guint
+window_end (SockscopeEventLog *log,
+            guint              from,
+            guint              number)
+{
+  guint n = sockscope_event_log_get_n_events (log);
+
+  for (guint i = from; i < n; i++)
+    {
+      SockscopeEventType type = sockscope_event_log_get_event_type (log, i);
+
+      if ((type == SOCKSCOPE_EVENT_NOTE || type == SOCKSCOPE_EVENT_CALL) &&
+          sockscope_event_log_get_step (log, i) > (int) number)
+        return i;
+    }
+  return n;
+}
+
+/* "SYN", "SYN-ACK", "ACK", "PSH-ACK", "FIN", "RST", "UDP datagram", "ICMP port unreachable". */
+static char *
+packet_name (JsonObject *pkt)
+{
+  const char *proto = json_object_get_string_member_with_default (pkt, "proto", "");
+  const char *summary = json_object_get_string_member_with_default (pkt, "summary", "");
+
+  if (g_str_equal (proto, "tcp"))
+    {
+      const char *flags = json_object_get_string_member_with_default (pkt, "flags", "");
+      gboolean ack = strchr (flags, '.') != NULL || strchr (flags, 'A') != NULL;
+
+      if (strchr (flags, 'S') != NULL)
+        return g_strdup (ack ? "SYN-ACK" : "SYN");
+      if (strchr (flags, 'R') != NULL)
+        return g_strdup ("RST");
+      if (strchr (flags, 'F') != NULL)
+        return g_strdup (strchr (flags, 'P') != NULL ? "PSH-FIN" : "FIN");
+      if (strchr (flags, 'P') != NULL)
+        return g_strdup (ack ? "PSH-ACK" : "PSH");
+      return g_strdup (ack ? "ACK" : "TCP");
+    }
+  if (g_str_equal (proto, "udp"))
+    return g_strdup ("UDP datagram");
+  if (g_str_has_prefix (proto, "icmp"))
+    return g_strdup (strstr (summary, "unreachable") != NULL ? "ICMP port unreachable" : "ICMP");
+  return g_ascii_strup (proto, -1);
+}
+
+typedef struct
+{
+  JsonObject *call;
+  int         position;
+  gint64      seq;
+  const char *actor;
+} Call;
+
+static gboolean
+load_call (SockscopeEventLog    *log,
+           const SockscopeStep  *step,
+           Call                 *c,
+           GError              **error)
+{
+  c->position = find_call (log, step->number);
+  if (c->position < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                   _("step %u has not run yet"), step->number);
+      return FALSE;
+    }
+  c->call = sockscope_event_log_parse (log, c->position);
+  c->seq = json_object_get_int_member_with_default (c->call, "seq", 0);
+  c->actor = json_object_get_string_member_with_default (c->call, "actor", step->actor);
+  return TRUE;
+}
+
+static void
+pending (GError              **error,
+         const SockscopeStep  *step)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+               _("step %u: %s() has not returned yet, so its answer is not known"), step->number, step->call);
+}
+
+static char *
+return_text (JsonObject *ret)
+{
+  const char *err = json_object_get_string_member_with_default (ret, "errno", NULL);
+  gint64 value = json_object_get_int_member_with_default (ret, "ret", 0);
+
+  if (err != NULL)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " %s", value, err);
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+/* The canonical answer for @step in this run, and its one-sentence explanation. */
+static char *
+actual_answer (const SockscopeStep  *step,
+               SockscopeEventLog    *log,
+               char                **explanation,
+               GError              **error)
+{
+  Call c = { 0 };
+  g_autoptr(JsonObject) call = NULL;
+  g_autoptr(JsonObject) ret = NULL;
+  char *answer = NULL;
+  g_autofree char *expl = NULL;
+
+  if (!load_call (log, step, &c, error))
+    return NULL;
+  call = c.call;
+
+  switch (step->ask)
+    {
+    case SOCKSCOPE_ASK_BLOCKS:
+      {
+        g_autoptr(JsonObject) blocked = find_by_call (log, c.position, SOCKSCOPE_EVENT_BLOCKED, c.seq);
+
+        ret = find_by_call (log, c.position, SOCKSCOPE_EVENT_RETURN, c.seq);
+        if (blocked == NULL && ret == NULL)
+          {
+            pending (error, step);
+            return NULL;
+          }
+        answer = g_strdup (blocked != NULL ? "yes" : "no");
+        if (blocked != NULL)
+          expl = g_strdup_printf (_("%s() blocked: %s had to wait in it until something happened on the other side."),
+                                  step->call, c.actor);
+        else
+          expl = g_strdup_printf (_("%s() did not block: the kernel could answer it at once."), step->call);
+      }
+      break;
+
+    case SOCKSCOPE_ASK_RETURNS:
+      ret = find_by_call (log, c.position, SOCKSCOPE_EVENT_RETURN, c.seq);
+      if (ret == NULL)
+        {
+          pending (error, step);
+          return NULL;
+        }
+      answer = return_text (ret);
+      if (json_object_get_string_member_with_default (ret, "errno", NULL) != NULL)
+        expl = g_strdup_printf (_("%s() failed: it returned %lld and set errno to %s (%s)."),
+                                step->call, (long long) json_object_get_int_member_with_default (ret, "ret", 0),
+                                json_object_get_string_member (ret, "errno"),
+                                json_object_get_string_member_with_default (ret, "strerror", ""));
+      else
+        expl = g_strdup_printf (_("%s() returned %lld."), step->call,
+                                (long long) json_object_get_int_member_with_default (ret, "ret", 0));
+      break;
+
+    case SOCKSCOPE_ASK_PACKETS:
+      {
+        g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+        guint end = window_end (log, c.position, step->number);
+        g_autofree char *shown = NULL;
+
+        for (guint i = c.position; i < end; i++)
+          {
+            g_autoptr(JsonObject) event = NULL;
+            JsonObject *pkt;
+
+            if (sockscope_event_log_get_event_type (log, i) != SOCKSCOPE_EVENT_PACKET)
+              continue;
+            event = sockscope_event_log_parse (log, i);
+            if (json_object_get_null_member (event, "cause") ||
+                json_object_get_int_member_with_default (event, "cause", 0) != c.seq)
+              continue;
+            if ((pkt = json_object_get_object_member (event, "pkt")) != NULL)
+              g_ptr_array_add (names, packet_name (pkt));
+          }
+        g_ptr_array_add (names, NULL);
+        answer = names->len > 1 ? g_strjoinv (" / ", (char **) names->pdata) : g_strdup ("none");
+        shown = translate_answer (answer);
+        if (names->len > 1)
+          expl = g_strdup_printf (_("%s() caused these packets, in this order: %s."), step->call, shown);
+        else
+          expl = g_strdup_printf (_("%s() caused no packet."), step->call);
+      }
+      break;
+
+    case SOCKSCOPE_ASK_STATE:
+      {
+        const SsCallInfo *info = ss_call_lookup (step->call);
+        guint end = window_end (log, c.position, step->number);
+        gint64 fd = -1;
+        gint64 inode = -1;
+        g_autofree char *local = NULL;
+        g_autofree char *peer = NULL;
+        const char *state = NULL;
+        g_autoptr(JsonObject) last = NULL;
+
+        if (info != NULL && info->creates_fd)
+          {
+            ret = find_by_call (log, c.position, SOCKSCOPE_EVENT_RETURN, c.seq);
+            if (ret == NULL)
+              {
+                pending (error, step);
+                return NULL;
+              }
+            fd = json_object_get_int_member_with_default (ret, "ret", -1);
+          }
+        else if (!json_object_get_null_member (call, "fd"))
+          fd = json_object_get_int_member_with_default (call, "fd", -1);
+
+        /* The socket is the one the actor holds as @fd; once closed its state events name no
+         * actor and an orphan has no inode, so it is followed by its addresses when connected. */
+        for (guint i = 0; i < end; i++)
+          {
+            g_autoptr(JsonObject) event = NULL;
+            gboolean same;
+
+            if (sockscope_event_log_get_event_type (log, i) != SOCKSCOPE_EVENT_STATE)
+              continue;
+            event = sockscope_event_log_parse (log, i);
+            if (g_strcmp0 (json_object_get_string_member_with_default (event, "actor", NULL), c.actor) == 0 &&
+                !json_object_get_null_member (event, "fd") &&
+                json_object_get_int_member_with_default (event, "fd", -2) == fd)
+              {
+                inode = json_object_get_int_member_with_default (event, "inode", -1);
+                g_free (local);
+                g_free (peer);
+                local = g_strdup (json_object_get_string_member_with_default (event, "local", ""));
+                peer = g_strdup (json_object_get_string_member_with_default (event, "peer", ""));
+              }
+            if (inode < 0)
+              continue;
+            if (peer != NULL && !g_str_equal (peer, "*:*") && !g_str_equal (peer, "*") && !g_str_equal (peer, ""))
+              same = g_strcmp0 (json_object_get_string_member_with_default (event, "local", NULL), local) == 0 &&
+                     g_strcmp0 (json_object_get_string_member_with_default (event, "peer", NULL), peer) == 0;
+            else
+              same = json_object_get_int_member_with_default (event, "inode", -2) == inode;
+            if (same)
+              {
+                g_clear_pointer (&last, json_object_unref);
+                last = json_object_ref (event);
+              }
+          }
+        state = last != NULL ? json_object_get_string_member_with_default (last, "state", "CLOSED") : "CLOSED";
+        answer = g_strdup (state);
+        expl = g_strdup_printf (_("After %s(), the kernel reports the socket in the state %s."), step->call, state);
+      }
+      break;
+
+    case SOCKSCOPE_ASK_NONE:
+    default:
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE, _("step %u asks no question"), step->number);
+      return NULL;
+    }
+
+  if (explanation != NULL)
+    *explanation = g_steal_pointer (&expl);
+  return answer;
+}
+
+/* The answer of @step in the run @log holds, in the UI language (NULL and G_IO_ERROR_PENDING
+ * while the call has not returned). */
+char *
+sockscope_question_get_actual (SockscopeLesson      *lesson,
+                               const SockscopeStep  *step,
+                               SockscopeEventLog    *log,
+                               char                **explanation,
+                               GError              **error)
+{
+  g_autofree char *canonical = actual_answer (step, log, explanation, error);
+
+  if (canonical == NULL)
+    return NULL;
+  return translate_answer (canonical);
+}
+
+SockscopeGrade *
+sockscope_question_grade (SockscopeLesson      *lesson,
+                          const SockscopeStep  *step,
+                          SockscopeEventLog    *log,
+                          const char           *answer,
+                          const char           *lang,
+                          GError              **error)
+{
+  g_autofree char *explanation = NULL;
+  g_autofree char *canonical = actual_answer (step, log, &explanation, error);
+  SockscopeGrade *grade;
+
+  if (canonical == NULL)
+    return NULL;
+  grade = g_new0 (SockscopeGrade, 1);
+  grade->ask = step->ask;
+  grade->step = step->number;
+  grade->answer = g_strdup (answer);
+  grade->actual = translate_answer (canonical);
+  grade->correct = sockscope_question_same_answer (step->ask, answer, canonical);
+  grade->explanation = g_steal_pointer (&explanation);
+  grade->step_text = g_strdup (sockscope_step_get_text (step, lang));
+  return grade;
+}
+
+void
+sockscope_grade_free (SockscopeGrade *grade)
+{
+  if (grade == NULL)
+    return;
+  g_free (grade->answer);
+  g_free (grade->actual);
+  g_free (grade->explanation);
+  g_free (grade->step_text);
+  g_free (grade);
+}
+
+/* ---- Choices ---- */
+
+static void
+add_choice (GPtrArray  *choices,
+            const char *choice)
+{
+  for (guint i = 0; i < choices->len; i++)
+    if (g_str_equal (g_ptr_array_index (choices, i), choice))
+      return;
+  g_ptr_array_add (choices, g_strdup (choice));
+}
+
+/* The lowest fd @actor does not hold yet, from the returns and closes in @log. */
+static int
+next_fd (SockscopeEventLog *log,
+         const char        *actor)
+{
+  g_autoptr(GHashTable) open = g_hash_table_new (NULL, NULL);
+  guint n = log ? sockscope_event_log_get_n_events (log) : 0;
+  int fd = 3;
+
+  for (guint i = 0; i < n; i++)
+    {
+      SockscopeEventType type = sockscope_event_log_get_event_type (log, i);
+      g_autoptr(JsonObject) event = NULL;
+      const char *call;
+
+      if (type != SOCKSCOPE_EVENT_RETURN && type != SOCKSCOPE_EVENT_CALL)
+        continue;
+      event = sockscope_event_log_parse (log, i);
+      if (g_strcmp0 (json_object_get_string_member_with_default (event, "actor", NULL), actor) != 0)
+        continue;
+      call = json_object_get_string_member_with_default (event, "call", "");
+      if (type == SOCKSCOPE_EVENT_CALL && g_str_equal (call, "close") && !json_object_get_null_member (event, "fd"))
+        g_hash_table_remove (open, GINT_TO_POINTER ((int) json_object_get_int_member (event, "fd")));
+      else if (type == SOCKSCOPE_EVENT_RETURN && (g_str_equal (call, "socket") || g_str_equal (call, "accept")) &&
+               json_object_get_int_member_with_default (event, "ret", -1) >= 0)
+        g_hash_table_add (open, GINT_TO_POINTER ((int) json_object_get_int_member (event, "ret")));
+      else if (type == SOCKSCOPE_EVENT_RETURN && g_str_equal (call, "socketpair"))
+        {
+          JsonObject *out = json_object_get_object_member (event, "out");
+          JsonArray *fds = out ? json_object_get_array_member (out, "fds") : NULL;
+
+          for (guint j = 0; fds != NULL && j < json_array_get_length (fds); j++)
+            g_hash_table_add (open, GINT_TO_POINTER ((int) json_array_get_int_element (fds, j)));
+        }
+    }
+  while (g_hash_table_contains (open, GINT_TO_POINTER (fd)))
+    fd++;
+  return fd;
+}
+
+/* Bytes a data argument sends, or -1 when only the run knows. */
+static gint64
+data_length (const char *arg)
+{
+  g_autofree char *literal = NULL;
+  g_autofree char *func = NULL;
+  g_autofree char *value = NULL;
+  guint64 count;
+
+  if (sockscope_data_is_repeat (arg, &literal, &count))
+    return count * sockscope_literal_length (literal);
+  if (sockscope_data_is_int (arg, &func, &value))
+    return g_str_equal (func, "htons") ? 2 : 4;
+  if (arg[0] == '"')
+    return sockscope_literal_length (arg);
+  return -1;
+}
+
+static void
+add_int (GPtrArray *choices,
+         gint64     value)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  add_choice (choices, text);
+}
+
+static void
+returns_choices (SockscopeLesson     *lesson,
+                 const SockscopeStep *step,
+                 SockscopeEventLog   *log,
+                 GPtrArray           *choices)
+{
+  const char *call = step->call;
+  guint n = g_strv_length (step->args);
+
+  if (g_str_equal (call, "socket") || g_str_equal (call, "accept"))
+    {
+      int fd = next_fd (log, step->actor);
+
+      add_int (choices, 0);
+      add_int (choices, fd);
+      add_int (choices, fd + 1);
+      add_choice (choices, g_str_equal (call, "accept") ? "-1 EAGAIN" : "-1 EMFILE");
+    }
+  else if (g_str_equal (call, "connect"))
+    {
+      add_choice (choices, "0");
+      add_choice (choices, "-1 ECONNREFUSED");
+      add_choice (choices, "-1 EINPROGRESS");
+      add_choice (choices, "-1 ETIMEDOUT");
+    }
+  else if (g_str_equal (call, "bind"))
+    {
+      add_choice (choices, "0");
+      add_choice (choices, "-1 EADDRINUSE");
+      add_choice (choices, "-1 EINVAL");
+    }
+  else if (g_str_equal (call, "listen"))
+    {
+      add_choice (choices, "0");
+      add_choice (choices, "-1 EADDRINUSE");
+      add_choice (choices, "-1 EOPNOTSUPP");
+    }
+  else if ((g_str_equal (call, "send") || g_str_equal (call, "sendto")) && n >= 2)
+    {
+      gint64 len = data_length (step->args[1]);
+
+      add_choice (choices, "0");
+      if (len > 0)
+        {
+          add_int (choices, len);
+          if (len > 1)
+            add_int (choices, len / 2);
+        }
+      add_choice (choices, "-1 EPIPE");
+      add_choice (choices, "-1 EAGAIN");
+    }
+  else if ((g_str_equal (call, "recv") || g_str_equal (call, "recvfrom")) && n >= 2)
+    {
+      add_choice (choices, "0");
+      if (g_ascii_isdigit (step->args[1][0]))
+        add_choice (choices, step->args[1]);
+      add_choice (choices, "-1 EAGAIN");
+      add_choice (choices, "-1 ECONNRESET");
+    }
+  else if (g_str_equal (call, "select") || g_str_equal (call, "poll"))
+    {
+      for (guint i = 0; i <= MIN (n, 3); i++)
+        add_int (choices, i);
+      add_choice (choices, "-1 EINTR");
+    }
+  else if (g_str_equal (call, "fork") || g_str_equal (call, "waitpid"))
+    {
+      add_choice (choices, _("> 0 (a pid)"));
+      add_choice (choices, "0");
+      add_choice (choices, g_str_equal (call, "fork") ? "-1 EAGAIN" : "-1 ECHILD");
+    }
+  else if ((g_str_has_prefix (call, "hton") || g_str_has_prefix (call, "ntoh")) && n == 1 &&
+           g_ascii_isdigit (step->args[0][0]))
+    {
+      guint64 v = g_ascii_strtoull (step->args[0], NULL, 0);
+      gboolean is_short = g_str_has_suffix (call, "s");
+      guint64 swapped = is_short ? GUINT16_SWAP_LE_BE ((guint16) v) : GUINT32_SWAP_LE_BE ((guint32) v);
+
+      add_int (choices, (gint64) v);
+      add_int (choices, (gint64) swapped);
+      add_choice (choices, "0");
+    }
+  else if (g_str_equal (call, "shutdown"))
+    {
+      add_choice (choices, "0");
+      add_choice (choices, "-1 ENOTCONN");
+    }
+  else
+    {
+      add_choice (choices, "0");
+      add_choice (choices, "-1 EBADF");
+      add_choice (choices, "-1 EINVAL");
+    }
+}
+
+/* Is the socket @fd_var of @step's actor a datagram socket? */
+static gboolean
+is_datagram (SockscopeLesson     *lesson,
+             const SockscopeStep *step)
+{
+  const SockscopeStep *from = step;
+
+  if (g_str_equal (step->call, "socket"))
+    return g_strv_length (step->args) == 3 && strstr (step->args[1], "SOCK_DGRAM") != NULL;
+  if (step->args[0] == NULL)
+    return FALSE;
+  from = sockscope_lesson_find_assignment (lesson, step->actor, step->args[0], step->number);
+  return from != NULL && g_str_equal (from->call, "socket") && g_strv_length (from->args) == 3 &&
+         strstr (from->args[1], "SOCK_DGRAM") != NULL;
+}
+
+/* The choices of @step's question: the lesson's own (`choices:`), or plausible ones made from
+ * the call and, when @log is given, from the run so far. NULL-terminated; free with g_strfreev. */
+char **
+sockscope_question_get_choices (SockscopeLesson     *lesson,
+                                const SockscopeStep *step,
+                                SockscopeEventLog   *log)
+{
+  g_autoptr(GPtrArray) choices = g_ptr_array_new_with_free_func (g_free);
+  const char *call = step->call;
+
+  if (step->choices != NULL)
+    return g_strdupv (step->choices);
+
+  switch (step->ask)
+    {
+    case SOCKSCOPE_ASK_BLOCKS:
+      add_choice (choices, _("yes"));
+      add_choice (choices, _("no"));
+      break;
+    case SOCKSCOPE_ASK_RETURNS:
+      returns_choices (lesson, step, log, choices);
+      break;
+    case SOCKSCOPE_ASK_PACKETS:
+      add_choice (choices, _("none"));
+      if (is_datagram (lesson, step))
+        {
+          g_autofree char *two = g_strdup_printf ("%s / %s", _("UDP datagram"), _("UDP datagram"));
+
+          add_choice (choices, _("UDP datagram"));
+          add_choice (choices, two);
+          add_choice (choices, _("ICMP port unreachable"));
+        }
+      else if (g_str_equal (call, "close") || g_str_equal (call, "shutdown"))
+        {
+          add_choice (choices, "FIN");
+          add_choice (choices, "RST");
+          add_choice (choices, "ACK");
+          add_choice (choices, "FIN / ACK");
+        }
+      else if (g_str_equal (call, "send") || g_str_equal (call, "sendto"))
+        {
+          add_choice (choices, "PSH-ACK");
+          add_choice (choices, "PSH-ACK / PSH-ACK");
+          add_choice (choices, "ACK");
+          add_choice (choices, "RST");
+        }
+      else
+        {
+          add_choice (choices, "SYN");
+          add_choice (choices, "SYN / SYN-ACK / ACK");
+          add_choice (choices, "SYN / RST");
+          add_choice (choices, "ACK");
+        }
+      break;
+    case SOCKSCOPE_ASK_STATE:
+      if (is_datagram (lesson, step))
+        {
+          add_choice (choices, "UNCONN");
+          add_choice (choices, "ESTAB");
+          add_choice (choices, "CLOSED");
+        }
+      else
+        for (const char * const *s = sockscope_lesson_state_names (); *s; s++)
+          if (!g_str_equal (*s, "UNCONN") && !g_str_equal (*s, "CLOSING"))
+            add_choice (choices, *s);
+      break;
+    case SOCKSCOPE_ASK_NONE:
+    default:
+      break;
+    }
+  g_ptr_array_add (choices, NULL);
+  return (char **) g_ptr_array_steal (choices, NULL);
+}
