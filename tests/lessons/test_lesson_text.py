@@ -15,7 +15,8 @@ LESSONS = os.environ["SOCKSCOPE_LESSONS"]
 EXPECTED = [
     "tcp-handshake", "tcp-echo", "tp-bonjour", "udp-echo", "stream-vs-datagram",
     "connection-refused", "backlog", "reuseaddr", "shutdown-linger", "blocking",
-    "unix-sockets", "ipv6-dual-stack", "http-get",
+    "concurrent-fork", "concurrent-select", "concurrent-threads", "flow-control",
+    "unix-sockets", "ipv6-dual-stack", "byte-order", "http-get", "names-and-ports",
 ]
 LANGS = ("en", "fr")
 ASK_KINDS = {"blocks", "returns", "packets", "state"}

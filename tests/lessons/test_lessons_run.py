@@ -59,6 +59,72 @@ class Log:
                 if (local is None or s["local"] == local) and (peer is None or s["peer"] == peer)]
 
 
+def questions(lesson):
+    """(step number, kind, choices or None) of each `ask:` of a lesson file, read directly."""
+    found, actors, step = [], set(), 0
+    with open(os.path.join(LESSONS, lesson + ".lesson"), encoding="utf-8") as f:
+        for raw in f:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, _, value = line.strip().partition(":")
+            value = value.strip()
+            if line[0] not in " \t":
+                if key == "actor":
+                    actors.add(value)
+                elif key in actors:
+                    step += 1
+            elif key == "ask":
+                found.append([step, value, None])
+            elif key == "choices":
+                found[-1][2] = [c.strip() for c in value.split("|")]
+    return found
+
+
+def packet_name(pkt):
+    """As the grader names packets (app/session/sockscope-question.c)."""
+    if pkt["proto"] == "tcp":
+        flags = pkt["flags"]
+        ack = "." in flags
+        if "S" in flags:
+            return "SYN-ACK" if ack else "SYN"
+        if "R" in flags:
+            return "RST"
+        if "F" in flags:
+            return "PSH-FIN" if "P" in flags else "FIN"
+        if "P" in flags:
+            return "PSH-ACK" if ack else "PSH"
+        return "ACK" if ack else "TCP"
+    if pkt["proto"] == "udp":
+        return "UDP datagram"
+    if pkt["proto"].startswith("icmp"):
+        return "ICMP port unreachable" if "unreachable" in pkt["summary"] else "ICMP"
+    return pkt["proto"].upper()
+
+
+def actual_answer(log, step, kind):
+    """What the kernel did at @step: the answer a question about it is graded against."""
+    events = log.events
+    start = next(i for i, e in enumerate(events) if e["type"] == "call" and e["step"] == step)
+    call = events[start]
+    end = next((i for i in range(start, len(events))
+                if events[i]["type"] in ("call", "note") and (events[i]["step"] or 0) > step), len(events))
+    if kind == "blocks":
+        return "yes" if call["seq"] in log.blocked else "no"
+    if kind == "returns":
+        ret = log.returns[call["seq"]]
+        return f"{ret['ret']} {ret['errno']}" if ret["errno"] else str(ret["ret"])
+    if kind == "packets":
+        names = [packet_name(e["pkt"]) for e in events[start:end]
+                 if e["type"] == "packet" and e["cause"] == call["seq"]]
+        return " / ".join(names) if names else "none"
+    raise AssertionError(f"no rule for ask: {kind}")
+
+
+def same(a, b):
+    return re.sub(r"\s", "", a).upper() == re.sub(r"\s", "", b).upper()
+
+
 _cache = {}
 
 
@@ -84,6 +150,30 @@ class Lessons(unittest.TestCase):
                 self.assertEqual(steps, set(range(1, step_count(lesson) + 1)))
                 notes = [e for e in log.events if e["type"] == "note" and e["level"] == "error"]
                 self.assertEqual(notes, [])
+
+    def test_questions_can_be_answered(self):
+        """Each question's right answer, read from a real run, is one of the choices it offers;
+        every lesson asks one to three questions."""
+        ids = [line.split()[0] for line in
+               subprocess.run([CLI, "list"], capture_output=True, text=True, timeout=60).stdout.splitlines()]
+        for lesson in ids:
+            asked = questions(lesson)
+            with self.subTest(lesson=lesson):
+                # tcp-handshake is the fixture of tests/cli (interactive prompts, run == replay):
+                # it asks nothing until those tests know about question objects.
+                low = 0 if lesson == "tcp-handshake" else 1
+                self.assertTrue(low <= len(asked) <= 3, f"{lesson} asks {len(asked)} questions")
+                log = run(lesson)
+                graded = {e["step"]: e for e in log.events if e["type"] == "question"}
+                self.assertEqual(sorted(graded), [step for step, _, _ in asked])
+                for step, kind, choices in asked:
+                    actual = actual_answer(log, step, kind)
+                    # The CLI grades against the same run: it must read the same answer.
+                    self.assertTrue(same(graded[step]["actual"], actual), (lesson, step, graded[step], actual))
+                    if choices is not None:
+                        self.assertEqual(graded[step]["choices"], choices)
+                        self.assertTrue(any(same(c, actual) for c in choices),
+                                        f"{lesson} step {step}: {actual!r} is not among {choices}")
 
     def test_tcp_handshake(self):
         log = run("tcp-handshake")
@@ -289,6 +379,130 @@ class Lessons(unittest.TestCase):
         first_fin = [p for p in log.tcp() if "F" in p["pkt"]["flags"]][0]
         self.assertEqual(first_fin["pkt"]["sport"], 80)     # the server closes first
         self.assertIn("TIME-WAIT", [s["state"] for s in log.states_of(local="127.0.0.1:80")])
+
+    def test_concurrent_fork(self):
+        log = run("concurrent-fork")
+        spawned = {e["actor"]: e for e in log.events if e["type"] == "actor"}
+        for n, worker in ((0, "worker1"), (1, "worker2")):
+            fork = log.call("server", "fork", n)
+            self.assertEqual(spawned[worker]["parent"], "server")
+            self.assertEqual(spawned[worker]["via"], fork["seq"])
+            self.assertFalse(spawned[worker]["thread"])
+            self.assertEqual(log.returns[fork["seq"]]["ret"], spawned[worker]["pid"])
+            # The watcher closes its copy: no packet, the executor still holds the connection.
+            close = log.call("server", "close", n)
+            self.assertFalse([p for p in log.packets if p["cause"] == close["seq"]])
+        held = [s for s in log.states if len(s.get("holders") or []) == 2]
+        self.assertTrue(held, "no socket held by the watcher and an executor after fork")
+        # The watcher goes back to accept and blocks while executor 1 serves.
+        self.assertIn(log.call("server", "accept", 1)["seq"], log.blocked)
+        self.assertEqual([r["out"]["data"] for r in log.rets("worker1", "recv")], ["one\n", ""])
+        self.assertEqual([r["out"]["data"] for r in log.rets("worker2", "recv")], ["two\n", ""])
+        self.assertEqual(log.ret("client1", "recv")["out"]["data"], "one\n")
+        self.assertEqual(log.ret("client2", "recv")["out"]["data"], "two\n")
+        # exit closes the connection (the FIN is the executor's), SIGCHLD, waitpid reaps it.
+        for worker, n in (("worker1", 0), ("worker2", 1)):
+            ex = log.call(worker, "exit")
+            exits = [e for e in log.events if e["type"] == "exit" and e["actor"] == worker]
+            self.assertEqual([e["status"] for e in exits], [0])
+            sig = [e for e in log.events if e["type"] == "signal" and e["from"] == worker]
+            self.assertEqual([(e["actor"], e["signal"]) for e in sig], [("server", "SIGCHLD")])
+            fin = [p for p in log.tcp() if "F" in p["pkt"]["flags"] and p["pkt"]["sport"] == 7777]
+            self.assertIn(ex["seq"], [p["cause"] for p in fin])
+            wait = log.ret("server", "waitpid", n)
+            self.assertEqual(wait["ret"], spawned[worker]["pid"])
+            self.assertEqual(wait["out"]["exited"], 1)
+            self.assertGreater(wait["seq"], sig[0]["seq"])
+
+    def test_concurrent_select(self):
+        log = run("concurrent-select")
+        selects = log.rets("server", "select")
+        self.assertIn(log.call("server", "select", 0)["seq"], log.blocked)
+        self.assertEqual([(r["ret"], r["out"]["ready"]) for r in selects],
+                         [(1, ["s"]), (1, ["s"]), (1, ["c2"]), (2, ["c1", "c2"]), (1, ["c1"])])
+        self.assertNotIn(log.call("server", "select", 1)["seq"], log.blocked)
+        self.assertIn(log.call("server", "select", 2)["seq"], log.blocked)
+        # After select, neither accept nor recv ever blocks.
+        for name in ("accept", "recv"):
+            for c in [c for c in log.calls if c["actor"] == "server" and c["call"] == name]:
+                self.assertNotIn(c["seq"], log.blocked)
+        self.assertEqual([r["ret"] for r in log.rets("server", "recv")], [9, 9, 0, 0])
+        self.assertEqual(len({e["actor"] for e in log.events if e["type"] == "actor"}), 3)
+
+    def test_concurrent_threads(self):
+        log = run("concurrent-threads")
+        spawned = {e["actor"]: e for e in log.events if e["type"] == "actor"}
+        for t in ("thread1", "thread2"):
+            self.assertTrue(spawned[t]["thread"])
+            self.assertEqual(spawned[t]["parent"], "server")
+            self.assertEqual(spawned[t]["pid"], spawned["server"]["pid"])   # one process
+        # Thread 1 blocks for the slow client while thread 2 serves the other one.
+        recv1 = log.call("thread1", "recv", 0)
+        self.assertIn(recv1["seq"], log.blocked)
+        served2 = log.ret("client2", "recv")
+        self.assertEqual(served2["out"]["data"], "quick\n")
+        self.assertGreater(log.returns[recv1["seq"]]["seq"], served2["seq"])
+        self.assertEqual(log.returns[recv1["seq"]]["out"]["data"], "slow\n")
+        exits = [e for e in log.events if e["type"] == "exit"]
+        self.assertEqual(sorted(e["actor"] for e in exits if e["thread"]), ["thread1", "thread2"])
+        self.assertFalse([e for e in log.events if e["type"] == "signal"])   # no SIGCHLD for threads
+        self.assertEqual([r["ret"] for r in log.rets("server", "pthread_join")], [0, 0])
+
+    def test_flow_control(self):
+        log = run("flow-control")
+        first = log.ret("client", "send", 0)
+        self.assertGreater(first["ret"], 0)
+        self.assertLess(first["ret"], 100000)                     # a short count
+        self.assertEqual(log.ret("server", "getsockopt")["out"]["value"], 8192)
+        self.assertEqual(log.ret("client", "getsockopt")["out"]["value"], 8192)
+        # The server's kernel closes its window.
+        zero = [p for p in log.tcp() if p["pkt"]["sport"] == 7777 and p["pkt"]["win"] == 0]
+        self.assertTrue(zero, "no zero window from the receiver")
+        self.assertTrue(all(p["cause"] is None for p in zero))
+        # A blocking send waits until the server reads, then takes everything.
+        blocking = log.call("client", "send", 1)
+        self.assertIn(blocking["seq"], log.blocked)
+        self.assertEqual(log.returns[blocking["seq"]]["ret"], 60000)
+        recv = log.ret("server", "recv")
+        self.assertEqual(recv["ret"], 65536)
+        self.assertGreater(log.returns[blocking["seq"]]["seq"], log.call("server", "recv")["seq"])
+        queued = [s["send_q"] for s in log.states if s["actor"] == "client" and s["state"] == "ESTAB"]
+        self.assertGreater(max(queued), 4096)
+        # Closing with unread data: a RST, caused by the server's close.
+        rst = [p for p in log.tcp() if "R" in p["pkt"]["flags"]]
+        self.assertEqual([p["cause"] for p in rst][:1], [log.call("server", "close", 0)["seq"]])
+
+    def test_byte_order(self):
+        log = run("byte-order")
+        htons = log.ret("client", "htons")
+        self.assertEqual(htons["out"]["bytes"], "1e 61")
+        syn = log.tcp()[0]
+        self.assertEqual(syn["pkt"]["dport"], 7777)
+        import base64
+        raw = base64.b64decode(syn["raw"])
+        self.assertIn(bytes.fromhex("1e61"), raw)
+        raw_int, net_int = [p for p in log.tcp() if p["pkt"]["len"] == 4]
+        self.assertEqual([r["out"]["data_hex"] for r in log.rets("server", "recv")],
+                         ["d2040000", "000004d2"])
+        self.assertEqual([r["out"]["value"] for r in log.rets("server", "ntohl")], [0xd2040000, 1234])
+        self.assertEqual(base64.b64decode(raw_int["raw"])[-4:], bytes.fromhex("d2040000"))
+        self.assertEqual(base64.b64decode(net_int["raw"])[-4:], bytes.fromhex("000004d2"))
+
+    def test_names_and_ports(self):
+        log = run("names-and-ports")
+        self.assertEqual(log.ret("server", "getservbyname")["out"]["port"], 7777)
+        self.assertEqual(log.ret("client", "getservbyname")["out"]["port"], 80)
+        self.assertEqual(log.ret("client", "gethostbyname")["out"]["addr"].split(":")[0], "127.0.0.1")
+        web6, srv = log.rets("client", "getaddrinfo")
+        self.assertEqual(web6["out"]["addr"], "[::1]:80")
+        self.assertEqual(srv["out"]["addr"], "127.0.0.1:7777")
+        self.assertEqual(log.call("client", "connect")["args"][1], "127.0.0.1:7777")
+        # Names come from the lab's files: the only packets are the connection's.
+        self.assertEqual({p["pkt"]["proto"] for p in log.packets}, {"tcp"})
+        self.assertEqual(log.tcp()[0]["cause"], log.call("client", "connect")["seq"])
+        port = int(log.ret("client", "getsockname")["out"]["addr"].rsplit(":", 1)[1])
+        self.assertTrue(32768 <= port <= 60999, port)
+        self.assertEqual(log.ret("server", "accept")["out"]["addr"], f"127.0.0.1:{port}")
 
 
 if __name__ == "__main__":
