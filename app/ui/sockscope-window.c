@@ -86,6 +86,7 @@ struct _SockscopeWindow
   /* Projection state, rebuilt with the log */
   guint                projected;      /* log events already added to the diagram */
   guint                project_source; /* projecting a long log in slices */
+  GCancellable        *load_cancellable; /* reading a session file */
   gboolean             history_live;   /* the history followed the newest event */
   char                *projected_status; /* the status to show once the slices are done */
   guint                history;        /* events shown: == n_events when live */
@@ -1363,24 +1364,60 @@ prepare_tick (GtkWidget     *widget,
 
 /* Replays a recorded session: no lab, no namespace; the lesson, when it is known, gives the
  * lifelines and the code. */
-static void
-open_session (SockscopeWindow *self,
-              const char      *path)
+typedef struct
 {
-  g_autoptr(SockscopeEventLog) log = NULL;
+  char              *path;
+  SockscopeEventLog *log;
+  char              *warning;
+} LoadData;
+
+static void
+load_data_free (gpointer data)
+{
+  LoadData *d = data;
+
+  g_free (d->path);
+  g_clear_object (&d->log);
+  g_free (d->warning);
+  g_free (d);
+}
+
+/* Reading a session of 100,000 events takes a few hundred ms: off the main thread. */
+static void
+load_session_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  LoadData *d = task_data;
+  GError *error = NULL;
+
+  if (!(d->log = sockscope_event_log_load (d->path, &d->warning, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+session_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (source);
+  LoadData *d = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autofree char *warning = NULL;
   g_autoptr(SockscopeLesson) lesson = NULL;
 
-  if (!(log = sockscope_event_log_load (path, &warning, &error)))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      show_error (self, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
       return;
     }
-  if (!(lesson = sockscope_lesson_find (sockscope_event_log_get_lesson_id (log), &error)))
+  if (!(lesson = sockscope_lesson_find (sockscope_event_log_get_lesson_id (d->log), &error)))
     {
       g_autofree char *message = g_strdup_printf (_("%s: this session was recorded with a lesson that is not installed here (%s)."),
-                                                  path, error->message);
+                                                  d->path, error->message);
       show_error (self, message);
       return;
     }
@@ -1388,13 +1425,32 @@ open_session (SockscopeWindow *self,
   stop_run (self);
   g_set_object (&self->lesson, lesson);
   adw_window_title_set_title (self->window_title, sockscope_lesson_get_title (lesson, self->lang));
-  adw_window_title_set_subtitle (self->window_title, path);
-  self->log = g_steal_pointer (&log);
+  adw_window_title_set_subtitle (self->window_title, d->path);
+  self->log = g_steal_pointer (&d->log);
   g_free (self->session_path);
-  self->session_path = g_strdup (path);
+  self->session_path = g_strdup (d->path);
   attach_log (self);
-  set_status (self, warning != NULL ? warning : _("A recorded session: scrub through it with the history slider."), FALSE);
+  set_status (self, d->warning != NULL ? d->warning : _("A recorded session: scrub through it with the history slider."), FALSE);
   update_actions (self);
+}
+
+static void
+open_session (SockscopeWindow *self,
+              const char      *path)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *d = g_new0 (LoadData, 1);
+
+  d->path = g_strdup (path);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->load_cancellable, session_loaded, NULL);
+  g_task_set_task_data (task, d, load_data_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  set_status (self, _("Reading the session…"), TRUE);
+  g_task_run_in_thread (task, load_session_thread);
 }
 
 static void
@@ -1500,6 +1556,9 @@ sockscope_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->project_source, g_source_remove);
   g_clear_pointer (&self->projected_status, g_free);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
 
   stop_run (self);
   g_clear_object (&self->pending_prepare);
