@@ -471,7 +471,21 @@ sockscope_tcp_state_view_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   GdkRGBA fg, bg, accent_bg, accent_fg, paths[3];
+  double col, row, fit;
   cairo_t *cr;
+
+  /* Smaller than the machine needs at this zoom (a projector's zoom in a small pane): the
+   * whole machine, scaled down to fit, rather than a part of it. */
+  min_spacing (self, &col, &row);
+  fit = MIN (width / (N_COLS * col + self->box_width + 2 * margin (self)),
+             height / (N_ROWS * row + self->box_height + 2 * margin (self)));
+  if (fit < 1.0 && fit > 0.0)
+    {
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_scale (snapshot, fit, fit);
+      width = (int) ceil (width / fit);
+      height = (int) ceil (height / fit);
+    }
 
   compute_layout (self, width, height);
   get_colors (self, &fg, &bg, &accent_bg, &accent_fg, paths);
@@ -536,6 +550,8 @@ sockscope_tcp_state_view_snapshot (GtkWidget   *widget,
     append_box (self, snapshot, b, &fg, &bg, &accent_bg, &accent_fg);
 
   append_legend (self, snapshot, &fg, paths);
+  if (fit < 1.0 && fit > 0.0)
+    gtk_snapshot_restore (snapshot);
 }
 
 static void
@@ -555,7 +571,8 @@ sockscope_tcp_state_view_measure (GtkWidget      *widget,
     size = N_COLS * col + self->box_width;
   else
     size = N_ROWS * row + self->box_height;
-  *minimum = ceil (size + 2 * margin (self));
+  /* It scales itself down below this size (see snapshot): a third is still legible. */
+  *minimum = ceil ((size + 2 * margin (self)) / 3);
   *natural = ceil (size * 1.25 + 2 * margin (self));
 }
 
