@@ -463,6 +463,23 @@ append_legend (SockscopeTcpStateView *self,
     }
 }
 
+/* Smaller than the machine needs at this zoom (a projector's zoom in a small pane): the whole
+ * machine is drawn scaled down by this factor to fit, rather than a part of it. */
+static double
+fit_scale (SockscopeTcpStateView *self,
+           int                    width,
+           int                    height)
+{
+  double col, row, fit;
+
+  if (width <= 0 || height <= 0)
+    return 1.0;
+  min_spacing (self, &col, &row);
+  fit = MIN (width / (N_COLS * col + self->box_width + 2 * margin (self)),
+             height / (N_ROWS * row + self->box_height + 2 * margin (self)));
+  return MIN (fit, 1.0);
+}
+
 static void
 sockscope_tcp_state_view_snapshot (GtkWidget   *widget,
                                    GtkSnapshot *snapshot)
@@ -471,15 +488,10 @@ sockscope_tcp_state_view_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   GdkRGBA fg, bg, accent_bg, accent_fg, paths[3];
-  double col, row, fit;
+  double fit = fit_scale (self, width, height);
   cairo_t *cr;
 
-  /* Smaller than the machine needs at this zoom (a projector's zoom in a small pane): the
-   * whole machine, scaled down to fit, rather than a part of it. */
-  min_spacing (self, &col, &row);
-  fit = MIN (width / (N_COLS * col + self->box_width + 2 * margin (self)),
-             height / (N_ROWS * row + self->box_height + 2 * margin (self)));
-  if (fit < 1.0 && fit > 0.0)
+  if (fit < 1.0)
     {
       gtk_snapshot_save (snapshot);
       gtk_snapshot_scale (snapshot, fit, fit);
@@ -550,7 +562,7 @@ sockscope_tcp_state_view_snapshot (GtkWidget   *widget,
     append_box (self, snapshot, b, &fg, &bg, &accent_bg, &accent_fg);
 
   append_legend (self, snapshot, &fg, paths);
-  if (fit < 1.0 && fit > 0.0)
+  if (fit < 1.0)
     gtk_snapshot_restore (snapshot);
 }
 
@@ -571,8 +583,9 @@ sockscope_tcp_state_view_measure (GtkWidget      *widget,
     size = N_COLS * col + self->box_width;
   else
     size = N_ROWS * row + self->box_height;
-  /* It scales itself down below this size (see snapshot): a third is still legible. */
-  *minimum = ceil ((size + 2 * margin (self)) / 3);
+  /* Below its size at this zoom it scales itself down (see snapshot), but not under 70 %:
+   * the zoom is there to be read from the back of a room. */
+  *minimum = ceil ((size + 2 * margin (self)) * 0.7);
   *natural = ceil (size * 1.25 + 2 * margin (self));
 }
 
@@ -677,14 +690,18 @@ sockscope_tcp_state_view_get_state_box (SockscopeTcpStateView *self,
                                         graphene_rect_t       *out)
 {
   Box box;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  double fit;
 
   g_return_val_if_fail (SOCKSCOPE_IS_TCP_STATE_VIEW (self), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
+  fit = fit_scale (self, width, height);
   if ((box = parse_state (state)) == BOX_NONE)
     return FALSE;
-  compute_layout (self, gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)));
-  *out = self->rects[box];
+  compute_layout (self, (int) ceil (width / fit), (int) ceil (height / fit));
+  graphene_rect_scale (&self->rects[box], fit, fit, out);
   return TRUE;
 }
 
