@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench-stats.h"
+
 #include "sockscope-sequence-view.h"
 
 #define N_ITEMS   100000
@@ -70,26 +72,6 @@ scroll_tick (GtkWidget     *widget,
     }
   gtk_adjustment_set_value (bench->adjustment, range * (bench->frame % N_FRAMES) / N_FRAMES);
   return G_SOURCE_CONTINUE;
-}
-
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *values,
-            double  p)
-{
-  guint index;
-
-  g_array_sort (values, compare_double);
-  index = (guint) (p * (values->len - 1) + 0.5);
-  return g_array_index (values, double, index);
 }
 
 static void
@@ -205,12 +187,12 @@ main (int    argc,
       return EXIT_FAILURE;
     }
   printf ("BENCH ui_diagram_add_100k %.1f ms\n", add_s * 1000);
-  printf ("BENCH ui_frame_median %.2f ms\n", percentile (bench.work_ms, 0.5));
-  printf ("BENCH ui_frame_p99 %.2f ms\n", percentile (bench.work_ms, 0.99));
-  printf ("BENCH ui_snapshot_median %.3f ms\n", percentile (snapshot_times, 0.5));
-  printf ("BENCH ui_snapshot_p99 %.3f ms\n", percentile (snapshot_times, 0.99));
-  printf ("BENCH ui_frame_interval_median %.2f ms\n", percentile (bench.interval_ms, 0.5));
-  printf ("BENCH ui_frame_interval_p99 %.2f ms\n", percentile (bench.interval_ms, 0.99));
+  printf ("BENCH ui_frame_median %.2f ms\n", bench_percentile (bench.work_ms, 0.5));
+  printf ("BENCH ui_frame_p99 %.2f ms\n", bench_percentile (bench.work_ms, 0.99));
+  printf ("BENCH ui_snapshot_median %.3f ms\n", bench_percentile (snapshot_times, 0.5));
+  printf ("BENCH ui_snapshot_p99 %.3f ms\n", bench_percentile (snapshot_times, 0.99));
+  printf ("BENCH ui_frame_interval_median %.2f ms\n", bench_percentile (bench.interval_ms, 0.5));
+  printf ("BENCH ui_frame_interval_p99 %.2f ms\n", bench_percentile (bench.interval_ms, 0.99));
 
   g_signal_handlers_disconnect_by_data (bench.clock, &bench);
   gtk_window_destroy (GTK_WINDOW (window));

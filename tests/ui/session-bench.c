@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench-stats.h"
+
 #include "sockscope-application.h"
 #include "sockscope-window-private.h"
 
@@ -83,23 +85,6 @@ scroll_tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *values,
-            double  p)
-{
-  g_array_sort (values, compare_double);
-  return g_array_index (values, double, (guint) (p * (values->len - 1) + 0.5));
-}
-
 static GtkWidget *
 find_descendant (GtkWidget *widget,
                  GType      type)
@@ -142,8 +127,8 @@ bench_scroll (GtkWidget  *scrollable,
     g_main_context_iteration (NULL, TRUE);
   g_signal_handlers_disconnect_by_data (clock, &scroll);
 
-  printf ("BENCH %s_frame_median %.2f ms\n", name, percentile (scroll.work_ms, 0.5));
-  printf ("BENCH %s_frame_p99 %.2f ms\n", name, percentile (scroll.work_ms, 0.99));
+  printf ("BENCH %s_frame_median %.2f ms\n", name, bench_percentile (scroll.work_ms, 0.5));
+  printf ("BENCH %s_frame_p99 %.2f ms\n", name, bench_percentile (scroll.work_ms, 0.99));
   g_array_unref (scroll.work_ms);
 }
 
