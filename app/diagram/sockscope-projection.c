@@ -149,8 +149,8 @@ join_strings (JsonArray *array)
   return g_string_free (text, FALSE);
 }
 
-/* "= 0", "= -1 ECONNREFUSED", "= 4 (127.0.0.1:41562)", "= 1 ready: s", "= 31 (exit status 0)",
- * "= 24862 (in memory: 1e 61)": what the call gave back, as the learner needs to read it. */
+/* "= 0", "= -1 ECONNREFUSED", "= 4 (127.0.0.1:41562)", "= 1 ready: s",
+ * "= 24862 (in memory: 1e 61)"; how a waited-for child ended is on its own lifeline: what the call gave back, as the learner needs to read it. */
 static char *
 call_outcome (JsonObject *event,
               gboolean   *failed)
@@ -182,20 +182,6 @@ call_outcome (JsonObject *event,
       g_string_append_c (text, ' ');
       /* TRANSLATORS: after select()/poll()'s return value: the sockets ready to read, "= 1 ready: s" */
       g_string_append_printf (text, _("ready: %s"), ready[0] ? ready : "—");
-    }
-  if (json_object_has_member (out, "exited") && json_object_get_int_member_with_default (out, "pid", 0) > 0)
-    {
-      const char *signal = string_member (out, "signal");
-
-      g_string_append (text, " (");
-      if (signal != NULL)
-        /* TRANSLATORS: after waitpid()'s return: how the child ended, "= 31 (killed by SIGKILL)" */
-        g_string_append_printf (text, _("killed by %s"), signal);
-      else
-        /* TRANSLATORS: after waitpid()'s return: the child's exit status, "= 31 (exit status 0)" */
-        g_string_append_printf (text, _("exit status %d"),
-                                (int) json_object_get_int_member_with_default (out, "exit_status", 0));
-      g_string_append_c (text, ')');
     }
   if (string_member (out, "bytes") != NULL)
     {

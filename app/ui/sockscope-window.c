@@ -327,8 +327,44 @@ sink_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char
   sockscope_sequence_view_add_packet (self->diagram, seq, t_ns, from, to, label, cause_seq, cause_seq == 0);
 }
 
+static void
+sink_spawn (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint parent, gboolean thread,
+            guint via_seq, const char *text)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_spawn (self->diagram, seq, t_ns, lifeline, parent, text);
+}
+
+static void
+sink_exit (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint call_seq, const char *text,
+           gboolean failed)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_exit (self->diagram, seq, t_ns, lifeline, call_seq, text, failed);
+  /* exit() never returns: its line in the code says how the actor ended instead. */
+  if (call_seq != 0 && call_seq <= sockscope_event_log_get_n_events (self->log))
+    {
+      int step = sockscope_event_log_get_step (self->log, call_seq - 1);
+
+      if (step > 0)
+        sockscope_code_pane_set_call (self->code_pane, (guint) step,
+                                      failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, text);
+    }
+}
+
+static void
+sink_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, const char *signal)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_signal (self->diagram, seq, t_ns, from, to, signal);
+}
+
 static const SockscopeProjectionSink window_sink = {
   sink_call, sink_blocked, sink_result, sink_state, sink_packet,
+  sink_spawn, sink_exit, sink_signal,
 };
 
 static void
@@ -742,7 +778,11 @@ reset_projection (SockscopeWindow *self)
   for (guint i = 0; i < sockscope_lesson_get_n_actors (self->lesson); i++)
     {
       const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, i);
-      sockscope_sequence_view_add_lifeline (self->diagram, actor->name, sockscope_actor_get_label (actor, self->lang));
+      int parent = actor->parent ? sockscope_lesson_find_actor (self->lesson, actor->parent) : -1;
+
+      sockscope_sequence_view_add_child_lifeline (self->diagram, actor->name,
+                                                  sockscope_actor_get_label (actor, self->lang),
+                                                  parent, actor->thread);
     }
 }
 
