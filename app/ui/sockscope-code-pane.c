@@ -13,7 +13,7 @@
 #include "sockscope-code-pane.h"
 #include "sockscope-projection.h"
 
-#define COLUMN_MIN_WIDTH 260
+#define COLUMN_MIN_WIDTH 240
 
 typedef struct
 {

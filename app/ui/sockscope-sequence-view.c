@@ -14,7 +14,7 @@
 #include "sockscope-projection.h"
 #include "sockscope-sequence-view.h"
 
-#define COLUMN_MIN_WIDTH   230.0  /* a lifeline's column at zoom 1, room for a packet label */
+#define COLUMN_MIN_WIDTH   210.0  /* a lifeline's column at zoom 1, room for a packet label */
 #define ANIMATION_MS       300.0  /* an arrow grows from sender to receiver in this time */
 #define MAX_ANIMATIONS     16     /* a burst of items (a replay) appears at once */
 #define PULSE_PERIOD_US    1600000.0
@@ -405,7 +405,6 @@ get_geometry (SockscopeSequenceView *self,
               Geometry              *g)
 {
   double z = self->zoom;
-  double content_w;
   guint n;
 
   /* Columns: the actors that exist at the position shown, each child next to its parent. */
@@ -431,35 +430,36 @@ get_geometry (SockscopeSequenceView *self,
   g->header_h = (self->line_h1 + 30.0) * z;
   g->top = g->header_h + 10.0 * z;
   g->gutter_left = (self->has_outside ? 110.0 : 24.0) * z;
-  /* Each column as wide as its widest call (its boxes are centred on the lifeline), at least
-   * room for a packet label; the room left over is shared. */
+  /* Columns share the width equally, at least room for a packet label between lifelines. A
+   * row holds one item, so a wide call box may spread over the neighbouring columns; only the
+   * first and last columns need room for half their widest box beyond their lifeline. */
   {
-    double widths[MAX_COLUMNS] = { 0 };
-    double total = 0, extra, x = 0;
+    double need[MAX_COLUMNS] = { 0 };
+    double avail, left = 0, right = 0, x;
 
     for (guint i = 0; i < self->lifelines->len && i < MAX_COLUMNS; i++)
       if (g->column[i] >= 0)
         {
           const Lifeline *line = g_ptr_array_index (self->lifelines, i);
 
-          widths[g->column[i]] = MAX (COLUMN_MIN_WIDTH * z, (line->max_chars * self->char_w1 + 48.0) * z);
+          need[g->column[i]] = (line->max_chars * self->char_w1 + 40.0) * z;
         }
-    if (g->n_columns == 0)
-      widths[0] = COLUMN_MIN_WIDTH * z;
-    for (guint i = 0; i < n; i++)
-      total += widths[i];
-    content_w = MAX (g->width, g->gutter_left + 24.0 * z + total);
-    extra = (content_w - g->gutter_left - 24.0 * z - total) / n;
-    g->col_w = G_MAXDOUBLE;
+    avail = g->width - g->gutter_left - 24.0 * z;
+    g->col_w = COLUMN_MIN_WIDTH * z;
+    for (int pass = 0; pass < 2; pass++)
+      {
+        left = MAX (0, need[0] / 2 - g->col_w / 2);
+        right = MAX (0, need[n - 1] / 2 - g->col_w / 2);
+        g->col_w = MAX (COLUMN_MIN_WIDTH * z, (avail - left - right) / n);
+      }
+    x = left;
     for (guint i = 0; i < n; i++)
       {
-        widths[i] += extra;
-        g->center[i] = x + widths[i] / 2;
-        g->half[i] = widths[i] / 2;
-        x += widths[i];
-        g->col_w = MIN (g->col_w, widths[i]);
+        g->center[i] = x + g->col_w / 2;
+        g->half[i] = g->col_w / 2 + (i == 0 ? left : 0) + (i == n - 1 ? right : 0);
+        x += g->col_w;
       }
-    g->content_w = x;
+    g->content_w = x + right;
   }
   g->hvalue = self->hadjustment ? gtk_adjustment_get_value (self->hadjustment) : 0;
   g->vvalue = self->vadjustment ? gtk_adjustment_get_value (self->vadjustment) : 0;
@@ -1613,8 +1613,9 @@ sockscope_sequence_view_size_allocate (GtkWidget *widget,
         k--;
       last = item_get (self, g_array_index (self->calls, guint, k - 1));
       double xa = lifeline_x (&g, last->from) + g.hvalue, xb = lifeline_x (&g, last->to) + g.hvalue;
-      double half = g.half[MAX (g.column[MIN (last->from, MAX_COLUMNS - 1)], 0)];
-      double lo = MIN (xa, xb) - half, hi = MAX (xa, xb) + half;
+      double half = MIN (g.half[MAX (g.column[MIN (last->from, MAX_COLUMNS - 1)], 0)],
+                         (g_utf8_strlen (last->text, 256) * self->char_w1 + 40) * g.zoom / 2);
+      double lo = MIN (xa, xb) - MAX (half, g.col_w / 2), hi = MAX (xa, xb) + MAX (half, g.col_w / 2);
 
       if (hi - lo <= width)
         {

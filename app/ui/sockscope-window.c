@@ -19,6 +19,7 @@
 #include "sockscope-lesson.h"
 #include "sockscope-projection.h"
 #include "sockscope-packets-pane.h"
+#include "sockscope-question.h"
 #include "sockscope-runner.h"
 #include "sockscope-sequence-view.h"
 #include "sockscope-sockets-pane.h"
@@ -91,8 +92,31 @@ struct _SockscopeWindow
   guint                history;        /* events shown: == n_events when live */
   SockscopeProjection *projection;     /* events -> diagram items, for self->lesson */
   gboolean             absolute_seq;
+
+  /* Questions (`ask:`): asked before their step runs, graded once it has settled. */
+  GHashTable          *questions;      /* step -> Question */
   GSettings           *settings;
 };
+
+typedef struct
+{
+  guint           step;
+  char          **choices;
+  gboolean        answered;   /* chosen, or skipped */
+  char           *answer;     /* NULL: skipped */
+  SockscopeGrade *grade;      /* once the run has answered it */
+} Question;
+
+static void
+question_free (gpointer data)
+{
+  Question *q = data;
+
+  g_strfreev (q->choices);
+  g_free (q->answer);
+  sockscope_grade_free (q->grade);
+  g_free (q);
+}
 
 G_DEFINE_FINAL_TYPE (SockscopeWindow, sockscope_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -379,6 +403,7 @@ project_event (SockscopeWindow *self,
 }
 
 static void update_presenter_band (SockscopeWindow *self);
+static void update_questions      (SockscopeWindow *self);
 
 static void
 update_history (SockscopeWindow *self)
@@ -440,6 +465,7 @@ show_history (SockscopeWindow *self,
   sockscope_sockets_pane_set_limit (self->sockets_pane, self->history);
   sockscope_lesson_pane_set_position (self->lesson_pane, steps_done_at (self, self->history));
   update_history (self);
+  update_questions (self);
 }
 
 /* Events are projected as they come: a live step brings a few. A recorded session brings them
@@ -599,6 +625,148 @@ on_packet_selected (SockscopeWindow *self,
   select_event (self, position + 1);
 }
 
+/* ---- Questions ---------------------------------------------------------------------------- */
+
+/* The question of the step the runner takes next, not answered yet, or NULL. */
+static Question *
+pending_question (SockscopeWindow *self)
+{
+  guint next;
+  Question *q;
+
+  if (self->runner == NULL || self->lesson == NULL || sockscope_runner_is_done (self->runner))
+    return NULL;
+  next = sockscope_runner_get_position (self->runner) + 1;
+  q = g_hash_table_lookup (self->questions, GUINT_TO_POINTER (next));
+  return q != NULL && !q->answered ? q : NULL;
+}
+
+/* The question card (before the next step, when the history is live) and the verdict of the
+ * step shown. */
+static void
+update_questions (SockscopeWindow *self)
+{
+  guint n = self->log ? sockscope_event_log_get_n_events (self->log) : 0;
+  Question *ask = self->history >= n && self->lab_ready ? pending_question (self) : NULL;
+  guint shown = sockscope_lesson_pane_get_position (self->lesson_pane);
+  Question *q = g_hash_table_lookup (self->questions, GUINT_TO_POINTER (shown));
+  const SockscopeStep *step = self->lesson && shown > 0 && shown <= sockscope_lesson_get_n_steps (self->lesson)
+                              ? sockscope_lesson_get_step (self->lesson, shown) : NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+
+  if (ask != NULL)
+    sockscope_lesson_pane_show_question (self->lesson_pane, ask->step,
+                                         sockscope_question_get_prompt (sockscope_lesson_get_step (self->lesson, ask->step)->ask),
+                                         (const char * const *) ask->choices);
+  else
+    sockscope_lesson_pane_show_question (self->lesson_pane, 0, NULL, NULL);
+
+  if (q == NULL || !q->answered || step == NULL)
+    {
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_NONE, NULL, NULL);
+      return;
+    }
+  if (q->grade == NULL)
+    {
+      /* TRANSLATORS: a question's verdict while its call still waits (a blocked accept) */
+      title = g_strdup_printf (_("The answer comes when %s() returns"), step->call);
+      if (q->answer != NULL)
+        detail = g_strdup_printf (_("You said: %s"), q->answer);
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_PENDING, title, detail);
+      return;
+    }
+  if (q->answer == NULL)
+    {
+      title = g_strdup_printf (_("Skipped. The kernel says: %s"), q->grade->actual);
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_SKIPPED, title, q->grade->explanation);
+    }
+  else if (q->grade->correct)
+    {
+      title = g_strdup_printf (_("Right: %s"), q->grade->actual);
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_RIGHT, title, q->grade->explanation);
+    }
+  else
+    {
+      title = g_strdup_printf (_("Not quite: you said %s"), q->answer);
+      detail = g_strdup_printf (_("The kernel says: %s. %s"), q->grade->actual, q->grade->explanation);
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_WRONG, title, detail);
+    }
+}
+
+/* The next step asks a question: its choices are made now, from the run so far. */
+static void
+prepare_question (SockscopeWindow *self)
+{
+  const SockscopeStep *step;
+  guint next;
+  Question *q;
+
+  if (self->runner == NULL || sockscope_runner_is_done (self->runner))
+    return;
+  next = sockscope_runner_get_position (self->runner) + 1;
+  step = sockscope_lesson_get_step (self->lesson, next);
+  if (step == NULL || step->ask == SOCKSCOPE_ASK_NONE ||
+      g_hash_table_contains (self->questions, GUINT_TO_POINTER (next)))
+    return;
+  q = g_new0 (Question, 1);
+  q->step = next;
+  q->choices = sockscope_question_get_choices (self->lesson, step, self->log);
+  g_hash_table_insert (self->questions, GUINT_TO_POINTER (next), q);
+}
+
+/* Grades what the run has answered: a call still blocked is graded once it returns. */
+static void
+grade_questions (SockscopeWindow *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->runner == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->questions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Question *q = value;
+
+      if (!q->answered || q->grade != NULL || q->step > sockscope_runner_get_position (self->runner))
+        continue;
+      q->grade = sockscope_question_grade (self->lesson, sockscope_lesson_get_step (self->lesson, q->step),
+                                           self->log, q->answer, self->lang, NULL);
+    }
+  update_questions (self);
+}
+
+static void
+on_question_settled (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SockscopeWindow) self = user_data;
+
+  if (!sockscope_lab_client_settle_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL) ||
+      SOCKSCOPE_LAB_CLIENT (object) != self->client)
+    return;
+  grade_questions (self);
+}
+
+/* After a step: once the kernel has settled (the states after a close), the answers are read. */
+static void
+settle_questions (SockscopeWindow *self)
+{
+  gboolean ungraded = FALSE;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->questions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ungraded = ungraded || (((Question *) value)->answered && ((Question *) value)->grade == NULL);
+  if (ungraded && self->client != NULL)
+    sockscope_lab_client_settle_async (self->client, 250, self->cancellable, on_question_settled, g_object_ref (self));
+  else
+    update_questions (self);
+}
+
 /* ---- The run ------------------------------------------------------------------------------- */
 
 static void
@@ -702,6 +870,8 @@ on_next_done (GObject      *object,
     }
   else
     set_status (self, NULL, FALSE);
+  prepare_question (self);
+  settle_questions (self);
   update_actions (self);
   after_step (self);
 }
@@ -709,9 +879,15 @@ on_next_done (GObject      *object,
 static void
 step_next (SockscopeWindow *self)
 {
+  Question *q;
+
   if (self->runner == NULL || !self->lab_ready || self->stepping || sockscope_runner_is_done (self->runner))
     return;
+  /* Next with a question on screen runs the step without an answer (Skip). */
+  if ((q = pending_question (self)) != NULL)
+    q->answered = TRUE;
   self->stepping = TRUE;
+  sockscope_lesson_pane_show_question (self->lesson_pane, 0, NULL, NULL);
   update_actions (self);
   sockscope_runner_next_async (self->runner, self->cancellable, on_next_done, g_object_ref (self));
 }
@@ -737,6 +913,8 @@ on_runner_started (GObject      *object,
   self->starting = FALSE;
   self->lab_ready = TRUE;
   set_status (self, NULL, FALSE);
+  prepare_question (self);
+  update_questions (self);
   update_actions (self);
   after_step (self);
 }
@@ -786,10 +964,28 @@ reset_projection (SockscopeWindow *self)
     }
 }
 
+/* A lesson with children or threads has more lifelines than the diagram shows beside the code:
+ * the diagram takes the room, the code pane scrolls to the column of each step. */
+static void
+make_room_for_lifelines (SockscopeWindow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self->top_paned));
+  int room;
+
+  if (self->presenter || self->lesson == NULL || sockscope_lesson_get_n_actors (self->lesson) <= 2)
+    return;
+  if (width <= 0)
+    width = gtk_widget_get_width (GTK_WIDGET (self)) - (adw_flap_get_reveal_flap (self->flap) ? 320 : 0);
+  room = (int) (MAX (width, 800) * 0.40);
+  if (gtk_paned_get_position (self->top_paned) > room)
+    gtk_paned_set_position (self->top_paned, room);
+}
+
 /* Shows self->log (a live run's or a recorded session's) in every pane. */
 static void
 attach_log (SockscopeWindow *self)
 {
+  make_room_for_lifelines (self);
   self->history = 0;
   reset_projection (self);
   sockscope_code_pane_set_lesson (self->code_pane, self->lesson, self->lang);
@@ -905,6 +1101,7 @@ start_run (SockscopeWindow *self)
   if (self->lesson == NULL)
     return;
 
+  g_hash_table_remove_all (self->questions);
   self->cancellable = g_cancellable_new ();
   self->log = sockscope_event_log_new ();
   self->client = sockscope_lab_client_new ();
@@ -990,6 +1187,23 @@ next_action (GtkWidget  *widget,
   step_next (self);
 }
 
+/* A choice of the question card (or Skip, ""): the answer is kept, and the step runs. */
+static void
+answer_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+  const char *answer = g_variant_get_string (param, NULL);
+  Question *q = pending_question (self);
+
+  if (q == NULL || self->stepping || !self->lab_ready)
+    return;
+  q->answered = TRUE;
+  q->answer = answer[0] != '\0' ? g_strdup (answer) : NULL;
+  step_next (self);
+}
+
 static void
 back_action (GtkWidget  *widget,
              const char *action_name,
@@ -1029,6 +1243,14 @@ play_tick (gpointer user_data)
     {
       self->play_source = 0;
       gtk_widget_activate_action (GTK_WIDGET (self), "win.play", "b", FALSE);
+      return G_SOURCE_REMOVE;
+    }
+  /* Play pauses on a question: the learner answers (which runs the step), then plays on. */
+  if (!self->stepping && self->history >= sockscope_event_log_get_n_events (self->log) &&
+      pending_question (self) != NULL)
+    {
+      self->play_source = 0;
+      set_status (self, _("Play paused on a question: choose an answer, then press Play again."), FALSE);
       return G_SOURCE_REMOVE;
     }
   gtk_widget_activate_action (GTK_WIDGET (self), "win.next", NULL);
@@ -1549,6 +1771,7 @@ sockscope_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->lang, g_free);
   g_clear_pointer (&self->projection, sockscope_projection_free);
+  g_clear_pointer (&self->questions, g_hash_table_unref);
   if (self->zoom_css != NULL)
     gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                                    GTK_STYLE_PROVIDER (self->zoom_css));
@@ -1605,6 +1828,7 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   /* One action per command: buttons, keys and menus all go through these. */
   gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.answer", "s", answer_action);
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);
   gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -1668,6 +1892,7 @@ sockscope_window_init (SockscopeWindow *self)
 
   self->settings = g_settings_new ("io.sockscope.Sockscope");
   self->lang = ui_language ();
+  self->questions = g_hash_table_new_full (NULL, NULL, NULL, question_free);
   self->absolute_seq = g_settings_get_enum (self->settings, "seq-mode") == 1;
 
   absolute = g_simple_action_new_stateful ("absolute-seq", NULL, g_variant_new_boolean (self->absolute_seq));
