@@ -154,6 +154,8 @@ struct _SockscopeSequenceView
   guint          scroll_to_selected : 1;
 
   guint          tick_id;
+  guint          follow_tick_id;  /* scrolls sideways to the newest call, next frame */
+  double         follow_hvalue;
 
   /* Reused for every text of a frame; dropped when the font or zoom changes. */
   PangoLayout   *sans;
@@ -1588,6 +1590,19 @@ scroll_to_row (SockscopeSequenceView *self,
     gtk_adjustment_set_value (self->vadjustment, value);
 }
 
+static gboolean
+follow_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  SockscopeSequenceView *self = SOCKSCOPE_SEQUENCE_VIEW (widget);
+
+  self->follow_tick_id = 0;
+  if (self->hadjustment != NULL)
+    gtk_adjustment_set_value (self->hadjustment, self->follow_hvalue);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 sockscope_sequence_view_size_allocate (GtkWidget *widget,
                                        int        width,
@@ -1603,9 +1618,12 @@ sockscope_sequence_view_size_allocate (GtkWidget *widget,
   g.width = width;
   g.height = height;
 
-  /* Following the newest call: its lifeline in view, when the columns are wider than the view. */
+  /* Following the newest call: its lifeline in view, when the columns are wider than the view.
+   * Scrolled at the next frame: an adjustment changed while allocating queues another
+   * allocation, and the frame would be drawn without one. */
   if (self->follow && self->n_visible > 0 && self->hadjustment != NULL && self->calls->len > 0)
     {
+      double hvalue = g.hvalue;
       guint k = self->calls->len;
       const Item *last;
 
@@ -1619,10 +1637,16 @@ sockscope_sequence_view_size_allocate (GtkWidget *widget,
 
       if (hi - lo <= width)
         {
-          if (lo < g.hvalue)
-            g.hvalue = lo;
-          else if (hi > g.hvalue + width)
-            g.hvalue = hi - width;
+          if (lo < hvalue)
+            hvalue = lo;
+          else if (hi > hvalue + width)
+            hvalue = hi - width;
+        }
+      if (hvalue != g.hvalue)
+        {
+          self->follow_hvalue = hvalue;
+          if (self->follow_tick_id == 0)
+            self->follow_tick_id = gtk_widget_add_tick_callback (widget, follow_tick, NULL, NULL);
         }
     }
   configure_adjustment (self, self->hadjustment, g.hvalue,
@@ -1902,6 +1926,11 @@ sockscope_sequence_view_unmap (GtkWidget *widget)
     {
       gtk_widget_remove_tick_callback (widget, self->tick_id);
       self->tick_id = 0;
+    }
+  if (self->follow_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->follow_tick_id);
+      self->follow_tick_id = 0;
     }
   g_array_set_size (self->animations, 0);
   GTK_WIDGET_CLASS (sockscope_sequence_view_parent_class)->unmap (widget);

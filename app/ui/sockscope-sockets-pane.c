@@ -342,6 +342,31 @@ rebuild (SockscopeSocketsPane *self)
       event = g_list_model_get_item (G_LIST_MODEL (self->log), position);
       object = sockscope_event_get_object (event);
       key = socket_key (object);
+      /* A connection the kernel held for no process (an embryonic one in the accept queue)
+       * becomes the accepted socket: the same row, now keyed by its inode. */
+      if (key[0] == 'i' && !g_hash_table_contains (latest, key))
+        {
+          g_autofree char *by_addr = g_strdup_printf ("a%s|%s|%s",
+                                                      json_object_get_string_member_with_default (object, "proto", ""),
+                                                      json_object_get_string_member_with_default (object, "local", ""),
+                                                      json_object_get_string_member_with_default (object, "peer", ""));
+          gpointer slot = g_hash_table_lookup (latest, by_addr);
+
+          if (slot != NULL && !g_str_has_suffix (by_addr, "|*:*"))
+            {
+              g_hash_table_remove (latest, by_addr);
+              g_hash_table_insert (latest, g_strdup (key), slot);
+              g_free (g_ptr_array_index (order, GPOINTER_TO_UINT (slot) - 1));
+              g_ptr_array_index (order, GPOINTER_TO_UINT (slot) - 1) = g_strdup (key);
+              if (g_hash_table_contains (prev_by_key, by_addr))
+                {
+                  char *prev = g_strdup (g_hash_table_lookup (prev_by_key, by_addr));
+
+                  g_hash_table_remove (prev_by_key, by_addr);
+                  g_hash_table_insert (prev_by_key, g_strdup (key), prev);
+                }
+            }
+        }
       if ((old = g_hash_table_lookup (latest, key)) != NULL)
         {
           SockscopeEvent *old_event = g_ptr_array_index (items, GPOINTER_TO_UINT (old) - 1);

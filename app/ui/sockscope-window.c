@@ -95,6 +95,7 @@ struct _SockscopeWindow
 
   /* Questions (`ask:`): asked before their step runs, graded once it has settled. */
   GHashTable          *questions;      /* step -> Question */
+  guint                settling;       /* settles asked for grading, not finished */
   GSettings           *settings;
 };
 
@@ -667,6 +668,12 @@ update_questions (SockscopeWindow *self)
       sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_NONE, NULL, NULL);
       return;
     }
+  if (q->grade == NULL && self->settling > 0)
+    {
+      /* The kernel is settling: the verdict comes in a moment. */
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_NONE, NULL, NULL);
+      return;
+    }
   if (q->grade == NULL)
     {
       /* TRANSLATORS: a question's verdict while its call still waits (a blocked accept) */
@@ -743,11 +750,15 @@ on_question_settled (GObject      *object,
                      gpointer      user_data)
 {
   g_autoptr(SockscopeWindow) self = user_data;
+  gboolean settled = sockscope_lab_client_settle_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL);
 
-  if (!sockscope_lab_client_settle_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL) ||
-      SOCKSCOPE_LAB_CLIENT (object) != self->client)
+  if (SOCKSCOPE_LAB_CLIENT (object) != self->client)
     return;
-  grade_questions (self);
+  self->settling = self->settling > 0 ? self->settling - 1 : 0;
+  if (settled)
+    grade_questions (self);
+  else
+    update_questions (self);
 }
 
 /* After a step: once the kernel has settled (the states after a close), the answers are read. */
@@ -762,9 +773,11 @@ settle_questions (SockscopeWindow *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     ungraded = ungraded || (((Question *) value)->answered && ((Question *) value)->grade == NULL);
   if (ungraded && self->client != NULL)
-    sockscope_lab_client_settle_async (self->client, 250, self->cancellable, on_question_settled, g_object_ref (self));
-  else
-    update_questions (self);
+    {
+      self->settling++;
+      sockscope_lab_client_settle_async (self->client, 250, self->cancellable, on_question_settled, g_object_ref (self));
+    }
+  update_questions (self);
 }
 
 /* ---- The run ------------------------------------------------------------------------------- */
@@ -1102,6 +1115,7 @@ start_run (SockscopeWindow *self)
     return;
 
   g_hash_table_remove_all (self->questions);
+  self->settling = 0;
   self->cancellable = g_cancellable_new ();
   self->log = sockscope_event_log_new ();
   self->client = sockscope_lab_client_new ();
