@@ -558,22 +558,26 @@ sockscope_sockets_pane_init (SockscopeSocketsPane *self)
   self->selection = sockscope_data_table_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
   g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (update_gauges), self, G_CONNECT_SWAPPED);
   self->view = sockscope_data_table_new (self->selection, _("Sockets"));
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    sockscope_data_table_add_column (self->view, columns[i].id,
-                                     g_dpgettext2 (NULL, "socket column", columns[i].title),
-                                     columns[i].width, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell), NULL);
-  /* The queues against the buffers, for every socket at once: which one fills up. */
+  /* The queues against the buffers, for every socket at once (which one fills up), beside
+   * the state. */
   gauges = gtk_signal_list_item_factory_new ();
   g_signal_connect (gauges, "setup", G_CALLBACK (setup_gauges), NULL);
   g_signal_connect (gauges, "bind", G_CALLBACK (bind_gauges), NULL);
-  {
-    GtkColumnViewColumn *column = gtk_column_view_column_new (C_("socket column", "Queues"), gauges);
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      sockscope_data_table_add_column (self->view, columns[i].id,
+                                       g_dpgettext2 (NULL, "socket column", columns[i].title),
+                                       columns[i].width, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell), NULL);
+      if (g_str_equal (columns[i].id, "state"))
+        {
+          GtkColumnViewColumn *column = gtk_column_view_column_new (C_("socket column", "Queues"), gauges);
 
-    gtk_column_view_column_set_fixed_width (column, 110);
-    gtk_column_view_column_set_resizable (column, TRUE);
-    gtk_column_view_append_column (self->view, column);
-    g_object_unref (column);
-  }
+          gtk_column_view_column_set_fixed_width (column, 90);
+          gtk_column_view_column_set_resizable (column, TRUE);
+          gtk_column_view_append_column (self->view, column);
+          g_object_unref (column);
+        }
+    }
 
   self->machine = SOCKSCOPE_TCP_STATE_VIEW (sockscope_tcp_state_view_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->machine), TRUE);

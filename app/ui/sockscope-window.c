@@ -982,14 +982,16 @@ reset_projection (SockscopeWindow *self)
 static void
 make_room_for_lifelines (SockscopeWindow *self)
 {
-  int width = gtk_widget_get_width (GTK_WIDGET (self->top_paned));
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int default_width = 0, default_height = 0;
   int room;
 
   if (self->presenter || self->lesson == NULL || sockscope_lesson_get_n_actors (self->lesson) <= 2)
     return;
-  if (width <= 0)
-    width = gtk_widget_get_width (GTK_WIDGET (self)) - (adw_flap_get_reveal_flap (self->flap) ? 320 : 0);
-  room = (int) (MAX (width, 800) * 0.40);
+  /* Before the window is shown at its size, its default size tells the room there will be. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &default_width, &default_height);
+  width = MAX (width, default_width) - (adw_flap_get_reveal_flap (self->flap) ? 360 : 0);
+  room = (int) (MAX (width, 800) * 0.42);
   if (gtk_paned_get_position (self->top_paned) > room)
     gtk_paned_set_position (self->top_paned, room);
 }

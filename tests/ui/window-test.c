@@ -9,6 +9,7 @@
 
 #include "sockscope-application.h"
 #include "sockscope-locale.h"
+#include "sockscope-screenshot.h"
 #include "sockscope-window-private.h"
 
 static SockscopeApplication *app;
@@ -471,6 +472,23 @@ test_presenter (void)
 
 /* ---- Processes, threads, select, queues, Python: the fixture lesson tests/ui/lessons/ui-fork ---- */
 
+/* SOCKSCOPE_TEST_SHOTS=DIR keeps pictures of the panes a test checked, to look at. */
+static void
+keep_shot (GtkWidget  *widget,
+           const char *name)
+{
+  const char *dir = g_getenv ("SOCKSCOPE_TEST_SHOTS");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  spin (300);
+  path = g_build_filename (dir, name, NULL);
+  if (!sockscope_screenshot_widget (widget, path, &error))
+    g_test_message ("%s: %s", path, error->message);
+}
+
 static char *
 fixture (const char *name)
 {
@@ -660,6 +678,7 @@ test_fork (void)
   g_assert_true (strstr (line, "n = conn.recv(64)") != NULL);
   g_assert_cmpstr (outcome, ==, "= 5");
   g_clear_pointer (&line, g_free);
+  keep_shot (GTK_WIDGET (code), "python.png");
   /* A step taken in Python moves the Python highlight. */
   next_step (window);
   line = current_line (code, "worker", NULL);
@@ -736,6 +755,7 @@ test_questions (void)
   ask_window_question = 3;
   wait_for (window, question_shown, 5000, "the question of step 3");
   g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, NULL, NULL), ==, SOCKSCOPE_VERDICT_NONE);
+  keep_shot (GTK_WIDGET (pane), "question.png");
 
   /* Play pauses on it: the step does not run unanswered. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
@@ -755,6 +775,7 @@ test_questions (void)
   g_assert_cmpstr (title, ==, "Right: LISTEN");
   g_assert_true (strstr (detail, "LISTEN") != NULL);
   g_assert_cmpuint (sockscope_lesson_pane_get_question (pane), ==, 0);
+  keep_shot (GTK_WIDGET (pane), "verdict-right.png");
 
   /* A wrong answer, through the action: the kernel's answer and why. */
   next_step (window);
@@ -767,6 +788,7 @@ test_questions (void)
   g_test_message ("verdict: %s / %s", title, detail);
   g_assert_cmpstr (title, ==, "Not quite: you said 0");
   g_assert_true (g_str_has_prefix (detail, "The kernel says: -1 ECONNREFUSED. "));
+  keep_shot (GTK_WIDGET (pane), "verdict-wrong.png");
 
   /* Next skips a question: the step runs, the kernel's answer is shown. */
   ask_window_question = 6;
