@@ -244,6 +244,9 @@ sockscope_lesson_pane_show_question (SockscopeLessonPane *self,
 
   g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
 
+  /* Shown already: the buttons stay, and the keyboard focus on them. */
+  if (step != 0 && step == self->question_step && gtk_widget_get_visible (self->question_card))
+    return;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->question_choices))) != NULL)
     gtk_flow_box_remove (self->question_choices, child);
   self->question_step = step;

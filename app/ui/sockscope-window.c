@@ -99,14 +99,16 @@ struct _SockscopeWindow
   GSettings           *settings;
 };
 
-typedef struct
+typedef struct _Question Question;
+
+struct _Question
 {
   guint           step;
   char          **choices;
   gboolean        answered;   /* chosen, or skipped */
   char           *answer;     /* NULL: skipped */
   SockscopeGrade *grade;      /* once the run has answered it */
-} Question;
+};
 
 static void
 question_free (gpointer data)
@@ -405,6 +407,7 @@ project_event (SockscopeWindow *self,
 
 static void update_presenter_band (SockscopeWindow *self);
 static void update_questions      (SockscopeWindow *self);
+static struct _Question *pending_question (SockscopeWindow *self);
 
 static void
 update_history (SockscopeWindow *self)
@@ -442,6 +445,21 @@ update_presenter_band (SockscopeWindow *self)
 
   if (!self->presenter || self->lesson == NULL)
     return;
+  /* A question before the next step: the room reads it before Space runs the step. */
+  if (self->log != NULL && self->history >= sockscope_event_log_get_n_events (self->log) &&
+      self->lab_ready && pending_question (self) != NULL)
+    {
+      Question *q = pending_question (self);
+      const SockscopeStep *next = sockscope_lesson_get_step (self->lesson, q->step);
+      g_autofree char *call = sockscope_step_to_string (next);
+      g_autofree char *choices = g_strjoinv (" · ", q->choices);
+      g_autofree char *label = g_strdup_printf (_("Question before step %u"), q->step);
+
+      text = g_strdup_printf ("%s · %s: %s %s  [%s]", label, next->actor, call,
+                              sockscope_question_get_prompt (next->ask), choices);
+      gtk_label_set_text (self->presenter_band, text);
+      return;
+    }
   if (step == 0)
     text = g_strdup (sockscope_lesson_get_description (self->lesson, self->lang));
   else
@@ -656,6 +674,7 @@ update_questions (SockscopeWindow *self)
   g_autofree char *title = NULL;
   g_autofree char *detail = NULL;
 
+  update_presenter_band (self);
   if (ask != NULL)
     sockscope_lesson_pane_show_question (self->lesson_pane, ask->step,
                                          sockscope_question_get_prompt (sockscope_lesson_get_step (self->lesson, ask->step)->ask),
