@@ -454,8 +454,11 @@ update_presenter_band (SockscopeWindow *self)
       g_autofree char *call = sockscope_step_to_string (next);
       g_autofree char *choices = g_strjoinv (" · ", q->choices);
       g_autofree char *label = g_strdup_printf (_("Question before step %u"), q->step);
+      int index = sockscope_lesson_find_actor (self->lesson, next->actor);
+      const char *who = index >= 0 ? sockscope_actor_get_label (sockscope_lesson_get_actor (self->lesson, (guint) index), self->lang)
+                                   : next->actor;
 
-      text = g_strdup_printf ("%s · %s: %s %s  [%s]", label, next->actor, call,
+      text = g_strdup_printf ("%s · %s: %s %s  [%s]", label, who, call,
                               sockscope_question_get_prompt (next->ask), choices);
       gtk_label_set_text (self->presenter_band, text);
       return;
@@ -466,8 +469,19 @@ update_presenter_band (SockscopeWindow *self)
     {
       g_autofree char *label = g_strdup_printf (_("Step %u of %u"), step, sockscope_lesson_get_n_steps (self->lesson));
 
+      Question *q = g_hash_table_lookup (self->questions, GUINT_TO_POINTER (step));
+
       text = g_strdup_printf ("%s · %s", label,
                               sockscope_step_get_text (sockscope_lesson_get_step (self->lesson, step), self->lang));
+      /* After a question, the kernel's answer. */
+      if (q != NULL && q->grade != NULL)
+        {
+          g_autofree char *answer = g_strdup_printf (_("The kernel says: %s"), q->grade->actual);
+          char *both = g_strdup_printf ("%s · %s", text, answer);
+
+          g_free (text);
+          text = both;
+        }
     }
   gtk_label_set_text (self->presenter_band, text ? text : "");
 }
