@@ -23,6 +23,9 @@ typedef enum
   ROW_CALL,
   ROW_PACKET,
   ROW_STATE,
+  ROW_SPAWN,    /* from: the parent, to: the actor created */
+  ROW_EXIT,     /* from: the actor that ended */
+  ROW_SIGNAL,   /* from: the actor it is about (-1), to: the one that gets it */
 } RowKind;
 
 typedef struct
@@ -36,9 +39,20 @@ typedef struct
   guint    return_seq;    /* call */
   gboolean failed;        /* call */
   int      colour;        /* call with packets and its packets: palette index, else -1 */
-  char    *text;          /* call: its text; packet: label; state: socket */
+  char    *text;          /* call: its text; packet: label; state: socket; spawn: the call;
+                           * exit: how it ended; signal: its name */
   char    *extra;         /* call: "= 0"; state: the state */
 } Row;
+
+typedef struct
+{
+  char     *label;
+  int       parent;       /* the lifeline it was created by, or -1 */
+  gboolean  thread;
+  guint     spawn_seq;    /* 0: there from the start; G_MAXUINT: not created by the last event */
+  guint     exit_seq;     /* 0: still running at the last event */
+  int       column;       /* where it is drawn, or -1 */
+} Lifeline;
 
 struct _SockscopeDiagram
 {
@@ -48,7 +62,8 @@ struct _SockscopeDiagram
   guint            last;
   guint            n_events;
   GArray          *rows;       /* Row */
-  GPtrArray       *lifelines;  /* labels */
+  GArray          *lifelines;  /* Lifeline, in lesson order */
+  guint            n_columns;
   gboolean         has_outside;
   double           font_px;    /* computed by layout() for the last size drawn */
 };
@@ -97,12 +112,31 @@ in_range (SockscopeDiagram *self,
   return seq >= self->first && seq <= self->last;
 }
 
+static Lifeline *
+lifeline_get (SockscopeDiagram *self,
+              int               index)
+{
+  return index >= 0 && (guint) index < self->lifelines->len ? &g_array_index (self->lifelines, Lifeline, index) : NULL;
+}
+
+/* An actor whose creation the log does not show (an older session) is there from the start. */
+static void
+lifeline_used (SockscopeDiagram *self,
+               int               index)
+{
+  Lifeline *line = lifeline_get (self, index);
+
+  if (line != NULL && line->spawn_seq == G_MAXUINT)
+    line->spawn_seq = 0;
+}
+
 static void
 build_call (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *text, guint step)
 {
   Build *b = data;
   Row row = { ROW_CALL, seq, (int) lifeline, -1, 0, 0, 0, FALSE, -1, g_strdup (text), NULL };
 
+  lifeline_used (b->self, (int) lifeline);
   if (!in_range (b->self, seq))
     {
       g_free (row.text);
@@ -153,6 +187,7 @@ build_state (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *
   Row row = { ROW_STATE, seq, (int) lifeline, -1, 0, 0, 0, FALSE, -1, g_strdup (socket ? socket : ""),
               g_strdup (state ? state : "?") };
 
+  lifeline_used (b->self, (int) lifeline);
   if (!in_range (b->self, seq))
     {
       row_clear (&row);
@@ -177,9 +212,93 @@ build_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const cha
   g_array_append_val (b->self->rows, row);
 }
 
+static void
+build_spawn (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint parent, gboolean thread,
+             guint via_seq, const char *text)
+{
+  Build *b = data;
+  Lifeline *line = lifeline_get (b->self, (int) lifeline);
+  Row row = { ROW_SPAWN, seq, (int) parent, (int) lifeline, 0, 0, 0, FALSE, -1, g_strdup (text), NULL };
+
+  if (line != NULL)
+    {
+      line->spawn_seq = seq;
+      line->thread = line->thread || thread;
+    }
+  if (!in_range (b->self, seq) || line == NULL)
+    {
+      row_clear (&row);
+      return;
+    }
+  g_array_append_val (b->self->rows, row);
+}
+
+static void
+build_exit (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint call_seq, const char *text,
+            gboolean failed)
+{
+  Build *b = data;
+  Lifeline *line = lifeline_get (b->self, (int) lifeline);
+  Row *call = call_row (b, call_seq);
+  Row row = { ROW_EXIT, seq, (int) lifeline, -1, 0, 0, 0, failed, -1, g_strdup (text), NULL };
+
+  if (line != NULL)
+    line->exit_seq = seq;
+  /* exit() never returns: its activation ends with the actor. */
+  if (call != NULL && call->return_seq == 0 && in_range (b->self, seq))
+    call->return_seq = seq;
+  if (!in_range (b->self, seq) || line == NULL)
+    {
+      row_clear (&row);
+      return;
+    }
+  g_array_append_val (b->self->rows, row);
+}
+
+static void
+build_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, const char *signal)
+{
+  Build *b = data;
+  Row row = { ROW_SIGNAL, seq, from, (int) to, 0, 0, 0, FALSE, -1, g_strdup (signal), NULL };
+
+  if (!in_range (b->self, seq))
+    {
+      row_clear (&row);
+      return;
+    }
+  g_array_append_val (b->self->rows, row);
+}
+
 static const SockscopeProjectionSink build_sink = {
   build_call, build_blocked, build_result, build_state, build_packet,
+  build_spawn, build_exit, build_signal,
 };
+
+static void
+lifeline_clear (gpointer data)
+{
+  Lifeline *line = data;
+
+  g_free (line->label);
+}
+
+/* Columns: the actors there at the last event shown, children next to their parent. */
+static void
+place_columns (SockscopeDiagram *self)
+{
+  guint n = self->lifelines->len;
+  g_autofree int *parents = g_new0 (int, n + 1);
+  g_autofree guint *order = g_new0 (guint, n + 1);
+
+  sockscope_projection_lesson_order (self->lesson, parents, order);
+  self->n_columns = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      Lifeline *line = lifeline_get (self, (int) order[i]);
+
+      line->column = line->spawn_seq != G_MAXUINT ? (int) self->n_columns++ : -1;
+    }
+}
 
 /* A call whose packets are in the slide and its packets share a colour, as in the window. */
 static void
@@ -223,7 +342,8 @@ sockscope_diagram_new (SockscopeLesson    *lesson,
   self->lang = g_strdup (lang ? lang : "en");
   self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_array_set_clear_func (self->rows, row_clear);
-  self->lifelines = g_ptr_array_new_with_free_func (g_free);
+  self->lifelines = g_array_new (FALSE, TRUE, sizeof (Lifeline));
+  g_array_set_clear_func (self->lifelines, lifeline_clear);
   self->n_events = n;
 
   if (first == 0)
@@ -240,8 +360,14 @@ sockscope_diagram_new (SockscopeLesson    *lesson,
   self->last = last;
 
   for (guint i = 0; i < sockscope_lesson_get_n_actors (lesson); i++)
-    g_ptr_array_add (self->lifelines,
-                     g_strdup (sockscope_actor_get_label (sockscope_lesson_get_actor (lesson, i), self->lang)));
+    {
+      const SockscopeActor *actor = sockscope_lesson_get_actor (lesson, i);
+      Lifeline line = { g_strdup (sockscope_actor_get_label (actor, self->lang)),
+                        actor->parent ? sockscope_lesson_find_actor (lesson, actor->parent) : -1,
+                        actor->thread, actor->parent ? G_MAXUINT : 0, 0, -1 };
+
+      g_array_append_val (self->lifelines, line);
+    }
 
   /* Earlier events still teach the projection which port is whose. */
   for (guint position = 0; position < last; position++)
@@ -252,6 +378,7 @@ sockscope_diagram_new (SockscopeLesson    *lesson,
         sockscope_projection_project (projection, event, position, &build_sink, &build);
     }
   assign_colours (self, call_rows);
+  place_columns (self);
   return g_steal_pointer (&self);
 }
 
@@ -263,7 +390,7 @@ sockscope_diagram_free (SockscopeDiagram *self)
   g_clear_object (&self->lesson);
   g_free (self->lang);
   g_clear_pointer (&self->rows, g_array_unref);
-  g_clear_pointer (&self->lifelines, g_ptr_array_unref);
+  g_clear_pointer (&self->lifelines, g_array_unref);
   g_free (self);
 }
 
@@ -286,6 +413,7 @@ typedef struct
   double gutter;          /* the "outside" column */
   double col_w;
   double font;            /* label size, px */
+  GArray *lifelines;      /* the diagram's, for their columns */
   PangoLayout *sans;
   PangoLayout *mono;
   PangoLayout *bold;
@@ -330,10 +458,11 @@ layout_init (SockscopeDiagram *self,
              double            height,
              Layout           *l)
 {
-  guint n_lines = MAX (self->lifelines->len, 1);
+  guint n_lines = MAX (self->n_columns, 1);
   guint n_rows = MAX (self->rows->len, 1);
   double widest = 1;
 
+  l->lifelines = self->lifelines;
   l->width = width;
   l->height = height;
   l->margin = height * 0.04;
@@ -365,7 +494,8 @@ layout_init (SockscopeDiagram *self,
           w = text_width (l->mono, text) / (l->col_w * 0.92);
         }
       else if (row->kind == ROW_PACKET && row->from >= 0 && row->to >= 0 && row->from != row->to)
-        w = text_width (l->sans, row->text) / (fabs ((double) row->to - row->from) * l->col_w * 0.85);
+        w = text_width (l->sans, row->text) / (fabs ((double) lifeline_get (self, row->to)->column -
+                                                     lifeline_get (self, row->from)->column) * l->col_w * 0.85);
       else
         continue;
       widest = MAX (widest, w);
@@ -391,9 +521,12 @@ static double
 lifeline_x (const Layout *l,
             int           lifeline)
 {
-  if (lifeline < 0)
+  const Lifeline *line;
+
+  if (lifeline < 0 || (guint) lifeline >= l->lifelines->len)
     return l->margin + l->gutter / 2;
-  return l->margin + l->gutter + (lifeline + 0.5) * l->col_w;
+  line = &g_array_index (l->lifelines, Lifeline, lifeline);
+  return l->margin + l->gutter + (MAX (line->column, 0) + 0.5) * l->col_w;
 }
 
 static double
@@ -572,39 +705,104 @@ draw_title (SockscopeDiagram *self,
   set_font (l->bold, "Sans", MAX (l->font * 1.15, l->height * 0.026), PANGO_WEIGHT_BOLD);
 }
 
+static guint row_of_seq (SockscopeDiagram *self,
+                         guint             seq);
+
+/* The y where a spawned actor's lifeline starts, within its spawn row. */
+#define SPAWN_Y 0.72
+
+static void
+draw_lifeline (SockscopeDiagram *self,
+               cairo_t          *cr,
+               const Layout     *l,
+               int               index)
+{
+  const Lifeline *line = lifeline_get (self, index);
+  double x = lifeline_x (l, index);
+  double top = l->header_top + l->header_h / 2;
+  double bottom = row_y (l, self->rows->len) + l->row_h * 0.3;
+  const double dashes[] = { 8, 5 };
+  const double dots[] = { 0.01, 7 };
+
+  if (line == NULL)
+    {
+      cairo_save (cr);
+      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+      cairo_set_line_width (cr, 1.5);
+      set_rgb (cr, &FG, 0.35);
+      cairo_move_to (cr, x, top);
+      cairo_line_to (cr, x, bottom);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+      return;
+    }
+  if (line->spawn_seq >= self->first && line->spawn_seq != G_MAXUINT)
+    top = row_y (l, row_of_seq (self, line->spawn_seq)) + l->row_h * SPAWN_Y;
+  if (line->exit_seq != 0 && line->exit_seq < self->first)
+    return;
+  if (line->exit_seq != 0)
+    bottom = row_y (l, row_of_seq (self, line->exit_seq)) + l->row_h / 2;
+
+  cairo_save (cr);
+  /* A thread's lifeline is dotted: it runs inside its process, sharing its sockets. */
+  if (line->thread)
+    {
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      cairo_set_dash (cr, dots, G_N_ELEMENTS (dots), 0);
+      cairo_set_line_width (cr, 4);
+    }
+  else
+    {
+      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+      cairo_set_line_width (cr, 2.5);
+    }
+  set_rgb (cr, &FG, line->thread ? 0.45 : 0.35);
+  cairo_move_to (cr, x, top);
+  cairo_line_to (cr, x, bottom);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 static void
 draw_header (SockscopeDiagram *self,
              cairo_t          *cr,
              const Layout     *l)
 {
-  double bottom = row_y (l, self->rows->len) + l->row_h * 0.3;
-
   for (int i = self->has_outside ? -1 : 0; i < (int) self->lifelines->len; i++)
     {
+      const Lifeline *line = lifeline_get (self, i);
       /* TRANSLATORS: the column of packets that come from or go to outside the lab */
-      const char *label = i < 0 ? _("outside") : g_ptr_array_index (self->lifelines, i);
-      const double dashes[] = { 8, 5 };
+      const char *label = i < 0 ? _("outside") : line->label;
       double x = lifeline_x (l, i);
-      double w, h;
+      double w, h, y;
       int tw, th;
 
-      cairo_save (cr);
-      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
-      cairo_set_line_width (cr, i < 0 ? 1.5 : 2.5);
-      set_rgb (cr, &FG, 0.35);
-      cairo_move_to (cr, x, l->header_top + l->header_h / 2);
-      cairo_line_to (cr, x, bottom);
-      cairo_stroke (cr);
-      cairo_restore (cr);
+      if (line != NULL && line->column < 0)
+        continue;
+      draw_lifeline (self, cr, l, i);
 
       pango_layout_set_attributes (l->bold, NULL);
       pango_layout_set_text (l->bold, label, -1);
       pango_layout_get_pixel_size (l->bold, &tw, &th);
       w = MAX (tw + th * 1.2, i < 0 ? 0 : l->col_w * 0.4);
       h = th * 1.45;
-      draw_box (cr, x - w / 2, l->header_top + (l->header_h - h) / 2, w, h, th * 0.3,
+      y = l->header_top + (l->header_h - h) / 2;
+      draw_box (cr, x - w / 2, y, w, h, th * 0.3,
                 i < 0 ? &FG : &ACCENT, i < 0 ? 0.05 : 0.12, i < 0 ? &GREY : &ACCENT, 1, 2.5);
       show_layout (cr, l->bold, x - tw / 2.0, l->header_top + (l->header_h - th) / 2, i < 0 ? &GREY : &FG);
+
+      if (line != NULL && line->thread)
+        {
+          int gw, gh;
+
+          /* TRANSLATORS: tag next to the name of a thread's lifeline */
+          pango_layout_set_text (l->sans, _("thread"), -1);
+          pango_layout_set_attributes (l->sans, NULL);
+          pango_layout_get_pixel_size (l->sans, &gw, &gh);
+          draw_box (cr, x + w / 2 + gh * 0.3, y + (h - gh * 1.15) / 2, gw + gh * 0.7, gh * 1.15, gh * 0.57,
+                    &GREY, 0.12, &GREY, 1, 1.5);
+          show_layout (cr, l->sans, x + w / 2 + gh * 0.65, y + (h - gh) / 2, &FG);
+        }
     }
 }
 
@@ -762,6 +960,104 @@ draw_state (SockscopeDiagram *self,
   show_layout (cr, l->sans, x - tw / 2.0, y + (l->row_h - th) / 2, &FG);
 }
 
+/* The creation of an actor: an arrow from its parent to where its lifeline begins. */
+static void
+draw_spawn (SockscopeDiagram *self,
+            cairo_t          *cr,
+            const Layout     *l,
+            const Row        *row,
+            guint             index)
+{
+  double y = row_y (l, index) + l->row_h * SPAWN_Y;
+  double xa = lifeline_x (l, row->from), xb = lifeline_x (l, row->to);
+  double w, h, r = l->font * 0.3;
+  int tw, th;
+
+  draw_arrow (cr, xa, y, xb + (xb > xa ? -r : r), y, MAX (2.0, l->font * 0.12), FALSE, &ACCENT);
+  cairo_arc (cr, xb, y, r, 0, 2 * G_PI);
+  set_rgb (cr, &ACCENT, 1);
+  cairo_fill (cr);
+
+  pango_layout_set_text (l->mono, row->text, -1);
+  pango_layout_set_attributes (l->mono, NULL);
+  pango_layout_get_pixel_size (l->mono, &tw, &th);
+  w = tw + th * 0.6;
+  h = th * 1.1;
+  draw_box (cr, (xa + xb - w) / 2, y - l->row_h * 0.08 - h, w, h, h / 2, &ACCENT, 0.10, &ACCENT, 0.8, 1.5);
+  show_layout (cr, l->mono, (xa + xb - tw) / 2, y - l->row_h * 0.08 - h + (h - th) / 2, &FG);
+}
+
+/* The end of an actor: a cross ends its lifeline, and how it ended is written beside it. */
+static void
+draw_exit (SockscopeDiagram *self,
+           cairo_t          *cr,
+           const Layout     *l,
+           const Row        *row,
+           guint             index)
+{
+  const Rgb *colour = row->failed ? &ERROR_RGB : &FG;
+  double x = lifeline_x (l, row->from), y = row_y (l, index) + l->row_h / 2;
+  double c = l->font * 0.45, w, h;
+  int tw, th;
+
+  cairo_save (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_width (cr, MAX (2.5, l->font * 0.16));
+  set_rgb (cr, colour, 1);
+  cairo_move_to (cr, x - c, y - c);
+  cairo_line_to (cr, x + c, y + c);
+  cairo_move_to (cr, x + c, y - c);
+  cairo_line_to (cr, x - c, y + c);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  pango_layout_set_text (l->sans, row->text, -1);
+  pango_layout_set_attributes (l->sans, NULL);
+  pango_layout_get_pixel_size (l->sans, &tw, &th);
+  w = tw + th * 0.8;
+  h = th * 1.15;
+  draw_box (cr, x + c * 1.8, y - h / 2, w, h, h / 2, row->failed ? &ERROR_RGB : &GREY, 0.12,
+            row->failed ? &ERROR_RGB : &GREY, 1, 1.5);
+  show_layout (cr, l->sans, x + c * 1.8 + th * 0.4, y - th / 2.0, &FG);
+}
+
+/* A signal: a dashed arrow from the actor it is about (a child that ended) to the parent. */
+static void
+draw_signal (SockscopeDiagram *self,
+             cairo_t          *cr,
+             const Layout     *l,
+             const Row        *row,
+             guint             index)
+{
+  g_autofree char *text = g_strdup_printf ("⚡ %s", row->text);
+  double y = row_y (l, index);
+  double xb = lifeline_x (l, row->to), xa = row->from >= 0 ? lifeline_x (l, row->from) : xb;
+  double ya = y + 0.56 * l->row_h, yb = y + 0.88 * l->row_h;
+  double w, h, px, py;
+  int tw, th;
+
+  pango_layout_set_text (l->sans, text, -1);
+  set_bold (l->sans, 0, G_MAXUINT);
+  pango_layout_get_pixel_size (l->sans, &tw, &th);
+  w = tw + th * 0.6;
+  h = th * 1.1;
+  if (fabs (xb - xa) > 1)
+    {
+      double slope = fabs ((yb - ya) / (xb - xa));
+
+      draw_arrow (cr, xa, ya, xb, yb, MAX (2.0, l->font * 0.12), TRUE, &WARNING);
+      px = (xa + xb - w) / 2;
+      py = (ya + yb) / 2 - slope * w / 2 - l->row_h * 0.05 - h;
+    }
+  else
+    {
+      px = xb + l->font * 0.6;
+      py = y + (l->row_h - h) / 2;
+    }
+  draw_box (cr, px, py, w, h, h / 2, &WARNING, 0.15, &WARNING, 1, 1.5);
+  show_layout (cr, l->sans, px + th * 0.3, py + (h - th) / 2, &FG);
+}
+
 void
 sockscope_diagram_draw (SockscopeDiagram *self,
                         cairo_t          *cr,
@@ -794,6 +1090,15 @@ sockscope_diagram_draw (SockscopeDiagram *self,
           break;
         case ROW_STATE:
           draw_state (self, cr, &l, row, i);
+          break;
+        case ROW_SPAWN:
+          draw_spawn (self, cr, &l, row, i);
+          break;
+        case ROW_EXIT:
+          draw_exit (self, cr, &l, row, i);
+          break;
+        case ROW_SIGNAL:
+          draw_signal (self, cr, &l, row, i);
           break;
         default:
           g_assert_not_reached ();

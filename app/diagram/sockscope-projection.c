@@ -132,21 +132,64 @@ string_member (JsonObject *object,
 }
 
 static char *
+join_strings (JsonArray *array)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, json_node_get_string (node));
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* "= 0", "= -1 ECONNREFUSED", "= 4 (127.0.0.1:41562)", "= 1 ready: s",
+ * "= 24862 (in memory: 1e 61)"; how a waited-for child ended is on its own lifeline: what the call gave back, as the learner needs to read it. */
+static char *
 call_outcome (JsonObject *event,
               gboolean   *failed)
 {
   const char *err = string_member (event, "errno");
   JsonObject *out = json_object_get_object_member (event, "out");
+  const char *lookup_error = string_member (event, "error");
   gint64 ret = json_object_get_int_member_with_default (event, "ret", 0);
   GString *text = g_string_new ("= ");
 
-  *failed = err != NULL;
+  if (lookup_error == NULL && out != NULL)
+    lookup_error = string_member (out, "error");
+  *failed = err != NULL || lookup_error != NULL;
   if (err != NULL)
     g_string_append_printf (text, "-1 %s", err);
+  else if (lookup_error != NULL)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT " %s", ret, lookup_error);
   else
     g_string_append_printf (text, "%" G_GINT64_FORMAT, ret);
-  if (out != NULL && string_member (out, "addr") != NULL)
+  if (out == NULL)
+    return g_string_free (text, FALSE);
+
+  if (string_member (out, "addr") != NULL)
     g_string_append_printf (text, " (%s)", string_member (out, "addr"));
+  if (json_object_has_member (out, "ready") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (out, "ready")))
+    {
+      g_autofree char *ready = join_strings (json_object_get_array_member (out, "ready"));
+
+      g_string_append_c (text, ' ');
+      /* TRANSLATORS: after select()/poll()'s return value: the sockets ready to read, "= 1 ready: s" */
+      g_string_append_printf (text, _("ready: %s"), ready[0] ? ready : "—");
+    }
+  if (string_member (out, "bytes") != NULL)
+    {
+      g_string_append (text, " (");
+      /* TRANSLATORS: after htons()'s return value: its bytes in memory, "(in memory: 1e 61)" */
+      g_string_append_printf (text, _("in memory: %s"), string_member (out, "bytes"));
+      g_string_append_c (text, ')');
+    }
   return g_string_free (text, FALSE);
 }
 
@@ -276,6 +319,102 @@ sockscope_projection_project (SockscopeProjection           *self,
     }
   else if (g_str_equal (type, "state"))
     project_state (self, event, seq, t_ns, lifeline, sink, data);
+  else if (g_str_equal (type, "actor") && lifeline != G_MAXUINT)
+    {
+      guint parent = lifeline_of_actor (self, string_member (event, "parent"));
+      gboolean thread = json_object_get_boolean_member_with_default (event, "thread", FALSE);
+      JsonNode *via = json_object_get_member (event, "via");
+
+      /* The actors the lab starts are there from the start: only a created one is news. */
+      if (parent != G_MAXUINT && sink->spawn != NULL)
+        sink->spawn (data, seq, t_ns, lifeline, parent, thread,
+                     via != NULL && JSON_NODE_HOLDS_VALUE (via) ? (guint) json_node_get_int (via) : 0,
+                     thread ? "pthread_create()" : "fork()");
+    }
+  else if (g_str_equal (type, "exit") && lifeline != G_MAXUINT)
+    {
+      JsonNode *call = json_object_get_member (event, "call_seq");
+      JsonNode *status = json_object_get_member (event, "status");
+      const char *signal = string_member (event, "signal");
+      g_autofree char *text = NULL;
+
+      if (signal != NULL)
+        /* TRANSLATORS: the end of an actor's lifeline: a signal killed its process */
+        text = g_strdup_printf (_("killed by %s"), signal);
+      else if (json_object_get_boolean_member_with_default (event, "thread", FALSE))
+        /* TRANSLATORS: the end of a thread's lifeline */
+        text = g_strdup (_("thread ended"));
+      else if (status != NULL && JSON_NODE_HOLDS_VALUE (status))
+        /* TRANSLATORS: the end of a process's lifeline, with its exit status */
+        text = g_strdup_printf (_("exited, status %d"), (int) json_node_get_int (status));
+      else
+        /* TRANSLATORS: the end of an actor's lifeline, when the lab could not learn how */
+        text = g_strdup (_("ended"));
+      if (sink->exit != NULL)
+        sink->exit (data, seq, t_ns, lifeline,
+                    call != NULL && JSON_NODE_HOLDS_VALUE (call) ? (guint) json_node_get_int (call) : 0,
+                    text, signal != NULL);
+    }
+  else if (g_str_equal (type, "signal") && lifeline != G_MAXUINT)
+    {
+      guint from = lifeline_of_actor (self, string_member (event, "from"));
+
+      if (sink->signal != NULL)
+        sink->signal (data, seq, t_ns, from == G_MAXUINT ? -1 : (int) from, lifeline,
+                      string_member (event, "signal") ? string_member (event, "signal") : "?");
+    }
   else if (g_str_equal (type, "packet"))
     project_packet (self, event, seq, t_ns, sink, data);
+}
+
+static void
+order_children (const int *parents,
+                guint      n,
+                int        parent,
+                guint     *order,
+                guint     *filled,
+                gboolean  *placed)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      int p = parents[i] >= 0 && parents[i] < (int) n ? parents[i] : -1;
+
+      if (!placed[i] && p == parent)
+        {
+          placed[i] = TRUE;
+          order[(*filled)++] = i;
+          order_children (parents, n, (int) i, order, filled, placed);
+        }
+    }
+}
+
+void
+sockscope_projection_lifeline_order (const int *parents,
+                                     guint      n,
+                                     guint     *order)
+{
+  g_autofree gboolean *placed = g_new0 (gboolean, n + 1);
+  guint filled = 0;
+
+  order_children (parents, n, -1, order, &filled, placed);
+  /* A cycle (the checker refuses them) would leave lifelines out: they go last. */
+  for (guint i = 0; i < n; i++)
+    if (!placed[i])
+      order[filled++] = i;
+}
+
+void
+sockscope_projection_lesson_order (SockscopeLesson *lesson,
+                                   int             *parents,
+                                   guint           *order)
+{
+  guint n = sockscope_lesson_get_n_actors (lesson);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const SockscopeActor *actor = sockscope_lesson_get_actor (lesson, i);
+
+      parents[i] = actor->parent != NULL ? sockscope_lesson_find_actor (lesson, actor->parent) : -1;
+    }
+  sockscope_projection_lifeline_order (parents, n, order);
 }

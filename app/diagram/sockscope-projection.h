@@ -21,6 +21,16 @@ typedef struct
   /* from/to -1: outside the lab; cause_seq 0: the kernel sent it on its own */
   void (*packet)  (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *label,
                    guint cause_seq);
+  /* An actor created by a call of parent (fork: a process, pthread_create: a thread); via_seq
+   * is that call. Actors the lab starts itself have no spawn. */
+  void (*spawn)   (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint parent,
+                   gboolean thread, guint via_seq, const char *text);
+  /* An actor ended: call_seq is its exit()/pthread_exit() call, or 0 (killed, crashed);
+   * text says how ("exited, status 0", "killed by SIGKILL"); failed for a signal. */
+  void (*exit)    (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint call_seq,
+                   const char *text, gboolean failed);
+  /* A signal (SIGCHLD) delivered to lifeline to; from: the actor it is about, or -1. */
+  void (*signal)  (gpointer data, guint seq, gint64 t_ns, int from, guint to, const char *signal);
 } SockscopeProjectionSink;
 
 typedef struct _SockscopeProjection SockscopeProjection;
@@ -36,6 +46,17 @@ void                 sockscope_projection_project (SockscopeProjection          
                                                    guint                          position,
                                                    const SockscopeProjectionSink *sink,
                                                    gpointer                       data);
+
+/* The order lifelines are drawn in: each actor followed by the actors it creates (depth
+ * first, in lesson order), so a child's lifeline stands next to its parent's. parents[i] is
+ * the lifeline i was created by, or -1; order receives the n lifeline indices. */
+void                 sockscope_projection_lifeline_order (const int                *parents,
+                                                          guint                     n,
+                                                          guint                    *order);
+/* The same, for the actors of a lesson (indices as sockscope_lesson_get_actor takes). */
+void                 sockscope_projection_lesson_order   (SockscopeLesson          *lesson,
+                                                          int                      *parents,
+                                                          guint                    *order);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SockscopeProjection, sockscope_projection_free)
 

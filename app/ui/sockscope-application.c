@@ -35,19 +35,25 @@ struct _SockscopeApplication
 
 G_DEFINE_FINAL_TYPE (SockscopeApplication, sockscope_application, ADW_TYPE_APPLICATION)
 
-static void
+/* FALSE to try again at the next frame: a widget queued a resize after the last layout (a
+ * state event arrived), so this frame's picture would be empty. */
+static gboolean
 take_screenshot (SockscopeApplication *self,
-                 SockscopeWindow      *window)
+                 SockscopeWindow      *window,
+                 gboolean              last_try)
 {
   g_autoptr(GError) error = NULL;
   GtkWidget *target = sockscope_window_get_pane (window, self->pane, &error);
 
   if (target == NULL || !sockscope_screenshot_widget (target, self->screenshot, &error))
     {
+      if (target != NULL && !last_try)
+        return FALSE;
       g_printerr ("sockscope: %s\n", error->message);
       self->exit_status = 1;
     }
   g_application_quit (G_APPLICATION (self));
+  return TRUE;
 }
 
 /* The window's decorations take a few pixels: grow the window until its content, which is what
@@ -73,7 +79,8 @@ fit_tick (GtkWidget     *widget,
     }
   if (++self->settle_frames < 3)
     return G_SOURCE_CONTINUE;
-  take_screenshot (self, SOCKSCOPE_WINDOW (widget));
+  if (!take_screenshot (self, SOCKSCOPE_WINDOW (widget), self->settle_frames >= 30))
+    return G_SOURCE_CONTINUE;
   return G_SOURCE_REMOVE;
 }
 

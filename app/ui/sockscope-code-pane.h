@@ -1,4 +1,4 @@
-/* sockscope-code-pane.h: each actor's generated C code side by side, the current call's line
+/* sockscope-code-pane.h: each actor's generated code (C or Python) side by side, the current call's line
  * highlighted, and the call's outcome written next to it. */
 #pragma once
 
@@ -30,6 +30,10 @@ void        sockscope_code_pane_set_call          (SockscopeCodePane   *self,
                                                    const char          *outcome);
 void        sockscope_code_pane_select_step       (SockscopeCodePane   *self,
                                                    guint                step);
+/* "c" or "python": the language the code is shown in (the C | Python switch). */
+const char *sockscope_code_pane_get_code_lang     (SockscopeCodePane   *self);
+void        sockscope_code_pane_set_code_lang     (SockscopeCodePane   *self,
+                                                   const char          *code_lang);
 /* For tests: the highlighted line (from 1) of an actor, or 0, and the text shown beside it. */
 guint       sockscope_code_pane_get_current_line  (SockscopeCodePane   *self,
                                                    const char          *actor,

@@ -22,6 +22,18 @@ struct _SockscopeLessonPane
   GtkAdjustment   *history;
   GtkLabel        *history_label;
   GtkListBox      *steps;
+  GtkWidget       *question_card;
+  GtkLabel        *question_title;
+  GtkLabel        *question_call;
+  GtkLabel        *question_prompt;
+  GtkFlowBox      *question_choices;
+  GtkWidget       *skip_button;
+  GtkWidget       *verdict_box;
+  GtkImage        *verdict_icon;
+  GtkLabel        *verdict_title;
+  GtkLabel        *verdict_detail;
+  guint            question_step;
+  SockscopeVerdict verdict;
 
   SockscopeLesson *lesson;
   char            *lang;
@@ -160,6 +172,8 @@ sockscope_lesson_pane_set_lesson (SockscopeLessonPane *self,
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps))) != NULL)
     gtk_list_box_remove (self->steps, child);
+  sockscope_lesson_pane_show_question (self, 0, NULL, NULL);
+  sockscope_lesson_pane_show_verdict (self, SOCKSCOPE_VERDICT_NONE, NULL, NULL);
 
   if (lesson == NULL)
     return;
@@ -220,6 +234,102 @@ sockscope_lesson_pane_set_history_label (SockscopeLessonPane *self,
   gtk_label_set_text (self->history_label, label);
 }
 
+void
+sockscope_lesson_pane_show_question (SockscopeLessonPane *self,
+                                     guint                step,
+                                     const char          *prompt,
+                                     const char * const  *choices)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
+
+  /* Shown already: the buttons stay, and the keyboard focus on them. */
+  if (step != 0 && step == self->question_step && gtk_widget_get_visible (self->question_card))
+    return;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->question_choices))) != NULL)
+    gtk_flow_box_remove (self->question_choices, child);
+  self->question_step = step;
+  if (step == 0 || self->lesson == NULL || step > sockscope_lesson_get_n_steps (self->lesson))
+    {
+      self->question_step = 0;
+      gtk_widget_set_visible (self->question_card, FALSE);
+      return;
+    }
+
+  {
+    const SockscopeStep *s = sockscope_lesson_get_step (self->lesson, step);
+    g_autofree char *title = g_strdup_printf (_("Question before step %u"), step);
+    g_autofree char *text = sockscope_step_to_string (s);
+    int index = sockscope_lesson_find_actor (self->lesson, s->actor);
+    const SockscopeActor *actor = index >= 0 ? sockscope_lesson_get_actor (self->lesson, (guint) index) : NULL;
+    g_autofree char *call = g_strdup_printf ("%s: %s", actor ? sockscope_actor_get_label (actor, self->lang) : s->actor, text);
+
+    gtk_label_set_text (self->question_title, title);
+    gtk_label_set_text (self->question_call, call);
+  }
+  gtk_label_set_text (self->question_prompt, prompt);
+  for (guint i = 0; choices != NULL && choices[i] != NULL; i++)
+    {
+      GtkWidget *button = gtk_button_new_with_label (choices[i]);
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.answer");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", choices[i]);
+      gtk_widget_add_css_class (button, "choice");
+      gtk_flow_box_append (self->question_choices, button);
+      /* The flow box's children take the focus, not the buttons: let the buttons have it. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+    }
+  gtk_widget_set_visible (self->question_card, TRUE);
+}
+
+guint
+sockscope_lesson_pane_get_question (SockscopeLessonPane *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON_PANE (self), 0);
+
+  return gtk_widget_get_visible (self->question_card) ? self->question_step : 0;
+}
+
+void
+sockscope_lesson_pane_show_verdict (SockscopeLessonPane *self,
+                                    SockscopeVerdict     verdict,
+                                    const char          *title,
+                                    const char          *detail)
+{
+  static const char *icons[] = { NULL, "emblem-ok-symbolic", "window-close-symbolic",
+                                 "go-next-symbolic", "content-loading-symbolic" };
+  static const char *classes[] = { NULL, "success", "error", "dim-label", "dim-label" };
+
+  g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
+
+  self->verdict = verdict;
+  gtk_widget_set_visible (self->verdict_box, verdict != SOCKSCOPE_VERDICT_NONE);
+  if (verdict == SOCKSCOPE_VERDICT_NONE)
+    return;
+  for (guint i = 1; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_title), classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->verdict_title), classes[verdict]);
+  gtk_image_set_from_icon_name (self->verdict_icon, icons[verdict]);
+  gtk_label_set_text (self->verdict_title, title);
+  gtk_label_set_text (self->verdict_detail, detail);
+  gtk_widget_set_visible (GTK_WIDGET (self->verdict_detail), detail != NULL && detail[0] != '\0');
+}
+
+SockscopeVerdict
+sockscope_lesson_pane_get_verdict (SockscopeLessonPane  *self,
+                                   const char          **title,
+                                   const char          **detail)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON_PANE (self), SOCKSCOPE_VERDICT_NONE);
+
+  if (title != NULL)
+    *title = gtk_label_get_text (self->verdict_title);
+  if (detail != NULL)
+    *detail = gtk_label_get_text (self->verdict_detail);
+  return self->verdict;
+}
+
 const char *
 sockscope_lesson_pane_get_explanation (SockscopeLessonPane *self)
 {
@@ -259,6 +369,16 @@ sockscope_lesson_pane_class_init (SockscopeLessonPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, history);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, history_label);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, steps);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_card);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_title);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_call);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_prompt);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_choices);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, skip_button);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, verdict_box);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, verdict_icon);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, verdict_title);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, verdict_detail);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lessonpane");
 }

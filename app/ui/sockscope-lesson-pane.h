@@ -8,6 +8,15 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  SOCKSCOPE_VERDICT_NONE,
+  SOCKSCOPE_VERDICT_RIGHT,
+  SOCKSCOPE_VERDICT_WRONG,
+  SOCKSCOPE_VERDICT_SKIPPED,
+  SOCKSCOPE_VERDICT_PENDING,  /* answered; the call has not returned yet */
+} SockscopeVerdict;
+
 #define SOCKSCOPE_TYPE_LESSON_PANE (sockscope_lesson_pane_get_type ())
 G_DECLARE_FINAL_TYPE (SockscopeLessonPane, sockscope_lesson_pane, SOCKSCOPE, LESSON_PANE, GtkWidget)
 
@@ -25,5 +34,21 @@ GtkAdjustment *sockscope_lesson_pane_get_history           (SockscopeLessonPane 
 void           sockscope_lesson_pane_set_history_label     (SockscopeLessonPane *self,
                                                             const char          *label);
 const char    *sockscope_lesson_pane_get_explanation       (SockscopeLessonPane *self);
+/* The question of the step about to run (0 hides it): its choices are buttons that activate
+ * win.answer with the choice; Skip activates it with "". */
+void           sockscope_lesson_pane_show_question         (SockscopeLessonPane *self,
+                                                            guint                step,
+                                                            const char          *prompt,
+                                                            const char * const  *choices);
+/* The step whose question is shown, or 0. */
+guint          sockscope_lesson_pane_get_question          (SockscopeLessonPane *self);
+/* Under the explanation of the step shown: right or wrong, what the kernel did, and why. */
+void           sockscope_lesson_pane_show_verdict          (SockscopeLessonPane *self,
+                                                            SockscopeVerdict     verdict,
+                                                            const char          *title,
+                                                            const char          *detail);
+SockscopeVerdict sockscope_lesson_pane_get_verdict         (SockscopeLessonPane *self,
+                                                            const char         **title,
+                                                            const char         **detail);
 
 G_END_DECLS

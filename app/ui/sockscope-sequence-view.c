@@ -11,20 +11,26 @@
 #include <math.h>
 #include <string.h>
 
+#include "sockscope-projection.h"
 #include "sockscope-sequence-view.h"
 
-#define COLUMN_MIN_WIDTH   300.0  /* a lifeline's column at zoom 1, room for a call box */
+#define COLUMN_MIN_WIDTH   210.0  /* a lifeline's column at zoom 1, room for a packet label */
 #define ANIMATION_MS       300.0  /* an arrow grows from sender to receiver in this time */
 #define MAX_ANIMATIONS     16     /* a burst of items (a replay) appears at once */
 #define PULSE_PERIOD_US    1600000.0
 #define MAX_CACHED_ARROWS  64
 #define BAR_WIDTH          12.0   /* activation bar, at zoom 1 */
+#define MAX_COLUMNS        32     /* lifelines placed in columns; more share the last */
+#define SPAWN_Y            0.72   /* where in its spawn row a created actor's lifeline begins */
 
 typedef enum
 {
   ITEM_CALL,
   ITEM_PACKET,
   ITEM_STATE,
+  ITEM_SPAWN,   /* from: the parent, to: the actor created */
+  ITEM_EXIT,    /* from: the actor that ended */
+  ITEM_SIGNAL,  /* from: the actor it is about (-1), to: the one that gets it */
 } ItemKind;
 
 typedef enum
@@ -67,8 +73,14 @@ typedef struct
 
 typedef struct
 {
-  char *name;
-  char *label;
+  char     *name;
+  char     *label;
+  int       parent;      /* the lifeline that creates it (fork, pthread_create), or -1 */
+  gboolean  thread;
+  guint     spawn_row;   /* a child's: the row it is created in; G_MAXUINT: not yet */
+  guint     exit_row;    /* the row it ends in, or G_MAXUINT */
+  gboolean  implicit;    /* a child seen acting without its creation in the log */
+  guint     max_chars;   /* the longest call or note on it: its column is that wide */
 } Lifeline;
 
 typedef struct
@@ -85,11 +97,16 @@ typedef struct
   double header_h;
   double top;         /* y of row 0 in content coordinates */
   double gutter_left;
-  double col_w;
+  double col_w;       /* the narrowest column */
+  double content_w;   /* the columns' total width */
+  double center[MAX_COLUMNS]; /* column -> x of its lifeline, from the gutter */
+  double half[MAX_COLUMNS];   /* column -> half its width */
   double hvalue;
   double vvalue;
   double width;
   double height;
+  guint  n_columns;
+  int    column[MAX_COLUMNS]; /* lifeline -> column, -1 when not created yet */
 } Geometry;
 
 typedef struct
@@ -109,6 +126,7 @@ struct _SockscopeSequenceView
   GtkWidget      parent_instance;
 
   GPtrArray     *lifelines;       /* Lifeline */
+  GArray        *order;           /* guint: lifelines in drawing order, children by parents */
   GArray        *items;           /* Item, by increasing seq */
   GArray        *calls;           /* guint item index of every call, in row order */
   GArray        *open_calls;      /* guint item index of calls not returned yet */
@@ -136,6 +154,8 @@ struct _SockscopeSequenceView
   guint          scroll_to_selected : 1;
 
   guint          tick_id;
+  guint          follow_tick_id;  /* scrolls sideways to the newest call, next frame */
+  double         follow_hvalue;
 
   /* Reused for every text of a frame; dropped when the font or zoom changes. */
   PangoLayout   *sans;
@@ -143,6 +163,7 @@ struct _SockscopeSequenceView
   PangoLayout   *bold;
   GHashTable    *arrows;          /* arrow shape and colour → GdkTexture */
   double         line_h1;         /* sans line height at zoom 1 */
+  double         char_w1;         /* monospace character width at zoom 1 */
 
   Colours        colours;
 };
@@ -363,9 +384,15 @@ ensure_layouts (SockscopeSequenceView *self)
       g_autoptr(PangoLayout) probe = make_layout (self, NULL, 1.0, PANGO_WEIGHT_NORMAL);
       int h;
 
+      g_autoptr(PangoLayout) mono = make_layout (self, "Monospace", 1.0, PANGO_WEIGHT_NORMAL);
+      int w;
+
       pango_layout_set_text (probe, "Xg", -1);
       pango_layout_get_pixel_size (probe, NULL, &h);
       self->line_h1 = MAX (h, 12);
+      pango_layout_set_text (mono, "0123456789", -1);
+      pango_layout_get_pixel_size (mono, &w, NULL);
+      self->char_w1 = MAX (w / 10.0, 5.0);
     }
   self->sans = make_layout (self, NULL, self->zoom, PANGO_WEIGHT_NORMAL);
   self->mono = make_layout (self, "Monospace", self->zoom, PANGO_WEIGHT_NORMAL);
@@ -380,8 +407,21 @@ get_geometry (SockscopeSequenceView *self,
               Geometry              *g)
 {
   double z = self->zoom;
-  double content_w;
-  guint n = MAX (self->lifelines->len, 1);
+  guint n;
+
+  /* Columns: the actors that exist at the position shown, each child next to its parent. */
+  g->n_columns = 0;
+  for (guint i = 0; i < MAX_COLUMNS; i++)
+    g->column[i] = -1;
+  for (guint i = 0; i < self->order->len; i++)
+    {
+      guint index = g_array_index (self->order, guint, i);
+      const Lifeline *line = g_ptr_array_index (self->lifelines, index);
+
+      if (index < MAX_COLUMNS && (line->parent < 0 || line->spawn_row < self->n_visible))
+        g->column[index] = (int) g->n_columns++;
+    }
+  n = MAX (g->n_columns, 1);
 
   ensure_layouts (self);
   g->zoom = z;
@@ -392,8 +432,37 @@ get_geometry (SockscopeSequenceView *self,
   g->header_h = (self->line_h1 + 30.0) * z;
   g->top = g->header_h + 10.0 * z;
   g->gutter_left = (self->has_outside ? 110.0 : 24.0) * z;
-  content_w = MAX (g->width, g->gutter_left + 24.0 * z + n * COLUMN_MIN_WIDTH * z);
-  g->col_w = (content_w - g->gutter_left - 24.0 * z) / n;
+  /* Columns share the width equally, at least room for a packet label between lifelines. A
+   * row holds one item, so a wide call box may spread over the neighbouring columns; only the
+   * first and last columns need room for half their widest box beyond their lifeline. */
+  {
+    double need[MAX_COLUMNS] = { 0 };
+    double avail, left = 0, right = 0, x;
+
+    for (guint i = 0; i < self->lifelines->len && i < MAX_COLUMNS; i++)
+      if (g->column[i] >= 0)
+        {
+          const Lifeline *line = g_ptr_array_index (self->lifelines, i);
+
+          need[g->column[i]] = (line->max_chars * self->char_w1 + 40.0) * z;
+        }
+    avail = g->width - g->gutter_left - 24.0 * z;
+    g->col_w = COLUMN_MIN_WIDTH * z;
+    for (int pass = 0; pass < 2; pass++)
+      {
+        left = MAX (0, need[0] / 2 - g->col_w / 2);
+        right = MAX (0, need[n - 1] / 2 - g->col_w / 2);
+        g->col_w = MAX (COLUMN_MIN_WIDTH * z, (avail - left - right) / n);
+      }
+    x = left;
+    for (guint i = 0; i < n; i++)
+      {
+        g->center[i] = x + g->col_w / 2;
+        g->half[i] = g->col_w / 2 + (i == 0 ? left : 0) + (i == n - 1 ? right : 0);
+        x += g->col_w;
+      }
+    g->content_w = x + right;
+  }
   g->hvalue = self->hadjustment ? gtk_adjustment_get_value (self->hadjustment) : 0;
   g->vvalue = self->vadjustment ? gtk_adjustment_get_value (self->vadjustment) : 0;
 }
@@ -402,7 +471,7 @@ static double
 content_width (const Geometry *g,
                guint           n_lifelines)
 {
-  return g->gutter_left + 24.0 * g->zoom + MAX (n_lifelines, 1) * g->col_w;
+  return g->gutter_left + 24.0 * g->zoom + g->content_w;
 }
 
 static double
@@ -416,9 +485,20 @@ static double
 lifeline_x (const Geometry *g,
             int             lifeline)
 {
+  int column;
+
   if (lifeline < 0)
     return g->gutter_left * 0.5 - g->hvalue;
-  return g->gutter_left + (lifeline + 0.5) * g->col_w - g->hvalue;
+  column = g->column[MIN (lifeline, MAX_COLUMNS - 1)];
+  return g->gutter_left + g->center[MAX (column, 0)] - g->hvalue;
+}
+
+/* A signal drawn as an arrow (from the actor it is about), rather than a note. */
+static gboolean
+is_arrow (const Item *item)
+{
+  return item->kind == ITEM_PACKET || item->kind == ITEM_SPAWN ||
+         (item->kind == ITEM_SIGNAL && item->from >= 0 && item->from != item->to);
 }
 
 static double
@@ -448,7 +528,7 @@ set_item_text (SockscopeSequenceView *self,
       attr->start_index = 0;
       attr->end_index = space ? (guint) (space - text) : G_MAXUINT;
     }
-  else if (item->kind == ITEM_STATE)
+  else if (item->kind == ITEM_STATE || item->kind == ITEM_SIGNAL)
     {
       attr = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
       attr->start_index = item->split;
@@ -587,6 +667,8 @@ arrow_ends (SockscopeSequenceView *self,
   *xb -= direction * arrow_inset (self, g, item->to, row);
   *ya = y + 0.56 * g->row_h;
   *yb = y + 0.88 * g->row_h;
+  if (item->kind == ITEM_SPAWN)
+    *ya = *yb = y + SPAWN_Y * g->row_h;
 }
 
 /* The rectangle of a call box, state tag or packet label, and its text size. */
@@ -603,12 +685,27 @@ item_box (SockscopeSequenceView *self,
   double y = row_y (g, row);
   int tw, th;
 
-  layout = item->kind == ITEM_CALL ? self->mono : self->sans;
+  layout = item->kind == ITEM_CALL || item->kind == ITEM_SPAWN ? self->mono : self->sans;
   set_item_text (self, layout, item,
-                 (item->flags & ITEM_ERROR) ? &self->colours.error : NULL);
+                 (item->flags & ITEM_ERROR) && item->kind == ITEM_CALL ? &self->colours.error : NULL);
   pango_layout_get_pixel_size (layout, &tw, &th);
 
-  if (item->kind == ITEM_PACKET)
+  if (item->kind == ITEM_SPAWN)
+    {
+      double xa, ya, xb, yb, w = tw + 16 * z, h = th + 6 * z;
+
+      arrow_ends (self, g, item, row, &xa, &ya, &xb, &yb);
+      graphene_rect_init (box, (xa + xb - w) / 2, ya - 4 * z - h, w, h);
+    }
+  else if (item->kind == ITEM_EXIT || (item->kind == ITEM_SIGNAL && !is_arrow (item)))
+    {
+      double w = tw + 16 * z, h = th + 6 * z;
+      int lifeline = item->kind == ITEM_EXIT ? item->from : item->to;
+
+      /* Beside the lifeline: the end cross (or the signal's mark) is on it. */
+      graphene_rect_init (box, lifeline_x (g, lifeline) + 12 * z, y + (g->row_h - h) / 2, w, h);
+    }
+  else if (is_arrow (item))
     {
       double xa, ya, xb, yb, w = tw + 16 * z, h = th + 6 * z;
       double slope;
@@ -695,7 +792,7 @@ sockscope_sequence_view_item_at (SockscopeSequenceView *self,
   if (graphene_rect_contains_point (&box, &GRAPHENE_POINT_INIT (x, y)))
     return item->seq;
 
-  if (item->kind == ITEM_PACKET)
+  if (is_arrow (item))
     {
       double xa, ya, xb, yb;
 
@@ -725,7 +822,7 @@ sockscope_sequence_view_get_item_point (SockscopeSequenceView *self,
   if (item == NULL || row >= self->n_visible)
     return FALSE;
   get_geometry (self, &g);
-  if (item->kind == ITEM_PACKET)
+  if (is_arrow (item))
     {
       double xa, ya, xb, yb;
 
@@ -856,11 +953,12 @@ draw_dashed_vline (GtkSnapshot   *snapshot,
                    double         bottom,
                    double         width,
                    double         dash,
+                   float          fill,
                    const GdkRGBA *colour)
 {
   GdkRGBA clear = { colour->red, colour->green, colour->blue, 0 };
   const GskColorStop stops[] = {
-    { 0.0f, *colour }, { 0.6f, *colour }, { 0.6f, clear }, { 1.0f, clear },
+    { 0.0f, *colour }, { fill, *colour }, { fill, clear }, { 1.0f, clear },
   };
 
   if (bottom <= top)
@@ -1027,6 +1125,10 @@ static const GdkRGBA *
 packet_colour (SockscopeSequenceView *self,
                const Item            *item)
 {
+  if (item->kind == ITEM_SIGNAL)
+    return &self->colours.warning;
+  if (item->kind == ITEM_SPAWN)
+    return &self->colours.family[FAMILY_LISTEN];
   if (item->flags & ITEM_KERNEL || item->cause_seq == 0)
     return &self->colours.family[FAMILY_OTHER];
   return &self->colours.palette[item->colour];
@@ -1052,8 +1154,17 @@ draw_packet (SockscopeSequenceView *self,
 
   halo.alpha = 0.25;
   arrow_ends (self, g, item, row, &xa, &ya, &xb, &yb);
+  if (item->kind == ITEM_SPAWN)
+    {
+      /* The created actor's lifeline begins at a dot where the arrow ends. */
+      double r = 4 * g->zoom;
+
+      xb += xb > xa ? -r : r;
+      fill_rounded (snapshot, &GRAPHENE_RECT_INIT (lifeline_x (g, item->to) - r, yb - r, 2 * r, 2 * r), r, colour);
+    }
   draw_arrow (self, snapshot, xa, ya, xb, yb, progress,
-              (highlighted ? 3.0 : 2.0) * g->zoom, (item->flags & ITEM_KERNEL) != 0,
+              (highlighted ? 3.0 : 2.0) * g->zoom,
+              (item->flags & ITEM_KERNEL) != 0 || item->kind == ITEM_SIGNAL,
               colour, selected ? &halo : NULL);
 
   item_box (self, g, item, row, &pill, &layout);
@@ -1123,6 +1234,51 @@ draw_call (SockscopeSequenceView *self,
       draw_box (self, snapshot, &pill, pill.size.height / 2, &tag, 0.15, &tag, 1.5 * z);
       draw_layout (snapshot, self->sans, pill.origin.x + 7 * z, pill.origin.y + 2 * z, &c->fg);
     }
+}
+
+/* An actor's end: a cross ends its lifeline; how it ended is written beside it. A signal
+ * without an arrow is the same kind of note, with a mark on the lifeline that gets it. */
+static void
+draw_note (SockscopeSequenceView *self,
+           GtkSnapshot           *snapshot,
+           const Geometry        *g,
+           const Item            *item,
+           guint                  row)
+{
+  const Colours *c = &self->colours;
+  gboolean selected = item->seq == self->selected;
+  const GdkRGBA *colour = item->kind == ITEM_SIGNAL ? &c->warning
+                        : (item->flags & ITEM_ERROR) ? &c->error : &c->fg;
+  double x = lifeline_x (g, item->kind == ITEM_EXIT ? item->from : item->to);
+  double y = row_y (g, row) + g->row_h / 2;
+  double r = 7 * g->zoom;
+  graphene_rect_t pill;
+  PangoLayout *layout;
+  cairo_t *cr;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 2 * r, y - 2 * r, 4 * r, 4 * r));
+  gdk_cairo_set_source_rgba (cr, colour);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_width (cr, 3 * g->zoom);
+  if (item->kind == ITEM_EXIT)
+    {
+      cairo_move_to (cr, x - r, y - r);
+      cairo_line_to (cr, x + r, y + r);
+      cairo_move_to (cr, x + r, y - r);
+      cairo_line_to (cr, x - r, y + r);
+      cairo_stroke (cr);
+    }
+  else
+    {
+      cairo_arc (cr, x, y, r * 0.6, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+
+  item_box (self, g, item, row, &pill, &layout);
+  draw_box (self, snapshot, &pill, pill.size.height / 2, item->kind == ITEM_EXIT && !(item->flags & ITEM_ERROR) ? &c->dim : colour,
+            0.15, selected ? &c->accent : colour, (selected ? 3.0 : 1.5) * g->zoom);
+  draw_layout (snapshot, layout, pill.origin.x + 8 * g->zoom, pill.origin.y + 3 * g->zoom, &c->fg);
 }
 
 static void
@@ -1198,14 +1354,17 @@ draw_header (SockscopeSequenceView *self,
   pango_layout_set_attributes (self->bold, NULL);
   for (int i = self->has_outside ? -1 : 0; i < (int) self->lifelines->len; i++)
     {
+      const Lifeline *lifeline = i < 0 ? NULL : g_ptr_array_index (self->lifelines, i);
       const char *label;
       graphene_rect_t box;
       int tw, th;
       double x = lifeline_x (g, i);
       double w;
 
+      if (i >= 0 && g->column[MIN (i, MAX_COLUMNS - 1)] < 0)
+        continue;
       /* TRANSLATORS: the column of packets that come from or go to outside the lab */
-      label = i < 0 ? _("outside") : ((Lifeline *) g_ptr_array_index (self->lifelines, i))->label;
+      label = i < 0 ? _("outside") : lifeline->label;
       pango_layout_set_text (self->bold, label, -1);
       pango_layout_get_pixel_size (self->bold, &tw, &th);
       w = MAX (tw + 32 * z, i < 0 ? 0 : 110 * z);
@@ -1213,6 +1372,22 @@ draw_header (SockscopeSequenceView *self,
       draw_box (self, snapshot, &box, 8 * z, i < 0 ? &c->fg : &c->accent, i < 0 ? 0.05 : 0.12,
                 i < 0 ? &c->dim : &c->accent, 1.5 * z);
       draw_layout (snapshot, self->bold, x - tw / 2.0, box.origin.y + 6 * z, i < 0 ? &c->dim : &c->fg);
+
+      if (lifeline != NULL && lifeline->thread)
+        {
+          graphene_rect_t tag;
+          int gw, gh;
+
+          pango_layout_set_attributes (self->sans, NULL);
+          /* TRANSLATORS: tag next to the name of a thread's lifeline */
+          pango_layout_set_text (self->sans, _("thread"), -1);
+          pango_layout_get_pixel_size (self->sans, &gw, &gh);
+          graphene_rect_init (&tag, box.origin.x + box.size.width + 6 * z,
+                              box.origin.y + (box.size.height - gh - 4 * z) / 2, gw + 14 * z, gh + 4 * z);
+          draw_box (self, snapshot, &tag, tag.size.height / 2, &c->family[FAMILY_OTHER], 0.12,
+                    &c->family[FAMILY_OTHER], 1.0 * z);
+          draw_layout (snapshot, self->sans, tag.origin.x + 7 * z, tag.origin.y + 2 * z, &c->fg);
+        }
     }
 }
 
@@ -1253,8 +1428,28 @@ sockscope_sequence_view_snapshot (GtkWidget   *widget,
   lifeline.alpha = 0.35;
   bottom = MIN (g.height, row_y (&g, self->n_visible) + g.row_h / 2);
   for (int i = self->has_outside ? -1 : 0; i < (int) self->lifelines->len; i++)
-    draw_dashed_vline (snapshot, lifeline_x (&g, i), g.header_h, bottom,
-                       (i < 0 ? 1.0 : 1.5) * g.zoom, 8 * g.zoom, &lifeline);
+    {
+      const Lifeline *line = i < 0 ? NULL : g_ptr_array_index (self->lifelines, i);
+      double top = g.header_h, end = bottom;
+
+      if (line == NULL)
+        {
+          draw_dashed_vline (snapshot, lifeline_x (&g, i), top, end, 1.0 * g.zoom, 8 * g.zoom, 0.6f, &lifeline);
+          continue;
+        }
+      if (g.column[MIN (i, MAX_COLUMNS - 1)] < 0)
+        continue;
+      /* A created actor's lifeline runs from its creation to its end. */
+      if (line->parent >= 0 && !line->implicit && line->spawn_row < self->n_visible)
+        top = MAX (top, row_y (&g, line->spawn_row) + SPAWN_Y * g.row_h);
+      if (line->exit_row < self->n_visible)
+        end = MIN (end, row_y (&g, line->exit_row) + g.row_h / 2);
+      /* A thread's is dotted: it runs inside its process and shares its sockets. */
+      if (line->thread)
+        draw_dashed_vline (snapshot, lifeline_x (&g, i), top, end, 3.0 * g.zoom, 7 * g.zoom, 0.45f, &lifeline);
+      else
+        draw_dashed_vline (snapshot, lifeline_x (&g, i), top, end, 1.5 * g.zoom, 8 * g.zoom, 0.6f, &lifeline);
+    }
 
   if (self->n_visible > 0)
     {
@@ -1276,6 +1471,16 @@ sockscope_sequence_view_snapshot (GtkWidget   *widget,
               break;
             case ITEM_STATE:
               draw_state (self, snapshot, &g, item, row);
+              break;
+            case ITEM_SPAWN:
+            case ITEM_SIGNAL:
+              if (is_arrow (item))
+                draw_packet (self, snapshot, &g, item, row, animation_progress (self, row, now));
+              else
+                draw_note (self, snapshot, &g, item, row);
+              break;
+            case ITEM_EXIT:
+              draw_note (self, snapshot, &g, item, row);
               break;
             default:
               g_assert_not_reached ();
@@ -1385,6 +1590,19 @@ scroll_to_row (SockscopeSequenceView *self,
     gtk_adjustment_set_value (self->vadjustment, value);
 }
 
+static gboolean
+follow_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  SockscopeSequenceView *self = SOCKSCOPE_SEQUENCE_VIEW (widget);
+
+  self->follow_tick_id = 0;
+  if (self->hadjustment != NULL)
+    gtk_adjustment_set_value (self->hadjustment, self->follow_hvalue);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 sockscope_sequence_view_size_allocate (GtkWidget *widget,
                                        int        width,
@@ -1400,8 +1618,39 @@ sockscope_sequence_view_size_allocate (GtkWidget *widget,
   g.width = width;
   g.height = height;
 
+  /* Following the newest call: its lifeline in view, when the columns are wider than the view.
+   * Scrolled at the next frame: an adjustment changed while allocating queues another
+   * allocation, and the frame would be drawn without one. */
+  if (self->follow && self->n_visible > 0 && self->hadjustment != NULL && self->calls->len > 0)
+    {
+      double hvalue = g.hvalue;
+      guint k = self->calls->len;
+      const Item *last;
+
+      while (k > 1 && g_array_index (self->calls, guint, k - 1) >= self->n_visible)
+        k--;
+      last = item_get (self, g_array_index (self->calls, guint, k - 1));
+      double xa = lifeline_x (&g, last->from) + g.hvalue, xb = lifeline_x (&g, last->to) + g.hvalue;
+      double half = MIN (g.half[MAX (g.column[MIN (last->from, MAX_COLUMNS - 1)], 0)],
+                         (g_utf8_strlen (last->text, 256) * self->char_w1 + 40) * g.zoom / 2);
+      double lo = MIN (xa, xb) - MAX (half, g.col_w / 2), hi = MAX (xa, xb) + MAX (half, g.col_w / 2);
+
+      if (hi - lo <= width)
+        {
+          if (lo < hvalue)
+            hvalue = lo;
+          else if (hi > hvalue + width)
+            hvalue = hi - width;
+        }
+      if (hvalue != g.hvalue)
+        {
+          self->follow_hvalue = hvalue;
+          if (self->follow_tick_id == 0)
+            self->follow_tick_id = gtk_widget_add_tick_callback (widget, follow_tick, NULL, NULL);
+        }
+    }
   configure_adjustment (self, self->hadjustment, g.hvalue,
-                        content_width (&g, self->lifelines->len), width, 20 * g.zoom);
+                        content_width (&g, g.n_columns), width, 20 * g.zoom);
   upper = content_height (&g, self->n_visible);
   configure_adjustment (self, self->vadjustment, self->follow ? upper : g.vvalue,
                         upper, height, g.row_h);
@@ -1436,7 +1685,7 @@ sockscope_sequence_view_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = 200;
-      *natural = content_width (&g, self->lifelines->len);
+      *natural = content_width (&g, g.n_columns);
     }
   else
     {
@@ -1494,6 +1743,25 @@ update_description (SockscopeSequenceView *self)
 
   if (item == NULL)
     description = g_strdup (_("No item selected"));
+  else if (item->kind == ITEM_SPAWN)
+    {
+      const char *parent = ((Lifeline *) g_ptr_array_index (self->lifelines, item->from))->label;
+      const Lifeline *child = g_ptr_array_index (self->lifelines, item->to);
+
+      description = child->thread
+        /* TRANSLATORS: accessible description; %s: the parent, the call, the thread created */
+        ? g_strdup_printf (_("%s starts a thread with %s: %s"), parent, item->text, child->label)
+        /* TRANSLATORS: accessible description; %s: the parent, the call, the child process */
+        : g_strdup_printf (_("%s creates a child process with %s: %s"), parent, item->text, child->label);
+    }
+  else if (item->kind == ITEM_EXIT)
+    /* TRANSLATORS: accessible description; %s: an actor, how it ended ("exited, status 0") */
+    description = g_strdup_printf (_("%s ends: %s"),
+                                   ((Lifeline *) g_ptr_array_index (self->lifelines, item->from))->label, item->text);
+  else if (item->kind == ITEM_SIGNAL)
+    /* TRANSLATORS: accessible description; %s: an actor, a signal ("⚡ SIGCHLD") */
+    description = g_strdup_printf (_("%s receives the signal %s"),
+                                   ((Lifeline *) g_ptr_array_index (self->lifelines, item->to))->label, item->text);
   else if (item->kind == ITEM_PACKET)
     {
       const char *outside = _("outside");
@@ -1659,6 +1927,11 @@ sockscope_sequence_view_unmap (GtkWidget *widget)
       gtk_widget_remove_tick_callback (widget, self->tick_id);
       self->tick_id = 0;
     }
+  if (self->follow_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->follow_tick_id);
+      self->follow_tick_id = 0;
+    }
   g_array_set_size (self->animations, 0);
   GTK_WIDGET_CLASS (sockscope_sequence_view_parent_class)->unmap (widget);
 }
@@ -1701,6 +1974,42 @@ check_new_seq (SockscopeSequenceView *self,
   return TRUE;
 }
 
+/* A child seen acting before (or without) its creation, as in a session from an older lab:
+ * its lifeline is there from then on. */
+/* A column grows to hold its widest box (a note beside the lifeline counts twice). */
+static void
+widen (SockscopeSequenceView *self,
+       int                    lifeline,
+       const char            *text,
+       guint                  beside)
+{
+  Lifeline *line;
+  guint n;
+
+  if (lifeline < 0 || (guint) lifeline >= self->lifelines->len)
+    return;
+  line = g_ptr_array_index (self->lifelines, lifeline);
+  n = (guint) g_utf8_strlen (text, 256) * (beside ? 2 : 1) + beside;
+  if (n > line->max_chars)
+    {
+      line->max_chars = n;
+      gtk_widget_queue_resize (GTK_WIDGET (self));
+    }
+}
+
+static void
+lifeline_acts (SockscopeSequenceView *self,
+               guint                  lifeline)
+{
+  Lifeline *line = g_ptr_array_index (self->lifelines, lifeline);
+
+  if (line->parent >= 0 && line->spawn_row == G_MAXUINT)
+    {
+      line->spawn_row = self->items->len;
+      line->implicit = TRUE;
+    }
+}
+
 void
 sockscope_sequence_view_add_call (SockscopeSequenceView *self,
                                   guint                  seq,
@@ -1718,8 +2027,10 @@ sockscope_sequence_view_add_call (SockscopeSequenceView *self,
     return;
 
   index = self->items->len;
+  lifeline_acts (self, lifeline);
   item = append_item (self, seq, t_ns, ITEM_CALL, lifeline, lifeline);
   item->text = item->call_text = g_string_chunk_insert (self->strings, text);
+  widen (self, lifeline, item->text, 0);
   g_array_append_val (self->calls, index);
   g_array_append_val (self->open_calls, index);
 }
@@ -1762,6 +2073,7 @@ sockscope_sequence_view_set_call_result (SockscopeSequenceView *self,
   full = g_strconcat (item->call_text, " ", result, NULL);
   item->split = strlen (item->call_text) + 1;
   item->text = g_string_chunk_insert (self->strings, full);
+  widen (self, item->from, item->text, 0);
   item->return_seq = return_seq;
   item->return_t_ns = t_ns;
   item->return_row = row_lower_bound (self, return_seq);
@@ -1850,6 +2162,7 @@ sockscope_sequence_view_add_state (SockscopeSequenceView *self,
   if (!check_new_seq (self, seq))
     return;
 
+  lifeline_acts (self, lifeline);
   item = append_item (self, seq, t_ns, ITEM_STATE, lifeline, lifeline);
   if (socket != NULL && *socket != '\0')
     {
@@ -1860,20 +2173,149 @@ sockscope_sequence_view_add_state (SockscopeSequenceView *self,
   item->family = state_family (state);
 }
 
+void
+sockscope_sequence_view_add_spawn (SockscopeSequenceView *self,
+                                   guint                  seq,
+                                   gint64                 t_ns,
+                                   guint                  lifeline,
+                                   guint                  parent,
+                                   const char            *text)
+{
+  Lifeline *line;
+  Item *item;
+
+  g_return_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self));
+  g_return_if_fail (lifeline < self->lifelines->len && parent < self->lifelines->len);
+  g_return_if_fail (text != NULL);
+  if (!check_new_seq (self, seq))
+    return;
+
+  line = g_ptr_array_index (self->lifelines, lifeline);
+  line->spawn_row = self->items->len;
+  line->implicit = FALSE;
+  line->exit_row = G_MAXUINT;
+  item = append_item (self, seq, t_ns, ITEM_SPAWN, parent, lifeline);
+  item->text = g_string_chunk_insert_const (self->strings, text);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/* The call that ended an actor (exit, pthread_exit) never returns: its activation ends here. */
+static void
+end_call (SockscopeSequenceView *self,
+          guint                  call_seq,
+          guint                  seq,
+          gint64                 t_ns)
+{
+  guint index;
+  Item *item = item_lookup (self, call_seq, &index);
+
+  if (item == NULL || item->kind != ITEM_CALL || item->return_seq != 0)
+    return;
+  item->return_seq = seq;
+  item->return_t_ns = t_ns;
+  item->return_row = row_lower_bound (self, seq);
+  self->max_span = MAX (self->max_span, item->return_row - index);
+  for (guint i = self->open_calls->len; i > 0; i--)
+    if (g_array_index (self->open_calls, guint, i - 1) == index)
+      {
+        g_array_remove_index (self->open_calls, i - 1);
+        break;
+      }
+}
+
+void
+sockscope_sequence_view_add_exit (SockscopeSequenceView *self,
+                                  guint                  seq,
+                                  gint64                 t_ns,
+                                  guint                  lifeline,
+                                  guint                  call_seq,
+                                  const char            *text,
+                                  gboolean               is_error)
+{
+  Lifeline *line;
+  Item *item;
+
+  g_return_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self));
+  g_return_if_fail (lifeline < self->lifelines->len);
+  g_return_if_fail (text != NULL);
+  if (!check_new_seq (self, seq))
+    return;
+
+  end_call (self, call_seq, seq, t_ns);
+  line = g_ptr_array_index (self->lifelines, lifeline);
+  line->exit_row = self->items->len;
+  item = append_item (self, seq, t_ns, ITEM_EXIT, lifeline, lifeline);
+  item->text = g_string_chunk_insert_const (self->strings, text);
+  widen (self, (int) lifeline, text, 4);
+  if (is_error)
+    item->flags |= ITEM_ERROR;
+}
+
+void
+sockscope_sequence_view_add_signal (SockscopeSequenceView *self,
+                                    guint                  seq,
+                                    gint64                 t_ns,
+                                    int                    from_lifeline,
+                                    guint                  to_lifeline,
+                                    const char            *signal)
+{
+  g_autofree char *text = NULL;
+  Item *item;
+
+  g_return_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self));
+  g_return_if_fail (from_lifeline >= -1 && from_lifeline < (int) self->lifelines->len);
+  g_return_if_fail (to_lifeline < self->lifelines->len);
+  g_return_if_fail (signal != NULL);
+  if (!check_new_seq (self, seq))
+    return;
+
+  text = g_strdup_printf ("⚡ %s", signal);
+  item = append_item (self, seq, t_ns, ITEM_SIGNAL, from_lifeline, to_lifeline);
+  item->text = g_string_chunk_insert_const (self->strings, text);
+}
+
+static void
+update_order (SockscopeSequenceView *self)
+{
+  guint n = self->lifelines->len;
+  g_autofree int *parents = g_new0 (int, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    parents[i] = ((Lifeline *) g_ptr_array_index (self->lifelines, i))->parent;
+  g_array_set_size (self->order, n);
+  sockscope_projection_lifeline_order (parents, n, (guint *) (gpointer) self->order->data);
+}
+
 guint
 sockscope_sequence_view_add_lifeline (SockscopeSequenceView *self,
                                       const char            *name,
                                       const char            *label)
 {
+  return sockscope_sequence_view_add_child_lifeline (self, name, label, -1, FALSE);
+}
+
+guint
+sockscope_sequence_view_add_child_lifeline (SockscopeSequenceView *self,
+                                            const char            *name,
+                                            const char            *label,
+                                            int                    parent,
+                                            gboolean               thread)
+{
   Lifeline *lifeline;
 
   g_return_val_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self), 0);
   g_return_val_if_fail (name != NULL, 0);
+  g_return_val_if_fail (parent >= -1, 0);
 
   lifeline = g_new0 (Lifeline, 1);
   lifeline->name = g_strdup (name);
   lifeline->label = g_strdup (label ? label : name);
+  lifeline->parent = parent;
+  lifeline->thread = thread;
+  lifeline->spawn_row = G_MAXUINT;
+  lifeline->exit_row = G_MAXUINT;
   g_ptr_array_add (self->lifelines, lifeline);
+  update_order (self);
   queue_layout (self);
   return self->lifelines->len - 1;
 }
@@ -1904,6 +2346,7 @@ sockscope_sequence_view_clear (SockscopeSequenceView *self)
   g_return_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self));
 
   g_ptr_array_set_size (self->lifelines, 0);
+  g_array_set_size (self->order, 0);
   g_array_set_size (self->items, 0);
   g_array_set_size (self->calls, 0);
   g_array_set_size (self->open_calls, 0);
@@ -1966,7 +2409,7 @@ sockscope_sequence_view_get_item (SockscopeSequenceView  *self,
                                   int                    *from_lifeline,
                                   int                    *to_lifeline)
 {
-  static const char *kinds[] = { "call", "packet", "state" };
+  static const char *kinds[] = { "call", "packet", "state", "spawn", "exit", "signal" };
   const Item *item;
 
   g_return_val_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self), FALSE);
@@ -2170,6 +2613,7 @@ sockscope_sequence_view_finalize (GObject *object)
   SockscopeSequenceView *self = SOCKSCOPE_SEQUENCE_VIEW (object);
 
   g_ptr_array_unref (self->lifelines);
+  g_array_unref (self->order);
   g_array_unref (self->items);
   g_array_unref (self->calls);
   g_array_unref (self->open_calls);
@@ -2242,6 +2686,7 @@ sockscope_sequence_view_init (SockscopeSequenceView *self)
   GtkGesture *click;
 
   self->lifelines = g_ptr_array_new_with_free_func (lifeline_free);
+  self->order = g_array_new (FALSE, FALSE, sizeof (guint));
   self->items = g_array_new (FALSE, FALSE, sizeof (Item));
   self->calls = g_array_new (FALSE, FALSE, sizeof (guint));
   self->open_calls = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -2272,4 +2717,20 @@ GtkWidget *
 sockscope_sequence_view_new (void)
 {
   return g_object_new (SOCKSCOPE_TYPE_SEQUENCE_VIEW, NULL);
+}
+
+gboolean
+sockscope_sequence_view_lifeline_shown (SockscopeSequenceView *self,
+                                        guint                  lifeline,
+                                        gboolean              *ended)
+{
+  const Lifeline *line;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self), FALSE);
+  g_return_val_if_fail (lifeline < self->lifelines->len, FALSE);
+
+  line = g_ptr_array_index (self->lifelines, lifeline);
+  if (ended != NULL)
+    *ended = line->exit_row < self->n_visible;
+  return line->parent < 0 || line->spawn_row < self->n_visible;
 }

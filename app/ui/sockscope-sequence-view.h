@@ -15,6 +15,13 @@ void       sockscope_sequence_view_clear             (SockscopeSequenceView *sel
 guint      sockscope_sequence_view_add_lifeline      (SockscopeSequenceView *self,
                                                       const char            *name,
                                                       const char            *label);
+/* A lifeline for an actor created by another (parent: its lifeline): drawn next to its parent's
+ * from its spawn item on, dotted for a thread, up to its exit item. */
+guint      sockscope_sequence_view_add_child_lifeline (SockscopeSequenceView *self,
+                                                       const char            *name,
+                                                       const char            *label,
+                                                       int                    parent,
+                                                       gboolean               thread);
 guint      sockscope_sequence_view_get_n_lifelines   (SockscopeSequenceView *self);
 /* The index of the lifeline added with that name (an actor), or -1. */
 int        sockscope_sequence_view_find_lifeline     (SockscopeSequenceView *self,
@@ -52,6 +59,29 @@ void       sockscope_sequence_view_add_state         (SockscopeSequenceView *sel
                                                       const char            *socket,
                                                       const char            *state);
 
+/* The creation of a child lifeline by its parent (text: the call, "fork()"). */
+void       sockscope_sequence_view_add_spawn         (SockscopeSequenceView *self,
+                                                      guint                  seq,
+                                                      gint64                 t_ns,
+                                                      guint                  lifeline,
+                                                      guint                  parent,
+                                                      const char            *text);
+/* The end of an actor (text: "exited, status 0"); call_seq: its exit() call, or 0. */
+void       sockscope_sequence_view_add_exit          (SockscopeSequenceView *self,
+                                                      guint                  seq,
+                                                      gint64                 t_ns,
+                                                      guint                  lifeline,
+                                                      guint                  call_seq,
+                                                      const char            *text,
+                                                      gboolean               is_error);
+/* A signal to_lifeline gets (SIGCHLD), about from_lifeline (-1: unknown). */
+void       sockscope_sequence_view_add_signal        (SockscopeSequenceView *self,
+                                                      guint                  seq,
+                                                      gint64                 t_ns,
+                                                      int                    from_lifeline,
+                                                      guint                  to_lifeline,
+                                                      const char            *signal);
+
 /* History: only items with seq <= position are shown; G_MAXUINT shows everything (live). */
 void       sockscope_sequence_view_set_position      (SockscopeSequenceView *self,
                                                       guint                  seq);
@@ -72,7 +102,13 @@ gboolean   sockscope_sequence_view_get_follow        (SockscopeSequenceView *sel
 void       sockscope_sequence_view_set_follow        (SockscopeSequenceView *self,
                                                       gboolean               follow);
 
-/* For tests and accessibility: the items in log order. kind is "call", "packet" or "state";
+/* Whether a lifeline is drawn at the position shown (a child: once created), and whether it
+ * has ended there. For tests. */
+gboolean   sockscope_sequence_view_lifeline_shown    (SockscopeSequenceView *self,
+                                                      guint                  lifeline,
+                                                      gboolean              *ended);
+/* For tests and accessibility: the items in log order. kind is "call", "packet", "state",
+ * "spawn", "exit" or "signal";
  * text is as drawn (call text and result, packet label, "fd 4 ESTAB"). */
 guint      sockscope_sequence_view_get_n_items       (SockscopeSequenceView *self);
 gboolean   sockscope_sequence_view_get_item          (SockscopeSequenceView *self,

@@ -49,6 +49,23 @@ cell_text (JsonObject *object,
 
   if (g_str_equal (column, "actor"))
     {
+      JsonArray *holders = json_object_has_member (object, "holders") &&
+                           JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "holders"))
+                           ? json_object_get_array_member (object, "holders") : NULL;
+
+      /* After a fork, parent and child both hold the socket: every holder is listed. */
+      if (holders != NULL && json_array_get_length (holders) > 1)
+        {
+          GString *text = g_string_new (NULL);
+
+          for (guint i = 0; i < json_array_get_length (holders); i++)
+            {
+              if (i > 0)
+                g_string_append (text, ", ");
+              g_string_append (text, json_array_get_string_element (holders, i));
+            }
+          return g_string_free (text, FALSE);
+        }
       node = json_object_get_member (object, "actor");
       return g_strdup (node && !json_node_is_null (node) ? json_node_get_string (node) : "—");
     }
@@ -121,6 +138,113 @@ bind_cell (GtkSignalListItemFactory *factory,
     }
 }
 
+/* A level bar whose colour does not jump with absolute byte counts (GtkLevelBar's default
+ * offsets are 0.25, 0.75 and 1 in value units). */
+static GtkLevelBar *
+queue_bar_new (void)
+{
+  GtkLevelBar *bar = GTK_LEVEL_BAR (gtk_level_bar_new ());
+
+  gtk_level_bar_remove_offset_value (bar, GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (bar, GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (bar, GTK_LEVEL_BAR_OFFSET_FULL);
+  gtk_level_bar_set_min_value (bar, 0);
+  gtk_level_bar_set_max_value (bar, 1);
+  return bar;
+}
+
+/* The queue of a socket against its buffer (a listener: the accept queue against its backlog),
+ * as a gauge and the sentence that names it. recv: the receive side, else the send side. */
+static void
+queue_fill (JsonObject *object,
+            gboolean    recv,
+            double     *value,
+            double     *max,
+            char      **text)
+{
+  gint64 recv_q = json_object_get_int_member_with_default (object, "recv_q", 0);
+  gint64 send_q = json_object_get_int_member_with_default (object, "send_q", 0);
+  gint64 rcvbuf = json_object_get_int_member_with_default (object, "rcvbuf", 0);
+  gint64 sndbuf = json_object_get_int_member_with_default (object, "sndbuf", 0);
+
+  if (is_listener (object))
+    {
+      *max = MAX (send_q, 1);
+      *value = recv ? MIN (recv_q, *max) : 0;
+      *text = recv ? g_strdup_printf (_("Accept queue: %lld of %lld"), (long long) recv_q, (long long) send_q)
+                   : g_strdup (_("A listening socket sends nothing"));
+      return;
+    }
+  if (recv)
+    {
+      *max = MAX (rcvbuf, MAX (recv_q, 1));
+      *value = recv_q;
+      *text = rcvbuf > 0
+        ? g_strdup_printf (_("Receive queue: %lld bytes of %lld"), (long long) recv_q, (long long) rcvbuf)
+        : g_strdup_printf (_("Receive queue: %lld bytes"), (long long) recv_q);
+    }
+  else
+    {
+      *max = MAX (sndbuf, MAX (send_q, 1));
+      *value = send_q;
+      *text = sndbuf > 0
+        ? g_strdup_printf (_("Send queue: %lld bytes of %lld"), (long long) send_q, (long long) sndbuf)
+        : g_strdup_printf (_("Send queue: %lld bytes"), (long long) send_q);
+    }
+}
+
+/* The Queues column: two thin gauges per socket, receive over send. */
+static void
+setup_gauges (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkLevelBar *recv = queue_bar_new ();
+  GtkLevelBar *send = queue_bar_new ();
+
+  gtk_widget_set_name (GTK_WIDGET (recv), "recv-queue");
+  gtk_widget_set_name (GTK_WIDGET (send), "send-queue");
+  gtk_widget_add_css_class (box, "queue-gauges");
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (recv));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (send));
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_gauge (GtkLevelBar *bar,
+            JsonObject  *object,
+            gboolean     recv)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *who = cell_text (object, "actor");
+  g_autofree char *fd = cell_text (object, "fd");
+  double value, max;
+
+  queue_fill (object, recv, &value, &max, &text);
+  gtk_level_bar_set_max_value (bar, max);
+  gtk_level_bar_set_value (bar, value);
+  /* TRANSLATORS: accessible name of a queue gauge; %s: the holder(s), the fd, the queue */
+  name = g_strdup_printf (_("%s, fd %s: %s"), who, fd, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (bar), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static void
+bind_gauges (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  SockscopeEvent *event = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  JsonObject *object = sockscope_event_get_object (event);
+
+  bind_gauge (GTK_LEVEL_BAR (gtk_widget_get_first_child (box)), object, TRUE);
+  bind_gauge (GTK_LEVEL_BAR (gtk_widget_get_last_child (box)), object, FALSE);
+}
+
 /* One socket, one key: its inode while a process holds it; its addresses otherwise. */
 static char *
 socket_key (JsonObject *object)
@@ -141,7 +265,6 @@ update_gauges (SockscopeSocketsPane *self)
   guint index = gtk_single_selection_get_selected (self->selection);
   g_autoptr(SockscopeEvent) event = NULL;
   JsonObject *object;
-  gint64 recv_q, send_q, rcvbuf, sndbuf;
   g_autofree char *recv_text = NULL;
   g_autofree char *send_text = NULL;
   const char *state, *previous;
@@ -173,34 +296,20 @@ update_gauges (SockscopeSocketsPane *self)
   else
     gtk_label_set_text (self->machine_label, tcp ? state : _("Not a TCP socket: no state machine"));
 
-  recv_q = json_object_get_int_member_with_default (object, "recv_q", 0);
-  send_q = json_object_get_int_member_with_default (object, "send_q", 0);
-  rcvbuf = json_object_get_int_member_with_default (object, "rcvbuf", 0);
-  sndbuf = json_object_get_int_member_with_default (object, "sndbuf", 0);
-  if (is_listener (object))
-    {
-      /* The listener's gauge is the accept queue against its backlog. */
-      gtk_level_bar_set_max_value (self->recv_gauge, MAX (send_q, 1));
-      gtk_level_bar_set_value (self->recv_gauge, MIN (recv_q, MAX (send_q, 1)));
-      gtk_level_bar_set_value (self->send_gauge, 0);
-      recv_text = g_strdup_printf (_("Accept queue: %lld of %lld"), (long long) recv_q, (long long) send_q);
-      send_text = g_strdup ("");
-    }
-  else
-    {
-      gtk_level_bar_set_max_value (self->recv_gauge, MAX (rcvbuf, MAX (recv_q, 1)));
-      gtk_level_bar_set_value (self->recv_gauge, recv_q);
-      gtk_level_bar_set_max_value (self->send_gauge, MAX (sndbuf, MAX (send_q, 1)));
-      gtk_level_bar_set_value (self->send_gauge, send_q);
-      recv_text = rcvbuf > 0
-        ? g_strdup_printf (_("Receive queue: %lld bytes of %lld"), (long long) recv_q, (long long) rcvbuf)
-        : g_strdup_printf (_("Receive queue: %lld bytes"), (long long) recv_q);
-      send_text = sndbuf > 0
-        ? g_strdup_printf (_("Send queue: %lld bytes of %lld"), (long long) send_q, (long long) sndbuf)
-        : g_strdup_printf (_("Send queue: %lld bytes"), (long long) send_q);
-    }
+  {
+    double value, max;
+
+    queue_fill (object, TRUE, &value, &max, &recv_text);
+    gtk_level_bar_set_max_value (self->recv_gauge, max);
+    gtk_level_bar_set_value (self->recv_gauge, value);
+    queue_fill (object, FALSE, &value, &max, &send_text);
+    gtk_level_bar_set_max_value (self->send_gauge, max);
+    gtk_level_bar_set_value (self->send_gauge, value);
+    if (is_listener (object))
+      g_clear_pointer (&send_text, g_free);
+  }
   gtk_label_set_text (self->recv_label, recv_text);
-  gtk_label_set_text (self->send_label, send_text);
+  gtk_label_set_text (self->send_label, send_text ? send_text : "");
 }
 
 static void
@@ -233,6 +342,31 @@ rebuild (SockscopeSocketsPane *self)
       event = g_list_model_get_item (G_LIST_MODEL (self->log), position);
       object = sockscope_event_get_object (event);
       key = socket_key (object);
+      /* A connection the kernel held for no process (an embryonic one in the accept queue)
+       * becomes the accepted socket: the same row, now keyed by its inode. */
+      if (key[0] == 'i' && !g_hash_table_contains (latest, key))
+        {
+          g_autofree char *by_addr = g_strdup_printf ("a%s|%s|%s",
+                                                      json_object_get_string_member_with_default (object, "proto", ""),
+                                                      json_object_get_string_member_with_default (object, "local", ""),
+                                                      json_object_get_string_member_with_default (object, "peer", ""));
+          gpointer slot = g_hash_table_lookup (latest, by_addr);
+
+          if (slot != NULL && !g_str_has_suffix (by_addr, "|*:*"))
+            {
+              g_hash_table_remove (latest, by_addr);
+              g_hash_table_insert (latest, g_strdup (key), slot);
+              g_free (g_ptr_array_index (order, GPOINTER_TO_UINT (slot) - 1));
+              g_ptr_array_index (order, GPOINTER_TO_UINT (slot) - 1) = g_strdup (key);
+              if (g_hash_table_contains (prev_by_key, by_addr))
+                {
+                  char *prev = g_strdup (g_hash_table_lookup (prev_by_key, by_addr));
+
+                  g_hash_table_remove (prev_by_key, by_addr);
+                  g_hash_table_insert (prev_by_key, g_strdup (key), prev);
+                }
+            }
+        }
       if ((old = g_hash_table_lookup (latest, key)) != NULL)
         {
           SockscopeEvent *old_event = g_ptr_array_index (items, GPOINTER_TO_UINT (old) - 1);
@@ -370,9 +504,7 @@ gauge_new (GtkLevelBar **bar,
   *label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (*label, 0);
   gtk_widget_add_css_class (GTK_WIDGET (*label), "caption");
-  *bar = GTK_LEVEL_BAR (gtk_level_bar_new ());
-  gtk_level_bar_set_min_value (*bar, 0);
-  gtk_level_bar_set_max_value (*bar, 1);
+  *bar = queue_bar_new ();
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (*label));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (*bar));
   return box;
@@ -407,7 +539,7 @@ static void
 sockscope_sockets_pane_init (SockscopeSocketsPane *self)
 {
   static const struct { const char *id; const char *title; int width; } columns[] = {
-    { "actor", NC_("socket column", "Actor"), 80 },
+    { "actor", NC_("socket column", "Actor"), 120 },
     { "fd", NC_("socket column", "FD"), 50 },
     { "type", NC_("socket column", "Type"), 80 },
     { "local", NC_("socket column", "Local address"), 0 },
@@ -416,6 +548,7 @@ sockscope_sockets_pane_init (SockscopeSocketsPane *self)
     { "recv_q", NC_("socket column", "Recv-Q"), 100 },
     { "send_q", NC_("socket column", "Send-Q"), 100 },
   };
+  GtkListItemFactory *gauges;
   GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *scroller;
 
@@ -425,10 +558,26 @@ sockscope_sockets_pane_init (SockscopeSocketsPane *self)
   self->selection = sockscope_data_table_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
   g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (update_gauges), self, G_CONNECT_SWAPPED);
   self->view = sockscope_data_table_new (self->selection, _("Sockets"));
+  /* The queues against the buffers, for every socket at once (which one fills up), beside
+   * the state. */
+  gauges = gtk_signal_list_item_factory_new ();
+  g_signal_connect (gauges, "setup", G_CALLBACK (setup_gauges), NULL);
+  g_signal_connect (gauges, "bind", G_CALLBACK (bind_gauges), NULL);
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    sockscope_data_table_add_column (self->view, columns[i].id,
-                                     g_dpgettext2 (NULL, "socket column", columns[i].title),
-                                     columns[i].width, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell), NULL);
+    {
+      sockscope_data_table_add_column (self->view, columns[i].id,
+                                       g_dpgettext2 (NULL, "socket column", columns[i].title),
+                                       columns[i].width, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell), NULL);
+      if (g_str_equal (columns[i].id, "state"))
+        {
+          GtkColumnViewColumn *column = gtk_column_view_column_new (C_("socket column", "Queues"), gauges);
+
+          gtk_column_view_column_set_fixed_width (column, 90);
+          gtk_column_view_column_set_resizable (column, TRUE);
+          gtk_column_view_append_column (self->view, column);
+          g_object_unref (column);
+        }
+    }
 
   self->machine = SOCKSCOPE_TCP_STATE_VIEW (sockscope_tcp_state_view_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->machine), TRUE);

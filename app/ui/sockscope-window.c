@@ -19,6 +19,7 @@
 #include "sockscope-lesson.h"
 #include "sockscope-projection.h"
 #include "sockscope-packets-pane.h"
+#include "sockscope-question.h"
 #include "sockscope-runner.h"
 #include "sockscope-sequence-view.h"
 #include "sockscope-sockets-pane.h"
@@ -92,8 +93,34 @@ struct _SockscopeWindow
   guint                history;        /* events shown: == n_events when live */
   SockscopeProjection *projection;     /* events -> diagram items, for self->lesson */
   gboolean             absolute_seq;
+
+  /* Questions (`ask:`): asked before their step runs, graded once it has settled. */
+  GHashTable          *questions;      /* step -> Question */
+  guint                settling;       /* settles asked for grading, not finished */
   GSettings           *settings;
 };
+
+typedef struct _Question Question;
+
+struct _Question
+{
+  guint           step;
+  char          **choices;
+  gboolean        answered;   /* chosen, or skipped */
+  char           *answer;     /* NULL: skipped */
+  SockscopeGrade *grade;      /* once the run has answered it */
+};
+
+static void
+question_free (gpointer data)
+{
+  Question *q = data;
+
+  g_strfreev (q->choices);
+  g_free (q->answer);
+  sockscope_grade_free (q->grade);
+  g_free (q);
+}
 
 G_DEFINE_FINAL_TYPE (SockscopeWindow, sockscope_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -328,8 +355,44 @@ sink_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char
   sockscope_sequence_view_add_packet (self->diagram, seq, t_ns, from, to, label, cause_seq, cause_seq == 0);
 }
 
+static void
+sink_spawn (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint parent, gboolean thread,
+            guint via_seq, const char *text)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_spawn (self->diagram, seq, t_ns, lifeline, parent, text);
+}
+
+static void
+sink_exit (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint call_seq, const char *text,
+           gboolean failed)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_exit (self->diagram, seq, t_ns, lifeline, call_seq, text, failed);
+  /* exit() never returns: its line in the code says how the actor ended instead. */
+  if (call_seq != 0 && call_seq <= sockscope_event_log_get_n_events (self->log))
+    {
+      int step = sockscope_event_log_get_step (self->log, call_seq - 1);
+
+      if (step > 0)
+        sockscope_code_pane_set_call (self->code_pane, (guint) step,
+                                      failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, text);
+    }
+}
+
+static void
+sink_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, const char *signal)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_signal (self->diagram, seq, t_ns, from, to, signal);
+}
+
 static const SockscopeProjectionSink window_sink = {
   sink_call, sink_blocked, sink_result, sink_state, sink_packet,
+  sink_spawn, sink_exit, sink_signal,
 };
 
 static void
@@ -344,6 +407,8 @@ project_event (SockscopeWindow *self,
 }
 
 static void update_presenter_band (SockscopeWindow *self);
+static void update_questions      (SockscopeWindow *self);
+static struct _Question *pending_question (SockscopeWindow *self);
 
 static void
 update_history (SockscopeWindow *self)
@@ -381,14 +446,43 @@ update_presenter_band (SockscopeWindow *self)
 
   if (!self->presenter || self->lesson == NULL)
     return;
+  /* A question before the next step: the room reads it before Space runs the step. */
+  if (self->log != NULL && self->history >= sockscope_event_log_get_n_events (self->log) &&
+      self->lab_ready && pending_question (self) != NULL)
+    {
+      Question *q = pending_question (self);
+      const SockscopeStep *next = sockscope_lesson_get_step (self->lesson, q->step);
+      g_autofree char *call = sockscope_step_to_string (next);
+      g_autofree char *choices = g_strjoinv (" · ", q->choices);
+      g_autofree char *label = g_strdup_printf (_("Question before step %u"), q->step);
+      int index = sockscope_lesson_find_actor (self->lesson, next->actor);
+      const char *who = index >= 0 ? sockscope_actor_get_label (sockscope_lesson_get_actor (self->lesson, (guint) index), self->lang)
+                                   : next->actor;
+
+      text = g_strdup_printf ("%s · %s: %s %s  [%s]", label, who, call,
+                              sockscope_question_get_prompt (next->ask), choices);
+      gtk_label_set_text (self->presenter_band, text);
+      return;
+    }
   if (step == 0)
     text = g_strdup (sockscope_lesson_get_description (self->lesson, self->lang));
   else
     {
       g_autofree char *label = g_strdup_printf (_("Step %u of %u"), step, sockscope_lesson_get_n_steps (self->lesson));
 
+      Question *q = g_hash_table_lookup (self->questions, GUINT_TO_POINTER (step));
+
       text = g_strdup_printf ("%s · %s", label,
                               sockscope_step_get_text (sockscope_lesson_get_step (self->lesson, step), self->lang));
+      /* After a question, the kernel's answer. */
+      if (q != NULL && q->grade != NULL)
+        {
+          g_autofree char *answer = g_strdup_printf (_("The kernel says: %s"), q->grade->actual);
+          char *both = g_strdup_printf ("%s · %s", text, answer);
+
+          g_free (text);
+          text = both;
+        }
     }
   gtk_label_set_text (self->presenter_band, text ? text : "");
 }
@@ -405,6 +499,7 @@ show_history (SockscopeWindow *self,
   sockscope_sockets_pane_set_limit (self->sockets_pane, self->history);
   sockscope_lesson_pane_set_position (self->lesson_pane, steps_done_at (self, self->history));
   update_history (self);
+  update_questions (self);
 }
 
 /* Events are projected as they come: a live step brings a few. A recorded session brings them
@@ -564,6 +659,161 @@ on_packet_selected (SockscopeWindow *self,
   select_event (self, position + 1);
 }
 
+/* ---- Questions ---------------------------------------------------------------------------- */
+
+/* The question of the step the runner takes next, not answered yet, or NULL. */
+static Question *
+pending_question (SockscopeWindow *self)
+{
+  guint next;
+  Question *q;
+
+  if (self->runner == NULL || self->lesson == NULL || sockscope_runner_is_done (self->runner))
+    return NULL;
+  next = sockscope_runner_get_position (self->runner) + 1;
+  q = g_hash_table_lookup (self->questions, GUINT_TO_POINTER (next));
+  return q != NULL && !q->answered ? q : NULL;
+}
+
+/* The question card (before the next step, when the history is live) and the verdict of the
+ * step shown. */
+static void
+update_questions (SockscopeWindow *self)
+{
+  guint n = self->log ? sockscope_event_log_get_n_events (self->log) : 0;
+  Question *ask = self->history >= n && self->lab_ready ? pending_question (self) : NULL;
+  guint shown = sockscope_lesson_pane_get_position (self->lesson_pane);
+  Question *q = g_hash_table_lookup (self->questions, GUINT_TO_POINTER (shown));
+  const SockscopeStep *step = self->lesson && shown > 0 && shown <= sockscope_lesson_get_n_steps (self->lesson)
+                              ? sockscope_lesson_get_step (self->lesson, shown) : NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+
+  update_presenter_band (self);
+  if (ask != NULL)
+    sockscope_lesson_pane_show_question (self->lesson_pane, ask->step,
+                                         sockscope_question_get_prompt (sockscope_lesson_get_step (self->lesson, ask->step)->ask),
+                                         (const char * const *) ask->choices);
+  else
+    sockscope_lesson_pane_show_question (self->lesson_pane, 0, NULL, NULL);
+
+  if (q == NULL || !q->answered || step == NULL)
+    {
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_NONE, NULL, NULL);
+      return;
+    }
+  if (q->grade == NULL && self->settling > 0)
+    {
+      /* The kernel is settling: the verdict comes in a moment. */
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_NONE, NULL, NULL);
+      return;
+    }
+  if (q->grade == NULL)
+    {
+      /* TRANSLATORS: a question's verdict while its call still waits (a blocked accept) */
+      title = g_strdup_printf (_("The answer comes when %s() returns"), step->call);
+      if (q->answer != NULL)
+        detail = g_strdup_printf (_("You said: %s"), q->answer);
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_PENDING, title, detail);
+      return;
+    }
+  if (q->answer == NULL)
+    {
+      title = g_strdup_printf (_("Skipped. The kernel says: %s"), q->grade->actual);
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_SKIPPED, title, q->grade->explanation);
+    }
+  else if (q->grade->correct)
+    {
+      title = g_strdup_printf (_("Right: %s"), q->grade->actual);
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_RIGHT, title, q->grade->explanation);
+    }
+  else
+    {
+      title = g_strdup_printf (_("Not quite: you said %s"), q->answer);
+      detail = g_strdup_printf (_("The kernel says: %s. %s"), q->grade->actual, q->grade->explanation);
+      sockscope_lesson_pane_show_verdict (self->lesson_pane, SOCKSCOPE_VERDICT_WRONG, title, detail);
+    }
+}
+
+/* The next step asks a question: its choices are made now, from the run so far. */
+static void
+prepare_question (SockscopeWindow *self)
+{
+  const SockscopeStep *step;
+  guint next;
+  Question *q;
+
+  if (self->runner == NULL || sockscope_runner_is_done (self->runner))
+    return;
+  next = sockscope_runner_get_position (self->runner) + 1;
+  step = sockscope_lesson_get_step (self->lesson, next);
+  if (step == NULL || step->ask == SOCKSCOPE_ASK_NONE ||
+      g_hash_table_contains (self->questions, GUINT_TO_POINTER (next)))
+    return;
+  q = g_new0 (Question, 1);
+  q->step = next;
+  q->choices = sockscope_question_get_choices (self->lesson, step, self->log);
+  g_hash_table_insert (self->questions, GUINT_TO_POINTER (next), q);
+}
+
+/* Grades what the run has answered: a call still blocked is graded once it returns. */
+static void
+grade_questions (SockscopeWindow *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->runner == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->questions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Question *q = value;
+
+      if (!q->answered || q->grade != NULL || q->step > sockscope_runner_get_position (self->runner))
+        continue;
+      q->grade = sockscope_question_grade (self->lesson, sockscope_lesson_get_step (self->lesson, q->step),
+                                           self->log, q->answer, self->lang, NULL);
+    }
+  update_questions (self);
+}
+
+static void
+on_question_settled (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SockscopeWindow) self = user_data;
+  gboolean settled = sockscope_lab_client_settle_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL);
+
+  if (SOCKSCOPE_LAB_CLIENT (object) != self->client)
+    return;
+  self->settling = self->settling > 0 ? self->settling - 1 : 0;
+  if (settled)
+    grade_questions (self);
+  else
+    update_questions (self);
+}
+
+/* After a step: once the kernel has settled (the states after a close), the answers are read. */
+static void
+settle_questions (SockscopeWindow *self)
+{
+  gboolean ungraded = FALSE;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->questions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ungraded = ungraded || (((Question *) value)->answered && ((Question *) value)->grade == NULL);
+  if (ungraded && self->client != NULL)
+    {
+      self->settling++;
+      sockscope_lab_client_settle_async (self->client, 250, self->cancellable, on_question_settled, g_object_ref (self));
+    }
+  update_questions (self);
+}
+
 /* ---- The run ------------------------------------------------------------------------------- */
 
 static void
@@ -667,6 +917,8 @@ on_next_done (GObject      *object,
     }
   else
     set_status (self, NULL, FALSE);
+  prepare_question (self);
+  settle_questions (self);
   update_actions (self);
   after_step (self);
 }
@@ -674,9 +926,15 @@ on_next_done (GObject      *object,
 static void
 step_next (SockscopeWindow *self)
 {
+  Question *q;
+
   if (self->runner == NULL || !self->lab_ready || self->stepping || sockscope_runner_is_done (self->runner))
     return;
+  /* Next with a question on screen runs the step without an answer (Skip). */
+  if ((q = pending_question (self)) != NULL)
+    q->answered = TRUE;
   self->stepping = TRUE;
+  sockscope_lesson_pane_show_question (self->lesson_pane, 0, NULL, NULL);
   update_actions (self);
   sockscope_runner_next_async (self->runner, self->cancellable, on_next_done, g_object_ref (self));
 }
@@ -702,6 +960,8 @@ on_runner_started (GObject      *object,
   self->starting = FALSE;
   self->lab_ready = TRUE;
   set_status (self, NULL, FALSE);
+  prepare_question (self);
+  update_questions (self);
   update_actions (self);
   after_step (self);
 }
@@ -743,14 +1003,38 @@ reset_projection (SockscopeWindow *self)
   for (guint i = 0; i < sockscope_lesson_get_n_actors (self->lesson); i++)
     {
       const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, i);
-      sockscope_sequence_view_add_lifeline (self->diagram, actor->name, sockscope_actor_get_label (actor, self->lang));
+      int parent = actor->parent ? sockscope_lesson_find_actor (self->lesson, actor->parent) : -1;
+
+      sockscope_sequence_view_add_child_lifeline (self->diagram, actor->name,
+                                                  sockscope_actor_get_label (actor, self->lang),
+                                                  parent, actor->thread);
     }
+}
+
+/* A lesson with children or threads has more lifelines than the diagram shows beside the code:
+ * the diagram takes the room, the code pane scrolls to the column of each step. */
+static void
+make_room_for_lifelines (SockscopeWindow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int default_width = 0, default_height = 0;
+  int room;
+
+  if (self->presenter || self->lesson == NULL || sockscope_lesson_get_n_actors (self->lesson) <= 2)
+    return;
+  /* Before the window is shown at its size, its default size tells the room there will be. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &default_width, &default_height);
+  width = MAX (width, default_width) - (adw_flap_get_reveal_flap (self->flap) ? 360 : 0);
+  room = (int) (MAX (width, 800) * 0.42);
+  if (gtk_paned_get_position (self->top_paned) > room)
+    gtk_paned_set_position (self->top_paned, room);
 }
 
 /* Shows self->log (a live run's or a recorded session's) in every pane. */
 static void
 attach_log (SockscopeWindow *self)
 {
+  make_room_for_lifelines (self);
   self->history = 0;
   reset_projection (self);
   sockscope_code_pane_set_lesson (self->code_pane, self->lesson, self->lang);
@@ -866,6 +1150,8 @@ start_run (SockscopeWindow *self)
   if (self->lesson == NULL)
     return;
 
+  g_hash_table_remove_all (self->questions);
+  self->settling = 0;
   self->cancellable = g_cancellable_new ();
   self->log = sockscope_event_log_new ();
   self->client = sockscope_lab_client_new ();
@@ -951,6 +1237,23 @@ next_action (GtkWidget  *widget,
   step_next (self);
 }
 
+/* A choice of the question card (or Skip, ""): the answer is kept, and the step runs. */
+static void
+answer_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+  const char *answer = g_variant_get_string (param, NULL);
+  Question *q = pending_question (self);
+
+  if (q == NULL || self->stepping || !self->lab_ready)
+    return;
+  q->answered = TRUE;
+  q->answer = answer[0] != '\0' ? g_strdup (answer) : NULL;
+  step_next (self);
+}
+
 static void
 back_action (GtkWidget  *widget,
              const char *action_name,
@@ -990,6 +1293,14 @@ play_tick (gpointer user_data)
     {
       self->play_source = 0;
       gtk_widget_activate_action (GTK_WIDGET (self), "win.play", "b", FALSE);
+      return G_SOURCE_REMOVE;
+    }
+  /* Play pauses on a question: the learner answers (which runs the step), then plays on. */
+  if (!self->stepping && self->history >= sockscope_event_log_get_n_events (self->log) &&
+      pending_question (self) != NULL)
+    {
+      self->play_source = 0;
+      set_status (self, _("Play paused on a question: choose an answer, then press Play again."), FALSE);
       return G_SOURCE_REMOVE;
     }
   gtk_widget_activate_action (GTK_WIDGET (self), "win.next", NULL);
@@ -1570,6 +1881,7 @@ sockscope_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->lang, g_free);
   g_clear_pointer (&self->projection, sockscope_projection_free);
+  g_clear_pointer (&self->questions, g_hash_table_unref);
   if (self->zoom_css != NULL)
     gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                                    GTK_STYLE_PROVIDER (self->zoom_css));
@@ -1626,6 +1938,7 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   /* One action per command: buttons, keys and menus all go through these. */
   gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.answer", "s", answer_action);
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);
   gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -1689,6 +2002,7 @@ sockscope_window_init (SockscopeWindow *self)
 
   self->settings = g_settings_new ("io.sockscope.Sockscope");
   self->lang = ui_language ();
+  self->questions = g_hash_table_new_full (NULL, NULL, NULL, question_free);
   self->absolute_seq = g_settings_get_enum (self->settings, "seq-mode") == 1;
 
   absolute = g_simple_action_new_stateful ("absolute-seq", NULL, g_variant_new_boolean (self->absolute_seq));

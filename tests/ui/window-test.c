@@ -9,6 +9,7 @@
 
 #include "sockscope-application.h"
 #include "sockscope-locale.h"
+#include "sockscope-screenshot.h"
 #include "sockscope-window-private.h"
 
 static SockscopeApplication *app;
@@ -469,6 +470,344 @@ test_presenter (void)
   spin (100);
 }
 
+/* ---- Processes, threads, select, queues, Python: the fixture lesson tests/ui/lessons/ui-fork ---- */
+
+/* SOCKSCOPE_TEST_SHOTS=DIR keeps pictures of the panes a test checked, to look at. */
+static void
+keep_shot (GtkWidget  *widget,
+           const char *name)
+{
+  const char *dir = g_getenv ("SOCKSCOPE_TEST_SHOTS");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  spin (300);
+  path = g_build_filename (dir, name, NULL);
+  if (!sockscope_screenshot_widget (widget, path, &error))
+    g_test_message ("%s: %s", path, error->message);
+}
+
+static char *
+fixture (const char *name)
+{
+  return g_build_filename (g_getenv ("SOCKSCOPE_SOURCE_ROOT"), "tests", "ui", "lessons", name, NULL);
+}
+
+static void
+step_to (SockscopeWindow *window,
+         guint            step)
+{
+  SockscopeLessonPane *pane = sockscope_window_get_lesson_pane (window);
+
+  while (sockscope_lesson_pane_get_position (pane) < step)
+    next_step (window);
+  g_assert_cmpuint (sockscope_lesson_pane_get_position (pane), ==, step);
+}
+
+/* The diagram item of a kind whose text starts with prefix, or FALSE. */
+static gboolean
+find_item (SockscopeSequenceView *diagram,
+           const char            *kind,
+           const char            *prefix,
+           int                   *from,
+           int                   *to)
+{
+  for (guint i = 0; i < sockscope_sequence_view_get_n_items (diagram); i++)
+    {
+      const char *k = NULL, *text = NULL;
+      guint seq;
+
+      sockscope_sequence_view_get_item (diagram, i, &seq, &k, &text, from, to);
+      if (g_strcmp0 (k, kind) == 0 && (prefix == NULL || g_str_has_prefix (text, prefix)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+socket_cell (SockscopeSocketsPane *sockets,
+             const char           *state,
+             const char           *local,
+             const char           *column)
+{
+  for (guint i = 0; i < sockscope_sockets_pane_get_n_rows (sockets); i++)
+    {
+      g_autofree char *s = sockscope_sockets_pane_get_cell (sockets, i, "state");
+      g_autofree char *l = sockscope_sockets_pane_get_cell (sockets, i, "local");
+
+      if (g_strcmp0 (s, state) == 0 && g_strcmp0 (l, local) == 0)
+        return sockscope_sockets_pane_get_cell (sockets, i, column);
+    }
+  return NULL;
+}
+
+/* Every level bar named name under widget, as drawn in the sockets table. */
+static void
+collect_bars (GtkWidget  *widget,
+              const char *name,
+              GPtrArray  *bars)
+{
+  if (GTK_IS_LEVEL_BAR (widget) && g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    g_ptr_array_add (bars, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_bars (child, name, bars);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+current_line (SockscopeCodePane *code,
+              const char        *actor,
+              const char       **outcome)
+{
+  return sockscope_code_pane_get_line_text (code, actor, sockscope_code_pane_get_current_line (code, actor, outcome));
+}
+
+static void
+test_fork (void)
+{
+  g_autofree char *path = fixture ("ui-fork.lesson");
+  SockscopeWindow *window = open_window (path);
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+  SockscopeSocketsPane *sockets = sockscope_window_get_sockets_pane (window);
+  SockscopeCodePane *code = sockscope_window_get_code_pane (window);
+  int worker = sockscope_sequence_view_find_lifeline (diagram, "worker");
+  int server = sockscope_sequence_view_find_lifeline (diagram, "server");
+  int t1 = sockscope_sequence_view_find_lifeline (diagram, "t1");
+  g_autoptr(GPtrArray) bars = g_ptr_array_new ();
+  g_autofree char *holders = NULL;
+  g_autofree char *line = NULL;
+  const char *outcome = NULL;
+  gboolean ended = TRUE, found = FALSE;
+  int from = -1, to = -1;
+
+  g_assert_cmpint (worker, >=, 0);
+  g_assert_cmpint (t1, >=, 0);
+  /* Every actor has its code column, the child's and the thread's too (their functions). */
+  line = sockscope_code_pane_get_line_text (code, "worker", 1);
+  g_assert_nonnull (line);
+  g_clear_pointer (&line, g_free);
+  g_assert_nonnull ((line = sockscope_code_pane_get_line_text (code, "t1", 1)));
+  g_clear_pointer (&line, g_free);
+  /* Before the fork, no lifeline for the child. */
+  step_to (window, 5);
+  g_assert_false (sockscope_sequence_view_lifeline_shown (diagram, (guint) worker, NULL));
+  g_assert_true (sockscope_sequence_view_lifeline_shown (diagram, (guint) server, NULL));
+
+  /* select's ready set, in the diagram and beside the line of code. */
+  step_to (window, 6);
+  line = current_line (code, "server", &outcome);
+  g_assert_true (strstr (line, "select") != NULL);
+  g_assert_cmpstr (outcome, ==, "= 1 ready: s");
+  g_assert_true (find_item (diagram, "call", "select(3) = 1 ready: s", NULL, NULL));
+  g_clear_pointer (&line, g_free);
+
+  /* fork: the child's lifeline appears, created by the server, and both hold the sockets. */
+  step_to (window, 8);
+  spin (400);
+  g_assert_true (sockscope_sequence_view_lifeline_shown (diagram, (guint) worker, &ended));
+  g_assert_false (ended);
+  g_assert_true (find_item (diagram, "spawn", "fork()", &from, &to));
+  g_assert_cmpint (from, ==, server);
+  g_assert_cmpint (to, ==, worker);
+  holders = socket_cell (sockets, "ESTAB", "127.0.0.1:7777", "actor");
+  g_assert_nonnull (holders);
+  g_test_message ("holders of the connection after fork: %s", holders);
+  g_assert_cmpstr (holders, ==, "server, worker");
+  g_clear_pointer (&holders, g_free);
+
+  /* The parent closes its copy: the child holds it alone; 5 bytes wait in its queue. */
+  step_to (window, 10);
+  spin (400);
+  holders = socket_cell (sockets, "ESTAB", "127.0.0.1:7777", "actor");
+  g_assert_cmpstr (holders, ==, "worker");
+  sockscope_window_show_pane (window, "sockets");
+  spin (200);
+  collect_bars (GTK_WIDGET (sockets), "recv-queue", bars);
+  /* One receive gauge per row (the side panel's has no name). */
+  g_assert_cmpuint (bars->len, ==, sockscope_sockets_pane_get_n_rows (sockets));
+  for (guint i = 0; i < bars->len; i++)
+    {
+      GtkLevelBar *bar = g_ptr_array_index (bars, i);
+      const char *tip = gtk_widget_get_tooltip_text (GTK_WIDGET (bar));
+
+      g_test_message ("gauge: %s (%g of %g)", tip, gtk_level_bar_get_value (bar), gtk_level_bar_get_max_value (bar));
+      if (gtk_level_bar_get_value (bar) == 5 && g_str_has_prefix (tip, "worker, fd 4: Receive queue: 5 bytes of "))
+        {
+          g_assert_cmpfloat (gtk_level_bar_get_max_value (bar), >=, 1024);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+  g_ptr_array_set_size (bars, 0);
+  collect_bars (GTK_WIDGET (sockets), "send-queue", bars);
+  g_assert_cmpuint (bars->len, ==, sockscope_sockets_pane_get_n_rows (sockets));
+
+  /* The child's line is highlighted in its own column. */
+  step_to (window, 11);
+  line = current_line (code, "worker", &outcome);
+  g_assert_true (strstr (line, "recv(conn") != NULL);
+  g_assert_cmpstr (outcome, ==, "= 5");
+  g_clear_pointer (&line, g_free);
+
+  /* C | Python: the same step highlighted in the Python program, and back. */
+  g_assert_cmpstr (sockscope_code_pane_get_code_lang (code), ==, "c");
+  /* A button activated from the keyboard clicks when its press animation ends. */
+  gtk_widget_activate (find_button (GTK_WIDGET (code), "Python"));
+  spin (400);
+  g_assert_cmpstr (sockscope_code_pane_get_code_lang (code), ==, "python");
+  line = current_line (code, "worker", &outcome);
+  g_test_message ("Python line: %s", line);
+  g_assert_true (strstr (line, "n = conn.recv(64)") != NULL);
+  g_assert_cmpstr (outcome, ==, "= 5");
+  g_clear_pointer (&line, g_free);
+  keep_shot (GTK_WIDGET (code), "python.png");
+  /* A step taken in Python moves the Python highlight. */
+  next_step (window);
+  line = current_line (code, "worker", NULL);
+  g_assert_true (strstr (line, "conn.send") != NULL);
+  g_clear_pointer (&line, g_free);
+  gtk_widget_activate (find_button (GTK_WIDGET (code), "C"));
+  spin (400);
+  line = current_line (code, "worker", NULL);
+  g_assert_true (strstr (line, "send(conn, buf64, n, 0);") != NULL);
+  g_clear_pointer (&line, g_free);
+
+  /* exit: the child's lifeline ends with its status; the parent gets SIGCHLD from it. */
+  step_to (window, 14);
+  spin (400);
+  g_assert_true (sockscope_sequence_view_lifeline_shown (diagram, (guint) worker, &ended));
+  g_assert_true (ended);
+  g_assert_true (find_item (diagram, "exit", "exited, status 0", &from, NULL));
+  g_assert_cmpint (from, ==, worker);
+  g_assert_true (find_item (diagram, "signal", "⚡ SIGCHLD", &from, &to));
+  g_assert_cmpint (from, ==, worker);
+  g_assert_cmpint (to, ==, server);
+  g_free (current_line (code, "worker", &outcome));
+  g_assert_cmpstr (outcome, ==, "exited, status 0");
+
+  /* The thread: its own lifeline from pthread_create, ended by pthread_exit. */
+  step_to (window, 16);
+  g_assert_true (sockscope_sequence_view_lifeline_shown (diagram, (guint) t1, &ended));
+  g_assert_false (ended);
+  g_assert_true (find_item (diagram, "spawn", "pthread_create()", &from, &to));
+  g_assert_cmpint (to, ==, t1);
+  step_to (window, 18);
+  g_assert_true (find_item (diagram, "exit", "thread ended", &from, NULL));
+  g_assert_cmpint (from, ==, t1);
+
+  /* Back in history before the fork: no child lifeline. */
+  while (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)) > 7)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  spin (50);
+  g_assert_false (sockscope_sequence_view_lifeline_shown (diagram, (guint) worker, NULL));
+  g_assert_false (sockscope_sequence_view_lifeline_shown (diagram, (guint) t1, NULL));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+static guint ask_window_question;
+
+static gboolean
+verdict_given (SockscopeWindow *window)
+{
+  SockscopeVerdict v = sockscope_lesson_pane_get_verdict (sockscope_window_get_lesson_pane (window), NULL, NULL);
+
+  return sockscope_window_is_idle (window) && v != SOCKSCOPE_VERDICT_NONE && v != SOCKSCOPE_VERDICT_PENDING;
+}
+
+static gboolean
+question_shown (SockscopeWindow *window)
+{
+  return sockscope_window_is_idle (window) &&
+         sockscope_lesson_pane_get_question (sockscope_window_get_lesson_pane (window)) == ask_window_question;
+}
+
+static void
+test_questions (void)
+{
+  g_autofree char *path = fixture ("ui-ask.lesson");
+  SockscopeWindow *window = open_window (path);
+  SockscopeLessonPane *pane = sockscope_window_get_lesson_pane (window);
+  const char *title = NULL, *detail = NULL;
+  GtkWidget *button;
+
+  /* Step 3 asks a question before it runs: the card, with its choices as buttons. */
+  step_to (window, 2);
+  ask_window_question = 3;
+  wait_for (window, question_shown, 5000, "the question of step 3");
+  g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, NULL, NULL), ==, SOCKSCOPE_VERDICT_NONE);
+  keep_shot (GTK_WIDGET (pane), "question.png");
+
+  /* Play pauses on it: the step does not run unanswered. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  spin (1500);
+  g_assert_cmpuint (sockscope_lesson_pane_get_position (pane), ==, 2);
+  g_assert_cmpuint (sockscope_lesson_pane_get_question (pane), ==, 3);
+
+  /* The right answer, by its button: the step runs, and once settled the verdict says so. */
+  button = find_button (GTK_WIDGET (pane), "LISTEN");
+  g_assert_nonnull (button);
+  gtk_widget_activate (button);
+  spin (5);
+  wait_for (window, verdict_given, 10000, "the verdict of step 3");
+  g_assert_cmpuint (sockscope_lesson_pane_get_position (pane), ==, 3);
+  g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, &title, &detail), ==, SOCKSCOPE_VERDICT_RIGHT);
+  g_test_message ("verdict: %s / %s", title, detail);
+  g_assert_cmpstr (title, ==, "Right: LISTEN");
+  g_assert_true (strstr (detail, "LISTEN") != NULL);
+  g_assert_cmpuint (sockscope_lesson_pane_get_question (pane), ==, 0);
+  keep_shot (GTK_WIDGET (pane), "verdict-right.png");
+
+  /* A wrong answer, through the action: the kernel's answer and why. */
+  next_step (window);
+  ask_window_question = 5;
+  wait_for (window, question_shown, 5000, "the question of step 5");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.answer", "s", "0"));
+  spin (5);
+  wait_for (window, verdict_given, 10000, "the verdict of step 5");
+  g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, &title, &detail), ==, SOCKSCOPE_VERDICT_WRONG);
+  g_test_message ("verdict: %s / %s", title, detail);
+  g_assert_cmpstr (title, ==, "Not quite: you said 0");
+  g_assert_true (g_str_has_prefix (detail, "The kernel says: -1 ECONNREFUSED. "));
+  keep_shot (GTK_WIDGET (pane), "verdict-wrong.png");
+
+  /* Next skips a question: the step runs, the kernel's answer is shown. */
+  ask_window_question = 6;
+  wait_for (window, question_shown, 5000, "the question of step 6");
+  next_step (window);
+  wait_for (window, verdict_given, 10000, "the verdict of step 6");
+  g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, &title, NULL), ==, SOCKSCOPE_VERDICT_SKIPPED);
+  g_assert_cmpstr (title, ==, "Skipped. The kernel says: none");
+
+  /* Back in history, the verdict of the step shown. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  spin (50);
+  g_assert_cmpuint (sockscope_lesson_pane_get_position (pane), ==, 5);
+  g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, NULL, NULL), ==, SOCKSCOPE_VERDICT_WRONG);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -497,5 +836,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/udp-echo", test_udp_echo);
   g_test_add_func ("/window/presenter", test_presenter);
   g_test_add_func ("/window/language", test_language);
+  g_test_add_func ("/window/fork", test_fork);
+  g_test_add_func ("/window/questions", test_questions);
   return g_test_run ();
 }

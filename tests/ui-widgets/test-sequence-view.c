@@ -1,0 +1,108 @@
+/* test-sequence-view.c: the ladder diagram with a forked child and a thread, in a real window:
+ * a created actor's lifeline appears at its creation next to its parent's, ends at its exit,
+ * and SIGCHLD goes from the child to the parent. */
+#include "config.h"
+
+#include "sockscope-sequence-view.h"
+#include "test-util.h"
+
+static double
+item_x (SockscopeSequenceView *view,
+        guint                  seq)
+{
+  double x = -1, y = -1;
+
+  g_assert_true (sockscope_sequence_view_get_item_point (view, seq, &x, &y));
+  /* What is drawn there is what a click there finds. */
+  g_assert_cmpuint (sockscope_sequence_view_item_at (view, x, y), ==, seq);
+  return x;
+}
+
+static void
+test_children (void)
+{
+  SockscopeSequenceView *view = SOCKSCOPE_SEQUENCE_VIEW (sockscope_sequence_view_new ());
+  guint server, worker, t1, client;
+  gboolean ended = TRUE;
+  double server_x, worker_x, client_x, t1_x, signal_x;
+
+  g_object_set (view, "animation-speed", 0.0, NULL);
+  /* Declared in lesson order: the children after the client. */
+  server = sockscope_sequence_view_add_lifeline (view, "server", "Server");
+  client = sockscope_sequence_view_add_lifeline (view, "client", "Client");
+  worker = sockscope_sequence_view_add_child_lifeline (view, "worker", "Server child", (int) server, FALSE);
+  t1 = sockscope_sequence_view_add_child_lifeline (view, "t1", "Thread", (int) server, TRUE);
+  test_show_in_window (GTK_WIDGET (view), 1400, 700);
+
+  sockscope_sequence_view_add_call (view, 1, 1, client, "socket(AF_INET, SOCK_STREAM, 0)");
+  sockscope_sequence_view_set_call_result (view, 1, 2, 2, "= 3", FALSE);
+  sockscope_sequence_view_add_call (view, 3, 3, server, "fork()");
+  sockscope_sequence_view_add_spawn (view, 4, 4, worker, server, "fork()");
+  sockscope_sequence_view_set_call_result (view, 3, 5, 5, "= 31", FALSE);
+  sockscope_sequence_view_add_call (view, 6, 6, worker, "recv(4, 64, 0)");
+  sockscope_sequence_view_set_call_result (view, 6, 7, 7, "= 5", FALSE);
+  sockscope_sequence_view_add_call (view, 8, 8, worker, "exit(0)");
+  sockscope_sequence_view_add_exit (view, 9, 9, worker, 8, "exited, status 0", FALSE);
+  sockscope_sequence_view_add_signal (view, 10, 10, (int) worker, server, "SIGCHLD");
+  sockscope_sequence_view_add_call (view, 11, 11, server, "pthread_create()");
+  sockscope_sequence_view_add_spawn (view, 12, 12, t1, server, "pthread_create()");
+  sockscope_sequence_view_set_call_result (view, 11, 13, 13, "= 1", FALSE);
+  sockscope_sequence_view_add_call (view, 14, 14, t1, "pthread_exit()");
+  sockscope_sequence_view_add_exit (view, 15, 15, t1, 14, "thread ended", FALSE);
+  test_wait_for_draw (GTK_WIDGET (view));
+  test_screenshot (GTK_WIDGET (view), "sequence-children");
+
+  /* Columns: server, its child, its thread, then the client. */
+  server_x = item_x (view, 3);
+  worker_x = item_x (view, 6);
+  t1_x = item_x (view, 14);
+  client_x = item_x (view, 1);
+  g_assert_cmpfloat (server_x, <, worker_x);
+  g_assert_cmpfloat (worker_x, <, t1_x);
+  g_assert_cmpfloat (t1_x, <, client_x);
+  /* The child ended; SIGCHLD runs from it to its parent. */
+  g_assert_true (sockscope_sequence_view_lifeline_shown (view, worker, &ended));
+  g_assert_true (ended);
+  signal_x = item_x (view, 10);
+  g_assert_cmpfloat (signal_x, >, server_x);
+  g_assert_cmpfloat (signal_x, <, worker_x);
+  item_x (view, 9);
+  /* One row per call (6), creation (2), end (2) and signal (1); a return is no row of its own. */
+  g_assert_cmpuint (sockscope_sequence_view_get_n_items (view), ==, 11);
+  {
+    const char *kind = NULL, *text = NULL;
+    int from = -1, to = -1;
+
+    g_assert_true (sockscope_sequence_view_get_item (view, 5, NULL, &kind, &text, &from, &to));
+    g_assert_cmpstr (kind, ==, "exit");
+    g_assert_cmpstr (text, ==, "exited, status 0");
+    g_assert_cmpint (from, ==, (int) worker);
+    g_assert_true (sockscope_sequence_view_get_item (view, 6, NULL, &kind, &text, &from, &to));
+    g_assert_cmpstr (kind, ==, "signal");
+    g_assert_cmpstr (text, ==, "⚡ SIGCHLD");
+    g_assert_cmpint (to, ==, (int) server);
+  }
+
+  /* Back before the fork: no column for the child or the thread, and the client moves left. */
+  sockscope_sequence_view_set_position (view, 3);
+  test_wait_for_draw (GTK_WIDGET (view));
+  g_assert_false (sockscope_sequence_view_lifeline_shown (view, worker, NULL));
+  g_assert_false (sockscope_sequence_view_lifeline_shown (view, t1, NULL));
+  g_assert_cmpfloat (item_x (view, 3), <, item_x (view, 1));
+  /* Between the fork and the exit: shown, not ended. */
+  sockscope_sequence_view_set_position (view, 7);
+  test_wait_for_draw (GTK_WIDGET (view));
+  g_assert_true (sockscope_sequence_view_lifeline_shown (view, worker, &ended));
+  g_assert_false (ended);
+  g_assert_false (sockscope_sequence_view_lifeline_shown (view, t1, NULL));
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
+}
+
+int
+main (int argc, char **argv)
+{
+  test_ui_init (&argc, &argv);
+  g_test_add_func ("/sequence-view/children", test_children);
+  return g_test_run ();
+}
