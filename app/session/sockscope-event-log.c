@@ -137,6 +137,74 @@ write_line (int         fd,
   return 0;
 }
 
+/* The members front ends read, and the JSON type each must have when present (null is
+ * allowed but for seq and type): a session file edited or damaged so that "raw" is a number
+ * must be refused here, not crash a view that reads it as a string. */
+typedef struct
+{
+  const char *name;
+  char        kind;      /* 's' string, 'i' integer, 'b' boolean, 'o' object, 'a' array */
+} MemberType;
+
+static const MemberType event_members[] = {
+  { "seq", 'i' }, { "t_ns", 'i' }, { "type", 's' }, { "step", 'i' }, { "actor", 's' },
+  { "pkt", 'o' }, { "raw", 's' }, { "linktype", 'i' }, { "caplen", 'i' }, { "origlen", 'i' },
+  { "cause", 'i' }, { "cause_text", 's' }, { "call", 's' }, { "call_seq", 'i' }, { "text", 's' },
+  { "assign", 's' }, { "args", 'a' }, { "errno", 's' }, { "strerror", 's' }, { "ret", 'i' },
+  { "out", 'o' }, { "event", 's' }, { "signal", 's' }, { "level", 's' }, { "state", 's' },
+  { "local", 's' }, { "peer", 's' }, { "proto", 's' }, { "family", 's' }, { "socktype", 's' },
+  { "fd", 'i' }, { "recv_q", 'i' }, { "send_q", 'i' }, { "pid", 'i' }, { "parent", 's' },
+  { "n", 'i' }, { "tcp", 'o' },
+};
+static const MemberType pkt_members[] = {
+  { "proto", 's' }, { "src", 's' }, { "dst", 's' }, { "sport", 'i' }, { "dport", 'i' },
+  { "flags", 's' }, { "seq", 'i' }, { "ack", 'i' }, { "win", 'i' }, { "len", 'i' },
+  { "summary", 's' }, { "reason", 's' }, { "truncated", 'b' }, { "malformed", 'b' },
+};
+static const MemberType header_members[] = {
+  { "lesson", 's' }, { "lang", 's' }, { "started_ns", 'i' },
+};
+static const MemberType out_members[] = {
+  { "data", 's' }, { "addr", 's' }, { "data_hex", 's' }, { "flags", 's' }, { "len", 'i' },
+};
+
+static gboolean
+node_has_kind (JsonNode *node,
+               char      kind)
+{
+  switch (kind)
+    {
+    case 'o':
+      return JSON_NODE_HOLDS_OBJECT (node);
+    case 'a':
+      return JSON_NODE_HOLDS_ARRAY (node);
+    case 's':
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+    case 'i':
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
+    case 'b':
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+    default:
+      return FALSE;
+    }
+}
+
+/* The first member of @o whose type is wrong, or NULL. */
+static const char *
+wrong_member (JsonObject       *o,
+              const MemberType *members,
+              gsize             n_members)
+{
+  for (gsize i = 0; i < n_members; i++)
+    {
+      JsonNode *node = json_object_get_member (o, members[i].name);
+
+      if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && !node_has_kind (node, members[i].kind))
+        return members[i].name;
+    }
+  return NULL;
+}
+
 static gboolean
 parse_record (const char  *line,
               Record      *r,
@@ -155,6 +223,17 @@ parse_record (const char  *line,
   if (!json_object_has_member (o, "seq") || !json_object_has_member (o, "type"))
     {
       *why = N_("not an event (no seq or type)");
+      return FALSE;
+    }
+  if (!node_has_kind (json_object_get_member (o, "seq"), 'i') ||
+      !node_has_kind (json_object_get_member (o, "type"), 's') ||
+      wrong_member (o, event_members, G_N_ELEMENTS (event_members)) != NULL ||
+      (json_object_get_member (o, "pkt") != NULL && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "pkt")) &&
+       wrong_member (json_object_get_object_member (o, "pkt"), pkt_members, G_N_ELEMENTS (pkt_members)) != NULL) ||
+      (json_object_get_member (o, "out") != NULL && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "out")) &&
+       wrong_member (json_object_get_object_member (o, "out"), out_members, G_N_ELEMENTS (out_members)) != NULL))
+    {
+      *why = N_("a member has the wrong type");
       return FALSE;
     }
   r->seq = json_object_get_int_member (o, "seq");
@@ -351,12 +430,24 @@ sockscope_event_log_load (const char  *path,
   lines = g_strsplit (data, "\n", -1);
   n = g_strv_length (lines);
 
-  header = json_from_string (lines[0], NULL);
+  header = lines[0] != NULL ? json_from_string (lines[0], NULL) : NULL;   /* an empty file: no line */
   if (header == NULL || !JSON_NODE_HOLDS_OBJECT (header) ||
       !json_object_has_member (json_node_get_object (header), "sockscope_session"))
     {
       g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
                    _("%s:1: not a Sockscope session (no sockscope_session header)"), path);
+      return NULL;
+    }
+  if (wrong_member (json_node_get_object (header), header_members, G_N_ELEMENTS (header_members)) != NULL)
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                   _("%s:1: corrupt session header: a member has the wrong type"), path);
+      return NULL;
+    }
+  if (wrong_member (json_node_get_object (header), header_members, G_N_ELEMENTS (header_members)) != NULL)
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                   _("%s:1: corrupt session header: a member has the wrong type"), path);
       return NULL;
     }
   self->lesson_id = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lesson", ""));
