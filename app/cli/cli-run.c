@@ -385,7 +385,7 @@ print_event (Ladder     *ladder,
 
       if (g_str_equal (what, "spawned"))
         {
-          if (column < 0)
+          if (column < 0 && actor != NULL)   /* an event without its actor: no column */
             g_ptr_array_add (ladder->actors, g_strdup (actor));
           column = column_of (ladder, actor);
           text = g_strdup_printf ("┌ %s", actor);
