@@ -399,7 +399,7 @@ print_event (Ladder     *ladder,
         {
           const char *parent = json_object_get_string_member_with_default (event, "parent", NULL);
 
-          if (column < 0)
+          if (column < 0 && actor != NULL)   /* an event without its actor: no column */
             g_ptr_array_add (ladder->actors, g_strdup (actor));
           column = column_of (ladder, actor);
           if (parent != NULL)

@@ -137,6 +137,74 @@ write_line (int         fd,
   return 0;
 }
 
+/* The members front ends read, and the JSON type each must have when present (null is
+ * allowed but for seq and type): a session file edited or damaged so that "raw" is a number
+ * must be refused here, not crash a view that reads it as a string. */
+typedef struct
+{
+  const char *name;
+  char        kind;      /* 's' string, 'i' integer, 'b' boolean, 'o' object, 'a' array */
+} MemberType;
+
+static const MemberType event_members[] = {
+  { "seq", 'i' }, { "t_ns", 'i' }, { "type", 's' }, { "step", 'i' }, { "actor", 's' },
+  { "pkt", 'o' }, { "raw", 's' }, { "linktype", 'i' }, { "caplen", 'i' }, { "origlen", 'i' },
+  { "cause", 'i' }, { "cause_text", 's' }, { "call", 's' }, { "call_seq", 'i' }, { "text", 's' },
+  { "assign", 's' }, { "args", 'a' }, { "errno", 's' }, { "strerror", 's' }, { "ret", 'i' },
+  { "out", 'o' }, { "event", 's' }, { "signal", 's' }, { "level", 's' }, { "state", 's' },
+  { "local", 's' }, { "peer", 's' }, { "proto", 's' }, { "family", 's' }, { "socktype", 's' },
+  { "fd", 'i' }, { "recv_q", 'i' }, { "send_q", 'i' }, { "pid", 'i' }, { "parent", 's' },
+  { "n", 'i' }, { "tcp", 'o' },
+};
+static const MemberType pkt_members[] = {
+  { "proto", 's' }, { "src", 's' }, { "dst", 's' }, { "sport", 'i' }, { "dport", 'i' },
+  { "flags", 's' }, { "seq", 'i' }, { "ack", 'i' }, { "win", 'i' }, { "len", 'i' },
+  { "summary", 's' }, { "reason", 's' }, { "truncated", 'b' }, { "malformed", 'b' },
+};
+static const MemberType header_members[] = {
+  { "lesson", 's' }, { "lang", 's' }, { "started_ns", 'i' },
+};
+static const MemberType out_members[] = {
+  { "data", 's' }, { "addr", 's' }, { "data_hex", 's' }, { "flags", 's' }, { "len", 'i' },
+};
+
+static gboolean
+node_has_kind (JsonNode *node,
+               char      kind)
+{
+  switch (kind)
+    {
+    case 'o':
+      return JSON_NODE_HOLDS_OBJECT (node);
+    case 'a':
+      return JSON_NODE_HOLDS_ARRAY (node);
+    case 's':
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+    case 'i':
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
+    case 'b':
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+    default:
+      return FALSE;
+    }
+}
+
+/* The first member of @o whose type is wrong, or NULL. */
+static const char *
+wrong_member (JsonObject       *o,
+              const MemberType *members,
+              gsize             n_members)
+{
+  for (gsize i = 0; i < n_members; i++)
+    {
+      JsonNode *node = json_object_get_member (o, members[i].name);
+
+      if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && !node_has_kind (node, members[i].kind))
+        return members[i].name;
+    }
+  return NULL;
+}
+
 /* A strict JSON scanner for one event line, without building a tree: a session of 100,000
  * events loads in a fraction of the time json-glib takes to parse each line. It validates the
  * whole line (RFC 8259 grammar, UTF-8) and keeps the top-level members a Record needs. */
@@ -330,13 +398,98 @@ read_int (const char *p,
   return TRUE;
 }
 
+/* The JSON type of the value at s->p, as MemberType spells it ('n' for null, 'd' for a
+ * number that is not an integer), without moving. */
+static char
+value_kind (const Scan *s)
+{
+  const char *p = s->p;
+
+  switch (*p)
+    {
+    case '"': return 's';
+    case '{': return 'o';
+    case '[': return 'a';
+    case 't': case 'f': return 'b';
+    case 'n': return 'n';
+    default:
+      if (*p == '-')
+        p++;
+      while (g_ascii_isdigit (*p))
+        p++;
+      return (*p == '.' || *p == 'e' || *p == 'E') ? 'd' : 'i';
+    }
+}
+
+static const MemberType *
+find_member (const MemberType *members,
+             gsize             n_members,
+             const char       *k,
+             gsize             klen)
+{
+  for (gsize i = 0; i < n_members; i++)
+    if (strlen (members[i].name) == klen && memcmp (members[i].name, k, klen) == 0)
+      return &members[i];
+  return NULL;
+}
+
+/* An object whose known members must have their types: *wrong_type is set if one has not. */
+static gboolean
+scan_typed_object (Scan             *s,
+                   const MemberType *members,
+                   gsize             n_members,
+                   gboolean         *wrong_type)
+{
+  if (*s->p != '{' || ++s->depth > SCAN_MAX_DEPTH)
+    return FALSE;
+  s->p++;
+  scan_space (s);
+  if (*s->p == '}')
+    {
+      s->p++;
+      s->depth--;
+      return TRUE;
+    }
+  for (;;)
+    {
+      const char *k;
+      gsize klen;
+      gboolean esc;
+      const MemberType *m;
+      char kind;
+
+      if (!scan_string (s, &k, &klen, &esc))
+        return FALSE;
+      scan_space (s);
+      if (*s->p++ != ':')
+        return FALSE;
+      scan_space (s);
+      kind = value_kind (s);
+      if ((m = find_member (members, n_members, k, klen)) != NULL && kind != 'n' && kind != m->kind)
+        *wrong_type = TRUE;
+      if (!scan_value (s))
+        return FALSE;
+      scan_space (s);
+      if (*s->p == ',')
+        {
+          s->p++;
+          scan_space (s);
+          continue;
+        }
+      if (*s->p++ != '}')
+        return FALSE;
+      s->depth--;
+      return TRUE;
+    }
+}
+
 static gboolean
 parse_record (const char  *line,
               Record      *r,
               const char **why)
 {
   Scan s = { line, 0 };
-  gboolean has_seq = FALSE, has_type = FALSE;
+  gboolean has_seq = FALSE, has_type = FALSE, wrong_type = FALSE;
   char type[32] = "";
   gint64 v;
 
@@ -366,7 +519,24 @@ parse_record (const char  *line,
           return FALSE;
         scan_space (&s);
         vstart = s.p;
-        if (*s.p == '"')
+        {
+          const MemberType *m = find_member (event_members, G_N_ELEMENTS (event_members), k, klen);
+          char kind = value_kind (&s);
+
+          /* seq and type may not even be null. */
+          if (m != NULL && kind != m->kind && (kind != 'n' || key_is (k, klen, "seq") || key_is (k, klen, "type")))
+            wrong_type = TRUE;
+        }
+        if (*s.p == '{' && (key_is (k, klen, "pkt") || key_is (k, klen, "out")))
+          {
+            gboolean pkt = key_is (k, klen, "pkt");
+
+            if (!scan_typed_object (&s, pkt ? pkt_members : out_members,
+                                    pkt ? G_N_ELEMENTS (pkt_members) : G_N_ELEMENTS (out_members),
+                                    &wrong_type))
+              return FALSE;
+          }
+        else if (*s.p == '"')
           {
             if (!scan_string (&s, &str, &len, &esc))
               return FALSE;
@@ -432,6 +602,11 @@ parse_record (const char  *line,
   if (!has_seq || !has_type)
     {
       *why = N_("not an event (no seq or type)");
+      return FALSE;
+    }
+  if (wrong_type)
+    {
+      *why = N_("a member has the wrong type");
       return FALSE;
     }
   r->type = sockscope_event_type_from_string (type);
@@ -621,12 +796,24 @@ sockscope_event_log_load (const char  *path,
   lines = g_strsplit (data, "\n", -1);
   n = g_strv_length (lines);
 
-  header = json_from_string (lines[0], NULL);
+  header = lines[0] != NULL ? json_from_string (lines[0], NULL) : NULL;   /* an empty file: no line */
   if (header == NULL || !JSON_NODE_HOLDS_OBJECT (header) ||
       !json_object_has_member (json_node_get_object (header), "sockscope_session"))
     {
       g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
                    _("%s:1: not a Sockscope session (no sockscope_session header)"), path);
+      return NULL;
+    }
+  if (wrong_member (json_node_get_object (header), header_members, G_N_ELEMENTS (header_members)) != NULL)
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                   _("%s:1: corrupt session header: a member has the wrong type"), path);
+      return NULL;
+    }
+  if (wrong_member (json_node_get_object (header), header_members, G_N_ELEMENTS (header_members)) != NULL)
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                   _("%s:1: corrupt session header: a member has the wrong type"), path);
       return NULL;
     }
   self->lesson_id = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lesson", ""));

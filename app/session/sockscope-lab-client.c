@@ -210,9 +210,17 @@ on_exited (GObject      *object,
     self->failure = g_error_copy (error);
   fail_pending (self, error);
   if (self->start_task != NULL)
-    g_task_return_error (g_steal_pointer (&self->start_task), g_error_copy (error));
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+
+      g_task_return_error (task, g_error_copy (error));
+    }
   if (self->quit_task != NULL)
-    g_task_return_boolean (g_steal_pointer (&self->quit_task), TRUE);
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->quit_task);
+
+      g_task_return_boolean (task, TRUE);
+    }
   else
     g_signal_emit (self, signals[FAILED], 0, error);
 }
@@ -229,7 +237,11 @@ handle_reply (SockscopeLabClient *self,
   if (g_str_equal (kind, "ready"))
     {
       if (self->start_task != NULL)
-        g_task_return_boolean (g_steal_pointer (&self->start_task), TRUE);
+        {
+          g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
+
+          g_task_return_boolean (start, TRUE);
+        }
       return;
     }
   if (g_str_equal (kind, "fatal"))
