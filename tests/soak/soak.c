@@ -8,7 +8,7 @@
  *        cached heap does not count; not checked under AddressSanitizer, whose quarantine
  *        keeps freed memory on purpose).
  *   soak --kill-actor   runs tcp-handshake until the server blocks in accept, kills the server
- *        with SIGKILL, and checks the lab says so in the event log (actor killed, SIGKILL), the
+ *        with SIGKILL, and checks the lab says so in the event log (its exit, SIGKILL), the
  *        server's next step fails naming it, and the client's steps still run.
  *
  * Prints `SOAK` lines (figures) and exits 0 when every check holds. */
@@ -325,11 +325,14 @@ kill_actor (void)
     g_error ("kill %d: %s", (int) server, g_strerror (errno));
 
   deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while ((pos = find_event (log, "actor", "event", "killed")) < 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  while ((pos = find_event (log, "exit", "actor", "server")) < 0 && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
   if (pos < 0)
     {
-      printf ("SOAK kill_actor FAIL: no 'actor killed' event within 2 s\n");
+      printf ("SOAK kill_actor FAIL: no 'exit' event for the server within 2 s\n");
       return 1;
     }
   killed = sockscope_event_log_parse (log, pos);
