@@ -116,6 +116,8 @@ sockscope_preferences_new (GtkWindow *parent)
   g_autofree char *lang = g_settings_get_string (settings, "language");
 
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  /* Room for each row's choice beside its explanation. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 820, 600);
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   g_object_set_data_full (G_OBJECT (window), "settings", g_object_ref (settings), g_object_unref);
   adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);

@@ -808,6 +808,70 @@ test_questions (void)
   spin (100);
 }
 
+/* The newest toplevel other than @except, once it is on screen. */
+static GtkWidget *
+wait_for_dialog (GtkWidget *except)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+        {
+          g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i - 1);
+
+          if (w != except && gtk_widget_get_mapped (w))
+            return w;
+        }
+      spin (20);
+    }
+  g_error ("no dialog showed up");
+  return NULL;
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  if (ADW_IS_PREFERENCES_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (has_label (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Preferences and Export open as real windows, with the rows a teacher looks for. */
+static void
+test_dialogs (void)
+{
+  SockscopeWindow *window = open_window ("udp-echo");
+  GtkWidget *dialog;
+
+  next_step (window);
+  next_step (window);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  dialog = wait_for_dialog (GTK_WIDGET (window));
+  g_assert_true (ADW_IS_PREFERENCES_WINDOW (dialog));
+  g_assert_true (has_label (dialog, "Language"));
+  g_assert_true (has_label (dialog, "Style"));
+  keep_shot (dialog, "preferences.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (50);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  dialog = wait_for_dialog (GTK_WIDGET (window));
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  keep_shot (dialog, "export.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -838,5 +902,6 @@ main (int argc, char **argv)
   g_test_add_func ("/window/language", test_language);
   g_test_add_func ("/window/fork", test_fork);
   g_test_add_func ("/window/questions", test_questions);
+  g_test_add_func ("/window/dialogs", test_dialogs);
   return g_test_run ();
 }
