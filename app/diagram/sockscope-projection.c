@@ -266,6 +266,9 @@ project_packet (SockscopeProjection           *self,
         }
       to = lookup_endpoint (self, proto, dst, dport);
     }
+  else if (cause_actor != NULL && proto != NULL && g_str_has_prefix (proto, "icmp"))
+    /* An ICMP error comes back to the socket whose datagram provoked it. */
+    to = (int) lifeline_of_actor (self, cause_actor);
   else if (cause_actor != NULL)
     from = (int) lifeline_of_actor (self, cause_actor);
 

@@ -10,7 +10,8 @@
  *    a RST answering a SYN to a closed port: the connect that sent the SYN;
  *  - everything else is the kernel's: pure ACKs, window updates, the ACK of
  *    a FIN, retransmissions and keepalives (a sequence number already seen
- *    from that endpoint), ICMP.
+ *    from that endpoint), ICMP messages other than the errors below;
+ *  - ICMP destination / port unreachable: the send of the UDP datagram it quotes.
  */
 #include "config.h"
 
@@ -361,6 +362,56 @@ attribute_tcp (SsLab                 *lab,
   return NULL;
 }
 
+/* An ICMP error (destination unreachable) quotes the header of the datagram that provoked it:
+ * its cause is the send that sent that datagram, as a RST answering a SYN is the connect's. */
+static SsCallRec *
+attribute_icmp_error (SsLab                 *lab,
+                      const SsPacketSummary *sum,
+                      const guint8          *data)
+{
+  const guint8 *q;
+  guint32 off = sum->l4_off, avail;
+  SsTuple t;
+  SsSockRec *rec;
+
+  if (sum->l4_off == 0xffff || (guint32) sum->l4_off + 8 > sum->caplen)
+    return NULL;
+  if (!((sum->proto == SS_PROTO_ICMP && sum->icmp_type == 3) ||
+        (sum->proto == SS_PROTO_ICMPV6 && sum->icmp_type == 1)))
+    return NULL;
+  off += 8;
+  q = data + off;
+  avail = sum->caplen - off;
+  memset (&t, 0, sizeof t);
+  if (sum->proto == SS_PROTO_ICMP)
+    {
+      guint32 ihl;
+
+      if (avail < 20 || (q[0] >> 4) != 4 || (ihl = (q[0] & 0x0f) * 4u) < 20 || avail < ihl + 4)
+        return NULL;
+      t.proto = q[9];
+      t.local[10] = t.local[11] = t.remote[10] = t.remote[11] = 0xff;
+      memcpy (t.local + 12, q + 12, 4);
+      memcpy (t.remote + 12, q + 16, 4);
+      q += ihl;
+    }
+  else
+    {
+      if (avail < 44 || (q[0] >> 4) != 6)
+        return NULL;
+      t.proto = q[6];
+      memcpy (t.local, q + 8, 16);
+      memcpy (t.remote, q + 24, 16);
+      q += 40;
+    }
+  if (t.proto != IPPROTO_UDP)
+    return NULL;
+  t.lport = (guint16) (q[0] << 8 | q[1]);
+  t.rport = (guint16) (q[2] << 8 | q[3]);
+  rec = find_sender (lab, &t);
+  return rec != NULL && !rec->bursting ? rec->last_send : NULL;
+}
+
 SsCallRec *
 ss_cause_attribute (SsLab                 *lab,
                     const SsPacketSummary *sum,
@@ -389,6 +440,10 @@ ss_cause_attribute (SsLab                 *lab,
           return NULL;
         }
       return rec ? rec->last_send : NULL;
+
+    case SS_PROTO_ICMP:
+    case SS_PROTO_ICMPV6:
+      return attribute_icmp_error (lab, sum, data);
 
     default:
       return NULL;

@@ -258,8 +258,9 @@ class Lessons(unittest.TestCase):
         self.assertIn("unreachable", icmp[0]["pkt"]["summary"])
         self.assertIn("9999", icmp[0]["pkt"]["summary"])
         self.assertGreater(icmp[0]["seq"], udp[0]["seq"])
-        # ICMP errors are the kernel's (docs/LAB-PROTOCOL.md, cause of a packet).
-        self.assertIsNone(icmp[0]["cause"])
+        # The ICMP error quotes the datagram: its cause is the send that provoked it
+        # (docs/LAB-PROTOCOL.md, cause of a packet).
+        self.assertEqual(icmp[0]["cause"], send["seq"])
         self.assertEqual(log.ret("client", "send")["ret"], 7)
         recv = log.ret("client", "recv")
         self.assertEqual((recv["ret"], recv["errno"]), (-1, "ECONNREFUSED"))
