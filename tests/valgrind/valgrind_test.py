@@ -57,8 +57,12 @@ def main():
         return 77
     root = os.geteuid() == 0
     # Not under /tmp: the lab mounts its own /tmp, and valgrind, following the lab's fork of
-    # each actor, writes the actor's log from inside it.
-    tmp = tempfile.mkdtemp(prefix="valgrind-logs-", dir=os.environ.get("SOCKSCOPE_BUILD_ROOT") or os.getcwd())
+    # each actor, writes the actor's log from inside it. A build tree can itself be under /tmp
+    # (a CI checkout): then /var/tmp.
+    base = os.path.realpath(os.environ.get("SOCKSCOPE_BUILD_ROOT") or os.getcwd())
+    if base == "/tmp" or base.startswith("/tmp/"):
+        base = "/var/tmp"
+    tmp = tempfile.mkdtemp(prefix="sockscope-valgrind-logs-", dir=base)
     os.chmod(tmp, 0o777)
     session = os.path.join(tmp, "tcp.sockscope")
     pcap = os.path.join(SRC, "tests", "tshark", "golden", "handshake.pcap")
