@@ -92,8 +92,6 @@ cell_text (SockscopePacketsPane *self,
   return g_strdup ("");
 }
 
-#define CELL_MAX_CHARS 160
-
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -104,7 +102,6 @@ setup_cell (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), g_str_equal (column, "no") || g_str_equal (column, "length") ? 1 : 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   if (!g_str_equal (column, "summary") && !g_str_equal (column, "cause"))
     gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (item, label);
@@ -122,15 +119,6 @@ bind_cell (GtkSignalListItemFactory *factory,
   JsonObject *object = sockscope_event_get_object (event);
   JsonNode *cause = json_object_get_member (object, "cause");
 
-  /* A cell shows a line's width at most; the whole summary is in the detail below. Shaping
-   * less text keeps scrolling through a long capture smooth. */
-  if (strlen (text) > CELL_MAX_CHARS)
-    {
-      const char *end = g_utf8_find_prev_char (text, text + CELL_MAX_CHARS);
-
-      if (end != NULL)
-        ((char *) text)[end - text] = '\0';
-    }
   gtk_label_set_text (GTK_LABEL (label), text);
   /* The kernel's own packets look different everywhere, here too. */
   if (cause == NULL || json_node_is_null (cause))
