@@ -21,80 +21,6 @@
 
 #define USAGE N_("Usage: sockscope-cli export LESSON|SESSION --format png|svg|pdf|pcapng|session --output FILE [--lang fr|en] [--range FIRST-LAST] [--absolute-seq]\n")
 
-typedef struct
-{
-  GMainLoop       *loop;
-  SockscopeRunner *runner;
-  gboolean         stopping;
-  GError          *error;
-} Export;
-
-static void
-on_stopped (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Export *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sockscope_runner_stop_finish (SOCKSCOPE_RUNNER (object), result, &error) && run->error == NULL)
-    run->error = g_steal_pointer (&error);
-  g_main_loop_quit (run->loop);
-}
-
-static void
-stop (Export *run,
-      GError *error)
-{
-  if (error != NULL && run->error == NULL)
-    run->error = error;
-  else if (error != NULL)
-    g_error_free (error);
-  if (run->stopping)
-    return;
-  run->stopping = TRUE;
-  sockscope_runner_stop_async (run->runner, NULL, on_stopped, run);
-}
-
-static void advance (Export *run);
-
-static void
-on_step_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Export *run = user_data;
-  GError *error = NULL;
-
-  if (!sockscope_runner_next_finish (SOCKSCOPE_RUNNER (object), result, &error))
-    stop (run, error);
-  else
-    advance (run);
-}
-
-static void
-advance (Export *run)
-{
-  if (sockscope_runner_is_done (run->runner))
-    stop (run, NULL);
-  else
-    sockscope_runner_next_async (run->runner, NULL, on_step_done, run);
-}
-
-static void
-on_started (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Export *run = user_data;
-  GError *error = NULL;
-
-  if (!sockscope_runner_start_finish (SOCKSCOPE_RUNNER (object), result, &error))
-    stop (run, error);
-  else
-    advance (run);
-}
-
 /* Runs every step of the lesson in a fresh lab: the log of that run. */
 static SockscopeEventLog *
 run_lesson (SockscopeLesson  *lesson,
@@ -103,19 +29,10 @@ run_lesson (SockscopeLesson  *lesson,
 {
   g_autoptr(SockscopeEventLog) log = sockscope_event_log_new ();
   g_autoptr(SockscopeLabClient) client = sockscope_lab_client_new ();
-  Export run = { 0 };
+  g_autoptr(SockscopeRunner) runner = sockscope_runner_new (lesson, client, log, lang);
 
-  run.loop = g_main_loop_new (NULL, FALSE);
-  run.runner = sockscope_runner_new (lesson, client, log, lang);
-  sockscope_runner_start_async (run.runner, NULL, on_started, &run);
-  g_main_loop_run (run.loop);
-  g_main_loop_unref (run.loop);
-  g_object_unref (run.runner);
-  if (run.error != NULL)
-    {
-      g_propagate_error (error, run.error);
-      return NULL;
-    }
+  if (!sockscope_runner_run_to_end (runner, error))
+    return NULL;
   return g_steal_pointer (&log);
 }
 

@@ -549,3 +549,80 @@ sockscope_runner_stop_finish (SockscopeRunner  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* ---- synchronous forms ---- */
+
+static void
+on_sync_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+  return *result;
+}
+
+gboolean
+sockscope_runner_start_sync (SockscopeRunner  *self,
+                             GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_RUNNER (self), FALSE);
+
+  sockscope_runner_start_async (self, NULL, on_sync_done, &result);
+  return sockscope_runner_start_finish (self, wait_for_result (&result), error);
+}
+
+gboolean
+sockscope_runner_next_sync (SockscopeRunner  *self,
+                            GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_RUNNER (self), FALSE);
+
+  sockscope_runner_next_async (self, NULL, on_sync_done, &result);
+  return sockscope_runner_next_finish (self, wait_for_result (&result), error);
+}
+
+gboolean
+sockscope_runner_stop_sync (SockscopeRunner  *self,
+                            GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_RUNNER (self), FALSE);
+
+  sockscope_runner_stop_async (self, NULL, on_sync_done, &result);
+  return sockscope_runner_stop_finish (self, wait_for_result (&result), error);
+}
+
+gboolean
+sockscope_runner_run_to_end (SockscopeRunner  *self,
+                             GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) stop_error = NULL;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_RUNNER (self), FALSE);
+
+  if (sockscope_runner_start_sync (self, &local_error))
+    while (!sockscope_runner_is_done (self) && sockscope_runner_next_sync (self, &local_error))
+      ;
+  /* The lab is stopped whatever happened; its own error comes second. */
+  if (!sockscope_runner_stop_sync (self, &stop_error) && local_error == NULL)
+    local_error = g_steal_pointer (&stop_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -41,4 +41,16 @@ gboolean         sockscope_runner_stop_finish  (SockscopeRunner     *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
+/* The same, waiting for the result in the thread-default main context: for command-line tools
+ * and tests, which have no main loop of their own to return to. */
+gboolean         sockscope_runner_start_sync   (SockscopeRunner     *self,
+                                                GError             **error);
+gboolean         sockscope_runner_next_sync    (SockscopeRunner     *self,
+                                                GError             **error);
+gboolean         sockscope_runner_stop_sync    (SockscopeRunner     *self,
+                                                GError             **error);
+/* Starts the lab, runs every step, stops the lab; the first error is returned. */
+gboolean         sockscope_runner_run_to_end   (SockscopeRunner     *self,
+                                                GError             **error);
+
 G_END_DECLS

@@ -48,67 +48,6 @@ typedef struct
   gsize  rss_kib;
 } Usage;
 
-/* ---- waiting for an async call, the main loop turning ---- */
-
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (Wait *w)
-{
-  while (w->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return w->result;
-}
-
-static gboolean
-runner_start (SockscopeRunner *runner, GError **error)
-{
-  Wait w = { NULL };
-  gboolean ok;
-
-  sockscope_runner_start_async (runner, NULL, on_done, &w);
-  ok = sockscope_runner_start_finish (runner, wait_for (&w), error);
-  g_object_unref (w.result);
-  return ok;
-}
-
-static gboolean
-runner_next (SockscopeRunner *runner, GError **error)
-{
-  Wait w = { NULL };
-  gboolean ok;
-
-  sockscope_runner_next_async (runner, NULL, on_done, &w);
-  ok = sockscope_runner_next_finish (runner, wait_for (&w), error);
-  g_object_unref (w.result);
-  return ok;
-}
-
-static gboolean
-runner_stop (SockscopeRunner *runner, GError **error)
-{
-  Wait w = { NULL };
-  gboolean ok;
-
-  sockscope_runner_stop_async (runner, NULL, on_done, &w);
-  ok = sockscope_runner_stop_finish (runner, wait_for (&w), error);
-  g_object_unref (w.result);
-  return ok;
-}
-
 /* ---- this process, from /proc ---- */
 
 static guint
@@ -190,13 +129,13 @@ run_lesson (SockscopeLesson *lesson,
   g_autoptr(SockscopeRunner) runner = sockscope_runner_new (lesson, client, log, "en");
   g_autoptr(GError) error = NULL;
 
-  if (!runner_start (runner, &error))
+  if (!sockscope_runner_start_sync (runner, &error))
     g_error ("run %u (%s): the lab did not start: %s", run_number, sockscope_lesson_get_id (lesson), error->message);
   while (!sockscope_runner_is_done (runner))
-    if (!runner_next (runner, &error))
+    if (!sockscope_runner_next_sync (runner, &error))
       g_error ("run %u (%s), step %u: %s", run_number, sockscope_lesson_get_id (lesson),
                sockscope_runner_get_position (runner) + 1, error->message);
-  if (!runner_stop (runner, &error))
+  if (!sockscope_runner_stop_sync (runner, &error))
     g_error ("run %u (%s): stopping: %s", run_number, sockscope_lesson_get_id (lesson), error->message);
   return sockscope_event_log_get_n_events (log);
 }
@@ -307,11 +246,11 @@ kill_actor (void)
 
   g_assert_no_error (error);
   runner = sockscope_runner_new (lesson, client, log, "en");
-  if (!runner_start (runner, &error))
+  if (!sockscope_runner_start_sync (runner, &error))
     g_error ("the lab did not start: %s", error->message);
   /* steps 1-4: socket, bind, listen, accept (blocks) */
   for (guint i = 0; i < 4; i++)
-    if (!runner_next (runner, &error))
+    if (!sockscope_runner_next_sync (runner, &error))
       g_error ("step %u: %s", i + 1, error->message);
   if (find_event (log, "blocked", "call", "accept") < 0)
     g_error ("the server's accept did not block");
@@ -350,7 +289,7 @@ kill_actor (void)
    * (7: accept's return is awaited by the server's recv) fails naming the dead actor */
   {
     g_autoptr(GError) step_error = NULL;
-    gboolean client_ran = runner_next (runner, &step_error);
+    gboolean client_ran = sockscope_runner_next_sync (runner, &step_error);
 
     printf ("# step 5 (client): %s\n", client_ran ? "ran" : step_error->message);
     if (!client_ran)
@@ -363,7 +302,7 @@ kill_actor (void)
     guint steps = 0;
     g_autoptr(GError) step_error = NULL;
 
-    while (!sockscope_runner_is_done (runner) && runner_next (runner, &step_error))
+    while (!sockscope_runner_is_done (runner) && sockscope_runner_next_sync (runner, &step_error))
       steps++;
     printf ("# then %u more steps, stopped by: %s\n", steps, step_error ? step_error->message : "(the end)");
     if (step_error == NULL || strstr (step_error->message, "server") == NULL)
@@ -372,7 +311,7 @@ kill_actor (void)
         failed = 1;
       }
   }
-  if (!runner_stop (runner, &error))
+  if (!sockscope_runner_stop_sync (runner, &error))
     {
       printf ("SOAK kill_actor FAIL: stopping the lab: %s\n", error->message);
       failed = 1;
