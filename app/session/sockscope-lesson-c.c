@@ -497,41 +497,10 @@ emit_step (Writer              *w,
     }
 }
 
-/* The key under which steps of a loop are the same line of its body: the call as written,
- * without the name of the actor a fork creates (each iteration makes another child). */
-static char *
-body_key (const SockscopeStep *step)
-{
-  g_autofree char *args = g_strjoinv (", ", step->args);
-
-  return g_strdup_printf ("%s=%s(%s)->%s", step->assign ? step->assign : "", step->call, args,
-                          step->capture ? step->capture : "");
-}
-
 static gboolean
 step_reads_into (const SockscopeStep *step)
 {
   return step->assign != NULL && (g_str_equal (step->call, "recv") || g_str_equal (step->call, "recvfrom"));
-}
-
-static void
-add_span (GArray *spans,
-          guint   step,
-          guint   first,
-          guint   last)
-{
-  SockscopeCodeSpan span = { step, first, last };
-
-  g_array_append_val (spans, span);
-}
-
-static int
-compare_spans (gconstpointer a,
-               gconstpointer b)
-{
-  const SockscopeCodeSpan *sa = a, *sb = b;
-
-  return (int) sa->step - (int) sb->step;
 }
 
 /* One loop: the distinct calls in first-seen order; the variables they assign are declared
@@ -549,7 +518,7 @@ emit_loop (Writer         *w,
   for (guint i = 0; i < block->steps->len; i++)
     {
       const SockscopeStep *step = g_ptr_array_index (block->steps, i);
-      g_autofree char *key = body_key (step);
+      g_autofree char *key = sockscope_step_body_key (step);
 
       if (!g_hash_table_contains (lines, key))
         {
@@ -591,7 +560,7 @@ emit_loop (Writer         *w,
       emit_step (w, step);
       range[0] = first;
       range[1] = w->line;
-      g_hash_table_insert (lines, body_key (step), range);
+      g_hash_table_insert (lines, sockscope_step_body_key (step), range);
       /* A server's accept loop goes on with the next client whatever one client sent. */
       if (step_reads_into (step) && !accepts)
         {
@@ -617,10 +586,10 @@ emit_loop (Writer         *w,
   for (guint i = 0; i < block->steps->len; i++)
     {
       const SockscopeStep *step = g_ptr_array_index (block->steps, i);
-      g_autofree char *key = body_key (step);
+      g_autofree char *key = sockscope_step_body_key (step);
       guint *range = g_hash_table_lookup (lines, key);
 
-      add_span (spans, step->number, range[0], range[1]);
+      sockscope_code_spans_add (spans, step->number, range[0], range[1]);
     }
 }
 
@@ -802,7 +771,7 @@ sockscope_lesson_render_c (SockscopeLesson  *self,
           guint first = w.line + 1;
 
           emit_step (&w, step);
-          add_span (result, step->number, first, w.line);
+          sockscope_code_spans_add (result, step->number, first, w.line);
         }
     }
   if (info->parent == NULL)
@@ -811,7 +780,7 @@ sockscope_lesson_render_c (SockscopeLesson  *self,
     emit (&w, "return NULL;");
   emit_raw (&w, "}");
 
-  g_array_sort (result, compare_spans);
+  sockscope_code_spans_sort (result);
   if (spans != NULL)
     *spans = g_steal_pointer (&result);
   return g_string_free (w.out, FALSE);

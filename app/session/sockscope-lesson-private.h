@@ -19,4 +19,13 @@ const SockscopeStep *sockscope_lesson_find_assignment  (SockscopeLesson *self,
                                                         guint            before);
 const char * const  *sockscope_lesson_state_names      (void);
 
+/* For the code generators (C and Python): the key under which steps of a loop are one line of
+ * its body, and the step → lines spans they return, sorted by step. */
+char                *sockscope_step_body_key           (const SockscopeStep *step);
+void                 sockscope_code_spans_add          (GArray          *spans,
+                                                        guint            step,
+                                                        guint            first,
+                                                        guint            last);
+void                 sockscope_code_spans_sort         (GArray          *spans);
+
 G_END_DECLS

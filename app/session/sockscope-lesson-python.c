@@ -378,26 +378,6 @@ emit_step (Writer              *w,
     }
 }
 
-static char *
-body_key (const SockscopeStep *step)
-{
-  g_autofree char *args = g_strjoinv (", ", step->args);
-
-  return g_strdup_printf ("%s=%s(%s)->%s", step->assign ? step->assign : "", step->call, args,
-                          step->capture ? step->capture : "");
-}
-
-static void
-add_span (GArray *spans,
-          guint   step,
-          guint   first,
-          guint   last)
-{
-  SockscopeCodeSpan span = { step, first, last };
-
-  g_array_append_val (spans, span);
-}
-
 static void
 emit_loop (Writer         *w,
            SockscopeBlock *block,
@@ -410,7 +390,7 @@ emit_loop (Writer         *w,
   for (guint i = 0; i < block->steps->len; i++)
     {
       const SockscopeStep *step = g_ptr_array_index (block->steps, i);
-      g_autofree char *key = body_key (step);
+      g_autofree char *key = sockscope_step_body_key (step);
 
       if (!g_hash_table_contains (lines, key))
         {
@@ -430,7 +410,7 @@ emit_loop (Writer         *w,
       range[0] = w->line + 1;
       emit_step (w, step);
       range[1] = w->line;
-      g_hash_table_insert (lines, body_key (step), range);
+      g_hash_table_insert (lines, sockscope_step_body_key (step), range);
       if (step->assign != NULL && !accepts && (g_str_equal (step->call, "recv") || g_str_equal (step->call, "recvfrom")))
         {
           emit (w, "if not %s:    # the peer closed", step->assign);
@@ -444,20 +424,11 @@ emit_loop (Writer         *w,
   for (guint i = 0; i < block->steps->len; i++)
     {
       const SockscopeStep *step = g_ptr_array_index (block->steps, i);
-      g_autofree char *key = body_key (step);
+      g_autofree char *key = sockscope_step_body_key (step);
       guint *range = g_hash_table_lookup (lines, key);
 
-      add_span (spans, step->number, range[0], range[1]);
+      sockscope_code_spans_add (spans, step->number, range[0], range[1]);
     }
-}
-
-static int
-compare_spans (gconstpointer a,
-               gconstpointer b)
-{
-  const SockscopeCodeSpan *sa = a, *sb = b;
-
-  return (int) sa->step - (int) sb->step;
 }
 
 /* Renders @actor's program in Python; @spans as sockscope_lesson_render_c(). */
@@ -497,7 +468,7 @@ sockscope_lesson_render_python (SockscopeLesson  *self,
           guint first = w.line + 1;
 
           emit_step (&w, step);
-          add_span (result, step->number, first, w.line);
+          sockscope_code_spans_add (result, step->number, first, w.line);
         }
     }
   if (info->parent != NULL && blocks->len == 0)
@@ -544,7 +515,7 @@ sockscope_lesson_render_python (SockscopeLesson  *self,
       span->first_line += head_lines;
       span->last_line += head_lines;
     }
-  g_array_sort (result, compare_spans);
+  sockscope_code_spans_sort (result);
   g_string_append (head, w.out->str);
   g_string_free (w.out, TRUE);
   if (spans != NULL)

@@ -1630,3 +1630,40 @@ sockscope_lesson_default_lang (void)
     }
   return "en";
 }
+
+/* The key under which steps of a loop are the same line of its body: the call as written,
+ * without the name of the actor a fork creates (each iteration makes another child). */
+char *
+sockscope_step_body_key (const SockscopeStep *step)
+{
+  g_autofree char *args = g_strjoinv (", ", step->args);
+
+  return g_strdup_printf ("%s=%s(%s)->%s", step->assign ? step->assign : "", step->call, args,
+                          step->capture ? step->capture : "");
+}
+
+void
+sockscope_code_spans_add (GArray *spans,
+                          guint   step,
+                          guint   first,
+                          guint   last)
+{
+  SockscopeCodeSpan span = { step, first, last };
+
+  g_array_append_val (spans, span);
+}
+
+static int
+compare_spans (gconstpointer a,
+               gconstpointer b)
+{
+  const SockscopeCodeSpan *sa = a, *sb = b;
+
+  return (int) sa->step - (int) sb->step;
+}
+
+void
+sockscope_code_spans_sort (GArray *spans)
+{
+  g_array_sort (spans, compare_spans);
+}
