@@ -24,6 +24,13 @@ int                 sockscope_event_log_get_step       (SockscopeEventLog  *self
                                                         guint               position);
 JsonObject         *sockscope_event_log_parse          (SockscopeEventLog  *self,
                                                         guint               position);
+char               *sockscope_event_log_get_string     (SockscopeEventLog  *self,
+                                                        guint               position,
+                                                        const char         *path);
+gboolean            sockscope_event_log_get_int        (SockscopeEventLog  *self,
+                                                        guint               position,
+                                                        const char         *path,
+                                                        gint64             *out);
 const char         *sockscope_event_log_get_lesson_id  (SockscopeEventLog  *self);
 const char         *sockscope_event_log_get_lang       (SockscopeEventLog  *self);
 

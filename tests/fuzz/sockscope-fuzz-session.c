@@ -109,6 +109,51 @@ replay (const char *path,
   close (saved_err);
 }
 
+/* The packet list reads members straight from the line (sockscope_event_log_get_string and
+ * _get_int): they must give what json-glib gives, for every member it reads. */
+static void
+check_members (SockscopeEventLog *log,
+               guint              position,
+               JsonObject        *event)
+{
+  static const char * const paths[] = {
+    "n", "cause", "origlen", "cause_text", "type", "pkt.src", "pkt.dst", "pkt.sport", "pkt.dport",
+    "pkt.proto", "pkt.flags", "pkt.summary", "nothing", "pkt.nothing",
+  };
+
+  for (guint p = 0; p < G_N_ELEMENTS (paths); p++)
+    {
+      const char *dot = strchr (paths[p], '.');
+      g_autofree char *outer = dot ? g_strndup (paths[p], dot - paths[p]) : NULL;
+      JsonObject *object = event;
+      JsonNode *node;
+      g_autofree char *text = sockscope_event_log_get_string (log, position, paths[p]);
+      gint64 value = 0;
+      gboolean has_int = sockscope_event_log_get_int (log, position, paths[p], &value);
+
+      if (outer != NULL)
+        {
+          node = json_object_get_member (event, outer);
+          object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+        }
+      node = object != NULL ? json_object_get_member (object, dot ? dot + 1 : paths[p]) : NULL;
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          if (text == NULL || strcmp (text, json_node_get_string (node)) != 0 || has_int)
+            abort ();
+        }
+      else if (text != NULL)
+        abort ();
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+        {
+          if (!has_int || value != json_node_get_int (node))
+            abort ();
+        }
+      else if (has_int)
+        abort ();
+    }
+}
+
 void
 ss_fuzz_session (const uint8_t *data,
                  size_t         size)
@@ -155,6 +200,7 @@ ss_fuzz_session (const uint8_t *data,
       if (event == NULL || line == NULL)
         abort ();
       (void) sockscope_event_log_get_step (log, i);
+      check_members (log, i, event);
       if (sockscope_event_log_get_event_type (log, i) == SOCKSCOPE_EVENT_PACKET)
         {
           /* what the packets pane does with a packet event: decode its raw bytes as its
