@@ -25,7 +25,8 @@ sockscope_data_table_new (GtkSingleSelection *selection,
   return view;
 }
 
-void
+/* Returns the column's factory (owned by the view). */
+GtkListItemFactory *
 sockscope_data_table_add_column (GtkColumnView *view,
                                  const char    *id,
                                  const char    *title,
@@ -51,6 +52,7 @@ sockscope_data_table_add_column (GtkColumnView *view,
     gtk_column_view_column_set_expand (column, TRUE);
   gtk_column_view_append_column (view, column);
   g_object_unref (column);
+  return factory;
 }
 
 GtkWidget *

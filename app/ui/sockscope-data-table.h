@@ -14,7 +14,7 @@ GtkColumnView      *sockscope_data_table_new           (GtkSingleSelection *sele
  * must be given); 0 lets the column take the room left. setup and bind are connected to the
  * column's GtkSignalListItemFactory, whose "column" data is id; bind gets bind_data, an object
  * or NULL. */
-void                sockscope_data_table_add_column    (GtkColumnView      *view,
+GtkListItemFactory *sockscope_data_table_add_column    (GtkColumnView      *view,
                                                         const char         *id,
                                                         const char         *title,
                                                         int                 width,

@@ -100,7 +100,8 @@ on_log_items_changed (SockscopePacketList *self,
     if (sockscope_event_log_get_event_type (self->log, self->scanned) == SOCKSCOPE_EVENT_PACKET)
       g_array_append_val (self->positions, self->scanned);
 
-  /* A live view follows the log; a view scrubbed back in history stays where it is. */
+  /* A live view follows the log; a view scrubbed back in history, or still being filled, stays
+   * where it is. */
   if (live)
     self->limit = n;
   update_shown (self);
@@ -158,13 +159,18 @@ sockscope_packet_list_init (SockscopePacketList *self)
   self->positions = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
+/* Shows the packets among the first @limit events of @log, and follows the log from there on
+ * if @limit covers it all (G_MAXUINT: a live log). */
 SockscopePacketList *
-sockscope_packet_list_new (SockscopeEventLog *log)
+sockscope_packet_list_new (SockscopeEventLog *log,
+                           guint              limit)
 {
   SockscopePacketList *self = g_object_new (SOCKSCOPE_TYPE_PACKET_LIST, NULL);
 
   self->log = g_object_ref (log);
+  self->limit = G_MAXUINT;
   g_signal_connect_object (log, "items-changed", G_CALLBACK (on_log_items_changed), self, G_CONNECT_SWAPPED);
   on_log_items_changed (self, 0, 0, 0);
+  sockscope_packet_list_set_limit (self, limit);
   return self;
 }

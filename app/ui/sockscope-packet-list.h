@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 #define SOCKSCOPE_TYPE_PACKET_LIST (sockscope_packet_list_get_type ())
 G_DECLARE_FINAL_TYPE (SockscopePacketList, sockscope_packet_list, SOCKSCOPE, PACKET_LIST, GObject)
 
-SockscopePacketList *sockscope_packet_list_new          (SockscopeEventLog   *log);
+SockscopePacketList *sockscope_packet_list_new          (SockscopeEventLog   *log,
+                                                         guint                limit);
 void                 sockscope_packet_list_set_limit    (SockscopePacketList *self,
                                                          guint                n_events);
 guint                sockscope_packet_list_get_position (SockscopePacketList *self,

@@ -11,6 +11,32 @@
 #include "sockscope-packet-detail.h"
 #include "sockscope-packet-list.h"
 #include "sockscope-packets-pane.h"
+#include "sockscope-text-cell.h"
+
+/* The columns, in order; their ids are what sockscope_packets_pane_get_cell() takes. */
+enum { COL_NO, COL_TIME, COL_SOURCE, COL_DESTINATION, COL_PROTOCOL, COL_FLAGS, COL_LENGTH,
+       COL_SUMMARY, COL_CAUSE, N_COLUMNS };
+
+static const struct { const char *id; const char *title; int width; } columns[N_COLUMNS] = {
+  { "no", NC_("packet column", "No."), 44 },
+  { "time", NC_("packet column", "Time"), 80 },
+  { "source", NC_("packet column", "Source"), 136 },
+  { "destination", NC_("packet column", "Destination"), 136 },
+  { "protocol", NC_("packet column", "Protocol"), 64 },
+  { "flags", NC_("packet column", "Flags"), 48 },
+  { "length", NC_("packet column", "Length"), 56 },
+  { "summary", NC_("packet column", "Summary"), 0 },
+  { "cause", NC_("packet column", "Caused by"), 220 },
+};
+
+/* The texts of a row, made once for all its cells: a row binds its nine cells one by one. */
+#define ROW_CACHE 256
+typedef struct
+{
+  guint    position;     /* log position + 1; 0: empty */
+  gboolean kernel;       /* a packet the kernel sent on its own (no cause) */
+  char    *cells[N_COLUMNS];
+} RowText;
 
 struct _SockscopePacketsPane
 {
@@ -24,6 +50,7 @@ struct _SockscopePacketsPane
   SockscopePacketDetail *detail;
   gint64               t0_ns;
   gboolean             selecting;
+  RowText              rows[ROW_CACHE];
 };
 
 G_DEFINE_FINAL_TYPE (SockscopePacketsPane, sockscope_packets_pane, GTK_TYPE_WIDGET)
@@ -32,32 +59,40 @@ enum { PACKET_SELECTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static char *
-endpoint (JsonObject *pkt,
-          const char *addr_member,
-          const char *port_member)
+endpoint (SockscopePacketsPane *self,
+          guint                 position,
+          const char           *addr_path,
+          const char           *port_path)
 {
-  const char *addr = json_object_get_string_member_with_default (pkt, addr_member, "");
-  JsonNode *port = json_object_get_member (pkt, port_member);
+  g_autofree char *addr = sockscope_event_log_get_string (self->log, position, addr_path);
+  gint64 port;
 
-  if (port == NULL || json_node_is_null (port))
-    return g_strdup (addr);
+  if (addr == NULL)
+    addr = g_strdup ("");
+  if (!sockscope_event_log_get_int (self->log, position, port_path, &port))
+    return g_steal_pointer (&addr);
   if (strchr (addr, ':') != NULL)
-    return g_strdup_printf ("[%s]:%" G_GINT64_FORMAT, addr, json_node_get_int (port));
-  return g_strdup_printf ("%s:%" G_GINT64_FORMAT, addr, json_node_get_int (port));
+    return g_strdup_printf ("[%s]:%" G_GINT64_FORMAT, addr, port);
+  return g_strdup_printf ("%s:%" G_GINT64_FORMAT, addr, port);
 }
 
-/* The text of one cell; also what the tests read. */
+/* The text of one cell; also what the tests read. A row reads only the members it shows from
+ * the event's line, never a parsed tree: binding must stay cheap over 100,000 rows. */
 static char *
 cell_text (SockscopePacketsPane *self,
            SockscopeEvent       *event,
-           const char           *column)
+           guint                 column)
 {
-  JsonObject *object = sockscope_event_get_object (event);
-  JsonObject *pkt = json_object_get_object_member (object, "pkt");
+  guint position = sockscope_event_get_position (event);
+  gint64 v = 0;
+  char *text;
 
-  if (g_str_equal (column, "no"))
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (object, "n", 0));
-  if (g_str_equal (column, "time"))
+  if (column == COL_NO)
+    {
+      sockscope_event_log_get_int (self->log, position, "n", &v);
+      return g_strdup_printf ("%" G_GINT64_FORMAT, v);
+    }
+  if (column == COL_TIME)
     {
       /* Times count from the session's first event, as a student reads a capture. */
       if (self->t0_ns == 0)
@@ -67,29 +102,66 @@ cell_text (SockscopePacketsPane *self,
         }
       return g_strdup_printf ("%.6f", (sockscope_event_get_t_ns (event) - self->t0_ns) / 1e9);
     }
-  if (g_str_equal (column, "cause"))
-    return g_strdup (json_object_get_string_member_with_default (object, "cause_text", _("kernel")));
-  if (g_str_equal (column, "length"))
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (object, "origlen", 0));
-  if (pkt == NULL)
-    return g_strdup ("");
-  if (g_str_equal (column, "source"))
-    return endpoint (pkt, "src", "sport");
-  if (g_str_equal (column, "destination"))
-    return endpoint (pkt, "dst", "dport");
-  if (g_str_equal (column, "protocol"))
+  if (column == COL_CAUSE)
     {
-      g_autofree char *proto = g_strdup (json_object_get_string_member_with_default (pkt, "proto", ""));
-      return g_ascii_strup (proto, -1);
+      text = sockscope_event_log_get_string (self->log, position, "cause_text");
+      return text != NULL ? text : g_strdup (_("kernel"));
     }
-  if (g_str_equal (column, "flags"))
+  if (column == COL_LENGTH)
     {
-      JsonNode *flags = json_object_get_member (pkt, "flags");
-      return g_strdup (flags && !json_node_is_null (flags) ? json_node_get_string (flags) : "");
+      sockscope_event_log_get_int (self->log, position, "origlen", &v);
+      return g_strdup_printf ("%" G_GINT64_FORMAT, v);
     }
-  if (g_str_equal (column, "summary"))
-    return g_strdup (json_object_get_string_member_with_default (pkt, "summary", ""));
-  return g_strdup ("");
+  if (column == COL_SOURCE)
+    text = endpoint (self, position, "pkt.src", "pkt.sport");
+  else if (column == COL_DESTINATION)
+    text = endpoint (self, position, "pkt.dst", "pkt.dport");
+  else if (column == COL_PROTOCOL)
+    {
+      g_autofree char *proto = sockscope_event_log_get_string (self->log, position, "pkt.proto");
+
+      text = proto != NULL ? g_ascii_strup (proto, -1) : NULL;
+    }
+  else if (column == COL_FLAGS)
+    text = sockscope_event_log_get_string (self->log, position, "pkt.flags");
+  else if (column == COL_SUMMARY)
+    text = sockscope_event_log_get_string (self->log, position, "pkt.summary");
+  else
+    text = NULL;
+  return text != NULL ? text : g_strdup ("");
+}
+
+static void
+row_text_clear (RowText *row)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    g_clear_pointer (&row->cells[i], g_free);
+  row->position = 0;
+}
+
+static void
+row_cache_clear (SockscopePacketsPane *self)
+{
+  for (guint i = 0; i < ROW_CACHE; i++)
+    row_text_clear (&self->rows[i]);
+}
+
+static const RowText *
+row_text (SockscopePacketsPane *self,
+          SockscopeEvent       *event)
+{
+  guint position = sockscope_event_get_position (event);
+  RowText *row = &self->rows[position % ROW_CACHE];
+  gint64 cause;
+
+  if (row->position == position + 1)
+    return row;
+  row_text_clear (row);
+  for (guint i = 0; i < N_COLUMNS; i++)
+    row->cells[i] = cell_text (self, event, i);
+  row->kernel = !sockscope_event_log_get_int (self->log, position, "cause", &cause);
+  row->position = position + 1;
+  return row;
 }
 
 static void
@@ -97,14 +169,12 @@ setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-  const char *column = g_object_get_data (G_OBJECT (factory), "column");
+  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column-index"));
+  gboolean right = column == COL_NO || column == COL_LENGTH;
+  gboolean prose = column == COL_SUMMARY || column == COL_CAUSE;
 
-  gtk_label_set_xalign (GTK_LABEL (label), g_str_equal (column, "no") || g_str_equal (column, "length") ? 1 : 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (!g_str_equal (column, "summary") && !g_str_equal (column, "cause"))
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (item, label);
+  /* Not a GtkLabel: see sockscope-text-cell.c for what scrolling 100,000 rows asks of a cell. */
+  gtk_list_item_set_child (item, sockscope_text_cell_new (right ? 1.0f : 0.0f, !prose));
 }
 
 static void
@@ -112,19 +182,19 @@ bind_cell (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            SockscopePacketsPane     *self)
 {
-  SockscopeEvent *event = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  const char *column = g_object_get_data (G_OBJECT (factory), "column");
-  g_autofree char *text = cell_text (self, event, column);
-  JsonObject *object = sockscope_event_get_object (event);
-  JsonNode *cause = json_object_get_member (object, "cause");
+  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column-index"));
+  const RowText *row = row_text (self, gtk_list_item_get_item (item));
+  GtkWidget *cell = gtk_list_item_get_child (item);
 
-  gtk_label_set_text (GTK_LABEL (label), text);
+  sockscope_text_cell_set_text (SOCKSCOPE_TEXT_CELL (cell), row->cells[column]);
   /* The kernel's own packets look different everywhere, here too. */
-  if (cause == NULL || json_node_is_null (cause))
-    gtk_widget_add_css_class (label, "kernel-packet");
-  else
-    gtk_widget_remove_css_class (label, "kernel-packet");
+  if (gtk_widget_has_css_class (cell, "kernel-packet") != row->kernel)
+    {
+      if (row->kernel)
+        gtk_widget_add_css_class (cell, "kernel-packet");
+      else
+        gtk_widget_remove_css_class (cell, "kernel-packet");
+    }
 }
 
 static void
@@ -164,14 +234,16 @@ on_selection_changed (SockscopePacketsPane *self)
 
 void
 sockscope_packets_pane_set_log (SockscopePacketsPane *self,
-                                SockscopeEventLog    *log)
+                                SockscopeEventLog    *log,
+                                guint                 limit)
 {
   g_return_if_fail (SOCKSCOPE_IS_PACKETS_PANE (self));
 
   g_clear_object (&self->packets);
-  self->packets = sockscope_packet_list_new (log);
+  self->packets = sockscope_packet_list_new (log, limit);
   g_set_object (&self->log, log);
   self->t0_ns = 0;
+  row_cache_clear (self);
 
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->packets));
   show_detail (self, NULL);
@@ -237,7 +309,10 @@ sockscope_packets_pane_get_cell (SockscopePacketsPane *self,
 
   if (self->packets == NULL || !(event = g_list_model_get_item (G_LIST_MODEL (self->packets), row)))
     return NULL;
-  return cell_text (self, event, column);
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (g_str_equal (columns[i].id, column))
+      return cell_text (self, event, i);
+  return NULL;
 }
 
 static void
@@ -246,6 +321,7 @@ sockscope_packets_pane_dispose (GObject *object)
   SockscopePacketsPane *self = SOCKSCOPE_PACKETS_PANE (object);
 
   g_clear_pointer (&self->paned, gtk_widget_unparent);
+  row_cache_clear (self);
   g_clear_object (&self->packets);
   g_clear_object (&self->log);
   g_clear_object (&self->selection);
@@ -270,26 +346,22 @@ sockscope_packets_pane_class_init (SockscopePacketsPaneClass *klass)
 static void
 sockscope_packets_pane_init (SockscopePacketsPane *self)
 {
-  static const struct { const char *id; const char *title; int width; } columns[] = {
-    { "no", NC_("packet column", "No."), 44 },
-    { "time", NC_("packet column", "Time"), 80 },
-    { "source", NC_("packet column", "Source"), 136 },
-    { "destination", NC_("packet column", "Destination"), 136 },
-    { "protocol", NC_("packet column", "Protocol"), 64 },
-    { "flags", NC_("packet column", "Flags"), 48 },
-    { "length", NC_("packet column", "Length"), 56 },
-    { "summary", NC_("packet column", "Summary"), 0 },
-    { "cause", NC_("packet column", "Caused by"), 220 },
-  };
+
 
   self->selection = sockscope_data_table_selection_new (NULL);
   g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selection_changed),
                            self, G_CONNECT_SWAPPED);
   self->view = sockscope_data_table_new (self->selection, _("Packets"));
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    sockscope_data_table_add_column (self->view, columns[i].id,
-                                     g_dpgettext2 (NULL, "packet column", columns[i].title),
-                                     columns[i].width, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell), self);
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      GtkListItemFactory *factory;
+
+      factory = sockscope_data_table_add_column (self->view, columns[i].id,
+                                                 g_dpgettext2 (NULL, "packet column", columns[i].title),
+                                                 columns[i].width, G_CALLBACK (setup_cell),
+                                                 G_CALLBACK (bind_cell), self);
+      g_object_set_data (G_OBJECT (factory), "column-index", GUINT_TO_POINTER (i));
+    }
 
   self->detail = SOCKSCOPE_PACKET_DETAIL (sockscope_packet_detail_new ());
   self->paned = sockscope_data_table_paned_new (self->view, GTK_WIDGET (self->detail), 700);

@@ -12,8 +12,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SockscopePacketsPane, sockscope_packets_pane, SOCKSCOPE, PACKETS_PANE, GtkWidget)
 
 GtkWidget *sockscope_packets_pane_new          (void);
+/* Shows the packets of the first @limit events of @log; G_MAXUINT follows the log. */
 void       sockscope_packets_pane_set_log      (SockscopePacketsPane *self,
-                                                SockscopeEventLog    *log);
+                                                SockscopeEventLog    *log,
+                                                guint                 limit);
 void       sockscope_packets_pane_set_limit    (SockscopePacketsPane *self,
                                                 guint                 n_events);
 /* Selects the packet at this log position (or nothing); emits no signal. */
