@@ -89,6 +89,7 @@ struct _SockscopeWindow
   guint                project_source; /* projecting a long log in slices */
   GCancellable        *load_cancellable; /* reading a session file */
   gboolean             history_live;   /* the history followed the newest event */
+  gboolean             packets_follow_projection; /* the packet list grows as events are projected */
   char                *projected_status; /* the status to show once the slices are done */
   guint                history;        /* events shown: == n_events when live */
   SockscopeProjection *projection;     /* events -> diagram items, for self->lesson */
@@ -494,6 +495,7 @@ show_history (SockscopeWindow *self,
   guint n = sockscope_event_log_get_n_events (self->log);
 
   self->history = MIN (n_events, n);
+  self->packets_follow_projection = FALSE;
   sockscope_sequence_view_set_position (self->diagram, self->history >= n ? G_MAXUINT : self->history);
   sockscope_packets_pane_set_limit (self->packets_pane, self->history);
   sockscope_sockets_pane_set_limit (self->sockets_pane, self->history);
@@ -503,14 +505,15 @@ show_history (SockscopeWindow *self,
 }
 
 /* Events are projected as they come: a live step brings a few. A recorded session brings them
- * all at once, so they are projected in slices of PROJECT_SLICE_US from an idle handler, and the
- * window keeps drawing and answering while a 100,000-event session opens. */
+ * all at once, so they are projected in slices of PROJECT_SLICE_US from an idle handler, one
+ * between two frames, and the window keeps drawing and answering while a 100,000-event session
+ * opens. The packet list grows with the projection. */
 static void set_status (SockscopeWindow *self,
                         const char      *status,
                         gboolean         busy);
 
 #define PROJECT_SYNC_MAX  256
-#define PROJECT_SLICE_US  40000
+#define PROJECT_SLICE_US  25000
 
 static void
 projection_caught_up (SockscopeWindow *self,
@@ -534,8 +537,13 @@ project_idle (gpointer data)
   gint64 end = g_get_monotonic_time () + PROJECT_SLICE_US;
 
   while (self->projected < n && g_get_monotonic_time () < end)
-    for (guint i = 0; i < 64 && self->projected < n; i++, self->projected++)
-      project_event (self, self->projected);
+    {
+      for (guint i = 0; i < 64 && self->projected < n; i++, self->projected++)
+        project_event (self, self->projected);
+      /* Within the slice's time: new rows of the packet list cost their widgets. */
+      if (self->packets_follow_projection)
+        sockscope_packets_pane_set_limit (self->packets_pane, self->projected);
+    }
 
   if (self->projected < n)
     {
@@ -546,6 +554,9 @@ project_idle (gpointer data)
     }
   self->project_source = 0;
   projection_caught_up (self, self->history_live);
+  if (self->packets_follow_projection)
+    sockscope_packets_pane_set_limit (self->packets_pane, self->history);
+  self->packets_follow_projection = FALSE;
   if (self->projected_status != NULL)
     {
       g_autofree char *status = g_steal_pointer (&self->projected_status);
@@ -568,12 +579,18 @@ on_log_items_changed (SockscopeWindow *self,
   self->history_live = self->history >= self->projected;
   if (n - self->projected > PROJECT_SYNC_MAX)
     {
-      self->project_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, project_idle, self, NULL);
+      /* At the frame clock's own priority, so that slices and frames take turns: at a lower
+       * one, a window whose frames take longer than the frame interval (software rendering, a
+       * spinner running) would never give the projection a turn. */
+      self->project_source = g_idle_add_full (GDK_PRIORITY_REDRAW, project_idle, self, NULL);
       return;
     }
   for (; self->projected < n; self->projected++)
     project_event (self, self->projected);
   projection_caught_up (self, self->history_live);
+  if (self->packets_follow_projection)
+    sockscope_packets_pane_set_limit (self->packets_pane, self->history);
+  self->packets_follow_projection = FALSE;
 }
 
 static void
@@ -1039,7 +1056,10 @@ attach_log (SockscopeWindow *self)
   reset_projection (self);
   sockscope_code_pane_set_lesson (self->code_pane, self->lesson, self->lang);
   sockscope_lesson_pane_set_lesson (self->lesson_pane, self->lesson, self->lang);
-  sockscope_packets_pane_set_log (self->packets_pane, self->log);
+  /* The packet list grows with the projection (project_idle), as the diagram does: a session of
+   * 100,000 packets would otherwise make the list build its 200 rows in one go. */
+  sockscope_packets_pane_set_log (self->packets_pane, self->log, 0);
+  self->packets_follow_projection = TRUE;
   sockscope_sockets_pane_set_log (self->sockets_pane, self->log);
   g_signal_connect_object (self->log, "items-changed", G_CALLBACK (on_log_items_changed), self, G_CONNECT_SWAPPED);
   on_log_items_changed (self, 0, 0, 0);

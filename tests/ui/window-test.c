@@ -4,12 +4,14 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
 
 #include "sockscope-application.h"
 #include "sockscope-locale.h"
 #include "sockscope-screenshot.h"
+#include "sockscope-text-cell.h"
 #include "sockscope-window-private.h"
 
 static SockscopeApplication *app;
@@ -271,6 +273,109 @@ test_udp_echo (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   spin (100);
+}
+
+/* ---- A recorded session ------------------------------------------------------------------- */
+
+/* The SockscopeTextCell widgets under widget that show text, as a user sees the list. */
+static void
+collect_cell_texts (GtkWidget *widget,
+                    GPtrArray *texts)
+{
+  if (SOCKSCOPE_IS_TEXT_CELL (widget) && gtk_widget_get_mapped (widget) &&
+      sockscope_text_cell_get_text (SOCKSCOPE_TEXT_CELL (widget)) != NULL)
+    g_ptr_array_add (texts, g_strdup (sockscope_text_cell_get_text (SOCKSCOPE_TEXT_CELL (widget))));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_cell_texts (child, texts);
+}
+
+static gboolean
+window_not_projecting (SockscopeWindow *window)
+{
+
+  return !sockscope_window_is_projecting (window) &&
+         sockscope_packets_pane_get_n_rows (sockscope_window_get_packets_pane (window)) > 0;
+}
+
+/* A recorded session of 3,000 packets (bench/make-session: a real tcp-handshake run, its data
+ * packets repeated) opened with no lab: the packet list grows with the projection, ends with
+ * every packet, its cells show the packets' fields, and the history slider scrubs it. */
+static void
+test_session (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-session-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "3000.sockscope", NULL);
+  g_autofree char *script = g_build_filename (g_getenv ("SOCKSCOPE_SOURCE_ROOT"), "bench", "make-session", NULL);
+  const char *argv[] = { script, path, "3000", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  SockscopeWindow *window;
+  SockscopePacketsPane *packets;
+  GtkAdjustment *history;
+  int status = 0;
+  guint first_seen = 0, n_events;
+  gboolean syn_shown = FALSE, cause_shown = FALSE;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  window = sockscope_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  packets = sockscope_window_get_packets_pane (window);
+  sockscope_window_show_pane (window, "packets");
+  sockscope_window_open_file (window, path);
+  /* While it is projected, the list shows part of it. */
+  wait_for (window, window_not_projecting, 60000, "the session to open");
+  while (sockscope_window_is_projecting (window))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (first_seen == 0)
+        first_seen = sockscope_packets_pane_get_n_rows (packets);
+    }
+  g_assert_null (sockscope_window_get_error (window));
+  g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, 3000);
+  g_assert_cmpuint (first_seen, <=, 3000);
+  spin (200);
+
+  /* The first packet is the client's SYN, caused by its connect(), and the cells on screen say
+   * so. */
+  {
+    g_autofree char *flags = sockscope_packets_pane_get_cell (packets, 0, "flags");
+    g_autofree char *proto = sockscope_packets_pane_get_cell (packets, 0, "protocol");
+    g_autofree char *no = sockscope_packets_pane_get_cell (packets, 2999, "no");
+
+    g_assert_cmpstr (flags, ==, "S");
+    g_assert_cmpstr (proto, ==, "TCP");
+    g_assert_cmpstr (no, ==, "3000");
+  }
+  collect_cell_texts (GTK_WIDGET (packets), texts);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (texts, i);
+
+      syn_shown |= strstr (text, "Flags [S], seq") != NULL;
+      cause_shown |= g_str_has_prefix (text, "client: connect(");
+    }
+  g_assert_true (syn_shown);
+  g_assert_true (cause_shown);
+
+  /* Scrubbed back to the start: no packet; to the end again: all of them. */
+  history = sockscope_lesson_pane_get_history (sockscope_window_get_lesson_pane (window));
+  n_events = sockscope_window_get_n_events (window);
+  gtk_adjustment_set_value (history, 0);
+  spin (50);
+  g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, 0);
+  gtk_adjustment_set_value (history, n_events);
+  spin (50);
+  g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, 3000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+  g_remove (path);
+  g_rmdir (dir);
 }
 
 /* ---- The classroom: language, presenter mode ---------------------------------------------- */
@@ -898,6 +1003,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/window/tcp-handshake", test_tcp_handshake);
   g_test_add_func ("/window/udp-echo", test_udp_echo);
+  g_test_add_func ("/window/session", test_session);
   g_test_add_func ("/window/presenter", test_presenter);
   g_test_add_func ("/window/language", test_language);
   g_test_add_func ("/window/fork", test_fork);
