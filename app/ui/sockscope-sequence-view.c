@@ -1025,9 +1025,21 @@ draw_arrow_path (cairo_t       *cr,
   cairo_fill (cr);
 }
 
+/* Whether the window is drawn by GTK's cairo renderer (software) rather than GL. */
+static gboolean
+renderer_is_cairo (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+
+  return renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
+}
+
 /* An arrow from (xa, ya) to (xb, yb). Arrows between the same lifelines look the same on every
- * row, so a finished one is drawn once into a texture and reused: no rasterising or uploading
- * per frame. One still growing in is drawn directly. */
+ * row, so with GL a finished one is drawn once into a texture and reused: no rasterising or
+ * uploading per frame. GTK 4.8's cairo renderer converts a texture's pixels again each time it
+ * draws it, which costs more than stroking the arrow, so there (and for an arrow still growing
+ * in) it is drawn directly. */
 static void
 draw_arrow (SockscopeSequenceView *self,
             GtkSnapshot           *snapshot,
@@ -1051,7 +1063,7 @@ draw_arrow (SockscopeSequenceView *self,
 
   xa = round (xa);
   ya = round (ya);
-  if (progress < 1.0)
+  if (progress < 1.0 || renderer_is_cairo (GTK_WIDGET (self)))
     {
       cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (xa - ox, ya - oy, w, h));
 

@@ -10,6 +10,8 @@
  * fit. Colour, font and opacity come from CSS like a label's. */
 #include "config.h"
 
+#include <pango/pangocairo.h>
+
 #include "sockscope-text-cell.h"
 
 struct _SockscopeTextCell
@@ -27,8 +29,36 @@ struct _SockscopeTextCell
 
 G_DEFINE_FINAL_TYPE (SockscopeTextCell, sockscope_text_cell, GTK_TYPE_WIDGET)
 
+/* The height of one line of a font, shared by every cell: asking Pango for a font's metrics
+ * costs more than a whole cell otherwise, and a list makes its rows' cells by the hundred. The
+ * key is the font and the resolution. */
+static int
+font_line_height (PangoContext *context)
+{
+  static GHashTable *heights;   /* "font description@dpi" → height in pixels */
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  g_autofree char *name = pango_font_description_to_string (font);
+  g_autofree char *key = g_strdup_printf ("%s@%g", name, pango_cairo_context_get_resolution (context));
+  gpointer cached;
+
+  if (heights == NULL)
+    heights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!g_hash_table_lookup_extended (heights, key, NULL, &cached))
+    {
+      PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+      int height = pango_font_metrics_get_height (metrics);
+
+      if (height <= 0)
+        height = pango_font_metrics_get_ascent (metrics) + pango_font_metrics_get_descent (metrics);
+      cached = GINT_TO_POINTER (MAX (1, PANGO_PIXELS_CEIL (height)));
+      pango_font_metrics_unref (metrics);
+      g_hash_table_insert (heights, g_steal_pointer (&key), cached);
+    }
+  return GPOINTER_TO_INT (cached);
+}
+
 /* The height of one line of the widget's current font. The Pango context's serial changes
- * whenever GTK gives it another font (CSS, text scale, resolution), so that is the key. */
+ * whenever GTK gives it another font (CSS, text scale, resolution), so that is the key here. */
 static int
 line_height (SockscopeTextCell *self)
 {
@@ -37,14 +67,8 @@ line_height (SockscopeTextCell *self)
 
   if (self->line_height == 0 || self->height_serial != serial)
     {
-      PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
-      int height = pango_font_metrics_get_height (metrics);
-
-      if (height <= 0)
-        height = pango_font_metrics_get_ascent (metrics) + pango_font_metrics_get_descent (metrics);
-      self->line_height = MAX (1, PANGO_PIXELS_CEIL (height));
+      self->line_height = font_line_height (context);
       self->height_serial = serial;
-      pango_font_metrics_unref (metrics);
     }
   return self->line_height;
 }

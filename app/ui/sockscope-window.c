@@ -90,6 +90,7 @@ struct _SockscopeWindow
   GCancellable        *load_cancellable; /* reading a session file */
   gboolean             history_live;   /* the history followed the newest event */
   gboolean             packets_follow_projection; /* the packet list grows as events are projected */
+  gint64               project_status_time; /* when the projection's progress was last shown */
   char                *projected_status; /* the status to show once the slices are done */
   guint                history;        /* events shown: == n_events when live */
   SockscopeProjection *projection;     /* events -> diagram items, for self->lesson */
@@ -536,20 +537,34 @@ project_idle (gpointer data)
   guint n = self->log ? sockscope_event_log_get_n_events (self->log) : 0;
   gint64 end = g_get_monotonic_time () + PROJECT_SLICE_US;
 
+  guint rows_before = sockscope_packets_pane_get_n_rows (self->packets_pane);
+
   while (self->projected < n && g_get_monotonic_time () < end)
     {
-      for (guint i = 0; i < 64 && self->projected < n; i++, self->projected++)
+      /* New rows of the packet list cost their widgets, and the next frame their layout, until
+       * the list has made all it keeps (GTK 4.8 binds up to 200): until then they come a few
+       * at a time, at most 16 between two frames. */
+      guint rows = sockscope_packets_pane_get_n_rows (self->packets_pane);
+      gboolean growing = self->packets_follow_projection && rows < 256;
+
+      if (growing && rows >= rows_before + 16)
+        break;
+      for (guint i = 0; i < (growing ? 8u : 64u) && self->projected < n; i++, self->projected++)
         project_event (self, self->projected);
-      /* Within the slice's time: new rows of the packet list cost their widgets. */
       if (self->packets_follow_projection)
         sockscope_packets_pane_set_limit (self->packets_pane, self->projected);
     }
 
   if (self->projected < n)
     {
-      g_autofree char *text = g_strdup_printf (_("Opening the session: %u of %u events…"), self->projected, n);
+      /* A new text re-measures the lesson pane: four times a second is enough to read it. */
+      if (g_get_monotonic_time () - self->project_status_time > G_USEC_PER_SEC / 4)
+        {
+          g_autofree char *text = g_strdup_printf (_("Opening the session: %u of %u events…"), self->projected, n);
 
-      sockscope_lesson_pane_set_status (self->lesson_pane, text, TRUE);
+          sockscope_lesson_pane_set_status (self->lesson_pane, text, TRUE);
+          self->project_status_time = g_get_monotonic_time ();
+        }
       return G_SOURCE_CONTINUE;
     }
   self->project_source = 0;
