@@ -3,7 +3,11 @@
  *
  * A frame's time is the work the frame clock does for it, from its before-paint phase (events,
  * tick callbacks) to the end of after-paint (layout, snapshot, rendering). The interval between
- * frame times is printed too, but under Xvfb it is paced at 60 Hz so it cannot go below 16.7 ms. */
+ * frame times is printed too, but under Xvfb it is paced at 60 Hz so it cannot go below 16.7 ms.
+ *
+ * SOCKSCOPE_BENCH_BLANK=1 measures the floor instead: the same window showing only a drawing
+ * area that fills itself with another colour every frame (what any frame costs the display
+ * path, whatever it shows). */
 #include "config.h"
 
 #include <adwaita.h>
@@ -55,14 +59,14 @@ after_paint (GdkFrameClock *clock,
   bench->last_frame_time = frame_time;
 }
 
-/* Each frame scrolls by a different, large step, so every frame shows rows it has never drawn. */
+/* Each frame scrolls by a different, large step, so every frame shows rows it has never drawn
+ * (blank: each frame repaints the whole drawing area). */
 static gboolean
 scroll_tick (GtkWidget     *widget,
              GdkFrameClock *clock,
              gpointer       data)
 {
   Bench *bench = data;
-  double range = gtk_adjustment_get_upper (bench->adjustment) - gtk_adjustment_get_page_size (bench->adjustment);
 
   bench->frame++;
   if (bench->frame > N_WARMUP + N_FRAMES)
@@ -70,8 +74,28 @@ scroll_tick (GtkWidget     *widget,
       bench->done = TRUE;
       return G_SOURCE_REMOVE;
     }
-  gtk_adjustment_set_value (bench->adjustment, range * (bench->frame % N_FRAMES) / N_FRAMES);
+  if (bench->adjustment == NULL)
+    gtk_widget_queue_draw (widget);
+  else
+    {
+      double range = gtk_adjustment_get_upper (bench->adjustment) - gtk_adjustment_get_page_size (bench->adjustment);
+
+      gtk_adjustment_set_value (bench->adjustment, range * (bench->frame % N_FRAMES) / N_FRAMES);
+    }
   return G_SOURCE_CONTINUE;
+}
+
+static void
+draw_blank (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        data)
+{
+  Bench *bench = data;
+
+  cairo_set_source_rgb (cr, 0.2 + 0.6 * (bench->frame % 2), 0.5, 0.5);
+  cairo_paint (cr);
 }
 
 static void
@@ -119,6 +143,38 @@ add_items (SockscopeSequenceView *view)
     }
 }
 
+static void
+run_frames (Bench     *bench,
+            GtkWidget *widget)
+{
+  bench->clock = gtk_widget_get_frame_clock (widget);
+  bench->work_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  bench->interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_signal_connect (bench->clock, "before-paint", G_CALLBACK (before_paint), bench);
+  g_signal_connect_after (bench->clock, "after-paint", G_CALLBACK (after_paint), bench);
+  gtk_widget_add_tick_callback (widget, scroll_tick, bench, NULL);
+  while (!bench->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (bench->clock, bench);
+}
+
+static int
+run_blank (Bench     *bench,
+           GtkWidget *window,
+           GtkWidget *area)
+{
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (area))
+    g_main_context_iteration (NULL, TRUE);
+  run_frames (bench, area);
+  printf ("BENCH ui_frame_median %.2f ms\n", bench_percentile (bench->work_ms, 0.5));
+  printf ("BENCH ui_frame_p99 %.2f ms\n", bench_percentile (bench->work_ms, 0.99));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_array_unref (bench->work_ms);
+  g_array_unref (bench->interval_ms);
+  return EXIT_SUCCESS;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -133,6 +189,9 @@ main (int    argc,
   adw_init ();
 
   window = gtk_window_new ();
+  /* Full screen, as when projected: the window fills the (1600x1000) output, with no
+   * client-side shadow for the software renderer to blur again every frame. */
+  gtk_window_fullscreen (GTK_WINDOW (window));
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   scrolled = gtk_scrolled_window_new ();
   bench.view = sockscope_sequence_view_new ();
@@ -140,6 +199,14 @@ main (int    argc,
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), bench.view);
   gtk_window_set_child (GTK_WINDOW (window), scrolled);
 
+  if (g_getenv ("SOCKSCOPE_BENCH_BLANK") != NULL)
+    {
+      GtkWidget *area = gtk_drawing_area_new ();
+
+      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_blank, &bench, NULL);
+      gtk_window_set_child (GTK_WINDOW (window), area);
+      return run_blank (&bench, window, area);
+    }
   start = g_get_monotonic_time ();
   add_items (SOCKSCOPE_SEQUENCE_VIEW (bench.view));
   add_s = (g_get_monotonic_time () - start) / 1e6;
@@ -149,15 +216,7 @@ main (int    argc,
     g_main_context_iteration (NULL, TRUE);
 
   bench.adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (bench.view));
-  bench.clock = gtk_widget_get_frame_clock (bench.view);
-  bench.work_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  bench.interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_signal_connect (bench.clock, "before-paint", G_CALLBACK (before_paint), &bench);
-  g_signal_connect_after (bench.clock, "after-paint", G_CALLBACK (after_paint), &bench);
-  gtk_widget_add_tick_callback (bench.view, scroll_tick, &bench, NULL);
-
-  while (!bench.done)
-    g_main_context_iteration (NULL, TRUE);
+  run_frames (&bench, bench.view);
 
   /* The diagram's own share of a frame: building its render nodes at each scroll position,
    * without the renderer (under Xvfb, Mesa's software rasteriser dominates a frame). */
@@ -194,7 +253,6 @@ main (int    argc,
   printf ("BENCH ui_frame_interval_median %.2f ms\n", bench_percentile (bench.interval_ms, 0.5));
   printf ("BENCH ui_frame_interval_p99 %.2f ms\n", bench_percentile (bench.interval_ms, 0.99));
 
-  g_signal_handlers_disconnect_by_data (bench.clock, &bench);
   gtk_window_destroy (GTK_WINDOW (window));
   g_array_unref (bench.work_ms);
   g_array_unref (bench.interval_ms);
