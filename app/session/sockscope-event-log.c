@@ -301,6 +301,22 @@ scan_number (Scan *s)
   return TRUE;
 }
 
+/* A member's key, the colon after it and the spaces around: s->p is left on the value. */
+static gboolean
+scan_key (Scan        *s,
+          const char **k,
+          gsize       *klen,
+          gboolean    *escaped)
+{
+  if (!scan_string (s, k, klen, escaped))
+    return FALSE;
+  scan_space (s);
+  if (*s->p++ != ':')
+    return FALSE;
+  scan_space (s);
+  return TRUE;
+}
+
 static gboolean scan_value (Scan *s);
 
 static gboolean
@@ -325,10 +341,7 @@ scan_container (Scan *s,
           gsize klen;
           gboolean esc;
 
-          if (!scan_string (s, &k, &klen, &esc))
-            return FALSE;
-          scan_space (s);
-          if (*s->p++ != ':')
+          if (!scan_key (s, &k, &klen, &esc))
             return FALSE;
         }
       if (!scan_value (s))
@@ -458,12 +471,8 @@ scan_typed_object (Scan             *s,
       const MemberType *m;
       char kind;
 
-      if (!scan_string (s, &k, &klen, &esc))
+      if (!scan_key (s, &k, &klen, &esc))
         return FALSE;
-      scan_space (s);
-      if (*s->p++ != ':')
-        return FALSE;
-      scan_space (s);
       kind = value_kind (s);
       if ((m = find_member (members, n_members, k, klen)) != NULL && kind != 'n' && kind != m->kind)
         *wrong_type = TRUE;
@@ -512,12 +521,8 @@ parse_record (const char  *line,
         gsize klen, len;
         gboolean esc;
 
-        if (!scan_string (&s, &k, &klen, &esc))
+        if (!scan_key (&s, &k, &klen, &esc))
           return FALSE;
-        scan_space (&s);
-        if (*s.p++ != ':')
-          return FALSE;
-        scan_space (&s);
         vstart = s.p;
         {
           const MemberType *m = find_member (event_members, G_N_ELEMENTS (event_members), k, klen);
@@ -715,12 +720,8 @@ seek_member (Scan       *s,
       gsize klen;
       gboolean esc;
 
-      if (!scan_string (s, &k, &klen, &esc))
+      if (!scan_key (s, &k, &klen, &esc))
         return FALSE;
-      scan_space (s);
-      if (*s->p++ != ':')
-        return FALSE;
-      scan_space (s);
       if (esc ? key_unescaped_is (k, klen, name, name_len) : (klen == name_len && memcmp (k, name, klen) == 0))
         found = s->p;
       if (!scan_value (s))
