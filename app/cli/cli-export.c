@@ -13,6 +13,7 @@
 #include "sockscope-event-log.h"
 #include "sockscope-lab-client.h"
 #include "sockscope-lesson.h"
+#include "sockscope-lesson-catalog.h"
 #include "sockscope-runner.h"
 #ifdef SOCKSCOPE_HAVE_DIAGRAM
 #include "sockscope-diagram.h"

@@ -8,6 +8,7 @@
 
 #include "sockscope-cli.h"
 #include "sockscope-lesson.h"
+#include "sockscope-lesson-catalog.h"
 
 int
 sockscope_cli_list (int    argc,

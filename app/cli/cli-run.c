@@ -16,6 +16,7 @@
 #include "sockscope-event-log.h"
 #include "sockscope-lab-client.h"
 #include "sockscope-lesson.h"
+#include "sockscope-lesson-catalog.h"
 #include "sockscope-question.h"
 #include "sockscope-runner.h"
 

@@ -59,12 +59,7 @@ SockscopeLesson      *sockscope_lesson_new_from_file   (const char       *path,
 SockscopeLesson      *sockscope_lesson_new_from_data   (const char       *data,
                                                         const char       *filename,
                                                         GError          **error);
-SockscopeLesson      *sockscope_lesson_find            (const char       *id_or_path,
-                                                        GError          **error);
-char                 *sockscope_lesson_dir             (void);
 const char           *sockscope_lesson_default_lang    (void);
-GPtrArray            *sockscope_lesson_list_dir        (const char       *dir,
-                                                        GPtrArray        *errors);
 
 const char           *sockscope_lesson_get_id          (SockscopeLesson  *self);
 const char           *sockscope_lesson_get_path        (SockscopeLesson  *self);

@@ -17,6 +17,7 @@
 #include "sockscope-lab-client.h"
 #include "sockscope-lesson-pane.h"
 #include "sockscope-lesson.h"
+#include "sockscope-lesson-catalog.h"
 #include "sockscope-projection.h"
 #include "sockscope-packets-pane.h"
 #include "sockscope-question.h"

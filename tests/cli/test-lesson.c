@@ -8,6 +8,7 @@
 
 #include "sockscope-error.h"
 #include "sockscope-lesson.h"
+#include "sockscope-lesson-catalog.h"
 #include "sockscope-question.h"
 
 static SockscopeLesson *

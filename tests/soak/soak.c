@@ -27,6 +27,7 @@
 #include "sockscope-event-log.h"
 #include "sockscope-lab-client.h"
 #include "sockscope-lesson.h"
+#include "sockscope-lesson-catalog.h"
 #include "sockscope-runner.h"
 
 #if defined(__SANITIZE_ADDRESS__)
