@@ -18,33 +18,6 @@
 
 #include "sockscope-lab-private.h"
 
-typedef struct
-{
-  const char *name;
-  int         value;
-} SsConstant;
-
-static const SsConstant constants[] = {
-  { "AF_INET", AF_INET }, { "AF_INET6", AF_INET6 }, { "AF_UNIX", AF_UNIX },
-  { "AF_LOCAL", AF_UNIX }, { "PF_INET", PF_INET }, { "PF_INET6", PF_INET6 },
-  { "PF_UNIX", PF_UNIX },
-  { "SOCK_STREAM", SOCK_STREAM }, { "SOCK_DGRAM", SOCK_DGRAM },
-  { "SOCK_NONBLOCK", SOCK_NONBLOCK }, { "SOCK_CLOEXEC", SOCK_CLOEXEC },
-  { "SOL_SOCKET", SOL_SOCKET }, { "IPPROTO_IP", IPPROTO_IP },
-  { "IPPROTO_TCP", IPPROTO_TCP }, { "IPPROTO_UDP", IPPROTO_UDP },
-  { "IPPROTO_IPV6", IPPROTO_IPV6 },
-  { "SO_REUSEADDR", SO_REUSEADDR }, { "SO_REUSEPORT", SO_REUSEPORT },
-  { "SO_LINGER", SO_LINGER }, { "SO_RCVBUF", SO_RCVBUF }, { "SO_SNDBUF", SO_SNDBUF },
-  { "SO_KEEPALIVE", SO_KEEPALIVE }, { "SO_ERROR", SO_ERROR }, { "SO_TYPE", SO_TYPE },
-  { "TCP_NODELAY", TCP_NODELAY }, { "IPV6_V6ONLY", IPV6_V6ONLY },
-  { "MSG_PEEK", MSG_PEEK }, { "MSG_WAITALL", MSG_WAITALL },
-  { "MSG_DONTWAIT", MSG_DONTWAIT }, { "MSG_TRUNC", MSG_TRUNC },
-  { "MSG_NOSIGNAL", MSG_NOSIGNAL },
-  { "SHUT_RD", SHUT_RD }, { "SHUT_WR", SHUT_WR }, { "SHUT_RDWR", SHUT_RDWR },
-  { "F_GETFL", F_GETFL }, { "F_SETFL", F_SETFL }, { "O_NONBLOCK", O_NONBLOCK },
-  { "INADDR_ANY", INADDR_ANY }, { "WNOHANG", WNOHANG },
-};
-
 static gboolean
 is_ident_start (char c)
 {
@@ -100,6 +73,7 @@ parse_term (const char  *term,
             GString     *text,
             GError     **error)
 {
+  const SsConstant *constant;
   gpointer value;
 
   if (parse_integer (term, out))
@@ -108,13 +82,12 @@ parse_term (const char  *term,
       return TRUE;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (constants); i++)
-    if (strcmp (constants[i].name, term) == 0)
-      {
-        *out = constants[i].value;
-        g_string_append (text, term);
-        return TRUE;
-      }
+  if ((constant = ss_constant_lookup (term)) != NULL)
+    {
+      *out = constant->value;
+      g_string_append (text, term);
+      return TRUE;
+    }
 
   if (is_variable (term) && vars != NULL &&
       g_hash_table_lookup_extended (vars, term, NULL, &value))

@@ -82,7 +82,16 @@ typedef struct
   const char *description;
 } SsCallInfo;
 
+/* A name a lesson may write for a number: AF_INET, SOCK_DGRAM, SO_RCVBUF, MSG_WAITALL... */
+typedef struct
+{
+  const char *name;
+  int         value;
+} SsConstant;
+
 const SsCallInfo *ss_call_lookup     (const char *name);
+const SsConstant *ss_constant_lookup (const char *name);
+const SsConstant *ss_constants       (unsigned   *n_constants);
 const SsCallInfo *ss_call_info       (SsCallId    id);
 const char       *ss_arg_kind_name   (SsArgKind   kind);
 
