@@ -7,8 +7,10 @@
 
 #include "sockscope-error.h"
 #include "sockscope-lesson-catalog.h"
+#include "sockscope-locale.h"
 
-/* $SOCKSCOPE_LESSONS, then the source tree (running from a build), then the installed lessons. */
+/* $SOCKSCOPE_LESSONS, else the source tree's lessons/ when running from the build tree, else the
+ * installed lessons. */
 char *
 sockscope_lesson_dir (void)
 {
@@ -16,7 +18,7 @@ sockscope_lesson_dir (void)
 
   if (env != NULL && *env != '\0')
     return g_strdup (env);
-  if (g_file_test (SOURCE_LESSONS_DIR, G_FILE_TEST_IS_DIR))
+  if (sockscope_in_build_tree ())
     return g_strdup (SOURCE_LESSONS_DIR);
   return g_build_filename (PKGDATADIR, "lessons", NULL);
 }

@@ -1,10 +1,12 @@
-/* sockscope-locale.h: where the translations are, for every front end. */
+/* sockscope-locale.h: where a program's data are, for every front end: the build tree's when it
+ * runs from there, the installed ones otherwise. */
 #pragma once
 
 #include <glib.h>
 
 G_BEGIN_DECLS
 
-const char *sockscope_locale_dir (void);
+gboolean    sockscope_in_build_tree (void);
+const char *sockscope_locale_dir    (void);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "sockscope-application.h"
 #include "sockscope-language.h"
 #include "sockscope-preferences.h"
+#include "sockscope-settings.h"
 #include "sockscope-screenshot.h"
 #include "sockscope-window-private.h"
 
@@ -170,7 +171,7 @@ sockscope_application_handle_local_options (GApplication *app,
     sockscope_language_apply (self->lang);
   else
     {
-      g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+      g_autoptr(GSettings) settings = sockscope_settings_new ();
       g_autofree char *lang = g_settings_get_string (settings, "language");
 
       if (lang[0] != '\0')
@@ -335,7 +336,7 @@ sockscope_application_startup (GApplication *app)
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
-  self->settings = g_settings_new ("io.sockscope.Sockscope");
+  self->settings = sockscope_settings_new ();
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
                            G_CALLBACK (apply_style), self, G_CONNECT_SWAPPED);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "sockscope-preferences.h"
+#include "sockscope-settings.h"
 
 static const char *languages[] = { "", "fr", "en" };
 
@@ -104,7 +105,7 @@ switch_row (GSettings  *settings,
 GtkWindow *
 sockscope_preferences_new (GtkWindow *parent)
 {
-  g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+  g_autoptr(GSettings) settings = sockscope_settings_new ();
   const char *language_names[] = { _("Follow the desktop"), "Français", "English", NULL };
   const char *style_names[] = { _("Follow the system"), _("Light"), _("Dark"), _("High contrast"), NULL };
   const char *seq_names[] = { _("Relative (from 0, as Wireshark shows them)"), _("Absolute (as on the wire)"), NULL };

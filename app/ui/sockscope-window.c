@@ -22,6 +22,7 @@
 #include "sockscope-packets-pane.h"
 #include "sockscope-question.h"
 #include "sockscope-runner.h"
+#include "sockscope-settings.h"
 #include "sockscope-sequence-view.h"
 #include "sockscope-sockets-pane.h"
 #include "sockscope-window-private.h"
@@ -1520,7 +1521,7 @@ sockscope_window_set_presenter (SockscopeWindow *self,
 
   if (presenter)
     {
-      g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+      g_autoptr(GSettings) settings = sockscope_settings_new ();
 
       self->flap_was_revealed = adw_flap_get_reveal_flap (self->flap);
       self->main_position = gtk_paned_get_position (self->main_paned);
@@ -2036,7 +2037,7 @@ sockscope_window_init (SockscopeWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new ("io.sockscope.Sockscope");
+  self->settings = sockscope_settings_new ();
   self->lang = ui_language ();
   self->questions = g_hash_table_new_full (NULL, NULL, NULL, question_free);
   self->absolute_seq = g_settings_get_enum (self->settings, "seq-mode") == 1;
