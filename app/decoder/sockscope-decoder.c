@@ -309,6 +309,7 @@ add (Ctx *c, int parent, const char *id, const char *label, SsFieldKind kind,
   f->depth = parent >= 0 ? (uint8_t) (c->fields[parent].depth + 1) : 0;
   f->kind = (uint8_t) kind;
   f->names = SS_NAMES_NONE;
+  f->truncated = 0;
   return (int) c->n_fields++;
 }
 
@@ -417,6 +418,33 @@ add_data (Ctx *c, int parent, const char *id, uint32_t off, uint32_t end)
 {
   if (end > off)
     add_bytes (c, parent, id, "Data", SS_FIELD_BYTES, off, end - off);
+}
+
+/* A transport header the capture cut short: the node says so (label and flag), and the summary
+ * of the frame (not of a quoted packet) records how many bytes of the fixed header there are. */
+static void
+cut_header (Ctx *c, int node, const char *cut_label, uint32_t off, uint32_t fixed)
+{
+  uint32_t have = left (c, off);
+
+  if (node >= 0 && c->quoted == 0)
+    {
+      c->fields[node].label = cut_label;
+      c->fields[node].truncated = 1;
+    }
+  if (c->quoted == 0)
+    c->s->l4_caplen = (uint8_t) (have < fixed ? have : fixed);
+}
+
+/* The frame's transport layer, known from IP, whatever part of its header was captured. */
+static void
+set_transport (Ctx *c, uint8_t proto, uint32_t off, uint32_t fixed)
+{
+  uint32_t have = left (c, off);
+
+  c->s->proto = proto;
+  c->s->l4_off = off < SS_OFF_NONE ? (uint16_t) off : SS_OFF_NONE;
+  c->s->l4_caplen = (uint8_t) (have < fixed ? have : fixed);
 }
 
 /* -------------------------------------------------------------------------------------------- */
@@ -578,21 +606,23 @@ decode_tcp (Ctx *c, int parent, uint32_t off, uint32_t end)
           c->q_dport = ss_be16 (ports->dport);
         }
     }
-  if (th == NULL)
-    {
-      flag (c, SS_STATUS_TRUNCATED, "TCP header: %u of 20 bytes captured", left (c, off));
-      return;
-    }
   if (c->quoted == 0)
     {
-      c->s->proto = SS_PROTO_TCP;
-      c->s->l4_off = off < SS_OFF_NONE ? (uint16_t) off : SS_OFF_NONE;
-      c->s->sport = ss_be16 (th->sport);
-      c->s->dport = ss_be16 (th->dport);
-      c->s->seq = ss_be32 (th->seq);
-      c->s->ack = ss_be32 (th->ack);
-      c->s->win = ss_be16 (th->win);
-      c->s->tcp_flags = th->offflags[1];
+      set_transport (c, SS_PROTO_TCP, off, 20);
+      c->s->sport = (uint16_t) (left (c, off) >= 4 ? number_at (c, off, 2) : 0);
+      c->s->dport = (uint16_t) (left (c, off) >= 4 ? number_at (c, off + 2, 2) : 0);
+      c->s->seq = (uint32_t) (left (c, off) >= 8 ? number_at (c, off + 4, 4) : 0);
+      c->s->ack = (uint32_t) (left (c, off) >= 12 ? number_at (c, off + 8, 4) : 0);
+      c->s->tcp_flags = (uint8_t) (left (c, off) >= 14 ? number_at (c, off + 13, 1) : 0);
+      c->s->win = (uint16_t) (left (c, off) >= 16 ? number_at (c, off + 14, 2) : 0);
+    }
+  if (th == NULL)
+    {
+      if (c->quoted == 0)
+        c->s->payload_len = offb != NULL && hl >= 20 && hl <= seg ? seg - hl : 0;
+      cut_header (c, node, "Transmission Control Protocol (truncated)", off, 20);
+      flag (c, SS_STATUS_TRUNCATED, "TCP header: %u of 20 bytes captured", left (c, off));
+      return;
     }
 
   if (hl < 20)
@@ -634,17 +664,20 @@ decode_udp (Ctx *c, int parent, uint32_t off, uint32_t end)
       c->q_ports = true;
       c->q_dport = (uint16_t) number_at (c, off + 2, 2);
     }
-  if (uh == NULL)
-    {
-      flag (c, SS_STATUS_TRUNCATED, "UDP header: %u of 8 bytes captured", left (c, off));
-      return;
-    }
   if (c->quoted == 0)
     {
-      c->s->proto = SS_PROTO_UDP;
-      c->s->l4_off = off < SS_OFF_NONE ? (uint16_t) off : SS_OFF_NONE;
-      c->s->sport = ss_be16 (uh->sport);
-      c->s->dport = ss_be16 (uh->dport);
+      set_transport (c, SS_PROTO_UDP, off, 8);
+      c->s->sport = (uint16_t) (left (c, off) >= 4 ? number_at (c, off, 2) : 0);
+      c->s->dport = (uint16_t) (left (c, off) >= 4 ? number_at (c, off + 2, 2) : 0);
+    }
+  if (uh == NULL)
+    {
+      cut_header (c, node, "User Datagram Protocol (truncated)", off, 8);
+      ulen = left (c, off) >= 6 ? (uint32_t) number_at (c, off + 4, 2) : 0;
+      if (c->quoted == 0)
+        c->s->payload_len = ulen >= 8 && ulen <= seg ? ulen - 8 : 0;
+      flag (c, SS_STATUS_TRUNCATED, "UDP header: %u of 8 bytes captured", left (c, off));
+      return;
     }
 
   ulen = ss_be16 (uh->len);
@@ -678,19 +711,21 @@ decode_icmp (Ctx *c, int parent, uint32_t off, uint32_t end)
       if (tc != NULL && tc[0] == 3)
         set_names (c, idx[1], SS_NAMES_ICMP_UNREACH);
     }
+  if (c->quoted == 0)
+    {
+      set_transport (c, SS_PROTO_ICMP, off, 8);
+      c->s->icmp_type = (uint8_t) (left (c, off) >= 1 ? number_at (c, off, 1) : 0);
+      c->s->icmp_code = (uint8_t) (left (c, off) >= 2 ? number_at (c, off + 1, 1) : 0);
+      c->s->payload_len = len;
+    }
   if (ih == NULL)
     {
+      cut_header (c, node, "Internet Control Message Protocol (truncated)", off, 8);
       flag (c, SS_STATUS_TRUNCATED, "ICMP header: %u of 8 bytes captured", left (c, off));
       return;
     }
   if (c->quoted > 0)
     return;   /* an error about an ICMP message: no need to go deeper */
-
-  c->s->proto = SS_PROTO_ICMP;
-  c->s->l4_off = off < SS_OFF_NONE ? (uint16_t) off : SS_OFF_NONE;
-  c->s->icmp_type = ih->type[0];
-  c->s->icmp_code = ih->code[0];
-  c->s->payload_len = len;
 
   switch (ih->type[0])
     {
@@ -732,19 +767,21 @@ decode_icmpv6 (Ctx *c, int parent, uint32_t off, uint32_t end)
       if (tc != NULL && tc[0] == 1)
         set_names (c, idx[1], SS_NAMES_ICMPV6_UNREACH);
     }
+  if (c->quoted == 0)
+    {
+      set_transport (c, SS_PROTO_ICMPV6, off, 8);
+      c->s->icmp_type = (uint8_t) (left (c, off) >= 1 ? number_at (c, off, 1) : 0);
+      c->s->icmp_code = (uint8_t) (left (c, off) >= 2 ? number_at (c, off + 1, 1) : 0);
+      c->s->payload_len = len;
+    }
   if (ih == NULL)
     {
+      cut_header (c, node, "Internet Control Message Protocol v6 (truncated)", off, 8);
       flag (c, SS_STATUS_TRUNCATED, "ICMPv6 header: %u of 8 bytes captured", left (c, off));
       return;
     }
   if (c->quoted > 0)
     return;
-
-  c->s->proto = SS_PROTO_ICMPV6;
-  c->s->l4_off = off < SS_OFF_NONE ? (uint16_t) off : SS_OFF_NONE;
-  c->s->icmp_type = ih->type[0];
-  c->s->icmp_code = ih->code[0];
-  c->s->payload_len = len;
 
   switch (ih->type[0])
     {
@@ -1391,9 +1428,19 @@ build_text (Ctx *c, char *buf, size_t cap)
   if (s->l3 == SS_PROTO_IPV4 || s->l3 == SS_PROTO_IPV6)
     {
       const char *ip = s->l3 == SS_PROTO_IPV4 ? "IP" : "IP6";
+      unsigned fixed = s->proto == SS_PROTO_TCP ? 20 : 8;
 
       ss_packet_src (s, data, a);
       ss_packet_dst (s, data, b);
+      /* A cut transport header, as tcpdump prints it: the ports when they were captured. */
+      if (s->proto >= SS_PROTO_TCP && s->l4_caplen < fixed)
+        {
+          if ((s->proto == SS_PROTO_TCP || s->proto == SS_PROTO_UDP) && s->l4_caplen >= 4)
+            out_printf (&o, "%s %s.%u > %s.%u: [|%s]", ip, a, s->sport, b, s->dport, l4_name (c->ipproto));
+          else
+            out_printf (&o, "%s %s > %s: [|%s]", ip, a, b, l4_name (c->ipproto));
+          return;
+        }
       switch (s->proto)
         {
         case SS_PROTO_TCP:

@@ -51,6 +51,8 @@
  *  data (bytes no layer understood)
  * An ICMP/ICMPv6 error quotes the offending packet: its ip/ipv6/tcp/udp/icmp nodes appear as
  * children of the icmp/icmpv6 node, with the same ids.
+ * A transport header the capture cut short (snapshot length) is still its node, holding the
+ * fields whose bytes were captured; the node has `truncated` set and a label that says so.
  */
 #pragma once
 
@@ -81,10 +83,16 @@ typedef struct {           /* the compact per-packet record the app keeps: keep 
   uint8_t  tcp_flags;        /* raw flag byte (FIN=1 SYN=2 RST=4 PSH=8 ACK=16 URG=32 ECE=64 CWR=128) */
   uint8_t  status;           /* SS_STATUS_* */
   uint8_t  icmp_type, icmp_code;
+  uint8_t  l4_caplen;        /* bytes of the transport's fixed header captured (TCP 20, UDP and ICMP 8) */
 } SsPacketSummary;
 
 /* Fast path: fills *out, returns 0 (also for truncated/malformed frames, flagged in status).
- * A layer (l3, l4, proto) is reported only when its fixed header was captured whole.
+ * The network layer (l3) is reported only when its fixed header was captured whole. A TCP, UDP,
+ * ICMP or ICMPv6 header is decoded as far as its bytes go, as tshark does: proto and l4_off are
+ * set as soon as IP announces it, l4_caplen says how many bytes of its fixed header were
+ * captured, and the fields past them are 0 (TCP: ports need 4 bytes, seq 8, ack 12, the header
+ * length 13, flags 14, window 16; UDP: ports 4, length 6; ICMP: type 1, code 2). A cut header
+ * sets SS_STATUS_TRUNCATED. payload_len is 0 when the header length was not captured.
  * t_ns is left 0: the caller owns time. */
 int ss_packet_summarize (uint32_t linktype, const uint8_t *data, uint32_t caplen, uint32_t origlen, SsPacketSummary *out);
 /* Source / destination IP address as inet_ntop writes it ("" when none). ARP: sender/target. */
@@ -136,6 +144,7 @@ typedef struct {
   uint8_t     depth;    /* 0 at top level; a child is its parent's depth + 1 */
   uint8_t     kind;     /* SsFieldKind */
   uint8_t     names;    /* SsNames: table naming the value, or SS_NAMES_NONE */
+  uint8_t     truncated; /* a header node whose fixed header the capture cut short */
 } SsField;
 
 #define SS_REASON_MAX 160

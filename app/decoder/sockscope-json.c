@@ -225,12 +225,24 @@ write_fields (SsStr *s, const SsField *fields, size_t n, size_t i, unsigned dept
       ss_str_printf (s, ",\"offset\":%" PRIu32 ",\"length\":%" PRIu32, f->offset, f->length);
       if (f->mask != 0)
         ss_str_printf (s, ",\"mask\":%" PRIu32, f->mask);
+      if (f->truncated)
+        append_str (s, ",\"truncated\":true");
       append_str (s, ",\"children\":");
       i = write_fields (s, fields, n, i + 1, depth + 1, data, caplen);
       ss_str_append_c (s, '}');
     }
   ss_str_append_c (s, ']');
   return i;
+}
+
+static void
+append_number_or_null (SsStr *s, const char *key, bool known, uint32_t v)
+{
+  append_str (s, key);
+  if (known)
+    ss_str_printf (s, "%" PRIu32, v);
+  else
+    append_str (s, "null");
 }
 
 static void
@@ -242,10 +254,13 @@ json_packet (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caplen, 
   const SsPacketSummary *sum = &res.summary;
   char a[46], fl[16];
   bool ports, tcp;
+  unsigned have;
 
   ss_packet_decode (linktype, data, caplen, origlen, with_fields ? fields : NULL, MAX_FIELDS, &res);
   tcp = sum->proto == SS_PROTO_TCP;
   ports = tcp || sum->proto == SS_PROTO_UDP;
+  /* A cut header gives the fields whose bytes were captured, null for the others. */
+  have = sum->l4_caplen;
 
   append_str (s, "{\"proto\":\"");
   append_str (s, ss_proto_name (sum->proto));
@@ -253,17 +268,20 @@ json_packet (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caplen, 
   append_json_or_null (s, ss_packet_src (sum, data, a));
   append_str (s, ",\"dst\":");
   append_json_or_null (s, ss_packet_dst (sum, data, a));
-  if (ports)
-    ss_str_printf (s, ",\"sport\":%u,\"dport\":%u", sum->sport, sum->dport);
+  append_number_or_null (s, ",\"sport\":", ports && have >= 4, sum->sport);
+  append_number_or_null (s, ",\"dport\":", ports && have >= 4, sum->dport);
+  append_str (s, ",\"flags\":");
+  if (tcp && have >= 14)
+    ss_str_printf (s, "\"%s\"", ss_tcp_flags_string (sum->tcp_flags, fl));
   else
-    append_str (s, ",\"sport\":null,\"dport\":null");
-  if (tcp)
-    ss_str_printf (s, ",\"flags\":\"%s\",\"seq\":%" PRIu32 ",\"ack\":%" PRIu32 ",\"win\":%u",
-                   ss_tcp_flags_string (sum->tcp_flags, fl), sum->seq, sum->ack, sum->win);
-  else
-    append_str (s, ",\"flags\":null,\"seq\":null,\"ack\":null,\"win\":null");
-  ss_str_printf (s, ",\"len\":%" PRIu32 ",\"truncated\":%s,\"malformed\":%s,\"reason\":",
-                 sum->payload_len,
+    append_str (s, "null");
+  append_number_or_null (s, ",\"seq\":", tcp && have >= 8, sum->seq);
+  append_number_or_null (s, ",\"ack\":", tcp && have >= 12, sum->ack);
+  append_number_or_null (s, ",\"win\":", tcp && have >= 16, sum->win);
+  /* the payload length comes from TCP's header length or UDP's length field */
+  append_number_or_null (s, ",\"len\":", !(tcp && have < 13) && !(sum->proto == SS_PROTO_UDP && have < 6),
+                         sum->payload_len);
+  ss_str_printf (s, ",\"truncated\":%s,\"malformed\":%s,\"reason\":",
                  (sum->status & SS_STATUS_TRUNCATED) ? "true" : "false",
                  (sum->status & SS_STATUS_MALFORMED) ? "true" : "false");
   append_json_or_null (s, res.reason);

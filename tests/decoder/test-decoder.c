@@ -672,7 +672,7 @@ test_unknown (void)
 /* Cut a full frame at every length: never a read past caplen, truncated whenever bytes are
  * missing, and the reason names the cut header until every header is whole. */
 static void
-check_every_length (guint32 linktype, const Frame *full, guint tcp_fixed_end, guint headers_end)
+check_every_length (guint32 linktype, const Frame *full, guint tcp_start, guint headers_end)
 {
   for (guint caplen = 0; caplen <= full->len; caplen++)
     {
@@ -687,9 +687,13 @@ check_every_length (guint32 linktype, const Frame *full, guint tcp_fixed_end, gu
       if (cut)
         g_assert_cmpint (strstr (d->res.reason, "snapshot length") != NULL, ==, caplen >= headers_end);
       g_assert_cmpuint (strlen (d->res.text), >, 0);
-      /* a layer counts once its fixed header is whole, even if its options are cut */
-      if (caplen >= tcp_fixed_end)
-        g_assert_cmpuint (d->res.summary.proto, ==, SS_PROTO_TCP);
+      /* TCP counts once IP announced it, with as much of its header as was captured */
+      if (caplen >= tcp_start)
+        {
+          g_assert_cmpuint (d->res.summary.proto, ==, SS_PROTO_TCP);
+          g_assert_cmpuint (d->res.summary.l4_off, ==, tcp_start);
+          g_assert_cmpuint (d->res.summary.l4_caplen, ==, MIN (caplen - tcp_start, 20));
+        }
       else
         g_assert_cmpuint (d->res.summary.proto, !=, SS_PROTO_TCP);
     }
@@ -702,7 +706,7 @@ test_truncated_every_length (void)
 
   syn_frame (&f);
   put (&f, "", 0);
-  check_every_length (1, &f, 14 + 20 + 20, f.len);
+  check_every_length (1, &f, 14 + 20, f.len);
 
   /* IPv6 + hop-by-hop + TCP with options and 4 bytes of payload (not a header: not needed) */
   memset (&f, 0, sizeof f);
@@ -711,7 +715,157 @@ test_truncated_every_length (void)
   put8 (&f, 6); put8 (&f, 0); put8 (&f, 1); put8 (&f, 4); put32 (&f, 0);
   tcp (&f, 1, 2, 3, 4, 0x18, 5, syn_opts, sizeof syn_opts);
   put32 (&f, 0x41424344);
-  check_every_length (1, &f, 14 + 40 + 8 + 20, f.len - 4);
+  check_every_length (1, &f, 14 + 40 + 8, f.len - 4);
+}
+
+/* One transport header cut at every length inside its fixed part, as `tcpdump -s N` cuts it:
+ * the summary, the JSON and the field tree have every field whose bytes are there, and only
+ * those, and the cut is flagged in all three. */
+typedef struct { const char *id; guint off, len; const char *json; } CutField;
+
+static void
+check_cut (const Frame *full, guint l4, guint proto, guint fixed, const char *node_id,
+           const CutField *cf, gsize n_cf)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  for (guint have = 0; have < fixed; have++)
+    {
+      guint caplen = l4 + have;
+      g_autofree guint8 *copy = g_memdup2 (full->b, caplen);
+      g_autofree Decoded *d = decode (1, copy, caplen, full->len);
+      const SsPacketSummary *sum = &d->res.summary;
+      const SsField *node = find (d, node_id);
+      JsonObject *o;
+      SsStr js;
+      GError *error = NULL;
+
+      g_test_message ("%s cut %u bytes into its header", node_id, have);
+      g_assert_cmpuint (sum->proto, ==, proto);
+      g_assert_cmpuint (sum->l4_off, ==, l4);
+      g_assert_cmpuint (sum->l4_caplen, ==, have);
+      g_assert_true (sum->status & SS_STATUS_TRUNCATED);
+      g_assert_false (sum->status & SS_STATUS_MALFORMED);
+      g_assert_nonnull (strstr (d->res.reason, "bytes captured"));
+      g_assert_true (node->truncated);
+      g_assert_nonnull (strstr (node->label, "(truncated)"));
+      g_assert_cmpuint (node->offset, ==, l4);
+      g_assert_cmpuint (node->length, ==, have);
+
+      ss_str_init (&js);
+      ss_json_packet (&js, 1, copy, caplen, full->len);
+      json_parser_load_from_data (parser, js.data, (gssize) js.len, &error);
+      g_assert_no_error (error);
+      ss_str_clear (&js);
+      o = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpstr (json_object_get_string_member (o, "proto"), ==, ss_proto_name (proto));
+      g_assert_true (json_object_get_boolean_member (o, "truncated"));
+
+      for (gsize i = 0; i < n_cf; i++)
+        {
+          gboolean there = have >= cf[i].off + cf[i].len;
+          const SsField *f = find_nth (d, cf[i].id, 0);
+
+          /* the tree: the field exactly when its bytes are captured, with their value */
+          g_assert_cmpint (f != NULL, ==, there);
+          if (f != NULL)
+            g_assert_cmpuint (f->offset, ==, l4 + cf[i].off);
+          /* the JSON summary member, null until its bytes are captured */
+          if (cf[i].json != NULL)
+            g_assert_cmpint (!json_object_get_null_member (o, cf[i].json), ==, there);
+        }
+      if (proto == SS_PROTO_TCP || proto == SS_PROTO_UDP)
+        {
+          g_assert_cmpuint (sum->sport, ==, have >= 4 ? 41562 : 0);
+          g_assert_cmpuint (sum->dport, ==, have >= 4 ? 7777 : 0);
+          if (have >= 4)
+            g_assert_nonnull (strstr (d->res.text, ".41562 > "));
+        }
+      if (proto == SS_PROTO_TCP)
+        {
+          g_assert_cmpuint (sum->seq, ==, have >= 8 ? 123 : 0);
+          g_assert_cmpuint (sum->ack, ==, have >= 12 ? 456 : 0);
+          g_assert_cmpuint (sum->tcp_flags, ==, have >= 14 ? 0x18 : 0);
+          g_assert_cmpuint (sum->win, ==, have >= 16 ? 512 : 0);
+          if (have >= 14)
+            g_assert_cmpstr (json_object_get_string_member (o, "flags"), ==, "P.");
+          if (have >= 13)
+            g_assert_cmpint (json_object_get_int_member (o, "len"), ==, 5);
+        }
+      if (proto == SS_PROTO_UDP && have >= 6)
+        g_assert_cmpint (json_object_get_int_member (o, "len"), ==, 5);
+      if (proto == SS_PROTO_ICMP || proto == SS_PROTO_ICMPV6)
+        {
+          g_assert_cmpuint (sum->icmp_type, ==, have >= 1 ? full->b[l4] : 0);
+          g_assert_cmpuint (sum->icmp_code, ==, have >= 2 ? full->b[l4 + 1] : 0);
+        }
+      g_assert_nonnull (strstr (d->res.text, "[|"));
+    }
+}
+
+static void
+test_cut_transport (void)
+{
+  static const CutField tcp_fields[] = {
+    { "tcp.srcport", 0, 2, NULL }, { "tcp.dstport", 2, 2, "dport" },
+    { "tcp.seq_raw", 4, 4, "seq" }, { "tcp.ack_raw", 8, 4, "ack" },
+    { "tcp.hdr_len", 12, 1, "len" }, { "tcp.flags", 12, 2, "flags" },
+    { "tcp.window_size_value", 14, 2, "win" }, { "tcp.checksum", 16, 2, NULL },
+    { "tcp.urgent_pointer", 18, 2, NULL },
+  };
+  static const CutField udp_fields[] = {
+    { "udp.srcport", 0, 2, NULL }, { "udp.dstport", 2, 2, "dport" },
+    { "udp.length", 4, 2, "len" }, { "udp.checksum", 6, 2, NULL },
+  };
+  static const CutField icmp_fields[] = {
+    { "icmp.type", 0, 1, NULL }, { "icmp.code", 1, 1, NULL }, { "icmp.checksum", 2, 2, NULL },
+  };
+  static const CutField icmpv6_fields[] = {
+    { "icmpv6.type", 0, 1, NULL }, { "icmpv6.code", 1, 1, NULL }, { "icmpv6.checksum", 2, 2, NULL },
+  };
+  Frame f;
+
+  for (guint v6 = 0; v6 <= 1; v6++)
+    {
+      guint l4 = 14 + (v6 ? 40 : 20);
+
+      memset (&f, 0, sizeof f);
+      eth (&f, v6 ? 0x86dd : 0x0800);
+      if (v6)
+        ipv6 (&f, 6, 20 + 5);
+      else
+        ipv4 (&f, 6, 20 + 5, NULL, 0);
+      tcp (&f, 41562, 7777, 123, 456, 0x18, 512, NULL, 0);
+      put (&f, "hello", 5);
+      check_cut (&f, l4, SS_PROTO_TCP, 20, "tcp", tcp_fields, G_N_ELEMENTS (tcp_fields));
+
+      memset (&f, 0, sizeof f);
+      eth (&f, v6 ? 0x86dd : 0x0800);
+      if (v6)
+        ipv6 (&f, 17, 8 + 5);
+      else
+        ipv4 (&f, 17, 8 + 5, NULL, 0);
+      udp (&f, 41562, 7777, 5);
+      put (&f, "hello", 5);
+      check_cut (&f, l4, SS_PROTO_UDP, 8, "udp", udp_fields, G_N_ELEMENTS (udp_fields));
+    }
+
+  /* ICMP port unreachable quoting a datagram, and its ICMPv6 twin */
+  memset (&f, 0, sizeof f);
+  eth (&f, 0x0800);
+  ipv4 (&f, 1, 8 + 28, NULL, 0);
+  put8 (&f, 3); put8 (&f, 3); put16 (&f, 0); put32 (&f, 0);
+  ipv4 (&f, 17, 8, NULL, 0);
+  udp (&f, 41562, 7777, 0);
+  check_cut (&f, 14 + 20, SS_PROTO_ICMP, 8, "icmp", icmp_fields, G_N_ELEMENTS (icmp_fields));
+
+  memset (&f, 0, sizeof f);
+  eth (&f, 0x86dd);
+  ipv6 (&f, 58, 8 + 48);
+  put8 (&f, 1); put8 (&f, 4); put16 (&f, 0); put32 (&f, 0);
+  ipv6 (&f, 17, 8);
+  udp (&f, 41562, 7777, 0);
+  check_cut (&f, 14 + 40, SS_PROTO_ICMPV6, 8, "icmpv6", icmpv6_fields, G_N_ELEMENTS (icmpv6_fields));
 }
 
 static Decoded *
@@ -874,12 +1028,14 @@ test_json (void)
   g_assert_cmpint (json_object_get_int_member (src, "offset"), ==, 26);
   g_assert_cmpint (json_object_get_int_member (src, "length"), ==, 4);
 
-  /* UDP: no TCP members; a truncated frame says why */
+  /* UDP cut in its header: the ports and length it has, no TCP members; it says why */
   udp_frame (&f, 5);
   f.len = 40;
   o = json_of (parser, &f, 47);
-  g_assert_cmpstr (json_object_get_string_member (o, "proto"), ==, "ipv4");
-  g_assert_true (json_object_get_null_member (o, "sport"));
+  g_assert_cmpstr (json_object_get_string_member (o, "proto"), ==, "udp");
+  g_assert_cmpint (json_object_get_int_member (o, "sport"), ==, 5000);
+  g_assert_cmpint (json_object_get_int_member (o, "dport"), ==, 7777);
+  g_assert_cmpint (json_object_get_int_member (o, "len"), ==, 5);
   g_assert_true (json_object_get_null_member (o, "flags"));
   g_assert_true (json_object_get_boolean_member (o, "truncated"));
   g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "UDP header: 6 of 8 bytes captured");
@@ -906,6 +1062,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decoder/ipv4-options", test_ipv4_options);
   g_test_add_func ("/decoder/ipv6-extension-headers", test_ipv6_ext);
   g_test_add_func ("/decoder/ipv6-tcp", test_ipv6_tcp);
+  g_test_add_func ("/decoder/cut-transport", test_cut_transport);
   g_test_add_func ("/decoder/icmp-unreachable", test_icmp_unreachable);
   g_test_add_func ("/decoder/icmp-echo", test_icmp_echo);
   g_test_add_func ("/decoder/icmpv6", test_icmpv6_unreachable);
