@@ -1,6 +1,6 @@
 /* sockscope-projection.h: turns event-log events into sequence-diagram items: which lifeline a
- * call, a socket state or a packet belongs to (from the lesson's actors, the ports that state
- * events and causing calls name), and each item's text. The window's diagram and the export
+ * call, a socket state or a packet belongs to (the actors the lab names in each event: a
+ * packet's from and to, a socket's holder or last holder), and each item's text. The window's diagram and the export
  * renderer both project through it, so they draw the same thing. */
 #pragma once
 
@@ -38,7 +38,7 @@ typedef struct _SockscopeProjection SockscopeProjection;
 SockscopeProjection *sockscope_projection_new     (SockscopeLesson               *lesson,
                                                    gboolean                       absolute_seq);
 void                 sockscope_projection_free    (SockscopeProjection           *self);
-/* Forgets every port and sequence number seen: for a new log, or the same one again. */
+/* Forgets every socket and sequence number seen: for a new log, or the same one again. */
 void                 sockscope_projection_reset   (SockscopeProjection           *self);
 /* position: the event's index in the log (its seq when it has none). */
 void                 sockscope_projection_project (SockscopeProjection           *self,

@@ -117,6 +117,7 @@ emit_packet (SsLab        *lab,
 {
   SsPacketSummary sum;
   SsCallRec *cause;
+  SsEnd from, to;
   gboolean burst;
   GString *out = lab->out;
 
@@ -131,6 +132,7 @@ emit_packet (SsLab        *lab,
   memset (&sum, 0, sizeof sum);
   ss_packet_summarize ((uint32_t) lab->linktype, bytes, caplen, len, &sum);
   cause = ss_cause_attribute (lab, &sum, bytes, &burst);
+  ss_ends_attribute (lab, &sum, bytes, cause, &from, &to);
 
   ss_lab_event_begin (lab, t_ns, "packet", cause ? cause->step : lab->step);
   g_string_append_printf (out, ",\"n\":%" G_GUINT64_FORMAT, ++lab->n_packets);
@@ -141,6 +143,7 @@ emit_packet (SsLab        *lab,
     }
   else
     g_string_append_printf (out, ",\"cause\":null,\"cause_text\":\"%s\"", burst ? "burst" : "kernel");
+  ss_ends_append_json (out, &from, &to);
   g_string_append_printf (out, ",\"linktype\":%d,\"caplen\":%u,\"origlen\":%u,\"pkt\":",
                           lab->linktype, caplen, len);
   ss_str_truncate (&lab->pkt_json, 0);

@@ -258,14 +258,16 @@ reverse (const SsTuple *t,
   memcpy (r->remote, t->local, 16);
 }
 
-static gboolean
-read_addresses (const SsPacketSummary *sum,
-                const guint8          *data,
-                SsTuple               *t)
+/* The packet's 4-tuple as its sender sees it (local: the source); proto is set for TCP and UDP. */
+gboolean
+ss_cause_read_tuple (const SsPacketSummary *sum,
+                     const guint8          *data,
+                     SsTuple               *t)
 {
   memset (t, 0, sizeof *t);
   t->lport = sum->sport;
   t->rport = sum->dport;
+  t->proto = sum->proto == SS_PROTO_TCP ? IPPROTO_TCP : sum->proto == SS_PROTO_UDP ? IPPROTO_UDP : 0;
 
   if (sum->l3 == SS_PROTO_IPV4 && (guint32) sum->l3_off + 20 <= sum->caplen)
     {
@@ -362,52 +364,64 @@ attribute_tcp (SsLab                 *lab,
   return NULL;
 }
 
-/* An ICMP error (destination unreachable) quotes the header of the datagram that provoked it:
- * its cause is the send that sent that datagram, as a RST answering a SYN is the connect's. */
-static SsCallRec *
-attribute_icmp_error (SsLab                 *lab,
-                      const SsPacketSummary *sum,
-                      const guint8          *data)
+/* An ICMP error (destination unreachable) quotes the header of the UDP datagram that provoked
+ * it: its 4-tuple as that datagram's sender saw it. */
+gboolean
+ss_cause_quoted_tuple (const SsPacketSummary *sum,
+                       const guint8          *data,
+                       SsTuple               *t)
 {
   const guint8 *q;
   guint32 off = sum->l4_off, avail;
-  SsTuple t;
-  SsSockRec *rec;
 
   if (sum->l4_off == 0xffff || (guint32) sum->l4_off + 8 > sum->caplen)
-    return NULL;
+    return FALSE;
   if (!((sum->proto == SS_PROTO_ICMP && sum->icmp_type == 3) ||
         (sum->proto == SS_PROTO_ICMPV6 && sum->icmp_type == 1)))
-    return NULL;
+    return FALSE;
   off += 8;
   q = data + off;
   avail = sum->caplen - off;
-  memset (&t, 0, sizeof t);
+  memset (t, 0, sizeof *t);
   if (sum->proto == SS_PROTO_ICMP)
     {
       guint32 ihl;
 
       if (avail < 20 || (q[0] >> 4) != 4 || (ihl = (q[0] & 0x0f) * 4u) < 20 || avail < ihl + 4)
-        return NULL;
-      t.proto = q[9];
-      t.local[10] = t.local[11] = t.remote[10] = t.remote[11] = 0xff;
-      memcpy (t.local + 12, q + 12, 4);
-      memcpy (t.remote + 12, q + 16, 4);
+        return FALSE;
+      t->proto = q[9];
+      t->local[10] = t->local[11] = t->remote[10] = t->remote[11] = 0xff;
+      memcpy (t->local + 12, q + 12, 4);
+      memcpy (t->remote + 12, q + 16, 4);
       q += ihl;
     }
   else
     {
       if (avail < 44 || (q[0] >> 4) != 6)
-        return NULL;
-      t.proto = q[6];
-      memcpy (t.local, q + 8, 16);
-      memcpy (t.remote, q + 24, 16);
+        return FALSE;
+      t->proto = q[6];
+      memcpy (t->local, q + 8, 16);
+      memcpy (t->remote, q + 24, 16);
       q += 40;
     }
-  if (t.proto != IPPROTO_UDP)
+  if (t->proto != IPPROTO_UDP)
+    return FALSE;
+  t->lport = (guint16) (q[0] << 8 | q[1]);
+  t->rport = (guint16) (q[2] << 8 | q[3]);
+  return TRUE;
+}
+
+/* Its cause is the send that sent the quoted datagram, as a RST answering a SYN is the connect's. */
+static SsCallRec *
+attribute_icmp_error (SsLab                 *lab,
+                      const SsPacketSummary *sum,
+                      const guint8          *data)
+{
+  SsTuple t;
+  SsSockRec *rec;
+
+  if (!ss_cause_quoted_tuple (sum, data, &t))
     return NULL;
-  t.lport = (guint16) (q[0] << 8 | q[1]);
-  t.rport = (guint16) (q[2] << 8 | q[3]);
   rec = find_sender (lab, &t);
   return rec != NULL && !rec->bursting ? rec->last_send : NULL;
 }
@@ -422,7 +436,7 @@ ss_cause_attribute (SsLab                 *lab,
   SsSockRec *rec;
 
   *is_burst = FALSE;
-  if ((sum->status & SS_STATUS_MALFORMED) || !read_addresses (sum, data, &t))
+  if ((sum->status & SS_STATUS_MALFORMED) || !ss_cause_read_tuple (sum, data, &t))
     return NULL;
 
   switch (sum->proto)

@@ -267,7 +267,20 @@ typedef struct
   int      owner_fd;
   guint    n_holders;         /* process actors holding it (after fork: several) */
   SsActor *holders[8];
+  int      holder_fds[8];     /* the lowest fd each holder has it on */
+  /* filled by the lab from the entry it follows (ss_sockdiag_refresh) */
+  guint64  id;                /* the lab's number for this socket, 0 until reported */
+  SsActor *last_actor;        /* the last process that held it (kept once orphaned) */
+  int      last_fd;
 } SsSockEntry;
+
+/* One end of a packet: the actor (a thread when a thread used the socket last) and its fd,
+ * -1 when the lab knows the actor but not the fd. */
+typedef struct
+{
+  SsActor *actor;
+  int      fd;
+} SsEnd;
 
 struct _SsLab
 {
@@ -308,6 +321,9 @@ struct _SsLab
   /* socket states */
   int         diag;
   GArray     *states;         /* SsSockEntry, as last reported */
+  guint64     next_sock_id;
+  GArray     *lookup;         /* SsSockEntry, a silent dump to attribute packets */
+  guint64     lookup_generation;
   gboolean    states_stale;
   gint64      last_refresh;
   gint64      next_poll;      /* 0: no socket in a transitional state */
@@ -357,6 +373,12 @@ SsCallRec *ss_cause_attribute    (SsLab                 *lab,
                                   const SsPacketSummary *sum,
                                   const guint8          *data,
                                   gboolean              *is_burst);
+gboolean   ss_cause_quoted_tuple (const SsPacketSummary *sum,
+                                  const guint8          *data,
+                                  SsTuple               *quoted);
+gboolean   ss_cause_read_tuple   (const SsPacketSummary *sum,
+                                  const guint8          *data,
+                                  SsTuple               *t);
 guint      ss_tuple_hash         (gconstpointer          key);
 gboolean   ss_tuple_equal        (gconstpointer          a,
                                   gconstpointer          b);
@@ -367,6 +389,18 @@ GArray  *ss_sockdiag_dump        (int          fd,
                                   GError     **error);
 void     ss_sockdiag_refresh     (SsLab       *lab);
 void     ss_sockdiag_learn       (SsLab       *lab);
+GArray  *ss_sockdiag_snapshot    (SsLab       *lab);
+
+/* sockscope-ends.c */
+void     ss_ends_attribute       (SsLab                 *lab,
+                                  const SsPacketSummary *sum,
+                                  const guint8          *data,
+                                  SsCallRec             *cause,
+                                  SsEnd                 *from,
+                                  SsEnd                 *to);
+void     ss_ends_append_json     (GString               *out,
+                                  const SsEnd           *from,
+                                  const SsEnd           *to);
 const char *ss_tcp_state_name    (guint8       state);
 
 /* sockscope-namespace.c */

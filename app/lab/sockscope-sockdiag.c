@@ -344,6 +344,7 @@ typedef struct
   int      fd;
   guint    n_holders;
   SsActor *holders[8];
+  int      holder_fds[8];
 } SsOwner;
 
 /* inode → SsOwner, from /proc/<pid>/fd of every live process actor (a thread
@@ -398,7 +399,12 @@ scan_owners (SsLab *lab)
             owner->fd = fd;
           if ((owner->n_holders == 0 || owner->holders[owner->n_holders - 1] != actor) &&
               owner->n_holders < G_N_ELEMENTS (owner->holders))
-            owner->holders[owner->n_holders++] = actor;
+            {
+              owner->holder_fds[owner->n_holders] = fd;
+              owner->holders[owner->n_holders++] = actor;
+            }
+          else if (owner->holders[owner->n_holders - 1] == actor && fd < owner->holder_fds[owner->n_holders - 1])
+            owner->holder_fds[owner->n_holders - 1] = fd;
         }
       closedir (dir);
     }
@@ -465,6 +471,13 @@ emit_state (SsLab             *lab,
     g_string_append_printf (out, ",\"inode\":%" G_GUINT64_FORMAT, e->inode);
   else
     g_string_append (out, ",\"inode\":null");
+  g_string_append_printf (out, ",\"sock\":%" G_GUINT64_FORMAT, e->id);
+  if ((e->owner == NULL || closed) && e->last_actor != NULL)
+    {
+      g_string_append (out, ",\"last_actor\":");
+      ss_json_append_string (out, e->last_actor->name, -1);
+      g_string_append_printf (out, ",\"last_fd\":%d", e->last_fd);
+    }
   g_string_append_printf (out, ",\"family\":\"%s\",\"socktype\":\"%s\",\"proto\":",
                           e->family == AF_INET ? "inet" : e->family == AF_INET6 ? "inet6" : "unix",
                           socktype);
@@ -552,11 +565,64 @@ was_reported (SsLab             *lab,
   return FALSE;
 }
 
+/* The entries of a dump with the actors holding each socket; Unix sockets of the namespace
+ * include the lab's own channels: only those an actor holds (or held, to report them closed)
+ * are kept. */
+static GArray *
+with_owners (SsLab  *lab,
+             GArray *entries)
+{
+  g_autoptr(GHashTable) owners = scan_owners (lab);
+  GArray *kept = g_array_new (FALSE, TRUE, sizeof (SsSockEntry));
+
+  g_array_set_clear_func (kept, entry_clear);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      SsSockEntry *e = &g_array_index (entries, SsSockEntry, i);
+      SsOwner *owner = e->inode ? g_hash_table_lookup (owners, &e->inode) : NULL;
+
+      if (owner != NULL)
+        {
+          e->owner = owner->actor;
+          e->owner_fd = owner->fd;
+          e->n_holders = owner->n_holders;
+          memcpy (e->holders, owner->holders, sizeof e->holders);
+          memcpy (e->holder_fds, owner->holder_fds, sizeof e->holder_fds);
+        }
+      if (e->family == AF_UNIX && owner == NULL && !was_reported (lab, e))
+        {
+          entry_clear (e);
+          continue;
+        }
+      g_array_append_val (kept, *e);
+      e->unix_name = NULL;
+    }
+  return kept;
+}
+
+/* Who held a socket last: its holders now, else whoever held the entry it follows. */
+static void
+follow (SsLab             *lab,
+        SsSockEntry       *e,
+        const SsSockEntry *old)
+{
+  e->id = old != NULL ? old->id : ++lab->next_sock_id;
+  if (e->owner != NULL)
+    {
+      e->last_actor = e->owner;
+      e->last_fd = e->owner_fd;
+    }
+  else if (old != NULL)
+    {
+      e->last_actor = old->last_actor;
+      e->last_fd = old->last_fd;
+    }
+}
+
 void
 ss_sockdiag_refresh (SsLab *lab)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) owners = NULL;
   g_autoptr(GArray) entries = ss_sockdiag_dump (lab->diag, &error);
   g_autoptr(GArray) kept = NULL;
   g_autofree gboolean *old_matched = NULL;
@@ -573,33 +639,7 @@ ss_sockdiag_refresh (SsLab *lab)
       return;
     }
 
-  owners = scan_owners (lab);
-  kept = g_array_new (FALSE, TRUE, sizeof (SsSockEntry));
-  g_array_set_clear_func (kept, entry_clear);
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      SsSockEntry *e = &g_array_index (entries, SsSockEntry, i);
-      SsOwner *owner = e->inode ? g_hash_table_lookup (owners, &e->inode) : NULL;
-
-      if (owner != NULL)
-        {
-          e->owner = owner->actor;
-          e->owner_fd = owner->fd;
-          e->n_holders = owner->n_holders;
-          memcpy (e->holders, owner->holders, sizeof e->holders);
-        }
-      /* Unix sockets of the namespace include the lab's own channels: show
-       * only those an actor holds (or held, to report them closed). */
-      if (e->family == AF_UNIX && owner == NULL && !was_reported (lab, e))
-        {
-          entry_clear (e);
-          continue;
-        }
-      g_array_append_val (kept, *e);
-      e->unix_name = NULL;
-    }
-
+  kept = with_owners (lab, entries);
   ss_cause_learn (lab, kept);
 
   old_matched = g_new0 (gboolean, n_old + 1);
@@ -628,6 +668,10 @@ ss_sockdiag_refresh (SsLab *lab)
             old_matched[j] = TRUE;
           }
     }
+
+  for (guint i = 0; i < kept->len; i++)
+    follow (lab, &g_array_index (kept, SsSockEntry, i),
+            match[i] >= 0 ? &g_array_index (lab->states, SsSockEntry, match[i]) : NULL);
 
   for (guint j = 0; j < n_old; j++)
     if (!old_matched[j])
@@ -660,4 +704,14 @@ ss_sockdiag_learn (SsLab *lab)
 
   if (entries != NULL)
     ss_cause_learn (lab, entries);
+}
+
+/* The sockets now, with their holders, reported nowhere: the lab reads it to attribute a
+ * packet from an endpoint that appeared since the last refresh (ss_ends_attribute). */
+GArray *
+ss_sockdiag_snapshot (SsLab *lab)
+{
+  g_autoptr(GArray) entries = ss_sockdiag_dump (lab->diag, NULL);
+
+  return entries != NULL ? with_owners (lab, entries) : NULL;
 }
