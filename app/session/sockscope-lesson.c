@@ -17,6 +17,7 @@ struct _SockscopeLesson
 {
   GObject    parent_instance;
   char      *path;
+  char      *text;       /* the file as read: a session embeds it */
   char      *id;
   char      *theme;
   char      *title_en;
@@ -92,6 +93,7 @@ sockscope_lesson_finalize (GObject *object)
   SockscopeLesson *self = SOCKSCOPE_LESSON (object);
 
   g_free (self->path);
+  g_free (self->text);
   g_free (self->id);
   g_free (self->theme);
   g_free (self->title_en);
@@ -1235,6 +1237,7 @@ sockscope_lesson_new_from_data (const char  *data,
   Parser p = { self, filename, errors, 0, 0, NULL, NULL, vars, 0, exited, early };
 
   self->path = g_strdup (filename);
+  self->text = g_strdup (data);
   if (!g_utf8_validate (data, -1, NULL))
     {
       g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
@@ -1297,6 +1300,15 @@ sockscope_lesson_get_id (SockscopeLesson *self)
 {
   g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
   return self->id;
+}
+
+/* The lesson's text, as it was read. */
+const char *
+sockscope_lesson_get_text (SockscopeLesson *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+
+  return self->text;
 }
 
 const char *

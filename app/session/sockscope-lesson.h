@@ -63,6 +63,7 @@ const char           *sockscope_lesson_default_lang    (void);
 
 const char           *sockscope_lesson_get_id          (SockscopeLesson  *self);
 const char           *sockscope_lesson_get_path        (SockscopeLesson  *self);
+const char           *sockscope_lesson_get_text        (SockscopeLesson  *self);
 const char           *sockscope_lesson_get_theme       (SockscopeLesson  *self);
 const char           *sockscope_lesson_get_title       (SockscopeLesson  *self,
                                                         const char       *lang);
