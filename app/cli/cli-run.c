@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "cli-ladder.h"
 #include "sockscope-cli.h"
 #include "sockscope-error.h"
 #include "sockscope-event-log.h"
@@ -19,477 +20,6 @@
 #include "sockscope-lesson-catalog.h"
 #include "sockscope-question.h"
 #include "sockscope-runner.h"
-
-#define COLUMN_WIDTH 40
-#define MARGIN 2
-#define TEXT_WIDTH 78
-
-/* The text ladder: what it has learnt from the events printed so far. */
-typedef struct
-{
-  gboolean    json;
-  GPtrArray  *actors;   /* column order: as actors are spawned */
-  GHashTable *ports;    /* port -> column + 1 */
-  GHashTable *calls;    /* call seq -> actor */
-  GHashTable *isn;      /* "src:sport>dst:dport" -> initial sequence number */
-  guint       printed;  /* events of the log printed so far */
-} Ladder;
-
-static void
-ladder_init (Ladder   *ladder,
-             gboolean  json)
-{
-  ladder->json = json;
-  ladder->actors = g_ptr_array_new_with_free_func (g_free);
-  ladder->ports = g_hash_table_new (NULL, NULL);
-  ladder->calls = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  ladder->isn = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  ladder->printed = 0;
-}
-
-static void
-ladder_clear (Ladder *ladder)
-{
-  g_ptr_array_unref (ladder->actors);
-  g_hash_table_unref (ladder->ports);
-  g_hash_table_unref (ladder->calls);
-  g_hash_table_unref (ladder->isn);
-}
-
-static int
-column_of (Ladder     *ladder,
-           const char *actor)
-{
-  for (guint i = 0; actor != NULL && i < ladder->actors->len; i++)
-    if (g_str_equal (g_ptr_array_index (ladder->actors, i), actor))
-      return i;
-  return -1;
-}
-
-static int
-column_of_port (Ladder *ladder,
-                gint64  port)
-{
-  return GPOINTER_TO_INT (g_hash_table_lookup (ladder->ports, GINT_TO_POINTER ((int) port))) - 1;
-}
-
-static void
-learn_port (Ladder     *ladder,
-            const char *address,
-            int         column)
-{
-  const char *colon = address ? strrchr (address, ':') : NULL;
-  int port;
-
-  if (colon == NULL || column < 0 || (port = atoi (colon + 1)) <= 0)
-    return;
-  g_hash_table_insert (ladder->ports, GINT_TO_POINTER (port), GINT_TO_POINTER (column + 1));
-}
-
-static void
-append_spaces (GString *row,
-               glong    n)
-{
-  for (glong i = 0; i < n; i++)
-    g_string_append_c (row, ' ');
-}
-
-/* Lifelines up to column @upto (excluded), MARGIN spaces first. */
-static GString *
-row_until (Ladder *ladder,
-           int     upto)
-{
-  GString *row = g_string_new (NULL);
-
-  append_spaces (row, MARGIN);
-  for (int i = 0; i < upto; i++)
-    {
-      g_string_append (row, "│");
-      append_spaces (row, COLUMN_WIDTH - 1);
-    }
-  return row;
-}
-
-/* @text in @column, the other lifelines around it. */
-static void
-print_in_column (Ladder     *ladder,
-                 int         column,
-                 const char *text)
-{
-  g_autoptr(GString) row = NULL;
-  glong width = g_utf8_strlen (text, -1);
-
-  if (column < 0)
-    {
-      printf ("%*s%s\n", MARGIN, "", text);
-      return;
-    }
-  row = row_until (ladder, column);
-  g_string_append (row, "│ ");
-  g_string_append (row, text);
-  for (guint i = column + 1; i < ladder->actors->len; i++)
-    {
-      glong pad = COLUMN_WIDTH - 2 - width;
-
-      if (pad < 1)
-        break;
-      append_spaces (row, pad);
-      g_string_append (row, "│");
-      width = -1;
-    }
-  printf ("%s\n", row->str);
-}
-
-/* "[step 3] text...", wrapped under its own indent. */
-static void
-print_wrapped (const char *prefix,
-               const char *text)
-{
-  g_auto(GStrv) words = g_strsplit (text, " ", -1);
-  g_autoptr(GString) line = g_string_new (prefix);
-  glong indent = g_utf8_strlen (prefix, -1) + 1;
-  glong width = indent - 1;
-
-  for (guint i = 0; words[i]; i++)
-    {
-      glong len = g_utf8_strlen (words[i], -1);
-
-      if (len == 0)
-        continue;
-      if (width + 1 + len > TEXT_WIDTH && width > indent)
-        {
-          printf ("%s\n", line->str);
-          g_string_truncate (line, 0);
-          append_spaces (line, indent - 1);
-          width = indent - 1;
-        }
-      g_string_append_c (line, ' ');
-      g_string_append (line, words[i]);
-      width += 1 + len;
-    }
-  printf ("%s\n", line->str);
-}
-
-/* "SA" or "S." (tcpdump) into "SYN,ACK". */
-static char *
-tcp_flag_names (const char *flags)
-{
-  static const struct { char c; const char *name; } names[] = {
-    { 'S', "SYN" }, { 'F', "FIN" }, { 'R', "RST" }, { 'P', "PSH" },
-    { 'U', "URG" }, { 'E', "ECE" }, { 'W', "CWR" }, { 'A', "ACK" }, { '.', "ACK" },
-  };
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (strchr (flags, names[i].c) != NULL && strstr (out->str, names[i].name) == NULL)
-      g_string_append_printf (out, "%s%s", out->len ? "," : "", names[i].name);
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/* Sequence numbers relative to the first one seen in each direction, as Wireshark shows them. */
-static guint32
-relative (Ladder     *ladder,
-          const char *src,
-          gint64      sport,
-          const char *dst,
-          gint64      dport,
-          guint32     value,
-          gboolean    learn)
-{
-  g_autofree char *key = g_strdup_printf ("%s:%" G_GINT64_FORMAT ">%s:%" G_GINT64_FORMAT, src, sport, dst, dport);
-  gpointer isn;
-
-  if (g_hash_table_lookup_extended (ladder->isn, key, NULL, &isn))
-    return value - GPOINTER_TO_UINT (isn);
-  if (!learn)
-    return value;
-  g_hash_table_insert (ladder->isn, g_steal_pointer (&key), GUINT_TO_POINTER (value));
-  return 0;
-}
-
-static char *
-packet_label (Ladder     *ladder,
-              JsonObject *pkt)
-{
-  const char *proto = json_object_get_string_member_with_default (pkt, "proto", "?");
-  const char *src = json_object_get_string_member_with_default (pkt, "src", "");
-  const char *dst = json_object_get_string_member_with_default (pkt, "dst", "");
-  gint64 sport = json_object_get_int_member_with_default (pkt, "sport", 0);
-  gint64 dport = json_object_get_int_member_with_default (pkt, "dport", 0);
-  gint64 len = json_object_get_int_member_with_default (pkt, "len", 0);
-
-  if (g_str_equal (proto, "tcp"))
-    {
-      const char *flags = json_object_get_string_member_with_default (pkt, "flags", "");
-      g_autofree char *names = tcp_flag_names (flags);
-      g_autoptr(GString) label = g_string_new (names);
-      guint32 seq = relative (ladder, src, sport, dst, dport,
-                              json_object_get_int_member_with_default (pkt, "seq", 0), TRUE);
-
-      g_string_append_printf (label, " seq=%u", seq);
-      if (strchr (flags, 'A') != NULL || strchr (flags, '.') != NULL)
-        g_string_append_printf (label, " ack=%u",
-                                relative (ladder, dst, dport, src, sport,
-                                          json_object_get_int_member_with_default (pkt, "ack", 0), FALSE));
-      if (len > 0)
-        g_string_append_printf (label, " len=%" G_GINT64_FORMAT, len);
-      else
-        g_string_append_printf (label, " win=%" G_GINT64_FORMAT,
-                                json_object_get_int_member_with_default (pkt, "win", 0));
-      return g_string_free (g_steal_pointer (&label), FALSE);
-    }
-  if (g_str_equal (proto, "udp"))
-    return g_strdup_printf ("UDP len=%" G_GINT64_FORMAT, len);
-  return g_ascii_strup (proto, -1);
-}
-
-static void
-print_packet (Ladder     *ladder,
-              JsonObject *event)
-{
-  JsonObject *pkt = json_object_get_object_member (event, "pkt");
-  g_autofree char *label = NULL;
-  int from, to;
-  gint64 sport, dport;
-
-  if (pkt == NULL)
-    return;
-  sport = json_object_get_int_member_with_default (pkt, "sport", 0);
-  dport = json_object_get_int_member_with_default (pkt, "dport", 0);
-  label = packet_label (ladder, pkt);
-
-  /* The sender is who owns the source port; a port not seen yet belongs to the actor whose
-   * call caused the packet (a connect's SYN leaves from a port chosen by the kernel). */
-  from = column_of_port (ladder, sport);
-  if (from < 0 && !json_object_get_null_member (event, "cause"))
-    {
-      from = column_of (ladder, g_hash_table_lookup (ladder->calls,
-                                                     GSIZE_TO_POINTER (json_object_get_int_member (event, "cause"))));
-      if (from >= 0 && sport > 0)
-        g_hash_table_insert (ladder->ports, GINT_TO_POINTER ((int) sport), GINT_TO_POINTER (from + 1));
-    }
-  to = column_of_port (ladder, dport);
-  if (from >= 0 && to < 0 && ladder->actors->len == 2)
-    to = 1 - from;
-
-  if (from < 0 || to < 0 || from == to)
-    {
-      g_autofree char *text = g_strdup_printf ("%s  %s:%" G_GINT64_FORMAT " > %s:%" G_GINT64_FORMAT, label,
-                                               json_object_get_string_member_with_default (pkt, "src", "?"), sport,
-                                               json_object_get_string_member_with_default (pkt, "dst", "?"), dport);
-
-      print_in_column (ladder, from, text);
-      return;
-    }
-
-  {
-    int left = MIN (from, to), right = MAX (from, to);
-    glong span = (right - left) * COLUMN_WIDTH - 1;
-    glong label_width = g_utf8_strlen (label, -1) + 2;
-    glong dashes = MAX (span - label_width - 1, 2);
-    g_autoptr(GString) row = row_until (ladder, left);
-
-    g_string_append (row, "│");
-    if (from > to)
-      g_string_append (row, "<");
-    for (glong i = 0; i < dashes / 2; i++)
-      g_string_append (row, "─");
-    g_string_append_printf (row, " %s ", label);
-    for (glong i = 0; i < dashes - dashes / 2; i++)
-      g_string_append (row, "─");
-    if (from < to)
-      g_string_append (row, ">");
-    g_string_append (row, "│");
-    for (guint i = right + 1; i < ladder->actors->len; i++)
-      {
-        append_spaces (row, COLUMN_WIDTH - 1);
-        g_string_append (row, "│");
-      }
-    printf ("%s\n", row->str);
-  }
-}
-
-static void
-print_return (Ladder     *ladder,
-              int         column,
-              JsonObject *event)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  JsonObject *out = json_object_get_object_member (event, "out");
-  const char *err = json_object_get_string_member_with_default (event, "errno", NULL);
-
-  g_string_append_printf (text, "%s → %" G_GINT64_FORMAT,
-                          json_object_get_string_member_with_default (event, "call", "?"),
-                          json_object_get_int_member_with_default (event, "ret", 0));
-  if (err != NULL)
-    g_string_append_printf (text, " %s (%s)", err,
-                            json_object_get_string_member_with_default (event, "strerror", ""));
-  if (out != NULL && json_object_has_member (out, "data"))
-    {
-      g_autofree char *escaped = g_strescape (json_object_get_string_member (out, "data"), NULL);
-
-      g_string_append_printf (text, " \"%s\"", escaped);
-    }
-  if (out != NULL && json_object_has_member (out, "addr"))
-    g_string_append_printf (text, _(" from %s"), json_object_get_string_member (out, "addr"));
-  if (out != NULL && json_object_has_member (out, "ready"))
-    {
-      JsonArray *ready = json_object_get_array_member (out, "ready");
-      g_autoptr(GString) names = g_string_new (NULL);
-
-      for (guint i = 0; ready != NULL && i < json_array_get_length (ready); i++)
-        g_string_append_printf (names, "%s%s", i ? ", " : "", json_array_get_string_element (ready, i));
-      g_string_append_printf (text, _(" ready: %s"), names->str);
-    }
-  if (out != NULL && json_object_has_member (out, "bytes"))
-    g_string_append_printf (text, _(" (bytes in memory: %s)"), json_object_get_string_member (out, "bytes"));
-  print_in_column (ladder, column, text->str);
-}
-
-static void
-print_state (Ladder     *ladder,
-             JsonObject *event)
-{
-  const char *actor = json_object_get_string_member_with_default (event, "actor", NULL);
-  const char *state = json_object_get_string_member_with_default (event, "state", "?");
-  const char *local = json_object_get_string_member_with_default (event, "local", "?");
-  const char *peer = json_object_get_string_member_with_default (event, "peer", "?");
-  g_autofree char *text = NULL;
-  g_autofree char *fd = NULL;
-  int column = column_of (ladder, actor);
-  const char *colon = strrchr (local, ':');
-
-  if (column >= 0)
-    learn_port (ladder, local, column);
-  else if (colon != NULL)
-    column = column_of_port (ladder, atoi (colon + 1));
-
-  if (!json_object_get_null_member (event, "fd") && json_object_has_member (event, "fd"))
-    fd = g_strdup_printf ("fd %" G_GINT64_FORMAT " ", json_object_get_int_member (event, "fd"));
-  if (g_str_equal (state, "LISTEN"))
-    text = g_strdup_printf (_("[%s%s %s, accept queue %d/%d]"),
-                            fd ? fd : "", state, local,
-                            (int) json_object_get_int_member_with_default (event, "recv_q", 0),
-                            (int) json_object_get_int_member_with_default (event, "send_q", 0));
-  else
-    text = g_strdup_printf ("[%s%s %s ↔ %s]", fd ? fd : "", state, local, peer);
-  print_in_column (ladder, column, text);
-}
-
-static void
-print_event (Ladder     *ladder,
-             const char *line,
-             JsonObject *event)
-{
-  const char *type = json_object_get_string_member_with_default (event, "type", "");
-  const char *actor = json_object_get_string_member_with_default (event, "actor", NULL);
-  int column = column_of (ladder, actor);
-
-  if (ladder->json)
-    {
-      printf ("%s\n", line);
-      return;
-    }
-
-  if (g_str_equal (type, "actor"))
-    {
-      const char *what = json_object_get_string_member_with_default (event, "event", "");
-      g_autofree char *text = NULL;
-
-      if (g_str_equal (what, "spawned"))
-        {
-          const char *parent = json_object_get_string_member_with_default (event, "parent", NULL);
-
-          if (column < 0 && actor != NULL)   /* an event without its actor: no column */
-            g_ptr_array_add (ladder->actors, g_strdup (actor));
-          column = column_of (ladder, actor);
-          if (parent != NULL)
-            text = g_strdup_printf (json_object_get_boolean_member_with_default (event, "thread", FALSE)
-                                    ? _("┌ %s (a thread of %s)") : _("┌ %s (a child of %s)"), actor, parent);
-          else
-            text = g_strdup_printf ("┌ %s", actor);
-        }
-      else if (g_str_equal (what, "killed"))
-        text = g_strdup_printf (_("└ %s killed (%s)"), actor,
-                                json_object_get_string_member_with_default (event, "signal", "?"));
-      else
-        text = g_strdup_printf (_("└ %s exited"), actor);
-      print_in_column (ladder, column, text);
-    }
-  else if (g_str_equal (type, "note"))
-    {
-      JsonNode *step = json_object_get_member (event, "step");
-      g_autofree char *prefix = NULL;
-
-      if (step != NULL && JSON_NODE_HOLDS_VALUE (step))
-        prefix = g_strdup_printf (_("[step %d]"), (int) json_node_get_int (step));
-      else
-        prefix = g_strdup_printf ("[%s]", json_object_get_string_member_with_default (event, "level", "info"));
-      printf ("\n");
-      print_wrapped (prefix, json_object_get_string_member_with_default (event, "text", ""));
-    }
-  else if (g_str_equal (type, "call"))
-    {
-      const char *assign = json_object_get_string_member_with_default (event, "assign", NULL);
-      g_autofree char *text = g_strdup_printf ("%s%s%s", assign ? assign : "", assign ? " = " : "",
-                                               json_object_get_string_member_with_default (event, "text", "?"));
-
-      g_hash_table_insert (ladder->calls, GSIZE_TO_POINTER (json_object_get_int_member (event, "seq")),
-                           g_strdup (actor));
-      print_in_column (ladder, column, text);
-    }
-  else if (g_str_equal (type, "blocked"))
-    {
-      g_autofree char *text = g_strdup_printf (_("%s blocks: it waits…"),
-                                               json_object_get_string_member_with_default (event, "call", "?"));
-
-      print_in_column (ladder, column, text);
-    }
-  else if (g_str_equal (type, "return"))
-    print_return (ladder, column, event);
-  else if (g_str_equal (type, "packet"))
-    print_packet (ladder, event);
-  else if (g_str_equal (type, "exit"))
-    {
-      const char *signal = json_object_get_string_member_with_default (event, "signal", NULL);
-      JsonNode *status = json_object_get_member (event, "status");
-      g_autofree char *text = NULL;
-
-      if (signal != NULL)
-        text = g_strdup_printf (_("└ %s killed (%s)"), actor, signal);
-      else if (status != NULL && JSON_NODE_HOLDS_VALUE (status))
-        text = g_strdup_printf (_("└ %s exited (status %d)"), actor, (int) json_node_get_int (status));
-      else
-        text = g_strdup_printf (_("└ %s exited"), actor);
-      print_in_column (ladder, column, text);
-    }
-  else if (g_str_equal (type, "signal"))
-    {
-      g_autofree char *text = g_strdup_printf (_("⚡ %s from %s"),
-                                               json_object_get_string_member_with_default (event, "signal", "?"),
-                                               json_object_get_string_member_with_default (event, "from", "?"));
-
-      print_in_column (ladder, column, text);
-    }
-  else if (g_str_equal (type, "state"))
-    print_state (ladder, event);
-}
-
-/* Prints the events of @log not printed yet. */
-static void
-ladder_print_new (Ladder            *ladder,
-                  SockscopeEventLog *log)
-{
-  guint n = sockscope_event_log_get_n_events (log);
-
-  for (; ladder->printed < n; ladder->printed++)
-    {
-      g_autoptr(JsonObject) event = sockscope_event_log_parse (log, ladder->printed);
-
-      print_event (ladder, sockscope_event_log_get_line (log, ladder->printed), event);
-    }
-  fflush (stdout);
-}
 
 typedef struct
 {
@@ -509,7 +39,7 @@ typedef struct
   SockscopeLabClient *client;
   SockscopeRunner    *runner;
   GDataInputStream   *input;
-  Ladder              ladder;
+  CliLadder          *ladder;
   guint               until;
   gboolean            interactive;
   gboolean            stopping;
@@ -551,7 +81,7 @@ print_grade (Run      *run,
 {
   const SockscopeStep *step = sockscope_lesson_get_step (run->lesson, q->step);
 
-  if (run->ladder.json)
+  if (cli_ladder_is_json (run->ladder))
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -610,7 +140,7 @@ print_grade (Run      *run,
       else
         prefix = g_strdup_printf (_("[question %u] ✗ you said %s, the kernel says %s:"), q->step, q->answer, q->grade->actual);
       printf ("\n");
-      print_wrapped (prefix, q->grade ? q->grade->explanation : q->pending_reason);
+      cli_ladder_print_wrapped (prefix, q->grade ? q->grade->explanation : q->pending_reason);
     }
   fflush (stdout);
 }
@@ -650,7 +180,7 @@ on_stopped (GObject      *object,
 
   if (!sockscope_runner_stop_finish (SOCKSCOPE_RUNNER (object), result, &error) && run->error == NULL)
     run->error = g_steal_pointer (&error);
-  ladder_print_new (&run->ladder, run->log);
+  cli_ladder_print_new (run->ladder, run->log);
   grade_questions (run, TRUE);
   g_main_loop_quit (run->loop);
 }
@@ -831,7 +361,7 @@ on_items_changed (GListModel *model,
                   guint       added,
                   Run        *run)
 {
-  ladder_print_new (&run->ladder, SOCKSCOPE_EVENT_LOG (model));
+  cli_ladder_print_new (run->ladder, SOCKSCOPE_EVENT_LOG (model));
 }
 
 static gboolean
@@ -912,7 +442,7 @@ sockscope_cli_run (int    argc,
     run.answers = g_strsplit (answers, ",", -1);
   if (interactive)
     run.input = g_data_input_stream_new (g_unix_input_stream_new (STDIN_FILENO, FALSE));
-  ladder_init (&run.ladder, json);
+  run.ladder = cli_ladder_new (lesson, json);
   g_signal_connect (run.log, "items-changed", G_CALLBACK (on_items_changed), &run);
 
   if (session != NULL &&
@@ -942,7 +472,7 @@ sockscope_cli_run (int    argc,
     }
 
   g_clear_error (&run.error);
-  ladder_clear (&run.ladder);
+  g_clear_pointer (&run.ladder, cli_ladder_free);
   g_clear_object (&run.input);
   g_ptr_array_unref (run.questions);
   g_strfreev (run.answers);
@@ -962,7 +492,8 @@ sockscope_cli_replay (int    argc,
   g_autoptr(SockscopeEventLog) log = NULL;
   g_autofree char *warning = NULL;
   gboolean json = FALSE;
-  Ladder ladder;
+  g_autoptr(SockscopeLesson) lesson = NULL;
+  g_autoptr(CliLadder) ladder = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the event log as JSON lines"), NULL },
     { NULL }
@@ -986,8 +517,13 @@ sockscope_cli_replay (int    argc,
     }
   if (warning != NULL)
     fprintf (stderr, "%s\n", warning);
-  ladder_init (&ladder, json);
-  ladder_print_new (&ladder, log);
-  ladder_clear (&ladder);
+  /* The ladder draws the lesson's actors as lifelines: JSON lines need no lesson. */
+  if (!json && (lesson = sockscope_lesson_find (sockscope_event_log_get_lesson_id (log), &error)) == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  ladder = cli_ladder_new (lesson, json);
+  cli_ladder_print_new (ladder, log);
   return 0;
 }

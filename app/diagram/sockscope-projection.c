@@ -87,6 +87,18 @@ join_strings (JsonArray *array)
   return g_string_free (text, FALSE);
 }
 
+/* g_strescape's exceptions: every byte of a UTF-8 sequence stays as it is. */
+static const char *
+non_ascii_bytes (void)
+{
+  static char bytes[129];
+
+  if (bytes[0] == '\0')
+    for (guint i = 0; i < 128; i++)
+      bytes[i] = (char) (0x80 + i);
+  return bytes;
+}
+
 /* "= 0", "= -1 ECONNREFUSED", "= 4 (127.0.0.1:41562)", "= 1 ready: s",
  * "= 24862 (in memory: 1e 61)"; how a waited-for child ended is on its own lifeline: what the call gave back, as the learner needs to read it. */
 static char *
@@ -111,6 +123,17 @@ call_outcome (JsonObject *event,
   if (out == NULL)
     return g_string_free (text, FALSE);
 
+  if (string_member (out, "data") != NULL)
+    {
+      /* What recv() read, as a C string literal reads it; long payloads cut (ret says how many
+       * bytes came). */
+      const char *received = string_member (out, "data");
+      const char *cut = g_utf8_offset_to_pointer (received, MIN (g_utf8_strlen (received, -1), 24));
+      g_autofree char *head = g_strndup (received, cut - received);
+      g_autofree char *escaped = g_strescape (head, non_ascii_bytes ());
+
+      g_string_append_printf (text, " \"%s\"%s", escaped, *cut != '\0' ? "…" : "");
+    }
   if (string_member (out, "addr") != NULL)
     g_string_append_printf (text, " (%s)", string_member (out, "addr"));
   if (json_object_has_member (out, "ready") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (out, "ready")))

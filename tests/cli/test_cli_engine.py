@@ -90,7 +90,7 @@ class Engine(unittest.TestCase):
         self.assertIn("┌ t1 (a thread of server)", r.stdout)
         self.assertIn("└ worker exited (status 0)", r.stdout)
         self.assertIn("⚡ SIGCHLD from worker", r.stdout)
-        self.assertIn("select → 1 ready: s", r.stdout)
+        self.assertIn("select = 1 ready: s", r.stdout)
 
     def test_names_and_a_kept_address(self):
         events = self.run_json("names", "--answers", "1,2")

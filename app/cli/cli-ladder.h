@@ -1,0 +1,27 @@
+/* cli-ladder.h: the event log as a text ladder for a terminal, one column per actor, laid out
+ * from the same projection as the window's diagram and the slide export (app/diagram): which
+ * lifeline a call, a state or a packet belongs to, and each item's text, come from there. */
+#pragma once
+
+#include "sockscope-event-log.h"
+#include "sockscope-lesson.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CliLadder CliLadder;
+
+/* @json: print the events as JSON lines instead of a ladder (then @lesson may be NULL). */
+CliLadder *cli_ladder_new         (SockscopeLesson   *lesson,
+                                   gboolean           json);
+void       cli_ladder_free        (CliLadder         *self);
+gboolean   cli_ladder_is_json     (CliLadder         *self);
+/* Prints the events of @log not printed yet. */
+void       cli_ladder_print_new   (CliLadder         *self,
+                                   SockscopeEventLog *log);
+/* "[step 3] text...", wrapped under its own indent. */
+void       cli_ladder_print_wrapped (const char      *prefix,
+                                     const char      *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliLadder, cli_ladder_free)
+
+G_END_DECLS
