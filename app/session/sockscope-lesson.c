@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 
 #include "sockscope-calls.h"
@@ -54,7 +55,17 @@ typedef struct
   guint            id_line;
   GHashTable      *exited;      /* actor name -> line of its exit() / pthread_exit() */
   GHashTable      *early;       /* child actors reported as used before their creation */
+  gboolean         stop;        /* a size limit is passed: read no further */
 } Parser;
+
+/* Size limits (lessons/README.md): a lesson is read whole and each step becomes a row, a code
+ * line and a lab call, so a runaway file is refused before it costs memory or minutes. */
+#define LESSON_MAX_BYTES   (1024 * 1024)
+#define LESSON_MAX_LINE    (64 * 1024)
+#define LESSON_MAX_ACTORS  64
+#define LESSON_MAX_STEPS   10000
+/* Errors listed in full; a file of garbage lines gives one screen, not thousands. */
+#define LESSON_MAX_ERRORS  50
 
 static void
 actor_free (gpointer data)
@@ -128,6 +139,11 @@ parser_error (Parser     *p,
 {
   va_list ap;
 
+  if (p->n_errors >= LESSON_MAX_ERRORS)
+    {
+      p->n_errors++;
+      return;
+    }
   g_string_append_printf (p->errors, "%s%s:%u: ", p->n_errors ? "\n" : "", p->filename, line);
   va_start (ap, format);
   g_string_append_vprintf (p->errors, format, ap);
@@ -220,6 +236,11 @@ check_string_literal (const char  *s,
       if (strchr ("nrt0\\\"'x", s[i]) == NULL)
         {
           *why = N_("unknown escape; use \\n, \\r, \\t, \\0, \\\\, \\\" or \\xHH");
+          return FALSE;
+        }
+      if (s[i] == 'x' && (i + 1 >= len - 1 || !g_ascii_isxdigit (s[i + 1])))
+        {
+          *why = N_("\\x needs hexadecimal digits, like \\x0a");
           return FALSE;
         }
     }
@@ -340,6 +361,74 @@ check_address (const char *s)
   return inet_pton (AF_INET, host, buf) == 1;
 }
 
+/* Levenshtein distance, case-insensitive, one row at a time. */
+static guint
+edit_distance (const char *a,
+               const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  g_autofree guint *row = g_new (guint, lb + 1);
+
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diag = row[0];
+
+      row[0] = i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint up = row[j];
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
+          diag = up;
+        }
+    }
+  return row[lb];
+}
+
+/* The constant of the call catalogue nearest to @name, for a "did you mean" hint. */
+static const char *
+nearest_constant (const char *name)
+{
+  unsigned n;
+  const SsConstant *constants = ss_constants (&n);
+  const char *best = NULL;
+  guint best_score = G_MAXUINT;
+
+  for (unsigned i = 0; i < n; i++)
+    {
+      guint score = edit_distance (name, constants[i].name);
+
+      if (score < best_score)
+        {
+          best_score = score;
+          best = constants[i].name;
+        }
+    }
+  return best_score <= MAX (3, strlen (name) / 3) ? best : NULL;
+}
+
+/* Is @name a constant the lab knows? Says which one was meant if not. */
+static gboolean
+check_constant (Parser              *p,
+                const SockscopeStep *step,
+                const char          *name)
+{
+  const char *near;
+
+  if (ss_constant_lookup (name) != NULL)
+    return TRUE;
+  if ((near = nearest_constant (name)) != NULL)
+    parser_error (p, step->line, _("unknown constant '%s' in %s(); hint: did you mean %s? The constants are listed in lessons/README.md"),
+                  name, step->call, near);
+  else
+    parser_error (p, step->line, _("unknown constant '%s' in %s(); hint: the constants a lesson can use are listed in lessons/README.md"),
+                  name, step->call);
+  return FALSE;
+}
+
 static const char *
 var_owner (Parser     *p,
            const char *name)
@@ -391,10 +480,32 @@ classify_argument (Parser        *p,
     }
   if (*arg == '{')
     {
+      g_autofree char *inner = NULL;
+      g_auto(GStrv) parts = NULL;
+
       if (arg[strlen (arg) - 1] != '}')
         {
           parser_error (p, step->line, _("bad pair %s; hint: write it {1, 0}"), arg);
           return ARG_BAD;
+        }
+      inner = g_strndup (arg + 1, strlen (arg) - 2);
+      parts = g_strsplit (inner, ",", -1);
+      if (g_strv_length (parts) != 2)
+        {
+          parser_error (p, step->line, _("bad pair %s; hint: write it {1, 0}"), arg);
+          return ARG_BAD;
+        }
+      for (guint i = 0; parts[i]; i++)
+        {
+          g_strstrip (parts[i]);
+          if (is_constant (parts[i]) && !check_constant (p, step, parts[i]))
+            return ARG_BAD;
+          if (!is_integer (parts[i]) && !is_constant (parts[i]) &&
+              GPOINTER_TO_INT (g_hash_table_lookup (vars, parts[i])) != VAR_VALUE)
+            {
+              parser_error (p, step->line, _("bad pair %s; hint: write it {1, 0}"), arg);
+              return ARG_BAD;
+            }
         }
       return ARG_PAIR;
     }
@@ -423,6 +534,8 @@ classify_argument (Parser        *p,
                             parts[i], arg);
               return ARG_BAD;
             }
+          if (is_constant (parts[i]) && !check_constant (p, step, parts[i]))
+            return ARG_BAD;
         }
       return ARG_NUMBER;
     }
@@ -508,7 +621,11 @@ check_argument (Parser           *p,
           return;
         }
       if (sockscope_data_is_int (arg, &func, &value))
-        return;
+        {
+          if (is_constant (value))
+            check_constant (p, step, value);
+          return;
+        }
       if (is_identifier (arg))
         {
           VarKind kind = GPOINTER_TO_INT (g_hash_table_lookup (vars, arg));
@@ -563,8 +680,25 @@ check_argument (Parser           *p,
       return;
     }
   if (form != ARG_BAD && expected != NULL)
-    parser_error (p, step->line, _("argument %u of %s() is the %s, not '%s'; hint: write %s"),
-                  index + 1, step->call, info->arg_names[index], step->args[index], _(expected));
+    {
+      parser_error (p, step->line, _("argument %u of %s() is the %s, not '%s'; hint: write %s"),
+                    index + 1, step->call, info->arg_names[index], step->args[index], _(expected));
+      return;
+    }
+  if (form == ARG_STRING && (info->arg_kinds[index] == SS_ARG_ADDR || info->arg_kinds[index] == SS_ARG_STRING))
+    {
+      /* What the lab refuses in a socket path (sun_path) or a name. */
+      guint max = info->arg_kinds[index] == SS_ARG_ADDR ? 107 : 1024;
+      guint len = sockscope_literal_length (arg);
+      gboolean nul = FALSE;
+
+      for (const char *s = arg + 1; *s && *s != '"'; s++)
+        if (*s == '\\' && s[1] != '\0')
+          nul |= (*++s == '0');
+      if (nul || len > max || (len == 0 && info->arg_kinds[index] == SS_ARG_ADDR))
+        parser_error (p, step->line, _("%s is not a usable %s; hint: write 1 to %u characters, without \\0"),
+                      arg, info->arg_names[index], max);
+    }
 }
 
 /* The known call whose name is nearest to @name, for a "did you mean" hint. */
@@ -577,33 +711,31 @@ nearest_call (const char *name)
   for (guint id = 0; id < SS_CALL_N_CALLS; id++)
     {
       const char *candidate = ss_call_info (id)->name;
-      gsize la = strlen (name), lb = strlen (candidate);
-      g_autofree guint *row = g_new (guint, lb + 1);
+      guint score = edit_distance (name, candidate);
 
-      /* Levenshtein distance, one row at a time. */
-      for (gsize j = 0; j <= lb; j++)
-        row[j] = j;
-      for (gsize i = 1; i <= la; i++)
+      if (score < best_score)
         {
-          guint diag = row[0];
-
-          row[0] = i;
-          for (gsize j = 1; j <= lb; j++)
-            {
-              guint up = row[j];
-              guint cost = g_ascii_tolower (name[i - 1]) == candidate[j - 1] ? 0 : 1;
-
-              row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
-              diag = up;
-            }
-        }
-      if (row[lb] < best_score)
-        {
-          best_score = row[lb];
+          best_score = score;
           best = candidate;
         }
     }
   return best_score <= 3 ? best : NULL;
+}
+
+/* The string literal @s opens and does not close, from its quote; NULL if every one closes. */
+static const char *
+unclosed_string (const char *s)
+{
+  for (; *s; s++)
+    if (*s == '"')
+      {
+        gsize span = literal_span (s);
+
+        if (span == 0)
+          return s;
+        s += span - 1;
+      }
+  return NULL;
 }
 
 /* Splits "a, \"b,c\", [::1]:7, {1, 0}" at the commas that separate arguments. */
@@ -753,6 +885,14 @@ parse_step (Parser     *p,
   g_autoptr(GPtrArray) args = NULL;
   char *eq;
 
+  if (p->lesson->steps->len >= LESSON_MAX_STEPS)
+    {
+      parser_error (p, p->lineno, _("more than %u steps; hint: a lesson has at most %u steps, split it into several lessons"),
+                    LESSON_MAX_STEPS, LESSON_MAX_STEPS);
+      p->stop = TRUE;
+      g_free (step);
+      return;
+    }
   step->number = p->lesson->steps->len + 1;
   step->line = p->lineno;
   step->actor = g_strdup (actor);
@@ -777,10 +917,20 @@ parse_step (Parser     *p,
 
   if (open == NULL || (close = find_closing_paren (open)) == NULL)
     {
+      const char *quote = unclosed_string (text);
+
       step->call = g_strdup ("?");
       step->args = g_new0 (char *, 1);
-      parser_error (p, p->lineno, _("cannot read the call '%s'; hint: write it as in C, e.g. '%s: bind(s, 127.0.0.1:7777)'"),
-                    text, actor);
+      if (quote != NULL)
+        {
+          g_autofree char *start = g_utf8_substring (quote, 0, MIN (g_utf8_strlen (quote, -1), 20));
+
+          parser_error (p, p->lineno, _("the string %s%s is not closed; hint: end it with \" on the same line, a string cannot span lines"),
+                        start, strlen (start) < strlen (quote) ? "…" : "");
+        }
+      else
+        parser_error (p, p->lineno, _("cannot read the call '%s'; hint: write it as in C, e.g. '%s: bind(s, 127.0.0.1:7777)'"),
+                      text, actor);
       return;
     }
 
@@ -989,6 +1139,13 @@ parse_header (Parser     *p,
       if (sockscope_lesson_find_actor (self, value) >= 0)
         {
           parser_error (p, p->lineno, _("actor '%s' is declared twice"), value);
+          return;
+        }
+      if (self->actors->len >= LESSON_MAX_ACTORS)
+        {
+          parser_error (p, p->lineno, _("more than %u actors; hint: a lesson has at most %u actors"),
+                        LESSON_MAX_ACTORS, LESSON_MAX_ACTORS);
+          p->stop = TRUE;
           return;
         }
       actor = g_new0 (SockscopeActor, 1);
@@ -1222,10 +1379,24 @@ check_complete (Parser *p)
     }
 }
 
-SockscopeLesson *
-sockscope_lesson_new_from_data (const char  *data,
-                                const char  *filename,
-                                GError     **error)
+/* The 1-based line of @data that byte @offset is on. */
+static guint
+line_of (const char *data,
+         gsize       offset)
+{
+  guint line = 1;
+
+  for (gsize i = 0; i < offset; i++)
+    line += data[i] == '\n';
+  return line;
+}
+
+/* Reads @length bytes of @data (NUL bytes included: they are an error, not an end). */
+static SockscopeLesson *
+parse_lesson (const char  *data,
+              gsize        length,
+              const char  *filename,
+              GError     **error)
 {
   g_autoptr(SockscopeLesson) self = g_object_new (SOCKSCOPE_TYPE_LESSON, NULL);
   g_auto(GStrv) lines = NULL;
@@ -1234,25 +1405,59 @@ sockscope_lesson_new_from_data (const char  *data,
                                                       (GDestroyNotify) g_hash_table_unref);
   g_autoptr(GHashTable) exited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) early = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  Parser p = { self, filename, errors, 0, 0, NULL, NULL, vars, 0, exited, early };
+  Parser p = { self, filename, errors, 0, 0, NULL, NULL, vars, 0, exited, early, FALSE };
+  const char *nul, *bad;
 
   self->path = g_strdup (filename);
-  self->text = g_strdup (data);
-  if (!g_utf8_validate (data, -1, NULL))
+  if (length > LESSON_MAX_BYTES)
     {
       g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
-                   _("%s:1: the file is not UTF-8; hint: save it as UTF-8 in your editor"), filename);
+                   _("%s:1: the lesson is %llu bytes, over the limit of 1 MB; hint: a lesson is a short text, split it into several lessons"),
+                   filename, (unsigned long long) length);
+      return NULL;
+    }
+  self->text = g_strndup (data, length);
+  /* Editors on Windows start UTF-8 files with a byte order mark: it is not text. */
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    {
+      data += 3;
+      length -= 3;
+    }
+  if ((nul = memchr (data, '\0', length)) != NULL)
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                   _("%s:%u: the file holds a NUL byte, it is not a text file; hint: save it as UTF-8 text in your editor"),
+                   filename, line_of (data, nul - data));
+      return NULL;
+    }
+  if (!g_utf8_validate_len (data, length, &bad))
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                   _("%s:%u: byte 0x%02x is not UTF-8; hint: save the file as UTF-8 in your editor"),
+                   filename, line_of (data, bad - data), (guchar) *bad);
       return NULL;
     }
 
-  lines = g_strsplit (data, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
+  {
+    g_autofree char *text = g_strndup (data, length);
+
+    lines = g_strsplit (text, "\n", -1);
+  }
+  for (guint i = 0; lines[i] && !p.stop; i++)
     {
-      char *line = g_strchomp (lines[i]);
+      char *line = lines[i];
       char *colon;
       gboolean indented = (*line == ' ' || *line == '\t');
+      gsize line_length = strlen (line);
 
       p.lineno = i + 1;
+      if (line_length > LESSON_MAX_LINE)
+        {
+          parser_error (&p, p.lineno, _("the line is %llu bytes long, over the limit of 64 KB; hint: a step's text can go on over several '  en:' lines"),
+                        (unsigned long long) line_length);
+          continue;
+        }
+      g_strchomp (line);
       g_strchug (line);
       if (*line == '\0' || *line == '#')
         continue;
@@ -1269,8 +1474,13 @@ sockscope_lesson_new_from_data (const char  *data,
       else
         parse_header (&p, line, g_strstrip (colon + 1));
     }
-  check_complete (&p);
+  if (!p.stop)
+    check_complete (&p);
 
+  if (p.n_errors > LESSON_MAX_ERRORS)
+    g_string_append_printf (errors, ngettext ("\n%s: %u more error", "\n%s: %u more errors",
+                                              p.n_errors - LESSON_MAX_ERRORS),
+                            filename, p.n_errors - LESSON_MAX_ERRORS);
   if (p.n_errors > 0)
     {
       g_set_error_literal (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE, errors->str);
@@ -1280,19 +1490,39 @@ sockscope_lesson_new_from_data (const char  *data,
 }
 
 SockscopeLesson *
+sockscope_lesson_new_from_data (const char  *data,
+                                const char  *filename,
+                                GError     **error)
+{
+  return parse_lesson (data, strlen (data), filename, error);
+}
+
+SockscopeLesson *
 sockscope_lesson_new_from_file (const char  *path,
                                 GError     **error)
 {
   g_autofree char *data = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = NULL;
+  gsize length;
 
-  if (!g_file_get_contents (path, &data, NULL, &local_error))
+  /* A 50 MB file is refused by its size, before it is read. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info != NULL && g_file_info_get_size (info) > LESSON_MAX_BYTES)
+    {
+      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
+                   _("%s:1: the lesson is %llu bytes, over the limit of 1 MB; hint: a lesson is a short text, split it into several lessons"),
+                   path, (unsigned long long) g_file_info_get_size (info));
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &data, &length, &local_error))
     {
       g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_NOT_FOUND,
                    _("cannot read lesson %s: %s"), path, local_error->message);
       return NULL;
     }
-  return sockscope_lesson_new_from_data (data, path, error);
+  return parse_lesson (data, length, path, error);
 }
 
 const char *

@@ -4,9 +4,20 @@
  *   blocks  <- the call has a `blocked` event;
  *   returns <- its `return` event: "3", "0", "-1 ECONNREFUSED";
  *   packets <- the `packet` events caused by the call, in order: "SYN / SYN-ACK / ACK";
- *   state   <- the last `state` event of its socket before the next step begins. */
+ *   state   <- the last `state` event of its socket before the next step begins.
+ *
+ * Generated choices (no `choices:` line) are made before the step runs, from the call and the
+ * run so far, and always hold the answer the run will give in the cases the lab can foresee:
+ * the fd a new socket gets (its actor's fd table, inherited at fork, shared by threads), the
+ * bytes a send hands over (a variable's from the recv that filled it), the bytes a recv takes
+ * (the queued stream bytes, or the next datagram sent to its port). A lesson's own choices that
+ * miss the answer are reported by `check` when no run could match them, and by the grade of
+ * the first run otherwise. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <netdb.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -476,16 +487,121 @@ add_choice (GPtrArray  *choices,
   g_ptr_array_add (choices, g_strdup (choice));
 }
 
-/* The lowest fd @actor does not hold yet, from the returns and closes in @log. */
-static int
-next_fd (SockscopeEventLog *log,
-         const char        *actor)
+/* Is the socket @fd_var of @step's actor a datagram socket? */
+static gboolean
+is_datagram (SockscopeLesson     *lesson,
+             const SockscopeStep *step)
 {
-  g_autoptr(GHashTable) open = g_hash_table_new (NULL, NULL);
-  guint n = log ? sockscope_event_log_get_n_events (log) : 0;
-  int fd = 3;
+  const SockscopeStep *from = step;
 
-  for (guint i = 0; i < n; i++)
+  if (g_str_equal (step->call, "socket"))
+    return g_strv_length (step->args) == 3 && strstr (step->args[1], "SOCK_DGRAM") != NULL;
+  if (step->args[0] == NULL)
+    return FALSE;
+  from = sockscope_lesson_find_assignment (lesson, step->actor, step->args[0], step->number);
+  return from != NULL && g_str_equal (from->call, "socket") && g_strv_length (from->args) == 3 &&
+         strstr (from->args[1], "SOCK_DGRAM") != NULL;
+}
+
+/* The `return` event of the call of step @number in @log, or NULL. */
+static JsonObject *
+step_return (SockscopeEventLog *log,
+             guint              number)
+{
+  int position = log != NULL ? find_call (log, number) : -1;
+  g_autoptr(JsonObject) call = NULL;
+
+  if (position < 0)
+    return NULL;
+  call = sockscope_event_log_parse (log, position);
+  return find_by_call (log, position, SOCKSCOPE_EVENT_RETURN,
+                       json_object_get_int_member_with_default (call, "seq", -1));
+}
+
+/* The number @arg stands for when @step runs: a literal, a constant, or a variable an earlier
+ * call of the run assigned (`sp[1]` is the second fd of a socketpair). */
+static gboolean
+arg_value (SockscopeLesson     *lesson,
+           const SockscopeStep *step,
+           SockscopeEventLog   *log,
+           const char          *arg,
+           gint64              *value)
+{
+  g_autofree char *name = g_strdup (arg);
+  char *bracket = strchr (name, '[');
+  const SsConstant *constant;
+  const SockscopeStep *from;
+  g_autoptr(JsonObject) ret = NULL;
+  char *end;
+
+  *value = g_ascii_strtoll (arg, &end, 0);
+  if (end != arg && *end == '\0')
+    return TRUE;
+  if ((constant = ss_constant_lookup (arg)) != NULL)
+    {
+      *value = constant->value;
+      return TRUE;
+    }
+  if (bracket != NULL)
+    *bracket = '\0';
+  from = sockscope_lesson_find_assignment (lesson, step->actor, name, step->number);
+  if (from == NULL || g_strcmp0 (from->assign, name) != 0 || (ret = step_return (log, from->number)) == NULL)
+    return FALSE;
+  if (bracket != NULL)
+    {
+      JsonObject *out = json_object_get_object_member (ret, "out");
+      JsonArray *fds = out != NULL && json_object_has_member (out, "fds") ? json_object_get_array_member (out, "fds") : NULL;
+      guint index = bracket[1] == '1';
+
+      if (fds == NULL || json_array_get_length (fds) <= index)
+        return FALSE;
+      *value = json_array_get_int_element (fds, index);
+      return TRUE;
+    }
+  *value = json_object_get_int_member_with_default (ret, "ret", -1);
+  return TRUE;
+}
+
+static const SockscopeActor *
+actor_named (SockscopeLesson *lesson,
+             const char      *name)
+{
+  int index = sockscope_lesson_find_actor (lesson, name);
+
+  return index >= 0 ? sockscope_lesson_get_actor (lesson, index) : NULL;
+}
+
+/* The process whose fd table @actor uses: itself, or for a thread the process it runs in. */
+static const char *
+table_owner (SockscopeLesson *lesson,
+             const char      *actor)
+{
+  const SockscopeActor *a = actor_named (lesson, actor);
+
+  while (a != NULL && a->thread && a->parent != NULL)
+    a = actor_named (lesson, a->parent);
+  return a != NULL ? a->name : actor;
+}
+
+/* Applies the opens and closes of the fd table of process @owner, in @log's first @until
+ * events, to @open; a forked process starts with its parent's table at the fork. */
+static void
+collect_fds (SockscopeLesson   *lesson,
+             SockscopeEventLog *log,
+             const char        *owner,
+             guint              until,
+             GHashTable        *open)
+{
+  const SockscopeActor *process = actor_named (lesson, owner);
+
+  if (process != NULL && process->parent != NULL && process->created_by != 0)
+    {
+      int fork_at = find_call (log, process->created_by);
+
+      if (fork_at >= 0)
+        collect_fds (lesson, log, table_owner (lesson, process->parent), MIN ((guint) fork_at, until), open);
+    }
+  for (guint i = 0; i < until; i++)
     {
       SockscopeEventType type = sockscope_event_log_get_event_type (log, i);
       g_autoptr(JsonObject) event = NULL;
@@ -494,7 +610,7 @@ next_fd (SockscopeEventLog *log,
       if (type != SOCKSCOPE_EVENT_RETURN && type != SOCKSCOPE_EVENT_CALL)
         continue;
       event = sockscope_event_log_parse (log, i);
-      if (g_strcmp0 (json_object_get_string_member_with_default (event, "actor", NULL), actor) != 0)
+      if (g_strcmp0 (table_owner (lesson, json_object_get_string_member_with_default (event, "actor", "")), owner) != 0)
         continue;
       call = json_object_get_string_member_with_default (event, "call", "");
       if (type == SOCKSCOPE_EVENT_CALL && g_str_equal (call, "close") && !json_object_get_null_member (event, "fd"))
@@ -505,25 +621,42 @@ next_fd (SockscopeEventLog *log,
       else if (type == SOCKSCOPE_EVENT_RETURN && g_str_equal (call, "socketpair"))
         {
           JsonObject *out = json_object_get_object_member (event, "out");
-          JsonArray *fds = out ? json_object_get_array_member (out, "fds") : NULL;
+          JsonArray *fds = out != NULL && json_object_has_member (out, "fds") ? json_object_get_array_member (out, "fds") : NULL;
 
           for (guint j = 0; fds != NULL && j < json_array_get_length (fds); j++)
             g_hash_table_add (open, GINT_TO_POINTER ((int) json_array_get_int_element (fds, j)));
         }
     }
+}
+
+/* The lowest fd @actor's process does not hold yet: the one its next socket gets. */
+static int
+next_fd (SockscopeLesson   *lesson,
+         SockscopeEventLog *log,
+         const char        *actor)
+{
+  g_autoptr(GHashTable) open = g_hash_table_new (NULL, NULL);
+  int fd = 3;
+
+  if (log != NULL)
+    collect_fds (lesson, log, table_owner (lesson, actor), sockscope_event_log_get_n_events (log), open);
   while (g_hash_table_contains (open, GINT_TO_POINTER (fd)))
     fd++;
   return fd;
 }
 
-/* Bytes a data argument sends, or -1 when only the run knows. */
+/* Bytes a data argument sends, or -1 when the run does not know yet. */
 static gint64
-data_length (const char *arg)
+data_length (SockscopeLesson     *lesson,
+             const SockscopeStep *step,
+             SockscopeEventLog   *log,
+             const char          *arg)
 {
   g_autofree char *literal = NULL;
   g_autofree char *func = NULL;
   g_autofree char *value = NULL;
   guint64 count;
+  gint64 received;
 
   if (sockscope_data_is_repeat (arg, &literal, &count))
     return count * sockscope_literal_length (literal);
@@ -531,6 +664,9 @@ data_length (const char *arg)
     return g_str_equal (func, "htons") ? 2 : 4;
   if (arg[0] == '"')
     return sockscope_literal_length (arg);
+  /* A variable recv filled: what that recv returned. */
+  if (arg_value (lesson, step, log, arg, &received) && received >= 0)
+    return received;
   return -1;
 }
 
@@ -543,6 +679,142 @@ add_int (GPtrArray *choices,
   add_choice (choices, text);
 }
 
+/* The port of "127.0.0.1:7777", "*:7777", "[::1]:7777"; -1 for anything else. */
+static int
+address_port (const char *address)
+{
+  const char *colon = address != NULL ? strrchr (address, ':') : NULL;
+  char *end;
+  gint64 port;
+
+  if (colon == NULL)
+    return -1;
+  port = g_ascii_strtoll (colon + 1, &end, 10);
+  return end != colon + 1 && *end == '\0' ? (int) port : -1;
+}
+
+static gboolean
+holds (JsonObject *state,
+       const char *actor)
+{
+  JsonArray *holders;
+
+  if (g_strcmp0 (json_object_get_string_member_with_default (state, "actor", NULL), actor) == 0)
+    return TRUE;
+  holders = json_object_has_member (state, "holders") ? json_object_get_array_member (state, "holders") : NULL;
+  for (guint i = 0; holders != NULL && i < json_array_get_length (holders); i++)
+    if (g_strcmp0 (json_array_get_string_element (holders, i), actor) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The bytes a later send of another actor hands over (the first one after @step), or -1. */
+static gint64
+next_sent (SockscopeLesson     *lesson,
+           const SockscopeStep *step,
+           SockscopeEventLog   *log,
+           int                  port)
+{
+  for (guint n = step->number + 1; n <= sockscope_lesson_get_n_steps (lesson); n++)
+    {
+      const SockscopeStep *later = sockscope_lesson_get_step (lesson, n);
+      gboolean to_port;
+
+      if (g_str_equal (later->actor, step->actor) || g_strv_length (later->args) < 2)
+        continue;
+      to_port = g_str_equal (later->call, "sendto") && g_strv_length (later->args) == 4 &&
+                address_port (later->args[3]) == port;
+      if (g_str_equal (later->call, "send") || to_port ||
+          (g_str_equal (later->call, "sendto") && address_port (later->args[3]) < 0))
+        return data_length (lesson, later, log, later->args[1]);
+    }
+  return -1;
+}
+
+/* What a recv/recvfrom on @step's socket will take: the bytes queued on a stream, the next
+ * datagram sent to its port; or, when nothing waits yet, what the next send hands over. */
+static void
+add_received (SockscopeLesson     *lesson,
+              const SockscopeStep *step,
+              SockscopeEventLog   *log,
+              GPtrArray           *choices)
+{
+  g_autoptr(JsonObject) sock = NULL;
+  gint64 fd, buflen = G_MAXINT64, length = -1;
+  gboolean trunc = strstr (step->args[2], "MSG_TRUNC") != NULL;
+  guint n;
+
+  if (log == NULL || !arg_value (lesson, step, log, step->args[0], &fd))
+    return;
+  if (!arg_value (lesson, step, log, step->args[1], &buflen) || buflen < 0)
+    buflen = G_MAXINT64;
+  n = sockscope_event_log_get_n_events (log);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JsonObject) event = NULL;
+
+      if (sockscope_event_log_get_event_type (log, i) != SOCKSCOPE_EVENT_STATE)
+        continue;
+      event = sockscope_event_log_parse (log, i);
+      if (!json_object_get_null_member (event, "fd") &&
+          json_object_get_int_member_with_default (event, "fd", -1) == fd && holds (event, step->actor))
+        {
+          g_clear_pointer (&sock, json_object_unref);
+          sock = g_steal_pointer (&event);
+        }
+    }
+  if (sock == NULL)
+    return;
+
+  if (g_strcmp0 (json_object_get_string_member_with_default (sock, "socktype", ""), "dgram") != 0)
+    {
+      gint64 queued = json_object_get_int_member_with_default (sock, "recv_q", 0);
+
+      length = queued > 0 ? queued : next_sent (lesson, step, log, -1);
+    }
+  else
+    {
+      int port = address_port (json_object_get_string_member_with_default (sock, "local", NULL));
+      g_autoptr(GArray) queue = g_array_new (FALSE, FALSE, sizeof (gint64));
+      guint taken = 0;
+
+      /* Datagrams sent to the port, in order, less those already received there. */
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(JsonObject) call = NULL;
+          g_autoptr(JsonObject) ret = NULL;
+          JsonArray *args;
+          const char *name;
+          gint64 value;
+
+          if (sockscope_event_log_get_event_type (log, i) != SOCKSCOPE_EVENT_CALL)
+            continue;
+          call = sockscope_event_log_parse (log, i);
+          name = json_object_get_string_member_with_default (call, "call", "");
+          args = json_object_has_member (call, "args") ? json_object_get_array_member (call, "args") : NULL;
+          if (args == NULL || json_array_get_length (args) < 3)
+            continue;
+          ret = find_by_call (log, i, SOCKSCOPE_EVENT_RETURN, json_object_get_int_member_with_default (call, "seq", -1));
+          value = ret != NULL ? json_object_get_int_member_with_default (ret, "ret", -1) : -1;
+          if (value < 0)
+            continue;
+          if (g_str_equal (name, "sendto") && json_array_get_length (args) == 4 &&
+              address_port (json_array_get_string_element (args, 3)) == port)
+            g_array_append_val (queue, value);
+          else if ((g_str_equal (name, "recv") || g_str_equal (name, "recvfrom")) &&
+                   json_object_get_int_member_with_default (call, "fd", -1) == fd &&
+                   g_strcmp0 (table_owner (lesson, json_object_get_string_member_with_default (call, "actor", "")),
+                              table_owner (lesson, step->actor)) == 0 &&
+                   strstr (json_array_get_string_element (args, 2), "MSG_PEEK") == NULL)
+            taken++;
+        }
+      length = taken < queue->len ? g_array_index (queue, gint64, taken) : next_sent (lesson, step, log, port);
+    }
+  if (length < 0)
+    return;
+  add_int (choices, trunc ? length : MIN (length, buflen));
+}
+
 static void
 returns_choices (SockscopeLesson     *lesson,
                  const SockscopeStep *step,
@@ -551,10 +823,11 @@ returns_choices (SockscopeLesson     *lesson,
 {
   const char *call = step->call;
   guint n = g_strv_length (step->args);
+  gboolean datagram = is_datagram (lesson, step);
 
   if (g_str_equal (call, "socket") || g_str_equal (call, "accept"))
     {
-      int fd = next_fd (log, step->actor);
+      int fd = next_fd (lesson, log, step->actor);
 
       add_int (choices, 0);
       add_int (choices, fd);
@@ -582,7 +855,7 @@ returns_choices (SockscopeLesson     *lesson,
     }
   else if ((g_str_equal (call, "send") || g_str_equal (call, "sendto")) && n >= 2)
     {
-      gint64 len = data_length (step->args[1]);
+      gint64 len = data_length (lesson, step, log, step->args[1]);
 
       add_choice (choices, "0");
       if (len > 0)
@@ -591,20 +864,31 @@ returns_choices (SockscopeLesson     *lesson,
           if (len > 1)
             add_int (choices, len / 2);
         }
-      add_choice (choices, "-1 EPIPE");
+      if (datagram)
+        {
+          add_choice (choices, "-1 EMSGSIZE");
+          add_choice (choices, "-1 ECONNREFUSED");
+        }
+      else
+        {
+          add_choice (choices, "-1 EPIPE");
+          add_choice (choices, "-1 ECONNRESET");
+        }
       add_choice (choices, "-1 EAGAIN");
     }
-  else if ((g_str_equal (call, "recv") || g_str_equal (call, "recvfrom")) && n >= 2)
+  else if ((g_str_equal (call, "recv") || g_str_equal (call, "recvfrom")) && n >= 3)
     {
       add_choice (choices, "0");
+      add_received (lesson, step, log, choices);
       if (g_ascii_isdigit (step->args[1][0]))
         add_choice (choices, step->args[1]);
       add_choice (choices, "-1 EAGAIN");
-      add_choice (choices, "-1 ECONNRESET");
+      add_choice (choices, datagram ? "-1 ECONNREFUSED" : "-1 ECONNRESET");
     }
   else if (g_str_equal (call, "select") || g_str_equal (call, "poll"))
     {
-      for (guint i = 0; i <= MIN (n, 3); i++)
+      /* No timeout: it returns once 1 to n of its sockets are ready. */
+      for (guint i = 1; i <= n; i++)
         add_int (choices, i);
       add_choice (choices, "-1 EINTR");
     }
@@ -614,16 +898,43 @@ returns_choices (SockscopeLesson     *lesson,
       add_choice (choices, "0");
       add_choice (choices, g_str_equal (call, "fork") ? "-1 EAGAIN" : "-1 ECHILD");
     }
-  else if ((g_str_has_prefix (call, "hton") || g_str_has_prefix (call, "ntoh")) && n == 1 &&
-           g_ascii_isdigit (step->args[0][0]))
+  else if ((g_str_has_prefix (call, "hton") || g_str_has_prefix (call, "ntoh")) && n == 1)
     {
-      guint64 v = g_ascii_strtoull (step->args[0], NULL, 0);
+      gint64 v = 0;
       gboolean is_short = g_str_has_suffix (call, "s");
-      guint64 swapped = is_short ? GUINT16_SWAP_LE_BE ((guint16) v) : GUINT32_SWAP_LE_BE ((guint32) v);
 
-      add_int (choices, (gint64) v);
-      add_int (choices, (gint64) swapped);
+      if (arg_value (lesson, step, log, step->args[0], &v))
+        {
+          guint64 swapped = is_short ? GUINT16_SWAP_LE_BE ((guint16) v) : GUINT32_SWAP_LE_BE ((guint32) v);
+
+          add_int (choices, is_short ? (guint16) v : (guint32) v);
+          add_int (choices, (gint64) swapped);
+        }
       add_choice (choices, "0");
+    }
+  else if (g_str_equal (call, "fcntl") && n == 2)
+    {
+      /* F_GETFL: the access mode O_RDWR, with O_NONBLOCK once it is set. */
+      add_int (choices, O_RDWR);
+      add_int (choices, O_RDWR | O_NONBLOCK);
+      add_choice (choices, "-1 EBADF");
+    }
+  else if (g_str_equal (call, "getservbyname") && n == 2)
+    {
+      g_autofree char *name = g_strndup (step->args[0] + 1, MAX (strlen (step->args[0]), 2) - 2);
+      g_autofree char *proto = g_strndup (step->args[1] + 1, MAX (strlen (step->args[1]), 2) - 2);
+      struct servent *entry = getservbyname (name, proto);
+
+      if (entry != NULL)
+        add_int (choices, ntohs (entry->s_port));
+      add_choice (choices, "0");
+      add_choice (choices, "-1");
+    }
+  else if (g_str_equal (call, "getaddrinfo"))
+    {
+      add_choice (choices, "0");
+      add_int (choices, EAI_NONAME);
+      add_int (choices, EAI_SERVICE);
     }
   else if (g_str_equal (call, "shutdown"))
     {
@@ -636,22 +947,6 @@ returns_choices (SockscopeLesson     *lesson,
       add_choice (choices, "-1 EBADF");
       add_choice (choices, "-1 EINVAL");
     }
-}
-
-/* Is the socket @fd_var of @step's actor a datagram socket? */
-static gboolean
-is_datagram (SockscopeLesson     *lesson,
-             const SockscopeStep *step)
-{
-  const SockscopeStep *from = step;
-
-  if (g_str_equal (step->call, "socket"))
-    return g_strv_length (step->args) == 3 && strstr (step->args[1], "SOCK_DGRAM") != NULL;
-  if (step->args[0] == NULL)
-    return FALSE;
-  from = sockscope_lesson_find_assignment (lesson, step->actor, step->args[0], step->number);
-  return from != NULL && g_str_equal (from->call, "socket") && g_strv_length (from->args) == 3 &&
-         strstr (from->args[1], "SOCK_DGRAM") != NULL;
 }
 
 /* The choices of @step's question: the lesson's own (`choices:`), or plausible ones made from
