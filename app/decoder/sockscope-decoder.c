@@ -505,13 +505,6 @@ decode_tcp_options (Ctx *c, int tcp_node, uint32_t off, uint32_t end)
           flag (c, SS_STATUS_MALFORMED, "TCP option %u length %u past end of options", kind, len);
           return;
         }
-      p = ss_cursor_peek (&c->cur, off, len);
-      if (p == NULL)
-        {
-          flag (c, SS_STATUS_TRUNCATED, "TCP option %u cut by the end of the capture", kind);
-          return;
-        }
-
       switch (kind)
         {
         case 2: id = "tcp.options.mss"; want = 4; break;
@@ -528,9 +521,11 @@ decode_tcp_options (Ctx *c, int tcp_node, uint32_t off, uint32_t end)
           kind = 256;   /* shown as unknown; skipped by its length */
         }
 
+      /* An option the capture cut: its fields as far as the bytes go, as for the header. */
+      p = ss_cursor_peek (&c->cur, off, len);
       opt = add (c, node, id, kind < 256 && ss_value_name (SS_NAMES_TCP_OPT, kind)
                                 ? ss_value_name (SS_NAMES_TCP_OPT, kind) : "Unknown option",
-                 SS_FIELD_NONE, off, len, 0);
+                 SS_FIELD_NONE, off, clip (c, off, len), 0);
       set_names (c, add_number (c, opt, "tcp.option_kind", "Kind", SS_FIELD_UINT, off, 1), SS_NAMES_TCP_OPT);
       add_number (c, opt, "tcp.option_len", "Length", SS_FIELD_UINT, off + 1, 1);
 
@@ -538,14 +533,17 @@ decode_tcp_options (Ctx *c, int tcp_node, uint32_t off, uint32_t end)
         {
         case 2:
           add_number (c, opt, "tcp.options.mss_val", "Maximum segment size", SS_FIELD_UINT, off + 2, 2);
-          opts_text (c, "mss %u", ss_be16 (p + 2));
+          if (p != NULL)
+            opts_text (c, "mss %u", ss_be16 (p + 2));
           break;
         case 3:
           add_number (c, opt, "tcp.options.wscale.shift", "Shift count", SS_FIELD_UINT, off + 2, 1);
-          opts_text (c, "wscale %u", p[2]);
+          if (p != NULL)
+            opts_text (c, "wscale %u", p[2]);
           break;
         case 4:
-          opts_text (c, "sackOK");
+          if (p != NULL)
+            opts_text (c, "sackOK");
           break;
         case 5:
           {
@@ -557,26 +555,34 @@ decode_tcp_options (Ctx *c, int tcp_node, uint32_t off, uint32_t end)
               {
                 add_number (c, opt, "tcp.options.sack_le", "Left edge", SS_FIELD_UINT, off + i, 4);
                 add_number (c, opt, "tcp.options.sack_re", "Right edge", SS_FIELD_UINT, off + i + 4, 4);
-                if (bl < sizeof blocks)
+                if (p != NULL && bl < sizeof blocks)
                   {
                     int n = snprintf (blocks + bl, sizeof blocks - bl, "{%u:%u}",
                                       ss_be32 (p + i), ss_be32 (p + i + 4));
                     bl += n > 0 ? (size_t) n : 0;
                   }
               }
-            opts_text (c, "sack %u %s", (len - 2) / 8, blocks);
+            if (p != NULL)
+              opts_text (c, "sack %u %s", (len - 2) / 8, blocks);
           }
           break;
         case 8:
           add_number (c, opt, "tcp.options.timestamp.tsval", "Timestamp value", SS_FIELD_UINT, off + 2, 4);
           add_number (c, opt, "tcp.options.timestamp.tsecr", "Timestamp echo reply", SS_FIELD_UINT, off + 6, 4);
-          opts_text (c, "TS val %u ecr %u", ss_be32 (p + 2), ss_be32 (p + 6));
+          if (p != NULL)
+            opts_text (c, "TS val %u ecr %u", ss_be32 (p + 2), ss_be32 (p + 6));
           break;
         default:
           if (len > 2)
             add_bytes (c, opt, "tcp.options.data", "Data", SS_FIELD_BYTES, off + 2, len - 2);
-          opts_text (c, "unknown-%u", p[0]);
+          if (p != NULL)
+            opts_text (c, "unknown-%u", p[0]);
           break;
+        }
+      if (p == NULL)
+        {
+          flag (c, SS_STATUS_TRUNCATED, "TCP option %u cut by the end of the capture", kind);
+          return;
         }
       off += len;
     }

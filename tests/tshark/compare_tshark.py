@@ -4,7 +4,9 @@
 usage: compare_tshark.py SOCKSCOPE-CLI GROUP
 GROUP: tcp (IPv4 and IPv6 sessions), teardown (RST, refused connect, half-close),
        udp-icmp (UDP echo, ICMP/ICMPv6 port unreachable), snaplen (everything with -s 60),
-       linktypes (tcp4 and unreach captured on "any": Linux cooked v1 and v2 headers)
+       linktypes (tcp4 and unreach captured on "any": Linux cooked v1 and v2 headers),
+       cut (TCP and UDP over IPv4 and IPv6 cut inside the transport header: live with
+       tcpdump -s N, and golden/cut-*.pcap, real frames at every cut length)
 
 Each capture is made inside a private user+net namespace (traffic.py), decoded with
 `sockscope-cli decode --json`, dissected with tshark, and compared packet by packet. The same
@@ -31,7 +33,11 @@ GROUPS = {
     # Linux cooked headers, as `tcpdump -i any` (and a lab capturing on "any") writes them
     "linktypes": [("tcp4", None, ("-i", "any", "-y", "LINUX_SLL")),
                   ("unreach", None, ("-i", "any", "-y", "LINUX_SLL2"))],
+    # 4 bytes of TCP header over IPv6 (the ports only), 4 over IPv4, UDP v4 whole and v6 cut
+    "cut": [("tcp6", 58, ()), ("tcp4", 38, ()), ("udp", 58, ())],
 }
+# committed captures compared in a group after its live ones (see make_cut.py)
+GROUP_FILES = {"cut": ["cut-tcp.pcap", "cut-udp.pcap"]}
 
 MAX_REPORTED = 25
 
@@ -60,6 +66,54 @@ def transport_offset(t):
     return 14 + int(first(t, "ip.hdr_len") or 20)
 
 
+# Transport header fields as (offset, length) in the header, by JSON member and by field id;
+# a cut header must give each one exactly when its bytes were captured, with their value.
+RAW_FIELDS = {
+    "tcp": [("sport", "tcp.srcport", 0, 2), ("dport", "tcp.dstport", 2, 2),
+            ("seq", "tcp.seq_raw", 4, 4), ("ack", "tcp.ack_raw", 8, 4),
+            (None, "tcp.hdr_len", 12, 1), ("flags", "tcp.flags", 12, 2),
+            ("win", "tcp.window_size_value", 14, 2)],
+    "udp": [("sport", "udp.srcport", 0, 2), ("dport", "udp.dstport", 2, 2),
+            (None, "udp.length", 4, 2)],
+    "icmp": [(None, "icmp.type", 0, 1), (None, "icmp.code", 1, 1)],
+    "icmpv6": [(None, "icmpv6.type", 0, 1), (None, "icmpv6.code", 1, 1)],
+}
+
+
+def raw_value(frame, off, ln, member, ident):
+    v = int.from_bytes(frame[off:off + ln], "big")
+    if ident == "tcp.hdr_len":
+        return (v >> 4) * 4
+    if ident == "tcp.flags":
+        return sslib.tcpdump_flags(v & 0xff) if member else v & 0x0fff
+    return v
+
+
+def check_cut_header(p, t, frame, proto, bad):
+    """A transport header the capture cut: every field whose bytes are there, none other."""
+    l4 = transport_offset(t)
+    have = len(frame) - l4
+    tops = [n for n in (p.get("fields") or []) if n.get("id") == proto]
+    if not tops:
+        bad("fields: " + proto, "missing", "a node for the cut header")
+    elif tops[0].get("truncated") is not True:
+        bad("fields[%s].truncated" % proto, tops[0].get("truncated"), True)
+    for member, ident, off, ln in RAW_FIELDS[proto]:
+        there = have >= off + ln
+        want = raw_value(frame, l4 + off, ln, None, ident) if there else None
+        nodes = sslib.tree_find(p.get("fields"), ident)
+        got = as_int(nodes[0].get("value")) if nodes else None
+        if got != want:
+            bad("fields: %s (%d of %d header bytes captured)" % (ident, max(have, 0), off + ln),
+                got, want)
+        # the JSON member: the ports need both (as tshark shows them)
+        if member in ("sport", "dport"):
+            there = have >= 4
+        want = raw_value(frame, l4 + off, ln, member, ident) if there else None
+        if member is not None and p.get(member) != want:
+            bad("%s (%d header bytes captured)" % (member, max(have, 0)), p.get(member), want)
+
+
 def values(pkt, ident, within=None):
     return [n.get("value") for n in sslib.tree_find(pkt.get("fields"), ident, within)]
 
@@ -77,8 +131,9 @@ def as_int(v):
         return v
 
 
-def check_packet(p, t, n, what, malformed=False):
-    """Mismatches between our packet p and tshark's layers t, as readable strings."""
+def check_packet(p, t, n, what, malformed=False, frame=None):
+    """Mismatches between our packet p and tshark's layers t, as readable strings; frame: its
+    captured bytes, to check a cut transport header field by field."""
     problems = []
 
     def bad(field, mine, tsh):
@@ -102,15 +157,10 @@ def check_packet(p, t, n, what, malformed=False):
             % (truncated, caplen, wirelen))
     if malformed is not None and p.get("malformed") is not malformed:
         bad("malformed", p.get("malformed"), malformed)
-    l3 = "ipv6" if first(t, "ipv6.src") else "ipv4" if first(t, "ip.src") else None
-    if truncated and proto in FIXED_HEADER and p.get("proto") == l3 \
-            and caplen < transport_offset(t) + FIXED_HEADER[proto]:
-        # the capture cut the transport's fixed header: tshark shows what bytes there are,
-        # our decoder reports the layer below (documented); it must not invent the rest
-        for k in ("sport", "dport", "flags", "seq", "ack", "win"):
-            if p.get(k) is not None:
-                bad(k + " (header cut by the capture)", p.get(k), None)
-        proto = l3
+    cut = truncated and proto in FIXED_HEADER \
+        and caplen < transport_offset(t) + FIXED_HEADER[proto]
+    if cut and frame is not None and p.get("proto") == proto:
+        check_cut_header(p, t, frame, proto, bad)
     if p.get("proto") != proto:
         bad("proto", p.get("proto"), proto)
         return problems
@@ -133,8 +183,9 @@ def check_packet(p, t, n, what, malformed=False):
             exp["flags"] = sslib.tcpdump_flags(first(t, "tcp.flags"))
         for k, v in exp.items():
             if v is None:
-                # tshark could not read it (snaplen): we must not invent a value either
-                if p.get(k) is not None and truncated:
+                # tshark shows no field of a cut TCP header but its ports: the raw bytes
+                # judged ours above (check_cut_header); else we must not invent a value
+                if p.get(k) is not None and truncated and not (cut and frame is not None):
                     bad(k + " (beyond the captured bytes)", p.get(k), None)
                 continue
             mine = p.get(k) if k == "flags" else as_int(p.get(k))
@@ -205,6 +256,7 @@ def report(what, problems):
 def compare(cli, path, what, scenario=None):
     ours = sslib.decode_json(cli, path)
     theirs = sslib.tshark(path)
+    frames = [rec[16:] for _, rec in sslib.read_pcap_records(path)[1]]
     if scenario:
         scenario_happened(scenario, theirs, what)
     if len(ours) != len(theirs):
@@ -214,7 +266,7 @@ def compare(cli, path, what, scenario=None):
     problems = []
     for i, (p, t) in enumerate(zip(ours, theirs)):
         # the kernel sent every one of these: none is malformed
-        problems += check_packet(p, t, i + 1, what, malformed=False)
+        problems += check_packet(p, t, i + 1, what, malformed=False, frame=frames[i])
     report(what, problems)
     return ours
 
@@ -318,7 +370,14 @@ def main():
             what = scenario + (" (snaplen %d)" % snaplen if snaplen else "") \
                 + (" (tcpdump %s)" % " ".join(tcpdump_args) if tcpdump_args else "")
             count = sslib.capture(path, scenario, snaplen, tcpdump_args=tcpdump_args)
-            ours = compare(cli, path, what, scenario)
+            # a cut capture hides what scenario_happened() reads: count the cut headers instead
+            ours = compare(cli, path, what, scenario if group != "cut" else None)
+            if group == "cut":
+                cut = [p for p in ours if p.get("truncated") and p.get("sport") is not None
+                       and p.get("flags" if p.get("proto") == "tcp" else "len") is None]
+                if len(cut) < 10:
+                    raise Failure("%s: only %d frames with a transport header cut after its "
+                                  "ports" % (what, len(cut)))
             if len(ours) != count:
                 raise Failure("%s: tcpdump captured %d packets, we decoded %d"
                               % (what, count, len(ours)))
@@ -326,6 +385,17 @@ def main():
             text_and_summary(cli, path, what, ours, snaplen)
             sslib.log("%s: %d packets agree with tshark and tcpdump (pcap, pcapng, nsecpcap)"
                       % (what, count))
+        for name in GROUP_FILES.get(group, []):
+            path = os.path.join(d, name)
+            shutil.copyfile(os.path.join(sslib.GOLDEN, name), path)
+            ours = compare(cli, path, name)
+            cut = [p for p in ours if p.get("truncated") and p.get("proto") in FIXED_HEADER]
+            if len(cut) != len(ours):
+                raise Failure("%s: %d of %d frames decode as a cut transport header"
+                              % (name, len(cut), len(ours)))
+            same_json_in_other_formats(cli, path, name, ours)
+            sslib.log("%s: %d cut frames agree with tshark and their bytes, field by field"
+                      % (name, len(ours)))
         ok = True
     finally:
         if ok:
