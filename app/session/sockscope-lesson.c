@@ -1212,6 +1212,67 @@ sockscope_lesson_state_names (void)
   return state_names;
 }
 
+/* Calls that return 0, or -1 with an error: no other number is their answer. */
+static const char * const zero_or_error_calls[] = {
+  "bind", "listen", "connect", "close", "shutdown", "setsockopt", "getsockopt", "socketpair",
+  "getsockname", "getpeername", "pthread_create", "pthread_join", NULL
+};
+
+/* Packet names as the grader gives them (sockscope-question.c), in English and in French. */
+static const char * const packet_names[] = {
+  "SYN", "SYN-ACK", "ACK", "PSH-ACK", "PSH", "FIN", "PSH-FIN", "RST", "TCP", "ICMP",
+  "UDP datagram", "datagramme UDP", "ICMP port unreachable", "ICMP port injoignable", NULL
+};
+
+/* Could @choice ever be the answer of @step's question? If not, why (a hint), for `check`. */
+static const char *
+choice_cannot_match (const SockscopeStep *step,
+                     const char          *choice)
+{
+  if (step->ask == SOCKSCOPE_ASK_RETURNS)
+    {
+      char *end;
+
+      if (g_str_has_prefix (choice, ">") && g_strstr_len (choice, 4, "0") != NULL)
+        return NULL;
+      (void) g_ascii_strtoll (choice, &end, 0);
+      if (end == choice)
+        return N_("a return value is a number, like 3 or -1 ECONNREFUSED, or '> 0 (a pid)'");
+      while (*end == ' ')
+        end++;
+      if (*end == '\0')
+        return NULL;
+      if (g_str_has_prefix (choice, "-") && (g_str_has_prefix (end, "E") || g_str_has_prefix (end, "EAI_")) &&
+          is_constant (end))
+        return NULL;
+      return N_("after a number comes only an error name, like -1 ECONNREFUSED");
+    }
+  if (step->ask == SOCKSCOPE_ASK_PACKETS)
+    {
+      g_auto(GStrv) names = NULL;
+      g_autofree char *lower = g_utf8_strdown (choice, -1);
+      g_autoptr(GString) list = g_string_new (choice);
+
+      if (g_str_equal (lower, "none") || g_str_equal (lower, "aucun") || g_str_equal (lower, "aucune") ||
+          g_str_equal (lower, "rien"))
+        return NULL;
+      g_string_replace (list, "→", "/", 0);
+      g_string_replace (list, ",", "/", 0);
+      names = g_strsplit (list->str, "/", -1);
+      for (guint i = 0; names[i]; i++)
+        {
+          gboolean known = FALSE;
+
+          g_strstrip (names[i]);
+          for (guint j = 0; packet_names[j] && !known; j++)
+            known = g_ascii_strcasecmp (names[i], packet_names[j]) == 0;
+          if (!known)
+            return N_("packets are named SYN, SYN-ACK, ACK, PSH-ACK, FIN, RST, UDP datagram or ICMP port unreachable, separated by /, or none");
+        }
+    }
+  return NULL;
+}
+
 static void
 parse_choices (Parser     *p,
                const char *value)
@@ -1267,6 +1328,26 @@ parse_choices (Parser     *p,
       return;
     }
   step->choices = g_strv_builder_end (builder);
+  for (guint i = 0; step->choices[i]; i++)
+    {
+      const char *why = choice_cannot_match (step, step->choices[i]);
+
+      if (why != NULL)
+        {
+          parser_error (p, p->lineno, _("the choice '%s' can never be the answer; hint: %s"), step->choices[i], _(why));
+          return;
+        }
+    }
+  if (step->ask == SOCKSCOPE_ASK_RETURNS && g_strv_contains (zero_or_error_calls, step->call))
+    {
+      gboolean possible = FALSE;
+
+      for (guint i = 0; step->choices[i]; i++)
+        possible |= g_str_equal (step->choices[i], "0") || g_str_has_prefix (step->choices[i], "-1");
+      if (!possible)
+        parser_error (p, p->lineno, _("no choice can be what %s() returns; hint: it returns 0, or -1 with an error, like -1 EADDRINUSE"),
+                      step->call);
+    }
 }
 
 static void

@@ -458,6 +458,23 @@ sockscope_question_grade (SockscopeLesson      *lesson,
   grade->answer = g_strdup (answer);
   grade->actual = translate_answer (canonical);
   grade->correct = sockscope_question_same_answer (step->ask, answer, canonical);
+  if (step->choices != NULL)
+    {
+      gboolean offered = FALSE;
+
+      for (guint i = 0; step->choices[i] && !offered; i++)
+        offered = sockscope_question_same_answer (step->ask, step->choices[i], canonical);
+      /* The lesson's own choices missed what the kernel did: the teacher must hear of it. */
+      if (!offered)
+        {
+          g_autofree char *with_note = g_strdup_printf (_("%s None of the lesson's choices was right: fix the choices: line of step %u in %s."),
+                                                        explanation, step->number,
+                                                        sockscope_lesson_get_path (lesson) ? sockscope_lesson_get_path (lesson) : "?");
+
+          g_free (explanation);
+          explanation = g_steal_pointer (&with_note);
+        }
+    }
   grade->explanation = g_steal_pointer (&explanation);
   grade->step_text = g_strdup (sockscope_step_get_text (step, lang));
   return grade;
