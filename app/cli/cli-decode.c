@@ -145,43 +145,39 @@ sockscope_cli_decode (int argc, char **argv)
   gint64 start_us;
   uint64_t n = 0;
   int rc;
+  g_autoptr(GOptionContext) context =
+    sockscope_cli_option_context (_("CAPTURE"),
+                                  _("Decode each packet of a pcap or pcapng file, one line each as tcpdump prints it."));
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE, summary = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("One JSON object a line for each packet"), NULL },
+    { "summary", 0, 0, G_OPTION_ARG_NONE, &summary, N_("Only count the packets and report the decoding speed and memory"), NULL },
+    { NULL }
+  };
 
-  for (int i = 1; i < argc; i++)
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      if (strcmp (argv[i], "--json") == 0)
-        mode = MODE_JSON;
-      else if (strcmp (argv[i], "--summary") == 0)
-        mode = MODE_SUMMARY;
-      else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
-        {
-          printf (_("Usage: sockscope-cli decode CAPTURE [--json | --summary]\n"));
-          return 0;
-        }
-      else if (argv[i][0] == '-' && argv[i][1] != '\0')
-        {
-          g_printerr (_("sockscope-cli decode: unknown option '%s'\n"), argv[i]);
-          return 2;
-        }
-      else if (path == NULL)
-        path = argv[i];
-      else
-        {
-          g_printerr (_("sockscope-cli decode: one capture file at a time\n"));
-          return 2;
-        }
+      g_printerr ("sockscope-cli decode: %s\n", error->message);
+      return SOCKSCOPE_CLI_USAGE;
     }
-  if (path == NULL)
+  if (argc != 2 || (json && summary))
     {
+      g_printerr (argc > 2 ? _("sockscope-cli decode: one capture file at a time\n")
+                           : json && summary ? _("sockscope-cli decode: --json or --summary, not both\n") : "");
       g_printerr (_("Usage: sockscope-cli decode CAPTURE [--json | --summary]\n"));
-      return 2;
+      return SOCKSCOPE_CLI_USAGE;
     }
+  path = argv[1];
+  mode = json ? MODE_JSON : summary ? MODE_SUMMARY : MODE_TEXT;
 
   start_us = g_get_monotonic_time ();
   r = ss_capture_reader_open (path);
   if (r == NULL)
     {
       g_printerr (_("sockscope-cli decode: cannot read '%s': %s\n"), path, g_strerror (errno));
-      return 2;
+      return SOCKSCOPE_CLI_FAILED;
     }
 
   if (mode == MODE_SUMMARY)

@@ -18,11 +18,14 @@ sockscope_cli_list (int    argc,
   g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   g_autoptr(GPtrArray) lessons = NULL;
   const char *lang = sockscope_lesson_default_lang ();
+  g_autoptr(GOptionContext) context = sockscope_cli_option_context ("", _("List the lessons: their id, title and languages."));
+  g_autoptr(GError) error = NULL;
 
-  if (argc > 1)
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 1)
     {
+      fprintf (stderr, "sockscope-cli list: %s\n", error ? error->message : _("no argument expected"));
       fprintf (stderr, _("Usage: sockscope-cli list\n"));
-      return 2;
+      return SOCKSCOPE_CLI_USAGE;
     }
   lessons = sockscope_lesson_list_dir (dir, errors);
   for (guint i = 0; i < lessons->len; i++)
@@ -45,11 +48,18 @@ sockscope_cli_check (int    argc,
 {
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   int status = 0;
+  g_autoptr(GOptionContext) context =
+    sockscope_cli_option_context (_("LESSON..."),
+                                  _("Check lessons (ids or paths to .lesson files) without running them: each mistake\n"
+                                    "a run would meet is reported as FILE:LINE: message; hint: fix."));
+  g_autoptr(GError) parse_error = NULL;
 
-  if (argc < 2)
+  if (!g_option_context_parse (context, &argc, &argv, &parse_error) || argc < 2)
     {
+      if (parse_error != NULL)
+        fprintf (stderr, "sockscope-cli check: %s\n", parse_error->message);
       fprintf (stderr, _("Usage: sockscope-cli check LESSON...\n"));
-      return 2;
+      return SOCKSCOPE_CLI_USAGE;
     }
   for (int i = 1; i < argc; i++)
     {
@@ -84,7 +94,8 @@ int
 sockscope_cli_code (int    argc,
                     char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("LESSON [ACTOR] - print the generated programs"));
+  g_autoptr(GOptionContext) context = sockscope_cli_option_context (_("LESSON [ACTOR]"),
+                                                                    _("Print the program of each actor, as the app shows it."));
   g_autoptr(GError) error = NULL;
   g_autoptr(SockscopeLesson) lesson = NULL;
   g_autofree char *code = NULL;

@@ -1,4 +1,8 @@
-/* sockscope-cli.c: entry point; dispatches to one subcommand. */
+/* sockscope-cli.c: entry point; dispatches to one subcommand.
+ *
+ * Every command answers `--help` (and `sockscope-cli help COMMAND`) with its usage on stdout and
+ * status 0, and ends with the same statuses: 0 done, 1 the input has errors or the run failed,
+ * 2 a wrong command line (docs/man/sockscope-cli.1). */
 #include "config.h"
 
 #include <locale.h>
@@ -19,48 +23,117 @@ typedef struct
   const char *summary;
 } Command;
 
+static int help (int argc, char **argv);
+
 static const Command commands[] = {
-  { "decode", sockscope_cli_decode, "CAPTURE [--json | --summary]", N_("decode a pcap or pcapng file") },
   { "list",   sockscope_cli_list,   "",                             N_("list the lessons") },
   { "check",  sockscope_cli_check,  "LESSON...",                    N_("validate lesson files") },
   { "code",   sockscope_cli_code,   "LESSON [ACTOR] [--code LANG]", N_("print the program of each actor (C or Python)") },
   { "run",    sockscope_cli_run,    "LESSON [OPTION...]",           N_("run a lesson in a fresh lab") },
   { "replay", sockscope_cli_replay, "SESSION [--json]",             N_("print a recorded session") },
   { "export", sockscope_cli_export, "LESSON|SESSION --format F -o FILE", N_("export the diagram (png, svg, pdf), the packets or the session") },
+  { "decode", sockscope_cli_decode, "CAPTURE [--json | --summary]", N_("decode a pcap or pcapng file") },
+  { "help",   help,                 "[COMMAND]",                    N_("show this help, or the help of a command") },
 };
+
+static const char exit_statuses[] =
+  N_("Exit status: 0 done; 1 the lesson, session or capture has errors, or the run failed;\n"
+     "2 a wrong command line (unknown command or option, missing argument).");
 
 static void
 usage (FILE *out)
 {
   fprintf (out, _("Usage: sockscope-cli COMMAND [ARGS]\n\nCommands:\n"));
   for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-7s %-29s %s\n", commands[i].name, commands[i].args, _(commands[i].summary));
+    fprintf (out, "  %-7s %-34s %s\n", commands[i].name, commands[i].args, _(commands[i].summary));
+  fprintf (out, _("\n'sockscope-cli COMMAND --help' shows the options of a command; 'man sockscope-cli' shows them all.\n"));
+  fprintf (out, "%s\n", _(exit_statuses));
+}
+
+static const Command *
+find_command (const char *name)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (name, commands[i].name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+GOptionContext *
+sockscope_cli_option_context (const char *parameters,
+                              const char *summary)
+{
+  GOptionContext *context = g_option_context_new (parameters);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_description (context, _(exit_statuses));
+  return context;
+}
+
+/* `sockscope-cli help [COMMAND]`: the commands, or COMMAND --help. */
+static int
+help (int    argc,
+      char **argv)
+{
+  const Command *command;
+  char *help_argv[] = { NULL, (char *) "--help", NULL };
+  g_autofree char *prgname = NULL;
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      usage (stdout);
+      return SOCKSCOPE_CLI_OK;
+    }
+  if (argc > 2 || (command = find_command (argv[1])) == NULL || command->run == help)
+    {
+      fprintf (stderr, _("sockscope-cli help: no command '%s'\n"), argv[1]);
+      usage (stderr);
+      return SOCKSCOPE_CLI_USAGE;
+    }
+  help_argv[0] = (char *) command->name;
+  prgname = g_strdup_printf ("sockscope-cli %s", command->name);
+  g_set_prgname (prgname);
+  return command->run (2, help_argv);
 }
 
 int
 main (int argc, char **argv)
 {
+  const Command *command;
+  g_autofree char *prgname = NULL;
+
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+  if (argc < 2)
     {
-      usage (argc < 2 ? stderr : stdout);
-      return argc < 2 ? 2 : 0;
+      usage (stderr);
+      return SOCKSCOPE_CLI_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      usage (stdout);
+      return SOCKSCOPE_CLI_OK;
     }
   if (strcmp (argv[1], "--version") == 0)
     {
       printf ("sockscope-cli %s\n", PACKAGE_VERSION);
-      return 0;
+      return SOCKSCOPE_CLI_OK;
     }
-
-  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (strcmp (argv[1], commands[i].name) == 0)
-      return commands[i].run (argc - 1, argv + 1);
-
-  fprintf (stderr, _("sockscope-cli: unknown command '%s'\n"), argv[1]);
-  usage (stderr);
-  return 2;
+  if ((command = find_command (argv[1])) == NULL)
+    {
+      fprintf (stderr, _("sockscope-cli: unknown command '%s'\n"), argv[1]);
+      usage (stderr);
+      return SOCKSCOPE_CLI_USAGE;
+    }
+  /* GOption's --help then reads "Usage: sockscope-cli run [OPTION…] LESSON". */
+  if (command->run != help)
+    {
+      prgname = g_strdup_printf ("sockscope-cli %s", command->name);
+      g_set_prgname (prgname);
+    }
+  return command->run (argc - 1, argv + 1);
 }
