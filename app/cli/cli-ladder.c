@@ -71,8 +71,8 @@ cli_ladder_free (CliLadder *self)
   g_clear_pointer (&self->projection, sockscope_projection_free);
   g_free (self->column_of);
   g_free (self->alive);
-  g_hash_table_unref (self->call_lifeline);
-  g_hash_table_unref (self->call_names);
+  g_clear_pointer (&self->call_lifeline, g_hash_table_unref);
+  g_clear_pointer (&self->call_names, g_hash_table_unref);
   g_free (self);
 }
 
