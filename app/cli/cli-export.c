@@ -48,7 +48,8 @@ int
 sockscope_cli_export (int    argc,
                       char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("LESSON|SESSION - export a diagram, the packets or the session"));
+  g_autoptr(GOptionContext) context = sockscope_cli_option_context ("LESSON|SESSION",
+                                                                    _("Export a diagram (png, svg, pdf), the packets (pcapng) or the session;\na lesson is run in a fresh lab first, a session is replayed."));
   g_autoptr(GError) error = NULL;
   g_autofree char *format = NULL;
   g_autofree char *output = NULL;

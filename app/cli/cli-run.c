@@ -377,7 +377,8 @@ int
 sockscope_cli_run (int    argc,
                    char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("LESSON - run a lesson in a fresh lab"));
+  g_autoptr(GOptionContext) context = sockscope_cli_option_context ("LESSON",
+                                                                    _("Run a lesson in a fresh lab and print what happens, step by step."));
   g_autoptr(GError) error = NULL;
   g_autofree char *lang = NULL;
   g_autofree char *pcapng = NULL;
@@ -487,7 +488,7 @@ int
 sockscope_cli_replay (int    argc,
                       char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("SESSION - print a recorded session"));
+  g_autoptr(GOptionContext) context = sockscope_cli_option_context ("SESSION", _("Print a recorded session, as run prints a run."));
   g_autoptr(GError) error = NULL;
   g_autoptr(SockscopeEventLog) log = NULL;
   g_autofree char *warning = NULL;
