@@ -2,7 +2,7 @@
 on it, runs one traffic scenario with real sockets, stops tcpdump.
 
 usage: traffic.py OUT.pcap SCENARIO [SNAPLEN|- [TCPDUMP-ARGS...]]
-SCENARIO: tcp4 tcp6 rst halfclose udp unreach handshake all
+SCENARIO: tcp4 tcp6 rst halfclose udp unreach handshake analysis all
 TCPDUMP-ARGS replace "-i lo", e.g. "-i any -y LINUX_SLL2".
 """
 
@@ -190,13 +190,72 @@ def unreach():
         k.close()
 
 
+def analysis():
+    """Packets that Wireshark's TCP analysis names, made by the kernel on its own: a zero
+    window and its probes, then a window update (a reader that stops reading), SYNs ignored by
+    a full accept queue and sent again, ICMP port unreachable (v4 and v6) for a datagram."""
+    # a receiver with a small buffer that does not read: the sender fills it, the window
+    # closes, the sender's kernel probes it (~0.2 s, 0.4 s, ...), then the receiver reads
+    ls = listener(V4, 47030)
+    k = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    k.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    k.connect(("127.0.0.1", 47030))
+    c, _ = ls.accept()
+    c.setblocking(False)
+    sent = 0
+    try:
+        while sent < 400000:
+            sent += c.send(b"z" * 4096)
+    except BlockingIOError:
+        pass
+    time.sleep(1.0)
+    k.setblocking(False)
+    got = 0
+    deadline = time.monotonic() + 5
+    while got < sent and time.monotonic() < deadline:
+        try:
+            d = k.recv(65536)
+            got += len(d)
+        except BlockingIOError:
+            time.sleep(0.005)
+    c.close()
+    k.close()
+    ls.close()
+
+    # listen(s, 1) and no accept: the third SYN is dropped, sent again ~1 s later
+    ls = listener(V4, 47031)
+    ls.listen(1)
+    ks = []
+    for _ in range(3):
+        k = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        k.setblocking(False)
+        try:
+            k.connect(("127.0.0.1", 47031))
+        except BlockingIOError:
+            pass
+        ks.append(k)
+        time.sleep(0.05)
+    time.sleep(1.3)
+    for k in ks:
+        k.close()
+    ls.close()
+
+    for fam, port in ((V4, 47032), (V6, 47033)):
+        k = socket.socket(fam[0], socket.SOCK_DGRAM)
+        k.sendto(b"first", (fam[1], port))
+        k.sendto(b"second", (fam[1], port))
+        time.sleep(0.02)
+        k.close()
+
+
 def everything():
     for fn in (tcp4, tcp6, rst, halfclose, udp, unreach):
         fn()
 
 
 SCENARIOS = {"tcp4": tcp4, "tcp6": tcp6, "rst": rst, "halfclose": halfclose, "udp": udp,
-             "unreach": unreach, "handshake": handshake, "all": everything}
+             "unreach": unreach, "handshake": handshake, "analysis": analysis,
+             "all": everything}
 
 
 # ------------------------------------------------------------------ capture around it
