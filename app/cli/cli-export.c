@@ -115,10 +115,9 @@ sockscope_cli_export (int    argc,
         fprintf (stderr, "%s\n", warning);
       if (lang == NULL && sockscope_event_log_get_lang (log) != NULL)
         lang = g_strdup (sockscope_event_log_get_lang (log));
-      if ((lesson = sockscope_lesson_find (sockscope_event_log_get_lesson_id (log), &error)) == NULL)
+      if ((lesson = sockscope_lesson_for_session (log, argv[1], &error)) == NULL)
         {
-          fprintf (stderr, _("%s: this session was recorded with a lesson that is not installed here (%s)\n"),
-                   argv[1], error->message);
+          fprintf (stderr, "%s\n", error->message);
           return 1;
         }
     }
@@ -143,7 +142,7 @@ sockscope_cli_export (int    argc,
   if (g_str_equal (format, "pcapng"))
     ok = sockscope_event_log_export_pcapng (log, output, &error);
   else if (g_str_equal (format, "session"))
-    ok = sockscope_event_log_record_to (log, output, sockscope_lesson_get_id (lesson), lang, &error) &&
+    ok = sockscope_event_log_record_to (log, output, lesson, lang, &error) &&
          sockscope_event_log_stop_recording (log, &error);
   else
     {

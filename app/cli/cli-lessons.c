@@ -15,8 +15,8 @@ sockscope_cli_list (int    argc,
                     char **argv)
 {
   g_autofree char *dir = sockscope_lesson_dir ();
-  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
-  g_autoptr(GPtrArray) lessons = NULL;
+  g_autoptr(SockscopeLessonCatalog) catalog = NULL;
+  guint n_listed = 0;
   const char *lang = sockscope_lesson_default_lang ();
   g_autoptr(GOptionContext) context = sockscope_cli_option_context ("", _("List the lessons: their id, title and languages."));
   g_autoptr(GError) error = NULL;
@@ -27,19 +27,29 @@ sockscope_cli_list (int    argc,
       fprintf (stderr, _("Usage: sockscope-cli list\n"));
       return SOCKSCOPE_CLI_USAGE;
     }
-  lessons = sockscope_lesson_list_dir (dir, errors);
-  for (guint i = 0; i < lessons->len; i++)
+  /* The course's order; a teacher's own lesson says where it is. A file that does not read or
+   * repeats an id is told on stderr and never hides the others: the list still succeeds. */
+  catalog = sockscope_lesson_catalog_new ();
+  for (guint i = 0; i < sockscope_lesson_catalog_get_n_entries (catalog); i++)
     {
-      SockscopeLesson *lesson = g_ptr_array_index (lessons, i);
+      const SockscopeLessonEntry *entry = sockscope_lesson_catalog_get_entry (catalog, i);
+      SockscopeLesson *lesson = entry->lesson;
 
-      printf ("%-20s %-48s %s\n", sockscope_lesson_get_id (lesson),
+      if (entry->problem != NULL)
+        {
+          fprintf (stderr, "%s\n", entry->problem);
+          continue;
+        }
+      printf ("%-20s %-48s %s", sockscope_lesson_get_id (lesson),
               sockscope_lesson_get_title (lesson, lang), sockscope_lesson_get_languages (lesson));
+      if (entry->origin == SOCKSCOPE_LESSON_TEACHER)
+        printf (_("  (yours: %s)"), entry->path);
+      printf ("\n");
+      n_listed++;
     }
-  for (guint i = 0; i < errors->len; i++)
-    fprintf (stderr, "%s\n", ((GError *) g_ptr_array_index (errors, i))->message);
-  if (lessons->len == 0 && errors->len == 0)
+  if (n_listed == 0)
     fprintf (stderr, _("No lesson in %s\n"), dir);
-  return errors->len > 0 ? 1 : 0;
+  return n_listed > 0 ? 0 : 1;
 }
 
 int

@@ -447,7 +447,7 @@ sockscope_cli_run (int    argc,
   g_signal_connect (run.log, "items-changed", G_CALLBACK (on_items_changed), &run);
 
   if (session != NULL &&
-      !sockscope_event_log_record_to (run.log, session, sockscope_lesson_get_id (lesson), lang, &error))
+      !sockscope_event_log_record_to (run.log, session, lesson, lang, &error))
     {
       fprintf (stderr, "%s\n", error->message);
       status = 1;
@@ -519,7 +519,7 @@ sockscope_cli_replay (int    argc,
   if (warning != NULL)
     fprintf (stderr, "%s\n", warning);
   /* The ladder draws the lesson's actors as lifelines: JSON lines need no lesson. */
-  if (!json && (lesson = sockscope_lesson_find (sockscope_event_log_get_lesson_id (log), &error)) == NULL)
+  if (!json && (lesson = sockscope_lesson_for_session (log, argv[1], &error)) == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
       return 1;

@@ -33,6 +33,8 @@ struct _SockscopeEventLog
   GArray       *records;
   GStringChunk *lines;
   char         *lesson_id;
+  char         *lesson_text;     /* the lesson's file, as the session header embeds it, or NULL */
+  char         *lesson_path;     /* where it was read when recorded, or NULL */
   char         *lang;
   int           fd;              /* session file being written, or -1 */
   char         *path;
@@ -87,6 +89,8 @@ sockscope_event_log_finalize (GObject *object)
   g_array_unref (self->records);
   g_string_chunk_free (self->lines);
   g_free (self->lesson_id);
+  g_free (self->lesson_text);
+  g_free (self->lesson_path);
   g_free (self->lang);
   g_free (self->path);
 
@@ -162,7 +166,7 @@ static const MemberType pkt_members[] = {
   { "summary", 's' }, { "reason", 's' }, { "truncated", 'b' }, { "malformed", 'b' },
 };
 static const MemberType header_members[] = {
-  { "lesson", 's' }, { "lang", 's' }, { "started_ns", 'i' },
+  { "lesson", 's' }, { "lang", 's' }, { "started_ns", 'i' }, { "lesson_text", 's' }, { "lesson_path", 's' },
 };
 static const MemberType out_members[] = {
   { "data", 's' }, { "addr", 's' }, { "data_hex", 's' }, { "flags", 's' }, { "len", 'i' },
@@ -822,15 +826,33 @@ sockscope_event_log_get_lang (SockscopeEventLog *self)
   return self->lang;
 }
 
-/* Starts writing the session file: the header, the events so far, then each event as it is
+/* The text of the lesson the session was recorded with, or NULL for a session older than
+ * format 2. */
+const char *
+sockscope_event_log_get_lesson_text (SockscopeEventLog *self)
+{
+  return self->lesson_text;
+}
+
+const char *
+sockscope_event_log_get_lesson_path (SockscopeEventLog *self)
+{
+  return self->lesson_path;
+}
+
+/* Starts writing the session file: the header (which embeds the lesson's text, so the session
+ * opens where the lesson is not installed), the events so far, then each event as it is
  * appended. */
 gboolean
 sockscope_event_log_record_to (SockscopeEventLog  *self,
                                const char         *path,
-                               const char         *lesson_id,
+                               SockscopeLesson    *lesson,
                                const char         *lang,
                                GError            **error)
 {
+  const char *lesson_id = sockscope_lesson_get_id (lesson);
+  const char *lesson_text = sockscope_lesson_get_text (lesson);
+  const char *lesson_path = sockscope_lesson_get_path (lesson);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *header = NULL;
@@ -842,9 +864,19 @@ sockscope_event_log_record_to (SockscopeEventLog  *self,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "sockscope_session");
-  json_builder_add_int_value (builder, 1);
+  json_builder_add_int_value (builder, 2);
   json_builder_set_member_name (builder, "lesson");
   json_builder_add_string_value (builder, lesson_id);
+  if (lesson_text != NULL)
+    {
+      json_builder_set_member_name (builder, "lesson_text");
+      json_builder_add_string_value (builder, lesson_text);
+    }
+  if (lesson_path != NULL)
+    {
+      json_builder_set_member_name (builder, "lesson_path");
+      json_builder_add_string_value (builder, lesson_path);
+    }
   json_builder_set_member_name (builder, "lang");
   json_builder_add_string_value (builder, lang);
   json_builder_set_member_name (builder, "started_ns");
@@ -869,6 +901,10 @@ sockscope_event_log_record_to (SockscopeEventLog  *self,
 
   g_free (self->lesson_id);
   self->lesson_id = g_strdup (lesson_id);
+  g_free (self->lesson_text);
+  self->lesson_text = g_strdup (lesson_text);
+  g_free (self->lesson_path);
+  self->lesson_path = g_strdup (lesson_path);
   g_free (self->lang);
   self->lang = g_strdup (lang);
   g_free (self->path);
@@ -948,6 +984,9 @@ sockscope_event_log_load (const char  *path,
     }
   self->lesson_id = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lesson", ""));
   self->lang = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lang", "en"));
+  /* Format 1 did not embed the lesson: its front ends look the id up. */
+  self->lesson_text = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lesson_text", NULL));
+  self->lesson_path = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lesson_path", NULL));
 
   for (guint i = 1; i < n; i++)
     {

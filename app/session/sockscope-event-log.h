@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sockscope-event.h"
+#include "sockscope-lesson.h"
 
 G_BEGIN_DECLS
 
@@ -33,10 +34,12 @@ gboolean            sockscope_event_log_get_int        (SockscopeEventLog  *self
                                                         gint64             *out);
 const char         *sockscope_event_log_get_lesson_id  (SockscopeEventLog  *self);
 const char         *sockscope_event_log_get_lang       (SockscopeEventLog  *self);
+const char         *sockscope_event_log_get_lesson_text (SockscopeEventLog *self);
+const char         *sockscope_event_log_get_lesson_path (SockscopeEventLog *self);
 
 gboolean            sockscope_event_log_record_to      (SockscopeEventLog  *self,
                                                         const char         *path,
-                                                        const char         *lesson_id,
+                                                        SockscopeLesson    *lesson,
                                                         const char         *lang,
                                                         GError            **error);
 gboolean            sockscope_event_log_stop_recording (SockscopeEventLog  *self,

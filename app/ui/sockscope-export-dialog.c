@@ -78,7 +78,7 @@ sockscope_export_write (SockscopeLesson    *lesson,
           source = g_file_new_for_path (session_path);
           return g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error);
         }
-      return sockscope_event_log_record_to (log, path, sockscope_lesson_get_id (lesson), lang, error) &&
+      return sockscope_event_log_record_to (log, path, lesson, lang, error) &&
              sockscope_event_log_stop_recording (log, error);
     }
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown export format “%s”"), format);

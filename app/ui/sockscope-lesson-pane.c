@@ -14,6 +14,7 @@ struct _SockscopeLessonPane
   GtkWidget       *box;
   GtkLabel        *title;
   GtkLabel        *description;
+  GtkLabel        *origin;
   GtkLabel        *step_label;
   GtkLabel        *step_call;
   GtkLabel        *explanation;
@@ -185,6 +186,26 @@ sockscope_lesson_pane_set_lesson (SockscopeLessonPane *self,
   for (guint i = 1; i <= sockscope_lesson_get_n_steps (lesson); i++)
     gtk_list_box_append (self->steps, step_row_new (self, sockscope_lesson_get_step (lesson, i)));
   update_steps (self);
+}
+
+/* Where the lesson comes from when it is not a built-in one ("Your lesson: PATH"); NULL hides
+ * it. */
+void
+sockscope_lesson_pane_set_origin (SockscopeLessonPane *self,
+                                  const char          *origin)
+{
+  g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
+
+  gtk_label_set_text (self->origin, origin != NULL ? origin : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->origin), origin != NULL);
+}
+
+const char *
+sockscope_lesson_pane_get_origin (SockscopeLessonPane *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON_PANE (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->origin)) ? gtk_label_get_text (self->origin) : NULL;
 }
 
 void
@@ -361,6 +382,7 @@ sockscope_lesson_pane_class_init (SockscopeLessonPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, box);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, title);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, description);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, origin);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, step_label);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, step_call);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, explanation);

@@ -24,6 +24,9 @@ GtkWidget     *sockscope_lesson_pane_new                   (void);
 void           sockscope_lesson_pane_set_lesson            (SockscopeLessonPane *self,
                                                             SockscopeLesson     *lesson,
                                                             const char          *lang);
+void           sockscope_lesson_pane_set_origin            (SockscopeLessonPane *self,
+                                                            const char          *origin);
+const char    *sockscope_lesson_pane_get_origin            (SockscopeLessonPane *self);
 void           sockscope_lesson_pane_set_position          (SockscopeLessonPane *self,
                                                             guint                steps_done);
 guint          sockscope_lesson_pane_get_position          (SockscopeLessonPane *self);

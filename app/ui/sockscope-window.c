@@ -16,6 +16,7 @@
 #include "sockscope-event-log.h"
 #include "sockscope-lab-client.h"
 #include "sockscope-lesson-pane.h"
+#include "sockscope-lesson-picker.h"
 #include "sockscope-lesson.h"
 #include "sockscope-lesson-catalog.h"
 #include "sockscope-projection.h"
@@ -36,8 +37,7 @@ struct _SockscopeWindow
   AdwWindowTitle  *window_title;
   GtkMenuButton   *lessons_button;
   GtkPopover      *lessons_popover;
-  GtkSearchEntry  *lesson_search;
-  GtkListBox      *lesson_list;
+  SockscopeLessonPicker *lesson_picker;
   GtkRevealer     *error_revealer;
   GtkLabel        *error_label;
   AdwFlap               *flap;
@@ -70,7 +70,7 @@ struct _SockscopeWindow
   char                *session_path;   /* where this run is recorded, or the session opened */
   GSimpleActionGroup  *view_actions;
 
-  GPtrArray           *lessons;        /* SockscopeLesson, in picker order */
+  SockscopeLessonCatalog *catalog;     /* the lessons the picker offers, and the files opened */
   SockscopeLesson     *lesson;         /* the open one, or NULL */
   char                *lang;           /* "en" or "fr": the UI's language, lessons follow it */
 
@@ -158,148 +158,22 @@ ui_language (void)
   return g_strdup ("en");
 }
 
-static int
-compare_lessons (gconstpointer a,
-                 gconstpointer b)
-{
-  SockscopeLesson *la = *(SockscopeLesson **) a;
-  SockscopeLesson *lb = *(SockscopeLesson **) b;
-  int r = g_strcmp0 (sockscope_lesson_get_theme (la), sockscope_lesson_get_theme (lb));
-
-  return r != 0 ? r : g_strcmp0 (sockscope_lesson_get_path (la), sockscope_lesson_get_path (lb));
-}
-
-static GtkWidget *
-lesson_row_new (SockscopeWindow *self,
-                SockscopeLesson *lesson)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (sockscope_lesson_get_title (lesson, self->lang));
-  GtkWidget *id = gtk_label_new (sockscope_lesson_get_id (lesson));
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (title), 40);
-  gtk_label_set_xalign (GTK_LABEL (id), 0);
-  gtk_widget_add_css_class (id, "dim-label");
-  gtk_widget_add_css_class (id, "caption");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), id);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data_full (G_OBJECT (row), "lesson", g_object_ref (lesson), g_object_unref);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  sockscope_lesson_get_title (lesson, self->lang),
-                                  -1);
-  return row;
-}
-
 static void
-lesson_header_func (GtkListBoxRow *row,
-                    GtkListBoxRow *before,
-                    gpointer       user_data)
+on_picker_lesson_activated (SockscopeWindow *self,
+                            const char      *path)
 {
-  SockscopeLesson *lesson = g_object_get_data (G_OBJECT (row), "lesson");
-  SockscopeLesson *prev = before ? g_object_get_data (G_OBJECT (before), "lesson") : NULL;
-  const char *theme;
-
-  if (lesson == NULL)
-    return;
-  theme = sockscope_lesson_get_theme (lesson);
-  if (prev == NULL || g_strcmp0 (theme, sockscope_lesson_get_theme (prev)) != 0)
-    {
-      GtkWidget *label = gtk_label_new (theme);
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_add_css_class (label, "heading");
-      gtk_widget_set_margin_top (label, 8);
-      gtk_widget_set_margin_start (label, 6);
-      gtk_list_box_row_set_header (row, label);
-    }
-  else
-    gtk_list_box_row_set_header (row, NULL);
-}
-
-static gboolean
-lesson_filter_func (GtkListBoxRow *row,
-                    gpointer       user_data)
-{
-  SockscopeWindow *self = user_data;
-  SockscopeLesson *lesson = g_object_get_data (G_OBJECT (row), "lesson");
-  const char *needle = gtk_editable_get_text (GTK_EDITABLE (self->lesson_search));
-  g_autofree char *haystack = NULL;
-  g_autofree char *folded_needle = NULL;
-  g_autofree char *folded = NULL;
-
-  if (needle == NULL || needle[0] == '\0')
-    return TRUE;
-  haystack = g_strjoin (" ",
-                        sockscope_lesson_get_id (lesson),
-                        sockscope_lesson_get_theme (lesson),
-                        sockscope_lesson_get_title (lesson, "en"),
-                        sockscope_lesson_get_title (lesson, "fr"),
-                        NULL);
-  folded = g_utf8_casefold (haystack, -1);
-  folded_needle = g_utf8_casefold (needle, -1);
-  return strstr (folded, folded_needle) != NULL;
-}
-
-static void
-on_lesson_search_changed (SockscopeWindow *self)
-{
-  gtk_list_box_invalidate_filter (self->lesson_list);
-}
-
-static void
-on_lesson_row_activated (SockscopeWindow *self,
-                         GtkListBoxRow   *row)
-{
-  SockscopeLesson *lesson = g_object_get_data (G_OBJECT (row), "lesson");
-
   gtk_popover_popdown (self->lessons_popover);
-  sockscope_window_open_lesson (self, sockscope_lesson_get_path (lesson));
+  sockscope_window_open_lesson (self, path);
 }
 
-/* Enter in the search field opens the first lesson still shown. */
-static void
-on_lesson_search_activate (SockscopeWindow *self)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->lesson_list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child))
-        {
-          on_lesson_row_activated (self, GTK_LIST_BOX_ROW (child));
-          return;
-        }
-    }
-}
-
+/* The built-in lessons and the teacher's; a broken or duplicate one is a greyed row in the
+ * picker that says why, never an error that stops the window. */
 static void
 load_lessons (SockscopeWindow *self)
 {
-  g_autofree char *dir = sockscope_lesson_dir ();
-  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
-
-  g_clear_pointer (&self->lessons, g_ptr_array_unref);
-  self->lessons = sockscope_lesson_list_dir (dir, errors);
-  g_ptr_array_sort (self->lessons, compare_lessons);
-
-  for (guint i = 0; i < self->lessons->len; i++)
-    gtk_list_box_append (self->lesson_list, lesson_row_new (self, g_ptr_array_index (self->lessons, i)));
-
-  /* A broken lesson never hides the others: it is listed in the banner with file:line. */
-  if (errors->len > 0)
-    {
-      g_ptr_array_add (errors, NULL);
-      g_autofree char *joined = g_strjoinv ("\n", (char **) errors->pdata);
-      g_autofree char *message = g_strdup_printf (_("Some lessons could not be read:\n%s"), joined);
-      show_error (self, message);
-    }
+  g_clear_object (&self->catalog);
+  self->catalog = sockscope_lesson_catalog_new ();
+  sockscope_lesson_picker_set_catalog (self->lesson_picker, self->catalog, self->lang);
 }
 
 /* ---- Projection: each new log event goes to every pane ---------------------------------- */
@@ -1170,8 +1044,7 @@ record_session (SockscopeWindow *self)
       name = g_strdup_printf ("%s-%s-%u.sockscope", sockscope_lesson_get_id (self->lesson), stamp, i);
       self->session_path = g_build_filename (dir, name, NULL);
     }
-  if (!sockscope_event_log_record_to (self->log, self->session_path, sockscope_lesson_get_id (self->lesson),
-                                      self->lang, &error))
+  if (!sockscope_event_log_record_to (self->log, self->session_path, self->lesson, self->lang, &error))
     {
       show_error (self, error->message);
       g_clear_pointer (&self->session_path, g_free);
@@ -1204,12 +1077,26 @@ start_run (SockscopeWindow *self)
   sockscope_runner_start_async (self->runner, self->cancellable, on_runner_started, g_object_ref (self));
 }
 
+/* What the lesson pane says about where a lesson comes from: nothing for a built-in one. */
+static char *
+origin_note (const SockscopeLessonEntry *entry)
+{
+  if (entry == NULL || entry->origin == SOCKSCOPE_LESSON_BUILT_IN)
+    return NULL;
+  if (entry->origin == SOCKSCOPE_LESSON_TEACHER)
+    return g_strdup_printf (_("Your lesson: %s"), entry->path);
+  return g_strdup_printf (_("Opened from %s"), entry->path);
+}
+
+/* @id_or_path: a lesson id (the picker's lessons), a lesson file (Ctrl+O, --lesson PATH: it
+ * joins the picker), or NULL for the last lesson opened, else the first of the course. */
 void
 sockscope_window_open_lesson (SockscopeWindow *self,
                               const char      *id_or_path)
 {
-  g_autoptr(SockscopeLesson) lesson = NULL;
+  const SockscopeLessonEntry *entry = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *note = NULL;
 
   g_return_if_fail (SOCKSCOPE_IS_WINDOW (self));
 
@@ -1217,25 +1104,46 @@ sockscope_window_open_lesson (SockscopeWindow *self,
     {
       g_autofree char *last = g_settings_get_string (self->settings, "last-lesson");
 
-      if (last[0] != '\0')
-        lesson = sockscope_lesson_find (last, NULL);
-      if (lesson == NULL && self->lessons != NULL && self->lessons->len > 0)
-        lesson = g_object_ref (g_ptr_array_index (self->lessons, 0));
-      if (lesson == NULL)
+      if (strchr (last, '/') != NULL && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+        entry = sockscope_lesson_catalog_add_file (self->catalog, last);
+      else if (last[0] != '\0')
+        entry = sockscope_lesson_catalog_lookup (self->catalog, last);
+      if (entry == NULL || !entry->usable)
+        entry = sockscope_lesson_catalog_first (self->catalog);
+      if (entry == NULL)
         return;
     }
-  else if (!(lesson = sockscope_lesson_find (id_or_path, &error)))
+  else if (strchr (id_or_path, '/') != NULL || g_str_has_suffix (id_or_path, ".lesson"))
     {
-      show_error (self, error->message);
+      entry = sockscope_lesson_catalog_add_file (self->catalog, id_or_path);
+      sockscope_lesson_picker_refresh (self->lesson_picker);
+      if (entry->lesson == NULL)
+        {
+          show_error (self, entry->problem);
+          return;
+        }
+    }
+  else if ((entry = sockscope_lesson_catalog_lookup (self->catalog, id_or_path)) == NULL)
+    {
+      g_autoptr(SockscopeLesson) missing = sockscope_lesson_find (id_or_path, &error);
+
+      show_error (self, error != NULL ? error->message : id_or_path);
       return;
     }
 
-  g_set_object (&self->lesson, lesson);
-  g_settings_set_string (self->settings, "last-lesson", sockscope_lesson_get_id (lesson));
-  adw_window_title_set_title (self->window_title, sockscope_lesson_get_title (lesson, self->lang));
-  adw_window_title_set_subtitle (self->window_title, sockscope_lesson_get_id (lesson));
+  g_set_object (&self->lesson, entry->lesson);
+  /* A file opened by its path is remembered by its path: its id may name another lesson. */
+  g_settings_set_string (self->settings, "last-lesson",
+                         entry->origin == SOCKSCOPE_LESSON_OPENED ? entry->path : sockscope_lesson_get_id (entry->lesson));
+  adw_window_title_set_title (self->window_title, sockscope_lesson_get_title (entry->lesson, self->lang));
+  adw_window_title_set_subtitle (self->window_title, sockscope_lesson_get_id (entry->lesson));
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   start_run (self);
+  note = origin_note (entry);
+  sockscope_lesson_pane_set_origin (self->lesson_pane, note);
+  /* An opened file whose id another lesson has: it runs, and the user is told. */
+  if (entry->problem != NULL)
+    show_error (self, entry->problem);
 }
 
 /* ---- Actions ------------------------------------------------------------------------------- */
@@ -1694,7 +1602,7 @@ find_lesson_action (GtkWidget  *widget,
   SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
 
   gtk_menu_button_popup (self->lessons_button);
-  gtk_widget_grab_focus (GTK_WIDGET (self->lesson_search));
+  sockscope_lesson_picker_focus_search (self->lesson_picker);
 }
 
 /* Resolves once the window has painted a few times. */
@@ -1764,16 +1672,15 @@ session_loaded (GObject      *source,
         show_error (self, error->message);
       return;
     }
-  if (!(lesson = sockscope_lesson_find (sockscope_event_log_get_lesson_id (d->log), &error)))
+  if (!(lesson = sockscope_lesson_for_session (d->log, d->path, &error)))
     {
-      g_autofree char *message = g_strdup_printf (_("%s: this session was recorded with a lesson that is not installed here (%s)."),
-                                                  d->path, error->message);
-      show_error (self, message);
+      show_error (self, error->message);
       return;
     }
 
   stop_run (self);
   g_set_object (&self->lesson, lesson);
+  sockscope_lesson_pane_set_origin (self->lesson_pane, NULL);
   adw_window_title_set_title (self->window_title, sockscope_lesson_get_title (lesson, self->lang));
   adw_window_title_set_subtitle (self->window_title, d->path);
   self->log = g_steal_pointer (&d->log);
@@ -1913,7 +1820,7 @@ sockscope_window_dispose (GObject *object)
   stop_run (self);
   g_clear_object (&self->pending_prepare);
   gtk_widget_dispose_template (GTK_WIDGET (self), SOCKSCOPE_TYPE_WINDOW);
-  g_clear_pointer (&self->lessons, g_ptr_array_unref);
+  g_clear_object (&self->catalog);
   g_clear_object (&self->lesson);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->lang, g_free);
@@ -1938,6 +1845,7 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   object_class->dispose = sockscope_window_dispose;
 
   g_type_ensure (SOCKSCOPE_TYPE_LESSON_PANE);
+  g_type_ensure (SOCKSCOPE_TYPE_LESSON_PICKER);
   g_type_ensure (SOCKSCOPE_TYPE_CODE_PANE);
   g_type_ensure (SOCKSCOPE_TYPE_SEQUENCE_VIEW);
   g_type_ensure (SOCKSCOPE_TYPE_PACKETS_PANE);
@@ -1948,8 +1856,7 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lessons_button);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lessons_popover);
-  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lesson_search);
-  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lesson_list);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lesson_picker);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, flap);
@@ -1968,9 +1875,7 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, presenter_band);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, recent_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss);
-  gtk_widget_class_bind_template_callback (widget_class, on_lesson_search_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_lesson_search_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_lesson_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_picker_lesson_activated);
 
   /* One action per command: buttons, keys and menus all go through these. */
   gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);
@@ -2060,8 +1965,6 @@ sockscope_window_init (SockscopeWindow *self)
   g_signal_connect_object (sockscope_lesson_pane_get_history (self->lesson_pane), "value-changed",
                            G_CALLBACK (on_history_changed), self, G_CONNECT_SWAPPED);
 
-  gtk_list_box_set_header_func (self->lesson_list, lesson_header_func, NULL, NULL);
-  gtk_list_box_set_filter_func (self->lesson_list, lesson_filter_func, self, NULL);
   load_lessons (self);
   update_actions (self);
 }
