@@ -119,6 +119,44 @@ static const BadCase bad_cases[] = {
   { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: p = getservbyname(\"http\")" TEXT,
     "t.lesson:10: getservbyname() takes 2 arguments, not 1; hint: getservbyname(name, protocol)" },
   { HEAD "actor: k\n  kind: fibre\n  label.en: K\n  label.fr: K\n", "t.lesson:8: unknown actor kind 'fibre'" },
+  /* Every name the lab would refuse at run time is refused by check, with the nearest valid one. */
+  { HEAD "server: s = socket(AF_INET, SOCK_DGRM, 0)" TEXT,
+    "t.lesson:7: unknown constant 'SOCK_DGRM' in socket(); hint: did you mean SOCK_DGRAM?" },
+  { HEAD "server: s = socket(AF_INTE, SOCK_STREAM, 0)" TEXT, "t.lesson:7: unknown constant 'AF_INTE' in socket(); hint: did you mean AF_INET?" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOK, 0)" TEXT, "t.lesson:7: unknown constant 'SOCK_NONBLOK' in socket(); hint: did you mean SOCK_NONBLOCK?" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: n = recv(s, 64, MSG_WAITAL)" TEXT,
+    "t.lesson:10: unknown constant 'MSG_WAITAL' in recv(); hint: did you mean MSG_WAITALL?" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: setsockopt(s, SOL_SOCKET, SO_RCVBUFF, 4096)" TEXT,
+    "t.lesson:10: unknown constant 'SO_RCVBUFF' in setsockopt(); hint: did you mean SO_RCVBUF?" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: setsockopt(s, SOL_SOCK, SO_REUSEADDR, 1)" TEXT,
+    "t.lesson:10: unknown constant 'SOL_SOCK' in setsockopt(); hint: did you mean SOL_SOCKET?" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: setsockopt(s, SOL_SOCKET, SO_LINGER, {1, ZERO})" TEXT,
+    "t.lesson:10: unknown constant 'ZERO' in setsockopt()" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: fcntl(s, F_SETFL, O_NONBLOK)" TEXT,
+    "t.lesson:10: unknown constant 'O_NONBLOK' in fcntl(); hint: did you mean O_NONBLOCK?" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: send(s, htonl(INADDR_ANYY), 0)" TEXT,
+    "t.lesson:10: unknown constant 'INADDR_ANYY' in send(); hint: did you mean INADDR_ANY?" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: shutdown(s, COMPLETELY_UNKNOWN_NAME)" TEXT,
+    "t.lesson:10: unknown constant 'COMPLETELY_UNKNOWN_NAME' in shutdown(); hint: the constants a lesson can use are listed" },
+  /* Strings: said to be unclosed where they start; escapes the lab reads; names it accepts. */
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: send(s, \"hello, 0)" TEXT,
+    "t.lesson:10: the string \"hello, 0) is not closed; hint: end it with \" on the same line" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: send(s, \"a very long string that never ends, 0)" TEXT,
+    "t.lesson:10: the string \"a very long string … is not closed" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: send(s, \"\\xZZ\", 0)" TEXT,
+    "t.lesson:10: bad string \"\\xZZ\": \\x needs hexadecimal digits" },
+  { HEAD "server: s = socket(AF_UNIX, SOCK_STREAM, 0)" TEXT "server: bind(s, \"\")" TEXT,
+    "t.lesson:10: \"\" is not a usable address; hint: write 1 to 107 characters" },
+  { HEAD "server: getaddrinfo(\"a\\0b\", \"http\") -> srv" TEXT, "t.lesson:7: \"a\\0b\" is not a usable node" },
+  /* Choices no run can match. */
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: bind(s, 127.0.0.1:7)\n  ask: returns\n  choices: 3 | 4" TEXT,
+    "t.lesson:12: no choice can be what bind() returns; hint: it returns 0, or -1 with an error" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  ask: returns\n  choices: three | -1 EMFILE" TEXT,
+    "t.lesson:9: the choice 'three' can never be the answer; hint: a return value is a number" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  ask: returns\n  choices: 3 | -1 out of files" TEXT,
+    "t.lesson:9: the choice '-1 out of files' can never be the answer; hint: after a number comes only an error name" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: connect(s, 127.0.0.1:7)\n  ask: packets\n  choices: none | SYN / SYNACK" TEXT,
+    "t.lesson:12: the choice 'SYN / SYNACK' can never be the answer; hint: packets are named SYN, SYN-ACK" },
 };
 
 static void
@@ -134,6 +172,147 @@ test_errors (void)
       if (strstr (error->message, bad_cases[i].message) == NULL)
         g_error ("case %u: expected '%s' in:\n%s", i, bad_cases[i].message, error->message);
     }
+}
+
+/* Choices a lesson may give: numbers, errors, "> 0", packet names in either language. */
+static void
+test_possible_choices (void)
+{
+  const char *text = HEAD
+    "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  ask: returns\n  choices: 3 | -1 EMFILE | 0x4" TEXT
+    "server: bind(s, 127.0.0.1:7)\n  ask: returns\n  choices: 0 | -1 EADDRINUSE" TEXT
+    "server: connect(s, 127.0.0.1:7)\n  ask: packets\n  choices: aucun | SYN, SYN-ACK → ACK | datagramme UDP" TEXT
+    "actor: w\n  parent: server\n  label.en: W\n  label.fr: W\n"
+    "server: pid = fork() -> w\n  ask: returns\n  choices: > 0 (a pid) | 0 | -1 EAGAIN" TEXT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockscopeLesson) lesson = sockscope_lesson_new_from_data (text, "t.lesson", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (lesson);
+}
+
+/* A UTF-8 byte order mark is accepted; a byte that is not UTF-8, or a NUL, is reported at its
+ * real line. */
+static void
+test_encoding (void)
+{
+  g_autofree char *with_bom = g_strconcat ("\xef\xbb\xbf", HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT, NULL);
+  g_autofree char *latin1 = g_strconcat (HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  en: caf\xe9\n  fr: f\n", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockscopeLesson) lesson = sockscope_lesson_new_from_data (with_bom, "t.lesson", &error);
+  g_autofree char *dir = g_dir_make_tmp ("lesson-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "nul.lesson", NULL);
+  g_autoptr(GString) nul = g_string_new (HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  en: e");
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (sockscope_lesson_get_id (lesson), ==, "t");
+  g_assert_cmpstr (sockscope_lesson_get_step (lesson, 1)->actor, ==, "server");
+  g_clear_object (&lesson);
+
+  lesson = sockscope_lesson_new_from_data (latin1, "t.lesson", &error);
+  g_assert_null (lesson);
+  g_assert_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "t.lesson:8: byte 0xe9 is not UTF-8; hint: save the file as UTF-8 in your editor");
+  g_clear_error (&error);
+
+  /* A NUL ends a C string: only a file read with its length shows it. */
+  g_string_append_len (nul, "\0\n  fr: f\n", 8);
+  g_assert_true (g_file_set_contents (path, nul->str, nul->len, NULL));
+  lesson = sockscope_lesson_new_from_file (path, &error);
+  g_assert_null (lesson);
+  g_assert_nonnull (strstr (error->message, "nul.lesson:8: the file holds a NUL byte"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Each limit is refused with its message, quickly, and a file just under passes. */
+static void
+test_limits (void)
+{
+  g_autoptr(GString) text = g_string_new (HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockscopeLesson) lesson = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("lesson-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "big.lesson", NULL);
+  g_auto(GStrv) lines = NULL;
+  gint64 start;
+
+  /* Over 1 MB: from a file, refused by its size before it is read. */
+  while (text->len <= 1024 * 1024)
+    g_string_append (text, "# a comment line to make the file bigger than a lesson ever is\n");
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  lesson = sockscope_lesson_new_from_file (path, &error);
+  g_assert_null (lesson);
+  g_assert_nonnull (strstr (error->message, "big.lesson:1: the lesson is "));
+  g_assert_nonnull (strstr (error->message, " bytes, over the limit of 1 MB"));
+  g_clear_error (&error);
+  lesson = sockscope_lesson_new_from_data (text->str, "t.lesson", &error);
+  g_assert_null (lesson);
+  g_assert_nonnull (strstr (error->message, "t.lesson:1: the lesson is "));
+  g_clear_error (&error);
+  g_unlink (path);
+  g_rmdir (dir);
+
+  /* A 50 MB line, the issue's case: refused at once, without megabytes of work per line. */
+  g_string_assign (text, HEAD "description.en: ");
+  for (guint i = 0; i < 50 * 1024; i++)
+    g_string_append (text, "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123");
+  start = g_get_monotonic_time ();
+  lesson = sockscope_lesson_new_from_data (text->str, "t.lesson", &error);
+  g_assert_null (lesson);
+  g_assert_nonnull (strstr (error->message, "t.lesson:1: the lesson is "));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  /* A line over 64 KB, in a lesson under 1 MB. */
+  g_string_assign (text, HEAD "description.en: ");
+  for (guint i = 0; i < 65 * 1024; i++)
+    g_string_append_c (text, 'x');
+  g_string_append (text, "\nserver: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT);
+  lesson = sockscope_lesson_new_from_data (text->str, "t.lesson", &error);
+  g_assert_null (lesson);
+  g_assert_nonnull (strstr (error->message, "t.lesson:7: the line is 66576 bytes long, over the limit of 64 KB"));
+  g_clear_error (&error);
+
+  /* 64 actors pass, the 65th is refused. */
+  g_string_assign (text, "id: t\ntitle.en: T\ntitle.fr: T\n");
+  for (guint i = 0; i < 64; i++)
+    g_string_append_printf (text, "actor: a%u\n  label.en: A\n  label.fr: A\n", i);
+  g_string_append (text, "a0: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT);
+  lesson = sockscope_lesson_new_from_data (text->str, "t.lesson", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sockscope_lesson_get_n_actors (lesson), ==, 64);
+  g_clear_object (&lesson);
+  g_string_append (text, "actor: a64\n  label.en: A\n  label.fr: A\n");
+  lesson = sockscope_lesson_new_from_data (text->str, "t.lesson", &error);
+  g_assert_null (lesson);
+  g_assert_cmpstr (error->message, ==, "t.lesson:199: more than 64 actors; hint: a lesson has at most 64 actors");
+  g_clear_error (&error);
+
+  /* 10,000 steps pass, the 10,001st is refused (and nothing after it is read). */
+  g_string_assign (text, HEAD);
+  for (guint i = 0; i < 10000; i++)
+    g_string_append (text, "server: htons(80)\n  en: e\n  fr: f\n");
+  lesson = sockscope_lesson_new_from_data (text->str, "t.lesson", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sockscope_lesson_get_n_steps (lesson), ==, 10000);
+  g_clear_object (&lesson);
+  g_string_append (text, "server: htons(80)\nserver: bogus(\n");
+  lesson = sockscope_lesson_new_from_data (text->str, "t.lesson", &error);
+  g_assert_null (lesson);
+  g_assert_cmpstr (error->message, ==, "t.lesson:30007: more than 10000 steps; hint: a lesson has at most 10000 steps, split it into several lessons");
+  g_clear_error (&error);
+
+  /* A file of garbage lines gives 50 messages and a count, not thousands. */
+  g_string_assign (text, HEAD);
+  for (guint i = 0; i < 5000; i++)
+    g_string_append (text, "garbage\n");
+  lesson = sockscope_lesson_new_from_data (text->str, "t.lesson", &error);
+  g_assert_null (lesson);
+  /* 5,000 unreadable lines and "no step": 5,001 errors. */
+  lines = g_strsplit (error->message, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 51);
+  g_assert_cmpstr (lines[50], ==, "t.lesson: 4951 more errors");
 }
 
 static void
@@ -524,5 +703,8 @@ main (int    argc,
   g_test_add_func ("/lesson/python", test_python);
   g_test_add_func ("/lesson/inherited", test_inherited_variables);
   g_test_add_func ("/lesson/questions", test_questions);
+  g_test_add_func ("/lesson/possible-choices", test_possible_choices);
+  g_test_add_func ("/lesson/encoding", test_encoding);
+  g_test_add_func ("/lesson/limits", test_limits);
   return g_test_run ();
 }
