@@ -29,6 +29,7 @@ struct _CliLadder
   GHashTable          *call_lifeline; /* call seq -> lifeline + 1 */
   GHashTable          *call_names;    /* call seq -> call name */
   JsonObject          *event;       /* the event being projected */
+  gboolean             headed;      /* the actors' names are printed */
   guint                printed;     /* events of the log printed so far */
 };
 
@@ -379,11 +380,37 @@ print_note (JsonObject *event)
   cli_ladder_print_wrapped (prefix, json_object_get_string_member_with_default (event, "text", ""));
 }
 
+/* One line naming each column, above the ladder. */
+static void
+print_header (CliLadder *self)
+{
+  g_autoptr(GString) row = g_string_new (NULL);
+  g_autofree guint *lifeline_at = g_new0 (guint, self->n_columns + 1);
+
+  for (guint l = 0; l < self->n_columns; l++)
+    lifeline_at[self->column_of[l]] = l;
+  append_spaces (row, MARGIN);
+  for (guint c = 0; c < self->n_columns; c++)
+    {
+      const char *name = sockscope_lesson_get_actor (self->lesson, lifeline_at[c])->name;
+      glong width = MIN (g_utf8_strlen (name, -1), COLUMN_WIDTH - 1);
+
+      g_string_append_len (row, name, g_utf8_offset_to_pointer (name, width) - name);
+      if (c + 1 < self->n_columns)
+        append_spaces (row, COLUMN_WIDTH - width);
+    }
+  printf ("%s\n", row->str);
+  self->headed = TRUE;
+}
+
 void
 cli_ladder_print_new (CliLadder         *self,
                       SockscopeEventLog *log)
 {
   guint n = sockscope_event_log_get_n_events (log);
+
+  if (!self->json && !self->headed && n > 0)
+    print_header (self);
 
   for (; self->printed < n; self->printed++)
     {
