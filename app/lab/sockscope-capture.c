@@ -12,6 +12,8 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "sockscope-lab-private.h"
@@ -56,6 +58,7 @@ ss_capture_open (SsLab   *lab,
   lab->linktype = pcap_datalink (p);
   ss_str_init (&lab->pkt_json);
   lab->queue = g_queue_new ();
+  lab->analyzer = ss_analyzer_new (0);
   return TRUE;
 }
 
@@ -108,6 +111,100 @@ on_frame (u_char                   *user,
   g_byte_array_set_size (chunk, chunk->len + (guint) (need - sizeof q - h->caplen));
 }
 
+/* Whether a SYN-ACK answering this SYN is among the frames captured after it (the queue):
+ * on lo the kernel answers within microseconds, before the lab gets to the SYN. */
+static gboolean
+answered_in_queue (SsLab                 *lab,
+                   const SsPacketSummary *syn)
+{
+  gsize pos = lab->queue_pos;
+  guint seen = 0;
+
+  for (GList *l = lab->queue->head; l != NULL && seen < 512; l = l->next, pos = 0)
+    {
+      GByteArray *chunk = l->data;
+
+      while (pos + sizeof (SsQueued) <= chunk->len && seen++ < 512)
+        {
+          SsQueued q;
+          SsPacketSummary s;
+
+          memcpy (&q, chunk->data + pos, sizeof q);
+          ss_packet_summarize ((uint32_t) lab->linktype, chunk->data + pos + sizeof q, q.caplen, q.len, &s);
+          pos += (sizeof q + q.caplen + 7) & ~(gsize) 7;
+          if (s.proto == SS_PROTO_TCP && s.l4_caplen >= 20 && (s.tcp_flags & 0x12) == 0x12
+              && s.sport == syn->dport && s.dport == syn->sport && s.ack == syn->seq + 1)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* A SYN the listener drops: the packets cannot tell it yet (no answer is not yet seen), the
+ * kernel can. Linux drops a SYN when the accept queue is full, that is when the connections
+ * waiting for accept outnumber the backlog (sk_acceptq_is_full: sk_ack_backlog >
+ * sk_max_ack_backlog); sock_diag gives both as the LISTEN socket's recv_q and send_q. The
+ * queue is read when the lab gets to the SYN, which may be after the kernel answered it and
+ * queued its connection: a SYN whose SYN-ACK was captured was not ignored. */
+static gboolean
+syn_ignored (SsLab                 *lab,
+             const SsPacketSummary *sum,
+             const guint8          *bytes)
+{
+  static const guint8 any[16], any4[16] = { [10] = 0xff, [11] = 0xff };
+  g_autoptr(GArray) entries = NULL;
+  guint8 dst[16] = { 0 };
+
+  if (sum->proto != SS_PROTO_TCP || sum->l4_caplen < 20 || (sum->tcp_flags & 0x12) != 0x02
+      || answered_in_queue (lab, sum))
+    return FALSE;
+  if (sum->l3 == SS_PROTO_IPV4)
+    {
+      dst[10] = dst[11] = 0xff;
+      memcpy (dst + 12, bytes + sum->l3_off + 16, 4);
+    }
+  else
+    memcpy (dst, bytes + sum->l3_off + 24, 16);
+  entries = ss_sockdiag_snapshot (lab);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      const SsSockEntry *e = &g_array_index (entries, SsSockEntry, i);
+
+      if (e->proto == IPPROTO_TCP && e->state == TCP_LISTEN && e->tuple.lport == sum->dport
+          && (memcmp (e->tuple.local, dst, 16) == 0 || memcmp (e->tuple.local, any, 16) == 0
+              || memcmp (e->tuple.local, any4, 16) == 0)
+          && e->rq > e->wq)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The analysis members of a packet event (docs/EVENT-LOG.md). */
+static void
+append_analysis (SsLab                 *lab,
+                 guint64                n,
+                 const SsPacketSummary *sum,
+                 const guint8          *bytes)
+{
+  SsAnalysis an;
+
+  ss_analyzer_feed (lab->analyzer, n, sum, bytes, &an);
+  if (an.kind == SS_ANALYSIS_NONE && syn_ignored (lab, sum, bytes))
+    an.kind = SS_ANALYSIS_SYN_IGNORED;
+  if (an.kind == SS_ANALYSIS_NONE)
+    {
+      g_string_append (lab->out, ",\"analysis\":null,\"analysis_of\":null");
+      return;
+    }
+  g_string_append_printf (lab->out, ",\"analysis\":\"%s\",\"analysis_of\":", ss_analysis_name (an.kind));
+  if (an.of != 0)
+    g_string_append_printf (lab->out, "%" G_GUINT64_FORMAT, (guint64) an.of);
+  else
+    g_string_append (lab->out, "null");
+  if (an.kind == SS_ANALYSIS_DUP_ACK)
+    g_string_append_printf (lab->out, ",\"analysis_count\":%u", an.count);
+}
+
 static void
 emit_packet (SsLab        *lab,
              guint64       t_ns,
@@ -144,6 +241,7 @@ emit_packet (SsLab        *lab,
   else
     g_string_append_printf (out, ",\"cause\":null,\"cause_text\":\"%s\"", burst ? "burst" : "kernel");
   ss_ends_append_json (out, &from, &to);
+  append_analysis (lab, lab->n_packets, &sum, bytes);
   g_string_append_printf (out, ",\"linktype\":%d,\"caplen\":%u,\"origlen\":%u,\"pkt\":",
                           lab->linktype, caplen, len);
   ss_str_truncate (&lab->pkt_json, 0);
@@ -160,6 +258,7 @@ ss_capture_close (SsLab *lab)
 {
   g_clear_pointer (&lab->pcap, pcap_close);
   ss_str_clear (&lab->pkt_json);
+  g_clear_pointer (&lab->analyzer, ss_analyzer_free);
   if (lab->queue != NULL)
     g_queue_free_full (g_steal_pointer (&lab->queue), (GDestroyNotify) g_byte_array_unref);
 }

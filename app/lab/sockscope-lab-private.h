@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "sockscope-calls.h"
+#include "sockscope-analysis.h"
 #include "sockscope-decoder.h"
 #include "sockscope-json.h"
 
@@ -307,6 +308,7 @@ struct _SsLab
   guint64     last_drain_ns;
   gboolean    processing_frames;   /* inside ss_capture_process: it must not be re-entered */
   SsStr       pkt_json;
+  SsAnalyzer *analyzer;       /* names retransmissions, zero windows... (sockscope-analysis.h) */
   GQueue     *queue;          /* chunks of frames read from the ring, not yet events */
   gsize       queue_pos;
   gboolean    backlog;        /* frames are waiting in the queue */
