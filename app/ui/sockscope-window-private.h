@@ -3,6 +3,7 @@
 
 #include "sockscope-code-pane.h"
 #include "sockscope-lesson-pane.h"
+#include "sockscope-lesson-picker.h"
 #include "sockscope-packets-pane.h"
 #include "sockscope-sequence-view.h"
 #include "sockscope-sockets-pane.h"
@@ -13,6 +14,7 @@ G_BEGIN_DECLS
 SockscopeSequenceView *sockscope_window_get_diagram      (SockscopeWindow *self);
 SockscopeCodePane     *sockscope_window_get_code_pane    (SockscopeWindow *self);
 SockscopeLessonPane   *sockscope_window_get_lesson_pane  (SockscopeWindow *self);
+SockscopeLessonPicker *sockscope_window_get_lesson_picker (SockscopeWindow *self);
 SockscopePacketsPane  *sockscope_window_get_packets_pane (SockscopeWindow *self);
 SockscopeSocketsPane  *sockscope_window_get_sockets_pane (SockscopeWindow *self);
 /* TRUE once the lab is up and no step is running: the next step can be taken. */

@@ -1993,6 +1993,12 @@ sockscope_window_get_lesson_pane (SockscopeWindow *self)
   return self->lesson_pane;
 }
 
+SockscopeLessonPicker *
+sockscope_window_get_lesson_picker (SockscopeWindow *self)
+{
+  return self->lesson_picker;
+}
+
 SockscopePacketsPane *
 sockscope_window_get_packets_pane (SockscopeWindow *self)
 {
