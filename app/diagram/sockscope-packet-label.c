@@ -1,9 +1,13 @@
 /* sockscope-packet-label.c: relative sequence numbers, as Wireshark shows them: each direction
- * of a connection counts from its initial sequence number (the SYN's, or the first seen). */
+ * of a connection counts from its initial sequence number (the SYN's, or the first seen); and
+ * the name of a kernel packet that teaches, which the lab wrote in the event (analysis,
+ * analysis_of, analysis_count: docs/EVENT-LOG.md). */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
+#include "sockscope-decoder.h"
 #include "sockscope-packet-label.h"
 
 struct _SockscopeSeqTracker
@@ -59,12 +63,104 @@ append_flag_names (GString    *out,
 }
 
 char *
+sockscope_packet_analysis_phrase (const char *analysis,
+                                  gint64      of,
+                                  gint64      count,
+                                  const char *target)
+{
+  g_autofree char *n = of > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, of) : NULL;
+  g_autofree char *c = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+
+  if (analysis == NULL)
+    return NULL;
+  if (g_str_equal (analysis, "retransmission"))
+    return n ? g_strdup_printf (_("again: retransmission of #%s"), n) : g_strdup (_("again: retransmission"));
+  if (g_str_equal (analysis, "fast-retransmission"))
+    return n ? g_strdup_printf (_("again: fast retransmission of #%s"), n)
+             : g_strdup (_("again: fast retransmission"));
+  if (g_str_equal (analysis, "dup-ack"))
+    return n ? g_strdup_printf (_("dup ACK #%s of #%s"), c, n) : g_strdup_printf (_("dup ACK #%s"), c);
+  if (g_str_equal (analysis, "zero-window"))
+    return g_strdup (_("zero window"));
+  if (g_str_equal (analysis, "window-update"))
+    return g_strdup (_("window update"));
+  if (g_str_equal (analysis, "window-probe"))
+    return g_strdup (_("window probe"));
+  if (g_str_equal (analysis, "keep-alive"))
+    return g_strdup (_("keep-alive"));
+  if (g_str_equal (analysis, "syn-ignored"))
+    return g_strdup (_("ignored: the accept queue is full"));
+  if (g_str_equal (analysis, "port-unreachable"))
+    {
+      if (n != NULL && target != NULL)
+        return g_strdup_printf (_("port unreachable: datagram #%s to %s refused"), n, target);
+      if (n != NULL)
+        return g_strdup_printf (_("port unreachable: datagram #%s refused"), n);
+      return g_strdup (_("port unreachable"));
+    }
+  return NULL;
+}
+
+/* Where the datagram an ICMP error quotes was going ("127.0.0.1:9999", "[::1]:9999"), read
+ * from the frame: the quoted headers are children of the icmp/icmpv6 node. NULL if not there. */
+static char *
+quoted_target (JsonObject *event)
+{
+  const char *raw = json_object_get_string_member_with_default (event, "raw", NULL);
+  guint32 linktype = (guint32) json_object_get_int_member_with_default (event, "linktype", 1);
+  gint64 origlen = json_object_get_int_member_with_default (event, "origlen", 0);
+  g_autofree guint8 *data = NULL;
+  g_autofree SsField *fields = g_new (SsField, 128);
+  SsDecodeResult res;
+  const SsField *addr = NULL, *port = NULL;
+  char buf[64];
+  gsize len = 0;
+
+  if (raw == NULL)
+    return NULL;
+  data = g_base64_decode (raw, &len);
+  ss_packet_decode (linktype, data, (guint32) len, (guint32) MAX (origlen, (gint64) len), fields, 128, &res);
+  for (gsize i = 0; i < res.n_fields; i++)
+    {
+      const SsField *f = &fields[i];
+      /* eth, ip and icmp are top-level nodes; the quoted ip and udp nodes are icmp's children */
+      if (f->depth < 2)
+        continue;
+      if (g_str_equal (f->id, "ip.dst") || g_str_equal (f->id, "ipv6.dst"))
+        addr = f;
+      else if (g_str_equal (f->id, "udp.dstport"))
+        port = f;
+    }
+  if (addr == NULL || port == NULL)
+    return NULL;
+  ss_field_format (addr, data, (guint32) len, buf, sizeof buf);
+  if (addr->kind == SS_FIELD_IPV6)
+    return g_strdup_printf ("[%s]:%" G_GUINT64_FORMAT, buf, port->value);
+  return g_strdup_printf ("%s:%" G_GUINT64_FORMAT, buf, port->value);
+}
+
+char *
 sockscope_packet_label (SockscopeSeqTracker *tracker,
-                        JsonObject          *pkt,
+                        JsonObject          *event,
                         gboolean             relative)
 {
+  JsonObject *pkt = json_object_get_object_member (event, "pkt");
   const char *proto = json_object_get_string_member_with_default (pkt, "proto", "");
+  const char *analysis = json_object_get_string_member_with_default (event, "analysis", NULL);
+  gint64 of = json_object_get_int_member_with_default (event, "analysis_of", 0);
+  gint64 count = json_object_get_int_member_with_default (event, "analysis_count", 0);
+  g_autofree char *phrase = NULL;
   GString *out = g_string_new (NULL);
+
+  if (analysis != NULL && g_str_equal (analysis, "port-unreachable"))
+    {
+      /* The error says more than its own addresses: which datagram was refused, and where to. */
+      g_autofree char *target = quoted_target (event);
+
+      phrase = sockscope_packet_analysis_phrase (analysis, of, count, target);
+      g_string_append_printf (out, g_str_has_prefix (proto, "icmpv6") ? "ICMPv6 %s" : "ICMP %s", phrase);
+      return g_string_free (out, FALSE);
+    }
 
   if (g_str_equal (proto, "tcp"))
     {
@@ -102,5 +198,8 @@ sockscope_packet_label (SockscopeSeqTracker *tracker,
   else
     g_string_append (out, json_object_get_string_member_with_default (pkt, "summary", proto));
 
+  phrase = sockscope_packet_analysis_phrase (analysis, of, count, NULL);
+  if (phrase != NULL)
+    g_string_append_printf (out, " (%s)", phrase);
   return g_string_free (out, FALSE);
 }

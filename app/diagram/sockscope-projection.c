@@ -209,7 +209,7 @@ project_packet (SockscopeProjection           *self,
 
   if (pkt == NULL)
     return;
-  label = sockscope_packet_label (self->seq_tracker, pkt, !self->absolute_seq);
+  label = sockscope_packet_label (self->seq_tracker, event, !self->absolute_seq);
   if (sink->packet != NULL)
     sink->packet (data, seq, t_ns, from == G_MAXUINT ? -1 : (int) from, to == G_MAXUINT ? -1 : (int) to,
                   label, cause_seq);

@@ -9,6 +9,7 @@
 
 #include "sockscope-data-table.h"
 #include "sockscope-packet-detail.h"
+#include "sockscope-packet-label.h"
 #include "sockscope-packet-list.h"
 #include "sockscope-packets-pane.h"
 #include "sockscope-text-cell.h"
@@ -76,6 +77,26 @@ endpoint (SockscopePacketsPane *self,
   return g_strdup_printf ("%s:%" G_GINT64_FORMAT, addr, port);
 }
 
+/* The summary after what the kernel packet is, when the lab named it: "[zero window] IP ...". */
+static char *
+summary_text (SockscopePacketsPane *self,
+              guint                 position)
+{
+  g_autofree char *summary = sockscope_event_log_get_string (self->log, position, "pkt.summary");
+  g_autofree char *analysis = sockscope_event_log_get_string (self->log, position, "analysis");
+  g_autofree char *phrase = NULL;
+  gint64 of = 0, count = 0;
+
+  if (analysis == NULL)
+    return g_steal_pointer (&summary);
+  sockscope_event_log_get_int (self->log, position, "analysis_of", &of);
+  sockscope_event_log_get_int (self->log, position, "analysis_count", &count);
+  phrase = sockscope_packet_analysis_phrase (analysis, of, count, NULL);
+  if (phrase == NULL)
+    return g_steal_pointer (&summary);
+  return g_strdup_printf ("[%s] %s", phrase, summary != NULL ? summary : "");
+}
+
 /* The text of one cell; also what the tests read. A row reads only the members it shows from
  * the event's line, never a parsed tree: binding must stay cheap over 100,000 rows. */
 static char *
@@ -125,7 +146,7 @@ cell_text (SockscopePacketsPane *self,
   else if (column == COL_FLAGS)
     text = sockscope_event_log_get_string (self->log, position, "pkt.flags");
   else if (column == COL_SUMMARY)
-    text = sockscope_event_log_get_string (self->log, position, "pkt.summary");
+    text = summary_text (self, position);
   else
     text = NULL;
   return text != NULL ? text : g_strdup ("");
