@@ -82,6 +82,25 @@ typedef struct
   const char *description;
 } SsCallInfo;
 
+/* The lab's /etc/services (getservbyname in the actors reads it; the questions too). */
+#define SS_LAB_SERVICES \
+  "# Sockscope lab: a teaching subset of /etc/services.\n" \
+  "echo\t\t7/tcp\n" \
+  "echo\t\t7/udp\n" \
+  "daytime\t\t13/tcp\n" \
+  "daytime\t\t13/udp\n" \
+  "ftp\t\t21/tcp\n" \
+  "ssh\t\t22/tcp\n" \
+  "smtp\t\t25/tcp\t\tmail\n" \
+  "domain\t\t53/tcp\n" \
+  "domain\t\t53/udp\n" \
+  "http\t\t80/tcp\t\twww\n" \
+  "pop3\t\t110/tcp\t\tpop-3\n" \
+  "imap\t\t143/tcp\t\timap2\n" \
+  "https\t\t443/tcp\n" \
+  "sockscope\t7777/tcp\n" \
+  "bonjour\t\t65432/tcp\n"
+
 /* A name a lesson may write for a number: AF_INET, SOCK_DGRAM, SO_RCVBUF, MSG_WAITALL... */
 typedef struct
 {

@@ -260,23 +260,7 @@ static const struct
     "# Sockscope lab: the only names there are.\n"
     "127.0.0.1\tlocalhost server.lab client.lab www.lab\n"
     "::1\tlocalhost ip6-localhost server6.lab\n" },
-  { "services",
-    "# Sockscope lab: a teaching subset of /etc/services.\n"
-    "echo\t\t7/tcp\n"
-    "echo\t\t7/udp\n"
-    "daytime\t\t13/tcp\n"
-    "daytime\t\t13/udp\n"
-    "ftp\t\t21/tcp\n"
-    "ssh\t\t22/tcp\n"
-    "smtp\t\t25/tcp\t\tmail\n"
-    "domain\t\t53/tcp\n"
-    "domain\t\t53/udp\n"
-    "http\t\t80/tcp\t\twww\n"
-    "pop3\t\t110/tcp\t\tpop-3\n"
-    "imap\t\t143/tcp\t\timap2\n"
-    "https\t\t443/tcp\n"
-    "sockscope\t7777/tcp\n"
-    "bonjour\t\t65432/tcp\n" },
+  { "services", SS_LAB_SERVICES },
   { "nsswitch.conf",
     "# Sockscope lab: names come from the files above, never from a network.\n"
     "hosts:\t\tfiles\n"

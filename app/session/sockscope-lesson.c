@@ -1233,11 +1233,16 @@ choice_cannot_match (const SockscopeStep *step,
     {
       char *end;
 
-      if (g_str_has_prefix (choice, ">") && g_strstr_len (choice, 4, "0") != NULL)
+      const char *after = choice + 1;
+
+      while (*after == ' ')
+        after++;
+      /* "> 0 (a pid)": any positive value; "< 1000 (a part of it)": 1 to 999. */
+      if ((choice[0] == '>' && *after == '0') || (choice[0] == '<' && g_ascii_isdigit (*after)))
         return NULL;
       (void) g_ascii_strtoll (choice, &end, 0);
       if (end == choice)
-        return N_("a return value is a number, like 3 or -1 ECONNREFUSED, or '> 0 (a pid)'");
+        return N_("a return value is a number, like 3 or -1 ECONNREFUSED, or '> 0 (a pid)' or '< 1000 (a part of it)'");
       while (*end == ' ')
         end++;
       if (*end == '\0')

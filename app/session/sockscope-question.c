@@ -17,7 +17,6 @@
 
 #include <fcntl.h>
 #include <netdb.h>
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +120,9 @@ sockscope_question_same_answer (SockscopeAsk  ask,
       /* "> 0 (the child's pid)" matches any positive value. */
       if (g_str_has_prefix (a, ">0"))
         return got > 0 && strchr (actual, ' ') == NULL;
+      /* "< 100000 (a part of it)": a send that took only part of the data. */
+      if (a[0] == '<' && g_ascii_isdigit (a[1]))
+        return got > 0 && got < g_ascii_strtoll (a + 1, NULL, 10) && strchr (actual, ' ') == NULL;
       /* "-1" matches "-1 ECONNREFUSED": the choice did not name the error. */
       want = g_ascii_strtoll (answer, &end, 10);
       while (*end == ' ')
@@ -538,11 +540,12 @@ step_return (SockscopeEventLog *log,
 /* The number @arg stands for when @step runs: a literal, a constant, or a variable an earlier
  * call of the run assigned (`sp[1]` is the second fd of a socketpair). */
 static gboolean
-arg_value (SockscopeLesson     *lesson,
-           const SockscopeStep *step,
-           SockscopeEventLog   *log,
-           const char          *arg,
-           gint64              *value)
+arg_value_full (SockscopeLesson     *lesson,
+                const SockscopeStep *step,
+                SockscopeEventLog   *log,
+                const char          *arg,
+                gint64              *value,
+                guint32             *as_bytes)
 {
   g_autofree char *name = g_strdup (arg);
   char *bracket = strchr (name, '[');
@@ -575,8 +578,29 @@ arg_value (SockscopeLesson     *lesson,
       *value = json_array_get_int_element (fds, index);
       return TRUE;
     }
+  /* A variable recv filled is, as a number, its first bytes as the machine stores an int. */
+  if (as_bytes != NULL && (g_str_equal (from->call, "recv") || g_str_equal (from->call, "recvfrom")))
+    {
+      JsonObject *out = json_object_get_object_member (ret, "out");
+      const char *hex = out != NULL ? json_object_get_string_member_with_default (out, "data_hex", NULL) : NULL;
+      guint32 number = 0;
+
+      for (guint i = 0; hex != NULL && i < 4 && g_ascii_isxdigit (hex[2 * i]) && g_ascii_isxdigit (hex[2 * i + 1]); i++)
+        number |= (guint32) (g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1])) << (8 * i);
+      *as_bytes = number;
+    }
   *value = json_object_get_int_member_with_default (ret, "ret", -1);
   return TRUE;
+}
+
+static gboolean
+arg_value (SockscopeLesson     *lesson,
+           const SockscopeStep *step,
+           SockscopeEventLog   *log,
+           const char          *arg,
+           gint64              *value)
+{
+  return arg_value_full (lesson, step, log, arg, value, NULL);
 }
 
 static const SockscopeActor *
@@ -710,6 +734,7 @@ address_port (const char *address)
   return end != colon + 1 && *end == '\0' ? (int) port : -1;
 }
 
+/* Does process @actor hold the socket of @state? (Threads' sockets are held by their process.) */
 static gboolean
 holds (JsonObject *state,
        const char *actor)
@@ -725,27 +750,67 @@ holds (JsonObject *state,
   return FALSE;
 }
 
-/* The bytes a later send of another actor hands over (the first one after @step), or -1. */
+/* The local address of the socket @fd of @actor's process, from the last state event. */
+static char *
+socket_local (SockscopeLesson   *lesson,
+              SockscopeEventLog *log,
+              const char        *actor,
+              gint64             fd)
+{
+  guint n = sockscope_event_log_get_n_events (log);
+  char *local = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JsonObject) event = NULL;
+
+      if (sockscope_event_log_get_event_type (log, i) != SOCKSCOPE_EVENT_STATE)
+        continue;
+      event = sockscope_event_log_parse (log, i);
+      if (!json_object_get_null_member (event, "fd") &&
+          json_object_get_int_member_with_default (event, "fd", -1) == fd && holds (event, table_owner (lesson, actor)))
+        {
+          g_free (local);
+          local = g_strdup (json_object_get_string_member_with_default (event, "local", NULL));
+        }
+    }
+  return local;
+}
+
+/* The bytes the next send toward @step's socket hands over, or -1: a later sendto to @port, or
+ * a later send on the socket whose address is @peer (or any later send when that is unknown). */
 static gint64
 next_sent (SockscopeLesson     *lesson,
            const SockscopeStep *step,
            SockscopeEventLog   *log,
-           int                  port)
+           int                  port,
+           const char          *peer)
 {
+  gint64 fallback = -1;
+
   for (guint n = step->number + 1; n <= sockscope_lesson_get_n_steps (lesson); n++)
     {
       const SockscopeStep *later = sockscope_lesson_get_step (lesson, n);
-      gboolean to_port;
+      g_autofree char *local = NULL;
+      gint64 fd;
 
       if (g_str_equal (later->actor, step->actor) || g_strv_length (later->args) < 2)
         continue;
-      to_port = g_str_equal (later->call, "sendto") && g_strv_length (later->args) == 4 &&
-                address_port (later->args[3]) == port;
-      if (g_str_equal (later->call, "send") || to_port ||
-          (g_str_equal (later->call, "sendto") && address_port (later->args[3]) < 0))
+      if (g_str_equal (later->call, "sendto") && g_strv_length (later->args) == 4 &&
+          (address_port (later->args[3]) == port || address_port (later->args[3]) < 0))
         return data_length (lesson, later, log, later->args[1]);
+      if (!g_str_equal (later->call, "send"))
+        continue;
+      if (peer != NULL && arg_value (lesson, later, log, later->args[0], &fd) &&
+          (local = socket_local (lesson, log, later->actor, fd)) != NULL)
+        {
+          if (g_str_equal (local, peer))
+            return data_length (lesson, later, log, later->args[1]);
+        }
+      else if (fallback < 0)
+        fallback = data_length (lesson, later, log, later->args[1]);
     }
-  return -1;
+  return fallback;
 }
 
 /* What a recv/recvfrom on @step's socket will take: the bytes queued on a stream, the next
@@ -759,10 +824,12 @@ add_received (SockscopeLesson     *lesson,
   g_autoptr(JsonObject) sock = NULL;
   gint64 fd, buflen = G_MAXINT64, length = -1;
   gboolean trunc = strstr (step->args[2], "MSG_TRUNC") != NULL;
+  const char *owner;
   guint n;
 
   if (log == NULL || !arg_value (lesson, step, log, step->args[0], &fd))
     return;
+  owner = table_owner (lesson, step->actor);
   if (!arg_value (lesson, step, log, step->args[1], &buflen) || buflen < 0)
     buflen = G_MAXINT64;
   n = sockscope_event_log_get_n_events (log);
@@ -774,7 +841,7 @@ add_received (SockscopeLesson     *lesson,
         continue;
       event = sockscope_event_log_parse (log, i);
       if (!json_object_get_null_member (event, "fd") &&
-          json_object_get_int_member_with_default (event, "fd", -1) == fd && holds (event, step->actor))
+          json_object_get_int_member_with_default (event, "fd", -1) == fd && holds (event, owner))
         {
           g_clear_pointer (&sock, json_object_unref);
           sock = g_steal_pointer (&event);
@@ -785,9 +852,15 @@ add_received (SockscopeLesson     *lesson,
 
   if (g_strcmp0 (json_object_get_string_member_with_default (sock, "socktype", ""), "dgram") != 0)
     {
+      const char *state = json_object_get_string_member_with_default (sock, "state", "");
       gint64 queued = json_object_get_int_member_with_default (sock, "recv_q", 0);
+      const char *peer = json_object_get_string_member_with_default (sock, "peer", NULL);
 
-      length = queued > 0 ? queued : next_sent (lesson, step, log, -1);
+      /* The peer's FIN takes one sequence number, which the receive queue counts. */
+      if (queued > 0 && (g_str_equal (state, "CLOSE-WAIT") || g_str_equal (state, "LAST-ACK") ||
+                         g_str_equal (state, "CLOSING") || g_str_equal (state, "TIME-WAIT")))
+        queued--;
+      length = queued > 0 ? queued : next_sent (lesson, step, log, -1, peer);
     }
   else
     {
@@ -825,7 +898,7 @@ add_received (SockscopeLesson     *lesson,
                    strstr (json_array_get_string_element (args, 2), "MSG_PEEK") == NULL)
             taken++;
         }
-      length = taken < queue->len ? g_array_index (queue, gint64, taken) : next_sent (lesson, step, log, port);
+      length = taken < queue->len ? g_array_index (queue, gint64, taken) : next_sent (lesson, step, log, port, NULL);
     }
   if (length < 0)
     return;
@@ -876,11 +949,16 @@ returns_choices (SockscopeLesson     *lesson,
 
       add_choice (choices, "0");
       if (len > 0)
+        add_int (choices, len);
+      /* A stream takes what fits in its buffer when it cannot wait: how much, only the run says. */
+      if (len > 1 && !datagram)
         {
-          add_int (choices, len);
-          if (len > 1)
-            add_int (choices, len / 2);
+          g_autofree char *part = g_strdup_printf (_("< %lld (a part of it)"), (long long) len);
+
+          add_choice (choices, part);
         }
+      else if (len > 1)
+        add_int (choices, len / 2);
       if (datagram)
         {
           add_choice (choices, "-1 EMSGSIZE");
@@ -918,10 +996,13 @@ returns_choices (SockscopeLesson     *lesson,
   else if ((g_str_has_prefix (call, "hton") || g_str_has_prefix (call, "ntoh")) && n == 1)
     {
       gint64 v = 0;
+      guint32 bytes = G_MAXUINT32;
       gboolean is_short = g_str_has_suffix (call, "s");
 
-      if (arg_value (lesson, step, log, step->args[0], &v))
+      if (arg_value_full (lesson, step, log, step->args[0], &v, &bytes))
         {
+          if (bytes != G_MAXUINT32)
+            v = is_short ? (bytes & 0xffff) : bytes;
           guint64 swapped = is_short ? GUINT16_SWAP_LE_BE ((guint16) v) : GUINT32_SWAP_LE_BE ((guint32) v);
 
           add_int (choices, is_short ? (guint16) v : (guint32) v);
@@ -940,10 +1021,23 @@ returns_choices (SockscopeLesson     *lesson,
     {
       g_autofree char *name = g_strndup (step->args[0] + 1, MAX (strlen (step->args[0]), 2) - 2);
       g_autofree char *proto = g_strndup (step->args[1] + 1, MAX (strlen (step->args[1]), 2) - 2);
-      struct servent *entry = getservbyname (name, proto);
+      g_auto(GStrv) lines = g_strsplit (SS_LAB_SERVICES, "\n", -1);
 
-      if (entry != NULL)
-        add_int (choices, ntohs (entry->s_port));
+      /* The lab's own services file: "http\t\t80/tcp\t\twww". */
+      for (guint i = 0; lines[i]; i++)
+        {
+          g_auto(GStrv) fields = g_strsplit_set (lines[i], "\t /", -1);
+          g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+          for (guint j = 0; fields[j]; j++)
+            if (*fields[j] != '\0')
+              g_ptr_array_add (words, fields[j]);
+          if (words->len < 3 || lines[i][0] == '#' || !g_str_equal (g_ptr_array_index (words, 2), proto))
+            continue;
+          for (guint j = 0; j < words->len; j++)
+            if (j != 1 && j != 2 && g_str_equal (g_ptr_array_index (words, j), name))
+              add_int (choices, g_ascii_strtoll (g_ptr_array_index (words, 1), NULL, 10));
+        }
       add_choice (choices, "0");
       add_choice (choices, "-1");
     }
@@ -952,6 +1046,28 @@ returns_choices (SockscopeLesson     *lesson,
       add_choice (choices, "0");
       add_int (choices, EAI_NONAME);
       add_int (choices, EAI_SERVICE);
+    }
+  else if (g_str_equal (call, "pthread_create"))
+    {
+      /* The index pthread_join takes: threads this process started before, plus one. */
+      guint started = 0;
+      guint events = log != NULL ? sockscope_event_log_get_n_events (log) : 0;
+      const char *owner = table_owner (lesson, step->actor);
+
+      for (guint i = 0; i < events; i++)
+        {
+          g_autoptr(JsonObject) event = NULL;
+
+          if (sockscope_event_log_get_event_type (log, i) != SOCKSCOPE_EVENT_RETURN)
+            continue;
+          event = sockscope_event_log_parse (log, i);
+          if (g_str_equal (json_object_get_string_member_with_default (event, "call", ""), "pthread_create") &&
+              g_strcmp0 (table_owner (lesson, json_object_get_string_member_with_default (event, "actor", "")), owner) == 0)
+            started++;
+        }
+      add_int (choices, started + 1);
+      add_choice (choices, "0");
+      add_choice (choices, "-1 EAGAIN");
     }
   else if (g_str_equal (call, "shutdown"))
     {

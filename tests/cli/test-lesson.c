@@ -183,7 +183,8 @@ test_possible_choices (void)
     "server: bind(s, 127.0.0.1:7)\n  ask: returns\n  choices: 0 | -1 EADDRINUSE" TEXT
     "server: connect(s, 127.0.0.1:7)\n  ask: packets\n  choices: aucun | SYN, SYN-ACK → ACK | datagramme UDP" TEXT
     "actor: w\n  parent: server\n  label.en: W\n  label.fr: W\n"
-    "server: pid = fork() -> w\n  ask: returns\n  choices: > 0 (a pid) | 0 | -1 EAGAIN" TEXT;
+    "server: pid = fork() -> w\n  ask: returns\n  choices: > 0 (a pid) | 0 | -1 EAGAIN" TEXT
+    "server: send(s, \"x\" * 100000, 0)\n  ask: returns\n  choices: 100000 | < 100000 (a part of it) | -1 EAGAIN" TEXT;
   g_autoptr(GError) error = NULL;
   g_autoptr(SockscopeLesson) lesson = sockscope_lesson_new_from_data (text, "t.lesson", &error);
 
@@ -683,6 +684,9 @@ test_questions (void)
   g_assert_false (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "0", "-1 ECONNREFUSED"));
   g_assert_true (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "> 0 (a pid)", "4242"));
   g_assert_false (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "> 0 (a pid)", "0"));
+  g_assert_true (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "< 100000 (a part of it)", "5792"));
+  g_assert_false (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "< 100000 (a part of it)", "100000"));
+  g_assert_false (sockscope_question_same_answer (SOCKSCOPE_ASK_RETURNS, "< 100000 (a part of it)", "-1 EAGAIN"));
   g_assert_true (sockscope_question_same_answer (SOCKSCOPE_ASK_BLOCKS, "oui", "yes"));
   g_assert_false (sockscope_question_same_answer (SOCKSCOPE_ASK_BLOCKS, "no", "yes"));
   g_assert_true (sockscope_question_same_answer (SOCKSCOPE_ASK_STATE, "time-wait", "TIME-WAIT"));
