@@ -31,6 +31,7 @@ typedef enum
   ITEM_SPAWN,   /* from: the parent, to: the actor created */
   ITEM_EXIT,    /* from: the actor that ended */
   ITEM_SIGNAL,  /* from: the actor it is about (-1), to: the one that gets it */
+  ITEM_RESULT,  /* what a call gave back, on its own row: from: its lifeline, cause_seq: the call */
 } ItemKind;
 
 typedef enum
@@ -38,6 +39,7 @@ typedef enum
   ITEM_KERNEL         = 1 << 0,  /* packet the kernel sent on its own */
   ITEM_ERROR          = 1 << 1,  /* call that returned an error */
   ITEM_CAUSES_PACKETS = 1 << 2,  /* call that some packet names as its cause */
+  ITEM_RESULT_ROW     = 1 << 3,  /* call whose result is drawn on a row of its own */
 } ItemFlags;
 
 typedef enum
@@ -54,10 +56,10 @@ typedef enum
 typedef struct
 {
   guint       seq;
-  guint       cause_seq;    /* packet: the call that caused it, or 0 */
+  guint       cause_seq;    /* packet: the call that caused it, or 0; result: its call */
   guint       blocked_seq;  /* call: the blocked event, or 0 */
   guint       return_seq;   /* call: the return event, or 0 while running */
-  guint       return_row;   /* call: number of rows logged before it returned */
+  guint       return_row;   /* call: its result row, or the number of rows logged before it returned */
   gint16      from;         /* call, state: its lifeline; packet: sender (-1 outside) */
   gint16      to;           /* packet: receiver (-1 outside) */
   guint8      kind;
@@ -154,8 +156,9 @@ struct _SockscopeSequenceView
   guint          scroll_to_selected : 1;
 
   guint          tick_id;
-  guint          follow_tick_id;  /* scrolls sideways to the newest call, next frame */
-  double         follow_hvalue;
+  guint          layout_tick_id;  /* sets the adjustments, next frame */
+  int            allocated_width;
+  int            allocated_height;
 
   /* Reused for every text of a frame; dropped when the font or zoom changes. */
   PangoLayout   *sans;
@@ -265,6 +268,14 @@ call_is_blocked (SockscopeSequenceView *self,
                  const Item            *item)
 {
   return shows_seq (self, item->blocked_seq) && !shows_seq (self, item->return_seq);
+}
+
+/* A call, or the call of a result row. */
+static const Item *
+call_of (SockscopeSequenceView *self,
+         const Item            *item)
+{
+  return item->kind == ITEM_RESULT ? item_lookup (self, item->cause_seq, NULL) : item;
 }
 
 /* The text as it reads at the current position: a call's result only once it has returned. */
@@ -533,6 +544,19 @@ set_item_text (SockscopeSequenceView *self,
       attr = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
       attr->start_index = item->split;
     }
+  else if (item->kind == ITEM_RESULT)
+    {
+      /* "← accept = 4 (…)": what came back stands out. */
+      attr = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
+      attr->start_index = item->split;
+      if (emphasis != NULL)
+        {
+          pango_attr_list_insert (attrs, attr);
+          attr = pango_attr_foreground_new (emphasis->red * 65535, emphasis->green * 65535,
+                                            emphasis->blue * 65535);
+          attr->start_index = item->split;
+        }
+    }
   else if (text != item->call_text && emphasis != NULL)
     {
       attr = pango_attr_foreground_new (emphasis->red * 65535, emphasis->green * 65535,
@@ -559,11 +583,14 @@ call_bar (SockscopeSequenceView *self,
   double w = BAR_WIDTH * g->zoom;
   double top, bottom;
 
+  gboolean to_result = (item->flags & ITEM_RESULT_ROW) && shows_seq (self, item->return_seq);
+
   end = MIN (end, self->n_visible);
   if (end <= row + 1)
     return FALSE;
   top = row_y (g, row) + g->row_h / 2;
-  bottom = row_y (g, end) + 4 * g->zoom;
+  /* Down to the middle of its result's row, or to where it returned. */
+  bottom = row_y (g, end) + (to_result ? g->row_h / 2 : 4 * g->zoom);
   graphene_rect_init (bar, x - w / 2, top, w, bottom - top);
   return TRUE;
 }
@@ -685,9 +712,10 @@ item_box (SockscopeSequenceView *self,
   double y = row_y (g, row);
   int tw, th;
 
-  layout = item->kind == ITEM_CALL || item->kind == ITEM_SPAWN ? self->mono : self->sans;
+  layout = item->kind == ITEM_CALL || item->kind == ITEM_SPAWN || item->kind == ITEM_RESULT ? self->mono : self->sans;
   set_item_text (self, layout, item,
-                 (item->flags & ITEM_ERROR) && item->kind == ITEM_CALL ? &self->colours.error : NULL);
+                 (item->flags & ITEM_ERROR) && (item->kind == ITEM_CALL || item->kind == ITEM_RESULT)
+                 ? &self->colours.error : NULL);
   pango_layout_get_pixel_size (layout, &tw, &th);
 
   if (item->kind == ITEM_SPAWN)
@@ -717,8 +745,9 @@ item_box (SockscopeSequenceView *self,
     }
   else
     {
-      double w = tw + (item->kind == ITEM_CALL ? 20 : 16) * z;
-      double h = th + (item->kind == ITEM_CALL ? 12 : 6) * z;
+      gboolean boxed = item->kind == ITEM_CALL || item->kind == ITEM_RESULT;
+      double w = tw + (boxed ? 20 : 16) * z;
+      double h = th + (boxed ? 12 : 6) * z;
 
       graphene_rect_init (box, lifeline_x (g, item->from) - w / 2, y + (g->row_h - h) / 2, w, h);
     }
@@ -1129,7 +1158,7 @@ is_highlighted (SockscopeSequenceView *self,
     return FALSE;
   return item->seq == self->selected ||
          item->seq == self->selected_cause ||
-         (item->kind == ITEM_PACKET && item->cause_seq != 0 &&
+         ((item->kind == ITEM_PACKET || item->kind == ITEM_RESULT) && item->cause_seq != 0 &&
           (item->cause_seq == self->selected || item->cause_seq == self->selected_cause));
 }
 
@@ -1201,16 +1230,19 @@ draw_call (SockscopeSequenceView *self,
   const Colours *c = &self->colours;
   double z = g->zoom;
   gboolean highlighted = is_highlighted (self, item);
-  gboolean blocked = call_is_blocked (self, item);
+  gboolean blocked = item->kind == ITEM_CALL && call_is_blocked (self, item);
+  const Item *call = call_of (self, item);
+  /* A call that blocked keeps its tag once it returned: its result is further down. */
+  gboolean tagged = item->kind == ITEM_CALL && shows_seq (self, item->blocked_seq);
   GdkRGBA border = c->fg;
   const GdkRGBA *tint = &c->fg;
   graphene_rect_t box;
   PangoLayout *layout;
 
-  if (item->flags & ITEM_CAUSES_PACKETS)
-    tint = &c->palette[item->colour];
+  if (call != NULL && (call->flags & ITEM_CAUSES_PACKETS))
+    tint = &c->palette[call->colour];
   border = *tint;
-  border.alpha = (item->flags & ITEM_CAUSES_PACKETS) ? 1.0 : 0.45;
+  border.alpha = call != NULL && (call->flags & ITEM_CAUSES_PACKETS) ? 1.0 : 0.45;
   if (highlighted)
     border = c->accent;
 
@@ -1228,7 +1260,7 @@ draw_call (SockscopeSequenceView *self,
     }
   draw_layout (snapshot, layout, box.origin.x + 10 * z, box.origin.y + 6 * z, &c->fg);
 
-  if (blocked)
+  if (tagged)
     {
       GdkRGBA tag = c->warning;
       graphene_rect_t pill;
@@ -1241,7 +1273,7 @@ draw_call (SockscopeSequenceView *self,
       graphene_rect_init (&pill, box.origin.x + box.size.width + 6 * z,
                           box.origin.y + (box.size.height - th - 4 * z) / 2,
                           tw + 14 * z, th + 4 * z);
-      if (animates (self) && is_live (self))
+      if (blocked && animates (self) && is_live (self))
         tag.alpha = 0.65 + 0.35 * cos (2 * G_PI * now * self->animation_speed / PULSE_PERIOD_US);
       draw_box (self, snapshot, &pill, pill.size.height / 2, &tag, 0.15, &tag, 1.5 * z);
       draw_layout (snapshot, self->sans, pill.origin.x + 7 * z, pill.origin.y + 2 * z, &c->fg);
@@ -1476,6 +1508,7 @@ sockscope_sequence_view_snapshot (GtkWidget   *widget,
           switch ((ItemKind) item->kind)
             {
             case ITEM_CALL:
+            case ITEM_RESULT:
               draw_call (self, snapshot, &g, item, row, now);
               break;
             case ITEM_PACKET:
@@ -1555,19 +1588,16 @@ update_ticking (SockscopeSequenceView *self)
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
 }
 
-/* Layout and scrolling */
-
-static void
-queue_layout (SockscopeSequenceView *self)
-{
-  /* Coalesced: adding 100,000 items must not walk the widget tree 100,000 times. */
-  if (!self->layout_queued)
-    {
-      self->layout_queued = TRUE;
-      gtk_widget_queue_allocate (GTK_WIDGET (self));
-    }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
+/* Layout and scrolling
+ *
+ * The adjustments are set from a tick callback, in the frame's update phase, never while GTK
+ * allocates: in GTK 4.8, changing them from size_allocate makes the scrollbar queue an
+ * allocation while the scrolled window walks its children, which leaves the scrolled window
+ * flagged but its parent not, so the next gtk_widget_queue_allocate() of this view stops there
+ * and the view is never allocated again ("Trying to snapshot SockscopeSequenceView without a
+ * current allocation": a blank diagram for good). New items, a new position, a selection or a
+ * zoom only need the adjustments and a redraw; size_allocate sets them itself only when the
+ * view's size changed, as GtkViewport does. */
 
 static void
 configure_adjustment (SockscopeSequenceView *self,
@@ -1602,70 +1632,52 @@ scroll_to_row (SockscopeSequenceView *self,
     gtk_adjustment_set_value (self->vadjustment, value);
 }
 
-static gboolean
-follow_tick (GtkWidget     *widget,
-             GdkFrameClock *clock,
-             gpointer       user_data)
+/* Following the newest call: its lifeline in view, when the columns are wider than the view. */
+static double
+follow_hvalue (SockscopeSequenceView *self,
+               const Geometry        *g)
 {
-  SockscopeSequenceView *self = SOCKSCOPE_SEQUENCE_VIEW (widget);
+  double hvalue = g->hvalue;
+  guint k = self->calls->len;
+  const Item *last;
+  double xa, xb, half, lo, hi;
 
-  self->follow_tick_id = 0;
-  if (self->hadjustment != NULL)
-    gtk_adjustment_set_value (self->hadjustment, self->follow_hvalue);
-  return G_SOURCE_REMOVE;
+  if (!self->follow || self->n_visible == 0 || k == 0)
+    return hvalue;
+  while (k > 1 && g_array_index (self->calls, guint, k - 1) >= self->n_visible)
+    k--;
+  last = item_get (self, g_array_index (self->calls, guint, k - 1));
+  xa = lifeline_x (g, last->from) + g->hvalue;
+  xb = lifeline_x (g, last->to) + g->hvalue;
+  half = MIN (g->half[MAX (g->column[MIN (last->from, MAX_COLUMNS - 1)], 0)],
+              (g_utf8_strlen (last->text, 256) * self->char_w1 + 40) * g->zoom / 2);
+  lo = MIN (xa, xb) - MAX (half, g->col_w / 2);
+  hi = MAX (xa, xb) + MAX (half, g->col_w / 2);
+  if (hi - lo <= g->width)
+    {
+      if (lo < hvalue)
+        hvalue = lo;
+      else if (hi > hvalue + g->width)
+        hvalue = hi - g->width;
+    }
+  return hvalue;
 }
 
+/* The adjustments for the items, position, zoom and size as they are now. */
 static void
-sockscope_sequence_view_size_allocate (GtkWidget *widget,
-                                       int        width,
-                                       int        height,
-                                       int        baseline)
+update_adjustments (SockscopeSequenceView *self)
 {
-  SockscopeSequenceView *self = SOCKSCOPE_SEQUENCE_VIEW (widget);
   Geometry g;
   double upper;
 
-  self->layout_queued = FALSE;
   get_geometry (self, &g);
-  g.width = width;
-  g.height = height;
-
-  /* Following the newest call: its lifeline in view, when the columns are wider than the view.
-   * Scrolled at the next frame: an adjustment changed while allocating queues another
-   * allocation, and the frame would be drawn without one. */
-  if (self->follow && self->n_visible > 0 && self->hadjustment != NULL && self->calls->len > 0)
-    {
-      double hvalue = g.hvalue;
-      guint k = self->calls->len;
-      const Item *last;
-
-      while (k > 1 && g_array_index (self->calls, guint, k - 1) >= self->n_visible)
-        k--;
-      last = item_get (self, g_array_index (self->calls, guint, k - 1));
-      double xa = lifeline_x (&g, last->from) + g.hvalue, xb = lifeline_x (&g, last->to) + g.hvalue;
-      double half = MIN (g.half[MAX (g.column[MIN (last->from, MAX_COLUMNS - 1)], 0)],
-                         (g_utf8_strlen (last->text, 256) * self->char_w1 + 40) * g.zoom / 2);
-      double lo = MIN (xa, xb) - MAX (half, g.col_w / 2), hi = MAX (xa, xb) + MAX (half, g.col_w / 2);
-
-      if (hi - lo <= width)
-        {
-          if (lo < hvalue)
-            hvalue = lo;
-          else if (hi > hvalue + width)
-            hvalue = hi - width;
-        }
-      if (hvalue != g.hvalue)
-        {
-          self->follow_hvalue = hvalue;
-          if (self->follow_tick_id == 0)
-            self->follow_tick_id = gtk_widget_add_tick_callback (widget, follow_tick, NULL, NULL);
-        }
-    }
-  configure_adjustment (self, self->hadjustment, g.hvalue,
-                        content_width (&g, g.n_columns), width, 20 * g.zoom);
+  if (g.width <= 0 || g.height <= 0)
+    return;
+  configure_adjustment (self, self->hadjustment, follow_hvalue (self, &g),
+                        content_width (&g, g.n_columns), g.width, 20 * g.zoom);
   upper = content_height (&g, self->n_visible);
   configure_adjustment (self, self->vadjustment, self->follow ? upper : g.vvalue,
-                        upper, height, g.row_h);
+                        upper, g.height, g.row_h);
 
   if (self->scroll_to_selected && self->vadjustment != NULL)
     {
@@ -1677,6 +1689,49 @@ sockscope_sequence_view_size_allocate (GtkWidget *widget,
           g.vvalue = gtk_adjustment_get_value (self->vadjustment);
           scroll_to_row (self, &g, row);
         }
+    }
+}
+
+static gboolean
+layout_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  SockscopeSequenceView *self = SOCKSCOPE_SEQUENCE_VIEW (widget);
+
+  self->layout_tick_id = 0;
+  self->layout_queued = FALSE;
+  update_adjustments (self);
+  update_ticking (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_layout (SockscopeSequenceView *self)
+{
+  /* Coalesced: adding 100,000 items sets the adjustments once, at the next frame. */
+  if (!self->layout_queued)
+    {
+      self->layout_queued = TRUE;
+      if (self->layout_tick_id == 0)
+        self->layout_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), layout_tick, NULL, NULL);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+sockscope_sequence_view_size_allocate (GtkWidget *widget,
+                                       int        width,
+                                       int        height,
+                                       int        baseline)
+{
+  SockscopeSequenceView *self = SOCKSCOPE_SEQUENCE_VIEW (widget);
+
+  if (width != self->allocated_width || height != self->allocated_height)
+    {
+      self->allocated_width = width;
+      self->allocated_height = height;
+      update_adjustments (self);
     }
   update_ticking (self);
 }
@@ -1790,6 +1845,9 @@ update_description (SockscopeSequenceView *self)
       if (item->kind == ITEM_CALL)
         /* TRANSLATORS: accessible description; %s: actor, call text */
         description = g_strdup_printf (_("Call by %s: %s"), who, item_text (self, item));
+      else if (item->kind == ITEM_RESULT)
+        /* TRANSLATORS: accessible description; %s: actor, what a call returned ("← accept = 4") */
+        description = g_strdup_printf (_("Return to %s: %s"), who, item_text (self, item));
       else
         /* TRANSLATORS: accessible description; %s: actor, socket and state */
         description = g_strdup_printf (_("Socket of %s: %s"), who, item_text (self, item));
@@ -1811,11 +1869,11 @@ sockscope_sequence_view_select (SockscopeSequenceView *self,
   if (item == NULL)
     seq = 0;
   self->selected = seq;
-  self->selected_cause = item != NULL && item->kind == ITEM_PACKET ? item->cause_seq : 0;
+  self->selected_cause = item != NULL && (item->kind == ITEM_PACKET || item->kind == ITEM_RESULT) ? item->cause_seq : 0;
   if (seq != 0)
     {
       self->scroll_to_selected = TRUE;
-      gtk_widget_queue_allocate (GTK_WIDGET (self));
+      queue_layout (self);
     }
   update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -1888,6 +1946,8 @@ sockscope_sequence_view_query_tooltip (GtkWidget  *widget,
   item = item_lookup (self, sockscope_sequence_view_item_at (self, x, y), NULL);
   if (item == NULL)
     return FALSE;
+  if (item->kind == ITEM_RESULT && item_lookup (self, item->cause_seq, NULL) != NULL)
+    item = item_lookup (self, item->cause_seq, NULL);
   at_ms = (item->t_ns - item_get (self, 0)->t_ns) / 1e6;
   if (item->kind == ITEM_CALL && shows_seq (self, item->return_seq))
     /* TRANSLATORS: tooltip; %s: the call, then times in milliseconds */
@@ -1926,6 +1986,7 @@ static void
 sockscope_sequence_view_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (sockscope_sequence_view_parent_class)->map (widget);
+  queue_layout (SOCKSCOPE_SEQUENCE_VIEW (widget));
   update_ticking (SOCKSCOPE_SEQUENCE_VIEW (widget));
 }
 
@@ -1939,10 +2000,11 @@ sockscope_sequence_view_unmap (GtkWidget *widget)
       gtk_widget_remove_tick_callback (widget, self->tick_id);
       self->tick_id = 0;
     }
-  if (self->follow_tick_id != 0)
+  if (self->layout_tick_id != 0)
     {
-      gtk_widget_remove_tick_callback (widget, self->follow_tick_id);
-      self->follow_tick_id = 0;
+      gtk_widget_remove_tick_callback (widget, self->layout_tick_id);
+      self->layout_tick_id = 0;
+      self->layout_queued = FALSE;
     }
   g_array_set_size (self->animations, 0);
   GTK_WIDGET_CLASS (sockscope_sequence_view_parent_class)->unmap (widget);
@@ -2005,7 +2067,7 @@ widen (SockscopeSequenceView *self,
   if (n > line->max_chars)
     {
       line->max_chars = n;
-      gtk_widget_queue_resize (GTK_WIDGET (self));
+      queue_layout (self);
     }
 }
 
@@ -2063,6 +2125,27 @@ sockscope_sequence_view_set_call_blocked (SockscopeSequenceView *self,
   update_ticking (self);
 }
 
+static void
+close_call (SockscopeSequenceView *self,
+            guint                  index)
+{
+  for (guint i = self->open_calls->len; i > 0; i--)
+    if (g_array_index (self->open_calls, guint, i - 1) == index)
+      {
+        g_array_remove_index (self->open_calls, i - 1);
+        break;
+      }
+}
+
+/* "accept" from "accept(3)". */
+static char *
+call_name (const char *call_text)
+{
+  const char *paren = strchr (call_text, '(');
+
+  return g_strndup (call_text, paren ? (gsize) (paren - call_text) : strlen (call_text));
+}
+
 void
 sockscope_sequence_view_set_call_result (SockscopeSequenceView *self,
                                          guint                  call_seq,
@@ -2082,6 +2165,36 @@ sockscope_sequence_view_set_call_result (SockscopeSequenceView *self,
   g_return_if_fail (item != NULL && item->kind == ITEM_CALL);
   g_return_if_fail (item->return_seq == 0 && return_seq > call_seq);
 
+  if (index + 1 < self->items->len)
+    {
+      /* Rows came between the call and its return (it blocked, or other actors acted): what it
+       * gave back is drawn where it returned, after what woke it, tied to the call by its bar. */
+      g_autofree char *name = call_name (item->call_text);
+      int lifeline = item->from;
+      Item *row;
+
+      if (!check_new_seq (self, return_seq))
+        return;
+      full = g_strconcat ("← ", name, " ", result, NULL);
+      item->return_seq = return_seq;
+      item->return_t_ns = t_ns;
+      item->return_row = self->items->len;
+      item->flags |= ITEM_RESULT_ROW;
+      if (is_error)
+        item->flags |= ITEM_ERROR;
+      self->max_span = MAX (self->max_span, item->return_row - index);
+      close_call (self, index);
+
+      row = append_item (self, return_seq, t_ns, ITEM_RESULT, lifeline, lifeline);
+      row->text = row->call_text = g_string_chunk_insert (self->strings, full);
+      row->split = strlen ("← ") + strlen (name) + 1;
+      row->cause_seq = call_seq;
+      if (is_error)
+        row->flags |= ITEM_ERROR;
+      widen (self, lifeline, row->text, 0);
+      return;
+    }
+
   full = g_strconcat (item->call_text, " ", result, NULL);
   item->split = strlen (item->call_text) + 1;
   item->text = g_string_chunk_insert (self->strings, full);
@@ -2092,13 +2205,7 @@ sockscope_sequence_view_set_call_result (SockscopeSequenceView *self,
   if (is_error)
     item->flags |= ITEM_ERROR;
   self->max_span = MAX (self->max_span, item->return_row - index);
-
-  for (guint i = self->open_calls->len; i > 0; i--)
-    if (g_array_index (self->open_calls, guint, i - 1) == index)
-      {
-        g_array_remove_index (self->open_calls, i - 1);
-        break;
-      }
+  close_call (self, index);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -2208,7 +2315,6 @@ sockscope_sequence_view_add_spawn (SockscopeSequenceView *self,
   line->exit_row = G_MAXUINT;
   item = append_item (self, seq, t_ns, ITEM_SPAWN, parent, lifeline);
   item->text = g_string_chunk_insert_const (self->strings, text);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 /* The call that ended an actor (exit, pthread_exit) never returns: its activation ends here. */
@@ -2227,12 +2333,7 @@ end_call (SockscopeSequenceView *self,
   item->return_t_ns = t_ns;
   item->return_row = row_lower_bound (self, seq);
   self->max_span = MAX (self->max_span, item->return_row - index);
-  for (guint i = self->open_calls->len; i > 0; i--)
-    if (g_array_index (self->open_calls, guint, i - 1) == index)
-      {
-        g_array_remove_index (self->open_calls, i - 1);
-        break;
-      }
+  close_call (self, index);
 }
 
 void
@@ -2421,7 +2522,7 @@ sockscope_sequence_view_get_item (SockscopeSequenceView  *self,
                                   int                    *from_lifeline,
                                   int                    *to_lifeline)
 {
-  static const char *kinds[] = { "call", "packet", "state", "spawn", "exit", "signal" };
+  static const char *kinds[] = { "call", "packet", "state", "spawn", "exit", "signal", "result" };
   const Item *item;
 
   g_return_val_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self), FALSE);
@@ -2465,7 +2566,6 @@ sockscope_sequence_view_set_zoom (SockscopeSequenceView *self,
   drop_layouts (self);
   if (self->selected != 0)
     self->scroll_to_selected = TRUE;
-  gtk_widget_queue_resize (GTK_WIDGET (self));
   queue_layout (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
 }
@@ -2745,4 +2845,21 @@ sockscope_sequence_view_lifeline_shown (SockscopeSequenceView *self,
   if (ended != NULL)
     *ended = line->exit_row < self->n_visible;
   return line->parent < 0 || line->spawn_row < self->n_visible;
+}
+
+gboolean
+sockscope_sequence_view_get_lifeline_x (SockscopeSequenceView *self,
+                                        int                    lifeline,
+                                        double                *x)
+{
+  Geometry g;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self), FALSE);
+  g_return_val_if_fail (lifeline >= -1 && lifeline < (int) self->lifelines->len, FALSE);
+
+  get_geometry (self, &g);
+  if (lifeline >= 0 && (lifeline >= MAX_COLUMNS || g.column[lifeline] < 0))
+    return FALSE;
+  *x = lifeline_x (&g, lifeline);
+  return TRUE;
 }

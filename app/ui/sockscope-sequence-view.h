@@ -37,6 +37,9 @@ void       sockscope_sequence_view_add_call          (SockscopeSequenceView *sel
 void       sockscope_sequence_view_set_call_blocked  (SockscopeSequenceView *self,
                                                       guint                  call_seq,
                                                       guint                  blocked_seq);
+/* What a call gave back. In the call's box when nothing was drawn since the call; otherwise on
+ * a row of its own, "← accept = 4 (…)", where it returned (after what woke it), its call's
+ * activation bar running down to it. */
 void       sockscope_sequence_view_set_call_result   (SockscopeSequenceView *self,
                                                       guint                  call_seq,
                                                       guint                  return_seq,
@@ -107,8 +110,13 @@ void       sockscope_sequence_view_set_follow        (SockscopeSequenceView *sel
 gboolean   sockscope_sequence_view_lifeline_shown    (SockscopeSequenceView *self,
                                                       guint                  lifeline,
                                                       gboolean              *ended);
+/* Where a lifeline is drawn, in widget coordinates (-1: the outside column); FALSE when it is
+ * not shown at the position shown. For tests. */
+gboolean   sockscope_sequence_view_get_lifeline_x    (SockscopeSequenceView *self,
+                                                      int                    lifeline,
+                                                      double                *x);
 /* For tests and accessibility: the items in log order. kind is "call", "packet", "state",
- * "spawn", "exit" or "signal";
+ * "spawn", "exit", "signal" or "result";
  * text is as drawn (call text and result, packet label, "fd 4 ESTAB"). */
 guint      sockscope_sequence_view_get_n_items       (SockscopeSequenceView *self);
 gboolean   sockscope_sequence_view_get_item          (SockscopeSequenceView *self,
