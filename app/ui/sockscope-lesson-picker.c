@@ -88,7 +88,18 @@ row_new (SockscopeLessonPicker      *self,
     }
   if (entry->problem != NULL)
     {
-      GtkWidget *problem = caption_new (entry->problem, TRUE);
+      g_auto(GStrv) lines = g_strsplit (entry->problem, "\n", 4);
+      g_autofree char *shown = NULL;
+      GtkWidget *problem;
+
+      /* The first messages of a broken file; `sockscope-cli check` prints them all. */
+      if (g_strv_length (lines) > 3)
+        {
+          g_free (lines[3]);
+          lines[3] = g_strdup ("…");
+        }
+      shown = g_strjoinv ("\n", lines);
+      problem = caption_new (shown, TRUE);
 
       gtk_widget_add_css_class (problem, entry->usable ? "warning" : "lesson-problem");
       gtk_box_append (GTK_BOX (box), problem);
