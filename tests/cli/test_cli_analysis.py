@@ -10,6 +10,7 @@ Runs as nobody (uid 65534) when root, as the lab's front ends do.
 import base64
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -158,6 +159,37 @@ class Analysis(unittest.TestCase):
             if e["analysis"] == "zero-window":
                 self.assertEqual(p["win"], 0)
         self.assert_retransmissions_point_back(packets)
+
+    def ladder(self, lesson, lang):
+        # the desktop's locale in that language too: the labels' language is what is tested
+        env = dict(os.environ, LANG={"fr": "fr_FR.UTF-8", "en": "en_US.UTF-8"}[lang])
+        env.pop("LC_ALL", None)
+        env.pop("LANGUAGE", None)
+        p = subprocess.run(as_user([CLI, "run", lesson, "--lang=" + lang]), capture_output=True,
+                           text=True, timeout=120, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout
+
+    def test_labels_name_them(self):
+        """The diagram's labels (the CLI ladder draws the same projection) name them, in
+        English and in French; the ICMP error no longer reads 'ICMP 127.0.0.1:0 > ...'."""
+        for lang, ignored, again in (
+                ("en", r"SYN seq=0 win=\d+ \(ignored: the accept queue is full\)",
+                 r"SYN seq=0 win=\d+ \(again: retransmission of #(\d+)\)"),
+                ("fr", r"SYN seq=0 win=\d+ \(ignoré : la file d'acceptation est pleine\)",
+                 r"SYN seq=0 win=\d+ \(à nouveau : retransmission de #(\d+)\)")):
+            text = self.ladder("backlog", lang)
+            self.assertEqual(len(re.findall(ignored, text)), 1, text)
+            self.assertEqual(len(re.findall(again, text)), 1, text)
+        for lang, unreachable in (
+                ("en", r"ICMP port unreachable: datagram #\d+ to 127\.0\.0\.1:9999 refused"),
+                ("fr", r"ICMP port injoignable : datagramme #\d+ vers 127\.0\.0\.1:9999 refusé")):
+            text = self.ladder("connection-refused", lang)
+            self.assertRegex(text, unreachable)
+            self.assertNotIn(":0 > ", text)
+        text = self.ladder("flow-control", "en")
+        self.assertRegex(text, r"ACK seq=\d+ ack=\d+ win=0 \(zero window\)")
+        self.assertIn("(window update)", text)
 
 
 if __name__ == "__main__":
