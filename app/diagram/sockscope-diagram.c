@@ -4,7 +4,9 @@
  * and socket state; the rows of the chosen range share the slide's height, and the text size
  * follows the row height (and the widest call, so every box fits its column). The look is the
  * window's diagram in its light style: call boxes on the lifelines, packet arrows sloping down
- * with their label in a pill, socket states in pills coloured by family. */
+ * with their label in a pill, socket states in pills coloured by family. A call's result is in
+ * its box when nothing came between the call and its return; otherwise it has a row of its own
+ * where it returned ("← accept = 4 (…)"), the call's activation bar running down to it. */
 #include "config.h"
 
 #include <cairo-pdf.h>
@@ -26,6 +28,7 @@ typedef enum
   ROW_SPAWN,    /* from: the parent, to: the actor created */
   ROW_EXIT,     /* from: the actor that ended */
   ROW_SIGNAL,   /* from: the actor it is about (-1), to: the one that gets it */
+  ROW_RESULT,   /* what a call gave back, where it returned: from: its lifeline */
 } RowKind;
 
 typedef struct
@@ -34,14 +37,14 @@ typedef struct
   guint    seq;
   int      from;          /* call, state: lifeline; packet: sender (-1 outside) */
   int      to;            /* packet: receiver (-1 outside) */
-  guint    cause_seq;     /* packet */
+  guint    cause_seq;     /* packet; result: its call */
   guint    blocked_seq;   /* call */
   guint    return_seq;    /* call */
-  gboolean failed;        /* call */
+  gboolean failed;        /* call, result */
   int      colour;        /* call with packets and its packets: palette index, else -1 */
   char    *text;          /* call: its text; packet: label; state: socket; spawn: the call;
-                           * exit: how it ended; signal: its name */
-  char    *extra;         /* call: "= 0"; state: the state */
+                           * exit: how it ended; signal: its name; result: "← accept" */
+  char    *extra;         /* call, result: "= 0"; state: the state */
 } Row;
 
 typedef struct
@@ -103,6 +106,7 @@ typedef struct
 {
   SockscopeDiagram *self;
   GHashTable       *call_rows;   /* call seq -> row index + 1 */
+  GHashTable       *calls;       /* call seq -> "lifeline|text" of every call, in range or not */
 } Build;
 
 static gboolean
@@ -137,6 +141,7 @@ build_call (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *t
   Row row = { ROW_CALL, seq, (int) lifeline, -1, 0, 0, 0, FALSE, -1, g_strdup (text), NULL };
 
   lifeline_used (b->self, (int) lifeline);
+  g_hash_table_insert (b->calls, GUINT_TO_POINTER (seq), g_strdup_printf ("%u|%s", lifeline, text));
   if (!in_range (b->self, seq))
     {
       g_free (row.text);
@@ -171,13 +176,34 @@ build_result (gpointer data, guint call_seq, guint seq, gint64 t_ns, guint step,
 {
   Build *b = data;
   Row *row = call_row (b, call_seq);
+  const char *call = g_hash_table_lookup (b->calls, GUINT_TO_POINTER (call_seq));
+  const char *bar = call ? strchr (call, '|') : NULL;
+  const char *paren;
+  Row result_row = { ROW_RESULT, seq, -1, -1, call_seq, 0, 0, failed, -1, NULL, NULL };
 
-  if (row == NULL || !in_range (b->self, seq))
+  if (!in_range (b->self, seq))
     return;
-  row->return_seq = seq;
-  row->failed = failed;
-  g_free (row->extra);
-  row->extra = g_strdup (result);
+  /* Nothing drawn since the call: the result goes in its box. */
+  if (row != NULL && row == &g_array_index (b->self->rows, Row, b->self->rows->len - 1))
+    {
+      row->return_seq = seq;
+      row->failed = failed;
+      g_free (row->extra);
+      row->extra = g_strdup (result);
+      return;
+    }
+  if (bar == NULL)
+    return;
+  if (row != NULL)
+    {
+      row->return_seq = seq;
+      row->failed = failed;
+    }
+  paren = strchr (bar + 1, '(');
+  result_row.from = (int) g_ascii_strtoull (call, NULL, 10);
+  result_row.text = g_strdup_printf ("← %.*s", paren ? (int) (paren - bar - 1) : (int) strlen (bar + 1), bar + 1);
+  result_row.extra = g_strdup (result);
+  g_array_append_val (b->self->rows, result_row);
 }
 
 static void
@@ -335,7 +361,8 @@ sockscope_diagram_new (SockscopeLesson    *lesson,
   g_autoptr(SockscopeDiagram) self = g_new0 (SockscopeDiagram, 1);
   g_autoptr(SockscopeProjection) projection = sockscope_projection_new (lesson, absolute_seq);
   g_autoptr(GHashTable) call_rows = g_hash_table_new (NULL, NULL);
-  Build build = { self, call_rows };
+  g_autoptr(GHashTable) calls = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  Build build = { self, call_rows, calls };
   guint n = sockscope_event_log_get_n_events (log);
 
   self->lesson = g_object_ref (lesson);
@@ -488,7 +515,7 @@ layout_init (SockscopeDiagram *self,
       g_autofree char *text = NULL;
       double w;
 
-      if (row->kind == ROW_CALL)
+      if (row->kind == ROW_CALL || row->kind == ROW_RESULT)
         {
           text = call_text (row);
           w = text_width (l->mono, text) / (l->col_w * 0.92);
@@ -844,7 +871,9 @@ draw_bars (SockscopeDiagram *self,
         continue;
       x = lifeline_x (l, row->from);
       top = row_y (l, i) + l->row_h / 2;
-      bottom = row_y (l, end) + l->row_h * 0.1;
+      /* Down to the middle of its result's row, or to where it returned. */
+      bottom = row_y (l, end) + l->row_h * (end < self->rows->len &&
+                                            g_array_index (self->rows, Row, end).kind == ROW_RESULT ? 0.5 : 0.1);
       tint = row->colour >= 0 ? &PALETTE[row->colour] : &FG;
       draw_box (cr, x - w / 2, top, w, bottom - top, 2, row->blocked_seq ? &WARNING : tint,
                 row->blocked_seq ? 0.3 : 0.12, tint, 0.5, 1.5);
@@ -859,11 +888,21 @@ draw_call (SockscopeDiagram *self,
            guint             index)
 {
   g_autofree char *text = call_text (row);
-  const Rgb *tint = row->colour >= 0 ? &PALETTE[row->colour] : &FG;
+  const Row *call = row;
+  const Rgb *tint;
   double x = lifeline_x (l, row->from), y = row_y (l, index);
   double w, h;
   int tw, th;
 
+  /* A result row takes the colour of its call. */
+  if (row->kind == ROW_RESULT)
+    {
+      guint at = row_of_seq (self, row->cause_seq);
+
+      call = at < self->rows->len && g_array_index (self->rows, Row, at).seq == row->cause_seq
+             ? &g_array_index (self->rows, Row, at) : NULL;
+    }
+  tint = call != NULL && call->colour >= 0 ? &PALETTE[call->colour] : &FG;
   pango_layout_set_text (l->mono, text, -1);
   if (row->extra != NULL)
     {
@@ -887,10 +926,11 @@ draw_call (SockscopeDiagram *self,
   w = tw + th * 0.9;
   h = th * 1.35;
   draw_box (cr, x - w / 2, y + (l->row_h - h) / 2, w, h, th * 0.25, tint, 0.10, tint,
-            row->colour >= 0 ? 1.0 : 0.45, 2);
+            call != NULL && call->colour >= 0 ? 1.0 : 0.45, 2);
   show_layout (cr, l->mono, x - tw / 2.0, y + (l->row_h - th) / 2, &FG);
 
-  if (row->blocked_seq != 0 && row->return_seq == 0)
+  /* A call that blocked keeps its tag: its result, if any, is further down. */
+  if (row->kind == ROW_CALL && row->blocked_seq != 0)
     {
       double px = x + w / 2 + th * 0.3, pw, ph;
       int bw, bh;
@@ -1083,6 +1123,7 @@ sockscope_diagram_draw (SockscopeDiagram *self,
       switch (row->kind)
         {
         case ROW_CALL:
+        case ROW_RESULT:
           draw_call (self, cr, &l, row, i);
           break;
         case ROW_PACKET:

@@ -102,17 +102,21 @@ static const struct
   { 4, "call", "bind(3, 127.0.0.1:7777) = 0", 0, 0 },
   { 6, "call", "listen(3, 5) = 0", 0, 0 },
   { 8, "state", "fd 3 LISTEN", 0, 0 },
-  { 9, "call", "accept(3) = 4", 0, 0 },
+  { 9, "call", "accept(3)", 0, 0 },
   { 11, "call", "socket(AF_INET, SOCK_STREAM, 0) = 3", 1, 1 },
-  { 13, "call", "connect(3, 127.0.0.1:7777) = 0", 1, 1 },
+  { 13, "call", "connect(3, 127.0.0.1:7777)", 1, 1 },
   { 14, "packet", "SYN seq=0 win=65495", 1, 0 },
   { 15, "state", "fd 3 SYN-SENT", 1, 1 },
   { 16, "packet", "SYN,ACK seq=0 ack=1 win=65483", 0, 1 },
   { 17, "packet", "ACK seq=1 ack=1 win=512", 1, 0 },
   { 18, "state", "fd 3 ESTAB", 1, 1 },
+  /* Rows came between these calls and their returns: each result is drawn where it returned. */
+  { 19, "result", "← connect = 0", 1, 1 },
+  { 20, "result", "← accept = 4", 0, 0 },
   { 21, "state", "fd 4 ESTAB", 0, 0 },
-  { 22, "call", "send(3, \"hello\", 5, 0) = 5", 1, 1 },
+  { 22, "call", "send(3, \"hello\", 5, 0)", 1, 1 },
   { 23, "packet", "PSH,ACK seq=1 ack=1 len=5", 1, 0 },
+  { 24, "result", "← send = 5", 1, 1 },
   { 25, "packet", "ACK seq=1 ack=6 win=512", 0, 1 },
 };
 
@@ -121,7 +125,7 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 1000);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 1200);
   f->scrolled = gtk_scrolled_window_new ();
   f->view = SOCKSCOPE_SEQUENCE_VIEW (sockscope_sequence_view_new ());
   sockscope_sequence_view_set_animation_speed (f->view, 0);
@@ -211,8 +215,8 @@ test_geometry (Fixture       *f,
   g_assert_cmpuint (sockscope_sequence_view_item_at (f->view, width / 2.0, previous_y + 200), ==, 0);
 }
 
-/* accept() blocked from its row until it returned, 11 rows later: its activation bar answers
- * for it in the rows between, on its lifeline. */
+/* accept() blocked from its row until it returned, 9 rows later on its result's row: its
+ * activation bar answers for it in the rows between, on its lifeline. */
 static void
 test_blocked_bar (Fixture       *f,
                   gconstpointer  data)
@@ -325,7 +329,9 @@ test_position (Fixture       *f,
   wait_frames (f, 2);
   g_assert_cmpuint (sockscope_sequence_view_get_n_visible (f->view), ==, G_N_ELEMENTS (handshake));
   g_assert_true (sockscope_sequence_view_get_item (f->view, 4, NULL, NULL, &text, NULL, NULL));
-  g_assert_cmpstr (text, ==, "accept(3) = 4");
+  g_assert_cmpstr (text, ==, "accept(3)");
+  g_assert_true (sockscope_sequence_view_get_item (f->view, 13, NULL, NULL, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "← accept = 4");
 }
 
 /* n rows from first_seq, seqs two apart so that each call returns (at seq + 1) before the next
@@ -443,7 +449,7 @@ static void
 test_error_result (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *text;
+  const char *text, *kind;
 
   sockscope_sequence_view_add_call (f->view, 30, 0, 1, "connect(4, 127.0.0.1:9)");
   sockscope_sequence_view_add_packet (f->view, 31, 0, 1, 0, "SYN seq=0 win=65495", 30, FALSE);
@@ -453,7 +459,12 @@ test_error_result (Fixture       *f,
   wait_frames (f, 2);
   g_assert_true (sockscope_sequence_view_get_item (f->view, G_N_ELEMENTS (handshake), NULL, NULL,
                                                    &text, NULL, NULL));
-  g_assert_cmpstr (text, ==, "connect(4, 127.0.0.1:9) = -1 ECONNREFUSED");
+  g_assert_cmpstr (text, ==, "connect(4, 127.0.0.1:9)");
+  /* The refusal is drawn below the SYN and the RST that caused it. */
+  g_assert_true (sockscope_sequence_view_get_item (f->view, G_N_ELEMENTS (handshake) + 3, NULL, &kind,
+                                                   &text, NULL, NULL));
+  g_assert_cmpstr (kind, ==, "result");
+  g_assert_cmpstr (text, ==, "← connect = -1 ECONNREFUSED");
 
   /* Selecting a packet brings its cause along (drawn highlighted): check the signal path. */
   sockscope_sequence_view_select (f->view, 31);

@@ -13,6 +13,7 @@ item_x (SockscopeSequenceView *view,
   double x = -1, y = -1;
 
   g_assert_true (sockscope_sequence_view_get_item_point (view, seq, &x, &y));
+  g_test_message ("item %u at %.0f, %.0f", seq, x, y);
   /* What is drawn there is what a click there finds. */
   g_assert_cmpuint (sockscope_sequence_view_item_at (view, x, y), ==, seq);
   return x;
@@ -32,7 +33,7 @@ test_children (void)
   client = sockscope_sequence_view_add_lifeline (view, "client", "Client");
   worker = sockscope_sequence_view_add_child_lifeline (view, "worker", "Server child", (int) server, FALSE);
   t1 = sockscope_sequence_view_add_child_lifeline (view, "t1", "Thread", (int) server, TRUE);
-  test_show_in_window (GTK_WIDGET (view), 1400, 700);
+  test_show_in_window (GTK_WIDGET (view), 1400, 800);
 
   sockscope_sequence_view_add_call (view, 1, 1, client, "socket(AF_INET, SOCK_STREAM, 0)");
   sockscope_sequence_view_set_call_result (view, 1, 2, 2, "= 3", FALSE);
@@ -67,17 +68,22 @@ test_children (void)
   g_assert_cmpfloat (signal_x, >, server_x);
   g_assert_cmpfloat (signal_x, <, worker_x);
   item_x (view, 9);
-  /* One row per call (6), creation (2), end (2) and signal (1); a return is no row of its own. */
-  g_assert_cmpuint (sockscope_sequence_view_get_n_items (view), ==, 11);
+  /* One row per call (6), creation (2), end (2) and signal (1); a return is a row of its own
+   * when a row came between it and its call: fork's and pthread_create's, after the creation. */
+  g_assert_cmpuint (sockscope_sequence_view_get_n_items (view), ==, 13);
   {
     const char *kind = NULL, *text = NULL;
     int from = -1, to = -1;
 
-    g_assert_true (sockscope_sequence_view_get_item (view, 5, NULL, &kind, &text, &from, &to));
+    g_assert_true (sockscope_sequence_view_get_item (view, 3, NULL, &kind, &text, &from, &to));
+    g_assert_cmpstr (kind, ==, "result");
+    g_assert_cmpstr (text, ==, "← fork = 31");
+    g_assert_cmpint (from, ==, (int) server);
+    g_assert_true (sockscope_sequence_view_get_item (view, 6, NULL, &kind, &text, &from, &to));
     g_assert_cmpstr (kind, ==, "exit");
     g_assert_cmpstr (text, ==, "exited, status 0");
     g_assert_cmpint (from, ==, (int) worker);
-    g_assert_true (sockscope_sequence_view_get_item (view, 6, NULL, &kind, &text, &from, &to));
+    g_assert_true (sockscope_sequence_view_get_item (view, 7, NULL, &kind, &text, &from, &to));
     g_assert_cmpstr (kind, ==, "signal");
     g_assert_cmpstr (text, ==, "⚡ SIGCHLD");
     g_assert_cmpint (to, ==, (int) server);
