@@ -11,18 +11,22 @@
 
 #include <glib/gi18n.h>
 
+#include "cli-canvas.h"
 #include "cli-ladder.h"
 #include "sockscope-projection.h"
 
-#define COLUMN_WIDTH 40
 #define MARGIN 2
-#define TEXT_WIDTH 78
+#define MIN_LANE 8
+#define MAX_LANE 44
+#define MAX_TEXT 100   /* a paragraph reads best no wider, however wide the terminal */
 
 struct _CliLadder
 {
   SockscopeLesson     *lesson;
   SockscopeProjection *projection;
   gboolean             json;
+  CliCanvas           *canvas;
+  guint                lane;        /* cells between two lifelines */
   guint                n_columns;
   guint               *column_of;   /* lifeline -> column */
   gboolean            *alive;       /* per column: its lifeline is drawn */
@@ -44,6 +48,7 @@ cli_ladder_new (SockscopeLesson *lesson,
 
   g_return_val_if_fail (lesson != NULL || json, NULL);
   self->json = json;
+  self->canvas = cli_canvas_new ();
   if (json)
     return self;
   self->lesson = g_object_ref (lesson);
@@ -60,6 +65,8 @@ cli_ladder_new (SockscopeLesson *lesson,
       /* The actors the lab starts are there from the start; a child from its fork. */
       self->alive[c] = parents[order[c]] < 0;
     }
+  /* Lanes share the terminal's width: every lifeline on screen. */
+  self->lane = n > 0 ? CLAMP ((cli_canvas_get_width (self->canvas) - MARGIN - 1) / n, MIN_LANE, MAX_LANE) : MAX_LANE;
   return self;
 }
 
@@ -69,6 +76,7 @@ cli_ladder_free (CliLadder *self)
   if (self == NULL)
     return;
   g_clear_object (&self->lesson);
+  g_clear_pointer (&self->canvas, cli_canvas_free);
   g_clear_pointer (&self->projection, sockscope_projection_free);
   g_free (self->column_of);
   g_free (self->alive);
@@ -90,95 +98,100 @@ column (CliLadder *self,
   return lifeline >= 0 && (guint) lifeline < self->n_columns ? (int) self->column_of[lifeline] : -1;
 }
 
-static void
-append_spaces (GString *row,
-               glong    n)
+static guint
+x_of (CliLadder *self,
+      int        c)
 {
-  for (glong i = 0; i < n; i++)
-    g_string_append_c (row, ' ');
+  return MARGIN + (guint) c * self->lane;
 }
 
-static void
-append_lifeline (CliLadder *self,
-                 GString   *row,
-                 guint      c)
+/* The lesson's index of the actor drawn in column @c: its colour. */
+static int
+colour_of_column (CliLadder *self,
+                  int        c)
 {
-  g_string_append (row, self->alive[c] ? "│" : " ");
+  for (guint l = 0; c >= 0 && l < self->n_columns; l++)
+    if (self->column_of[l] == (guint) c)
+      return (int) l;
+  return CLI_PLAIN;
 }
 
-/* Lifelines up to column @upto (excluded), MARGIN spaces first. */
-static GString *
-row_until (CliLadder *self,
-           int        upto)
+/* A row with every live lifeline. */
+static CliRow *
+lifelines (CliLadder *self)
 {
-  GString *row = g_string_new (NULL);
+  CliRow *row = cli_row_new (self->canvas);
 
-  append_spaces (row, MARGIN);
-  for (int c = 0; c < upto; c++)
-    {
-      append_lifeline (self, row, (guint) c);
-      append_spaces (row, COLUMN_WIDTH - 1);
-    }
+  for (guint c = 0; c < self->n_columns; c++)
+    if (self->alive[c])
+      cli_row_put (row, x_of (self, (int) c), "│", colour_of_column (self, (int) c), FALSE);
   return row;
 }
 
-/* @text in column @c, the lifelines after it drawn where the text leaves room. */
+/* @text beside column @c's lifeline (at the margin for none), wrapped to the terminal. */
 static void
 print_in_column (CliLadder  *self,
                  int         c,
-                 const char *text)
+                 const char *text,
+                 int         colour,
+                 gboolean    bold)
 {
-  g_autoptr(GString) row = NULL;
-  glong width = g_utf8_strlen (text, -1);
+  guint x = c < 0 ? MARGIN : x_of (self, c) + 2;
+  guint width = cli_canvas_get_width (self->canvas);
+  g_auto(GStrv) lines = cli_text_wrap (text, width > x ? width - x : 8);
 
-  if (c < 0)
+  for (guint i = 0; lines[i] != NULL; i++)
     {
-      printf ("%*s%s\n", MARGIN, "", text);
-      return;
-    }
-  row = row_until (self, c);
-  g_string_append (row, "│ ");
-  g_string_append (row, text);
-  for (guint i = (guint) c + 1; i < self->n_columns; i++)
-    {
-      glong pad = COLUMN_WIDTH - 2 - width;
+      CliRow *row = lifelines (self);
 
-      if (pad < 1)
-        break;
-      append_spaces (row, pad);
-      append_lifeline (self, row, i);
-      width = -1;
+      cli_row_put (row, x, lines[i], colour, bold);
+      cli_row_print (row);
     }
-  printf ("%s\n", row->str);
 }
 
 void
-cli_ladder_print_wrapped (const char *prefix,
+cli_ladder_print_wrapped (CliLadder  *self,
+                          const char *prefix,
                           const char *text)
 {
-  g_auto(GStrv) words = g_strsplit (text, " ", -1);
-  g_autoptr(GString) line = g_string_new (prefix);
-  glong indent = g_utf8_strlen (prefix, -1) + 1;
-  glong width = indent - 1;
+  guint width = MIN (cli_canvas_get_width (self->canvas), MAX_TEXT);
+  guint indent = cli_text_width (prefix) + 1;
+  g_auto(GStrv) lines = NULL;
 
-  for (guint i = 0; words[i]; i++)
+  /* A long prefix ("[question 3] ✗ you said …:") stands on its own line, so that the
+   * explanation reads as a paragraph rather than a column one word wide. */
+  if (indent > width / 3)
     {
-      glong len = g_utf8_strlen (words[i], -1);
+      CliRow *row = cli_row_new (self->canvas);
 
-      if (len == 0)
-        continue;
-      if (width + 1 + len > TEXT_WIDTH && width > indent)
-        {
-          printf ("%s\n", line->str);
-          g_string_truncate (line, 0);
-          append_spaces (line, indent - 1);
-          width = indent - 1;
-        }
-      g_string_append_c (line, ' ');
-      g_string_append (line, words[i]);
-      width += 1 + len;
+      cli_row_put (row, 0, prefix, CLI_PLAIN, TRUE);
+      cli_row_print (row);
+      indent = 4;
+      prefix = "";
     }
-  printf ("%s\n", line->str);
+  lines = cli_text_wrap (text, width - indent);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      CliRow *row = cli_row_new (self->canvas);
+
+      if (i == 0)
+        cli_row_put (row, 0, prefix, CLI_PLAIN, TRUE);
+      cli_row_put (row, indent, lines[i], CLI_PLAIN, FALSE);
+      cli_row_print (row);
+    }
+}
+
+void
+cli_ladder_print_prompt (CliLadder  *self,
+                         const char *text)
+{
+  guint width = MIN (cli_canvas_get_width (self->canvas), MAX_TEXT);
+  const char *body = text + strspn (text, " ");
+  guint indent = (guint) (body - text);
+  g_auto(GStrv) lines = cli_text_wrap (body, width - indent);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    fprintf (stderr, "%*s%s\n", (int) (i == 0 ? indent : indent + 3), "", lines[i]);
 }
 
 static int
@@ -200,7 +213,7 @@ on_call (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *text
   g_hash_table_insert (self->call_lifeline, GUINT_TO_POINTER (seq), GUINT_TO_POINTER (lifeline + 1));
   g_hash_table_insert (self->call_names, GUINT_TO_POINTER (seq),
                        paren ? g_strndup (text, paren - text) : g_strdup (text ? text : "?"));
-  print_in_column (self, column (self, (int) lifeline), line);
+  print_in_column (self, column (self, (int) lifeline), line, (int) lifeline, TRUE);
 }
 
 static void
@@ -209,7 +222,7 @@ on_blocked (gpointer data, guint call_seq, guint seq, guint step, const char *ca
   CliLadder *self = data;
   g_autofree char *text = g_strdup_printf (_("%s blocks: it waits…"), call ? call : "?");
 
-  print_in_column (self, call_column (self, call_seq), text);
+  print_in_column (self, call_column (self, call_seq), text, CLI_DIM, FALSE);
 }
 
 static void
@@ -223,7 +236,7 @@ on_result (gpointer data, guint call_seq, guint seq, gint64 t_ns, guint step, co
                                            strerror_text ? " (" : "", strerror_text ? strerror_text : "",
                                            strerror_text ? ")" : "");
 
-  print_in_column (self, call_column (self, call_seq), text);
+  print_in_column (self, call_column (self, call_seq), text, failed ? CLI_ERROR : CLI_PLAIN, FALSE);
 }
 
 static void
@@ -240,7 +253,7 @@ on_state (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *soc
                             (int) json_object_get_int_member_with_default (self->event, "send_q", 0));
   else
     text = g_strdup_printf ("[%s %s %s ↔ %s]", socket ? socket : "", state ? state : "?", local, peer);
-  print_in_column (self, column (self, (int) lifeline), text);
+  print_in_column (self, column (self, (int) lifeline), text, CLI_DIM, FALSE);
 }
 
 /* One end of an arrow the lab could not tie to an actor: the outside, or a closed port. */
@@ -256,12 +269,46 @@ endpoint (JsonObject *pkt,
                   : g_strdup (addr);
 }
 
+/* An arrow from column @a to column @b, its label inside when it fits, else on the row above. */
+static void
+print_arrow (CliLadder  *self,
+             int         a,
+             int         b,
+             const char *label,
+             int         colour)
+{
+  guint left = x_of (self, MIN (a, b)), right = x_of (self, MAX (a, b));
+  guint span = right - left - 1;
+  guint label_width = cli_text_width (label);
+  gboolean inside = label_width + 6 <= span;
+  CliRow *row;
+
+  if (!inside)
+    print_in_column (self, MIN (a, b), label, colour, FALSE);
+  row = lifelines (self);
+  /* Both ends touch their lifelines, even one whose process has just ended (its FIN). */
+  cli_row_put (row, left, "│", colour_of_column (self, MIN (a, b)), FALSE);
+  cli_row_put (row, right, "│", colour_of_column (self, MAX (a, b)), FALSE);
+  for (guint x = left + 1; x < right; x++)
+    cli_row_put (row, x, "─", colour, FALSE);
+  if (inside)
+    {
+      g_autofree char *padded = g_strdup_printf (" %s ", label);
+
+      cli_row_put (row, left + 1 + (span - label_width - 2) / 2, padded, colour, FALSE);
+    }
+  cli_row_put (row, a < b ? right - 1 : left + 1, a < b ? ">" : "<", colour, TRUE);
+  cli_row_print (row);
+}
+
 static void
 on_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *label, guint cause_seq)
 {
   CliLadder *self = data;
   JsonObject *pkt = json_object_get_object_member (self->event, "pkt");
   int a = column (self, from), b = column (self, to);
+  /* The sender's colour; what the kernel sends on its own is dimmer. */
+  int colour = cause_seq == 0 ? CLI_DIM : from;
 
   if (a < 0 || b < 0 || a == b)
     {
@@ -278,35 +325,10 @@ on_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *
         text = g_strdup_printf (_("%s <─ %s (the kernel)"), label, src);
       else
         text = g_strdup_printf ("%s  %s > %s", label, src, dst);
-      print_in_column (self, a >= 0 ? a : b, text);
+      print_in_column (self, a >= 0 ? a : b, text, colour < 0 ? colour : (a >= 0 ? from : to), FALSE);
       return;
     }
-
-  {
-    int left = MIN (a, b), right = MAX (a, b);
-    glong span = (right - left) * COLUMN_WIDTH - 1;
-    glong label_width = g_utf8_strlen (label, -1) + 2;
-    glong dashes = MAX (span - label_width - 1, 2);
-    g_autoptr(GString) row = row_until (self, left);
-
-    g_string_append (row, "│");
-    if (a > b)
-      g_string_append (row, "<");
-    for (glong i = 0; i < dashes / 2; i++)
-      g_string_append (row, "─");
-    g_string_append_printf (row, " %s ", label);
-    for (glong i = 0; i < dashes - dashes / 2; i++)
-      g_string_append (row, "─");
-    if (a < b)
-      g_string_append (row, ">");
-    g_string_append (row, "│");
-    for (guint i = (guint) right + 1; i < self->n_columns; i++)
-      {
-        append_spaces (row, COLUMN_WIDTH - 1);
-        append_lifeline (self, row, i);
-      }
-    printf ("%s\n", row->str);
-  }
+  print_arrow (self, a, b, label, colour);
 }
 
 static const char *
@@ -329,7 +351,7 @@ on_spawn (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint parent, g
 
   if (c >= 0)
     self->alive[c] = TRUE;
-  print_in_column (self, c, line);
+  print_in_column (self, c, line, (int) lifeline, FALSE);
 }
 
 static void
@@ -340,7 +362,7 @@ on_actor_exit (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint call
   int c = column (self, (int) lifeline);
   g_autofree char *line = g_strdup_printf ("└ %s: %s", actor_name (self, lifeline), text);
 
-  print_in_column (self, c, line);
+  print_in_column (self, c, line, failed ? CLI_ERROR : (int) lifeline, FALSE);
   if (c >= 0)
     self->alive[c] = FALSE;
 }
@@ -352,7 +374,7 @@ on_actor_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, cons
   g_autofree char *text = g_strdup_printf (_("⚡ %s from %s"), signal,
                                            from >= 0 ? actor_name (self, (guint) from) : "?");
 
-  print_in_column (self, column (self, (int) to), text);
+  print_in_column (self, column (self, (int) to), text, (int) to, FALSE);
 }
 
 static const SockscopeProjectionSink ladder_sink = {
@@ -367,7 +389,8 @@ static const SockscopeProjectionSink ladder_sink = {
 };
 
 static void
-print_note (JsonObject *event)
+print_note (CliLadder  *self,
+            JsonObject *event)
 {
   JsonNode *step = json_object_get_member (event, "step");
   g_autofree char *prefix = NULL;
@@ -377,29 +400,23 @@ print_note (JsonObject *event)
   else
     prefix = g_strdup_printf ("[%s]", json_object_get_string_member_with_default (event, "level", "info"));
   printf ("\n");
-  cli_ladder_print_wrapped (prefix, json_object_get_string_member_with_default (event, "text", ""));
+  cli_ladder_print_wrapped (self, prefix, json_object_get_string_member_with_default (event, "text", ""));
 }
 
 /* One line naming each column, above the ladder. */
 static void
 print_header (CliLadder *self)
 {
-  g_autoptr(GString) row = g_string_new (NULL);
-  g_autofree guint *lifeline_at = g_new0 (guint, self->n_columns + 1);
+  CliRow *row = cli_row_new (self->canvas);
 
   for (guint l = 0; l < self->n_columns; l++)
-    lifeline_at[self->column_of[l]] = l;
-  append_spaces (row, MARGIN);
-  for (guint c = 0; c < self->n_columns; c++)
     {
-      const char *name = sockscope_lesson_get_actor (self->lesson, lifeline_at[c])->name;
-      glong width = MIN (g_utf8_strlen (name, -1), COLUMN_WIDTH - 1);
+      const char *name = sockscope_lesson_get_actor (self->lesson, l)->name;
+      g_autofree char *cut = g_utf8_substring (name, 0, MIN ((glong) self->lane - 1, g_utf8_strlen (name, -1)));
 
-      g_string_append_len (row, name, g_utf8_offset_to_pointer (name, width) - name);
-      if (c + 1 < self->n_columns)
-        append_spaces (row, COLUMN_WIDTH - width);
+      cli_row_put (row, x_of (self, (int) self->column_of[l]), cut, (int) l, TRUE);
     }
-  printf ("%s\n", row->str);
+  cli_row_print (row);
   self->headed = TRUE;
 }
 
@@ -426,7 +443,7 @@ cli_ladder_print_new (CliLadder         *self,
         continue;
       if (g_strcmp0 (json_object_get_string_member_with_default (event, "type", ""), "note") == 0)
         {
-          print_note (event);
+          print_note (self, event);
           continue;
         }
       self->event = event;

@@ -18,8 +18,13 @@ gboolean   cli_ladder_is_json     (CliLadder         *self);
 /* Prints the events of @log not printed yet. */
 void       cli_ladder_print_new   (CliLadder         *self,
                                    SockscopeEventLog *log);
-/* "[step 3] text...", wrapped under its own indent. */
-void       cli_ladder_print_wrapped (const char      *prefix,
+/* "[step 3] text...", wrapped to the terminal under its own indent. */
+void       cli_ladder_print_wrapped (CliLadder       *self,
+                                     const char      *prefix,
+                                     const char      *text);
+
+/* A line for the learner on standard error (a prompt, a question), wrapped between words. */
+void       cli_ladder_print_prompt  (CliLadder       *self,
                                      const char      *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliLadder, cli_ladder_free)

@@ -16,6 +16,7 @@
 #include "sockscope-error.h"
 #include "sockscope-event-log.h"
 #include "sockscope-lab-client.h"
+#include "sockscope-language.h"
 #include "sockscope-lesson.h"
 #include "sockscope-lesson-catalog.h"
 #include "sockscope-question.h"
@@ -68,10 +69,17 @@ print_question (Run      *run,
   const SockscopeStep *step = sockscope_lesson_get_step (run->lesson, q->step);
   g_autofree char *call = sockscope_step_to_string (step);
 
-  fprintf (stderr, _("Question, step %u/%u, %s: %s\n%s\n"), step->number,
-           sockscope_lesson_get_n_steps (run->lesson), step->actor, call, sockscope_question_get_prompt (step->ask));
+  g_autofree char *title = g_strdup_printf (_("Question, step %u/%u, %s: %s"), step->number,
+                                            sockscope_lesson_get_n_steps (run->lesson), step->actor, call);
+
+  cli_ladder_print_prompt (run->ladder, title);
+  cli_ladder_print_prompt (run->ladder, sockscope_question_get_prompt (step->ask));
   for (guint i = 0; q->choices[i]; i++)
-    fprintf (stderr, "  %u. %s\n", i + 1, q->choices[i]);
+    {
+      g_autofree char *choice = g_strdup_printf ("  %u. %s", i + 1, q->choices[i]);
+
+      cli_ladder_print_prompt (run->ladder, choice);
+    }
 }
 
 /* Prints a graded question: a line of the ladder, or a JSON line among the events. */
@@ -140,7 +148,7 @@ print_grade (Run      *run,
       else
         prefix = g_strdup_printf (_("[question %u] ✗ you said %s, the kernel says %s:"), q->step, q->answer, q->grade->actual);
       printf ("\n");
-      cli_ladder_print_wrapped (prefix, q->grade ? q->grade->explanation : q->pending_reason);
+      cli_ladder_print_wrapped (run->ladder, prefix, q->grade ? q->grade->explanation : q->pending_reason);
     }
   fflush (stdout);
 }
@@ -240,6 +248,7 @@ advance (Run *run)
   guint position = sockscope_runner_get_position (run->runner);
   const SockscopeStep *step;
   g_autofree char *call = NULL;
+  g_autofree char *prompt = NULL;
 
   if (run->stopping)
     return;
@@ -268,8 +277,9 @@ advance (Run *run)
       return;
     }
   call = sockscope_step_to_string (step);
-  fprintf (stderr, _("Step %u/%u, %s: %s. Press Enter to run it (Ctrl-D stops).\n"),
-           step->number, sockscope_lesson_get_n_steps (run->lesson), step->actor, call);
+  prompt = g_strdup_printf (_("Step %u/%u, %s: %s. Press Enter to run it (Ctrl-D stops)."),
+                            step->number, sockscope_lesson_get_n_steps (run->lesson), step->actor, call);
+  cli_ladder_print_prompt (run->ladder, prompt);
   g_data_input_stream_read_line_async (run->input, G_PRIORITY_DEFAULT, NULL, on_enter, run);
 }
 
@@ -419,6 +429,8 @@ sockscope_cli_run (int    argc,
       fprintf (stderr, _("sockscope-cli run: --lang is fr or en, not '%s'\n"), lang);
       return 2;
     }
+  /* One language at a time: the interface speaks the lesson's. */
+  sockscope_language_apply (lang);
   if ((lesson = sockscope_lesson_find (argv[1], &error)) == NULL)
     {
       fprintf (stderr, "%s\n", error->message);

@@ -154,6 +154,55 @@ call_outcome (JsonObject *event,
   return g_string_free (text, FALSE);
 }
 
+/* A call as the learner reads it, with long string literals cut: send(3, "xxxxxxxxxxxxxxxxxxxx…"
+ * (65536 bytes), 0). The lab's text holds the whole payload (a 64 KiB send is a 64 KiB line). */
+static char *
+shorten_literals (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *start, *q;
+      gsize n_bytes = 0;
+
+      if (*p != '"')
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      start = p++;
+      for (q = p; *q != '\0' && *q != '"'; n_bytes++)
+        {
+          if (*q == '\\' && q[1] == 'x' && g_ascii_isxdigit (q[2]) && g_ascii_isxdigit (q[3]))
+            q += 4;
+          else if (*q == '\\' && q[1] != '\0')
+            q += 2;
+          else
+            q = g_utf8_next_char (q);
+        }
+      if (*q != '"' || n_bytes <= 32)
+        {
+          /* short (or unterminated): as it is */
+          g_string_append_len (out, start, (*q == '"' ? q + 1 : q) - start);
+          p = *q == '"' ? q + 1 : q;
+          continue;
+        }
+      {
+        const char *cut = p;
+
+        for (guint i = 0; i < 20 && cut < q; i++)
+          cut = (*cut == '\\' && cut[1] != '\0') ? cut + 2 : g_utf8_next_char (cut);
+        g_string_append_len (out, start, cut - start);
+        /* TRANSLATORS: a long string cut in a call: "xxxx…" (65536 bytes) */
+        g_string_append_printf (out, _("…\" (%lu bytes)"), (gulong) n_bytes);
+        p = q + 1;
+      }
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 project_state (SockscopeProjection           *self,
                JsonObject                    *event,
@@ -235,9 +284,11 @@ sockscope_projection_project (SockscopeProjection           *self,
     {
       guint step = (guint) json_object_get_int_member_with_default (event, "step", 0);
 
+      g_autofree char *text = string_member (event, "text") ? shorten_literals (string_member (event, "text")) : NULL;
+
       g_hash_table_insert (self->call_steps, GUINT_TO_POINTER (seq), GUINT_TO_POINTER (step));
       if (sink->call != NULL)
-        sink->call (data, seq, t_ns, lifeline, string_member (event, "text"), step);
+        sink->call (data, seq, t_ns, lifeline, text, step);
     }
   else if (g_str_equal (type, "blocked"))
     {

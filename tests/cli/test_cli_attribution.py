@@ -21,8 +21,6 @@ import unittest
 CLI = sys.argv.pop(1)
 LESSONS = sys.argv.pop(1)
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-COLUMN_WIDTH = 40
-MARGIN = 2
 
 
 def as_user(argv):
@@ -108,20 +106,19 @@ class Sockets:
 
 
 def arrows_of_ladder(text):
-    """(from column, to column) of every arrow row, and the column names from the header."""
+    """(from column, to column) of every arrow row, and the column names from the header (each
+    name starts where its lifeline is drawn)."""
     lines = text.splitlines()
     header = lines[0]
+    starts = [m.start() for m in re.finditer(r"\S+", header)]
     names = header.split()
     arrows = []
     for line in lines[1:]:
-        if "─" not in line or "│" not in line:
-            continue
-        m = re.search(r"│(<?)─+ .* ─+(>?)│", line)
-        if not m or not (m.group(1) or m.group(2)):
-            continue
-        left = (m.start() - MARGIN) // COLUMN_WIDTH
-        right = (m.end() - 1 - MARGIN) // COLUMN_WIDTH
-        arrows.append((right, left) if m.group(1) else (left, right))
+        for m in re.finditer(r"│(<?)─[^│]*?(>?)│", line):
+            if not (m.group(1) or m.group(2)) or "─" not in m.group(0)[-3:]:
+                continue
+            left, right = starts.index(m.start()), starts.index(m.end() - 1)
+            arrows.append((right, left) if m.group(1) else (left, right))
     return names, arrows
 
 
@@ -139,8 +136,9 @@ class Attribution(unittest.TestCase):
 
     def run_lesson(self, lesson):
         session = os.path.join(self.tmp, lesson + ".sockscope")
+        env = dict(os.environ, COLUMNS="160")
         r = subprocess.run(as_user([CLI, "run", lesson, "--session", session, "--lang", "en"]),
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=120, env=env)
         self.assertEqual(r.returncode, 0, f"{lesson}: {r.stderr}")
         with open(session, encoding="utf-8") as f:
             events = [json.loads(line) for line in f.read().splitlines()[1:] if line]
