@@ -427,6 +427,23 @@ sockscope_diagram_get_n_rows (SockscopeDiagram *self)
   return self->rows->len;
 }
 
+gboolean
+sockscope_diagram_get_row (SockscopeDiagram  *self,
+                           guint              index,
+                           const char       **kind,
+                           char             **text)
+{
+  static const char *kinds[] = { "call", "packet", "state", "spawn", "exit", "signal", "result" };
+  const Row *row;
+
+  if (index >= self->rows->len)
+    return FALSE;
+  row = &g_array_index (self->rows, Row, index);
+  *kind = kinds[row->kind];
+  *text = row->extra != NULL ? g_strdup_printf ("%s %s", row->text, row->extra) : g_strdup (row->text);
+  return TRUE;
+}
+
 /* ---- Layout ------------------------------------------------------------------------------ */
 
 typedef struct

@@ -33,6 +33,13 @@ SockscopeDiagram *sockscope_diagram_new         (SockscopeLesson         *lesson
                                                  GError                 **error);
 void              sockscope_diagram_free        (SockscopeDiagram        *self);
 guint             sockscope_diagram_get_n_rows  (SockscopeDiagram        *self);
+/* Row index of the diagram, top to bottom, for tests: kind is "call", "packet", "state",
+ * "spawn", "exit", "signal" or "result"; text as drawn (a call with its result when it is in its
+ * box, "← accept = 4 (…)" for a result row). FALSE past the last row. */
+gboolean          sockscope_diagram_get_row     (SockscopeDiagram        *self,
+                                                 guint                    index,
+                                                 const char             **kind,
+                                                 char                   **text);
 /* The label size in the renderer's units that draw() uses: tests and docs measure it. */
 double            sockscope_diagram_get_font_px (SockscopeDiagram        *self);
 void              sockscope_diagram_draw        (SockscopeDiagram        *self,
