@@ -36,10 +36,6 @@ static const Command commands[] = {
   { "help",   help,                 "[COMMAND]",                    N_("show this help, or the help of a command") },
 };
 
-static const char exit_statuses[] =
-  N_("Exit status: 0 done; 1 the lesson, session or capture has errors, or the run failed;\n"
-     "2 a wrong command line (unknown command or option, missing argument).");
-
 static void
 usage (FILE *out)
 {
@@ -47,7 +43,7 @@ usage (FILE *out)
   for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-7s %-34s %s\n", commands[i].name, commands[i].args, _(commands[i].summary));
   fprintf (out, _("\n'sockscope-cli COMMAND --help' shows the options of a command; 'man sockscope-cli' shows them all.\n"));
-  fprintf (out, "%s\n", _(exit_statuses));
+  fprintf (out, "%s\n", sockscope_cli_exit_statuses ());
 }
 
 static const Command *
@@ -57,18 +53,6 @@ find_command (const char *name)
     if (strcmp (name, commands[i].name) == 0)
       return &commands[i];
   return NULL;
-}
-
-GOptionContext *
-sockscope_cli_option_context (const char *parameters,
-                              const char *summary)
-{
-  GOptionContext *context = g_option_context_new (parameters);
-
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, summary);
-  g_option_context_set_description (context, _(exit_statuses));
-  return context;
 }
 
 /* `sockscope-cli help [COMMAND]`: the commands, or COMMAND --help. */

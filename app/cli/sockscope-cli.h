@@ -14,7 +14,9 @@ enum
 /* The option context every command parses its arguments with: `COMMAND --help` prints
  * @parameters, @summary, the options and the exit statuses. */
 GOptionContext *sockscope_cli_option_context (const char *parameters,
-                                              const char *summary);
+                                              const char *summary);   /* cli-options.c */
+/* "Exit status: 0 done; …", translated. */
+const char     *sockscope_cli_exit_statuses  (void);                  /* cli-options.c */
 
 int sockscope_cli_decode (int argc, char **argv);   /* cli-decode.c */
 int sockscope_cli_list   (int argc, char **argv);   /* cli-lessons.c */
