@@ -506,20 +506,47 @@ add_choice (GPtrArray  *choices,
   g_ptr_array_add (choices, g_strdup (choice));
 }
 
-/* Is the socket @fd_var of @step's actor a datagram socket? */
+/* The socket() or socketpair() step that made the socket @step acts on (or @step itself). */
+static const SockscopeStep *
+socket_step (SockscopeLesson     *lesson,
+             const SockscopeStep *step)
+{
+  const SockscopeStep *from = step;
+  g_autofree char *name = NULL;
+
+  if (!g_str_equal (step->call, "socket") && !g_str_equal (step->call, "socketpair"))
+    {
+      if (step->args[0] == NULL)
+        return NULL;
+      name = g_strdup (step->args[0]);
+      if (strchr (name, '[') != NULL)
+        *strchr (name, '[') = '\0';
+      from = sockscope_lesson_find_assignment (lesson, step->actor, name, step->number);
+    }
+  if (from == NULL || g_strv_length (from->args) != 3 ||
+      (!g_str_equal (from->call, "socket") && !g_str_equal (from->call, "socketpair")))
+    return NULL;
+  return from;
+}
+
+/* Is the socket of @step a datagram socket? */
 static gboolean
 is_datagram (SockscopeLesson     *lesson,
              const SockscopeStep *step)
 {
-  const SockscopeStep *from = step;
+  const SockscopeStep *from = socket_step (lesson, step);
 
-  if (g_str_equal (step->call, "socket"))
-    return g_strv_length (step->args) == 3 && strstr (step->args[1], "SOCK_DGRAM") != NULL;
-  if (step->args[0] == NULL)
-    return FALSE;
-  from = sockscope_lesson_find_assignment (lesson, step->actor, step->args[0], step->number);
-  return from != NULL && g_str_equal (from->call, "socket") && g_strv_length (from->args) == 3 &&
-         strstr (from->args[1], "SOCK_DGRAM") != NULL;
+  return from != NULL && strstr (from->args[1], "SOCK_DGRAM") != NULL;
+}
+
+/* Is the socket of @step a Unix one (UNCONN until it listens or connects)? */
+static gboolean
+is_unix (SockscopeLesson     *lesson,
+         const SockscopeStep *step)
+{
+  const SockscopeStep *from = socket_step (lesson, step);
+
+  return from != NULL && (strstr (from->args[0], "UNIX") != NULL || strstr (from->args[0], "LOCAL") != NULL);
 }
 
 /* The `return` event of the call of step @number in @log, or NULL. */
@@ -1110,11 +1137,15 @@ sockscope_question_get_choices (SockscopeLesson     *lesson,
         {
           g_autofree char *two = g_strdup_printf ("%s / %s", _("UDP datagram"), _("UDP datagram"));
 
+          g_autofree char *refused = g_strdup_printf ("%s / %s", _("UDP datagram"), _("ICMP port unreachable"));
+
           add_choice (choices, _("UDP datagram"));
           add_choice (choices, two);
+          add_choice (choices, refused);
           add_choice (choices, _("ICMP port unreachable"));
         }
-      else if (g_str_equal (call, "close") || g_str_equal (call, "shutdown"))
+      /* exit closes every socket its process still holds, as close does. */
+      else if (g_str_equal (call, "close") || g_str_equal (call, "shutdown") || g_str_equal (call, "exit"))
         {
           add_choice (choices, "FIN");
           add_choice (choices, "RST");
@@ -1145,7 +1176,7 @@ sockscope_question_get_choices (SockscopeLesson     *lesson,
         }
       else
         for (const char * const *s = sockscope_lesson_state_names (); *s; s++)
-          if (!g_str_equal (*s, "UNCONN") && !g_str_equal (*s, "CLOSING"))
+          if ((!g_str_equal (*s, "UNCONN") || is_unix (lesson, step)) && !g_str_equal (*s, "CLOSING"))
             add_choice (choices, *s);
       break;
     case SOCKSCOPE_ASK_NONE:
