@@ -443,7 +443,8 @@ set_transport (Ctx *c, uint8_t proto, uint32_t off, uint32_t fixed)
   uint32_t have = left (c, off);
 
   c->s->proto = proto;
-  c->s->l4_off = off < SS_OFF_NONE ? (uint16_t) off : SS_OFF_NONE;
+  /* an offset is where bytes are: none when not one byte of the header was captured */
+  c->s->l4_off = off < SS_OFF_NONE && have > 0 ? (uint16_t) off : SS_OFF_NONE;
   c->s->l4_caplen = (uint8_t) (have < fixed ? have : fixed);
 }
 

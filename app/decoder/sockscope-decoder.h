@@ -88,8 +88,8 @@ typedef struct {           /* the compact per-packet record the app keeps: keep 
 
 /* Fast path: fills *out, returns 0 (also for truncated/malformed frames, flagged in status).
  * The network layer (l3) is reported only when its fixed header was captured whole. A TCP, UDP,
- * ICMP or ICMPv6 header is decoded as far as its bytes go, as tshark does: proto and l4_off are
- * set as soon as IP announces it, l4_caplen says how many bytes of its fixed header were
+ * ICMP or ICMPv6 header is decoded as far as its bytes go, as tshark does: proto is set as soon
+ * as IP announces it (l4_off once a byte of it is captured), l4_caplen says how many bytes of its fixed header were
  * captured, and the fields past them are 0 (TCP: ports need 4 bytes, seq 8, ack 12, the header
  * length 13, flags 14, window 16; UDP: ports 4, length 6; ICMP: type 1, code 2). A cut header
  * sets SS_STATUS_TRUNCATED. payload_len is 0 when the header length was not captured.

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sockscope-analysis.h"
 #include "sockscope-capture.h"
 #include "sockscope-decoder.h"
 #include "sockscope-json.h"
@@ -48,6 +49,18 @@ decode_frame (uint32_t linktype, const uint8_t *frame, uint32_t caplen, uint32_t
     }
   ss_packet_src (&fast, frame, buf);
   ss_packet_dst (&fast, frame, buf);
+
+  /* the analyzer sees every input as the next frame of one capture, in a small table */
+  {
+    static SsAnalyzer *analyzer;
+    static uint64_t n;
+    SsAnalysis an;
+
+    if (analyzer == NULL)
+      analyzer = ss_analyzer_new (4);
+    ss_analyzer_feed (analyzer, ++n, &fast, frame, &an);
+    check (an.kind < SS_ANALYSIS_N_KINDS && an.of < n);
+  }
 
   ss_packet_decode (linktype, frame, caplen, origlen, fields, 3, &few);
   check (few.n_fields <= 3);
