@@ -530,6 +530,8 @@ sockscope_cli_replay (int    argc,
     }
   if (warning != NULL)
     fprintf (stderr, "%s\n", warning);
+  /* One language at a time: the interface speaks the one the session was recorded in. */
+  sockscope_language_apply (sockscope_event_log_get_lang (log));
   /* The ladder draws the lesson's actors as lifelines: JSON lines need no lesson. */
   if (!json && (lesson = sockscope_lesson_for_session (log, argv[1], &error)) == NULL)
     {

@@ -99,6 +99,21 @@ non_ascii_bytes (void)
   return bytes;
 }
 
+/* Received bytes (as hex digits) that do not read as text: a control character other than
+ * tab and line ends, or a NUL. */
+static gboolean
+is_binary (const char *hex)
+{
+  for (const char *p = hex; p[0] != '\0' && p[1] != '\0'; p += 2)
+    {
+      guint byte = (guint) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+
+      if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* "= 0", "= -1 ECONNREFUSED", "= 4 (127.0.0.1:41562)", "= 1 ready: s",
  * "= 24862 (in memory: 1e 61)"; how a waited-for child ended is on its own lifeline: what the call gave back, as the learner needs to read it. */
 static char *
@@ -123,7 +138,18 @@ call_outcome (JsonObject *event,
   if (out == NULL)
     return g_string_free (text, FALSE);
 
-  if (string_member (out, "data") != NULL)
+  if (string_member (out, "data_hex") != NULL && is_binary (string_member (out, "data_hex")))
+    {
+      /* Bytes that are not text (htonl(1234)): the first ones in hex, as in memory. */
+      const char *hex = string_member (out, "data_hex");
+      gsize n = strlen (hex) / 2;
+
+      g_string_append (text, " [");
+      for (gsize i = 0; i < MIN (n, 8); i++)
+        g_string_append_printf (text, "%s%.2s", i ? " " : "", hex + 2 * i);
+      g_string_append (text, n > 8 ? " …]" : "]");
+    }
+  else if (string_member (out, "data") != NULL)
     {
       /* What recv() read, as a C string literal reads it; long payloads cut (ret says how many
        * bytes came). */

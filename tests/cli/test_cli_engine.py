@@ -88,7 +88,7 @@ class Engine(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("┌ worker (a child of server)", r.stdout)
         self.assertIn("┌ t1 (a thread of server)", r.stdout)
-        self.assertIn("└ worker exited (status 0)", r.stdout)
+        self.assertIn("└ worker: exited, status 0", r.stdout)
         self.assertIn("⚡ SIGCHLD from worker", r.stdout)
         self.assertIn("select = 1 ready: s", r.stdout)
 

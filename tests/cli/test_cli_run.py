@@ -134,7 +134,7 @@ class Run(unittest.TestCase):
         session = os.path.join(self.tmp, "tcp.sockscope")
         r = self.cli("run", "tcp-handshake", "--lang", "fr", "--session", session)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("[step 4] accept prend la connexion suivante", r.stdout)
+        self.assertIn("[étape 4] accept prend la connexion suivante", r.stdout)
         self.assertIn("conn = accept(3)", r.stdout)
         # The client is the right-hand column: its SYN goes left, the SYN-ACK comes back.
         self.assertRegex(r.stdout, r"│<─+ SYN seq=0 win=\d+ ─+│")
@@ -192,8 +192,11 @@ class Run(unittest.TestCase):
                              text=True, env=tagged_env(tag))
         # Run steps 1 to 4 (accept blocks), wait for the prompt of step 5.
         for n in range(1, 6):
-            line = p.stderr.readline()
-            self.assertIn(f"Step {n}/13", line)
+            # A prompt is one paragraph, wrapped to the terminal: read it to its last line.
+            prompt = p.stderr.readline()
+            while "Ctrl-D" not in prompt:
+                prompt += p.stderr.readline()
+            self.assertIn(f"Step {n}/13", prompt)
             if n < 5:
                 p.stdin.write("\n")
                 p.stdin.flush()
