@@ -46,6 +46,38 @@ class Lessons(unittest.TestCase):
 
     HEAD = ("id: t\ntitle.en: T\ntitle.fr: T\nactor: server\n  label.en: S\n  label.fr: S\n")
 
+    def test_help_and_exit_statuses(self):
+        # Every command answers --help on stdout with status 0, names itself, and states the
+        # exit statuses; `help COMMAND` says the same.
+        commands = ["list", "check", "code", "run", "replay", "export", "decode"]
+        r = cli("help")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for command in commands:
+            self.assertRegex(r.stdout, rf"\n  {command} ")
+        self.assertIn("Exit status: 0 done; 1 ", r.stdout)
+        for command in commands:
+            for args in ([command, "--help"], [command, "-h"], ["help", command]):
+                r = cli(*args)
+                self.assertEqual(r.returncode, 0, (args, r.stderr))
+                self.assertIn(f"sockscope-cli {command} [OPTION…]", r.stdout, args)
+                self.assertIn("Exit status: 0 done", r.stdout, args)
+                self.assertEqual(r.stderr, "", args)
+        self.assertEqual(cli("--help").returncode, 0)
+        # 2: the command line is wrong.
+        for args in ([], ["nope"], ["help", "nope"], ["list", "extra"], ["list", "--bogus"], ["check"],
+                     ["check", "--bogus", "tcp-handshake"], ["code"], ["run"], ["replay"], ["decode"],
+                     ["decode", "a.pcap", "b.pcap"], ["decode", "--json", "--summary", "a.pcap"],
+                     ["export", "tcp-handshake"]):
+            r = cli(*args)
+            self.assertEqual(r.returncode, 2, (args, r.stdout, r.stderr))
+            self.assertTrue(r.stderr.strip(), args)
+        # 1: the input has errors.
+        with tempfile.TemporaryDirectory() as tmp:
+            for args in (["check", "no-such-lesson"], ["code", "no-such-lesson"],
+                         ["decode", os.path.join(tmp, "missing.pcap")], ["replay", os.path.join(tmp, "missing")]):
+                r = cli(*args)
+                self.assertEqual(r.returncode, 1, (args, r.stderr))
+
     def test_check_reports_file_line(self):
         path = self.write(self.HEAD + "server: s = socket(AF_INET, SOCK_STREAM, 0)\n  en: e\n  fr: f\n"
                           "server: bnd(s, 127.0.0.1:7777)\n  en: e\n  fr: f\n")
