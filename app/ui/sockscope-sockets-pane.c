@@ -1,7 +1,10 @@
 /* sockscope-sockets-pane.c: the socket table is a projection of the log's `state` events up to
- * the history position: the latest event of each socket (keyed by inode, or by addresses for a
- * socket no process holds any more) is its row. The selected row drives the TCP state machine
- * and the queue gauges. */
+ * the history position: the latest event of each socket is its row, keyed by the lab's `sock`
+ * number (older sessions: by inode, or by addresses for a socket no process holds any more). A
+ * connection that outlives its descriptor keeps its row and says whose it was ("client, fd 3
+ * closed, TIME-WAIT"); a CLOSED socket leaves the table. The selected row drives the TCP state
+ * machine and the queue gauges; when the selected socket closes, the machine keeps showing how
+ * it ended. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -25,6 +28,9 @@ struct _SockscopeSocketsPane
   GtkLabel              *recv_label;
   GtkLabel              *send_label;
   GtkLabel              *machine_label;
+  SockscopeEvent        *gone;        /* the CLOSED event of the socket selected last, or NULL */
+  char                  *gone_previous;
+  char                  *gone_key;
 
   SockscopeEventLog     *log;
   GArray                *states;      /* guint: log positions of state events */
@@ -67,13 +73,22 @@ cell_text (JsonObject *object,
           return g_string_free (text, FALSE);
         }
       node = json_object_get_member (object, "actor");
+      if (node != NULL && !json_node_is_null (node))
+        return g_strdup (json_node_get_string (node));
+      /* A connection that outlived its descriptor: whose it was. */
+      node = json_object_get_member (object, "last_actor");
       return g_strdup (node && !json_node_is_null (node) ? json_node_get_string (node) : "—");
     }
   if (g_str_equal (column, "fd"))
     {
       node = json_object_get_member (object, "fd");
-      return node && !json_node_is_null (node) ? g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node))
-                                               : g_strdup ("—");
+      if (node != NULL && !json_node_is_null (node))
+        return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      node = json_object_get_member (object, "last_fd");
+      if (node != NULL && !json_node_is_null (node))
+        /* TRANSLATORS: the FD column of a connection whose descriptor was closed (TIME-WAIT) */
+        return g_strdup_printf (_("%lld, closed"), (long long) json_node_get_int (node));
+      return g_strdup ("—");
     }
   if (g_str_equal (column, "type"))
     {
@@ -245,12 +260,16 @@ bind_gauges (GtkSignalListItemFactory *factory,
   bind_gauge (GTK_LEVEL_BAR (gtk_widget_get_last_child (box)), object, FALSE);
 }
 
-/* One socket, one key: its inode while a process holds it; its addresses otherwise. */
+/* One socket, one key: the lab's number for it, from socket() to CLOSED. Older sessions have
+ * none: its inode while a process holds it; its addresses otherwise. */
 static char *
 socket_key (JsonObject *object)
 {
+  JsonNode *sock = json_object_get_member (object, "sock");
   gint64 inode = json_object_get_int_member_with_default (object, "inode", 0);
 
+  if (sock != NULL && JSON_NODE_HOLDS_VALUE (sock) && json_node_get_value_type (sock) == G_TYPE_INT64)
+    return g_strdup_printf ("s%" G_GINT64_FORMAT, json_node_get_int (sock));
   if (inode != 0)
     return g_strdup_printf ("i%" G_GINT64_FORMAT, inode);
   return g_strdup_printf ("a%s|%s|%s",
@@ -271,7 +290,26 @@ update_gauges (SockscopeSocketsPane *self)
   gboolean tcp;
 
   if (index != GTK_INVALID_LIST_POSITION)
-    event = g_list_model_get_item (G_LIST_MODEL (self->rows), index);
+    {
+      event = g_list_model_get_item (G_LIST_MODEL (self->rows), index);
+      g_clear_object (&self->gone);
+      g_clear_pointer (&self->gone_previous, g_free);
+      g_clear_pointer (&self->gone_key, g_free);
+    }
+  if (event == NULL && self->gone != NULL)
+    {
+      g_autofree char *title = NULL;
+
+      /* The selected socket closed: its row is gone, the machine shows how it ended. */
+      sockscope_tcp_state_view_set_state (self->machine, "CLOSED", self->gone_previous);
+      title = sockscope_tcp_state_view_get_title (self->machine);
+      gtk_label_set_text (self->machine_label, title);
+      gtk_level_bar_set_value (self->recv_gauge, 0);
+      gtk_level_bar_set_value (self->send_gauge, 0);
+      gtk_label_set_text (self->recv_label, "");
+      gtk_label_set_text (self->send_label, "");
+      return;
+    }
   if (event == NULL)
     {
       sockscope_tcp_state_view_set_state (self->machine, NULL, NULL);
@@ -288,13 +326,15 @@ update_gauges (SockscopeSocketsPane *self)
   previous = g_hash_table_lookup (self->previous, event);
   tcp = g_strcmp0 (json_object_get_string_member_with_default (object, "proto", ""), "tcp") == 0;
   sockscope_tcp_state_view_set_state (self->machine, tcp ? state : NULL, tcp ? previous : NULL);
-  if (tcp && previous != NULL)
+  if (tcp)
     {
-      g_autofree char *text = g_strdup_printf (_("%s → %s"), previous, state);
-      gtk_label_set_text (self->machine_label, text);
+      /* "CLOSE-WAIT → LAST-ACK → CLOSED (LAST-ACK passed between two samples)" */
+      g_autofree char *title = sockscope_tcp_state_view_get_title (self->machine);
+
+      gtk_label_set_text (self->machine_label, title ? title : state);
     }
   else
-    gtk_label_set_text (self->machine_label, tcp ? state : _("Not a TCP socket: no state machine"));
+    gtk_label_set_text (self->machine_label, _("Not a TCP socket: no state machine"));
 
   {
     double value, max;
@@ -312,12 +352,19 @@ update_gauges (SockscopeSocketsPane *self)
   gtk_label_set_text (self->send_label, send_text ? send_text : "");
 }
 
+static gboolean
+is_closed (JsonObject *object)
+{
+  return g_strcmp0 (json_object_get_string_member_with_default (object, "state", ""), "CLOSED") == 0;
+}
+
 static void
 rebuild (SockscopeSocketsPane *self)
 {
   g_autoptr(GHashTable) latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
   g_autoptr(GHashTable) prev_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *selected_key = NULL;
   guint selected = gtk_single_selection_get_selected (self->selection);
@@ -328,7 +375,13 @@ rebuild (SockscopeSocketsPane *self)
       g_autoptr(SockscopeEvent) event = g_list_model_get_item (G_LIST_MODEL (self->rows), selected);
       selected_key = socket_key (sockscope_event_get_object (event));
     }
+  else
+    selected_key = g_strdup (self->gone_key);
+  g_clear_object (&self->gone);
+  g_clear_pointer (&self->gone_previous, g_free);
+  g_clear_pointer (&self->gone_key, g_free);
 
+  /* items[i]: the latest event of the socket order[i], NULL once it is CLOSED. */
   for (guint i = 0; i < self->states->len; i++)
     {
       guint position = g_array_index (self->states, guint, i);
@@ -342,8 +395,8 @@ rebuild (SockscopeSocketsPane *self)
       event = g_list_model_get_item (G_LIST_MODEL (self->log), position);
       object = sockscope_event_get_object (event);
       key = socket_key (object);
-      /* A connection the kernel held for no process (an embryonic one in the accept queue)
-       * becomes the accepted socket: the same row, now keyed by its inode. */
+      /* Older sessions: a connection the kernel held for no process (an embryonic one in the
+       * accept queue) becomes the accepted socket: the same row, now keyed by its inode. */
       if (key[0] == 'i' && !g_hash_table_contains (latest, key))
         {
           g_autofree char *by_addr = g_strdup_printf ("a%s|%s|%s",
@@ -371,31 +424,61 @@ rebuild (SockscopeSocketsPane *self)
         {
           SockscopeEvent *old_event = g_ptr_array_index (items, GPOINTER_TO_UINT (old) - 1);
 
-          g_hash_table_insert (prev_by_key, g_strdup (key),
-                               g_strdup (json_object_get_string_member_with_default (sockscope_event_get_object (old_event), "state", "")));
-          g_ptr_array_index (items, GPOINTER_TO_UINT (old) - 1) = g_object_ref (event);
-          g_object_unref (old_event);
+          if (old_event != NULL)
+            g_hash_table_insert (prev_by_key, g_strdup (key),
+                                 g_strdup (json_object_get_string_member_with_default (sockscope_event_get_object (old_event), "state", "")));
+          else
+            g_hash_table_remove (prev_by_key, key);
+          g_ptr_array_index (items, GPOINTER_TO_UINT (old) - 1) = event;
         }
       else
         {
-          g_ptr_array_add (items, g_object_ref (event));
+          g_ptr_array_add (items, event);
           g_ptr_array_add (order, g_strdup (key));
           g_hash_table_insert (latest, g_strdup (key), GUINT_TO_POINTER (items->len));
         }
+      /* A CLOSED socket leaves the table; the log keeps it alive until then. */
+      if (is_closed (object))
+        {
+          SockscopeEvent **slot = (SockscopeEvent **) &g_ptr_array_index (items, GPOINTER_TO_UINT (g_hash_table_lookup (latest, key)) - 1);
+
+          if (selected_key != NULL && g_str_equal (selected_key, key))
+            {
+              g_set_object (&self->gone, *slot);
+              g_free (self->gone_previous);
+              self->gone_previous = g_strdup (g_hash_table_lookup (prev_by_key, key));
+            }
+          *slot = NULL;
+        }
+      else if (selected_key != NULL && g_str_equal (selected_key, key))
+        g_clear_object (&self->gone);
+      /* items holds borrowed events: the log's list keeps them. */
+      g_ptr_array_add (shown, g_steal_pointer (&event));
     }
 
   g_hash_table_remove_all (self->previous);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const char *prev = g_hash_table_lookup (prev_by_key, g_ptr_array_index (order, i));
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-      if (prev != NULL)
-        g_hash_table_insert (self->previous, g_ptr_array_index (items, i), g_strdup (prev));
-      if (selected_key != NULL && g_str_equal (selected_key, g_ptr_array_index (order, i)))
-        reselect = i;
-    }
-  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
-                       items->pdata, items->len);
+    for (guint i = 0; i < items->len; i++)
+      {
+        SockscopeEvent *event = g_ptr_array_index (items, i);
+        const char *prev = g_hash_table_lookup (prev_by_key, g_ptr_array_index (order, i));
+
+        if (event == NULL)
+          continue;
+        if (prev != NULL)
+          g_hash_table_insert (self->previous, event, g_strdup (prev));
+        if (selected_key != NULL && g_str_equal (selected_key, g_ptr_array_index (order, i)))
+          reselect = rows->len;
+        g_ptr_array_add (rows, event);
+      }
+    if (self->gone != NULL)
+      self->gone_key = g_strdup (selected_key);
+    g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                         rows->pdata, rows->len);
+  }
+  g_ptr_array_set_free_func (shown, g_object_unref);
   gtk_single_selection_set_selected (self->selection, reselect);
   update_gauges (self);
 }
@@ -521,6 +604,9 @@ sockscope_sockets_pane_dispose (GObject *object)
   g_clear_object (&self->log);
   g_clear_pointer (&self->previous, g_hash_table_unref);
   g_clear_pointer (&self->states, g_array_unref);
+  g_clear_object (&self->gone);
+  g_clear_pointer (&self->gone_previous, g_free);
+  g_clear_pointer (&self->gone_key, g_free);
   G_OBJECT_CLASS (sockscope_sockets_pane_parent_class)->dispose (object);
 }
 

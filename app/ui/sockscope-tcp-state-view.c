@@ -7,6 +7,11 @@
  * Geometry is computed from the text it must hold: boxes fit the longest state name, rows and
  * columns leave room for the transition labels. The grid then stretches to the allocation. The
  * zoom scales fonts and strokes (and so the minimum size) for a projector.
+ *
+ * The lit state only moves along the drawn edges: when two samples of a socket skip states
+ * (sock_diag saw CLOSE-WAIT, then CLOSED), the path between them is the cheapest one along the
+ * edges (usual paths before simultaneous ones and aborts), and every edge and state of it is
+ * lit, the title naming the states passed through.
  */
 #include "config.h"
 
@@ -54,6 +59,7 @@ static const struct {
 };
 
 #define N_COLS 4.0   /* spans between the first and the last column */
+#define MAX_PATH N_BOXES
 #define N_ROWS 6.0
 
 /* Other names a caller may use for a state (RFC spellings). */
@@ -108,7 +114,9 @@ struct _SockscopeTcpStateView
 
   Box             state;
   Box             previous;
-  int             transition;   /* index in transitions[], -1 when none */
+  int             transition;   /* the last edge of the path, index in transitions[], or -1 */
+  int             path[MAX_PATH]; /* the edges from previous to state, in order */
+  guint           path_len;
   double          zoom;
 
   /* Layout, for the current allocation and zoom. */
@@ -379,6 +387,27 @@ append_layout_centered (GtkSnapshot            *snapshot,
   gtk_snapshot_restore (snapshot);
 }
 
+static gboolean
+on_path (SockscopeTcpStateView *self,
+         guint                  t)
+{
+  for (guint i = 0; i < self->path_len; i++)
+    if (self->path[i] == (int) t)
+      return TRUE;
+  return FALSE;
+}
+
+/* A state the path went through between two samples. */
+static gboolean
+passed (SockscopeTcpStateView *self,
+        Box                    box)
+{
+  for (guint i = 0; i + 1 < self->path_len; i++)
+    if (transitions[self->path[i]].to == box)
+      return TRUE;
+  return FALSE;
+}
+
 /* CLOSED after a close lights the bottom box, where the closing paths end. */
 static Box
 lit_box (SockscopeTcpStateView *self)
@@ -399,7 +428,7 @@ append_box (SockscopeTcpStateView *self,
 {
   const graphene_rect_t *r = &self->rects[box];
   gboolean current = box == lit_box (self);
-  gboolean previous = box == self->previous;
+  gboolean previous = box == self->previous || passed (self, box);
   g_autoptr(PangoLayout) layout = create_layout (self, boxes[box].label, TRUE);
   GskRoundedRect rounded;
   GdkRGBA fill = *bg, border = *fg;
@@ -509,16 +538,18 @@ sockscope_tcp_state_view_snapshot (GtkWidget   *widget,
       Curve c = transition_curve (self, t);
       Path path = transitions[t].path;
 
-      if ((int) t == self->transition)
+      if (on_path (self, t))
         continue;
       draw_arrow (cr, &c, &paths[path], (path == PATH_OTHER ? 1.2 : 2) * self->zoom,
                   path == PATH_SERVER, 9 * self->zoom);
     }
-  /* The last transition goes on top of the others. */
-  if (self->transition >= 0)
+  /* The path goes on top of the others, its last edge the boldest. */
+  for (guint i = 0; i < self->path_len; i++)
     {
-      Curve c = transition_curve (self, self->transition);
-      draw_arrow (cr, &c, &accent_bg, 4.5 * self->zoom, FALSE, 15 * self->zoom);
+      Curve c = transition_curve (self, self->path[i]);
+      gboolean last = i + 1 == self->path_len;
+
+      draw_arrow (cr, &c, &accent_bg, (last ? 4.5 : 3.0) * self->zoom, FALSE, (last ? 15 : 12) * self->zoom);
     }
   cairo_destroy (cr);
 
@@ -527,7 +558,7 @@ sockscope_tcp_state_view_snapshot (GtkWidget   *widget,
       Curve c = transition_curve (self, t);
       graphene_point_t at = curve_point (&c, transitions[t].label_t);
       g_autoptr(PangoLayout) layout = create_layout (self, transition_label (t), FALSE);
-      gboolean last = (int) t == self->transition;
+      gboolean last = on_path (self, t);
       GdkRGBA color = last ? accent_bg : paths[transitions[t].path];
 
       /* Two arrows bent far apart between close boxes leave no room between them: their
@@ -609,6 +640,67 @@ parse_state (const char *name)
   return BOX_NONE;
 }
 
+/* The cheapest path along the drawn edges from one state to another (CLOSED: either box), each
+ * edge costing 2, and 1 more off the usual client and server paths; its edges go to path.
+ * Returns their number, 0 when there is none (or nothing moved). */
+static guint
+find_path (Box  from,
+           Box  to,
+           int *path)
+{
+  guint cost[N_BOXES];
+  int via[N_BOXES];     /* the edge that reached a box the cheapest way, or -1 */
+  gboolean done[N_BOXES] = { FALSE };
+  Box end = BOX_NONE;
+  guint n = 0;
+
+  if (from == BOX_NONE || to == BOX_NONE || from == to)
+    return 0;
+  for (Box b = 0; b < N_BOXES; b++)
+    {
+      cost[b] = G_MAXUINT;
+      via[b] = -1;
+    }
+  cost[from] = 0;
+  /* Dijkstra over twelve boxes. */
+  for (;;)
+    {
+      Box best = BOX_NONE;
+
+      for (Box b = 0; b < N_BOXES; b++)
+        if (!done[b] && cost[b] != G_MAXUINT && (best == BOX_NONE || cost[b] < cost[best]))
+          best = b;
+      if (best == BOX_NONE)
+        break;
+      done[best] = TRUE;
+      if (best == to || (to == BOX_CLOSED && best == BOX_CLOSED_END))
+        {
+          end = best;
+          break;
+        }
+      for (guint t = 0; t < G_N_ELEMENTS (transitions); t++)
+        {
+          guint c = cost[best] + 2 + (transitions[t].path == PATH_OTHER ? 1 : 0);
+
+          if (transitions[t].from == best && c < cost[transitions[t].to])
+            {
+              cost[transitions[t].to] = c;
+              via[transitions[t].to] = (int) t;
+            }
+        }
+    }
+  if (end == BOX_NONE)
+    return 0;
+  for (Box b = end; b != from; b = transitions[via[b]].from)
+    n++;
+  for (guint i = n; i > 0; i--)
+    {
+      path[i - 1] = via[end];
+      end = transitions[via[end]].from;
+    }
+  return n;
+}
+
 static void
 update_description (SockscopeTcpStateView *self)
 {
@@ -644,16 +736,54 @@ sockscope_tcp_state_view_set_state (SockscopeTcpStateView *self,
 
   self->state = parse_state (state);
   self->previous = self->state != BOX_NONE ? parse_state (previous) : BOX_NONE;
-  self->transition = -1;
-  for (guint t = 0; t < G_N_ELEMENTS (transitions); t++)
-    {
-      Box to = transitions[t].to == BOX_CLOSED_END ? BOX_CLOSED : transitions[t].to;
-
-      if (transitions[t].from == self->previous && to == self->state)
-        self->transition = t;
-    }
+  self->path_len = find_path (self->previous, self->state, self->path);
+  self->transition = self->path_len > 0 ? self->path[self->path_len - 1] : -1;
   update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * sockscope_tcp_state_view_get_title:
+ *
+ * The move shown, as ss(8) names the states: "ESTAB", "SYN-SENT → ESTAB", or with the states
+ * passed between two samples, "CLOSE-WAIT → LAST-ACK → CLOSED (LAST-ACK passed between two
+ * samples)".
+ *
+ * Returns: (transfer full) (nullable): the title, %NULL when no state is shown
+ */
+char *
+sockscope_tcp_state_view_get_title (SockscopeTcpStateView *self)
+{
+  g_autoptr(GString) title = NULL;
+  g_autoptr(GString) between = NULL;
+  guint n_between = 0;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_TCP_STATE_VIEW (self), NULL);
+
+  if (self->state == BOX_NONE)
+    return NULL;
+  title = g_string_new (NULL);
+  if (self->previous != BOX_NONE && self->previous != self->state)
+    g_string_append_printf (title, "%s → ", boxes[self->previous].ss_name);
+  between = g_string_new (NULL);
+  for (guint i = 0; i + 1 < self->path_len; i++)
+    {
+      const char *name = boxes[transitions[self->path[i]].to].ss_name;
+
+      g_string_append_printf (title, "%s → ", name);
+      g_string_append_printf (between, "%s%s", n_between++ > 0 ? ", " : "", name);
+    }
+  g_string_append (title, boxes[self->state].ss_name);
+  if (n_between > 0)
+    {
+      g_string_append_c (title, ' ');
+      /* TRANSLATORS: after "CLOSE-WAIT → LAST-ACK → CLOSED": the states the socket went through
+       * that no sample of the lab saw; %s: "LAST-ACK" or "FIN-WAIT-2, TIME-WAIT" */
+      g_string_append_printf (title, ngettext ("(%s passed between two samples)",
+                                               "(%s passed between two samples)", n_between),
+                              between->str);
+    }
+  return g_string_free (g_steal_pointer (&title), FALSE);
 }
 
 /**
@@ -800,6 +930,7 @@ sockscope_tcp_state_view_init (SockscopeTcpStateView *self)
 {
   self->state = self->previous = BOX_NONE;
   self->transition = -1;
+  self->path_len = 0;
   self->zoom = 1;
   gtk_widget_add_css_class (GTK_WIDGET (self), "view");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),

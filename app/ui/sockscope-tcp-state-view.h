@@ -15,6 +15,9 @@ void        sockscope_tcp_state_view_set_state     (SockscopeTcpStateView *self,
                                                     const char            *previous);
 const char *sockscope_tcp_state_view_get_state     (SockscopeTcpStateView *self);
 const char *sockscope_tcp_state_view_get_previous  (SockscopeTcpStateView *self);
+/* "SYN-SENT → ESTAB"; "CLOSE-WAIT → LAST-ACK → CLOSED (LAST-ACK passed between two samples)"
+ * when the samples skipped states: the machine moves only along its edges. */
+char       *sockscope_tcp_state_view_get_title     (SockscopeTcpStateView *self);
 void        sockscope_tcp_state_view_set_zoom      (SockscopeTcpStateView *self,
                                                     double                 zoom);
 double      sockscope_tcp_state_view_get_zoom      (SockscopeTcpStateView *self);

@@ -147,6 +147,47 @@ test_state (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+assert_title (SockscopeTcpStateView *view,
+              const char            *state,
+              const char            *previous,
+              const char            *title)
+{
+  g_autofree char *text = NULL;
+
+  sockscope_tcp_state_view_set_state (view, state, previous);
+  text = sockscope_tcp_state_view_get_title (view);
+  g_assert_cmpstr (text, ==, title);
+}
+
+/* Two samples that skip states: the machine moves along its edges, and says what it passed. */
+static void
+test_path (void)
+{
+  SockscopeTcpStateView *view = SOCKSCOPE_TCP_STATE_VIEW (sockscope_tcp_state_view_new ());
+  GtkWidget *window = test_show_in_window (GTK_WIDGET (view), 1000, 760);
+  g_autofree char *none = sockscope_tcp_state_view_get_title (view);
+
+  g_assert_null (none);
+  assert_title (view, "LISTEN", NULL, "LISTEN");
+  assert_title (view, "ESTAB", "SYN-SENT", "SYN-SENT → ESTAB");
+  /* The server's socket: sock_diag saw CLOSE-WAIT, then nothing (CLOSED). */
+  assert_title (view, "CLOSED", "CLOSE-WAIT",
+                "CLOSE-WAIT → LAST-ACK → CLOSED (LAST-ACK passed between two samples)");
+  test_wait_for_draw (GTK_WIDGET (view));
+  test_screenshot (GTK_WIDGET (view), "tcp-state-machine-path");
+  /* The first closer: FIN-WAIT-1, its FIN acknowledged with the peer's FIN, TIME-WAIT: an edge. */
+  assert_title (view, "TIME-WAIT", "FIN-WAIT-1", "FIN-WAIT-1 → TIME-WAIT");
+  assert_title (view, "TIME-WAIT", "ESTAB",
+                "ESTAB → FIN-WAIT-1 → TIME-WAIT (FIN-WAIT-1 passed between two samples)");
+  /* Passive close all the way, by the usual server path rather than a simultaneous close. */
+  assert_title (view, "CLOSED", "ESTAB",
+                "ESTAB → CLOSE-WAIT → LAST-ACK → CLOSED (CLOSE-WAIT, LAST-ACK passed between two samples)");
+  /* No edge leads back: the two states, nothing invented. */
+  assert_title (view, "ESTAB", "TIME-WAIT", "TIME-WAIT → ESTAB");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -156,5 +197,6 @@ main (int   argc,
   g_test_add_func ("/tcp-state-view/layout", test_layout);
   g_test_add_func ("/tcp-state-view/zoom", test_zoom);
   g_test_add_func ("/tcp-state-view/state", test_state);
+  g_test_add_func ("/tcp-state-view/path", test_path);
   return g_test_run ();
 }

@@ -98,6 +98,26 @@ has_socket_state (SockscopeSocketsPane *sockets,
   return FALSE;
 }
 
+/* The row of the socket whose Actor and FD columns read so, or -1. */
+static int
+socket_row (SockscopeSocketsPane *sockets,
+            const char           *actor,
+            const char           *fd)
+{
+  for (guint i = 0; i < sockscope_sockets_pane_get_n_rows (sockets); i++)
+    {
+      g_autofree char *a = sockscope_sockets_pane_get_cell (sockets, i, "actor");
+      g_autofree char *f = sockscope_sockets_pane_get_cell (sockets, i, "fd");
+
+      if (g_strcmp0 (a, actor) == 0 && g_strcmp0 (f, fd) == 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+static gboolean window_shows (GtkWidget  *window,
+                              const char *text);
+
 static guint
 count_diagram (SockscopeSequenceView *diagram,
                const char            *kind,
@@ -245,12 +265,43 @@ test_tcp_handshake (void)
     g_assert_cmpuint (sockscope_sequence_view_get_selected (diagram), ==, seqs[1]);
   }
 
-  /* To the end: a FIN, and the first closer in TIME-WAIT. */
+  /* close(c): the client's connection outlives its descriptor, in its one row: no "client 3
+   * ESTAB" left beside it. */
+  while (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)) < 11)
+    next_step (window);
+  spin (300);
+  g_assert_false (has_socket_state (sockets, "client", "ESTAB"));
+  g_assert_cmpint (socket_row (sockets, "client", "3, closed"), >=, 0);
+  g_assert_true (has_socket_state (sockets, "server", "CLOSE-WAIT"));
+
+  /* close(conn) with the server's socket selected: it leaves the table, and the machine shows
+   * how it ended, along its edges (LAST-ACK is too short for the lab's samples to see). */
+  sockscope_sockets_pane_select (sockets, "server", 4, NULL, NULL);
+  next_step (window);
+  spin (300);
+  g_assert_false (has_socket_state (sockets, NULL, "CLOSED"));
+  g_assert_false (has_socket_state (sockets, "server", "CLOSE-WAIT"));
+  g_assert_false (window_shows (GTK_WIDGET (window), "CLOSE-WAIT → CLOSED"));
+  g_assert_true (window_shows (GTK_WIDGET (window),
+                               "CLOSE-WAIT → LAST-ACK → CLOSED (LAST-ACK passed between two samples)") ||
+                 window_shows (GTK_WIDGET (window), "LAST-ACK → CLOSED"));
+
+  /* To the end: a FIN, and the first closer in TIME-WAIT, in the row of its closed fd. */
   while (!sockscope_window_is_done (window))
     next_step (window);
   spin (400);
   g_assert_cmpint (find_packet_row (packets, "F.", 0), >=, 0);
-  g_assert_true (has_socket_state (sockets, NULL, "TIME-WAIT"));
+  g_assert_true (has_socket_state (sockets, "client", "TIME-WAIT"));
+  {
+    int row = socket_row (sockets, "client", "3, closed");
+    g_autofree char *state = NULL;
+
+    g_assert_cmpint (row, >=, 0);
+    state = sockscope_sockets_pane_get_cell (sockets, (guint) row, "state");
+    g_assert_cmpstr (state, ==, "TIME-WAIT");
+  }
+  /* Every socket the server had is CLOSED, so gone: the client's TIME-WAIT is the one row. */
+  g_assert_cmpuint (sockscope_sockets_pane_get_n_rows (sockets), ==, 1);
 
   /* Back in history hides what came later; Next brings it back. */
   events_live = sockscope_window_get_n_events (window);
@@ -948,6 +999,45 @@ test_questions (void)
   spin (100);
 }
 
+/* ---- Sockets as the kernel has them --------------------------------------------------------- */
+
+/* concurrent-fork to its end: each client closed first, so each client's connection is in
+ * TIME-WAIT in the row of its closed fd; the workers' and the listener are CLOSED, so gone. */
+static void
+test_fork_sockets (void)
+{
+  SockscopeWindow *window = open_window ("concurrent-fork");
+  SockscopeSocketsPane *sockets = sockscope_window_get_sockets_pane (window);
+  const char *clients[] = { "client1", "client2" };
+
+  while (!sockscope_window_is_done (window))
+    next_step (window);
+  spin (400);
+  for (guint i = 0; i < sockscope_sockets_pane_get_n_rows (sockets); i++)
+    {
+      g_autofree char *actor = sockscope_sockets_pane_get_cell (sockets, i, "actor");
+      g_autofree char *fd = sockscope_sockets_pane_get_cell (sockets, i, "fd");
+      g_autofree char *state = sockscope_sockets_pane_get_cell (sockets, i, "state");
+
+      g_test_message ("socket row: %s | %s | %s", actor, fd, state);
+      g_assert_cmpstr (state, !=, "ESTAB");
+      g_assert_cmpstr (state, !=, "CLOSED");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      int row = socket_row (sockets, clients[i], "3, closed");
+      g_autofree char *state = NULL;
+
+      g_assert_cmpint (row, >=, 0);
+      state = sockscope_sockets_pane_get_cell (sockets, (guint) row, "state");
+      g_assert_cmpstr (state, ==, "TIME-WAIT");
+    }
+  g_assert_cmpuint (sockscope_sockets_pane_get_n_rows (sockets), ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 /* ---- The diagram never blanks ------------------------------------------------------------- */
 
 /* The diagram drawn as the window draws it, read back in pixels: every lifeline shown has its
@@ -1177,5 +1267,6 @@ main (int argc, char **argv)
   g_test_add_func ("/window/questions", test_questions);
   g_test_add_func ("/window/dialogs", test_dialogs);
   g_test_add_func ("/window/diagram-drawn", test_diagram_drawn);
+  g_test_add_func ("/window/fork-sockets", test_fork_sockets);
   return g_test_run ();
 }
