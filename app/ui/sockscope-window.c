@@ -1081,11 +1081,19 @@ start_run (SockscopeWindow *self)
 static char *
 origin_note (const SockscopeLessonEntry *entry)
 {
+  const char *home = g_get_home_dir ();
+  g_autofree char *path = NULL;
+
   if (entry == NULL || entry->origin == SOCKSCOPE_LESSON_BUILT_IN)
     return NULL;
+  /* ~/.local/share/sockscope/lessons/x.lesson reads better than the home folder's full path. */
+  if (home != NULL && g_str_has_prefix (entry->path, home) && entry->path[strlen (home)] == '/')
+    path = g_strconcat ("~", entry->path + strlen (home), NULL);
+  else
+    path = g_strdup (entry->path);
   if (entry->origin == SOCKSCOPE_LESSON_TEACHER)
-    return g_strdup_printf (_("Your lesson: %s"), entry->path);
-  return g_strdup_printf (_("Opened from %s"), entry->path);
+    return g_strdup_printf (_("Your lesson: %s"), path);
+  return g_strdup_printf (_("Opened from %s"), path);
 }
 
 /* @id_or_path: a lesson id (the picker's lessons), a lesson file (Ctrl+O, --lesson PATH: it
