@@ -62,6 +62,11 @@ typedef enum
   SS_ARG_STRING,  /* a C string literal naming a host or a service: "www.lab" */
 } SsArgKind;
 
+/* recv and recvfrom read at most this many bytes a call; send takes up to SS_CALL_SEND_MAX
+ * (`"x" * 100000`). The lab and the lesson checker both hold lessons to these. */
+#define SS_CALL_RECV_MAX 65536
+#define SS_CALL_SEND_MAX (16 << 20)
+
 /* select (a, b, c...) and poll take up to this many sockets. */
 #define SS_CALL_MAX_ARGS 8
 

@@ -23,8 +23,8 @@ G_BEGIN_DECLS
 
 /* Data up to SS_DATA_MAX bytes travels in the request itself; a larger send
  * (up to SS_SEND_MAX, "x" * 200000) in a memfd passed with SCM_RIGHTS. */
-#define SS_DATA_MAX      65536
-#define SS_SEND_MAX      (16 << 20)
+#define SS_DATA_MAX      SS_CALL_RECV_MAX
+#define SS_SEND_MAX      SS_CALL_SEND_MAX
 /* The actor's end of its channel, out of the way of the lesson's fds (3, 4…).
  * The channels of thread actors live above it (SS_ACTOR_CHAN_FD + 1 and up). */
 #define SS_ACTOR_CHAN_FD 100

@@ -615,7 +615,7 @@ check_argument (Parser           *p,
 
       if (sockscope_data_is_repeat (arg, &literal, &count))
         {
-          if (count == 0 || count * sockscope_literal_length (literal) > 16 * 1024 * 1024)
+          if (count == 0 || count * sockscope_literal_length (literal) > SS_CALL_SEND_MAX)
             parser_error (p, step->line, _("'%s' makes %llu bytes; hint: repeat a string from 1 byte up to 16 MiB"),
                           arg, (unsigned long long) (count * sockscope_literal_length (literal)));
           return;
@@ -1035,6 +1035,10 @@ check_call (Parser           *p,
     }
   for (guint i = 0; i < n_args; i++)
     check_argument (p, step, vars, info, i);
+  if ((info->id == SS_CALL_RECV || info->id == SS_CALL_RECVFROM) && is_integer (step->args[1]) &&
+      (g_ascii_strtoll (step->args[1], NULL, 0) < 0 || g_ascii_strtoll (step->args[1], NULL, 0) > SS_CALL_RECV_MAX))
+    parser_error (p, p->lineno, _("%s() reads 0 to %u bytes a call, not %s; hint: read the rest with another %s()"),
+                  step->call, SS_CALL_RECV_MAX, step->args[1], step->call);
 
   {
     const SockscopeActor *actor = sockscope_lesson_get_actor (p->lesson, sockscope_lesson_find_actor (p->lesson, step->actor));

@@ -148,6 +148,8 @@ static const BadCase bad_cases[] = {
   { HEAD "server: s = socket(AF_UNIX, SOCK_STREAM, 0)" TEXT "server: bind(s, \"\")" TEXT,
     "t.lesson:10: \"\" is not a usable address; hint: write 1 to 107 characters" },
   { HEAD "server: getaddrinfo(\"a\\0b\", \"http\") -> srv" TEXT, "t.lesson:7: \"a\\0b\" is not a usable node" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: n = recv(s, 100000, 0)" TEXT,
+    "t.lesson:10: recv() reads 0 to 65536 bytes a call, not 100000; hint: read the rest with another recv()" },
   /* Choices no run can match. */
   { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: bind(s, 127.0.0.1:7)\n  ask: returns\n  choices: 3 | 4" TEXT,
     "t.lesson:12: no choice can be what bind() returns; hint: it returns 0, or -1 with an error" },
