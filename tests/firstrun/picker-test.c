@@ -204,7 +204,7 @@ test_teacher_lesson (void)
 
 /* A file given by its path opens even when its id is taken (the user chose that file), joins the
  * picker as "Opened", and the window says whose id it is. A broken file opens nothing and says
- * why; the lesson that was open stays. */
+ * why; the lesson that was open stays. The run's session opens after the file is deleted. */
 static void
 test_opened_file (void)
 {
@@ -214,6 +214,9 @@ test_opened_file (void)
   g_autofree char *dir = g_dir_make_tmp ("sockscope-opened-XXXXXX", NULL);
   g_autofree char *opened = g_build_filename (dir, "handshake-copy.lesson", NULL);
   g_autofree char *text = NULL;
+  g_autofree char *session = NULL;
+  SockscopeWindow *replay;
+  gint64 deadline;
   GArray *rows;
   int row;
 
@@ -238,9 +241,29 @@ test_opened_file (void)
   spin (100);
   g_assert_cmpstr (sockscope_window_get_lesson_path (window), ==, opened);
   g_assert_nonnull (strstr (sockscope_window_get_error (window), "half-written.lesson:15:"));
+  session = g_strdup (sockscope_window_get_session_path (window));
+  g_assert_nonnull (session);
   gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The run of that file was recorded; with the file gone, the session still opens: it carries
+   * the lesson's text. */
   g_unlink (opened);
   g_rmdir (dir);
+  replay = sockscope_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (replay), 1600, 1000);
+  gtk_window_present (GTK_WINDOW (replay));
+  sockscope_window_open_file (replay, session);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (sockscope_window_get_lesson_path (replay) == NULL && sockscope_window_get_error (replay) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (sockscope_window_get_error (replay));
+  g_assert_cmpstr (sockscope_window_get_lesson_path (replay), ==, opened);
+  g_assert_cmpstr (sockscope_window_get_session_path (replay), ==, session);
+  gtk_window_destroy (GTK_WINDOW (replay));
 }
 
 /* Removes a folder of this test and what it holds. */
