@@ -31,7 +31,7 @@ sockscope_settings_schema (GError **error)
 {
   static GSettingsSchema *schema;
   static gsize done;
-  g_autofree char *installed = g_build_filename (PKGDATADIR, "..", "glib-2.0", "schemas", NULL);
+  g_autofree char *installed = g_canonicalize_filename (PKGDATADIR "/../glib-2.0/schemas", NULL);
 
   if (g_once_init_enter (&done))
     {
