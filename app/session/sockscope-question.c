@@ -909,7 +909,8 @@ add_received (SockscopeLesson     *lesson,
           call = sockscope_event_log_parse (log, i);
           name = json_object_get_string_member_with_default (call, "call", "");
           args = json_object_has_member (call, "args") ? json_object_get_array_member (call, "args") : NULL;
-          if (args == NULL || json_array_get_length (args) < 3)
+          if (args == NULL || json_array_get_length (args) < 3 ||
+              (!g_str_equal (name, "sendto") && !g_str_equal (name, "recv") && !g_str_equal (name, "recvfrom")))
             continue;
           ret = find_by_call (log, i, SOCKSCOPE_EVENT_RETURN, json_object_get_int_member_with_default (call, "seq", -1));
           value = ret != NULL ? json_object_get_int_member_with_default (ret, "ret", -1) : -1;
