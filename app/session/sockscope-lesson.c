@@ -567,11 +567,15 @@ classify_argument (Parser        *p,
     if (kind == 0)
       {
         const char *owner = var_owner (p, name);
+        const char *constant = strlen (name) >= 4 ? nearest_constant (name) : NULL;
 
         if (owner != NULL)
           parser_error (p, step->line,
                         _("unknown variable '%s' for %s; hint: '%s' belongs to %s, each actor has its own variables"),
                         name, step->actor, name, owner);
+        else if (constant != NULL && edit_distance (name, constant) <= 2)
+          parser_error (p, step->line, _("unknown variable '%s' for %s; hint: did you mean the constant %s? Constants are written in capitals"),
+                        name, step->actor, constant);
         else
           parser_error (p, step->line,
                         _("unknown variable '%s' for %s; hint: assign it in an earlier step of %s, e.g. '%s: %s = socket(AF_INET, SOCK_STREAM, 0)'"),

@@ -138,6 +138,8 @@ static const BadCase bad_cases[] = {
     "t.lesson:10: unknown constant 'INADDR_ANYY' in send(); hint: did you mean INADDR_ANY?" },
   { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: shutdown(s, COMPLETELY_UNKNOWN_NAME)" TEXT,
     "t.lesson:10: unknown constant 'COMPLETELY_UNKNOWN_NAME' in shutdown(); hint: the constants a lesson can use are listed" },
+  { HEAD "server: s = socket(AF_INET, sock_dgram, 0)" TEXT,
+    "t.lesson:7: unknown variable 'sock_dgram' for server; hint: did you mean the constant SOCK_DGRAM? Constants are written in capitals" },
   /* Strings: said to be unclosed where they start; escapes the lab reads; names it accepts. */
   { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: send(s, \"hello, 0)" TEXT,
     "t.lesson:10: the string \"hello, 0) is not closed; hint: end it with \" on the same line" },
