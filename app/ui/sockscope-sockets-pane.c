@@ -626,7 +626,7 @@ sockscope_sockets_pane_init (SockscopeSocketsPane *self)
 {
   static const struct { const char *id; const char *title; int width; } columns[] = {
     { "actor", NC_("socket column", "Actor"), 120 },
-    { "fd", NC_("socket column", "FD"), 50 },
+    { "fd", NC_("socket column", "FD"), 85 },
     { "type", NC_("socket column", "Type"), 80 },
     { "local", NC_("socket column", "Local address"), 0 },
     { "peer", NC_("socket column", "Peer address"), 0 },
