@@ -1361,6 +1361,35 @@ parse_choices (Parser     *p,
         parser_error (p, p->lineno, _("no choice can be what %s() returns; hint: it returns 0, or -1 with an error, like -1 EADDRINUSE"),
                       step->call);
     }
+  else if (step->ask == SOCKSCOPE_ASK_RETURNS && (g_str_equal (step->call, "send") || g_str_equal (step->call, "sendto")) &&
+           g_strv_length (step->args) >= 2)
+    {
+      g_autofree char *literal = NULL;
+      g_autofree char *func = NULL;
+      g_autofree char *number = NULL;
+      guint64 count, length;
+      gboolean possible = FALSE;
+
+      /* A send hands over at most its data: a choice above can never be its answer. */
+      if (sockscope_data_is_repeat (step->args[1], &literal, &count))
+        length = count * sockscope_literal_length (literal);
+      else if (sockscope_data_is_int (step->args[1], &func, &number))
+        length = g_str_equal (func, "htons") ? 2 : 4;
+      else if (step->args[1][0] == '"')
+        length = sockscope_literal_length (step->args[1]);
+      else
+        return;
+      for (guint i = 0; step->choices[i]; i++)
+        {
+          const char *c = step->choices[i];
+
+          possible |= c[0] == '<' || c[0] == '>' || g_str_has_prefix (c, "-") ||
+                      (g_ascii_isdigit (c[0]) && g_ascii_strtoull (c, NULL, 0) <= length);
+        }
+      if (!possible)
+        parser_error (p, p->lineno, _("no choice can be what %s() returns; hint: it hands over %llu bytes: write %llu, a part of them like '< %llu (a part of it)', or -1 with an error"),
+                      step->call, (unsigned long long) length, (unsigned long long) length, (unsigned long long) length);
+    }
 }
 
 static void
