@@ -64,12 +64,13 @@ help (int    argc,
   char *help_argv[] = { NULL, (char *) "--help", NULL };
   g_autofree char *prgname = NULL;
 
-  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      (argc == 2 && strcmp (argv[1], "help") == 0))
     {
       usage (stdout);
       return SOCKSCOPE_CLI_OK;
     }
-  if (argc > 2 || (command = find_command (argv[1])) == NULL || command->run == help)
+  if (argc > 2 || (command = find_command (argv[1])) == NULL)
     {
       fprintf (stderr, _("sockscope-cli help: no command '%s'\n"), argv[1]);
       usage (stderr);

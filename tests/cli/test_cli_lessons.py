@@ -62,7 +62,10 @@ class Lessons(unittest.TestCase):
                 self.assertIn(f"sockscope-cli {command} [OPTION…]", r.stdout, args)
                 self.assertIn("Exit status: 0 done", r.stdout, args)
                 self.assertEqual(r.stderr, "", args)
-        self.assertEqual(cli("--help").returncode, 0)
+        for args in (["--help"], ["help", "help"], ["help", "--help"]):
+            r = cli(*args)
+            self.assertEqual(r.returncode, 0, args)
+            self.assertIn("Usage: sockscope-cli COMMAND", r.stdout, args)
         # 2: the command line is wrong.
         for args in ([], ["nope"], ["help", "nope"], ["list", "extra"], ["list", "--bogus"], ["check"],
                      ["check", "--bogus", "tcp-handshake"], ["code"], ["run"], ["replay"], ["decode"],
