@@ -274,7 +274,8 @@ apply_style (SockscopeApplication *self)
     }
 }
 
-/* A new language: the windows are made again, translated, with the lesson they had. */
+/* A new language: the windows are made again, translated, with the lesson or the session they
+ * had (a session carries its lesson: its file may be gone). */
 static void
 apply_language (SockscopeApplication *self)
 {
@@ -294,7 +295,10 @@ apply_language (SockscopeApplication *self)
       window = sockscope_window_new (self);
       gtk_window_get_default_size (GTK_WINDOW (old), &w, &h);
       gtk_window_set_default_size (GTK_WINDOW (window), w, h);
-      sockscope_window_open_lesson (window, sockscope_window_get_lesson_path (old));
+      if (sockscope_window_get_replayed_session (old) != NULL)
+        sockscope_window_open_file (window, sockscope_window_get_replayed_session (old));
+      else
+        sockscope_window_open_lesson (window, sockscope_window_get_lesson_path (old));
       gtk_window_present (GTK_WINDOW (window));
       gtk_window_destroy (GTK_WINDOW (old));
     }

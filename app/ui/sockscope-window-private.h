@@ -26,6 +26,7 @@ const char            *sockscope_window_get_error        (SockscopeWindow *self)
 gboolean               sockscope_window_is_projecting    (SockscopeWindow *self);
 /* The session file this run is recorded in (or the session opened), or NULL. */
 const char            *sockscope_window_get_session_path (SockscopeWindow *self);
+const char            *sockscope_window_get_replayed_session (SockscopeWindow *self);
 void                   sockscope_window_set_presenter_zoom (SockscopeWindow *self,
                                                           double           zoom);
 

@@ -2074,6 +2074,13 @@ sockscope_window_get_session_path (SockscopeWindow *self)
   return self->session_path;
 }
 
+/* The session file the window replays (opened with File → Open), or NULL during a live run. */
+const char *
+sockscope_window_get_replayed_session (SockscopeWindow *self)
+{
+  return self->runner == NULL && self->lesson != NULL ? self->session_path : NULL;
+}
+
 void
 sockscope_window_set_presenter_zoom (SockscopeWindow *self,
                                      double           zoom)

@@ -15,6 +15,7 @@
 #include "sockscope-application.h"
 #include "sockscope-locale.h"
 #include "sockscope-screenshot.h"
+#include "sockscope-settings.h"
 #include "sockscope-window-private.h"
 
 static SockscopeApplication *app;
@@ -202,9 +203,34 @@ test_teacher_lesson (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The window the application made in place of @old (a language change), once its session or
+ * lesson is open. */
+static SockscopeWindow *
+wait_new_window (SockscopeWindow *old)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  SockscopeWindow *found = NULL;
+
+  while (found == NULL || sockscope_window_get_lesson_path (found) == NULL)
+    {
+      GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for the window to be made again");
+      found = NULL;
+      for (GList *l = windows; l != NULL; l = l->next)
+        if (SOCKSCOPE_IS_WINDOW (l->data) && l->data != (gpointer) old)
+          found = l->data;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return found;
+}
+
 /* A file given by its path opens even when its id is taken (the user chose that file), joins the
  * picker as "Opened", and the window says whose id it is. A broken file opens nothing and says
- * why; the lesson that was open stays. The run's session opens after the file is deleted. */
+ * why; the lesson that was open stays. The run's session opens after the file is deleted, and
+ * again when a new language makes the window again. */
 static void
 test_opened_file (void)
 {
@@ -215,7 +241,8 @@ test_opened_file (void)
   g_autofree char *opened = g_build_filename (dir, "handshake-copy.lesson", NULL);
   g_autofree char *text = NULL;
   g_autofree char *session = NULL;
-  SockscopeWindow *replay;
+  g_autoptr(GSettings) settings = sockscope_settings_new ();
+  SockscopeWindow *replay, *french;
   gint64 deadline;
   GArray *rows;
   int row;
@@ -263,7 +290,15 @@ test_opened_file (void)
   g_assert_null (sockscope_window_get_error (replay));
   g_assert_cmpstr (sockscope_window_get_lesson_path (replay), ==, opened);
   g_assert_cmpstr (sockscope_window_get_session_path (replay), ==, session);
-  gtk_window_destroy (GTK_WINDOW (replay));
+
+  /* A new language makes the window again: with the same session, not the deleted file. */
+  g_settings_set_string (settings, "language", "fr");
+  french = wait_new_window (replay);
+  g_assert_null (sockscope_window_get_error (french));
+  g_assert_cmpstr (sockscope_window_get_replayed_session (french), ==, session);
+  g_assert_cmpstr (sockscope_window_get_lesson_path (french), ==, opened);
+  g_settings_set_string (settings, "language", "");
+  gtk_window_destroy (GTK_WINDOW (wait_new_window (french)));
 }
 
 /* Removes a folder of this test and what it holds. */
