@@ -10,7 +10,10 @@
  *    packet, else the one that last made a call on it, else the first holder (the parent after
  *    a fork). When that call was made by a thread, the thread is the end.
  *  - A socket no process holds any more (FIN-WAIT-2, TIME-WAIT) belongs to the process that
- *    held it last; an embryonic connection (SYN-RECV) to its listener.
+ *    held it last, even once gone from the kernel's tables (the FIN of an exit, read late); a
+ *    connection no process has accepted yet (SYN-RECV, or waiting in the accept queue) to its
+ *    listener. No other TCP segment is ever the listener's.
+ *  An IPv4 packet never reaches an IPV6_V6ONLY socket bound to the same port.
  *  - No socket: a SYN or a datagram from a socket the kernel bound during the call comes from
  *    the actor whose call sent it (connect, sendto); a RST refusing a SYN reaches the actor whose
  *    connect sent the SYN. An ICMP error is sent by a host's kernel (no actor) and reaches the
@@ -40,11 +43,28 @@ typedef enum
 } SsMatch;
 
 static gboolean
+is_v4 (const guint8 addr[16])
+{
+  return memcmp (addr, v4_any, 12) == 0;
+}
+
+/* An IPv4 packet reaches an AF_INET socket, or an AF_INET6 one that is not IPV6_V6ONLY; an
+ * IPv6 packet only an AF_INET6 socket. */
+static gboolean
+same_family (const SsSockEntry *e,
+             const SsTuple     *t)
+{
+  if (!is_v4 (t->local))
+    return e->family == AF_INET6;
+  return e->family == AF_INET || (e->family == AF_INET6 && !e->v6only);
+}
+
+static gboolean
 matches (const SsSockEntry *e,
          const SsTuple     *t,
          SsMatch            how)
 {
-  if (e->family == AF_UNIX || e->proto != t->proto || e->tuple.lport != t->lport)
+  if (e->family == AF_UNIX || e->proto != t->proto || e->tuple.lport != t->lport || !same_family (e, t))
     return FALSE;
   switch (how)
     {
@@ -137,20 +157,26 @@ actor_of (SsLab             *lab,
   return FALSE;
 }
 
+/* @queued: a connection matched that no process holds yet (it waits in its listener's queue). */
 static gboolean
 find_in (SsLab         *lab,
          GArray        *entries,
          const SsTuple *t,
          SsMatch        how,
          SsCallRec     *cause,
-         SsEnd         *end)
+         SsEnd         *end,
+         gboolean      *queued)
 {
   for (guint i = 0; entries != NULL && i < entries->len; i++)
     {
       const SsSockEntry *e = &g_array_index (entries, SsSockEntry, i);
 
-      if (matches (e, t, how) && actor_of (lab, e, cause, end))
+      if (!matches (e, t, how))
+        continue;
+      if (actor_of (lab, e, cause, end))
         return TRUE;
+      if (how == MATCH_CONNECTION)
+        *queued = TRUE;
     }
   return FALSE;
 }
@@ -158,32 +184,43 @@ find_in (SsLab         *lab,
 /* The socket at the local end of @t, the most precise match first (the listener first for a
  * SYN it receives or a SYN-ACK it answers with, even when the connection was accepted since):
  * in the last report, and in a dump taken now when a call ran since (a socket that call bound,
- * connected or accepted). */
+ * connected or accepted). Any other TCP segment belongs to a connection: to its listener only
+ * while no process has accepted it, else to a connection just gone from the kernel's tables. */
 static gboolean
 find_end (SsLab         *lab,
           const SsTuple *t,
           gboolean       listener,
+          gboolean       segment,
           SsCallRec     *cause,
           SsEnd         *end)
 {
   static const SsMatch connection_first[] = { MATCH_CONNECTION, MATCH_BOUND, MATCH_WILDCARD };
   static const SsMatch listener_first[] = { MATCH_BOUND, MATCH_WILDCARD, MATCH_CONNECTION };
   const SsMatch *order = listener ? listener_first : connection_first;
+  gboolean queued = FALSE;
 
   for (guint m = 0; m < G_N_ELEMENTS (connection_first); m++)
     {
       gboolean fresh = lab->lookup != NULL && lab->lookup_generation == lab->generation;
 
-      if (fresh && find_in (lab, lab->lookup, t, order[m], cause, end))
+      if (segment && order[m] != MATCH_CONNECTION && !queued)
+        {
+          if (find_in (lab, lab->gone, t, MATCH_CONNECTION, cause, end, &queued))
+            return TRUE;
+          segment = FALSE;
+          if (!queued)
+            return FALSE;
+        }
+      if (fresh && find_in (lab, lab->lookup, t, order[m], cause, end, &queued))
         return TRUE;
-      if (find_in (lab, lab->states, t, order[m], cause, end))
+      if (find_in (lab, lab->states, t, order[m], cause, end, &queued))
         return TRUE;
       if (!fresh && order[m] == MATCH_CONNECTION)
         {
           g_clear_pointer (&lab->lookup, g_array_unref);
           lab->lookup = ss_sockdiag_snapshot (lab);
           lab->lookup_generation = lab->generation;
-          if (find_in (lab, lab->lookup, t, order[m], cause, end))
+          if (find_in (lab, lab->lookup, t, order[m], cause, end, &queued))
             return TRUE;
         }
     }
@@ -217,7 +254,7 @@ ss_ends_attribute (SsLab                 *lab,
                    SsEnd                 *to)
 {
   SsTuple t, r;
-  gboolean syn;
+  gboolean syn, segment;
 
   *from = *to = (SsEnd) { NULL, -1 };
   if (sum->status & SS_STATUS_MALFORMED)
@@ -225,7 +262,7 @@ ss_ends_attribute (SsLab                 *lab,
 
   if (sum->proto == SS_PROTO_ICMP || sum->proto == SS_PROTO_ICMPV6)
     {
-      if (ss_cause_quoted_tuple (sum, data, &t) && !find_end (lab, &t, FALSE, NULL, to) && cause != NULL)
+      if (ss_cause_quoted_tuple (sum, data, &t) && !find_end (lab, &t, FALSE, FALSE, NULL, to) && cause != NULL)
         *to = caller_end (cause);
       return;
     }
@@ -233,12 +270,13 @@ ss_ends_attribute (SsLab                 *lab,
     return;
 
   syn = sum->proto == SS_PROTO_TCP && (sum->tcp_flags & 0x02);
-  if (!find_end (lab, &t, syn && (sum->tcp_flags & 0x10), cause, from) && cause != NULL &&
+  segment = sum->proto == SS_PROTO_TCP && !syn;
+  if (!find_end (lab, &t, syn && (sum->tcp_flags & 0x10), segment, cause, from) && cause != NULL &&
       (sum->proto == SS_PROTO_UDP || (syn && !(sum->tcp_flags & 0x10))))
     *from = caller_end (cause);
 
   reverse (&t, &r);
-  if (!find_end (lab, &r, syn && !(sum->tcp_flags & 0x10), cause, to) && cause != NULL &&
+  if (!find_end (lab, &r, syn && !(sum->tcp_flags & 0x10), segment, cause, to) && cause != NULL &&
       cause->actor != from->actor &&
       sum->proto == SS_PROTO_TCP && (sum->tcp_flags & 0x04))
     *to = caller_end (cause);

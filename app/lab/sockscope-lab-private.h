@@ -248,6 +248,7 @@ typedef struct
   guint8   proto;             /* IPPROTO_TCP, IPPROTO_UDP, 0 for unix */
   guint8   socktype;
   guint8   state;             /* kernel TCP_* state */
+  gboolean v6only;            /* AF_INET6 with IPV6_V6ONLY: no IPv4 packet reaches it */
   SsTuple  tuple;
   char    *unix_name;         /* unix: bound path, or NULL */
   guint32  unix_peer;         /* unix: peer inode */
@@ -325,6 +326,7 @@ struct _SsLab
   GArray     *states;         /* SsSockEntry, as last reported */
   guint64     next_sock_id;
   GArray     *lookup;         /* SsSockEntry, a silent dump to attribute packets */
+  GArray     *gone;           /* SsSockEntry: the last sockets reported CLOSED (their late packets) */
   guint64     lookup_generation;
   gboolean    states_stale;
   gint64      last_refresh;

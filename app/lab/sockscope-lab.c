@@ -1875,6 +1875,7 @@ free_lab (SsLab *lab)
   g_clear_pointer (&lab->flows, g_hash_table_unref);
   g_clear_pointer (&lab->states, g_array_unref);
   g_clear_pointer (&lab->lookup, g_array_unref);
+  g_clear_pointer (&lab->gone, g_array_unref);
   if (lab->diag >= 0)
     close (lab->diag);
   g_string_free (lab->in, TRUE);

@@ -156,6 +156,8 @@ parse_inet (const struct nlmsghdr *h,
     {
       if (a->rta_type == INET_DIAG_SKMEMINFO)
         read_meminfo (&e, RTA_DATA (a), RTA_PAYLOAD (a));
+      else if (a->rta_type == INET_DIAG_SKV6ONLY && RTA_PAYLOAD (a) >= 1)
+        e.v6only = *(const guint8 *) RTA_DATA (a) != 0;
       else if (a->rta_type == INET_DIAG_INFO)
         {
           struct tcp_info ti = { 0 };
@@ -497,6 +499,8 @@ emit_state (SsLab             *lab,
       g_string_append (out, "\",\"peer\":\"");
       append_endpoint (out, e->family, e->tuple.remote, e->tuple.rport);
       g_string_append_c (out, '"');
+      if (e->family == AF_INET6)
+        g_string_append_printf (out, ",\"v6only\":%s", e->v6only ? "true" : "false");
     }
   g_string_append (out, ",\"holders\":[");
   for (guint i = 0; !closed && i < e->n_holders; i++)
@@ -675,7 +679,21 @@ ss_sockdiag_refresh (SsLab *lab)
 
   for (guint j = 0; j < n_old; j++)
     if (!old_matched[j])
-      emit_state (lab, &g_array_index (lab->states, SsSockEntry, j), lab->states, TRUE);
+      {
+        SsSockEntry gone = g_array_index (lab->states, SsSockEntry, j);
+
+        emit_state (lab, &gone, lab->states, TRUE);
+        /* A connection gone from the kernel's tables may still have packets in the capture
+         * queue (the FIN of an exit): they belong to whoever held it last. */
+        if (gone.family == AF_UNIX)
+          continue;
+        gone.unix_name = NULL;
+        if (lab->gone == NULL)
+          lab->gone = g_array_new (FALSE, FALSE, sizeof (SsSockEntry));
+        if (lab->gone->len >= 64)
+          g_array_remove_index (lab->gone, 0);
+        g_array_append_val (lab->gone, gone);
+      }
 
   lab->settle_busy = FALSE;
   for (guint i = 0; i < kept->len; i++)

@@ -16,6 +16,7 @@
 
 #include "sockscope-error.h"
 #include "sockscope-event-log.h"
+#include "sockscope-legacy-ends.h"
 
 typedef struct
 {
@@ -158,7 +159,9 @@ static const MemberType event_members[] = {
   { "out", 'o' }, { "event", 's' }, { "signal", 's' }, { "level", 's' }, { "state", 's' },
   { "local", 's' }, { "peer", 's' }, { "proto", 's' }, { "family", 's' }, { "socktype", 's' },
   { "fd", 'i' }, { "recv_q", 'i' }, { "send_q", 'i' }, { "pid", 'i' }, { "parent", 's' },
-  { "n", 'i' }, { "tcp", 'o' },
+  { "n", 'i' }, { "tcp", 'o' }, { "from", 's' }, { "to", 's' }, { "from_fd", 'i' }, { "to_fd", 'i' },
+  { "sock", 'i' }, { "last_actor", 's' }, { "last_fd", 'i' }, { "inode", 'i' }, { "v6only", 'b' },
+  { "analysis", 's' }, { "analysis_of", 'i' }, { "analysis_count", 'i' },
 };
 static const MemberType pkt_members[] = {
   { "proto", 's' }, { "src", 's' }, { "dst", 's' }, { "sport", 'i' }, { "dport", 'i' },
@@ -166,7 +169,7 @@ static const MemberType pkt_members[] = {
   { "summary", 's' }, { "reason", 's' }, { "truncated", 'b' }, { "malformed", 'b' },
 };
 static const MemberType header_members[] = {
-  { "lesson", 's' }, { "lang", 's' }, { "started_ns", 'i' }, { "lesson_text", 's' }, { "lesson_path", 's' },
+  { "sockscope_session", 'i' }, { "lesson", 's' }, { "lang", 's' }, { "started_ns", 'i' }, { "lesson_text", 's' }, { "lesson_path", 's' },
 };
 static const MemberType out_members[] = {
   { "data", 's' }, { "addr", 's' }, { "data_hex", 's' }, { "flags", 's' }, { "len", 'i' },
@@ -948,6 +951,7 @@ sockscope_event_log_load (const char  *path,
   g_autoptr(SockscopeEventLog) self = sockscope_event_log_new ();
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) header = NULL;
+  g_autoptr(SockscopeLegacyEnds) legacy = NULL;
   g_autofree char *data = NULL;
   g_auto(GStrv) lines = NULL;
   gsize len;
@@ -988,11 +992,17 @@ sockscope_event_log_load (const char  *path,
   self->lesson_text = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lesson_text", NULL));
   self->lesson_path = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lesson_path", NULL));
 
+  /* Format 1 did not say which actors a packet left and reached: they are worked out once,
+   * here, so that every view reads the lab's members. */
+  if (json_object_get_int_member_with_default (json_node_get_object (header), "sockscope_session", 1) < 2)
+    legacy = sockscope_legacy_ends_new ();
+
   for (guint i = 1; i < n; i++)
     {
       Record r;
       const char *why = NULL;
       gboolean last = (i == n - 1);
+      char *rewritten;
 
       if (last && *lines[i] == '\0')
         break;
@@ -1010,6 +1020,13 @@ sockscope_event_log_load (const char  *path,
           g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE, _("%s:%u: corrupt line: %s"),
                        path, i + 1, _(why));
           return NULL;
+        }
+      if (legacy != NULL && (rewritten = sockscope_legacy_ends_rewrite (legacy, lines[i])) != NULL)
+        {
+          g_free (lines[i]);
+          lines[i] = rewritten;
+          if (!parse_record (lines[i], &r, &why))
+            continue;
         }
       r.line = g_string_chunk_insert (self->lines, lines[i]);
       g_array_append_val (self->records, r);

@@ -73,35 +73,52 @@ class Sockets:
             elif not before and not reported_before:
                 yield reports[0][1]
 
-    def allowed(self, position, proto, addr, port, peer_addr, peer_port, listener_first):
+    def allowed(self, position, proto, addr, port, peer_addr, peer_port, listener_first, segment):
         """Actors that may be the end at addr:port of a packet to/from peer, as the kernel
-        delivers: the socket connected to that peer, else one bound there with no peer (a
-        listener, first for a SYN it receives or a SYN-ACK it sends; an unconnected UDP socket);
-        its holders and their threads, or for a socket no one holds, its last holder."""
+        delivers: the socket connected to that peer (even one just reported CLOSED: its last
+        packets), else one bound there with no peer (a listener, first for a SYN it receives or
+        a SYN-ACK it sends; an unconnected UDP socket); its holders and their threads, or for a
+        socket no one holds, its last holder. A TCP segment other than a SYN reaches a listener
+        only while its connection waits in the accept queue, held by no process."""
         local = endpoint(addr, port)
         peer = endpoint(peer_addr, peer_port)
         wildcard = f"*:{port}"
+        v4 = ":" not in addr
+
+        def reachable(s):
+            # An IPv4 packet never reaches an IPV6_V6ONLY socket.
+            return not (v4 and s.get("family") == "inet6" and s.get("v6only")) and \
+                not (not v4 and s.get("family") == "inet")
 
         def connected(s):
             return normalise(s["local"]) == local and normalise(s["peer"]) == peer
 
         def bound(s):
-            return normalise(s["local"]) in (local, wildcard) and s["peer"] == "*:*"
+            return normalise(s["local"]) in (local, wildcard) and s["peer"] == "*:*" and s["state"] != "CLOSED"
+
+        def owners(matching):
+            actors = set()
+            for s in matching:
+                holders = s.get("holders") or ([s["last_actor"]] if s.get("last_actor") else [])
+                for h in holders:
+                    actors.add(h)
+                    actors.update(a for a, p in self.process.items() if p == h)
+            return actors
 
         tests = (bound, connected) if listener_first else (connected, bound)
-        for reported_before in (True, False):
-            live = [s for s in self.at(position, reported_before)
-                    if s["proto"] == proto and not (s["state"] == "CLOSED" and reported_before)]
-            for test in tests:
-                actors = set()
-                for s in (s for s in live if test(s)):
-                    holders = s.get("holders") or ([s["last_actor"]] if s.get("last_actor") else [])
-                    for h in holders:
-                        actors.add(h)
-                        actors.update(a for a, p in self.process.items() if p == h)
-                # A connection no process has accepted yet waits in its listener's queue.
-                if actors:
-                    return True, actors
+        # The sockets as last reported, and those not reported yet as they first are.
+        live = [s for before in (True, False) for s in self.at(position, before)
+                if s["proto"] == proto and reachable(s)]
+        queued = False
+        for test in tests:
+            matching = [s for s in live if test(s)]
+            if test is bound and segment and not queued:
+                continue
+            actors = owners(matching)
+            if actors:
+                return True, actors
+            # A connection no process has accepted yet waits in its listener's queue.
+            queued = queued or (test is connected and any(s["state"] != "CLOSED" for s in matching))
         return False, set()
 
 
@@ -162,7 +179,8 @@ class Attribution(unittest.TestCase):
             for end, addr, port, peer, peer_port, listener in (
                     ("from", p["src"], p["sport"], p["dst"], p["dport"], syn and ack),
                     ("to", p["dst"], p["dport"], p["src"], p["sport"], syn and not ack)):
-                found, actors = sockets.allowed(i, p["proto"], addr, port, peer, peer_port, listener)
+                found, actors = sockets.allowed(i, p["proto"], addr, port, peer, peer_port, listener,
+                                                p["proto"] == "tcp" and not syn)
                 named = e[end]
                 if found and named not in actors:
                     wrong.append(f"packet {e['n']} {p.get('flags') or 'udp'} {p['sport']}>{p['dport']}: "
