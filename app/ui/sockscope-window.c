@@ -167,12 +167,22 @@ on_picker_lesson_activated (SockscopeWindow *self,
 }
 
 /* The built-in lessons and the teacher's; a broken or duplicate one is a greyed row in the
- * picker that says why, never an error that stops the window. */
+ * picker that says why, never an error that stops the window. Read again each time the picker
+ * opens, so a teacher who just saved a lesson sees it, or its mistake, at once; the files opened
+ * by their path stay. */
 static void
 load_lessons (SockscopeWindow *self)
 {
-  g_clear_object (&self->catalog);
+  g_autoptr(SockscopeLessonCatalog) old = g_steal_pointer (&self->catalog);
+
   self->catalog = sockscope_lesson_catalog_new ();
+  for (guint i = 0; old != NULL && i < sockscope_lesson_catalog_get_n_entries (old); i++)
+    {
+      const SockscopeLessonEntry *entry = sockscope_lesson_catalog_get_entry (old, i);
+
+      if (entry->origin == SOCKSCOPE_LESSON_OPENED && g_file_test (entry->path, G_FILE_TEST_IS_REGULAR))
+        sockscope_lesson_catalog_add_file (self->catalog, entry->path);
+    }
   sockscope_lesson_picker_set_catalog (self->lesson_picker, self->catalog, self->lang);
 }
 
@@ -1884,6 +1894,7 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, recent_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss);
   gtk_widget_class_bind_template_callback (widget_class, on_picker_lesson_activated);
+  gtk_widget_class_bind_template_callback (widget_class, load_lessons);
 
   /* One action per command: buttons, keys and menus all go through these. */
   gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);

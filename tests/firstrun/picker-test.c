@@ -133,6 +133,10 @@ static void
 test_broken_and_duplicate (void)
 {
   SockscopeWindow *window = sockscope_window_new (app);
+  g_autofree char *mine_path = g_build_filename (teacher_dir, "my-socket.lesson", NULL);
+  g_autofree char *late = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *late_text = NULL;
   GArray *rows;
   int half, dup, teacher_dup, mine, handshake, udp;
 
@@ -173,7 +177,20 @@ test_broken_and_duplicate (void)
   g_assert_cmpint (dup, >, udp);
   rows_free (rows);
 
+  /* A lesson the teacher saves while the app runs is in the list the next time it opens. */
+  late = g_build_filename (teacher_dir, "late.lesson", NULL);
+  g_assert_true (g_file_get_contents (mine_path, &text, NULL, NULL));
+  late_text = g_strconcat ("id: saved-later", strstr (text, "\ntheme:"), NULL);
+  g_assert_true (g_file_set_contents (late, late_text, -1, NULL));
+  rows = picker_rows (window);
+  g_assert_cmpint (find_row (rows, "saved-later"), <, 0);
+  rows_free (rows);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find-lesson", NULL));
+  spin (50);
+  rows = picker_rows (window);
+  g_assert_cmpint (find_row (rows, "saved-later"), >=, 0);
+  rows_free (rows);
+  g_unlink (late);
   keep_shot (GTK_WIDGET (sockscope_window_get_lesson_picker (window)), "picker.png");
   keep_shot (GTK_WIDGET (window), "picker-window.png");
   gtk_window_destroy (GTK_WINDOW (window));
