@@ -30,7 +30,7 @@
 
 #define MS                 G_TIME_SPAN_MILLISECOND
 #define QUIET_US           (10 * MS)    /* capture quiet for this long: settled */
-#define BLOCKED_US         (10 * MS)    /* a call still running after this is blocked */
+#define BLOCKED_US         (10 * MS)    /* a call still running after this, asleep, is blocked */
 #define SETTLE_MAX_US      (300 * MS)   /* after a call returned */
 #define OUTPUT_HIGH_WATER  (4 << 20)    /* bytes of events waiting for the front end */
 
@@ -1772,6 +1772,21 @@ next_wakeup (SsLab  *lab,
   return next;
 }
 
+/* Whether the actor's thread sleeps in the kernel (state S in /proc): a call still running
+ * on a busy machine (runnable, R) is slow, not blocked. */
+static gboolean
+is_sleeping (SsActor *actor)
+{
+  char path[64];
+  g_autofree char *stat = NULL;
+  const char *paren;
+
+  g_snprintf (path, sizeof path, "/proc/%d/task/%d/stat", (int) actor->pid, (int) actor->tid);
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (paren = strrchr (stat, ')')) == NULL)
+    return TRUE;   /* gone: its end is reported elsewhere */
+  return paren[1] == ' ' && paren[2] == 'S';
+}
+
 static void
 check_timers (SsLab  *lab,
               gint64  now)
@@ -1781,7 +1796,12 @@ check_timers (SsLab  *lab,
       SsActor *actor = g_ptr_array_index (lab->actors, i);
 
       if (may_block (actor) && now - actor->started_mono >= BLOCKED_US)
-        mark_blocked (lab, actor);
+        {
+          if (is_sleeping (actor))
+            mark_blocked (lab, actor);
+          else
+            actor->started_mono += 5 * MS;   /* look again in 5 ms */
+        }
       if (actor->ending)
         poll_ending (lab, actor, now);
     }
