@@ -15,6 +15,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "sockscope-analysis.h"
+#include "sockscope-decoder.h"
 #include "sockscope-legacy-ends.h"
 
 typedef struct
@@ -44,6 +46,7 @@ struct _SockscopeLegacyEnds
   GHashTable *process_of;   /* actor -> the process actor it is a thread of (itself for one) */
   GHashTable *last_caller;  /* "process|fd" -> actor that last made a call on it */
   GHashTable *calls;        /* call seq -> End of the call (actor, fd) */
+  SsAnalyzer *analyzer;     /* names the kernel packets, as the lab does today */
   Sock        closed;       /* the last socket reported CLOSED, once forgotten */
 };
 
@@ -75,6 +78,7 @@ sockscope_legacy_ends_new (void)
   self->process_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->last_caller = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->calls = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) end_free);
+  self->analyzer = ss_analyzer_new (0);
   return self;
 }
 
@@ -87,6 +91,7 @@ sockscope_legacy_ends_free (SockscopeLegacyEnds *self)
   g_hash_table_unref (self->process_of);
   g_hash_table_unref (self->last_caller);
   g_hash_table_unref (self->calls);
+  ss_analyzer_free (self->analyzer);
   g_free (self->closed.last_actor);
   g_free (self);
 }
@@ -370,6 +375,38 @@ with_members (const char *line,
   return g_strdup_printf ("%.*s%s%s", (int) (close - line), line, members, close);
 }
 
+/* What the kernel packet is, from its bytes, as the lab names it today (but "syn-ignored":
+ * only the lab saw the listener's queue). */
+static void
+append_analysis (SockscopeLegacyEnds *self,
+                 JsonObject          *event,
+                 GString             *members)
+{
+  const char *raw = string_member (event, "raw");
+  gint64 n = int_member (event, "n", 0);
+  g_autofree guchar *bytes = NULL;
+  gsize len = 0;
+  SsPacketSummary sum;
+  SsAnalysis an = { 0 };
+
+  if (raw == NULL || n <= 0)
+    return;
+  bytes = g_base64_decode (raw, &len);
+  memset (&sum, 0, sizeof sum);
+  ss_packet_summarize ((uint32_t) int_member (event, "linktype", 1), bytes, (uint32_t) len,
+                       (uint32_t) int_member (event, "origlen", (gint64) len), &sum);
+  ss_analyzer_feed (self->analyzer, (uint64_t) n, &sum, bytes, &an);
+  if (an.kind == SS_ANALYSIS_NONE)
+    return;
+  g_string_append_printf (members, ",\"analysis\":\"%s\",\"analysis_of\":", ss_analysis_name (an.kind));
+  if (an.of > 0)
+    g_string_append_printf (members, "%" G_GUINT64_FORMAT, (guint64) an.of);
+  else
+    g_string_append (members, "null");
+  if (an.kind == SS_ANALYSIS_DUP_ACK)
+    g_string_append_printf (members, ",\"analysis_count\":%u", an.count);
+}
+
 static char *
 rewrite_packet (SockscopeLegacyEnds *self,
                 JsonObject          *event,
@@ -406,6 +443,8 @@ rewrite_packet (SockscopeLegacyEnds *self,
 
   append_end (members, "from", &from);
   append_end (members, "to", &to);
+  if (!json_object_has_member (event, "analysis"))
+    append_analysis (self, event, members);
   return with_members (line, members->str);
 }
 

@@ -1,7 +1,7 @@
 /* sockscope-legacy-ends.h: the ends of each packet in a session recorded before the lab named
  * them (session format 1). Read once, on load: each packet event gains the `from`/`to` members
- * the lab writes today, each orphaned socket's state its `last_actor`, so that every view reads
- * one kind of log. */
+ * the lab writes today (and its `analysis`, named from its bytes), each orphaned socket's state
+ * its `last_actor`, so that every view reads one kind of log. */
 #pragma once
 
 #include <glib.h>
