@@ -1043,6 +1043,18 @@ check_call (Parser           *p,
       (g_ascii_strtoll (step->args[1], NULL, 0) < 0 || g_ascii_strtoll (step->args[1], NULL, 0) > SS_CALL_RECV_MAX))
     parser_error (p, p->lineno, _("%s() reads 0 to %u bytes a call, not %s; hint: read the rest with another %s()"),
                   step->call, SS_CALL_RECV_MAX, step->args[1], step->call);
+  /* ntohl(n) of received bytes reads 4 of them (ntohs 2): a shorter recv leaves too few. */
+  if ((info->id == SS_CALL_NTOHL || info->id == SS_CALL_NTOHS) &&
+      GPOINTER_TO_INT (g_hash_table_lookup (vars, step->args[0])) == VAR_RECV)
+    {
+      const SockscopeStep *from = sockscope_lesson_find_assignment (p->lesson, step->actor, step->args[0], step->number);
+      guint need = info->id == SS_CALL_NTOHL ? 4 : 2;
+
+      if (from != NULL && from->args[0] != NULL && from->args[1] != NULL && is_integer (from->args[1]) &&
+          g_ascii_strtoll (from->args[1], NULL, 0) < need)
+        parser_error (p, p->lineno, _("%s() reads %u bytes, but the %s() of line %u receives at most %s into '%s'; hint: receive %u bytes"),
+                      step->call, need, from->call, from->line, from->args[1], step->args[0], need);
+    }
 
   {
     const SockscopeActor *actor = sockscope_lesson_get_actor (p->lesson, sockscope_lesson_find_actor (p->lesson, step->actor));

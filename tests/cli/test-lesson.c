@@ -152,6 +152,8 @@ static const BadCase bad_cases[] = {
   { HEAD "server: getaddrinfo(\"a\\0b\", \"http\") -> srv" TEXT, "t.lesson:7: \"a\\0b\" is not a usable node" },
   { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: n = recv(s, 100000, 0)" TEXT,
     "t.lesson:10: recv() reads 0 to 65536 bytes a call, not 100000; hint: read the rest with another recv()" },
+  { HEAD "server: s = socket(AF_INET, SOCK_STREAM, 0)" TEXT "server: n = recv(s, 2, 0)" TEXT "server: v = ntohl(n)" TEXT,
+    "t.lesson:13: ntohl() reads 4 bytes, but the recv() of line 10 receives at most 2 into 'n'; hint: receive 4 bytes" },
   /* Choices no run can match. */
   { HEAD "server: s = socket(AF_INET, SOCK_DGRAM, 0)" TEXT "server: sendto(s, \"ping\", 0, 127.0.0.1:7)\n  ask: returns\n  choices: 5 | 6" TEXT,
     "t.lesson:12: no choice can be what sendto() returns; hint: it hands over 4 bytes: write 4, a part of them like '< 4 (a part of it)', or -1 with an error" },
