@@ -196,6 +196,23 @@ class FirstRun(unittest.TestCase):
         self.assertEqual(header["lesson"], "tcp-handshake")
         self.assertIn("id: tcp-handshake", header["lesson_text"])
 
+    def test_dev_run_as_the_readme_says(self):
+        """The quick start's first command, in a clean environment, as root (it installs what is
+        missing): it builds, then opens the window (asked for a picture here)."""
+        with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        self.assertRegex(readme, r"(?m)^\./dev run\b", "the quick start has no ./dev run")
+        if not ROOT:
+            self.skipTest("./dev run installs packages: run as root")
+        out = self.writable("dev-run.png")
+        env = ["env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+               "HOME=" + self.home, "DISPLAY=" + self.xvfb.display]
+        r = subprocess.run(env + ["./dev", "run", "--screenshot", out, "--lesson", "tcp-handshake",
+                                  "--step", "6", "--size", "1280x720"],
+                           capture_output=True, text=True, timeout=280, cwd=SRC)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assert_window_picture(out, (1280, 720))
+
     def test_opens_on_the_first_lesson_of_the_course(self):
         out = self.writable("first.png")
         r = self.run_clean([APP, "--screenshot", out])
