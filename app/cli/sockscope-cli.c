@@ -39,10 +39,10 @@ static const Command commands[] = {
 static void
 usage (FILE *out)
 {
-  fprintf (out, _("Usage: sockscope-cli COMMAND [ARGS]\n\nCommands:\n"));
+  fputs (_("Usage: sockscope-cli COMMAND [ARGS]\n\nCommands:\n"), out);
   for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-7s %-34s %s\n", commands[i].name, commands[i].args, _(commands[i].summary));
-  fprintf (out, _("\n'sockscope-cli COMMAND --help' shows the options of a command; 'man sockscope-cli' shows them all.\n"));
+  fputs (_("\n'sockscope-cli COMMAND --help' shows the options of a command; 'man sockscope-cli' shows them all.\n"), out);
   fprintf (out, "%s\n", sockscope_cli_exit_statuses ());
 }
 
