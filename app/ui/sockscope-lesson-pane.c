@@ -5,7 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "sockscope-actor-style.h"
 #include "sockscope-lesson-pane.h"
+#include "sockscope-palette.h"
 
 struct _SockscopeLessonPane
 {
@@ -23,6 +25,8 @@ struct _SockscopeLessonPane
   GtkAdjustment   *history;
   GtkLabel        *history_label;
   GtkListBox      *steps;
+  GtkScrolledWindow *steps_scroller;
+  guint            follow_tick;  /* centres the current step once the list is laid out */
   GtkWidget       *question_card;
   GtkLabel        *question_title;
   GtkLabel        *question_call;
@@ -43,7 +47,7 @@ struct _SockscopeLessonPane
 
 G_DEFINE_FINAL_TYPE (SockscopeLessonPane, sockscope_lesson_pane, GTK_TYPE_WIDGET)
 
-/* Who makes the call, in the actor's colour (the same order as the diagram's lifelines). */
+/* Who makes the call, in the actor's palette colour (sockscope-actor-style: as in every view). */
 static GtkWidget *
 actor_label_new (SockscopeLessonPane *self,
                  const char          *name)
@@ -51,7 +55,7 @@ actor_label_new (SockscopeLessonPane *self,
   int index = sockscope_lesson_find_actor (self->lesson, name);
   const SockscopeActor *actor = index >= 0 ? sockscope_lesson_get_actor (self->lesson, (guint) index) : NULL;
   GtkWidget *label = gtk_label_new (actor ? sockscope_actor_get_label (actor, self->lang) : name);
-  g_autofree char *css = g_strdup_printf ("actor-%d", index >= 0 ? index % 4 : 0);
+  g_autofree char *css = g_strdup_printf ("actor-%d", index >= 0 ? index % SOCKSCOPE_PALETTE_SIZE : 0);
 
   gtk_widget_add_css_class (label, "actor-tag");
   gtk_widget_add_css_class (label, css);
@@ -208,6 +212,28 @@ sockscope_lesson_pane_get_origin (SockscopeLessonPane *self)
   return gtk_widget_get_visible (GTK_WIDGET (self->origin)) ? gtk_label_get_text (self->origin) : NULL;
 }
 
+/* The step list follows the lesson: the current step (before the first, the first) is centred
+ * in the list, at every step and every move in the history. Done at the next frame, when the
+ * rows have their place. */
+static gboolean
+follow_current_step (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  SockscopeLessonPane *self = SOCKSCOPE_LESSON_PANE (widget);
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->steps, MAX ((int) self->position, 1) - 1);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->steps_scroller);
+  graphene_point_t top;
+
+  self->follow_tick = 0;
+  if (row == NULL || gtk_widget_get_height (GTK_WIDGET (row)) == 0 ||
+      !gtk_widget_compute_point (GTK_WIDGET (row), GTK_WIDGET (self->steps), &GRAPHENE_POINT_INIT (0, 0), &top))
+    return G_SOURCE_REMOVE;
+  gtk_adjustment_set_value (adjustment, top.y + gtk_widget_get_height (GTK_WIDGET (row)) / 2.0
+                                        - gtk_adjustment_get_page_size (adjustment) / 2.0);
+  return G_SOURCE_REMOVE;
+}
+
 void
 sockscope_lesson_pane_set_position (SockscopeLessonPane *self,
                                     guint                steps_done)
@@ -216,6 +242,27 @@ sockscope_lesson_pane_set_position (SockscopeLessonPane *self,
 
   self->position = steps_done;
   update_steps (self);
+  if (self->follow_tick == 0)
+    self->follow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), follow_current_step, NULL, NULL);
+}
+
+/* For tests: TRUE when the row of step (1-based) is wholly inside the step list's view. */
+gboolean
+sockscope_lesson_pane_step_in_view (SockscopeLessonPane *self,
+                                    guint                step)
+{
+  GtkListBoxRow *row;
+  graphene_point_t top;
+  int height;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON_PANE (self), FALSE);
+
+  row = gtk_list_box_get_row_at_index (self->steps, (int) step - 1);
+  height = gtk_widget_get_height (GTK_WIDGET (self->steps_scroller));
+  if (row == NULL || !gtk_widget_compute_point (GTK_WIDGET (row), GTK_WIDGET (self->steps_scroller),
+                                                &GRAPHENE_POINT_INIT (0, 0), &top))
+    return FALSE;
+  return top.y >= 0 && top.y + gtk_widget_get_height (GTK_WIDGET (row)) <= height;
 }
 
 guint
@@ -364,6 +411,9 @@ sockscope_lesson_pane_dispose (GObject *object)
 {
   SockscopeLessonPane *self = SOCKSCOPE_LESSON_PANE (object);
 
+  if (self->follow_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->follow_tick);
+  self->follow_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), SOCKSCOPE_TYPE_LESSON_PANE);
   g_clear_object (&self->lesson);
   g_clear_pointer (&self->lang, g_free);
@@ -391,6 +441,7 @@ sockscope_lesson_pane_class_init (SockscopeLessonPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, history);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, history_label);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, steps);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, steps_scroller);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_card);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_title);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_call);
@@ -409,6 +460,7 @@ static void
 sockscope_lesson_pane_init (SockscopeLessonPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  sockscope_actor_style_install (gtk_widget_get_display (GTK_WIDGET (self)));
 }
 
 GtkWidget *

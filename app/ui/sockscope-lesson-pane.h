@@ -30,6 +30,9 @@ const char    *sockscope_lesson_pane_get_origin            (SockscopeLessonPane 
 void           sockscope_lesson_pane_set_position          (SockscopeLessonPane *self,
                                                             guint                steps_done);
 guint          sockscope_lesson_pane_get_position          (SockscopeLessonPane *self);
+/* For tests: TRUE when the row of step (1-based) is wholly inside the step list's view. */
+gboolean       sockscope_lesson_pane_step_in_view          (SockscopeLessonPane *self,
+                                                            guint                step);
 void           sockscope_lesson_pane_set_status            (SockscopeLessonPane *self,
                                                             const char          *status,
                                                             gboolean             busy);
