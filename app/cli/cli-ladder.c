@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
@@ -188,7 +189,15 @@ cli_ladder_print_prompt (CliLadder  *self,
   guint width = MIN (cli_canvas_get_width (self->canvas), MAX_TEXT);
   const char *body = text + strspn (text, " ");
   guint indent = (guint) (body - text);
-  g_auto(GStrv) lines = cli_text_wrap (body, width - indent);
+  g_auto(GStrv) lines = NULL;
+
+  /* Read by a program (a pipe): one line a prompt. */
+  if (!isatty (STDERR_FILENO))
+    {
+      fprintf (stderr, "%s\n", text);
+      return;
+    }
+  lines = cli_text_wrap (body, width - indent);
 
   for (guint i = 0; lines[i] != NULL; i++)
     fprintf (stderr, "%*s%s\n", (int) (i == 0 ? indent : indent + 3), "", lines[i]);

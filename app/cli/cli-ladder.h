@@ -23,7 +23,8 @@ void       cli_ladder_print_wrapped (CliLadder       *self,
                                      const char      *prefix,
                                      const char      *text);
 
-/* A line for the learner on standard error (a prompt, a question), wrapped between words. */
+/* A line for the learner on standard error (a prompt, a question), wrapped between words on a
+ * terminal, one line for a program reading a pipe. */
 void       cli_ladder_print_prompt  (CliLadder       *self,
                                      const char      *text);
 
