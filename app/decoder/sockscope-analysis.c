@@ -409,3 +409,21 @@ ss_analyzer_feed (SsAnalyzer *a, uint64_t n, const SsPacketSummary *s, const uin
       break;
     }
 }
+
+void
+ss_analysis_append_json (SsStr            *out,
+                         const SsAnalysis *an)
+{
+  if (an->kind == SS_ANALYSIS_NONE || ss_analysis_name (an->kind) == NULL)
+    {
+      ss_str_printf (out, ",\"analysis\":null,\"analysis_of\":null");
+      return;
+    }
+  ss_str_printf (out, ",\"analysis\":\"%s\",\"analysis_of\":", ss_analysis_name (an->kind));
+  if (an->of != 0)
+    ss_str_printf (out, "%llu", (unsigned long long) an->of);
+  else
+    ss_str_printf (out, "null");
+  if (an->kind == SS_ANALYSIS_DUP_ACK)
+    ss_str_printf (out, ",\"analysis_count\":%u", (unsigned) an->count);
+}

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "sockscope-decoder.h"
+#include "sockscope-json.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,6 +51,9 @@ void        ss_analyzer_feed (SsAnalyzer *a, uint64_t n, const SsPacketSummary *
 /* "retransmission", "fast-retransmission", "dup-ack", "zero-window", "window-update",
  * "window-probe", "keep-alive", "syn-ignored", "port-unreachable"; NULL for none. */
 const char *ss_analysis_name (unsigned kind);
+/* The analysis members of a packet event (docs/EVENT-LOG.md), each after a comma:
+ * ,"analysis":"dup-ack","analysis_of":7,"analysis_count":2 (null members for none). */
+void        ss_analysis_append_json (SsStr *out, const SsAnalysis *an);
 
 #ifdef __cplusplus
 }

@@ -191,18 +191,9 @@ append_analysis (SsLab                 *lab,
   ss_analyzer_feed (lab->analyzer, n, sum, bytes, &an);
   if (an.kind == SS_ANALYSIS_NONE && syn_ignored (lab, sum, bytes))
     an.kind = SS_ANALYSIS_SYN_IGNORED;
-  if (an.kind == SS_ANALYSIS_NONE)
-    {
-      g_string_append (lab->out, ",\"analysis\":null,\"analysis_of\":null");
-      return;
-    }
-  g_string_append_printf (lab->out, ",\"analysis\":\"%s\",\"analysis_of\":", ss_analysis_name (an.kind));
-  if (an.of != 0)
-    g_string_append_printf (lab->out, "%" G_GUINT64_FORMAT, (guint64) an.of);
-  else
-    g_string_append (lab->out, "null");
-  if (an.kind == SS_ANALYSIS_DUP_ACK)
-    g_string_append_printf (lab->out, ",\"analysis_count\":%u", an.count);
+  ss_str_truncate (&lab->pkt_json, 0);
+  ss_analysis_append_json (&lab->pkt_json, &an);
+  g_string_append_len (lab->out, lab->pkt_json.data, (gssize) lab->pkt_json.len);
 }
 
 static void

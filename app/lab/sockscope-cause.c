@@ -246,9 +246,9 @@ flow_for (SsLab         *lab,
   return flow;
 }
 
-static void
-reverse (const SsTuple *t,
-         SsTuple       *r)
+void
+ss_tuple_reverse (const SsTuple *t,
+                  SsTuple       *r)
 {
   memset (r, 0, sizeof *r);
   r->proto = t->proto;
@@ -319,7 +319,7 @@ attribute_tcp (SsLab                 *lab,
       SsTuple r;
       SsFlow *client;
 
-      reverse (t, &r);
+      ss_tuple_reverse (t, &r);
       client = flow_for (lab, &r, FALSE);
       if (client == NULL || client->hs == HS_NONE)
         return NULL;
@@ -335,7 +335,7 @@ attribute_tcp (SsLab                 *lab,
       rec = find_sender (lab, t);
       if (rec != NULL && rec->last_close != NULL)
         return rec->last_close;
-      reverse (t, &r);
+      ss_tuple_reverse (t, &r);
       client = flow_for (lab, &r, FALSE);
       if (client != NULL && client->hs == HS_SYN_SENT)
         return client->hs_cause;

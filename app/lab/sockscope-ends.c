@@ -227,18 +227,6 @@ find_end (SsLab         *lab,
   return FALSE;
 }
 
-static void
-reverse (const SsTuple *t,
-         SsTuple       *r)
-{
-  memset (r, 0, sizeof *r);
-  r->proto = t->proto;
-  r->lport = t->rport;
-  r->rport = t->lport;
-  memcpy (r->local, t->remote, 16);
-  memcpy (r->remote, t->local, 16);
-}
-
 static SsEnd
 caller_end (SsCallRec *call)
 {
@@ -275,7 +263,7 @@ ss_ends_attribute (SsLab                 *lab,
       (sum->proto == SS_PROTO_UDP || (syn && !(sum->tcp_flags & 0x10))))
     *from = caller_end (cause);
 
-  reverse (&t, &r);
+  ss_tuple_reverse (&t, &r);
   if (!find_end (lab, &r, syn && !(sum->tcp_flags & 0x10), segment, cause, to) && cause != NULL &&
       cause->actor != from->actor &&
       sum->proto == SS_PROTO_TCP && (sum->tcp_flags & 0x04))

@@ -383,6 +383,9 @@ gboolean   ss_cause_quoted_tuple (const SsPacketSummary *sum,
 gboolean   ss_cause_read_tuple   (const SsPacketSummary *sum,
                                   const guint8          *data,
                                   SsTuple               *t);
+/* The same connection seen from its other end. */
+void       ss_tuple_reverse      (const SsTuple         *t,
+                                  SsTuple               *r);
 guint      ss_tuple_hash         (gconstpointer          key);
 gboolean   ss_tuple_equal        (gconstpointer          a,
                                   gconstpointer          b);

@@ -388,6 +388,7 @@ append_analysis (SockscopeLegacyEnds *self,
   gsize len = 0;
   SsPacketSummary sum;
   SsAnalysis an = { 0 };
+  SsStr json;
 
   if (raw == NULL || n <= 0)
     return;
@@ -396,15 +397,10 @@ append_analysis (SockscopeLegacyEnds *self,
   ss_packet_summarize ((uint32_t) int_member (event, "linktype", 1), bytes, (uint32_t) len,
                        (uint32_t) int_member (event, "origlen", (gint64) len), &sum);
   ss_analyzer_feed (self->analyzer, (uint64_t) n, &sum, bytes, &an);
-  if (an.kind == SS_ANALYSIS_NONE)
-    return;
-  g_string_append_printf (members, ",\"analysis\":\"%s\",\"analysis_of\":", ss_analysis_name (an.kind));
-  if (an.of > 0)
-    g_string_append_printf (members, "%" G_GUINT64_FORMAT, (guint64) an.of);
-  else
-    g_string_append (members, "null");
-  if (an.kind == SS_ANALYSIS_DUP_ACK)
-    g_string_append_printf (members, ",\"analysis_count\":%u", an.count);
+  ss_str_init (&json);
+  ss_analysis_append_json (&json, &an);
+  g_string_append_len (members, json.data, (gssize) json.len);
+  ss_str_clear (&json);
 }
 
 static char *
