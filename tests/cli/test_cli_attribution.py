@@ -8,7 +8,6 @@ whose local end is the packet's source, and the receiver one whose local end is 
 Then the CLI ladder printed by the same run (drawn through the projection the window and the
 slide export use) must draw each arrow between exactly those two actors' columns.
 """
-import glob
 import json
 import os
 import re
@@ -18,27 +17,14 @@ import sys
 import tempfile
 import unittest
 
+from lesson_runs import as_user, lesson_ids
+
 CLI = sys.argv.pop(1)
 LESSONS = sys.argv.pop(1)
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
-def as_user(argv):
-    return NOBODY + argv if os.geteuid() == 0 else argv
 
 
-def lesson_ids():
-    ids = []
-    for path in sorted(glob.glob(os.path.join(LESSONS, "*.lesson"))):
-        if os.path.basename(path) == "TEMPLATE.lesson":
-            continue
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                m = re.match(r"\s*id:\s*(\S+)", line)
-                if m:
-                    ids.append(m.group(1))
-                    break
-    return ids
 
 
 def endpoint(addr, port):
@@ -205,7 +191,7 @@ def make_test(lesson):
     return test
 
 
-for _lesson in lesson_ids():
+for _lesson in lesson_ids(LESSONS):
     setattr(Attribution, "test_" + _lesson.replace("-", "_"), make_test(_lesson))
 
 

@@ -6,34 +6,24 @@ format 1 held (no from/to, analysis, sock, last_actor, v6only, no embedded lesso
 the ends and the analysis worked out on load must be the lab's own, packet for packet (but a
 "syn-ignored", which only the lab could see from the listener's queue: its retransmission is
 still named, and an IPv4 packet to an IPV6_V6ONLY port, which format 1 did not record)."""
-import glob
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
 
+from lesson_runs import as_user, lesson_ids
+
 CLI = sys.argv.pop(1)
 LESSONS = sys.argv.pop(1)
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 NEW_MEMBERS = {"from", "to", "from_fd", "to_fd", "analysis", "analysis_of", "analysis_count",
                "sock", "last_actor", "last_fd", "v6only"}
 
 
-def as_user(argv):
-    return NOBODY + argv if os.geteuid() == 0 else argv
 
 
-def lesson_ids():
-    ids = []
-    for path in sorted(glob.glob(os.path.join(LESSONS, "*.lesson"))):
-        if os.path.basename(path) != "TEMPLATE.lesson":
-            with open(path, encoding="utf-8") as f:
-                ids.append(re.search(r"^\s*id:\s*(\S+)", f.read(), re.M).group(1))
-    return ids
 
 
 class Legacy(unittest.TestCase):
@@ -94,7 +84,7 @@ def make_test(lesson):
     return lambda self: self.check(lesson)
 
 
-for _lesson in lesson_ids():
+for _lesson in lesson_ids(LESSONS):
     setattr(Legacy, "test_" + _lesson.replace("-", "_"), make_test(_lesson))
 
 if __name__ == "__main__":

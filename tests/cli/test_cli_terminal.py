@@ -2,7 +2,6 @@
 """The CLI ladder in a terminal: no line wider than the terminal for every lesson at 80 and 120
 columns, long payloads shortened with their length, colour on a tty only (and never with
 NO_COLOR), and one language at a time."""
-import glob
 import os
 import re
 import shutil
@@ -12,29 +11,19 @@ import tempfile
 import unicodedata
 import unittest
 
+from lesson_runs import as_user, lesson_ids
+
 CLI = sys.argv.pop(1)
 LESSONS = sys.argv.pop(1)
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def as_user(argv):
-    return NOBODY + argv if os.geteuid() == 0 else argv
 
 
 def width(line):
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in ANSI.sub("", line))
 
 
-def lesson_ids():
-    ids = []
-    for path in sorted(glob.glob(os.path.join(LESSONS, "*.lesson"))):
-        if os.path.basename(path) == "TEMPLATE.lesson":
-            continue
-        with open(path, encoding="utf-8") as f:
-            m = re.search(r"^\s*id:\s*(\S+)", f.read(), re.M)
-            ids.append(m.group(1))
-    return ids
 
 
 class Terminal(unittest.TestCase):
@@ -43,7 +32,7 @@ class Terminal(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="sockscope-term-")
         os.chmod(cls.tmp, 0o777)
         cls.sessions = {}
-        for lesson in lesson_ids():
+        for lesson in lesson_ids(LESSONS):
             session = os.path.join(cls.tmp, lesson + ".sockscope")
             r = subprocess.run(as_user([CLI, "run", lesson, "--json", "--session", session]),
                                capture_output=True, text=True, timeout=120)
