@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "sockscope-cli.h"
+#include "sockscope-language.h"
 #include "sockscope-lesson.h"
 #include "sockscope-lesson-catalog.h"
 
@@ -98,8 +99,9 @@ sockscope_cli_check (int    argc,
   return status;
 }
 
-/* `sockscope-cli code LESSON [ACTOR] [--code c|python] [--spans]`: the generated programs, the
- * ones the app shows, each line numbered; --spans adds which lines each step highlights. */
+/* `sockscope-cli code LESSON [ACTOR] [--code c|python] [--lang fr|en] [--spans]`: the generated
+ * programs, the ones the app shows, their comments in the language asked for; --spans adds which
+ * lines each step highlights. */
 int
 sockscope_cli_code (int    argc,
                     char **argv)
@@ -109,9 +111,11 @@ sockscope_cli_code (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(SockscopeLesson) lesson = NULL;
   g_autofree char *code = NULL;
+  g_autofree char *lang = NULL;
   gboolean spans = FALSE;
   const GOptionEntry entries[] = {
     { "code", 0, 0, G_OPTION_ARG_STRING, &code, N_("Language of the code: c or python"), N_("LANG") },
+    { "lang", 0, 0, G_OPTION_ARG_STRING, &lang, N_("Language of the comments in the code: fr or en"), N_("LANG") },
     { "spans", 0, 0, G_OPTION_ARG_NONE, &spans, N_("Print the lines of each step"), NULL },
     { NULL }
   };
@@ -124,9 +128,17 @@ sockscope_cli_code (int    argc,
     }
   if (argc < 2 || argc > 3)
     {
-      fprintf (stderr, _("Usage: sockscope-cli code LESSON [ACTOR] [--code c|python] [--spans]\n"));
+      fprintf (stderr, _("Usage: sockscope-cli code LESSON [ACTOR] [--code c|python] [--lang fr|en] [--spans]\n"));
       return 2;
     }
+  if (lang != NULL && !g_str_equal (lang, "fr") && !g_str_equal (lang, "en"))
+    {
+      fprintf (stderr, _("sockscope-cli code: --lang is fr or en, not '%s'\n"), lang);
+      return 2;
+    }
+  /* The generators' comments are gettext's: in the language asked for, or the locale's. */
+  if (lang != NULL)
+    sockscope_language_apply (lang);
   if ((lesson = sockscope_lesson_find (argv[1], &error)) == NULL)
     {
       fprintf (stderr, "%s\n", error->message);

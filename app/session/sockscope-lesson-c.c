@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "sockscope-calls.h"
 #include "sockscope-lesson.h"
 #include "sockscope-lesson-private.h"
@@ -386,7 +388,8 @@ emit_step (Writer              *w,
       else
         emit (w, "if (fork() == 0)");
       w->depth++;
-      emit (w, "%s();    /* the child's code */", step->new_actor ? step->new_actor : "child");
+      /* TRANSLATORS: a comment in the generated C program, after the call of the child's function */
+      emit (w, "%s();    /* %s */", step->new_actor ? step->new_actor : "child", _("the child's code"));
       w->depth--;
     }
   else if (g_str_equal (call, "pthread_create"))
@@ -564,7 +567,8 @@ emit_loop (Writer         *w,
       /* A server's accept loop goes on with the next client whatever one client sent. */
       if (step_reads_into (step) && !accepts)
         {
-          emit (w, "if (%s <= 0)    /* the peer closed, or an error */", step->assign);
+          /* TRANSLATORS: a comment in the generated C program, after "if (n <= 0)" */
+          emit (w, "if (%s <= 0)    /* %s */", step->assign, _("the peer closed, or an error"));
           w->depth++;
           emit (w, "break;");
           w->depth--;
@@ -620,23 +624,141 @@ last_call (GPtrArray *blocks)
   return step->call;
 }
 
-static gboolean
-actor_uses (SockscopeLesson *lesson,
-            const char      *actor,
-            const char      *call)
+/* The identifiers of a C program, its comments and literals skipped. */
+static GHashTable *
+c_identifiers (const char *code)
 {
-  for (guint i = 1; i <= sockscope_lesson_get_n_steps (lesson); i++)
-    {
-      const SockscopeStep *step = sockscope_lesson_get_step (lesson, i);
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *p = code;
 
-      if (g_str_equal (step->actor, actor) && g_str_equal (step->call, call))
-        return TRUE;
+  while (*p != '\0')
+    {
+      if (p[0] == '/' && p[1] == '*')
+        {
+          const char *end = strstr (p + 2, "*/");
+
+          p = end != NULL ? end + 2 : p + strlen (p);
+        }
+      else if (*p == '"' || *p == '\'')
+        {
+          char quote = *p++;
+
+          while (*p != '\0' && *p != quote)
+            p += p[0] == '\\' && p[1] != '\0' ? 2 : 1;
+          if (*p != '\0')
+            p++;
+        }
+      else if (g_ascii_isalpha (*p) || *p == '_')
+        {
+          const char *start = p;
+
+          while (g_ascii_isalnum (*p) || *p == '_')
+            p++;
+          g_hash_table_add (names, g_strndup (start, p - start));
+        }
+      else if (g_ascii_isdigit (*p))
+        {
+          while (g_ascii_isalnum (*p) || *p == '_')
+            p++;
+        }
+      else
+        p++;
+    }
+  return names;
+}
+
+/* Which header declares what, POSIX's list; a name ending in '*' is a prefix. */
+static const struct
+{
+  const char *header;
+  const char *names;
+} c_headers[] = {
+  { "arpa/inet.h", "inet_pton inet_ntop inet_addr inet_ntoa htons htonl ntohs ntohl" },
+  { "fcntl.h", "fcntl O_* F_*" },
+  { "netdb.h", "getaddrinfo freeaddrinfo gai_strerror gethostbyname getservbyname addrinfo hostent servent AI_*" },
+  { "netinet/in.h", "sockaddr_in sockaddr_in6 in_addr in6_addr in6addr_any in6addr_loopback INADDR_* IPPROTO_* IP_* IPV6_*" },
+  { "netinet/tcp.h", "TCP_*" },
+  { "poll.h", "poll pollfd POLL*" },
+  { "pthread.h", "pthread_*" },
+  { "stdlib.h", "exit" },
+  { "string.h", "memcpy memset memcmp strcpy strncpy strlen" },
+  { "sys/select.h", "select fd_set FD_*" },
+  { "sys/socket.h", "socket socketpair bind listen accept connect send recv sendto recvfrom shutdown setsockopt "
+                    "getsockopt getsockname getpeername sockaddr sockaddr_storage socklen_t linger AF_* PF_* SOCK_* "
+                    "SOL_* SO_* MSG_* SHUT_* SOMAXCONN" },
+  { "sys/un.h", "sockaddr_un" },
+  { "sys/wait.h", "waitpid wait WNOHANG WUNTRACED WEXITSTATUS WIFEXITED" },
+  { "unistd.h", "close fork read write sleep getpid _exit pid_t" },
+};
+
+static int
+compare_headers (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+static gboolean
+uses_any (GHashTable *identifiers,
+          const char *names)
+{
+  g_auto(GStrv) list = g_strsplit (names, " ", -1);
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      gsize len = strlen (list[i]);
+
+      if (list[i][len - 1] != '*')
+        {
+          if (g_hash_table_contains (identifiers, list[i]))
+            return TRUE;
+          continue;
+        }
+      list[i][len - 1] = '\0';
+      g_hash_table_iter_init (&iter, identifiers);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (g_str_has_prefix (key, list[i]))
+          return TRUE;
     }
   return FALSE;
 }
 
+/* The #include lines @code needs: the headers that declare the names it uses, and only those
+ * (no network header in a program that only uses AF_UNIX sockets). */
+static void
+append_includes (GString    *head,
+                 guint      *lines,
+                 const char *code)
+{
+  g_autoptr(GHashTable) identifiers = c_identifiers (code);
+  g_autoptr(GPtrArray) headers = g_ptr_array_new_null_terminated (16, NULL, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (c_headers); i++)
+    if (uses_any (identifiers, c_headers[i].names))
+      g_ptr_array_add (headers, (gpointer) c_headers[i].header);
+  /* NULL, uint16_t and uint32_t come with the headers above; alone, from their own. */
+  if (uses_any (identifiers, "NULL") &&
+      !g_strv_contains ((const char * const *) headers->pdata, "unistd.h") &&
+      !g_strv_contains ((const char * const *) headers->pdata, "string.h") &&
+      !g_strv_contains ((const char * const *) headers->pdata, "stdlib.h"))
+    g_ptr_array_add (headers, (gpointer) "stddef.h");
+  if (uses_any (identifiers, "uint16_t uint32_t") &&
+      !g_strv_contains ((const char * const *) headers->pdata, "arpa/inet.h") &&
+      !g_strv_contains ((const char * const *) headers->pdata, "netinet/in.h"))
+    g_ptr_array_add (headers, (gpointer) "stdint.h");
+  g_ptr_array_sort (headers, compare_headers);
+  for (guint i = 0; i < headers->len; i++)
+    {
+      g_string_append_printf (head, "#include <%s>\n", (const char *) g_ptr_array_index (headers, i));
+      (*lines)++;
+    }
+}
+
 /* Renders @actor's program. @spans (optional) receives one SockscopeCodeSpan per step of that
- * actor, in step order: the lines the UI highlights when the step runs. */
+ * actor, in step order: the lines the UI highlights when the step runs. Comments are in the
+ * language gettext speaks (the UI's, or the CLI's --lang). */
 char *
 sockscope_lesson_render_c (SockscopeLesson  *self,
                            const char       *actor,
@@ -645,10 +767,11 @@ sockscope_lesson_render_c (SockscopeLesson  *self,
   g_autoptr(GHashTable) declared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GArray) result = g_array_new (FALSE, FALSE, sizeof (SockscopeCodeSpan));
   g_autoptr(GPtrArray) blocks = NULL;
+  g_autoptr(GString) top = g_string_new (NULL);
   Writer w = { self, actor, NULL, g_string_new (NULL), 0, 0, declared, 0, 0 };
   int index;
   const SockscopeActor *info;
-  g_autofree char *comment = NULL;
+  guint head_lines = 0;
   g_autoptr(GPtrArray) children = g_ptr_array_new ();
 
   g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
@@ -665,43 +788,24 @@ sockscope_lesson_render_c (SockscopeLesson  *self,
         g_ptr_array_add (children, (gpointer) step);
     }
 
-  comment = g_strdup_printf ("/* %s: generated from the lesson %s */", actor, sockscope_lesson_get_id (self));
-  emit_raw (&w, comment);
-  emit_raw (&w, "#include <arpa/inet.h>");
-  emit_raw (&w, "#include <fcntl.h>");
-  if (actor_uses (self, actor, "getaddrinfo") || actor_uses (self, actor, "gethostbyname") ||
-      actor_uses (self, actor, "getservbyname"))
-    emit_raw (&w, "#include <netdb.h>");
-  emit_raw (&w, "#include <netinet/in.h>");
-  emit_raw (&w, "#include <netinet/tcp.h>");
-  if (actor_uses (self, actor, "poll"))
-    emit_raw (&w, "#include <poll.h>");
-  if (info->thread || actor_uses (self, actor, "pthread_create") || actor_uses (self, actor, "pthread_join"))
-    emit_raw (&w, "#include <pthread.h>");
-  if (info->parent != NULL || actor_uses (self, actor, "exit"))
-    emit_raw (&w, "#include <stdlib.h>");
-  emit_raw (&w, "#include <string.h>");
-  if (actor_uses (self, actor, "select"))
-    emit_raw (&w, "#include <sys/select.h>");
-  emit_raw (&w, "#include <sys/socket.h>");
-  emit_raw (&w, "#include <sys/un.h>");
-  if (actor_uses (self, actor, "waitpid"))
-    emit_raw (&w, "#include <sys/wait.h>");
-  emit_raw (&w, "#include <unistd.h>");
-  emit_raw (&w, "");
-
+  /* The program below its #include lines first: they are the headers it turns out to use. */
   for (guint i = 0; i < children->len; i++)
     {
       const SockscopeStep *step = g_ptr_array_index (children, i);
-      g_autofree char *proto = NULL;
+      g_autofree char *comment = NULL;
 
       if (g_str_equal (step->call, "fork"))
-        proto = g_strdup_printf ("void %s(void);    /* the child's code: see the program of %s */",
-                                 step->new_actor, step->new_actor);
+        {
+          /* TRANSLATORS: a comment in the generated C program; %s: the child's name (worker1) */
+          comment = g_strdup_printf (_("the child's code: see the program of %s"), step->new_actor);
+          emit (&w, "void %s(void);    /* %s */", step->new_actor, comment);
+        }
       else
-        proto = g_strdup_printf ("void *%s(void *arg);    /* the thread's code: see the program of %s */",
-                                 step->new_actor, step->new_actor);
-      emit_raw (&w, proto);
+        {
+          /* TRANSLATORS: a comment in the generated C program; %s: the thread's name (t1) */
+          comment = g_strdup_printf (_("the thread's code: see the program of %s"), step->new_actor);
+          emit (&w, "void *%s(void *arg);    /* %s */", step->new_actor, comment);
+        }
       if (i + 1 == children->len)
         emit_raw (&w, "");
     }
@@ -736,8 +840,11 @@ sockscope_lesson_render_c (SockscopeLesson  *self,
                     continue;
                   if (!any)
                     {
-                      emit_raw (&w, info->thread ? "/* The variables of its process, which the thread shares. */"
-                                                 : "/* Copies of its parent's variables, made by fork(). */");
+                      emit (&w, "/* %s */", info->thread
+                            /* TRANSLATORS: a comment in the generated C program, above a thread's function */
+                            ? _("The variables of its process, which the thread shares.")
+                            /* TRANSLATORS: a comment in the generated C program, above a child's function */
+                            : _("Copies of its parent's variables, made by fork()."));
                       any = TRUE;
                     }
                   w.step = from;
@@ -780,8 +887,26 @@ sockscope_lesson_render_c (SockscopeLesson  *self,
     emit (&w, "return NULL;");
   emit_raw (&w, "}");
 
+  g_string_append (top, "/* ");
+  /* TRANSLATORS: the first line of a generated program; %s: the actor (server), the lesson's id */
+  g_string_append_printf (top, _("%s: generated from the lesson %s"), actor, sockscope_lesson_get_id (self));
+  g_string_append (top, " */\n");
+  head_lines++;
+  append_includes (top, &head_lines, w.out->str);
+  g_string_append (top, "\n");
+  head_lines++;
+  for (guint i = 0; i < result->len; i++)
+    {
+      SockscopeCodeSpan *span = &g_array_index (result, SockscopeCodeSpan, i);
+
+      span->first_line += head_lines;
+      span->last_line += head_lines;
+    }
+  g_string_append (top, w.out->str);
+  g_string_free (w.out, TRUE);
+
   sockscope_code_spans_sort (result);
   if (spans != NULL)
     *spans = g_steal_pointer (&result);
-  return g_string_free (w.out, FALSE);
+  return g_string_free (g_steal_pointer (&top), FALSE);
 }

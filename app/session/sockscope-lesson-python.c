@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "sockscope-lesson.h"
 #include "sockscope-lesson-private.h"
 
@@ -15,6 +17,7 @@ typedef enum
   IMPORT_SELECT = 1 << 1,
   IMPORT_STRUCT = 1 << 2,
   IMPORT_THREADING = 1 << 3,
+  IMPORT_SOCKET = 1 << 4,
 } Imports;
 
 typedef struct
@@ -27,18 +30,55 @@ typedef struct
   Imports              imports;
 } Writer;
 
+/* Whether a line of Python names @module (socket.xxx), its strings and comment skipped. */
+static gboolean
+line_uses_module (const char *line,
+                  const char *module)
+{
+  gsize len = strlen (module);
+
+  for (const char *p = line; *p != '\0' && *p != '#'; )
+    {
+      if (*p == '"' || *p == '\'')
+        {
+          char quote = *p++;
+
+          while (*p != '\0' && *p != quote)
+            p += p[0] == '\\' && p[1] != '\0' ? 2 : 1;
+          if (*p != '\0')
+            p++;
+        }
+      else if (g_ascii_isalpha (*p) || *p == '_')
+        {
+          const char *start = p;
+
+          while (g_ascii_isalnum (*p) || *p == '_')
+            p++;
+          if ((gsize) (p - start) == len && strncmp (start, module, len) == 0 && *p == '.')
+            return TRUE;
+        }
+      else
+        p++;
+    }
+  return FALSE;
+}
+
 G_GNUC_PRINTF (2, 3) static void
 emit (Writer     *w,
       const char *format,
       ...)
 {
   va_list ap;
+  gsize start;
 
   for (guint i = 0; i < w->depth; i++)
     g_string_append (w->out, "    ");
+  start = w->out->len;
   va_start (ap, format);
   g_string_append_vprintf (w->out, format, ap);
   va_end (ap);
+  if (line_uses_module (w->out->str + start, "socket"))
+    w->imports |= IMPORT_SOCKET;
   g_string_append_c (w->out, '\n');
   w->line++;
 }
@@ -308,7 +348,8 @@ emit_step (Writer              *w,
       else
         emit (w, "if os.fork() == 0:");
       w->depth++;
-      emit (w, "%s()    # the child's code", step->new_actor ? step->new_actor : "child");
+      /* TRANSLATORS: a comment in the generated Python program, after the call of the child's function */
+      emit (w, "%s()    # %s", step->new_actor ? step->new_actor : "child", _("the child's code"));
       w->depth--;
     }
   else if (g_str_equal (call, "exit") && n == 1)
@@ -413,7 +454,8 @@ emit_loop (Writer         *w,
       g_hash_table_insert (lines, sockscope_step_body_key (step), range);
       if (step->assign != NULL && !accepts && (g_str_equal (step->call, "recv") || g_str_equal (step->call, "recvfrom")))
         {
-          emit (w, "if not %s:    # the peer closed", step->assign);
+          /* TRANSLATORS: a comment in the generated Python program, after "if not n:" */
+          emit (w, "if not %s:    # %s", step->assign, _("the peer closed"));
           w->depth++;
           emit (w, "break");
           w->depth--;
@@ -474,27 +516,39 @@ sockscope_lesson_render_python (SockscopeLesson  *self,
   if (info->parent != NULL && blocks->len == 0)
     emit (&w, "pass");
 
-  g_string_append_printf (head, "# %s: generated from the lesson %s\n", actor, sockscope_lesson_get_id (self));
+  g_string_append (head, "# ");
+  /* TRANSLATORS: the first line of a generated program; %s: the actor (server), the lesson's id */
+  g_string_append_printf (head, _("%s: generated from the lesson %s"), actor, sockscope_lesson_get_id (self));
+  g_string_append (head, "\n");
   head_lines++;
   if (info->parent != NULL)
     {
-      if (info->thread)
-        g_string_append_printf (head, "# A thread of %s (threading.Thread): it shares every variable of %s.\n",
-                                info->parent, info->parent);
-      else
-        g_string_append_printf (head, "# The child process %s makes with os.fork(): it runs %s() where fork()\n"
-                                      "# returned 0, with a copy of every variable of %s.\n",
-                                info->parent, actor, info->parent);
-      head_lines += info->thread ? 1 : 2;
+      g_autofree char *text = info->thread
+        /* TRANSLATORS: a comment at the top of a generated Python program; %s: the actor that
+         * starts the thread, twice. A line break (\n) where a line would be too long. */
+        ? g_strdup_printf (_("A thread of %s (threading.Thread): it shares every variable of %s."),
+                           info->parent, info->parent)
+        /* TRANSLATORS: a comment at the top of a generated Python program; %1$s: the parent, %2$s:
+         * the child's function. A line break (\n) where a line would be too long. */
+        : g_strdup_printf (_("The child process %1$s makes with os.fork(): it runs %2$s() where fork()\n"
+                             "returned 0, with a copy of every variable of %1$s."),
+                           info->parent, actor);
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_string_append_printf (head, "# %s\n", lines[i]);
+          head_lines++;
+        }
     }
   {
     static const struct { Imports flag; const char *line; } imports[] = {
-      { IMPORT_OS, "import os\n" }, { IMPORT_SELECT, "import select\n" }, { 0, "import socket\n" },
+      { IMPORT_OS, "import os\n" }, { IMPORT_SELECT, "import select\n" }, { IMPORT_SOCKET, "import socket\n" },
       { IMPORT_STRUCT, "import struct\n" }, { IMPORT_THREADING, "import threading\n" },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (imports); i++)
-      if (imports[i].flag == 0 || (w.imports & imports[i].flag))
+      if (w.imports & imports[i].flag)
         {
           g_string_append (head, imports[i].line);
           head_lines++;
