@@ -25,6 +25,7 @@ struct _SockscopeApplication
   gboolean presenter;
   gboolean play;    /* --play: step the lesson on its own, as the Play button does */
   int   zoom;       /* percent, with --presenter */
+  int   select_packet; /* --select-packet: this packet (from 1) selected, as a click does */
   char *lang;       /* --lang: wins over the preference */
   int   exit_status;
   int   fit_attempts;
@@ -102,6 +103,14 @@ on_screenshot_ready (GObject      *source,
       return;
     }
   sockscope_window_show_pane (window, self->pane);
+  if (self->select_packet > 0 &&
+      !sockscope_packets_pane_select_row (sockscope_window_get_packets_pane (window), self->select_packet - 1))
+    {
+      g_printerr (_("sockscope: no packet %d at this step\n"), self->select_packet);
+      self->exit_status = 1;
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
   if (self->presenter)
     {
       sockscope_window_set_no_fullscreen (window, TRUE);
@@ -155,6 +164,7 @@ sockscope_application_handle_local_options (GApplication *app,
   self->presenter = g_variant_dict_contains (options, "presenter");
   self->play = g_variant_dict_contains (options, "play");
   g_variant_dict_lookup (options, "zoom", "i", &self->zoom);
+  g_variant_dict_lookup (options, "select-packet", "i", &self->select_packet);
   g_variant_dict_lookup (options, "lang", "s", &self->lang);
   if (self->zoom != 0 && (self->zoom < 100 || self->zoom > 300))
     {
@@ -385,6 +395,7 @@ sockscope_application_init (SockscopeApplication *self)
     { "pane", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --screenshot: render only this pane (lesson, code, diagram, packets, sockets)"), N_("NAME") },
     { "play", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Step the lesson on its own, as the Play button does"), NULL },
     { "presenter", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --screenshot: in presenter mode"), NULL },
+    { "select-packet", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --screenshot: select this packet (its number in the list) first"), N_("N") },
     { "zoom", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --presenter: the zoom, 100 to 300 percent"), N_("PERCENT") },
     { "lang", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The language of the interface and the lessons: fr or en"), N_("LANG") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and quit"), NULL },

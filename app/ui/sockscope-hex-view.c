@@ -1,6 +1,9 @@
 /* sockscope-hex-view.c: draws only the visible lines (GtkScrollable), so a 64 KiB loopback
  * frame costs no more than a SYN. A keyboard cursor walks the bytes; moving it or clicking a
  * byte emits ::byte-activated, so the owner can select the field under it.
+ *
+ * The ASCII column is always on screen: a line holds 16 bytes where the width allows it, else 8
+ * (the view asks for the 8-byte width at least), never hex cut before its text.
  */
 #include "config.h"
 
@@ -11,7 +14,8 @@
 
 #include "sockscope-hex-view.h"
 
-#define BYTES_PER_LINE 16
+#define WIDE_LINE      16  /* bytes a line holds where there is room */
+#define NARROW_LINE    8
 #define PADDING        8.0
 #define HEX_GAP        2   /* columns between offset, hex and ASCII */
 
@@ -24,6 +28,7 @@ struct _SockscopeHexView
   guint          hl_length;
   guint          cursor;
   int            hover;   /* byte under the pointer, -1 when none */
+  guint          per_line; /* WIDE_LINE or NARROW_LINE, for the allocated width */
 
   GtkAdjustment *hadjustment;
   GtkAdjustment *vadjustment;
@@ -60,9 +65,16 @@ n_bytes (SockscopeHexView *self)
 }
 
 static guint
+n_lines_for (SockscopeHexView *self,
+             guint             per_line)
+{
+  return (n_bytes (self) + per_line - 1) / per_line;
+}
+
+static guint
 n_lines (SockscopeHexView *self)
 {
-  return (n_bytes (self) + BYTES_PER_LINE - 1) / BYTES_PER_LINE;
+  return n_lines_for (self, self->per_line);
 }
 
 static guint
@@ -79,10 +91,18 @@ hex_column (SockscopeHexView *self,
 }
 
 static guint
+ascii_column_for (SockscopeHexView *self,
+                  guint             per_line,
+                  guint             byte_in_line)
+{
+  return hex_column (self, per_line - 1) + 2 + HEX_GAP + byte_in_line;
+}
+
+static guint
 ascii_column (SockscopeHexView *self,
               guint             byte_in_line)
 {
-  return hex_column (self, BYTES_PER_LINE - 1) + 2 + HEX_GAP + byte_in_line;
+  return ascii_column_for (self, self->per_line, byte_in_line);
 }
 
 static PangoLayout *
@@ -111,15 +131,30 @@ update_metrics (SockscopeHexView *self)
 }
 
 static double
+content_width_for (SockscopeHexView *self,
+                   guint             per_line)
+{
+  return 2 * PADDING + (ascii_column_for (self, per_line, per_line - 1) + 1) * self->char_width;
+}
+
+static double
 content_width (SockscopeHexView *self)
 {
-  return 2 * PADDING + (ascii_column (self, BYTES_PER_LINE - 1) + 1) * self->char_width;
+  return content_width_for (self, self->per_line);
 }
 
 static double
 content_height (SockscopeHexView *self)
 {
   return 2 * PADDING + n_lines (self) * self->line_height;
+}
+
+/* 16 bytes a line if they fit in @width (-1: no constraint), else 8. */
+static guint
+per_line_for_width (SockscopeHexView *self,
+                    int               width)
+{
+  return width < 0 || width >= content_width_for (self, WIDE_LINE) ? WIDE_LINE : NARROW_LINE;
 }
 
 static void
@@ -170,8 +205,8 @@ sockscope_hex_view_get_byte_area (SockscopeHexView *self,
     return FALSE;
   update_metrics (self);
   get_scroll (self, &sx, &sy);
-  *area = run_area (self, offset / BYTES_PER_LINE, offset % BYTES_PER_LINE,
-                    offset % BYTES_PER_LINE, ascii);
+  *area = run_area (self, offset / self->per_line, offset % self->per_line,
+                    offset % self->per_line, ascii);
   graphene_rect_offset (area, -sx, -sy);
   return TRUE;
 }
@@ -199,9 +234,9 @@ sockscope_hex_view_get_byte_at (SockscopeHexView *self,
   if (line < 0 || line >= n_lines (self))
     return FALSE;
 
-  for (guint i = 0; i < BYTES_PER_LINE; i++)
+  for (guint i = 0; i < self->per_line; i++)
     {
-      guint o = (guint) line * BYTES_PER_LINE + i;
+      guint o = (guint) line * self->per_line + i;
 
       if (o >= n_bytes (self))
         break;
@@ -267,9 +302,9 @@ line_layout (SockscopeHexView *self,
              const GdkRGBA    *accent_fg)
 {
   const guint8 *data = g_bytes_get_data (self->bytes, NULL);
-  guint first = line * BYTES_PER_LINE;
-  guint count = MIN (BYTES_PER_LINE, n_bytes (self) - first);
-  guint width = ascii_column (self, BYTES_PER_LINE - 1) + 1;
+  guint first = line * self->per_line;
+  guint count = MIN (self->per_line, n_bytes (self) - first);
+  guint width = ascii_column (self, self->per_line - 1) + 1;
   g_autofree char *text = g_malloc (width + 1);
   PangoAttrList *attrs = pango_attr_list_new ();
   PangoLayout *layout;
@@ -361,8 +396,8 @@ sockscope_hex_view_snapshot (GtkWidget   *widget,
 
   for (guint line = first_line; line < last_line; line++)
     {
-      guint start = line * BYTES_PER_LINE;
-      guint end = MIN (start + BYTES_PER_LINE, n_bytes (self));
+      guint start = line * self->per_line;
+      guint end = MIN (start + self->per_line, n_bytes (self));
       guint hl_start = MAX (start, self->hl_offset);
       guint hl_end = MIN (end, (guint64) self->hl_offset + self->hl_length);
       g_autoptr(PangoLayout) layout = NULL;
@@ -413,11 +448,14 @@ sockscope_hex_view_measure (GtkWidget      *widget,
 
   update_metrics (self);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *minimum = *natural = ceil (content_width (self));
+    {
+      *minimum = ceil (content_width_for (self, NARROW_LINE));
+      *natural = ceil (content_width_for (self, WIDE_LINE));
+    }
   else
     {
       *minimum = ceil (self->line_height + 2 * PADDING);
-      *natural = MAX (*minimum, ceil (content_height (self)));
+      *natural = MAX (*minimum, ceil (2 * PADDING + n_lines_for (self, per_line_for_width (self, for_size)) * self->line_height));
     }
 }
 
@@ -444,6 +482,11 @@ sockscope_hex_view_size_allocate (GtkWidget *widget,
   SockscopeHexView *self = SOCKSCOPE_HEX_VIEW (widget);
 
   update_metrics (self);
+  if (self->per_line != per_line_for_width (self, width))
+    {
+      self->per_line = per_line_for_width (self, width);
+      gtk_widget_queue_draw (widget);
+    }
   configure_adjustment (self->hadjustment, content_width (self), width, self->char_width * 3);
   configure_adjustment (self->vadjustment, content_height (self), height, self->line_height);
 }
@@ -456,7 +499,7 @@ scroll_to_cursor (SockscopeHexView *self)
   if (self->vadjustment == NULL)
     return;
   update_metrics (self);
-  top = PADDING + (self->cursor / BYTES_PER_LINE) * self->line_height;
+  top = PADDING + (self->cursor / self->per_line) * self->line_height;
   bottom = top + self->line_height;
   gtk_adjustment_clamp_page (self->vadjustment, top - PADDING, bottom + PADDING);
 }
@@ -478,6 +521,20 @@ move_cursor_action (GtkWidget  *widget,
 {
   SockscopeHexView *self = SOCKSCOPE_HEX_VIEW (widget);
   gint64 target = (gint64) self->cursor + g_variant_get_int32 (param);
+
+  if (n_bytes (self) == 0)
+    return;
+  set_cursor (self, CLAMP (target, 0, (gint64) n_bytes (self) - 1));
+}
+
+/* Up, Down, Page Up and Page Down: lines, whatever a line holds. */
+static void
+move_lines_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  SockscopeHexView *self = SOCKSCOPE_HEX_VIEW (widget);
+  gint64 target = (gint64) self->cursor + (gint64) g_variant_get_int32 (param) * self->per_line;
 
   if (n_bytes (self) == 0)
     return;
@@ -624,9 +681,10 @@ sockscope_hex_view_dispose (GObject *object)
 static void
 add_move_binding (GtkWidgetClass *widget_class,
                   guint           keyval,
+                  const char     *action,
                   int             delta)
 {
-  gtk_widget_class_add_binding_action (widget_class, keyval, 0, "hex.move-cursor", "i", delta);
+  gtk_widget_class_add_binding_action (widget_class, keyval, 0, action, "i", delta);
 }
 
 static void
@@ -659,12 +717,13 @@ sockscope_hex_view_class_init (SockscopeHexViewClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_install_action (widget_class, "hex.move-cursor", "i", move_cursor_action);
-  add_move_binding (widget_class, GDK_KEY_Left, -1);
-  add_move_binding (widget_class, GDK_KEY_Right, 1);
-  add_move_binding (widget_class, GDK_KEY_Up, -BYTES_PER_LINE);
-  add_move_binding (widget_class, GDK_KEY_Down, BYTES_PER_LINE);
-  add_move_binding (widget_class, GDK_KEY_Page_Up, -8 * BYTES_PER_LINE);
-  add_move_binding (widget_class, GDK_KEY_Page_Down, 8 * BYTES_PER_LINE);
+  gtk_widget_class_install_action (widget_class, "hex.move-lines", "i", move_lines_action);
+  add_move_binding (widget_class, GDK_KEY_Left, "hex.move-cursor", -1);
+  add_move_binding (widget_class, GDK_KEY_Right, "hex.move-cursor", 1);
+  add_move_binding (widget_class, GDK_KEY_Up, "hex.move-lines", -1);
+  add_move_binding (widget_class, GDK_KEY_Down, "hex.move-lines", 1);
+  add_move_binding (widget_class, GDK_KEY_Page_Up, "hex.move-lines", -8);
+  add_move_binding (widget_class, GDK_KEY_Page_Down, "hex.move-lines", 8);
 
   gtk_widget_class_set_css_name (widget_class, "hexview");
 }
@@ -677,6 +736,7 @@ sockscope_hex_view_init (SockscopeHexView *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
   self->hover = -1;
+  self->per_line = WIDE_LINE;
 
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
@@ -792,4 +852,27 @@ sockscope_hex_view_get_highlight (SockscopeHexView *self,
   if (length != NULL)
     *length = self->hl_length;
   return self->hl_length > 0;
+}
+
+guint
+sockscope_hex_view_get_bytes_per_line (SockscopeHexView *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_HEX_VIEW (self), WIDE_LINE);
+
+  return self->per_line;
+}
+
+char *
+sockscope_hex_view_get_line_text (SockscopeHexView *self,
+                                  guint             line)
+{
+  GdkRGBA fg = { 0, 0, 0, 1 };
+  g_autoptr(PangoLayout) layout = NULL;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_HEX_VIEW (self), NULL);
+
+  if (line >= n_lines (self))
+    return NULL;
+  layout = line_layout (self, line, &fg);
+  return g_strdup (pango_layout_get_text (layout));
 }

@@ -27,5 +27,9 @@ gboolean   sockscope_hex_view_get_byte_area (SockscopeHexView *self,
                                              guint             offset,
                                              gboolean          ascii,
                                              graphene_rect_t  *area);
+guint      sockscope_hex_view_get_bytes_per_line (SockscopeHexView *self);
+/* The text of a line as drawn: offset, hex, ASCII ("0000  45 00 ...  E.."). */
+char      *sockscope_hex_view_get_line_text (SockscopeHexView *self,
+                                             guint             line);
 
 G_END_DECLS

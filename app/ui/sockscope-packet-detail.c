@@ -1,6 +1,12 @@
-/* sockscope-packet-detail.c: the decoder's field tree in a GtkColumnView (Field | Value |
- * Explanation) above a SockscopeHexView. Selection flows both ways: a selected field lights up
- * its bytes, a clicked byte selects the innermost field that covers it.
+/* sockscope-packet-detail.c: the decoder's field tree in a GtkColumnView (Field | Value), one
+ * line a field as in Wireshark, above the selected field's explanation and a SockscopeHexView
+ * (offset, hex, ASCII). Selection flows both ways: a selected field lights up its bytes in hex
+ * and ASCII, a clicked byte selects the innermost field that covers it.
+ *
+ * The tree starts at the network layer, one line for IP with its addresses, then TCP or UDP,
+ * expanded (their sub-fields folded): what the lesson's calls make; the link header (Ethernet,
+ * whose addresses are zeros on the lab's loopback, or the loopback header) is one folded line
+ * after them.
  */
 #include "config.h"
 
@@ -11,6 +17,7 @@
 #include "sockscope-field-help.h"
 #include "sockscope-hex-view.h"
 #include "sockscope-packet-detail.h"
+#include "sockscope-packet-info.h"
 
 /* One row of the tree: a decoded field, or the warning of a damaged frame (index -1). */
 #define SOCKSCOPE_TYPE_FIELD_ITEM (sockscope_field_item_get_type ())
@@ -24,6 +31,7 @@ struct _SockscopeFieldItem
   char       *label;
   char       *value;
   const char *help;
+  gboolean    link;     /* the link layer's header: folded, last */
   GListStore *children;
 };
 
@@ -59,6 +67,7 @@ struct _SockscopePacketDetail
 
   GtkStack           *stack;
   GtkColumnView      *column_view;
+  GtkLabel           *help;
   GtkSingleSelection *selection;
   SockscopeHexView   *hex_view;
 
@@ -112,6 +121,7 @@ setup_field_cell (GtkSignalListItemFactory *factory,
 
   gtk_widget_add_css_class (icon, "warning");
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), label);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
@@ -131,6 +141,7 @@ bind_field_cell (GtkSignalListItemFactory *factory,
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
   gtk_label_set_text (GTK_LABEL (label), item->label);
+  gtk_widget_set_tooltip_text (label, item->help);
   gtk_widget_set_visible (icon, item->index < 0);
   /* Protocol headers stand out from their fields, as in Wireshark. */
   if (gtk_tree_list_row_get_depth (row) == 0)
@@ -153,8 +164,8 @@ setup_value_cell (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (list_item, label);
 }
@@ -167,38 +178,8 @@ bind_value_cell (GtkSignalListItemFactory *factory,
   g_autoptr(SockscopeFieldItem) item = row_item (gtk_list_item_get_item (list_item));
 
   gtk_label_set_text (GTK_LABEL (label), item->value);
+  /* Long values (bytes, a warning's reason) are cut: the tooltip has all. */
   gtk_widget_set_tooltip_text (label, item->value[0] != '\0' ? item->value : NULL);
-  /* A warning's reason is read whole; long values (bytes) are cut, their tooltip has all. */
-  gtk_label_set_wrap (GTK_LABEL (label), item->index < 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), item->index < 0 ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
-}
-
-static void
-setup_help_cell (GtkSignalListItemFactory *factory,
-                 GtkListItem              *list_item)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  /* Wrapping labels ask for their unwrapped width; cap it so the column, not the sentence,
-   * decides the width. */
-  gtk_label_set_width_chars (GTK_LABEL (label), 30);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-bind_help_cell (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item)
-{
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-  g_autoptr(SockscopeFieldItem) item = row_item (gtk_list_item_get_item (list_item));
-
-  gtk_label_set_text (GTK_LABEL (label), item->help != NULL ? item->help : "");
 }
 
 static void
@@ -332,6 +313,19 @@ select_index (SockscopePacketDetail *self,
   return FALSE;
 }
 
+/* Under the tree, what the selected field means; before any, what to do. */
+static void
+update_help (SockscopePacketDetail *self,
+             GtkTreeListRow        *row)
+{
+  g_autoptr(SockscopeFieldItem) item = row != NULL ? row_item (row) : NULL;
+
+  if (item != NULL && item->help != NULL)
+    gtk_label_set_text (self->help, item->help);
+  else
+    gtk_label_set_text (self->help, _("Select a field to read what it means and to see its bytes."));
+}
+
 static void
 on_selected_item_changed (SockscopePacketDetail *self)
 {
@@ -347,6 +341,7 @@ on_selected_item_changed (SockscopePacketDetail *self)
     sockscope_hex_view_set_highlight (self->hex_view, self->fields[index].offset, self->fields[index].length);
   else
     sockscope_hex_view_set_highlight (self->hex_view, 0, 0);
+  update_help (self, row);
 
   if (index != self->selected)
     {
@@ -382,12 +377,99 @@ field_item_new (int         index,
   return item;
 }
 
+static gboolean
+is_link_header (const char *id)
+{
+  return g_str_equal (id, "eth") || g_str_equal (id, "null") || g_str_equal (id, "sll") ||
+         g_str_equal (id, "vlan");
+}
+
+/* The value a row shows: the decoder's, with the TCP flags named ("0x012 (SYN, ACK)") and the
+ * link header's line saying what it is. */
+static char *
+field_value_text (const SsField *f,
+                  const char    *value)
+{
+  if (g_str_equal (f->id, "tcp.flags"))
+    {
+      static const struct { guint bit; char letter; } bits[] = {
+        { 0x01, 'F' }, { 0x02, 'S' }, { 0x04, 'R' }, { 0x08, 'P' }, { 0x10, '.' }, { 0x20, 'U' },
+        { 0x40, 'E' }, { 0x80, 'W' },
+      };
+      char letters[G_N_ELEMENTS (bits) + 1];
+      g_autofree char *names = NULL;
+      guint n = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (bits); i++)
+        if (f->value & bits[i].bit)
+          letters[n++] = bits[i].letter;
+      letters[n] = '\0';
+      names = sockscope_packet_flag_names (letters);
+      if (names[0] != '\0')
+        return g_strdup_printf ("%s (%s)", value, names);
+    }
+  if (f->parent < 0 && is_link_header (f->id))
+    return g_strdup (_("link layer"));
+  return g_strdup (value);
+}
+
+/* Expands the innermost header (TCP, UDP, ICMP: what the lesson's calls make), the others a
+ * line each with their addresses or ports, sub-fields folded. */
+static void
+expand_headers (GListModel *rows)
+{
+  g_autoptr(GtkTreeListRow) innermost = NULL;
+
+  for (guint pos = 0; pos < g_list_model_get_n_items (rows); pos++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, pos);
+      g_autoptr(SockscopeFieldItem) item = row_item (row);
+
+      if (item->index >= 0 && !item->link)
+        g_set_object (&innermost, row);
+    }
+  if (innermost != NULL)
+    gtk_tree_list_row_set_expanded (innermost, TRUE);
+}
+
+/* A header's line says what a student looks for in it, as Wireshark's does: "127.0.0.1 →
+ * 127.0.0.1", "41562 → 7777". */
+static void
+summarize_headers (SockscopePacketDetail *self,
+                   GPtrArray             *items)
+{
+  static const struct { const char *header, *from, *to; } ends[] = {
+    { "ip", "ip.src", "ip.dst" }, { "ipv6", "ipv6.src", "ipv6.dst" },
+    { "tcp", "tcp.srcport", "tcp.dstport" }, { "udp", "udp.srcport", "udp.dstport" },
+  };
+
+  for (guint i = 0; i < self->n_fields; i++)
+    for (guint e = 0; e < G_N_ELEMENTS (ends); e++)
+      if (g_str_equal (self->fields[i].id, ends[e].header))
+        {
+          SockscopeFieldItem *header = items->pdata[i];
+          const char *from = NULL, *to = NULL;
+
+          for (guint j = i + 1; j < self->n_fields && self->fields[j].depth > self->fields[i].depth; j++)
+            if (self->fields[j].parent == (int) i && g_str_equal (self->fields[j].id, ends[e].from))
+              from = ((SockscopeFieldItem *) items->pdata[j])->value;
+            else if (self->fields[j].parent == (int) i && g_str_equal (self->fields[j].id, ends[e].to))
+              to = ((SockscopeFieldItem *) items->pdata[j])->value;
+          if (from != NULL && to != NULL && header->value[0] == '\0')
+            {
+              g_free (header->value);
+              header->value = g_strdup_printf ("%s → %s", from, to);
+            }
+        }
+}
+
 static GListStore *
 build_tree (SockscopePacketDetail *self,
             const SsDecodeResult  *res)
 {
   GListStore *roots = g_list_store_new (SOCKSCOPE_TYPE_FIELD_ITEM);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_object_unref);
   const guint8 *data = g_bytes_get_data (self->frame, NULL);
   guint32 caplen = g_bytes_get_size (self->frame);
 
@@ -407,15 +489,27 @@ build_tree (SockscopePacketDetail *self,
       const SsField *f = &self->fields[i];
       char value[SS_TEXT_MAX];
       SockscopeFieldItem *item;
+      char *text;
 
       ss_field_format (f, data, caplen, value, sizeof value);
-      item = field_item_new (i, g_strdup (f->label), g_strdup (value),
-                             sockscope_field_help_lookup (f->id));
+      text = field_value_text (f, value);
+      item = field_item_new (i, g_strdup (f->label), text, sockscope_field_help_lookup (f->id));
       g_ptr_array_add (items, item);
       /* Pre-order: a parent always comes before its children. */
-      g_list_store_append (f->parent >= 0 ? ((SockscopeFieldItem *) items->pdata[f->parent])->children : roots,
-                           item);
+      if (f->parent >= 0)
+        g_list_store_append (((SockscopeFieldItem *) items->pdata[f->parent])->children, item);
+      else if (is_link_header (f->id))
+        {
+          item->link = TRUE;
+          g_ptr_array_add (links, g_object_ref (item));
+        }
+      else
+        g_list_store_append (roots, item);
     }
+  summarize_headers (self, items);
+  /* The link layer after what it carries: one folded line. */
+  for (guint i = 0; i < links->len; i++)
+    g_list_store_append (roots, links->pdata[i]);
   return roots;
 }
 
@@ -448,8 +542,9 @@ decode (SockscopePacketDetail *self,
  * @origlen: the frame's length on the wire, more than the captured bytes when the capture
  *   cut it
  *
- * Shows the fields of @frame, all expanded, nothing selected. A truncated or malformed frame
- * gets a warning row, first, with the decoder's reason.
+ * Shows the fields of @frame from the network layer, the innermost header expanded, the others,
+ * sub-fields and the link layer folded, nothing selected. A truncated or malformed frame gets a warning row,
+ * first, with the decoder's reason.
  */
 void
 sockscope_packet_detail_set_packet_full (SockscopePacketDetail *self,
@@ -481,11 +576,13 @@ sockscope_packet_detail_set_packet_full (SockscopePacketDetail *self,
     }
 
   sockscope_hex_view_set_bytes (self->hex_view, frame);
-  tree = gtk_tree_list_model_new (G_LIST_MODEL (g_steal_pointer (&roots)), FALSE, TRUE,
+  tree = gtk_tree_list_model_new (G_LIST_MODEL (g_steal_pointer (&roots)), FALSE, FALSE,
                                   create_children, NULL, NULL);
+  expand_headers (G_LIST_MODEL (tree));
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
   g_object_unref (tree);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  update_help (self, NULL);
   gtk_stack_set_visible_child_name (self->stack, frame != NULL ? "detail" : "empty");
 }
 
@@ -554,6 +651,46 @@ sockscope_packet_detail_get_warning (SockscopePacketDetail *self)
   g_return_val_if_fail (SOCKSCOPE_IS_PACKET_DETAIL (self), NULL);
 
   return self->warning;
+}
+
+/* What the line under the tree says now. */
+const char *
+sockscope_packet_detail_get_help (SockscopePacketDetail *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_PACKET_DETAIL (self), NULL);
+
+  return gtk_label_get_text (self->help);
+}
+
+/**
+ * sockscope_packet_detail_get_row:
+ * @row: a row of the tree as shown (folded rows count once), from 0
+ * @field_id: (out) (optional): the decoder's id of its field (NULL for the warning row)
+ * @expanded: (out) (optional): whether its children are shown
+ *
+ * Returns: (nullable): the row's label, or %NULL past the last row
+ */
+const char *
+sockscope_packet_detail_get_row (SockscopePacketDetail *self,
+                                 guint                  row,
+                                 const char           **field_id,
+                                 gboolean              *expanded)
+{
+  GListModel *rows;
+  g_autoptr(GtkTreeListRow) tree_row = NULL;
+  g_autoptr(SockscopeFieldItem) item = NULL;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_PACKET_DETAIL (self), NULL);
+
+  rows = gtk_single_selection_get_model (self->selection);
+  if (rows == NULL || !(tree_row = g_list_model_get_item (rows, row)))
+    return NULL;
+  item = row_item (tree_row);
+  if (field_id != NULL)
+    *field_id = item->index >= 0 ? self->fields[item->index].id : NULL;
+  if (expanded != NULL)
+    *expanded = gtk_tree_list_row_get_expanded (tree_row);
+  return item->label;
 }
 
 GtkWidget *
@@ -634,17 +771,18 @@ sockscope_packet_detail_class_init (SockscopePacketDetailClass *klass)
 static void
 sockscope_packet_detail_init (SockscopePacketDetail *self)
 {
-  GtkWidget *empty, *paned, *fields_scroll, *hex_scroll;
+  GtkWidget *empty, *box, *fields_scroll, *hex_scroll;
 
   self->selected = -1;
 
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
 
-  empty = adw_status_page_new ();
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "network-transmit-receive-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("Select a packet to see its fields"));
-  gtk_widget_add_css_class (empty, "compact");
+  /* The packets pane hides the detail while no packet is selected: one line is enough. */
+  empty = gtk_label_new (_("Select a packet to see its fields"));
+  gtk_widget_add_css_class (empty, "dim-label");
+  gtk_widget_set_valign (empty, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (empty, 12);
   gtk_stack_add_named (self->stack, empty, "empty");
 
   self->selection = gtk_single_selection_new (NULL);
@@ -660,31 +798,41 @@ sockscope_packet_detail_init (SockscopePacketDetail *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Packet fields"),
                                   -1);
   append_column (self, _("Field"), G_CALLBACK (setup_field_cell), G_CALLBACK (bind_field_cell),
-                 G_CALLBACK (unbind_field_cell), 310);
+                 G_CALLBACK (unbind_field_cell), 280);
   append_column (self, _("Value"), G_CALLBACK (setup_value_cell), G_CALLBACK (bind_value_cell),
-                 NULL, 190);
-  append_column (self, _("Explanation"), G_CALLBACK (setup_help_cell), G_CALLBACK (bind_help_cell),
                  NULL, -1);
 
   fields_scroll = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (fields_scroll), GTK_WIDGET (self->column_view));
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (fields_scroll), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_set_vexpand (fields_scroll, TRUE);
+
+  /* What the selected field means, whole: the tree stays one line a field. */
+  self->help = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->help, TRUE);
+  gtk_label_set_wrap_mode (self->help, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (self->help, 0);
+  gtk_label_set_lines (self->help, 3);
+  gtk_label_set_ellipsize (self->help, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->help), "field-help");
+  update_help (self, NULL);
 
   self->hex_view = SOCKSCOPE_HEX_VIEW (sockscope_hex_view_new ());
   g_signal_connect_object (self->hex_view, "byte-activated",
                            G_CALLBACK (on_byte_activated), self, G_CONNECT_SWAPPED);
   hex_scroll = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (hex_scroll), GTK_WIDGET (self->hex_view));
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (hex_scroll), 120);
+  /* As high as the frame's lines, up to ten of them; a big frame scrolls. */
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (hex_scroll), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (hex_scroll), 190);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (hex_scroll), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_add_css_class (hex_scroll, "view");
 
-  paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
-  gtk_paned_set_start_child (GTK_PANED (paned), fields_scroll);
-  gtk_paned_set_end_child (GTK_PANED (paned), hex_scroll);
-  gtk_paned_set_resize_end_child (GTK_PANED (paned), FALSE);
-  gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
-  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
-  gtk_stack_add_named (self->stack, paned, "detail");
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), fields_scroll);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->help));
+  gtk_box_append (GTK_BOX (box), hex_scroll);
+  gtk_stack_add_named (self->stack, box, "detail");
 
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }

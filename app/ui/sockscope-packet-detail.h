@@ -23,5 +23,10 @@ const char *sockscope_packet_detail_get_selected_field (SockscopePacketDetail *s
 guint       sockscope_packet_detail_get_n_fields       (SockscopePacketDetail *self);
 const char *sockscope_packet_detail_get_warning        (SockscopePacketDetail *self);
 GtkWidget  *sockscope_packet_detail_get_hex_view       (SockscopePacketDetail *self);
+const char *sockscope_packet_detail_get_help           (SockscopePacketDetail *self);
+const char *sockscope_packet_detail_get_row            (SockscopePacketDetail *self,
+                                                        guint                  row,
+                                                        const char           **field_id,
+                                                        gboolean              *expanded);
 
 G_END_DECLS

@@ -126,6 +126,15 @@ sockscope_packet_list_get_position (SockscopePacketList *self,
   return g_array_index (self->positions, guint, index);
 }
 
+/* Packet events in the log so far, shown or not (beyond the limit). */
+guint
+sockscope_packet_list_get_n_known (SockscopePacketList *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_PACKET_LIST (self), 0);
+
+  return self->positions->len;
+}
+
 int
 sockscope_packet_list_find (SockscopePacketList *self,
                             guint                log_position)

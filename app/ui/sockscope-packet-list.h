@@ -17,6 +17,7 @@ void                 sockscope_packet_list_set_limit    (SockscopePacketList *se
                                                          guint                n_events);
 guint                sockscope_packet_list_get_position (SockscopePacketList *self,
                                                          guint                index);
+guint                sockscope_packet_list_get_n_known  (SockscopePacketList *self);
 int                  sockscope_packet_list_find         (SockscopePacketList *self,
                                                          guint                log_position);
 

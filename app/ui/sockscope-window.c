@@ -959,6 +959,7 @@ attach_log (SockscopeWindow *self)
   sockscope_lesson_pane_set_lesson (self->lesson_pane, self->lesson, self->lang);
   /* The packet list grows with the projection (project_idle), as the diagram does: a session of
    * 100,000 packets would otherwise make the list build its 200 rows in one go. */
+  sockscope_packets_pane_set_lesson (self->packets_pane, self->lesson, self->lang);
   sockscope_packets_pane_set_log (self->packets_pane, self->log, 0);
   self->packets_follow_projection = TRUE;
   sockscope_sockets_pane_set_log (self->sockets_pane, self->log);
