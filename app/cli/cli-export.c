@@ -20,7 +20,7 @@
 #include "sockscope-language.h"
 #endif
 
-#define USAGE N_("Usage: sockscope-cli export LESSON|SESSION --format png|svg|pdf|pcapng|session --output FILE [--lang fr|en] [--range FIRST-LAST] [--absolute-seq]\n")
+#define USAGE N_("Usage: sockscope-cli export LESSON|SESSION --format png|svg|pdf|pcapng|session --output FILE [--lang fr|en] [--range FIRST-LAST] [--per-slide N] [--absolute-seq]\n")
 
 /* Runs every step of the lesson in a fresh lab: the log of that run. */
 static SockscopeEventLog *
@@ -58,6 +58,7 @@ sockscope_cli_export (int    argc,
   g_autoptr(SockscopeLesson) lesson = NULL;
   g_autoptr(SockscopeEventLog) log = NULL;
   gboolean absolute = FALSE;
+  int per_slide = 0;
   guint first = 0, last = 0;
   gboolean ok;
   const GOptionEntry entries[] = {
@@ -65,6 +66,7 @@ sockscope_cli_export (int    argc,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE"), N_("FILE") },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &lang, N_("Language of the diagram and the lesson: fr or en"), N_("LANG") },
     { "range", 0, 0, G_OPTION_ARG_STRING, &range, N_("Only events FIRST to LAST in the diagram"), N_("FIRST-LAST") },
+    { "per-slide", 0, 0, G_OPTION_ARG_INT, &per_slide, N_("At most N rows on a slide (a PDF page, or out-1.png, out-2.png…)"), N_("N") },
     { "absolute-seq", 0, 0, G_OPTION_ARG_NONE, &absolute, N_("Absolute TCP sequence numbers in the diagram"), NULL },
     { NULL }
   };
@@ -83,6 +85,11 @@ sockscope_cli_export (int    argc,
   if (lang != NULL && !g_str_equal (lang, "fr") && !g_str_equal (lang, "en"))
     {
       fprintf (stderr, _("sockscope-cli export: --lang is fr or en, not '%s'\n"), lang);
+      return 2;
+    }
+  if (per_slide < 0 || per_slide > 200)
+    {
+      fprintf (stderr, _("sockscope-cli export: --per-slide is a number of rows from 1 to 200, not %d\n"), per_slide);
       return 2;
     }
   if (range != NULL)
@@ -153,7 +160,9 @@ sockscope_cli_export (int    argc,
       /* The diagram's own words ("outside", "blocked") in the language asked for. */
       sockscope_language_apply (lang);
       sockscope_diagram_format_from_string (format, &diagram_format);
-      ok = (diagram = sockscope_diagram_new (lesson, log, lang, absolute, first, last, &error)) != NULL &&
+      if ((diagram = sockscope_diagram_new (lesson, log, lang, absolute, first, last, &error)) != NULL)
+        sockscope_diagram_set_per_slide (diagram, (guint) per_slide);
+      ok = diagram != NULL &&
            sockscope_diagram_export (diagram, diagram_format, output, &error);
 #else
       g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,

@@ -1,12 +1,14 @@
-/* sockscope-diagram.c: the sequence diagram on a cairo surface, for slides.
+/* sockscope-diagram.c: the sequence diagram on cairo surfaces, as slides.
  *
  * The events go through SockscopeProjection, as in the window, into one row per call, packet
- * and socket state; the rows of the chosen range share the slide's height, and the text size
- * follows the row height (and the widest call, so every box fits its column). The look is the
- * window's diagram in its light style: call boxes on the lifelines, packet arrows sloping down
- * with their label in a pill, socket states in pills coloured by family. A call's result is in
- * its box when nothing came between the call and its return; otherwise it has a row of its own
- * where it returned ("← accept = 4 (…)"), the call's activation bar running down to it. */
+ * and socket state (a state only when it changes). The rows are cut into slides of at most
+ * per_slide rows (16 unless asked), fewer when their wrapped labels need the height: the text
+ * is never smaller than 14 pt on the 16:9 PDF page. Each slide is laid out by SockscopeLayout,
+ * as the window's view is, and drawn in the window's light style: each actor in its colour
+ * (header, lifeline, call boxes, the arrows it sends), states in pills coloured by family. A
+ * call's result is in its box when nothing came between the call and its return; otherwise it
+ * has a row of its own where it returned ("← accept = 4 (…)"), the call's activation bar
+ * running down to it, across slides. */
 #include "config.h"
 
 #include <cairo-pdf.h>
@@ -17,6 +19,8 @@
 #include <string.h>
 
 #include "sockscope-diagram.h"
+#include "sockscope-diagram-paint.h"
+#include "sockscope-layout.h"
 #include "sockscope-error.h"
 #include "sockscope-projection.h"
 
@@ -41,7 +45,6 @@ typedef struct
   guint    blocked_seq;   /* call */
   guint    return_seq;    /* call */
   gboolean failed;        /* call, result */
-  int      colour;        /* call with packets and its packets: palette index, else -1 */
   char    *text;          /* call: its text; packet: label; state: socket; spawn: the call;
                            * exit: how it ended; signal: its name; result: "← accept" */
   char    *extra;         /* call, result: "= 0"; state: the state */
@@ -67,29 +70,20 @@ struct _SockscopeDiagram
   GArray          *rows;       /* Row */
   GArray          *lifelines;  /* Lifeline, in lesson order */
   guint            n_columns;
-  gboolean         has_outside;
-  double           font_px;    /* computed by layout() for the last size drawn */
+  guint            per_slide;
+  GArray          *slides;     /* guint: each slide's first row, computed on first use */
+  SockscopeDiagramFonts *fonts;
+  GPtrArray       *texts;      /* each row's text as drawn */
+  SockscopeLayoutRow *layout_rows;
+  guint           *returns;    /* call rows: the row it returned in (rows->len: not in range) */
 };
-
-typedef struct
-{
-  double r, g, b;
-} Rgb;
 
 /* Adwaita's darker shades, as the window's diagram uses them on a light background. */
-static const Rgb FG = { 0x24 / 255.0, 0x1f / 255.0, 0x31 / 255.0 };
-static const Rgb BG = { 1, 1, 1 };
-static const Rgb ACCENT = { 0x1c / 255.0, 0x71 / 255.0, 0xd8 / 255.0 };
-static const Rgb ERROR_RGB = { 0xc0 / 255.0, 0x1c / 255.0, 0x28 / 255.0 };
-static const Rgb WARNING = { 0x9c / 255.0, 0x6e / 255.0, 0x03 / 255.0 };
-static const Rgb GREY = { 0x77 / 255.0, 0x76 / 255.0, 0x7b / 255.0 };
-static const Rgb PALETTE[] = {
-  { 0x81 / 255.0, 0x3d / 255.0, 0x9c / 255.0 },
-  { 0xc6 / 255.0, 0x46 / 255.0, 0x00 / 255.0 },
-  { 0x1b / 255.0, 0x85 / 255.0, 0x53 / 255.0 },
-  { 0x86 / 255.0, 0x5e / 255.0, 0x3c / 255.0 },
-  { 0x1c / 255.0, 0x71 / 255.0, 0xd8 / 255.0 },
-};
+static const SockscopeRgb FG = { 0x24 / 255.0, 0x1f / 255.0, 0x31 / 255.0 };
+static const SockscopeRgb BG = { 1, 1, 1 };
+static const SockscopeRgb ERROR_RGB = { 0xc0 / 255.0, 0x1c / 255.0, 0x28 / 255.0 };
+static const SockscopeRgb WARNING = { 0x9c / 255.0, 0x6e / 255.0, 0x03 / 255.0 };
+static const SockscopeRgb GREY = { 0x77 / 255.0, 0x76 / 255.0, 0x7b / 255.0 };
 
 static void
 row_clear (gpointer data)
@@ -107,6 +101,7 @@ typedef struct
   SockscopeDiagram *self;
   GHashTable       *call_rows;   /* call seq -> row index + 1 */
   GHashTable       *calls;       /* call seq -> "lifeline|text" of every call, in range or not */
+  GHashTable       *states;      /* "lifeline|socket" -> its last state */
 } Build;
 
 static gboolean
@@ -138,7 +133,7 @@ static void
 build_call (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *text, guint step)
 {
   Build *b = data;
-  Row row = { ROW_CALL, seq, (int) lifeline, -1, 0, 0, 0, FALSE, -1, g_strdup (text), NULL };
+  Row row = { ROW_CALL, seq, (int) lifeline, -1, 0, 0, 0, FALSE, g_strdup (text), NULL };
 
   lifeline_used (b->self, (int) lifeline);
   g_hash_table_insert (b->calls, GUINT_TO_POINTER (seq), g_strdup_printf ("%u|%s", lifeline, text));
@@ -179,7 +174,7 @@ build_result (gpointer data, guint call_seq, guint seq, gint64 t_ns, guint step,
   const char *call = g_hash_table_lookup (b->calls, GUINT_TO_POINTER (call_seq));
   const char *bar = call ? strchr (call, '|') : NULL;
   const char *paren;
-  Row result_row = { ROW_RESULT, seq, -1, -1, call_seq, 0, 0, failed, -1, NULL, NULL };
+  Row result_row = { ROW_RESULT, seq, -1, -1, call_seq, 0, 0, failed, NULL, NULL };
 
   if (!in_range (b->self, seq))
     return;
@@ -210,11 +205,17 @@ static void
 build_state (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *socket, const char *state)
 {
   Build *b = data;
-  Row row = { ROW_STATE, seq, (int) lifeline, -1, 0, 0, 0, FALSE, -1, g_strdup (socket ? socket : ""),
+  Row row = { ROW_STATE, seq, (int) lifeline, -1, 0, 0, 0, FALSE, g_strdup (socket ? socket : ""),
               g_strdup (state ? state : "?") };
 
+  g_autofree char *key = g_strdup_printf ("%u|%s", lifeline, row.text);
+  const char *last = g_hash_table_lookup (b->states, key);
+  /* A pill only when the state changes. */
+  gboolean same = last != NULL && g_str_equal (last, row.extra);
+
   lifeline_used (b->self, (int) lifeline);
-  if (!in_range (b->self, seq))
+  g_hash_table_insert (b->states, g_steal_pointer (&key), g_strdup (row.extra));
+  if (!in_range (b->self, seq) || same)
     {
       row_clear (&row);
       return;
@@ -226,15 +227,13 @@ static void
 build_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *label, guint cause_seq)
 {
   Build *b = data;
-  Row row = { ROW_PACKET, seq, from, to, cause_seq, 0, 0, FALSE, -1, g_strdup (label), NULL };
+  Row row = { ROW_PACKET, seq, from, to, cause_seq, 0, 0, FALSE, g_strdup (label), NULL };
 
   if (!in_range (b->self, seq))
     {
       g_free (row.text);
       return;
     }
-  if (from < 0 || to < 0)
-    b->self->has_outside = TRUE;
   g_array_append_val (b->self->rows, row);
 }
 
@@ -244,7 +243,7 @@ build_spawn (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint parent
 {
   Build *b = data;
   Lifeline *line = lifeline_get (b->self, (int) lifeline);
-  Row row = { ROW_SPAWN, seq, (int) parent, (int) lifeline, 0, 0, 0, FALSE, -1, g_strdup (text), NULL };
+  Row row = { ROW_SPAWN, seq, (int) parent, (int) lifeline, 0, 0, 0, FALSE, g_strdup (text), NULL };
 
   if (line != NULL)
     {
@@ -266,7 +265,7 @@ build_exit (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint call_se
   Build *b = data;
   Lifeline *line = lifeline_get (b->self, (int) lifeline);
   Row *call = call_row (b, call_seq);
-  Row row = { ROW_EXIT, seq, (int) lifeline, -1, 0, 0, 0, failed, -1, g_strdup (text), NULL };
+  Row row = { ROW_EXIT, seq, (int) lifeline, -1, 0, 0, 0, failed, g_strdup (text), NULL };
 
   if (line != NULL)
     line->exit_seq = seq;
@@ -285,7 +284,7 @@ static void
 build_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, const char *signal)
 {
   Build *b = data;
-  Row row = { ROW_SIGNAL, seq, from, (int) to, 0, 0, 0, FALSE, -1, g_strdup (signal), NULL };
+  Row row = { ROW_SIGNAL, seq, from, (int) to, 0, 0, 0, FALSE, g_strdup (signal), NULL };
 
   if (!in_range (b->self, seq))
     {
@@ -326,29 +325,6 @@ place_columns (SockscopeDiagram *self)
     }
 }
 
-/* A call whose packets are in the slide and its packets share a colour, as in the window. */
-static void
-assign_colours (SockscopeDiagram *self,
-                GHashTable       *call_rows)
-{
-  guint n_causes = 0;
-
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      Row *row = &g_array_index (self->rows, Row, i);
-      guint index;
-      Row *cause;
-
-      if (row->kind != ROW_PACKET || row->cause_seq == 0)
-        continue;
-      index = GPOINTER_TO_UINT (g_hash_table_lookup (call_rows, GUINT_TO_POINTER (row->cause_seq)));
-      cause = index > 0 ? &g_array_index (self->rows, Row, index - 1) : NULL;
-      if (cause != NULL && cause->colour < 0)
-        cause->colour = n_causes++ % (G_N_ELEMENTS (PALETTE) - 1);
-      row->colour = cause != NULL ? cause->colour : (int) (G_N_ELEMENTS (PALETTE) - 1);
-    }
-}
-
 SockscopeDiagram *
 sockscope_diagram_new (SockscopeLesson    *lesson,
                        SockscopeEventLog  *log,
@@ -362,7 +338,8 @@ sockscope_diagram_new (SockscopeLesson    *lesson,
   g_autoptr(SockscopeProjection) projection = sockscope_projection_new (lesson, absolute_seq);
   g_autoptr(GHashTable) call_rows = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) calls = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  Build build = { self, call_rows, calls };
+  g_autoptr(GHashTable) states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Build build = { self, call_rows, calls, states };
   guint n = sockscope_event_log_get_n_events (log);
 
   self->lesson = g_object_ref (lesson);
@@ -372,6 +349,7 @@ sockscope_diagram_new (SockscopeLesson    *lesson,
   self->lifelines = g_array_new (FALSE, TRUE, sizeof (Lifeline));
   g_array_set_clear_func (self->lifelines, lifeline_clear);
   self->n_events = n;
+  self->per_slide = SOCKSCOPE_DIAGRAM_PER_SLIDE;
 
   if (first == 0)
     first = 1;
@@ -404,7 +382,6 @@ sockscope_diagram_new (SockscopeLesson    *lesson,
       if (event != NULL)
         sockscope_projection_project (projection, event, position, &build_sink, &build);
     }
-  assign_colours (self, call_rows);
   place_columns (self);
   return g_steal_pointer (&self);
 }
@@ -418,6 +395,11 @@ sockscope_diagram_free (SockscopeDiagram *self)
   g_free (self->lang);
   g_clear_pointer (&self->rows, g_array_unref);
   g_clear_pointer (&self->lifelines, g_array_unref);
+  g_clear_pointer (&self->slides, g_array_unref);
+  g_clear_pointer (&self->fonts, sockscope_diagram_fonts_free);
+  g_clear_pointer (&self->texts, g_ptr_array_unref);
+  g_free (self->layout_rows);
+  g_free (self->returns);
   g_free (self);
 }
 
@@ -444,410 +426,21 @@ sockscope_diagram_get_row (SockscopeDiagram  *self,
   return TRUE;
 }
 
-/* ---- Layout ------------------------------------------------------------------------------ */
+/* ---- Slides ------------------------------------------------------------------------------ */
 
-typedef struct
-{
-  double width, height;
-  double margin;
-  double title_h;
-  double header_top, header_h;
-  double top;             /* y of row 0 */
-  double row_h;
-  double gutter;          /* the "outside" column */
-  double col_w;
-  double font;            /* label size, px */
-  GArray *lifelines;      /* the diagram's, for their columns */
-  PangoLayout *sans;
-  PangoLayout *mono;
-  PangoLayout *bold;
-} Layout;
-
-static void
-set_font (PangoLayout *layout,
-          const char  *family,
-          double       px,
-          PangoWeight  weight)
-{
-  g_autoptr(PangoFontDescription) desc = pango_font_description_new ();
-
-  pango_font_description_set_family (desc, family);
-  pango_font_description_set_weight (desc, weight);
-  pango_font_description_set_absolute_size (desc, px * PANGO_SCALE);
-  pango_layout_set_font_description (layout, desc);
-}
-
-static double
-text_width (PangoLayout *layout,
-            const char  *text)
-{
-  int w;
-
-  pango_layout_set_attributes (layout, NULL);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &w, NULL);
-  return w;
-}
+#define SLIDE_FONT_PX 28.0   /* 14 pt on the PDF page, drawn at half the renderer's units */
+#define MARGIN        (SOCKSCOPE_DIAGRAM_HEIGHT * 0.035)
+#define TITLE_H       (SOCKSCOPE_DIAGRAM_HEIGHT * 0.085)
+#define AREA_H        (SOCKSCOPE_DIAGRAM_HEIGHT - TITLE_H - MARGIN)
 
 static char *
-call_text (const Row *row)
+row_text (const Row *row)
 {
+  if (row->kind == ROW_SIGNAL)
+    return g_strdup_printf ("⚡ %s", row->text);
+  if (row->kind == ROW_STATE)
+    return g_strdup_printf ("%s %s", row->text, row->extra);
   return row->extra ? g_strdup_printf ("%s %s", row->text, row->extra) : g_strdup (row->text);
-}
-
-static void
-layout_init (SockscopeDiagram *self,
-             cairo_t          *cr,
-             double            width,
-             double            height,
-             Layout           *l)
-{
-  guint n_lines = MAX (self->n_columns, 1);
-  guint n_rows = MAX (self->rows->len, 1);
-  double widest = 1;
-
-  l->lifelines = self->lifelines;
-  l->width = width;
-  l->height = height;
-  l->margin = height * 0.04;
-  l->title_h = height * 0.065;
-  l->header_top = l->margin + l->title_h;
-  l->header_h = height * 0.075;
-  l->top = l->header_top + l->header_h + height * 0.015;
-  l->row_h = MIN ((height - l->margin - l->top) / n_rows, height * 0.085);
-  l->gutter = self->has_outside ? width * 0.09 : 0;
-  l->col_w = (width - 2 * l->margin - l->gutter) / n_lines;
-
-  l->sans = pango_cairo_create_layout (cr);
-  l->mono = pango_cairo_create_layout (cr);
-  l->bold = pango_cairo_create_layout (cr);
-
-  /* The text fills about 45 % of a row, as long as the widest box fits its column. */
-  l->font = CLAMP (l->row_h * 0.45, 8.0, height * 0.036);
-  set_font (l->mono, "Monospace", 100, PANGO_WEIGHT_NORMAL);
-  set_font (l->sans, "Sans", 100, PANGO_WEIGHT_NORMAL);
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      const Row *row = &g_array_index (self->rows, Row, i);
-      g_autofree char *text = NULL;
-      double w;
-
-      if (row->kind == ROW_CALL || row->kind == ROW_RESULT)
-        {
-          text = call_text (row);
-          w = text_width (l->mono, text) / (l->col_w * 0.92);
-        }
-      else if (row->kind == ROW_PACKET && row->from >= 0 && row->to >= 0 && row->from != row->to)
-        w = text_width (l->sans, row->text) / (fabs ((double) lifeline_get (self, row->to)->column -
-                                                     lifeline_get (self, row->from)->column) * l->col_w * 0.85);
-      else
-        continue;
-      widest = MAX (widest, w);
-    }
-  /* widest is the width at 100 px over the room it has: the size that fits is 100 / widest. */
-  l->font = MAX (6.0, MIN (l->font, 100.0 / widest));
-
-  set_font (l->sans, "Sans", l->font, PANGO_WEIGHT_NORMAL);
-  set_font (l->mono, "Monospace", l->font, PANGO_WEIGHT_NORMAL);
-  set_font (l->bold, "Sans", MAX (l->font * 1.15, height * 0.026), PANGO_WEIGHT_BOLD);
-  self->font_px = l->font;
-}
-
-static void
-layout_clear (Layout *l)
-{
-  g_clear_object (&l->sans);
-  g_clear_object (&l->mono);
-  g_clear_object (&l->bold);
-}
-
-static double
-lifeline_x (const Layout *l,
-            int           lifeline)
-{
-  const Lifeline *line;
-
-  if (lifeline < 0 || (guint) lifeline >= l->lifelines->len)
-    return l->margin + l->gutter / 2;
-  line = &g_array_index (l->lifelines, Lifeline, lifeline);
-  return l->margin + l->gutter + (MAX (line->column, 0) + 0.5) * l->col_w;
-}
-
-static double
-row_y (const Layout *l,
-       guint         row)
-{
-  return l->top + row * l->row_h;
-}
-
-/* ---- Drawing ----------------------------------------------------------------------------- */
-
-static void
-set_rgb (cairo_t   *cr,
-         const Rgb *c,
-         double     alpha)
-{
-  cairo_set_source_rgba (cr, c->r, c->g, c->b, alpha);
-}
-
-/* The colour over white, opaque, so lifelines do not show through boxes. */
-static void
-set_tint (cairo_t   *cr,
-          const Rgb *c,
-          double     alpha)
-{
-  cairo_set_source_rgb (cr, BG.r + (c->r - BG.r) * alpha, BG.g + (c->g - BG.g) * alpha,
-                        BG.b + (c->b - BG.b) * alpha);
-}
-
-static void
-rounded (cairo_t *cr,
-         double   x,
-         double   y,
-         double   w,
-         double   h,
-         double   r)
-{
-  r = MIN (r, MIN (w, h) / 2);
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
-  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
-  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
-  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
-}
-
-static void
-draw_box (cairo_t   *cr,
-          double     x,
-          double     y,
-          double     w,
-          double     h,
-          double     radius,
-          const Rgb *tint,
-          double     tint_alpha,
-          const Rgb *border,
-          double     border_alpha,
-          double     line_width)
-{
-  rounded (cr, x, y, w, h, radius);
-  set_tint (cr, tint, tint_alpha);
-  cairo_fill_preserve (cr);
-  set_tint (cr, border, border_alpha);
-  cairo_set_line_width (cr, line_width);
-  cairo_stroke (cr);
-}
-
-static void
-show_layout (cairo_t     *cr,
-             PangoLayout *layout,
-             double       x,
-             double       y,
-             const Rgb   *colour)
-{
-  cairo_move_to (cr, x, y);
-  set_rgb (cr, colour, 1);
-  pango_cairo_show_layout (cr, layout);
-}
-
-/* Bold from byte start to byte end (G_MAXUINT: to the end). */
-static void
-set_bold (PangoLayout *layout,
-          guint        start,
-          guint        end)
-{
-  PangoAttrList *attrs = pango_attr_list_new ();
-  PangoAttribute *attr = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
-
-  attr->start_index = start;
-  attr->end_index = end;
-  pango_attr_list_insert (attrs, attr);
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-}
-
-static void
-draw_arrow (cairo_t   *cr,
-            double     xa,
-            double     ya,
-            double     xb,
-            double     yb,
-            double     width,
-            gboolean   dashed,
-            const Rgb *colour)
-{
-  double head = 5 * width + 4;
-  double angle = atan2 (yb - ya, xb - xa);
-
-  cairo_save (cr);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_move_to (cr, xa, ya);
-  cairo_line_to (cr, xb - cos (angle) * head * 0.8, yb - sin (angle) * head * 0.8);
-  if (dashed)
-    {
-      const double dashes[] = { 3 * width, 2.5 * width };
-
-      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
-    }
-  cairo_set_line_width (cr, width);
-  set_rgb (cr, colour, 1);
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
-  cairo_move_to (cr, xb, yb);
-  cairo_line_to (cr, xb - head * cos (angle - 0.42), yb - head * sin (angle - 0.42));
-  cairo_line_to (cr, xb - head * 0.75 * cos (angle), yb - head * 0.75 * sin (angle));
-  cairo_line_to (cr, xb - head * cos (angle + 0.42), yb - head * sin (angle + 0.42));
-  cairo_close_path (cr);
-  cairo_fill (cr);
-  cairo_restore (cr);
-}
-
-static const Rgb *
-family_colour (const char *state)
-{
-  static const Rgb listen = { 0x1c / 255.0, 0x71 / 255.0, 0xd8 / 255.0 };
-  static const Rgb opening = { 0xc8 / 255.0, 0x88 / 255.0, 0x00 / 255.0 };
-  static const Rgb estab = { 0x26 / 255.0, 0xa2 / 255.0, 0x69 / 255.0 };
-  static const Rgb closing = { 0xe6 / 255.0, 0x61 / 255.0, 0x00 / 255.0 };
-  static const Rgb time_wait = { 0x91 / 255.0, 0x41 / 255.0, 0xac / 255.0 };
-
-  if (g_str_equal (state, "LISTEN") || g_str_equal (state, "UNCONN"))
-    return &listen;
-  if (g_str_has_prefix (state, "SYN-"))
-    return &opening;
-  if (g_str_equal (state, "ESTAB"))
-    return &estab;
-  if (g_str_equal (state, "TIME-WAIT"))
-    return &time_wait;
-  if (g_str_has_prefix (state, "FIN-") || g_str_equal (state, "CLOSE-WAIT") ||
-      g_str_equal (state, "LAST-ACK") || g_str_equal (state, "CLOSING"))
-    return &closing;
-  return &GREY;
-}
-
-static void
-draw_title (SockscopeDiagram *self,
-            cairo_t          *cr,
-            const Layout     *l)
-{
-  g_autofree char *caption = NULL;
-  int tw, th;
-
-  pango_layout_set_attributes (l->bold, NULL);
-  set_font (l->bold, "Sans", l->height * 0.034, PANGO_WEIGHT_BOLD);
-  pango_layout_set_text (l->bold, sockscope_lesson_get_title (self->lesson, self->lang), -1);
-  pango_layout_get_pixel_size (l->bold, NULL, &th);
-  show_layout (cr, l->bold, l->margin, l->margin + (l->title_h - th) / 2, &FG);
-
-  /* TRANSLATORS: under an exported diagram: which events of the session it shows */
-  caption = g_strdup_printf (_("events %u–%u of %u"), self->first, self->last, self->n_events);
-  set_font (l->bold, "Sans", l->height * 0.022, PANGO_WEIGHT_NORMAL);
-  pango_layout_set_text (l->bold, caption, -1);
-  pango_layout_get_pixel_size (l->bold, &tw, &th);
-  show_layout (cr, l->bold, l->width - l->margin - tw, l->margin + (l->title_h - th) / 2, &GREY);
-  set_font (l->bold, "Sans", MAX (l->font * 1.15, l->height * 0.026), PANGO_WEIGHT_BOLD);
-}
-
-static guint row_of_seq (SockscopeDiagram *self,
-                         guint             seq);
-
-/* The y where a spawned actor's lifeline starts, within its spawn row. */
-#define SPAWN_Y 0.72
-
-static void
-draw_lifeline (SockscopeDiagram *self,
-               cairo_t          *cr,
-               const Layout     *l,
-               int               index)
-{
-  const Lifeline *line = lifeline_get (self, index);
-  double x = lifeline_x (l, index);
-  double top = l->header_top + l->header_h / 2;
-  double bottom = row_y (l, self->rows->len) + l->row_h * 0.3;
-  const double dashes[] = { 8, 5 };
-  const double dots[] = { 0.01, 7 };
-
-  if (line == NULL)
-    {
-      cairo_save (cr);
-      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
-      cairo_set_line_width (cr, 1.5);
-      set_rgb (cr, &FG, 0.35);
-      cairo_move_to (cr, x, top);
-      cairo_line_to (cr, x, bottom);
-      cairo_stroke (cr);
-      cairo_restore (cr);
-      return;
-    }
-  if (line->spawn_seq >= self->first && line->spawn_seq != G_MAXUINT)
-    top = row_y (l, row_of_seq (self, line->spawn_seq)) + l->row_h * SPAWN_Y;
-  if (line->exit_seq != 0 && line->exit_seq < self->first)
-    return;
-  if (line->exit_seq != 0)
-    bottom = row_y (l, row_of_seq (self, line->exit_seq)) + l->row_h / 2;
-
-  cairo_save (cr);
-  /* A thread's lifeline is dotted: it runs inside its process, sharing its sockets. */
-  if (line->thread)
-    {
-      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-      cairo_set_dash (cr, dots, G_N_ELEMENTS (dots), 0);
-      cairo_set_line_width (cr, 4);
-    }
-  else
-    {
-      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
-      cairo_set_line_width (cr, 2.5);
-    }
-  set_rgb (cr, &FG, line->thread ? 0.45 : 0.35);
-  cairo_move_to (cr, x, top);
-  cairo_line_to (cr, x, bottom);
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
-static void
-draw_header (SockscopeDiagram *self,
-             cairo_t          *cr,
-             const Layout     *l)
-{
-  for (int i = self->has_outside ? -1 : 0; i < (int) self->lifelines->len; i++)
-    {
-      const Lifeline *line = lifeline_get (self, i);
-      /* TRANSLATORS: the column of packets that come from or go to outside the lab */
-      const char *label = i < 0 ? _("outside") : line->label;
-      double x = lifeline_x (l, i);
-      double w, h, y;
-      int tw, th;
-
-      if (line != NULL && line->column < 0)
-        continue;
-      draw_lifeline (self, cr, l, i);
-
-      pango_layout_set_attributes (l->bold, NULL);
-      pango_layout_set_text (l->bold, label, -1);
-      pango_layout_get_pixel_size (l->bold, &tw, &th);
-      w = MAX (tw + th * 1.2, i < 0 ? 0 : l->col_w * 0.4);
-      h = th * 1.45;
-      y = l->header_top + (l->header_h - h) / 2;
-      draw_box (cr, x - w / 2, y, w, h, th * 0.3,
-                i < 0 ? &FG : &ACCENT, i < 0 ? 0.05 : 0.12, i < 0 ? &GREY : &ACCENT, 1, 2.5);
-      show_layout (cr, l->bold, x - tw / 2.0, l->header_top + (l->header_h - th) / 2, i < 0 ? &GREY : &FG);
-
-      if (line != NULL && line->thread)
-        {
-          int gw, gh;
-
-          /* TRANSLATORS: tag next to the name of a thread's lifeline */
-          pango_layout_set_text (l->sans, _("thread"), -1);
-          pango_layout_set_attributes (l->sans, NULL);
-          pango_layout_get_pixel_size (l->sans, &gw, &gh);
-          draw_box (cr, x + w / 2 + gh * 0.3, y + (h - gh * 1.15) / 2, gw + gh * 0.7, gh * 1.15, gh * 0.57,
-                    &GREY, 0.12, &GREY, 1, 1.5);
-          show_layout (cr, l->sans, x + w / 2 + gh * 0.65, y + (h - gh) / 2, &FG);
-        }
-    }
 }
 
 static guint
@@ -868,359 +461,588 @@ row_of_seq (SockscopeDiagram *self,
   return lo;
 }
 
-/* Activation bars: a call that returns rows after it started (or never, in the range). */
-static void
-draw_bars (SockscopeDiagram *self,
-           cairo_t          *cr,
-           const Layout     *l)
+/* Whether a call's activation bar runs through row r on lifeline. */
+static gboolean
+bar_covers (SockscopeDiagram *self,
+            int               lifeline,
+            guint             r)
 {
+  for (guint i = 0; i < r; i++)
+    {
+      const Row *row = &g_array_index (self->rows, Row, i);
+
+      if (row->kind == ROW_CALL && row->from == lifeline && self->returns[i] > r)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The rows as the layout takes them, the fonts it measures with: once. */
+static void
+prepare (SockscopeDiagram *self)
+{
+  g_autoptr(PangoFontDescription) base = pango_font_description_from_string ("Sans");
+  PangoContext *context;
+  cairo_font_options_t *options;
+
+  if (self->fonts != NULL)
+    return;
+  options = cairo_font_options_create ();
+  /* Unhinted metrics: the same widths on a PNG, an SVG and a PDF. */
+  context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (context, options);
+  cairo_font_options_destroy (options);
+  pango_font_description_set_absolute_size (base, SLIDE_FONT_PX * PANGO_SCALE);
+  self->fonts = sockscope_diagram_fonts_new (context, base);
+  g_object_unref (context);
+
+  self->texts = g_ptr_array_new_with_free_func (g_free);
+  self->layout_rows = g_new0 (SockscopeLayoutRow, MAX (self->rows->len, 1));
+  self->returns = g_new0 (guint, MAX (self->rows->len, 1));
   for (guint i = 0; i < self->rows->len; i++)
     {
       const Row *row = &g_array_index (self->rows, Row, i);
-      guint end;
-      double w = l->font * 0.55, top, bottom, x;
-      const Rgb *tint;
 
-      if (row->kind != ROW_CALL)
-        continue;
-      end = row->return_seq ? row_of_seq (self, row->return_seq) : self->rows->len;
-      if (end <= i + 1)
-        continue;
-      x = lifeline_x (l, row->from);
-      top = row_y (l, i) + l->row_h / 2;
-      /* Down to the middle of its result's row, or to where it returned. */
-      bottom = row_y (l, end) + l->row_h * (end < self->rows->len &&
-                                            g_array_index (self->rows, Row, end).kind == ROW_RESULT ? 0.5 : 0.1);
-      tint = row->colour >= 0 ? &PALETTE[row->colour] : &FG;
-      draw_box (cr, x - w / 2, top, w, bottom - top, 2, row->blocked_seq ? &WARNING : tint,
-                row->blocked_seq ? 0.3 : 0.12, tint, 0.5, 1.5);
+      g_ptr_array_add (self->texts, row_text (row));
+      self->returns[i] = i;
+      if (row->kind == ROW_CALL)
+        self->returns[i] = row->return_seq ? row_of_seq (self, row->return_seq) : self->rows->len;
     }
-}
-
-static void
-draw_call (SockscopeDiagram *self,
-           cairo_t          *cr,
-           const Layout     *l,
-           const Row        *row,
-           guint             index)
-{
-  g_autofree char *text = call_text (row);
-  const Row *call = row;
-  const Rgb *tint;
-  double x = lifeline_x (l, row->from), y = row_y (l, index);
-  double w, h;
-  int tw, th;
-
-  /* A result row takes the colour of its call. */
-  if (row->kind == ROW_RESULT)
+  for (guint i = 0; i < self->rows->len; i++)
     {
-      guint at = row_of_seq (self, row->cause_seq);
+      const Row *row = &g_array_index (self->rows, Row, i);
+      SockscopeLayoutRow *out = &self->layout_rows[i];
 
-      call = at < self->rows->len && g_array_index (self->rows, Row, at).seq == row->cause_seq
-             ? &g_array_index (self->rows, Row, at) : NULL;
-    }
-  tint = call != NULL && call->colour >= 0 ? &PALETTE[call->colour] : &FG;
-  pango_layout_set_text (l->mono, text, -1);
-  if (row->extra != NULL)
-    {
-      PangoAttrList *attrs = pango_attr_list_new ();
-      PangoAttribute *attr = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
-
-      attr->start_index = strlen (row->text) + 1;
-      pango_attr_list_insert (attrs, attr);
-      if (row->failed)
+      out->kind = (SockscopeLayoutKind) row->kind;
+      out->from = row->from;
+      out->to = row->kind == ROW_PACKET || row->kind == ROW_SPAWN || row->kind == ROW_SIGNAL ? row->to : row->from;
+      out->text = g_ptr_array_index (self->texts, i);
+      out->tagged = row->kind == ROW_CALL && row->blocked_seq != 0;
+      if (row->kind == ROW_PACKET || row->kind == ROW_SIGNAL)
         {
-          attr = pango_attr_foreground_new (ERROR_RGB.r * 65535, ERROR_RGB.g * 65535, ERROR_RGB.b * 65535);
-          attr->start_index = strlen (row->text) + 1;
-          pango_attr_list_insert (attrs, attr);
+          out->inset_from = row->from >= 0 && bar_covers (self, row->from, i);
+          out->inset_to = row->to >= 0 && bar_covers (self, row->to, i);
         }
-      pango_layout_set_attributes (l->mono, attrs);
-      pango_attr_list_unref (attrs);
     }
-  else
-    pango_layout_set_attributes (l->mono, NULL);
-  pango_layout_get_pixel_size (l->mono, &tw, &th);
-  w = tw + th * 0.9;
-  h = th * 1.35;
-  draw_box (cr, x - w / 2, y + (l->row_h - h) / 2, w, h, th * 0.25, tint, 0.10, tint,
-            call != NULL && call->colour >= 0 ? 1.0 : 0.45, 2);
-  show_layout (cr, l->mono, x - tw / 2.0, y + (l->row_h - th) / 2, &FG);
+}
 
-  /* A call that blocked keeps its tag: its result, if any, is further down. */
-  if (row->kind == ROW_CALL && row->blocked_seq != 0)
+static SockscopeLayout *
+slide_layout (SockscopeDiagram *self,
+              guint             start,
+              guint             end)
+{
+  guint n = self->lifelines->len;
+  g_autofree SockscopeLayoutLifeline *lines = g_new0 (SockscopeLayoutLifeline, n + 1);
+  g_autofree int *parents = g_new0 (int, n + 1);
+  g_autofree guint *order = g_new0 (guint, n + 1);
+  guint first_seq = g_array_index (self->rows, Row, start).seq;
+  guint last_seq = g_array_index (self->rows, Row, end - 1).seq;
+  gboolean outside = FALSE;
+  SockscopeLayoutParams params = {
+    .width = SOCKSCOPE_DIAGRAM_WIDTH,
+    .height = AREA_H,
+    .zoom = 1.0,
+    .anchor = SOCKSCOPE_LAYOUT_ALL,
+    .measure = sockscope_diagram_fonts_measure,
+    .measure_data = self->fonts,
+    /* TRANSLATORS: tag next to the name of a thread's lifeline */
+    .thread_tag = _("thread"),
+    /* TRANSLATORS: tag next to a system call that waits (accept, recv, connect...) */
+    .blocked_tag = _("blocked"),
+  };
+
+  sockscope_projection_lesson_order (self->lesson, parents, order);
+  for (guint i = 0; i < n; i++)
     {
-      double px = x + w / 2 + th * 0.3, pw, ph;
-      int bw, bh;
+      const Lifeline *line = lifeline_get (self, (int) i);
 
-      /* TRANSLATORS: tag next to a system call that waits (accept, recv, connect...) */
-      pango_layout_set_text (l->sans, _("blocked"), -1);
-      pango_layout_set_attributes (l->sans, NULL);
-      pango_layout_get_pixel_size (l->sans, &bw, &bh);
-      pw = bw + bh * 0.7;
-      ph = bh * 1.15;
-      draw_box (cr, px, y + (l->row_h - ph) / 2, pw, ph, ph / 2, &WARNING, 0.15, &WARNING, 1, 2);
-      show_layout (cr, l->sans, px + bh * 0.35, y + (l->row_h - bh) / 2, &FG);
+      lines[i].label = line->label;
+      lines[i].thread = line->thread;
+      lines[i].shown = line->column >= 0 && line->spawn_seq <= last_seq &&
+                       (line->exit_seq == 0 || line->exit_seq >= first_seq);
     }
-}
-
-static void
-draw_packet (SockscopeDiagram *self,
-             cairo_t          *cr,
-             const Layout     *l,
-             const Row        *row,
-             guint             index)
-{
-  gboolean kernel = row->cause_seq == 0;
-  const Rgb *colour = kernel || row->colour < 0 ? &GREY : &PALETTE[row->colour];
-  double y = row_y (l, index);
-  double xa = lifeline_x (l, row->from), xb = lifeline_x (l, row->to);
-  double ya = y + 0.56 * l->row_h, yb = y + 0.88 * l->row_h;
-  double slope, w, h, px, py;
-  const char *space = strchr (row->text, ' ');
-  int tw, th;
-
-  if (row->from == row->to)
-    xb = xa + l->col_w * 0.3;
-  draw_arrow (cr, xa, ya, xb, yb, MAX (2.0, l->font * 0.12), kernel, colour);
-
-  pango_layout_set_text (l->sans, row->text, -1);
-  set_bold (l->sans, 0, space ? (guint) (space - row->text) : G_MAXUINT);
-  pango_layout_get_pixel_size (l->sans, &tw, &th);
-  w = tw + th * 0.6;
-  h = th * 1.1;
-  slope = fabs (xb - xa) > 1 ? fabs ((yb - ya) / (xb - xa)) : 0;
-  px = (xa + xb - w) / 2;
-  py = (ya + yb) / 2 - slope * w / 2 - l->row_h * 0.05 - h;
-  draw_box (cr, px, py, w, h, h / 2, colour, 0.07, colour, 0.6, 1.5);
-  show_layout (cr, l->sans, px + th * 0.3, py + (h - th) / 2, &FG);
-}
-
-static void
-draw_state (SockscopeDiagram *self,
-            cairo_t          *cr,
-            const Layout     *l,
-            const Row        *row,
-            guint             index)
-{
-  g_autofree char *text = g_strdup_printf ("%s %s", row->text, row->extra);
-  const Rgb *family = family_colour (row->extra);
-  double x = lifeline_x (l, row->from), y = row_y (l, index);
-  double w, h;
-  int tw, th;
-
-  pango_layout_set_text (l->sans, text, -1);
-  set_bold (l->sans, strlen (row->text) + 1, G_MAXUINT);
-  pango_layout_get_pixel_size (l->sans, &tw, &th);
-  w = tw + th * 0.8;
-  h = th * 1.15;
-  draw_box (cr, x - w / 2, y + (l->row_h - h) / 2, w, h, h / 2, family, 0.22, family, 1, 2);
-  show_layout (cr, l->sans, x - tw / 2.0, y + (l->row_h - th) / 2, &FG);
-}
-
-/* The creation of an actor: an arrow from its parent to where its lifeline begins. */
-static void
-draw_spawn (SockscopeDiagram *self,
-            cairo_t          *cr,
-            const Layout     *l,
-            const Row        *row,
-            guint             index)
-{
-  double y = row_y (l, index) + l->row_h * SPAWN_Y;
-  double xa = lifeline_x (l, row->from), xb = lifeline_x (l, row->to);
-  double w, h, r = l->font * 0.3;
-  int tw, th;
-
-  draw_arrow (cr, xa, y, xb + (xb > xa ? -r : r), y, MAX (2.0, l->font * 0.12), FALSE, &ACCENT);
-  cairo_arc (cr, xb, y, r, 0, 2 * G_PI);
-  set_rgb (cr, &ACCENT, 1);
-  cairo_fill (cr);
-
-  pango_layout_set_text (l->mono, row->text, -1);
-  pango_layout_set_attributes (l->mono, NULL);
-  pango_layout_get_pixel_size (l->mono, &tw, &th);
-  w = tw + th * 0.6;
-  h = th * 1.1;
-  draw_box (cr, (xa + xb - w) / 2, y - l->row_h * 0.08 - h, w, h, h / 2, &ACCENT, 0.10, &ACCENT, 0.8, 1.5);
-  show_layout (cr, l->mono, (xa + xb - tw) / 2, y - l->row_h * 0.08 - h + (h - th) / 2, &FG);
-}
-
-/* The end of an actor: a cross ends its lifeline, and how it ended is written beside it. */
-static void
-draw_exit (SockscopeDiagram *self,
-           cairo_t          *cr,
-           const Layout     *l,
-           const Row        *row,
-           guint             index)
-{
-  const Rgb *colour = row->failed ? &ERROR_RGB : &FG;
-  double x = lifeline_x (l, row->from), y = row_y (l, index) + l->row_h / 2;
-  double c = l->font * 0.45, w, h;
-  int tw, th;
-
-  cairo_save (cr);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_line_width (cr, MAX (2.5, l->font * 0.16));
-  set_rgb (cr, colour, 1);
-  cairo_move_to (cr, x - c, y - c);
-  cairo_line_to (cr, x + c, y + c);
-  cairo_move_to (cr, x + c, y - c);
-  cairo_line_to (cr, x - c, y + c);
-  cairo_stroke (cr);
-  cairo_restore (cr);
-
-  pango_layout_set_text (l->sans, row->text, -1);
-  pango_layout_set_attributes (l->sans, NULL);
-  pango_layout_get_pixel_size (l->sans, &tw, &th);
-  w = tw + th * 0.8;
-  h = th * 1.15;
-  draw_box (cr, x + c * 1.8, y - h / 2, w, h, h / 2, row->failed ? &ERROR_RGB : &GREY, 0.12,
-            row->failed ? &ERROR_RGB : &GREY, 1, 1.5);
-  show_layout (cr, l->sans, x + c * 1.8 + th * 0.4, y - th / 2.0, &FG);
-}
-
-/* A signal: a dashed arrow from the actor it is about (a child that ended) to the parent. */
-static void
-draw_signal (SockscopeDiagram *self,
-             cairo_t          *cr,
-             const Layout     *l,
-             const Row        *row,
-             guint             index)
-{
-  g_autofree char *text = g_strdup_printf ("⚡ %s", row->text);
-  double y = row_y (l, index);
-  double xb = lifeline_x (l, row->to), xa = row->from >= 0 ? lifeline_x (l, row->from) : xb;
-  double ya = y + 0.56 * l->row_h, yb = y + 0.88 * l->row_h;
-  double w, h, px, py;
-  int tw, th;
-
-  pango_layout_set_text (l->sans, text, -1);
-  set_bold (l->sans, 0, G_MAXUINT);
-  pango_layout_get_pixel_size (l->sans, &tw, &th);
-  w = tw + th * 0.6;
-  h = th * 1.1;
-  if (fabs (xb - xa) > 1)
+  for (guint i = start; i < end; i++)
     {
-      double slope = fabs ((yb - ya) / (xb - xa));
+      const Row *row = &g_array_index (self->rows, Row, i);
 
-      draw_arrow (cr, xa, ya, xb, yb, MAX (2.0, l->font * 0.12), TRUE, &WARNING);
-      px = (xa + xb - w) / 2;
-      py = (ya + yb) / 2 - slope * w / 2 - l->row_h * 0.05 - h;
+      if (row->kind == ROW_PACKET && (row->from < 0 || row->to < 0))
+        outside = TRUE;
     }
-  else
+  /* TRANSLATORS: the column of packets that come from or go to outside the lab */
+  params.outside_label = outside ? _("outside") : NULL;
+  return sockscope_layout_new (&params, lines, order, n, self->layout_rows + start, end - start, G_MAXUINT);
+}
+
+/* Slides of at most per_slide rows, fewer when they do not fit the page at the slide's size. */
+static void
+paginate (SockscopeDiagram *self)
+{
+  guint start = 0, n = self->rows->len;
+
+  if (self->slides != NULL)
+    return;
+  prepare (self);
+  self->slides = g_array_new (FALSE, FALSE, sizeof (guint));
+  while (start < n)
     {
-      px = xb + l->font * 0.6;
-      py = y + (l->row_h - h) / 2;
+      guint end = start + 1;
+
+      while (end < n && end - start < self->per_slide)
+        {
+          g_autoptr(SockscopeLayout) l = slide_layout (self, start, end + 1);
+
+          if (l->content_height > AREA_H)
+            break;
+          end++;
+        }
+      g_array_append_val (self->slides, start);
+      start = end;
     }
-  draw_box (cr, px, py, w, h, h / 2, &WARNING, 0.15, &WARNING, 1, 1.5);
-  show_layout (cr, l->sans, px + th * 0.3, py + (h - th) / 2, &FG);
+  if (self->slides->len == 0)
+    g_array_append_val (self->slides, start);
 }
 
 void
-sockscope_diagram_draw (SockscopeDiagram *self,
-                        cairo_t          *cr,
-                        double            width,
-                        double            height)
+sockscope_diagram_set_per_slide (SockscopeDiagram *self,
+                                 guint             per_slide)
 {
-  Layout l = { 0 };
-
   g_return_if_fail (self != NULL);
 
-  cairo_save (cr);
-  layout_init (self, cr, width, height, &l);
-  set_rgb (cr, &BG, 1);
-  cairo_paint (cr);
+  self->per_slide = per_slide > 0 ? per_slide : SOCKSCOPE_DIAGRAM_PER_SLIDE;
+  g_clear_pointer (&self->slides, g_array_unref);
+}
 
-  draw_title (self, cr, &l);
-  draw_header (self, cr, &l);
-  draw_bars (self, cr, &l);
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      const Row *row = &g_array_index (self->rows, Row, i);
+guint
+sockscope_diagram_get_n_slides (SockscopeDiagram *self)
+{
+  paginate (self);
+  return self->slides->len;
+}
 
-      switch (row->kind)
-        {
-        case ROW_CALL:
-        case ROW_RESULT:
-          draw_call (self, cr, &l, row, i);
-          break;
-        case ROW_PACKET:
-          draw_packet (self, cr, &l, row, i);
-          break;
-        case ROW_STATE:
-          draw_state (self, cr, &l, row, i);
-          break;
-        case ROW_SPAWN:
-          draw_spawn (self, cr, &l, row, i);
-          break;
-        case ROW_EXIT:
-          draw_exit (self, cr, &l, row, i);
-          break;
-        case ROW_SIGNAL:
-          draw_signal (self, cr, &l, row, i);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-    }
-  layout_clear (&l);
-  cairo_restore (cr);
+static void
+slide_range (SockscopeDiagram *self,
+             guint             slide,
+             guint            *start,
+             guint            *end)
+{
+  paginate (self);
+  slide = MIN (slide, self->slides->len - 1);
+  *start = g_array_index (self->slides, guint, slide);
+  *end = slide + 1 < self->slides->len ? g_array_index (self->slides, guint, slide + 1) : self->rows->len;
 }
 
 double
 sockscope_diagram_get_font_px (SockscopeDiagram *self)
 {
-  if (self->font_px <= 0)
-    {
-      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
-      cairo_t *cr = cairo_create (surface);
-      Layout l = { 0 };
+  return SLIDE_FONT_PX;
+}
 
-      layout_init (self, cr, SOCKSCOPE_DIAGRAM_WIDTH, SOCKSCOPE_DIAGRAM_HEIGHT, &l);
-      layout_clear (&l);
-      cairo_destroy (cr);
-      cairo_surface_destroy (surface);
+/* ---- Drawing ----------------------------------------------------------------------------- */
+
+static void
+set_rgb (cairo_t            *cr,
+         const SockscopeRgb *c,
+         double              alpha)
+{
+  cairo_set_source_rgba (cr, c->red, c->green, c->blue, alpha);
+}
+
+/* A box filled with its colour over white, opaque, so lifelines do not show through. */
+static void
+draw_box (cairo_t                   *cr,
+          const SockscopeLayoutRect *r,
+          double                     radius,
+          const SockscopeRgb        *tint,
+          double                     tint_alpha,
+          double                     border_alpha,
+          double                     line_width)
+{
+  sockscope_diagram_paint_rounded (cr, r->x, r->y, r->width, r->height, radius);
+  cairo_set_source_rgb (cr, BG.red + (tint->red - BG.red) * tint_alpha, BG.green + (tint->green - BG.green) * tint_alpha,
+                        BG.blue + (tint->blue - BG.blue) * tint_alpha);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, BG.red + (tint->red - BG.red) * border_alpha, BG.green + (tint->green - BG.green) * border_alpha,
+                        BG.blue + (tint->blue - BG.blue) * border_alpha);
+  cairo_set_line_width (cr, line_width);
+  cairo_stroke (cr);
+}
+
+/* The wrapped lines of a box, from its top left corner inset by the pads. */
+static void
+draw_lines (SockscopeDiagram          *self,
+            cairo_t                   *cr,
+            const SockscopeLayout     *l,
+            SockscopeLayoutFont        font,
+            const char                *text,
+            char                     **lines,
+            const SockscopeLayoutRect *box,
+            double                     pad_x,
+            double                     pad_y,
+            gsize                      bold_start,
+            gsize                      bold_end,
+            const SockscopeRgb        *emphasis)
+{
+  gsize cursor = 0;
+  double y = box->y + pad_y;
+
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    {
+      PangoLayout *layout = sockscope_diagram_fonts_line (self->fonts, font, l->zoom, text, lines[i], &cursor,
+                                                          bold_start, bold_end, emphasis);
+      int h;
+
+      pango_layout_get_pixel_size (layout, NULL, &h);
+      cairo_move_to (cr, box->x + pad_x, y);
+      set_rgb (cr, &FG, 1);
+      pango_cairo_show_layout (cr, layout);
+      y += h;
     }
-  return self->font_px;
+}
+
+static void
+draw_title (SockscopeDiagram *self,
+            cairo_t          *cr,
+            guint             slide,
+            guint             start,
+            guint             end)
+{
+  g_autofree char *caption = NULL;
+  PangoLayout *layout;
+  g_autoptr(PangoFontDescription) desc = pango_font_description_from_string ("Sans Bold");
+  int tw, th;
+
+  layout = pango_cairo_create_layout (cr);
+  pango_font_description_set_absolute_size (desc, SOCKSCOPE_DIAGRAM_HEIGHT * 0.036 * PANGO_SCALE);
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_set_text (layout, sockscope_lesson_get_title (self->lesson, self->lang), -1);
+  pango_layout_get_pixel_size (layout, NULL, &th);
+  cairo_move_to (cr, MARGIN, MARGIN / 2 + (TITLE_H - MARGIN / 2 - th) / 2);
+  set_rgb (cr, &FG, 1);
+  pango_cairo_show_layout (cr, layout);
+
+  if (self->slides->len > 1)
+    /* TRANSLATORS: under an exported diagram: which events it shows, which slide of how many */
+    caption = g_strdup_printf (_("events %u–%u of %u · slide %u/%u"), g_array_index (self->rows, Row, start).seq,
+                               g_array_index (self->rows, Row, end - 1).seq, self->n_events, slide + 1,
+                               self->slides->len);
+  else
+    /* TRANSLATORS: under an exported diagram: which events of the session it shows */
+    caption = g_strdup_printf (_("events %u–%u of %u"), self->first, self->last, self->n_events);
+  pango_font_description_set_weight (desc, PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_absolute_size (desc, SLIDE_FONT_PX * PANGO_SCALE);
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_set_text (layout, caption, -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  cairo_move_to (cr, SOCKSCOPE_DIAGRAM_WIDTH - MARGIN - tw, MARGIN / 2 + (TITLE_H - MARGIN / 2 - th) / 2);
+  set_rgb (cr, &GREY, 1);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
+static double
+rows_bottom (const SockscopeLayout *l)
+{
+  return l->n_rows > 0 ? l->rows[l->n_rows - 1].y + l->rows[l->n_rows - 1].height : l->header_h;
+}
+
+static void
+draw_lifelines (SockscopeDiagram      *self,
+                cairo_t               *cr,
+                const SockscopeLayout *l,
+                guint                  start,
+                guint                  end)
+{
+  const double dashes[] = { 8, 5 };
+  const double dots[] = { 0.01, 7 };
+
+  if (l->outside.shown)
+    {
+      cairo_save (cr);
+      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+      cairo_set_line_width (cr, 1.5);
+      set_rgb (cr, &FG, 0.35);
+      cairo_move_to (cr, l->outside.x, l->header_h);
+      cairo_line_to (cr, l->outside.x, rows_bottom (l));
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
+  for (guint i = 0; i < l->n_columns; i++)
+    {
+      const Lifeline *line = lifeline_get (self, (int) i);
+      SockscopeRgb colour = sockscope_palette_actor (i, FALSE);
+      double top = l->header_h, bottom = rows_bottom (l);
+      guint at;
+
+      if (!l->columns[i].shown)
+        continue;
+      at = row_of_seq (self, line->spawn_seq);
+      if (line->spawn_seq != 0 && at >= start && at < end)
+        top = sockscope_layout_get_row (l, at - start)->ya;
+      at = row_of_seq (self, line->exit_seq);
+      if (line->exit_seq != 0 && at >= start && at < end)
+        bottom = sockscope_layout_get_row (l, at - start)->ya;
+
+      cairo_save (cr);
+      /* A thread's lifeline is dotted: it runs inside its process, sharing its sockets. */
+      cairo_set_line_cap (cr, line->thread ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+      cairo_set_dash (cr, line->thread ? dots : dashes, 2, 0);
+      cairo_set_line_width (cr, line->thread ? 4 : 2.5);
+      set_rgb (cr, &colour, 0.6);
+      cairo_move_to (cr, l->columns[i].x, top);
+      cairo_line_to (cr, l->columns[i].x, bottom);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
+}
+
+static void
+draw_headers (SockscopeDiagram      *self,
+              cairo_t               *cr,
+              const SockscopeLayout *l)
+{
+  for (int i = -1; i < (int) l->n_columns; i++)
+    {
+      const SockscopeLayoutColumn *column = i < 0 ? &l->outside : &l->columns[i];
+      SockscopeRgb colour = i < 0 ? GREY : sockscope_palette_actor ((guint) i, FALSE);
+      g_autofree char *label = NULL;
+
+      if (!column->shown)
+        continue;
+      label = g_strjoinv (" ", column->lines);
+      draw_box (cr, &column->header, l->line_h * 0.3, &colour, i < 0 ? 0.05 : 0.15, 1, 2.5);
+      draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_BOLD, label, column->lines, &column->header, l->pad_x, l->pad_y,
+                  0, 0, NULL);
+      if (column->tag.width > 0)
+        {
+          char *lines[] = { (char *) _("thread"), NULL };
+
+          draw_box (cr, &column->tag, column->tag.height / 2, &GREY, 0.12, 1, 1.5);
+          draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_SANS, lines[0], lines, &column->tag, l->pill_pad_x,
+                      l->pill_pad_y, 0, 0, NULL);
+        }
+    }
+}
+
+/* Activation bars: a call that returns rows after it started, on this slide or beyond. */
+static void
+draw_bars (SockscopeDiagram      *self,
+           cairo_t               *cr,
+           const SockscopeLayout *l,
+           guint                  start,
+           guint                  end)
+{
+  double w = l->line_h * 0.6;
+
+  for (guint i = 0; i < end; i++)
+    {
+      const Row *row = &g_array_index (self->rows, Row, i);
+      guint ret = self->returns[i];
+      SockscopeRgb colour;
+      SockscopeLayoutRect bar;
+      double top, bottom;
+
+      if (row->kind != ROW_CALL || ret <= i + 1 || ret < start || !l->columns[row->from].shown)
+        continue;
+      colour = sockscope_palette_actor ((guint) row->from, FALSE);
+      top = i >= start ? sockscope_layout_get_row (l, i - start)->ya : l->header_h;
+      if (ret < end)
+        {
+          const SockscopeLayoutBox *box = sockscope_layout_get_row (l, ret - start);
+
+          bottom = g_array_index (self->rows, Row, ret).kind == ROW_RESULT ? box->ya : box->y + l->line_h * 0.2;
+        }
+      else
+        bottom = rows_bottom (l);
+      bar = (SockscopeLayoutRect) { l->columns[row->from].x - w / 2, top, w, bottom - top };
+      draw_box (cr, &bar, 2, row->blocked_seq ? &WARNING : &colour, row->blocked_seq ? 0.3 : 0.15, 0.6, 1.5);
+    }
+}
+
+static void
+draw_row (SockscopeDiagram         *self,
+          cairo_t                  *cr,
+          const SockscopeLayout    *l,
+          guint                     index,
+          const SockscopeLayoutBox *box)
+{
+  const Row *row = &g_array_index (self->rows, Row, index);
+  const char *text = g_ptr_array_index (self->texts, index);
+  int actor = row->kind == ROW_SIGNAL ? row->to : row->from;
+  SockscopeRgb colour = actor >= 0 ? sockscope_palette_actor ((guint) actor, FALSE) : GREY;
+  gsize split = row->extra ? strlen (row->text) + 1 : 0;
+  const char *space = strchr (text, ' ');
+
+  switch (row->kind)
+    {
+    case ROW_CALL:
+    case ROW_RESULT:
+      draw_box (cr, &box->box, l->line_h * 0.25, &colour, 0.10, 1.0, 2);
+      draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_MONO, text, box->lines, &box->box, l->pad_x, l->pad_y,
+                  split ? split : strlen (text), strlen (text), row->failed ? &ERROR_RGB : NULL);
+      if (box->tag.width > 0)
+        {
+          char *lines[] = { (char *) _("blocked"), NULL };
+
+          draw_box (cr, &box->tag, box->tag.height / 2, &WARNING, 0.15, 1, 2);
+          draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_SANS, lines[0], lines, &box->tag, l->pill_pad_x, l->pill_pad_y,
+                      0, 0, NULL);
+        }
+      break;
+    case ROW_STATE:
+      {
+        SockscopeRgb family = sockscope_diagram_state_family_colour (sockscope_diagram_state_family (row->extra), FALSE);
+
+        draw_box (cr, &box->box, box->box.height / 2, &family, 0.22, 1, 2);
+        draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_SANS, text, box->lines, &box->box, l->pill_pad_x, l->pill_pad_y,
+                    split, strlen (text), NULL);
+      }
+      break;
+    case ROW_EXIT:
+      {
+        double c = l->line_h * 0.45;
+        const SockscopeRgb *mark = row->failed ? &ERROR_RGB : &FG;
+
+        cairo_save (cr);
+        cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+        cairo_set_line_width (cr, 4);
+        set_rgb (cr, mark, 1);
+        cairo_move_to (cr, box->xa - c, box->ya - c);
+        cairo_line_to (cr, box->xa + c, box->ya + c);
+        cairo_move_to (cr, box->xa + c, box->ya - c);
+        cairo_line_to (cr, box->xa - c, box->ya + c);
+        cairo_stroke (cr);
+        cairo_restore (cr);
+        draw_box (cr, &box->box, box->box.height / 2, row->failed ? &ERROR_RGB : &GREY, 0.12, 1, 1.5);
+        draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_SANS, text, box->lines, &box->box, l->pill_pad_x, l->pill_pad_y,
+                    0, 0, NULL);
+      }
+      break;
+    case ROW_PACKET:
+    case ROW_SPAWN:
+    case ROW_SIGNAL:
+      {
+        gboolean kernel = row->kind == ROW_PACKET && row->cause_seq == 0;
+        const SockscopeRgb *tint = row->kind == ROW_SIGNAL ? &WARNING : kernel || row->from < 0 ? &GREY : &colour;
+        SockscopeLayoutFont font = row->kind == ROW_SPAWN ? SOCKSCOPE_LAYOUT_MONO : SOCKSCOPE_LAYOUT_SANS;
+
+        if (row->kind == ROW_SIGNAL)
+          colour = WARNING;
+        if (box->arrow)
+          {
+            cairo_save (cr);
+            cairo_translate (cr, box->xa, box->ya);
+            sockscope_diagram_paint_arrow (cr, box->xb - box->xa, box->yb - box->ya, 1.0, 3.0,
+                                           kernel || row->kind == ROW_SIGNAL, tint, NULL, 0);
+            cairo_restore (cr);
+          }
+        else
+          {
+            cairo_arc (cr, box->xa, box->ya, l->line_h * 0.25, 0, 2 * G_PI);
+            set_rgb (cr, tint, 1);
+            cairo_fill (cr);
+          }
+        draw_box (cr, &box->box, box->box.height / 2, tint, 0.08, 0.7, 1.5);
+        draw_lines (self, cr, l, font, text, box->lines, &box->box, l->pill_pad_x, l->pill_pad_y,
+                    0, row->kind == ROW_SPAWN ? 0 : space && row->kind == ROW_PACKET ? (gsize) (space - text) : strlen (text),
+                    NULL);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+sockscope_diagram_draw_slide (SockscopeDiagram *self,
+                              cairo_t          *cr,
+                              guint             slide)
+{
+  g_autoptr(SockscopeLayout) l = NULL;
+  guint start, end;
+
+  g_return_if_fail (self != NULL);
+
+  slide_range (self, slide, &start, &end);
+  l = slide_layout (self, start, end);
+  cairo_save (cr);
+  set_rgb (cr, &BG, 1);
+  cairo_paint (cr);
+  draw_title (self, cr, MIN (slide, self->slides->len - 1), start, end);
+  cairo_translate (cr, 0, TITLE_H);
+  draw_lifelines (self, cr, l, start, end);
+  draw_bars (self, cr, l, start, end);
+  for (guint i = 0; i < l->n_rows; i++)
+    draw_row (self, cr, l, start + i, &l->rows[i]);
+  draw_headers (self, cr, l);
+  cairo_restore (cr);
+}
+
+SockscopeLayout *
+sockscope_diagram_layout_slide (SockscopeDiagram *self,
+                                guint             slide,
+                                guint            *first_row)
+{
+  guint start, end;
+
+  slide_range (self, slide, &start, &end);
+  if (first_row != NULL)
+    *first_row = start;
+  return slide_layout (self, start, end);
 }
 
 /* ---- Files ------------------------------------------------------------------------------- */
 
-gboolean
-sockscope_diagram_export (SockscopeDiagram        *self,
-                          SockscopeDiagramFormat   format,
-                          const char              *path,
-                          GError                 **error)
+/* out.png → out-3.png, for the third of several slides. */
+char *
+sockscope_diagram_slide_path (const char *path,
+                              guint       slide)
+{
+  const char *base = strrchr (path, '/');
+  const char *dot = strrchr (base ? base : path, '.');
+
+  if (dot == NULL || dot == (base ? base + 1 : path))
+    return g_strdup_printf ("%s-%u", path, slide + 1);
+  return g_strdup_printf ("%.*s-%u%s", (int) (dot - path), path, slide + 1, dot);
+}
+
+static gboolean
+check_status (cairo_status_t   status,
+              const char      *path,
+              GError         **error)
+{
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write the diagram to %s: %s"),
+                   path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One file: a PNG or an SVG of one slide. */
+static gboolean
+export_image (SockscopeDiagram        *self,
+              SockscopeDiagramFormat   format,
+              guint                    slide,
+              const char              *path,
+              GError                 **error)
 {
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
 
-  switch (format)
+  if (format == SOCKSCOPE_DIAGRAM_PNG)
+    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, SOCKSCOPE_DIAGRAM_WIDTH, SOCKSCOPE_DIAGRAM_HEIGHT);
+  else
     {
-    case SOCKSCOPE_DIAGRAM_PNG:
-      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, SOCKSCOPE_DIAGRAM_WIDTH, SOCKSCOPE_DIAGRAM_HEIGHT);
-      break;
-    case SOCKSCOPE_DIAGRAM_SVG:
       surface = cairo_svg_surface_create (path, SOCKSCOPE_DIAGRAM_WIDTH, SOCKSCOPE_DIAGRAM_HEIGHT);
       cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
-      break;
-    case SOCKSCOPE_DIAGRAM_PDF:
-      /* A 16:9 page of 33.9 × 19.05 cm, the size of a slide in presentation programs. */
-      surface = cairo_pdf_surface_create (path, SOCKSCOPE_DIAGRAM_WIDTH / 2, SOCKSCOPE_DIAGRAM_HEIGHT / 2);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
-                                      sockscope_lesson_get_title (self->lesson, self->lang));
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Sockscope " PACKAGE_VERSION);
-      break;
-    default:
-      g_return_val_if_reached (FALSE);
     }
-
   cr = cairo_create (surface);
-  if (format == SOCKSCOPE_DIAGRAM_PDF)
-    cairo_scale (cr, 0.5, 0.5);
-  sockscope_diagram_draw (self, cr, SOCKSCOPE_DIAGRAM_WIDTH, SOCKSCOPE_DIAGRAM_HEIGHT);
+  sockscope_diagram_draw_slide (self, cr, slide);
   cairo_destroy (cr);
-
   if (format == SOCKSCOPE_DIAGRAM_PNG)
     status = cairo_surface_write_to_png (surface, path);
   else
@@ -1229,14 +1051,51 @@ sockscope_diagram_export (SockscopeDiagram        *self,
       status = cairo_surface_status (surface);
     }
   cairo_surface_destroy (surface);
+  return check_status (status, path, error);
+}
 
-  if (status != CAIRO_STATUS_SUCCESS)
+gboolean
+sockscope_diagram_export (SockscopeDiagram        *self,
+                          SockscopeDiagramFormat   format,
+                          const char              *path,
+                          GError                 **error)
+{
+  guint n = sockscope_diagram_get_n_slides (self);
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+
+  if (format != SOCKSCOPE_DIAGRAM_PDF)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write the diagram to %s: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
+      /* Several slides: numbered files, out-1.png, out-2.png… */
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *file = n > 1 ? sockscope_diagram_slide_path (path, i) : g_strdup (path);
+
+          if (!export_image (self, format, i, file, error))
+            return FALSE;
+        }
+      return TRUE;
     }
-  return TRUE;
+
+  /* A 16:9 page of 33.9 × 19.05 cm, the size of a slide in presentation programs; a page a
+   * slide. */
+  surface = cairo_pdf_surface_create (path, SOCKSCOPE_DIAGRAM_WIDTH / 2, SOCKSCOPE_DIAGRAM_HEIGHT / 2);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
+                                  sockscope_lesson_get_title (self->lesson, self->lang));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Sockscope " PACKAGE_VERSION);
+  cr = cairo_create (surface);
+  cairo_scale (cr, 0.5, 0.5);
+  for (guint i = 0; i < n; i++)
+    {
+      sockscope_diagram_draw_slide (self, cr, i);
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  return check_status (status, path, error);
 }
 
 gboolean

@@ -6,12 +6,14 @@
 #include <cairo.h>
 
 #include "sockscope-event-log.h"
+#include "sockscope-layout.h"
 #include "sockscope-lesson.h"
 
 G_BEGIN_DECLS
 
 #define SOCKSCOPE_DIAGRAM_WIDTH  1920.0  /* the slide, in the renderer's units (PNG pixels) */
 #define SOCKSCOPE_DIAGRAM_HEIGHT 1080.0
+#define SOCKSCOPE_DIAGRAM_PER_SLIDE 16  /* rows on a slide unless asked */
 
 typedef enum
 {
@@ -40,16 +42,29 @@ gboolean          sockscope_diagram_get_row     (SockscopeDiagram        *self,
                                                  guint                    index,
                                                  const char             **kind,
                                                  char                   **text);
-/* The label size in the renderer's units that draw() uses: tests and docs measure it. */
+/* The label size in the renderer's units (28: 14 pt on the PDF page): tests and docs use it. */
 double            sockscope_diagram_get_font_px (SockscopeDiagram        *self);
-void              sockscope_diagram_draw        (SockscopeDiagram        *self,
+/* At most per_slide rows on a slide (0: SOCKSCOPE_DIAGRAM_PER_SLIDE); fewer when their labels
+ * need the height, so that the text keeps its size. */
+void              sockscope_diagram_set_per_slide (SockscopeDiagram      *self,
+                                                   guint                  per_slide);
+guint             sockscope_diagram_get_n_slides  (SockscopeDiagram      *self);
+/* Slide slide (from 0) on a SOCKSCOPE_DIAGRAM_WIDTH × HEIGHT surface. */
+void              sockscope_diagram_draw_slide  (SockscopeDiagram        *self,
                                                  cairo_t                 *cr,
-                                                 double                   width,
-                                                 double                   height);
+                                                 guint                    slide);
+/* How slide is laid out, below its title band (for tests): its rows from *first_row on. */
+SockscopeLayout  *sockscope_diagram_layout_slide (SockscopeDiagram       *self,
+                                                  guint                   slide,
+                                                  guint                  *first_row);
+/* PDF: a page a slide. PNG, SVG: path itself for one slide, else out-1.png, out-2.png… */
 gboolean          sockscope_diagram_export      (SockscopeDiagram        *self,
                                                  SockscopeDiagramFormat   format,
                                                  const char              *path,
                                                  GError                 **error);
+/* The file slide (from 0) of several is written to. */
+char             *sockscope_diagram_slide_path  (const char              *path,
+                                                 guint                    slide);
 
 /* "png", "svg", "pdf" */
 gboolean          sockscope_diagram_format_from_string (const char             *name,

@@ -5,6 +5,8 @@
 
 #include <gtk/gtk.h>
 
+#include "sockscope-layout.h"
+
 G_BEGIN_DECLS
 
 #define SOCKSCOPE_TYPE_SEQUENCE_VIEW (sockscope_sequence_view_get_type ())
@@ -101,6 +103,11 @@ void       sockscope_sequence_view_set_zoom          (SockscopeSequenceView *sel
 double     sockscope_sequence_view_get_animation_speed (SockscopeSequenceView *self);
 void       sockscope_sequence_view_set_animation_speed (SockscopeSequenceView *self,
                                                         double                 speed);
+/* The overview: the whole lesson (its last few hundred rows) fitted to the pane, the text
+ * smaller if need be; the "sequence.overview" action and the O key toggle it. */
+gboolean   sockscope_sequence_view_get_overview      (SockscopeSequenceView *self);
+void       sockscope_sequence_view_set_overview      (SockscopeSequenceView *self,
+                                                      gboolean               overview);
 gboolean   sockscope_sequence_view_get_follow        (SockscopeSequenceView *self);
 void       sockscope_sequence_view_set_follow        (SockscopeSequenceView *self,
                                                       gboolean               follow);
@@ -136,5 +143,10 @@ gboolean   sockscope_sequence_view_get_item_point    (SockscopeSequenceView *sel
                                                       guint                  seq,
                                                       double                *x,
                                                       double                *y);
+
+/* How the rows shown are laid out, in content coordinates (the horizontal scroll not applied):
+ * its rows start at item *first_row. For tests. */
+const SockscopeLayout *sockscope_sequence_view_get_layout (SockscopeSequenceView *self,
+                                                           guint                 *first_row);
 
 G_END_DECLS
