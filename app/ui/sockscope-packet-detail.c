@@ -815,6 +815,7 @@ sockscope_packet_detail_init (SockscopePacketDetail *self)
   gtk_label_set_lines (self->help, 3);
   gtk_label_set_ellipsize (self->help, PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (GTK_WIDGET (self->help), "field-help");
+  gtk_widget_add_css_class (GTK_WIDGET (self->help), "view");
   update_help (self, NULL);
 
   self->hex_view = SOCKSCOPE_HEX_VIEW (sockscope_hex_view_new ());

@@ -1,4 +1,6 @@
-/* test-packet-detail.c: the field tree and the hex view of a real packet, in a real window. */
+/* test-packet-detail.c: the field tree and the hex view of a real packet, in a real window: one
+ * line a field from IP, the link layer folded, the selected field explained under the tree, its
+ * bytes lit in hex and ASCII, the ASCII column on screen however narrow the view. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -55,6 +57,37 @@ visible_rows (Fixture *f)
 }
 
 static void
+assert_row (Fixture    *f,
+            guint       row,
+            const char *field_id,
+            const char *label,
+            gboolean    expanded)
+{
+  const char *id = NULL;
+  gboolean open = FALSE;
+
+  g_assert_cmpstr (sockscope_packet_detail_get_row (f->detail, row, &id, &open), ==, label);
+  g_assert_cmpstr (id, ==, field_id);
+  g_assert_cmpint (open, ==, expanded);
+}
+
+/* The height of the tallest row the tree shows. */
+static int
+max_row_height (Fixture *f)
+{
+  GtkWidget *view = test_find_descendant (GTK_WIDGET (f->detail), GTK_TYPE_COLUMN_VIEW);
+  int height = 0;
+
+  for (GtkWidget *list = gtk_widget_get_first_child (view); list != NULL; list = gtk_widget_get_next_sibling (list))
+    if (GTK_IS_LIST_VIEW (list))
+      for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+        if (gtk_widget_get_mapped (row) && g_str_equal (gtk_widget_get_css_name (row), "row"))
+          height = MAX (height, gtk_widget_get_height (row));
+  g_assert_cmpint (height, >, 0);
+  return height;
+}
+
+static void
 assert_highlight (Fixture *f,
                   guint    offset,
                   guint    length)
@@ -86,10 +119,21 @@ test_syn (Fixture       *f,
   sockscope_packet_detail_set_packet (f->detail, LINKTYPE_ETHERNET, syn);
   test_wait_for_draw (GTK_WIDGET (f->detail));
 
-  /* Ethernet, IPv4 and TCP with five options: every field has its row, all expanded. */
+  /* Ethernet, IPv4 and TCP with five options: IP one line with its addresses, TCP open (its
+   * sub-fields folded), Ethernet one folded line, last. */
   g_assert_cmpuint (n, >=, 60);
   g_assert_cmpuint (sockscope_packet_detail_get_n_fields (f->detail), ==, n);
-  g_assert_cmpuint (visible_rows (f), ==, n);
+  assert_row (f, 0, "ip", "Internet Protocol version 4", FALSE);
+  assert_row (f, 1, "tcp", "Transmission Control Protocol", TRUE);
+  assert_row (f, 2, "tcp.srcport", "Source port", FALSE);
+  assert_row (f, visible_rows (f) - 1, "eth", "Ethernet II", FALSE);
+  g_assert_cmpuint (visible_rows (f), <, 20);
+  g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), "10.0.0.1 → 10.0.0.2"));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), "40000 → 5000"));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), "0x002 (SYN)"));
+  /* Wireshark's density: one line a field. */
+  g_assert_cmpint (max_row_height (f), <=, 22);
+  g_assert_cmpint (max_row_height (f), >=, 14);
   g_assert_null (sockscope_packet_detail_get_warning (f->detail));
   g_assert_null (test_find_label (GTK_WIDGET (f->detail), "Warning"));
   g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), "Transmission Control Protocol"));
@@ -101,8 +145,19 @@ test_syn (Fixture       *f,
   test_wait_for_draw (GTK_WIDGET (f->detail));
   g_assert_cmpstr (sockscope_packet_detail_get_selected_field (f->detail), ==, "tcp.dstport");
   assert_highlight (f, 36, 2);
-  /* Its row, on screen, explains it. */
+  /* Under the tree, on screen, what it means. */
+  g_assert_cmpstr (sockscope_packet_detail_get_help (f->detail), ==, sockscope_field_help_lookup ("tcp.dstport"));
   g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), sockscope_field_help_lookup ("tcp.dstport")));
+  /* Its bytes, in hex and in ASCII, beside each other on screen. */
+  {
+    graphene_rect_t hex_area, ascii_area;
+
+    g_assert_cmpuint (sockscope_hex_view_get_bytes_per_line (f->hex), ==, 16);
+    g_assert_true (sockscope_hex_view_get_byte_area (f->hex, 36, FALSE, &hex_area));
+    g_assert_true (sockscope_hex_view_get_byte_area (f->hex, 36, TRUE, &ascii_area));
+    g_assert_cmpfloat (ascii_area.origin.x, >, hex_area.origin.x + hex_area.size.width);
+    g_assert_cmpfloat (ascii_area.origin.x + ascii_area.size.width, <=, gtk_widget_get_width (GTK_WIDGET (f->hex)));
+  }
   test_screenshot (GTK_WIDGET (f->detail), "packet-detail");
 
   test_set_dark (TRUE);
@@ -201,7 +256,8 @@ test_truncated (Fixture       *f,
   /* The warning is the first row, with the decoder's reason next to it. */
   g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), "Warning"));
   g_assert_nonnull (test_find_label (GTK_WIDGET (f->detail), warning));
-  g_assert_cmpuint (visible_rows (f), ==, sockscope_packet_detail_get_n_fields (f->detail) + 1);
+  assert_row (f, 0, NULL, "Warning", FALSE);
+  assert_row (f, 1, "ip", "Internet Protocol version 4", FALSE);
   /* What was captured is still decoded. */
   g_assert_true (sockscope_packet_detail_select_field (f->detail, "ip.proto"));
   test_screenshot (GTK_WIDGET (f->detail), "packet-detail-truncated");
@@ -240,6 +296,27 @@ test_hex_view_alone (void)
 
   sockscope_hex_view_set_highlight (hex, 34, 20);
   test_screenshot (scroll, "hex-view");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Too narrow for 16 bytes and their text: 8 a line, the ASCII column still on screen. */
+  scroll = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  hex = SOCKSCOPE_HEX_VIEW (sockscope_hex_view_new ());
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), GTK_WIDGET (hex));
+  sockscope_hex_view_set_bytes (hex, syn);
+  window = test_show_in_window (scroll, 380, 300);
+  test_wait_for_draw (GTK_WIDGET (hex));
+  g_assert_cmpuint (sockscope_hex_view_get_bytes_per_line (hex), ==, 8);
+  {
+    g_autofree char *line = sockscope_hex_view_get_line_text (hex, 1);
+    graphene_rect_t ascii;
+
+    /* Bytes 8 to 15: the end of the source MAC, the EtherType, IPv4's first two bytes. */
+    g_assert_cmpstr (line, ==, "0008  00 00 00 01 08 00 45 00  ......E.");
+    g_assert_true (sockscope_hex_view_get_byte_area (hex, 15, TRUE, &ascii));
+    g_assert_cmpfloat (ascii.origin.x + ascii.size.width, <=, gtk_widget_get_width (GTK_WIDGET (hex)));
+  }
+  test_screenshot (scroll, "hex-view-narrow");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

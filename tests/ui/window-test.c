@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "sockscope-application.h"
+#include "sockscope-field-help.h"
+#include "sockscope-hex-view.h"
 #include "sockscope-locale.h"
 #include "sockscope-screenshot.h"
 #include "sockscope-text-cell.h"
@@ -153,6 +155,73 @@ measure_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The handshake as a student reads it in the packets pane: the list in words, the detail only
+ * once a packet is selected, its tree from IP, its bytes in hex and ASCII. */
+static void
+check_packet_list (SockscopeWindow *window)
+{
+  SockscopePacketsPane *packets = sockscope_window_get_packets_pane (window);
+  SockscopePacketDetail *detail = sockscope_packets_pane_get_detail (packets);
+  SockscopeHexView *hex = SOCKSCOPE_HEX_VIEW (sockscope_packet_detail_get_hex_view (detail));
+  const struct { const char *column, *text; } syn[] = {
+    { "no", "1" }, { "time", "0.000000" }, { "from", "Client" }, { "to", "Server" },
+    { "protocol", "TCP" }, { "flags", "SYN" }, { "info", "SYN, seq 0, window 64240" },
+    { "cause", "Client: connect(3, 127.0.0.1:7777)" },
+  };
+  g_autofree char *synack = sockscope_packets_pane_get_cell (packets, 1, "info");
+  g_autofree char *ack = sockscope_packets_pane_get_cell (packets, 2, "info");
+  g_autofree char *ack_from = sockscope_packets_pane_get_cell (packets, 2, "from");
+  g_autofree char *line = NULL;
+  const char *id = NULL;
+  gboolean expanded = TRUE;
+  graphene_rect_t ascii;
+  guint row;
+
+  for (guint i = 0; i < G_N_ELEMENTS (syn); i++)
+    {
+      g_autofree char *text = sockscope_packets_pane_get_cell (packets, 0, syn[i].column);
+
+      g_assert_cmpstr (text, ==, syn[i].text);
+    }
+  g_assert_cmpstr (synack, ==, "SYN, ACK, seq 0, ack 1, window 65160");
+  g_assert_cmpstr (ack, ==, "ACK, seq 1, ack 1");
+  g_assert_cmpstr (ack_from, ==, "Client");
+
+  /* Nothing selected: the list has the pane's whole width, no detail. */
+  sockscope_window_show_pane (window, "packets");
+  spin (100);
+  g_assert_null (sockscope_packets_pane_get_empty_text (packets));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (detail)));
+  g_assert_true (sockscope_packets_pane_get_column_visible (packets, "info"));
+  g_assert_true (sockscope_packets_pane_get_column_visible (packets, "from"));
+
+  /* The SYN clicked: the detail opens, from IP; Ethernet is one folded line, last. */
+  g_assert_true (sockscope_packets_pane_select_row (packets, 0));
+  spin (200);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (detail)));
+  g_assert_cmpstr (sockscope_packet_detail_get_row (detail, 0, &id, &expanded), ==, "Internet Protocol version 4");
+  g_assert_cmpstr (id, ==, "ip");
+  g_assert_cmpstr (sockscope_packet_detail_get_row (detail, 1, &id, &expanded), ==, "Transmission Control Protocol");
+  g_assert_true (expanded);
+  for (row = 2; sockscope_packet_detail_get_row (detail, row + 1, NULL, NULL) != NULL; row++)
+    ;
+  g_assert_cmpstr (sockscope_packet_detail_get_row (detail, row, &id, &expanded), ==, "Ethernet II");
+  g_assert_false (expanded);
+  /* Its bytes: hex and, on screen beside them, ASCII. */
+  g_assert_true (sockscope_hex_view_get_byte_area (hex, 0, TRUE, &ascii));
+  g_assert_cmpfloat (ascii.origin.x + ascii.size.width, <=, gtk_widget_get_width (GTK_WIDGET (hex)));
+  line = sockscope_hex_view_get_line_text (hex, 0);
+  g_assert_true (g_str_has_prefix (line, "0000  00 00 00 00"));
+  g_assert_true (g_str_has_suffix (line, sockscope_hex_view_get_bytes_per_line (hex) == 16 ? "..............E." : "........"));
+  g_assert_true (sockscope_packet_detail_select_field (detail, "tcp.dstport"));
+  g_assert_cmpstr (sockscope_packet_detail_get_help (detail), ==, sockscope_field_help_lookup ("tcp.dstport"));
+
+  /* Unselected: the detail gives its room back. */
+  sockscope_packets_pane_select (packets, G_MAXUINT);
+  spin (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (detail)));
+}
+
 static void
 test_tcp_handshake (void)
 {
@@ -189,10 +258,11 @@ test_tcp_handshake (void)
   g_assert_true (max_gap_ok);
 
   /* The handshake: SYN, SYN-ACK, ACK in the list and as arrows. */
-  syn = find_packet_row (packets, "S", 0);
+  syn = find_packet_row (packets, "SYN", 0);
   g_assert_cmpint (syn, ==, 0);
-  g_assert_cmpint (find_packet_row (packets, "S.", 0), ==, 1);
-  g_assert_cmpint (find_packet_row (packets, ".", 0), ==, 2);
+  g_assert_cmpint (find_packet_row (packets, "SYN, ACK", 0), ==, 1);
+  g_assert_cmpint (find_packet_row (packets, "ACK", 0), ==, 2);
+  check_packet_list (window);
   g_assert_cmpuint (count_diagram (diagram, "packet", "SYN seq=0"), ==, 1);
   g_assert_cmpuint (count_diagram (diagram, "packet", "SYN,ACK"), ==, 1);
   g_assert_true (has_socket_state (sockets, "server", "ESTAB"));
@@ -290,7 +360,7 @@ test_tcp_handshake (void)
   while (!sockscope_window_is_done (window))
     next_step (window);
   spin (400);
-  g_assert_cmpint (find_packet_row (packets, "F.", 0), >=, 0);
+  g_assert_cmpint (find_packet_row (packets, "FIN, ACK", 0), >=, 0);
   g_assert_true (has_socket_state (sockets, "client", "TIME-WAIT"));
   {
     int row = socket_row (sockets, "client", "3, closed");
@@ -324,6 +394,26 @@ test_tcp_handshake (void)
   g_assert_cmpuint (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)), ==, 0);
   next_step (window);
   g_assert_cmpuint (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+/* A lesson of Unix sockets sends no packet: the packets pane says so in one line. */
+static void
+test_unix_sockets (void)
+{
+  SockscopeWindow *window = open_window ("unix-sockets");
+  SockscopePacketsPane *packets = sockscope_window_get_packets_pane (window);
+
+  sockscope_window_show_pane (window, "packets");
+  for (int i = 0; i < 6 && !sockscope_window_is_done (window); i++)
+    next_step (window);
+  spin (100);
+  g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, 0);
+  g_assert_cmpstr (sockscope_packets_pane_get_empty_text (packets), ==,
+                   "No packets in this lesson: Unix sockets carry their bytes inside the kernel, never over a network.");
+  g_assert_false (sockscope_packets_pane_get_column_visible (packets, "info"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   spin (100);
@@ -433,7 +523,7 @@ test_session (void)
     g_autofree char *proto = sockscope_packets_pane_get_cell (packets, 0, "protocol");
     g_autofree char *no = sockscope_packets_pane_get_cell (packets, 2999, "no");
 
-    g_assert_cmpstr (flags, ==, "S");
+    g_assert_cmpstr (flags, ==, "SYN");
     g_assert_cmpstr (proto, ==, "TCP");
     g_assert_cmpstr (no, ==, "3000");
   }
@@ -442,8 +532,8 @@ test_session (void)
     {
       const char *text = g_ptr_array_index (texts, i);
 
-      syn_shown |= strstr (text, "Flags [S], seq") != NULL;
-      cause_shown |= g_str_has_prefix (text, "client: connect(");
+      syn_shown |= g_str_equal (text, "SYN, seq 0, window 65495") || g_str_equal (text, "SYN, seq 0, window 64240");
+      cause_shown |= g_str_has_prefix (text, "Client: connect(");
     }
   g_assert_true (syn_shown);
   g_assert_true (cause_shown);
@@ -1260,6 +1350,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/window/tcp-handshake", test_tcp_handshake);
   g_test_add_func ("/window/udp-echo", test_udp_echo);
+  g_test_add_func ("/window/unix-sockets", test_unix_sockets);
   g_test_add_func ("/window/session", test_session);
   g_test_add_func ("/window/presenter", test_presenter);
   g_test_add_func ("/window/language", test_language);
