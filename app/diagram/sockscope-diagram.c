@@ -410,6 +410,29 @@ sockscope_diagram_get_n_rows (SockscopeDiagram *self)
 }
 
 gboolean
+sockscope_diagram_get_row_ends (SockscopeDiagram *self,
+                                guint             index,
+                                int              *from,
+                                int              *to)
+{
+  const Row *row;
+
+  if (index >= self->rows->len)
+    return FALSE;
+  row = &g_array_index (self->rows, Row, index);
+  *from = row->from;
+  *to = row->kind == ROW_PACKET || row->kind == ROW_SPAWN || row->kind == ROW_SIGNAL ? row->to : row->from;
+  return TRUE;
+}
+
+guint
+sockscope_diagram_get_row_seq (SockscopeDiagram *self,
+                               guint             index)
+{
+  return index < self->rows->len ? g_array_index (self->rows, Row, index).seq : 0;
+}
+
+gboolean
 sockscope_diagram_get_row (SockscopeDiagram  *self,
                            guint              index,
                            const char       **kind,
@@ -528,30 +551,21 @@ prepare (SockscopeDiagram *self)
     }
 }
 
+/* Rows [start, end) laid out with params (measure and size set), current kept in sight. */
 static SockscopeLayout *
-slide_layout (SockscopeDiagram *self,
-              guint             start,
-              guint             end)
+layout_range (SockscopeDiagram      *self,
+              SockscopeLayoutParams *params,
+              guint                  start,
+              guint                  end,
+              guint                  current)
 {
   guint n = self->lifelines->len;
   g_autofree SockscopeLayoutLifeline *lines = g_new0 (SockscopeLayoutLifeline, n + 1);
   g_autofree int *parents = g_new0 (int, n + 1);
   g_autofree guint *order = g_new0 (guint, n + 1);
-  guint first_seq = g_array_index (self->rows, Row, start).seq;
-  guint last_seq = g_array_index (self->rows, Row, end - 1).seq;
+  guint first_seq = start < self->rows->len ? g_array_index (self->rows, Row, start).seq : 0;
+  guint last_seq = end > 0 ? g_array_index (self->rows, Row, end - 1).seq : 0;
   gboolean outside = FALSE;
-  SockscopeLayoutParams params = {
-    .width = SOCKSCOPE_DIAGRAM_WIDTH,
-    .height = AREA_H,
-    .zoom = 1.0,
-    .anchor = SOCKSCOPE_LAYOUT_ALL,
-    .measure = sockscope_diagram_fonts_measure,
-    .measure_data = self->fonts,
-    /* TRANSLATORS: tag next to the name of a thread's lifeline */
-    .thread_tag = _("thread"),
-    /* TRANSLATORS: tag next to a system call that waits (accept, recv, connect...) */
-    .blocked_tag = _("blocked"),
-  };
 
   sockscope_projection_lesson_order (self->lesson, parents, order);
   for (guint i = 0; i < n; i++)
@@ -571,8 +585,66 @@ slide_layout (SockscopeDiagram *self,
         outside = TRUE;
     }
   /* TRANSLATORS: the column of packets that come from or go to outside the lab */
-  params.outside_label = outside ? _("outside") : NULL;
-  return sockscope_layout_new (&params, lines, order, n, self->layout_rows + start, end - start, G_MAXUINT);
+  params->outside_label = outside ? _("outside") : NULL;
+  /* TRANSLATORS: tag next to the name of a thread's lifeline */
+  params->thread_tag = _("thread");
+  /* TRANSLATORS: tag next to a system call that waits (accept, recv, connect...) */
+  params->blocked_tag = _("blocked");
+  return sockscope_layout_new (params, lines, order, n, self->layout_rows + start, end - start, current);
+}
+
+static SockscopeLayout *
+slide_layout (SockscopeDiagram *self,
+              guint             start,
+              guint             end)
+{
+  SockscopeLayoutParams params = {
+    .width = SOCKSCOPE_DIAGRAM_WIDTH,
+    .height = AREA_H,
+    .zoom = 1.0,
+    .anchor = SOCKSCOPE_LAYOUT_ALL,
+    .measure = sockscope_diagram_fonts_measure,
+    .measure_data = self->fonts,
+  };
+
+  return layout_range (self, &params, start, end, G_MAXUINT);
+}
+
+SockscopeLayout *
+sockscope_diagram_layout_view (SockscopeDiagram *self,
+                               const char       *font,
+                               double            width,
+                               double            height,
+                               double            zoom,
+                               gboolean          overview,
+                               guint            *first_row)
+{
+  g_autoptr(PangoFontDescription) desc = pango_font_description_from_string (font);
+  PangoContext *context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  SockscopeDiagramFonts *fonts;
+  SockscopeLayoutParams params = {
+    .width = width,
+    .height = MAX (height - SOCKSCOPE_LAYOUT_BUTTONS_H * MAX (1.0, zoom), 1),
+    .zoom = zoom,
+    .anchor = SOCKSCOPE_LAYOUT_BOTTOM,
+    .fit = overview,
+    .min_zoom = overview ? MIN (zoom, 0.45) : zoom * 0.8,
+    .measure = sockscope_diagram_fonts_measure,
+  };
+  SockscopeLayout *l;
+  guint start;
+
+  prepare (self);
+  fonts = sockscope_diagram_fonts_new (context, desc);
+  g_object_unref (context);
+  params.measure_data = fonts;
+  start = overview ? 0 : sockscope_layout_follow_start (&params, self->rows->len);
+  l = layout_range (self, &params, start, self->rows->len, self->rows->len > start ? self->rows->len - 1 - start : G_MAXUINT);
+  /* The measure goes with the fonts: a layout only keeps numbers and strings. */
+  sockscope_diagram_fonts_free (fonts);
+  if (first_row != NULL)
+    *first_row = start + l->first;
+  return l;
 }
 
 /* Slides of at most per_slide rows, fewer when they do not fit the page at the slide's size. */

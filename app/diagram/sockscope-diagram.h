@@ -42,6 +42,14 @@ gboolean          sockscope_diagram_get_row     (SockscopeDiagram        *self,
                                                  guint                    index,
                                                  const char             **kind,
                                                  char                   **text);
+/* The lifelines a row is drawn on (from = to for a call, a state…; -1: outside), and the
+ * event it comes from. For tests. */
+gboolean          sockscope_diagram_get_row_ends (SockscopeDiagram       *self,
+                                                  guint                   index,
+                                                  int                    *from,
+                                                  int                    *to);
+guint             sockscope_diagram_get_row_seq  (SockscopeDiagram       *self,
+                                                  guint                   index);
 /* The label size in the renderer's units (28: 14 pt on the PDF page): tests and docs use it. */
 double            sockscope_diagram_get_font_px (SockscopeDiagram        *self);
 /* At most per_slide rows on a slide (0: SOCKSCOPE_DIAGRAM_PER_SLIDE); fewer when their labels
@@ -56,6 +64,16 @@ void              sockscope_diagram_draw_slide  (SockscopeDiagram        *self,
 /* How slide is laid out, below its title band (for tests): its rows from *first_row on. */
 SockscopeLayout  *sockscope_diagram_layout_slide (SockscopeDiagram       *self,
                                                   guint                   slide,
+                                                  guint                  *first_row);
+/* The rows laid out as the window's view lays them out while it follows the newest (or in
+ * its overview), in a pane of width × height (less the zoom buttons' band) at zoom, the labels
+ * in font (a Pango font name, the window's "Cantarell 11"): for tests. */
+SockscopeLayout  *sockscope_diagram_layout_view  (SockscopeDiagram       *self,
+                                                  const char             *font,
+                                                  double                  width,
+                                                  double                  height,
+                                                  double                  zoom,
+                                                  gboolean                overview,
                                                   guint                  *first_row);
 /* PDF: a page a slide. PNG, SVG: path itself for one slide, else out-1.png, out-2.png… */
 gboolean          sockscope_diagram_export      (SockscopeDiagram        *self,

@@ -126,11 +126,14 @@ set_pads (const Ctx       *c,
 
 /* ---- Wrapping ---------------------------------------------------------------------------- */
 
+/* At a space; in a call (monospace) also after a comma, a bracket or a colon. */
 static gboolean
-breaks_before (const char *start,
-               const char *at)
+breaks_before (SockscopeLayoutFont  font,
+               const char          *start,
+               const char          *at)
 {
-  return *at == ' ' || (at > start && strchr (",([/:", at[-1]) != NULL && at[-1] != '\0');
+  return *at == ' ' ||
+         (font == SOCKSCOPE_LAYOUT_MONO && at > start && strchr (",([/:", at[-1]) != NULL && at[-1] != '\0');
 }
 
 static char **
@@ -164,7 +167,7 @@ wrap (const Ctx           *c,
             {
               double qw;
 
-              if (!breaks_before (p, q))
+              if (!breaks_before (font, p, q))
                 continue;
               qw = text_width (c, font, p, q - p);
               if (qw > max_width)
@@ -277,13 +280,13 @@ place_header (const Ctx                     *c,
               const char                    *label,
               gboolean                       thread)
 {
-  double w, room = MAX (column->width - c->col_gap - 2 * l->pad_x, c->line_h);
+  double w, room = MAX (column->width - c->col_gap - 2 * l->pill_pad_x, c->line_h);
   double h;
 
   column_clear (column);
   column->lines = wrap (c, SOCKSCOPE_LAYOUT_BOLD, label, room, &w, &column->n_lines);
   h = column->n_lines * c->bold_h + 2 * l->pad_y;
-  column->header = (SockscopeLayoutRect) { column->x - (w + 2 * l->pad_x) / 2, c->gap, w + 2 * l->pad_x, h };
+  column->header = (SockscopeLayoutRect) { column->x - (w + 2 * l->pill_pad_x) / 2, c->gap, w + 2 * l->pill_pad_x, h };
   column->tag = (SockscopeLayoutRect) { 0 };
   if (thread && c->params->thread_tag != NULL)
     {
@@ -322,10 +325,23 @@ place_columns (const Ctx                     *c,
   double gutter = 0, avail, fixed = 0, sum = 0, x, total;
   guint n_shown = 0, n_active = 0;
 
+  /* A lifeline a row is drawn on has a column, whatever the caller thought. */
+  g_autofree gboolean *shown = g_new0 (gboolean, n_lifelines + 1);
+
   for (guint i = 0; i < n_lifelines; i++)
-    position[i] = -1;
+    {
+      position[i] = -1;
+      shown[i] = lifelines[i].shown;
+    }
+  for (guint r = first; r < last; r++)
+    {
+      if (rows[r].from >= 0 && (guint) rows[r].from < n_lifelines)
+        shown[rows[r].from] = TRUE;
+      if (rows[r].to >= 0 && (guint) rows[r].to < n_lifelines)
+        shown[rows[r].to] = TRUE;
+    }
   for (guint k = 0; k < n_lifelines; k++)
-    if (lifelines[order[k]].shown)
+    if (shown[order[k]])
       position[order[k]] = (int) n_shown++;
 
   /* What each active column wants for the boxes on its lifeline. */
@@ -359,9 +375,9 @@ place_columns (const Ctx                     *c,
 
   for (guint i = 0; i < n_lifelines; i++)
     {
-      double word = widest_word (c, SOCKSCOPE_LAYOUT_BOLD, lifelines[i].label) + 2 * l->pad_x + c->col_gap;
+      double word = widest_word (c, SOCKSCOPE_LAYOUT_BOLD, lifelines[i].label) + 2 * l->pill_pad_x + c->col_gap;
       double whole = text_width (c, SOCKSCOPE_LAYOUT_BOLD, lifelines[i].label ? lifelines[i].label : "", -1) +
-                     2 * l->pad_x + c->col_gap;
+                     2 * l->pill_pad_x + c->col_gap;
 
       if (position[i] < 0)
         continue;
@@ -406,7 +422,7 @@ place_columns (const Ctx                     *c,
     }
 
   if (p->outside_label != NULL)
-    gutter = text_width (c, SOCKSCOPE_LAYOUT_BOLD, p->outside_label, -1) + 2 * l->pad_x + c->col_gap;
+    gutter = text_width (c, SOCKSCOPE_LAYOUT_BOLD, p->outside_label, -1) + 2 * l->pill_pad_x + c->col_gap;
   avail = p->width - 2 * c->margin - gutter;
 
   for (guint i = 0; i < n_lifelines; i++)
@@ -727,6 +743,7 @@ sockscope_layout_new (const SockscopeLayoutParams   *params,
     {
       Ctx c;
       guint first = 0, last = n_rows;
+      gboolean too_tall, too_wide;
 
       ctx_init (&c, params, zoom);
       set_pads (&c, l);
@@ -744,7 +761,9 @@ sockscope_layout_new (const SockscopeLayoutParams   *params,
       place_columns (&c, l, lifelines, order, n_lifelines, rows, first, last);
       place_rows (&c, l, rows, first, last,
                   params->fit && zoom > min_zoom ? SOCKSCOPE_LAYOUT_ALL : params->anchor, params->height);
-      if (!params->fit || l->content_height <= params->height || zoom <= min_zoom)
+      too_tall = params->fit && l->content_height > params->height;
+      too_wide = l->content_width > params->width + 0.5;
+      if ((!too_tall && !too_wide) || zoom <= min_zoom)
         {
           /* Fitting at its smallest and still too tall: anchored as asked. */
           if (params->fit && l->content_height > params->height && params->anchor != SOCKSCOPE_LAYOUT_ALL)
@@ -754,8 +773,11 @@ sockscope_layout_new (const SockscopeLayoutParams   *params,
             }
           break;
         }
-      zoom = MAX (min_zoom, zoom * MAX (0.5, MIN (0.97, (params->height - l->header_h) /
-                                                    MAX (l->content_height - l->header_h, 1))));
+      /* Too wide for the pane even with every column at its least, or (fitting) too tall:
+       * smaller text, down to min_zoom. */
+      zoom = MAX (min_zoom, zoom * MAX (0.5, MIN (0.97, MIN (too_tall ? (params->height - l->header_h) /
+                                                                       MAX (l->content_height - l->header_h, 1) : 1,
+                                                           too_wide ? params->width / l->content_width : 1))));
     }
   set_focus (l, current);
   return l;
@@ -781,4 +803,17 @@ sockscope_layout_free (SockscopeLayout *self)
   g_free (self->columns);
   clear_rows (self);
   g_free (self);
+}
+
+guint
+sockscope_layout_follow_start (const SockscopeLayoutParams *params,
+                               guint                        n_rows)
+{
+  double w = 0, h = 0;
+  guint fit;
+
+  params->measure (params->measure_data, SOCKSCOPE_LAYOUT_SANS, params->zoom > 0 ? params->zoom : 1, "Xg", &w, &h);
+  /* No row is shorter than 1.6 lines: more than these never fit. */
+  fit = (guint) ceil (MAX (params->height, 1) / MAX (h * 1.6, 1)) + 2;
+  return n_rows > fit ? n_rows - fit : 0;
 }

@@ -10,6 +10,10 @@
 
 G_BEGIN_DECLS
 
+/* The window's zoom buttons float over the bottom of the diagram pane: a view leaves this
+ * band (× its zoom) free of rows, so they never cover one. */
+#define SOCKSCOPE_LAYOUT_BUTTONS_H 52.0
+
 typedef enum
 {
   SOCKSCOPE_LAYOUT_SANS,   /* packet labels, states, notes, tags */
@@ -70,7 +74,7 @@ typedef struct
   double                  zoom;          /* the text at zoom × the base size */
   SockscopeLayoutAnchor   anchor;
   gboolean                fit;           /* shrink the text (to min_zoom) until every row fits */
-  double                  min_zoom;
+  double                  min_zoom;      /* and until the columns fit the width (0: zoom) */
   gboolean                cells;         /* a terminal: no padding within a cell */
   SockscopeLayoutMeasure  measure;
   gpointer                measure_data;
@@ -147,6 +151,11 @@ double           sockscope_layout_lifeline_x (const SockscopeLayout *self,
 /* The laid-out box of input row index, or NULL when it was not laid out. */
 const SockscopeLayoutBox *sockscope_layout_get_row (const SockscopeLayout *self,
                                                     guint                  index);
+
+/* Following the newest of n_rows in params' height: the first row worth giving to
+ * sockscope_layout_new (anchored at the bottom, it keeps those that fit). */
+guint            sockscope_layout_follow_start (const SockscopeLayoutParams *params,
+                                                guint                        n_rows);
 
 /* Long labels cut into lines no wider than max_width, at spaces and commas when it can. */
 char           **sockscope_layout_wrap (const SockscopeLayoutParams *params,

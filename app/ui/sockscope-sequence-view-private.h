@@ -14,7 +14,6 @@ G_BEGIN_DECLS
 #define PULSE_PERIOD_US    1600000.0
 #define MAX_CACHED_ARROWS  64
 #define OVERVIEW_ROWS      400    /* the overview fits at most the last rows */
-#define BUTTONS_H          52.0   /* the window's zoom buttons over the bottom of the pane */
 
 typedef enum
 {

@@ -218,6 +218,11 @@ ensure_fonts (SockscopeSequenceView *self)
     return;
   context = gtk_widget_get_pango_context (GTK_WIDGET (self));
   self->fonts = sockscope_diagram_fonts_new (context, pango_context_get_font_description (context));
+  {
+    g_autofree char *font = pango_font_description_to_string (pango_context_get_font_description (context));
+
+    g_debug ("Sequence view font: %s", font);
+  }
   sockscope_sequence_view_update_colours (self);
 }
 
@@ -247,8 +252,7 @@ sockscope_sequence_view_ensure_layout (SockscopeSequenceView *self,
   g_autofree SockscopeLayoutLifeline *lines = NULL;
   g_autofree SockscopeLayoutRow *rows = NULL;
   SockscopeLayoutParams params = { 0 };
-  guint start, end, fit, current;
-  double w, h;
+  guint start, end, current;
 
   if (self->layout != NULL)
     {
@@ -257,13 +261,12 @@ sockscope_sequence_view_ensure_layout (SockscopeSequenceView *self,
       return self->layout;
     }
   ensure_fonts (self);
-  sockscope_diagram_fonts_measure (self->fonts, SOCKSCOPE_LAYOUT_SANS, self->zoom, "Xg", &w, &h);
-  fit = (guint) ceil (MAX (height, 1) / MAX (h * 1.6, 1)) + 2;
-  height = MAX (height - BUTTONS_H * MAX (1.0, self->zoom), 1);
+  height = MAX (height - SOCKSCOPE_LAYOUT_BUTTONS_H * MAX (1.0, self->zoom), 1);
   params.width = MAX (width, 1);
-  /* The zoom buttons float over the bottom right corner: no row under them. */
   params.height = height;
   params.zoom = self->zoom;
+  /* Many actors in a narrow pane: the text may shrink a little before the pane scrolls. */
+  params.min_zoom = self->zoom * 0.8;
   params.measure = sockscope_diagram_fonts_measure;
   params.measure_data = self->fonts;
   /* TRANSLATORS: the column of packets that come from or go to outside the lab */
@@ -283,13 +286,13 @@ sockscope_sequence_view_ensure_layout (SockscopeSequenceView *self,
   else if (self->follow)
     {
       end = self->n_visible;
-      start = end > fit ? end - fit : 0;
+      start = sockscope_layout_follow_start (&params, end);
       params.anchor = SOCKSCOPE_LAYOUT_BOTTOM;
     }
   else
     {
       start = MIN (self->top_row, self->n_visible > 0 ? self->n_visible - 1 : 0);
-      end = MIN (self->n_visible, start + fit);
+      end = MIN (self->n_visible, start + (self->n_visible - sockscope_layout_follow_start (&params, self->n_visible)));
       params.anchor = SOCKSCOPE_LAYOUT_TOP;
     }
 

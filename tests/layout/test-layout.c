@@ -1,0 +1,329 @@
+/* test-layout.c: the diagram's layout (app/diagram/sockscope-layout.c) for every lesson, run
+ * once in a real lab, with no display. At every step, in the diagram pane of the window at
+ * 1280×720, 1600×1000 and 2560×1440, and in presenter mode at 200 % on 1920×1080, laid out as
+ * the window's view lays it out while it follows the newest row: no two labels overlap, no box
+ * is clipped by the pane (or hidden under the zoom buttons), and every lifeline that acts in
+ * the step is on screen. Then every slide of the whole session's export: the same, at most
+ * SOCKSCOPE_DIAGRAM_PER_SLIDE rows, text at 14 pt on the PDF page. The counts are printed; all
+ * must be 0. */
+#include "config.h"
+
+#include <glib.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockscope-diagram.h"
+#include "sockscope-lab-client.h"
+#include "sockscope-lesson-catalog.h"
+#include "sockscope-runner.h"
+
+/* The diagram pane the window gives the view at these window sizes, measured once from the
+ * real window (`G_MESSAGES_DEBUG=all sockscope --screenshot … --lesson concurrent-fork --step
+ * 20`, its "Sequence view allocated W×H" line) on 5 December 2026; the view's font there is
+ * "Sans 13.333px" (10 pt at 96 dpi). */
+static const struct
+{
+  const char *name;
+  double      width, height, zoom;
+} sizes[] = {
+  { "1280x720", 471, 471, 1.0 },
+  { "1600x1000", 662, 667, 1.0 },
+  { "2560x1440", 1616, 975, 1.0 },
+  { "presenter-200%-1920x1080", 1151, 662, 2.0 },
+};
+#define VIEW_FONT "Sans 13.333px"
+
+typedef struct
+{
+  guint layouts;
+  guint overlaps;
+  guint clipped;
+  guint off_screen;
+} Counts;
+
+static const char *lesson_ids[] = {
+  "tcp-handshake", "tcp-echo", "udp-echo", "stream-vs-datagram", "connection-refused", "byte-order",
+  "names-and-ports", "blocking", "backlog", "flow-control", "shutdown-linger", "reuseaddr",
+  "concurrent-fork", "concurrent-threads", "concurrent-select", "ipv6-dual-stack", "unix-sockets",
+  "http-get", "tp-bonjour",
+};
+
+static gboolean
+overlap (const SockscopeLayoutRect *a,
+         const SockscopeLayoutRect *b)
+{
+  const double slack = 0.5;
+
+  return a->width > 0 && b->width > 0 &&
+         a->x + slack < b->x + b->width && b->x + slack < a->x + a->width &&
+         a->y + slack < b->y + b->height && b->y + slack < a->y + a->height;
+}
+
+/* Every label's rectangle: headers and their tags, each row's box and tag. */
+static GArray *
+label_rects (const SockscopeLayout *l)
+{
+  GArray *rects = g_array_new (FALSE, FALSE, sizeof (SockscopeLayoutRect));
+
+  for (int i = -1; i < (int) l->n_columns; i++)
+    {
+      const SockscopeLayoutColumn *column = i < 0 ? &l->outside : &l->columns[i];
+
+      if (!column->shown)
+        continue;
+      g_array_append_val (rects, column->header);
+      if (column->tag.width > 0)
+        g_array_append_val (rects, column->tag);
+    }
+  for (guint i = 0; i < l->n_rows; i++)
+    {
+      g_array_append_val (rects, l->rows[i].box);
+      if (l->rows[i].tag.width > 0)
+        g_array_append_val (rects, l->rows[i].tag);
+    }
+  return rects;
+}
+
+/* Overlapping pairs, and rectangles not wholly inside [x0, x0 + width] × [0, height]. */
+static void
+check_rects (const SockscopeLayout *l,
+             double                 x0,
+             double                 width,
+             double                 height,
+             Counts                *counts,
+             const char            *where)
+{
+  g_autoptr(GArray) rects = label_rects (l);
+
+  for (guint i = 0; i < rects->len; i++)
+    {
+      const SockscopeLayoutRect *a = &g_array_index (rects, SockscopeLayoutRect, i);
+
+      if (a->x < x0 - 0.5 || a->x + a->width > x0 + width + 0.5 || a->y < -0.5 || a->y + a->height > height + 0.5)
+        {
+          counts->clipped++;
+          g_test_message ("%s: clipped box %.0f,%.0f %.0f×%.0f (pane %.0f+%.0f × %.0f)", where, a->x, a->y,
+                          a->width, a->height, x0, width, height);
+        }
+      for (guint j = i + 1; j < rects->len; j++)
+        if (overlap (a, &g_array_index (rects, SockscopeLayoutRect, j)))
+          {
+            counts->overlaps++;
+            g_test_message ("%s: boxes %u and %u overlap", where, i, j);
+          }
+    }
+}
+
+/* Where the view scrolls to: both ends of the current row in sight (as the view does). */
+static double
+view_hvalue (const SockscopeLayout *l,
+             double                 width)
+{
+  double margin = l->line_h, hvalue = 0;
+
+  if (l->focus_x0 < 0 || l->content_width <= width)
+    return 0;
+  if (l->focus_x1 - l->focus_x0 + 2 * margin > width)
+    hvalue = l->focus_x0 - margin;
+  else if (l->focus_x1 + margin > width)
+    hvalue = l->focus_x1 + margin - width;
+  return CLAMP (hvalue, 0, l->content_width - width);
+}
+
+static void
+check_step (SockscopeLesson   *lesson,
+            SockscopeEventLog *log,
+            const char        *id,
+            guint              step,
+            guint              step_first,
+            guint              step_last,
+            Counts            *counts)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockscopeDiagram) diagram = sockscope_diagram_new (lesson, log, "en", FALSE, 1, step_last, &error);
+
+  g_assert_no_error (error);
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s step %u at %s", id, step + 1, sizes[s].name);
+      guint first;
+      g_autoptr(SockscopeLayout) l = sockscope_diagram_layout_view (diagram, VIEW_FONT, sizes[s].width,
+                                                                    sizes[s].height, sizes[s].zoom, FALSE, &first);
+      double height = sizes[s].height - SOCKSCOPE_LAYOUT_BUTTONS_H * MAX (1.0, sizes[s].zoom);
+      double hvalue = view_hvalue (l, sizes[s].width);
+
+      counts->layouts++;
+      check_rects (l, hvalue, sizes[s].width, height, counts, where);
+      /* The lifelines the step's rows are drawn on. */
+      for (guint i = 0; i < sockscope_diagram_get_n_rows (diagram); i++)
+        {
+          guint seq = sockscope_diagram_get_row_seq (diagram, i);
+          int ends[2];
+
+          if (seq < step_first || seq > step_last)
+            continue;
+          sockscope_diagram_get_row_ends (diagram, i, &ends[0], &ends[1]);
+          for (guint e = 0; e < 2; e++)
+            {
+              const SockscopeLayoutColumn *column;
+
+              if (ends[e] < 0)
+                continue;
+              column = &l->columns[ends[e]];
+              if (!column->shown || column->x < hvalue || column->x > hvalue + sizes[s].width)
+                {
+                  counts->off_screen++;
+                  g_test_message ("%s: lifeline %d of row %u is off screen", where, ends[e], i);
+                }
+            }
+        }
+    }
+}
+
+static void
+check_slides (SockscopeLesson   *lesson,
+              SockscopeEventLog *log,
+              const char        *id,
+              Counts            *counts,
+              guint             *n_slides)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockscopeDiagram) diagram = sockscope_diagram_new (lesson, log, "en", FALSE, 0, 0, &error);
+
+  g_assert_no_error (error);
+  *n_slides = sockscope_diagram_get_n_slides (diagram);
+  /* 14 pt on a PDF page drawn at half the renderer's units. */
+  g_assert_cmpfloat (sockscope_diagram_get_font_px (diagram), >=, 28.0);
+  for (guint i = 0; i < *n_slides; i++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s slide %u", id, i + 1);
+      guint first;
+      g_autoptr(SockscopeLayout) l = sockscope_diagram_layout_slide (diagram, i, &first);
+
+      counts->layouts++;
+      g_assert_cmpfloat (l->zoom, ==, 1.0);
+      g_assert_cmpuint (l->n_rows, <=, SOCKSCOPE_DIAGRAM_PER_SLIDE);
+      check_rects (l, 0, SOCKSCOPE_DIAGRAM_WIDTH, SOCKSCOPE_DIAGRAM_HEIGHT * (1 - 0.085 - 0.035), counts, where);
+    }
+}
+
+static void
+test_lessons (void)
+{
+  Counts view = { 0 }, slides = { 0 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (lesson_ids); k++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SockscopeLesson) lesson = sockscope_lesson_find (lesson_ids[k], &error);
+      g_autoptr(SockscopeEventLog) log = sockscope_event_log_new ();
+      g_autoptr(SockscopeLabClient) client = sockscope_lab_client_new ();
+      g_autoptr(SockscopeRunner) runner = NULL;
+      g_autofree guint *ends = NULL;
+      guint n_steps, n_events, previous = 0, n_slides = 0;
+      Counts before = view;
+
+      g_assert_no_error (error);
+      runner = sockscope_runner_new (lesson, client, log, "en");
+      g_assert_true (sockscope_runner_run_to_end (runner, &error));
+      g_assert_no_error (error);
+
+      /* The last event of each step (log seqs from 1). */
+      n_steps = sockscope_lesson_get_n_steps (lesson);
+      n_events = sockscope_event_log_get_n_events (log);
+      ends = g_new0 (guint, n_steps + 1);
+      for (guint i = 0; i < n_events; i++)
+        {
+          int step = sockscope_event_log_get_step (log, i);
+
+          if (step >= 0 && (guint) step < n_steps)
+            ends[step] = i + 1;
+        }
+      for (guint step = 0; step < n_steps; step++)
+        {
+          if (ends[step] == 0)
+            continue;
+          check_step (lesson, log, lesson_ids[k], step, previous + 1, ends[step], &view);
+          previous = ends[step];
+        }
+      check_slides (lesson, log, lesson_ids[k], &slides, &n_slides);
+      g_print ("%-20s %2u steps x %zu sizes: %u overlaps, %u clipped, %u lifelines off screen; %u slides\n",
+               lesson_ids[k], n_steps, G_N_ELEMENTS (sizes), view.overlaps - before.overlaps,
+               view.clipped - before.clipped, view.off_screen - before.off_screen, n_slides);
+    }
+  g_print ("views: %u layouts, %u overlapping labels, %u clipped boxes, %u current lifelines off screen\n",
+           view.layouts, view.overlaps, view.clipped, view.off_screen);
+  g_print ("slides: %u layouts, %u overlapping labels, %u clipped boxes\n", slides.layouts, slides.overlaps,
+           slides.clipped);
+  g_assert_cmpuint (view.overlaps, ==, 0);
+  g_assert_cmpuint (view.clipped, ==, 0);
+  g_assert_cmpuint (view.off_screen, ==, 0);
+  g_assert_cmpuint (slides.overlaps, ==, 0);
+  g_assert_cmpuint (slides.clipped, ==, 0);
+}
+
+/* Long labels wrap within the width asked, at spaces and commas; a cell measure works too. */
+static void
+measure_cells (gpointer data, SockscopeLayoutFont font, double scale, const char *text, double *width, double *height)
+{
+  *width = g_utf8_strlen (text, -1);
+  *height = 1;
+}
+
+static void
+test_wrap_cells (void)
+{
+  SockscopeLayoutParams params = { .width = 80, .height = 24, .zoom = 1, .cells = TRUE, .measure = measure_cells };
+  double width;
+  guint n;
+  g_auto(GStrv) lines = sockscope_layout_wrap (&params, SOCKSCOPE_LAYOUT_MONO, 1,
+                                               "select(7, [3, 4, 5], NULL, NULL, NULL) = 1 ready: c2", 20, &width, &n);
+  SockscopeLayoutLifeline lifelines[3] = { { "server", TRUE }, { "client 1", TRUE }, { "client 2", TRUE } };
+  guint order[3] = { 0, 1, 2 };
+  SockscopeLayoutRow rows[] = {
+    { SOCKSCOPE_LAYOUT_CALL, 0, 0, "accept(3)", TRUE },
+    { SOCKSCOPE_LAYOUT_PACKET, 1, 0, "SYN seq=0 win=65495" },
+    { SOCKSCOPE_LAYOUT_CALL, 2, 2, "connect(3, 127.0.0.1:7777) = 0" },
+  };
+  g_autoptr(SockscopeLayout) l = NULL;
+
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_cmpfloat (width, <=, 20);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_cmpuint (strlen (lines[i]), <=, 20);
+  g_assert_cmpstr (lines[0], ==, "select(7, [3, 4, 5],");
+
+  l = sockscope_layout_new (&params, lifelines, order, 3, rows, G_N_ELEMENTS (rows), 2);
+  g_assert_cmpuint (l->n_rows, ==, 3);
+  g_assert_cmpfloat (l->content_width, ==, 80);
+  g_assert_cmpfloat (l->columns[0].x, <, l->columns[1].x);
+  g_assert_cmpfloat (l->columns[1].x, <, l->columns[2].x);
+  /* The current row, client 2's connect, is what the view keeps in sight. */
+  g_assert_cmpfloat (l->focus_x1, >, l->columns[2].x);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* Lessons run as nobody, as a student would run them. */
+  if (geteuid () == 0 && g_getenv ("SOCKSCOPE_TEST_AS_NOBODY") == NULL)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) args = NULL;
+
+      g_setenv ("SOCKSCOPE_TEST_AS_NOBODY", "1", TRUE);
+      g_strv_builder_add_many (builder, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NULL);
+      for (int i = 0; i < argc; i++)
+        g_strv_builder_add (builder, argv[i]);
+      args = g_strv_builder_end (builder);
+      execvp ("setpriv", args);
+      g_error ("setpriv: %s", g_strerror (errno));
+    }
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/layout/wrap-cells", test_wrap_cells);
+  g_test_add_func ("/layout/lessons", test_lessons);
+  return g_test_run ();
+}
