@@ -142,6 +142,7 @@ char    *ss_sockaddr_to_string (const struct sockaddr *sa,
 
 typedef struct _SsLab    SsLab;
 typedef struct _SsActor  SsActor;
+typedef struct _SsTrace  SsTrace;   /* programs traced in the lab (sockscope-trace.c) */
 
 typedef struct
 {
@@ -229,6 +230,8 @@ struct _SsActor
   gint64      started_mono;
   SsPending  *pending;        /* its reply, until sent */
   SsActorMsg *rbuf;           /* what it sends is read here */
+
+  gboolean    traced;         /* a traced program (sockscope-trace.c): no channel, chan -1 */
 };
 
 /* A 4-tuple in one direction; IPv4 addresses are stored v4-mapped. */
@@ -334,6 +337,8 @@ struct _SsLab
   gboolean    settle_busy;    /* a socket in a short transitional state */
 
   GPtrArray  *pending;        /* SsPending */
+
+  SsTrace    *trace;          /* NULL until the first `trace` command */
 };
 
 /* sockscope-lab.c */
@@ -350,6 +355,40 @@ void     ss_lab_drain_actors     (SsLab       *lab);
 SsActor *ss_lab_actor_by_pid     (SsLab       *lab,
                                   pid_t        pid,
                                   gboolean     any_state);
+/* for the tracer (sockscope-trace.c): what a lesson's actor and call go through */
+SsActor *ss_lab_find_actor       (SsLab       *lab,
+                                  const char  *name);
+SsActor *ss_lab_new_actor        (SsLab       *lab,
+                                  const char  *name,
+                                  const char  *parent,
+                                  pid_t        pid,
+                                  int          chan);
+void     ss_lab_emit_actor       (SsLab       *lab,
+                                  SsActor     *actor);
+void     ss_lab_actor_ended      (SsLab       *lab,
+                                  SsActor     *actor,
+                                  gboolean     known,
+                                  int          status);
+void     ss_lab_emit_return      (SsLab       *lab,
+                                  SsActor     *actor,
+                                  const SsActorMsg *msg);
+void     ss_lab_add_refresh      (SsLab       *lab);
+void     ss_lab_reply_begin      (SsLab       *lab,
+                                  const char  *reply,
+                                  gint64       id);
+void     ss_lab_reply_error      (SsLab       *lab,
+                                  gint64       id,
+                                  const char  *format,
+                                  ...) G_GNUC_PRINTF (3, 4);
+
+/* sockscope-trace.c */
+gboolean ss_trace_command        (SsLab       *lab,
+                                  const char  *name,
+                                  gint64       id,
+                                  void        *cmd);   /* JsonObject */
+int      ss_trace_poll_fd        (SsLab       *lab);
+void     ss_trace_drain          (SsLab       *lab);
+void     ss_trace_shutdown       (SsLab       *lab);
 
 /* sockscope-capture.c */
 gboolean ss_capture_open         (SsLab       *lab,

@@ -1087,6 +1087,8 @@ static void
 drain_actor (SsLab   *lab,
              SsActor *actor)
 {
+  if (actor->traced)
+    return;     /* no channel: its calls come as ptrace stops (ss_trace_drain) */
   if (actor->rbuf == NULL)
     actor->rbuf = g_malloc (sizeof *actor->rbuf + SS_DATA_MAX);
 
@@ -1114,6 +1116,7 @@ ss_lab_drain_actors (SsLab *lab)
   lab->last_drain_ns = ss_now_ns ();
   for (guint i = 0; i < lab->actors->len; i++)
     drain_actor (lab, g_ptr_array_index (lab->actors, i));
+  ss_trace_drain (lab);
 }
 
 /* ---- commands ---- */
@@ -1606,6 +1609,8 @@ handle_command (SsLab      *lab,
   id = member_int (cmd, "id", -1);
   name = member_string (cmd, "cmd");
 
+  if (ss_trace_command (lab, name, id, cmd))
+    return;
   if (g_strcmp0 (name, "call") == 0)
     cmd_call (lab, id, cmd);
   else if (g_strcmp0 (name, "actor") == 0)
@@ -1821,20 +1826,21 @@ run (SsLab *lab)
       gint64 now = g_get_monotonic_time ();
       gint64 wake = next_wakeup (lab, now);
       int timeout = wake == G_MAXINT64 ? -1 : (int) MAX (0, (wake - now + 999) / 1000);
-      guint n = 2;
+      guint n = 3;
 
-      if (n_alloc < lab->actors->len + 2)
+      if (n_alloc < lab->actors->len + 3)
         {
           n_alloc = lab->actors->len + 8;
           fds = g_renew (struct pollfd, fds, n_alloc);
         }
       fds[0] = (struct pollfd) { .fd = lab->ctl, .events = POLLIN | (lab->out->len > lab->out_pos ? POLLOUT : 0) };
       fds[1] = (struct pollfd) { .fd = lab->pcap_fd, .events = POLLIN };
+      fds[2] = (struct pollfd) { .fd = ss_trace_poll_fd (lab), .events = POLLIN };
       for (guint i = 0; i < lab->actors->len; i++)
         {
           SsActor *actor = g_ptr_array_index (lab->actors, i);
 
-          if (actor->alive)
+          if (actor->alive && actor->chan >= 0)
             fds[n++] = (struct pollfd) { .fd = actor->chan, .events = POLLIN };
         }
 
@@ -1907,6 +1913,7 @@ static void
 shutdown_lab (SsLab *lab)
 {
   flush_output_blocking (lab);
+  ss_trace_shutdown (lab);
   /* Every process first (forked children included), then reap those that are
    * the lab's: its own, and orphans it adopted as a subreaper. */
   for (guint i = 0; i < lab->actors->len; i++)
@@ -1929,6 +1936,78 @@ shutdown_lab (SsLab *lab)
   if (lab->workdir_on_host)
     ss_namespace_remove_workdir (lab->workdir);
   free_lab (lab);
+}
+
+/* ---- for the tracer (sockscope-trace.c) ---- */
+
+SsActor *
+ss_lab_find_actor (SsLab      *lab,
+                   const char *name)
+{
+  return find_actor (lab, name);
+}
+
+SsActor *
+ss_lab_new_actor (SsLab      *lab,
+                  const char *name,
+                  const char *parent,
+                  pid_t       pid,
+                  int         chan)
+{
+  return new_actor (lab, name, parent, pid, chan);
+}
+
+void
+ss_lab_emit_actor (SsLab   *lab,
+                   SsActor *actor)
+{
+  emit_actor_event (lab, actor);
+}
+
+void
+ss_lab_actor_ended (SsLab    *lab,
+                    SsActor  *actor,
+                    gboolean  known,
+                    int       status)
+{
+  actor_ended (lab, actor, known, status);
+}
+
+void
+ss_lab_emit_return (SsLab            *lab,
+                    SsActor          *actor,
+                    const SsActorMsg *msg)
+{
+  emit_return (lab, actor, msg);
+}
+
+void
+ss_lab_add_refresh (SsLab *lab)
+{
+  add_pending (lab, SS_PENDING_REFRESH, -1, NULL, SETTLE_MAX_US);
+}
+
+void
+ss_lab_reply_begin (SsLab      *lab,
+                    const char *reply,
+                    gint64      id)
+{
+  reply_begin (lab, reply, id);
+}
+
+void
+ss_lab_reply_error (SsLab      *lab,
+                    gint64      id,
+                    const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  reply_error (lab, id, "%s", message);
 }
 
 int

@@ -1,0 +1,951 @@
+/* sockscope-trace.c: programs traced in the lab (the `trace`, `next`, `trace_mode` and `stop`
+ * commands, docs/LAB-PROTOCOL.md "Tracing programs").
+ *
+ * The lab forks the program inside its namespaces; the child asks to be traced
+ * (PTRACE_TRACEME), stops, installs a seccomp filter that returns SECCOMP_RET_TRACE for the
+ * socket-related calls only (sockscope-trace-decode.c) and execs.  The lab, its tracer, sees
+ * each such call at its entry (a seccomp stop: a `call` event, the call held there in step
+ * mode) and at its exit (PTRACE_SYSCALL: a `return` event); every other call runs without a
+ * stop.  fork, vfork and clone children are followed (PTRACE_O_TRACEFORK...): each process and
+ * thread is an actor.  A traced call is an SsCallRec like a lesson's call, so the cause rules,
+ * the packet ends and the socket holders work the same.  PTRACE_O_EXITKILL: when the lab dies,
+ * every traced process dies with it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-glib/json-glib.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sockscope-trace.h"
+
+#define MAX_TASKS       64      /* processes and threads of all traced programs together */
+#define TRACE_PATH      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+typedef struct
+{
+  pid_t        tid;
+  SsActor     *actor;
+  char        *base;         /* the command's name: "python3" */
+  gboolean     new_born;     /* its first SIGSTOP is still to come */
+  gboolean     in_call;      /* resumed with PTRACE_SYSCALL: its exit stop comes */
+  gboolean     held;         /* step mode: stopped before its call, waiting for `next` */
+  guint64      held_order;
+  gboolean     restarting;   /* a signal interrupted the call, the kernel restarts it */
+  gboolean     denied;       /* fork refused: it returns EAGAIN */
+  gboolean     killed;       /* by `stop` */
+  SsTraceCall  call;
+} SsTracee;
+
+struct _SsTrace
+{
+  int          pipe[2];      /* SIGCHLD → a byte: the poll loop wakes to collect stops */
+  gboolean     step;
+  GPtrArray   *tracees;      /* SsTracee, alive */
+  gboolean     busy;
+  guint64      hold_counter;
+  gboolean     noted_bomb;
+  gboolean     noted_net;
+  SsActorMsg  *msg;
+  struct sock_filter *filter;
+  guint        n_insns;
+};
+
+static int sigchld_pipe = -1;
+
+static void
+on_sigchld (int sig)
+{
+  int saved = errno;
+  char c = 0;
+  ssize_t n = write (sigchld_pipe, &c, 1);
+
+  (void) n;
+  (void) sig;
+  errno = saved;
+}
+
+static SsTrace *
+trace_get (SsLab *lab)
+{
+  SsTrace *t = lab->trace;
+  struct sigaction sa = { 0 };
+
+  if (t != NULL)
+    return t;
+  t = lab->trace = g_new0 (SsTrace, 1);
+  t->tracees = g_ptr_array_new ();
+  t->msg = g_malloc0 (sizeof *t->msg + SS_DATA_MAX);
+  t->filter = ss_trace_filter (&t->n_insns);
+  if (pipe2 (t->pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+    t->pipe[0] = t->pipe[1] = -1;
+  sigchld_pipe = t->pipe[1];
+  sa.sa_handler = on_sigchld;
+  sa.sa_flags = SA_RESTART;   /* ptrace stops come as SIGCHLD too: no SA_NOCLDSTOP */
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGCHLD, &sa, NULL);
+  return t;
+}
+
+int
+ss_trace_poll_fd (SsLab *lab)
+{
+  return lab->trace != NULL ? lab->trace->pipe[0] : -1;
+}
+
+static const char *
+member_string (JsonObject *obj,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+member_bool (JsonObject *obj,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+static char **
+member_strv (JsonObject *obj,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+  GPtrArray *v;
+  JsonArray *a;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  a = json_node_get_array (node);
+  v = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+        {
+          g_ptr_array_free (v, TRUE);
+          return NULL;
+        }
+      g_ptr_array_add (v, g_strdup (json_node_get_string (e)));
+    }
+  g_ptr_array_add (v, NULL);
+  return (char **) g_ptr_array_free (v, FALSE);
+}
+
+static void
+note (SsLab      *lab,
+      const char *level,
+      const char *text)
+{
+  ss_lab_event_begin (lab, ss_now_ns (), "note", -1);
+  g_string_append_printf (lab->out, ",\"level\":\"%s\",\"text\":", level);
+  ss_json_append_string (lab->out, text, -1);
+  ss_lab_event_end (lab);
+}
+
+/* "python3", then "python3-2", "python3-3"... */
+static char *
+unique_name (SsLab      *lab,
+             const char *base)
+{
+  char *name = g_strdup (base);
+
+  for (guint n = 2; ss_lab_find_actor (lab, name) != NULL; n++)
+    {
+      g_free (name);
+      name = g_strdup_printf ("%s-%u", base, n);
+    }
+  return name;
+}
+
+static SsTracee *
+add_tracee (SsTrace    *t,
+            pid_t       tid,
+            SsActor    *actor,
+            const char *base)
+{
+  SsTracee *te = g_new0 (SsTracee, 1);
+
+  te->tid = tid;
+  te->actor = actor;
+  te->base = g_strdup (base);
+  actor->traced = TRUE;
+  g_ptr_array_add (t->tracees, te);
+  return te;
+}
+
+static void
+free_tracee (SsTracee *te)
+{
+  ss_trace_call_clear (&te->call);
+  g_free (te->base);
+  g_free (te);
+}
+
+static guint
+n_tasks (SsTrace *t)
+{
+  return t->tracees->len;
+}
+
+/* Where argv[0] is, as execvp would find it; an error a student understands when it is not. */
+static char *
+find_program (const char  *arg0,
+              const char  *cwd,
+              GError     **error)
+{
+  g_autofree char *path = NULL;
+  struct stat st;
+
+  if (strchr (arg0, '/') != NULL)
+    path = g_path_is_absolute (arg0) ? g_strdup (arg0) : g_build_filename (cwd, arg0, NULL);
+  else
+    {
+      g_auto(GStrv) dirs = g_strsplit (TRACE_PATH, ":", -1);
+
+      for (guint i = 0; dirs[i] != NULL && path == NULL; i++)
+        {
+          g_autofree char *p = g_build_filename (dirs[i], arg0, NULL);
+
+          if (stat (p, &st) == 0 && S_ISREG (st.st_mode))
+            path = g_steal_pointer (&p);
+        }
+      if (path == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "%s: no such program (not a path, and not in %s)", arg0, TRACE_PATH);
+          return NULL;
+        }
+    }
+  if (stat (path, &st) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s: no such program (%s)", arg0, g_strerror (errno));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode) || access (path, X_OK) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "%s is not an executable program%s", arg0,
+                   S_ISREG (st.st_mode) ? " (chmod +x it, or run it with its interpreter: python3 FILE)" : "");
+      return NULL;
+    }
+  if (st.st_mode & (S_ISUID | S_ISGID))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "%s is set-user-ID or set-group-ID: the lab does not trace it (a traced program "
+                   "cannot gain privileges)", arg0);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+/* The child, between fork and exec: traced, filtered, in the lab's namespaces. */
+G_NORETURN static void
+child_exec (SsTrace     *t,
+            const char  *path,
+            char       **argv,
+            char       **envp,
+            const char  *cwd,
+            gboolean     keep_stdin)
+{
+  struct sock_fprog prog = { (unsigned short) t->n_insns, t->filter };
+  sigset_t none;
+
+  ss_die_with_parent ();
+  if (!keep_stdin)
+    {
+      int devnull = open ("/dev/null", O_RDONLY);
+
+      dup2 (devnull, 0);
+    }
+  /* Its output goes where the lab's errors go (the front end's standard error): its
+   * standard output is the front end's events. */
+  dup2 (2, 1);
+  close_range (3, ~0u, 0);
+  signal (SIGPIPE, SIG_DFL);
+  signal (SIGCHLD, SIG_DFL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  setpriority (PRIO_PROCESS, 0, 10);
+  if (chdir (cwd) < 0)
+    {
+      fprintf (stderr, "sockscope-lab: cannot enter %s: %s\n", cwd, g_strerror (errno));
+      _exit (127);
+    }
+  if (ptrace (PTRACE_TRACEME, 0, 0, 0) < 0)
+    _exit (126);
+  raise (SIGSTOP);
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+      syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+    _exit (126);
+  execve (path, argv, envp);
+  fprintf (stderr, "sockscope-lab: cannot run %s: %s\n", path, g_strerror (errno));
+  _exit (127);
+}
+
+static void
+reply_ok (SsLab   *lab,
+          gint64   id,
+          SsActor *actor)
+{
+  ss_lab_reply_begin (lab, "ok", id);
+  if (actor != NULL)
+    {
+      g_string_append (lab->out, ",\"actor\":");
+      ss_json_append_string (lab->out, actor->name, -1);
+      g_string_append_printf (lab->out, ",\"pid\":%d", (int) actor->pid);
+    }
+  g_string_append (lab->out, "}\n");
+}
+
+static void
+cmd_trace (SsLab      *lab,
+           gint64      id,
+           JsonObject *cmd)
+{
+  SsTrace *t = trace_get (lab);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = member_strv (cmd, "argv");
+  g_auto(GStrv) env = member_strv (cmd, "env");
+  g_autoptr(GPtrArray) envp = g_ptr_array_new_with_free_func (g_free);
+  const char *cwd = member_string (cmd, "cwd");
+  const char *name = member_string (cmd, "name");
+  const char *mode = member_string (cmd, "mode");
+  g_autofree char *path = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *actor_name = NULL;
+  SsActor *actor;
+  int options, status;
+  pid_t pid;
+
+  if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
+    return ss_lab_reply_error (lab, id, "trace needs argv: the program and its arguments");
+  if (cwd == NULL)
+    cwd = "/";
+  if (mode != NULL)
+    t->step = g_str_equal (mode, "step");
+  if (n_tasks (t) >= MAX_TASKS)
+    return ss_lab_reply_error (lab, id, "%s: the lab already runs %d traced processes and threads", argv[0], MAX_TASKS);
+  if ((path = find_program (argv[0], cwd, &error)) == NULL)
+    return ss_lab_reply_error (lab, id, "%s", error->message);
+  base = g_path_get_basename (name != NULL ? name : argv[0]);
+  if (!g_regex_match_simple ("^[A-Za-z0-9_][A-Za-z0-9_.+-]*$", base, 0, 0))
+    {
+      g_free (base);
+      base = g_strdup ("program");
+    }
+
+  /* A small, known environment: the lab's PATH, UTF-8, output not buffered by Python. */
+  g_ptr_array_add (envp, g_strdup ("PATH=" TRACE_PATH));
+  g_ptr_array_add (envp, g_strdup ("LANG=C.UTF-8"));
+  g_ptr_array_add (envp, g_strdup ("PYTHONUNBUFFERED=1"));
+  g_ptr_array_add (envp, g_strdup ("PYTHONDONTWRITEBYTECODE=1"));
+  g_ptr_array_add (envp, g_strdup_printf ("HOME=%s", lab->workdir));
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    if (strchr (env[i], '=') != NULL)
+      g_ptr_array_add (envp, g_strdup (env[i]));
+  g_ptr_array_add (envp, NULL);
+
+  pid = fork ();
+  if (pid < 0)
+    return ss_lab_reply_error (lab, id, "%s: cannot start it: %s", argv[0], g_strerror (errno));
+  if (pid == 0)
+    child_exec (t, path, argv, (char **) envp->pdata, cwd, member_bool (cmd, "stdin"));
+
+  while (waitpid (pid, &status, __WALL) < 0 && errno == EINTR)
+    ;
+  if (!WIFSTOPPED (status))
+    return ss_lab_reply_error (lab, id, "%s: it ended before it could be traced (%s)", argv[0],
+                               WIFEXITED (status) && WEXITSTATUS (status) == 127 ? "its directory cannot be entered"
+                               : "status unknown");
+  options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+            PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL;
+  if (ptrace (PTRACE_SETOPTIONS, pid, 0, options) < 0)
+    {
+      int saved = errno;
+
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, __WALL);
+      return ss_lab_reply_error (lab, id, "%s: it cannot be traced: %s", argv[0], g_strerror (saved));
+    }
+
+  actor_name = unique_name (lab, base);
+  actor = ss_lab_new_actor (lab, actor_name, NULL, pid, -1);
+  actor->lab_child = TRUE;
+  add_tracee (t, pid, actor, base);
+  ss_lab_emit_actor (lab, actor);
+  reply_ok (lab, id, actor);
+  ptrace (PTRACE_CONT, pid, 0, 0);
+}
+
+/* ---- stops ---- */
+
+static void
+resume (SsTracee *te,
+        int       request,
+        int       sig)
+{
+  if (ptrace (request, te->tid, 0, sig) < 0 && errno != ESRCH)
+    g_printerr ("sockscope-lab: ptrace resume %d: %s\n", (int) te->tid, g_strerror (errno));
+}
+
+static void
+release (SsLab    *lab,
+         SsTracee *te)
+{
+  te->held = FALSE;
+  te->in_call = TRUE;
+  te->actor->started = TRUE;
+  te->actor->started_mono = g_get_monotonic_time ();
+  lab->generation++;
+  resume (te, PTRACE_SYSCALL, 0);
+}
+
+/* exit: every socket of the process closes with it; its FINs are the exit's. */
+static void
+note_exit_closes (SsLab     *lab,
+                  SsActor   *actor,
+                  SsCallRec *call)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", (int) actor->pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    ss_cause_note_call (ss_cause_sock_for_fd (lab, actor, atoi (name)), call);
+}
+
+static gboolean
+holdable (const SsTraceSys *sys)
+{
+  return !(sys->flags & (SS_TRACE_EXIT | SS_TRACE_EXEC));
+}
+
+static void
+emit_call (SsLab    *lab,
+           SsTrace  *t,
+           SsTracee *te)
+{
+  SsActor *actor = te->actor;
+  SsTraceCall *tc = &te->call;
+  SsCallRec *call = g_new0 (SsCallRec, 1);
+
+  call->actor = actor;
+  call->info = &tc->sys->info;
+  call->text = g_strdup (tc->text);
+  call->cause_text = g_strdup_printf ("%s: %s", actor->name, call->text);
+  call->step = -1;
+  call->seq = lab->seq + 1;
+  call->args_src = g_new0 (char *, tc->texts->len + 1);
+  if (tc->sys->info.id == SS_CALL_SELECT || tc->sys->info.id == SS_CALL_POLL)
+    for (guint i = 0; i < tc->n_fds; i++)
+      {
+        call->args_src[i] = g_strdup (g_ptr_array_index (tc->texts, i));
+        call->fds[i] = tc->fds[i];
+      }
+  else
+    {
+      for (guint i = 0; i < tc->texts->len; i++)
+        call->args_src[i] = g_strdup (g_ptr_array_index (tc->texts, i));
+      call->fds[0] = tc->fd;
+    }
+  if (tc->has_remote)
+    ss_cause_note_remote (call, &tc->remote);
+  g_ptr_array_add (lab->calls, call);
+
+  ss_lab_event_begin (lab, ss_now_ns (), "call", -1);
+  g_string_append (lab->out, ",\"actor\":");
+  ss_json_append_string (lab->out, actor->name, -1);
+  g_string_append_printf (lab->out, ",\"call\":\"%s\",\"fd\":", tc->sys->info.name);
+  if (tc->fd >= 0)
+    g_string_append_printf (lab->out, "%d", tc->fd);
+  else
+    g_string_append (lab->out, "null");
+  g_string_append (lab->out, ",\"args\":[");
+  for (guint i = 0; i < tc->texts->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (lab->out, ',');
+      ss_json_append_string (lab->out, g_ptr_array_index (tc->texts, i), -1);
+    }
+  g_string_append (lab->out, "],\"text\":");
+  ss_json_append_string (lab->out, call->text, -1);
+  g_string_append (lab->out, ",\"assign\":null,\"traced\":true");
+  if (t->step && holdable (tc->sys))
+    g_string_append (lab->out, ",\"held\":true");
+  ss_lab_event_end (lab);
+
+  lab->generation++;
+  actor->call = call;
+  actor->started = actor->blocked = FALSE;
+  actor->call_sock = tc->sys->info.acts_on_fd && tc->fd >= 0 ? ss_cause_sock_for_fd (lab, actor, tc->fd) : NULL;
+  ss_cause_note_call (actor->call_sock, call);
+  if (tc->sys->flags & SS_TRACE_EXIT)
+    {
+      if (tc->sys->nr == __NR_exit_group || !actor->thread)
+        note_exit_closes (lab, actor, call);
+    }
+}
+
+/* The call in flight ended without an exit stop we could see (interrupted, not restarted). */
+static void
+finish_call (SsLab    *lab,
+             SsTrace  *t,
+             SsTracee *te,
+             gint64    rax)
+{
+  SsActor *actor = te->actor;
+  SsActorMsg *msg = t->msg;
+  SsCallRec *call = actor->call;
+
+  te->in_call = FALSE;
+  te->restarting = FALSE;
+  if (call == NULL)
+    return;
+  ss_trace_decode_exit (actor->pid, &te->call, rax, msg);
+  if (te->denied)
+    {
+      msg->ret = -1;
+      msg->err = EAGAIN;
+      te->denied = FALSE;
+    }
+  ss_lab_emit_return (lab, actor, msg);
+  if (msg->ret >= 0 && call->info->id == SS_CALL_SOCKETPAIR)
+    for (guint i = 0; i < 2; i++)
+      ss_cause_note_call (ss_cause_sock_for_fd (lab, actor, msg->fds[i]), call);
+  else if (msg->ret >= 0 && call->info->creates_fd)
+    ss_cause_note_call (ss_cause_sock_for_fd (lab, actor, (int) msg->ret), call);
+  /* A program sends at once after accept or connect, before any state dump: learn the new
+   * connection's addresses now, or its first segment would be taken for its listener's. */
+  if (msg->ret >= 0 && (call->info->id == SS_CALL_ACCEPT || call->info->id == SS_CALL_CONNECT))
+    ss_sockdiag_learn (lab);
+  if (msg->ret < 0 && msg->err == ENETUNREACH && !t->noted_net)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "%s: %s failed with ENETUNREACH: the lab has no network but its loopback; programs in the "
+        "lab reach 127.0.0.1, ::1 and the names of its /etc/hosts (localhost, server.lab), never "
+        "the internet.", actor->name, call->text);
+
+      note (lab, "warning", text);
+      t->noted_net = TRUE;
+    }
+  actor->call = NULL;
+  actor->started = actor->blocked = FALSE;
+  lab->states_stale = TRUE;
+  ss_lab_add_refresh (lab);
+  ss_trace_call_clear (&te->call);
+}
+
+static gboolean
+is_restart (gint64 rax)
+{
+  /* ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK: the kernel's own */
+  return rax <= -512 && rax >= -516;
+}
+
+static void
+on_entry (SsLab    *lab,
+          SsTrace  *t,
+          SsTracee *te)
+{
+  struct user_regs_struct regs;
+  const SsTraceSys *sys;
+  SsActor *actor = te->actor;
+
+  if (ptrace (PTRACE_GETREGS, te->tid, 0, &regs) < 0)
+    return;
+  sys = ss_trace_sys_lookup ((long) regs.orig_rax);
+  if (te->restarting)
+    {
+      if (te->call.sys != NULL && sys != NULL && sys->info.name == te->call.sys->info.name)
+        {
+          /* the same call again, restarted after a signal: still the same call */
+          te->restarting = FALSE;
+          te->in_call = TRUE;
+          resume (te, PTRACE_SYSCALL, 0);
+          return;
+        }
+      finish_call (lab, t, te, -EINTR);
+    }
+  if (sys == NULL || (sys->flags & SS_TRACE_ON_SOCK && !ss_trace_fd_is_socket (actor->pid, (int) regs.rdi)) ||
+      (sys->flags & SS_TRACE_FCNTL_FL && regs.rsi != F_GETFL && regs.rsi != F_SETFL))
+    {
+      resume (te, PTRACE_CONT, 0);
+      return;
+    }
+
+  ss_trace_call_clear (&te->call);
+  memset (&te->call, 0, sizeof te->call);
+  te->call.sys = sys;
+  te->call.args[0] = regs.rdi;
+  te->call.args[1] = regs.rsi;
+  te->call.args[2] = regs.rdx;
+  te->call.args[3] = regs.r10;
+  te->call.args[4] = regs.r8;
+  te->call.args[5] = regs.r9;
+  ss_trace_decode_entry (actor->pid, &te->call);
+
+  /* A fork bomb: past MAX_TASKS, fork and clone fail with EAGAIN, as under RLIMIT_NPROC. */
+  if ((sys->flags & SS_TRACE_PROCESS) && n_tasks (t) >= MAX_TASKS)
+    {
+      regs.orig_rax = (unsigned long long) -1;    /* skipped: its exit stop sets EAGAIN */
+      ptrace (PTRACE_SETREGS, te->tid, 0, &regs);
+      te->denied = TRUE;
+      if (!t->noted_bomb)
+        {
+          g_autofree char *text = g_strdup_printf (
+            "%s: %s fails with EAGAIN: the lab runs at most %d traced processes and threads at a "
+            "time (a program that forks without end, a fork bomb, is stopped there).",
+            actor->name, te->call.text, MAX_TASKS);
+
+          note (lab, "warning", text);
+          t->noted_bomb = TRUE;
+        }
+    }
+
+  emit_call (lab, t, te);
+  if (t->step && holdable (sys) && !te->denied)
+    {
+      te->held = TRUE;
+      te->held_order = ++t->hold_counter;
+      return;
+    }
+  release (lab, te);
+}
+
+static void
+on_exit_stop (SsLab    *lab,
+              SsTrace  *t,
+              SsTracee *te)
+{
+  struct user_regs_struct regs;
+
+  if (!te->in_call || ptrace (PTRACE_GETREGS, te->tid, 0, &regs) < 0)
+    {
+      resume (te, PTRACE_CONT, 0);
+      return;
+    }
+  if (te->denied)
+    {
+      regs.rax = (unsigned long long) -EAGAIN;
+      ptrace (PTRACE_SETREGS, te->tid, 0, &regs);
+    }
+  if (is_restart ((gint64) regs.rax))
+    {
+      te->restarting = TRUE;
+      te->in_call = FALSE;
+      resume (te, PTRACE_CONT, 0);
+      return;
+    }
+  finish_call (lab, t, te, (gint64) regs.rax);
+  resume (te, PTRACE_CONT, 0);
+}
+
+static void
+on_new_task (SsLab    *lab,
+             SsTrace  *t,
+             SsTracee *te,
+             int       event)
+{
+  unsigned long msg = 0;
+  gboolean thread = FALSE;
+  SsActor *parent = te->actor, *child;
+  g_autofree char *name = NULL;
+  pid_t tid;
+
+  ptrace (PTRACE_GETEVENTMSG, te->tid, 0, &msg);
+  tid = (pid_t) msg;
+  if (event == PTRACE_EVENT_CLONE && te->call.sys != NULL)
+    {
+      guint64 flags = te->call.sys->nr == __NR_clone3 ? te->call.args[5] : te->call.args[0];
+
+      thread = (flags & CLONE_THREAD) != 0;
+    }
+  name = unique_name (lab, te->base);
+  child = ss_lab_new_actor (lab, name, parent->name, thread ? parent->pid : tid, -1);
+  child->tid = tid;
+  child->thread = thread;
+  child->via = parent->call != NULL ? parent->call->seq : 0;
+  add_tracee (t, tid, child, te->base)->new_born = TRUE;
+  ss_lab_emit_actor (lab, child);
+  resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+}
+
+static void
+on_gone (SsLab    *lab,
+         SsTrace  *t,
+         SsTracee *te,
+         int       status)
+{
+  SsActor *actor = te->actor;
+
+  if (WIFSIGNALED (status) && !te->killed && WTERMSIG (status) != SIGKILL && !actor->thread)
+    {
+      g_autofree char *text = g_strdup_printf ("%s crashed: killed by SIG%s (%s)%s", actor->name,
+                                               sigabbrev_np (WTERMSIG (status)) ? sigabbrev_np (WTERMSIG (status)) : "?",
+                                               strsignal (WTERMSIG (status)),
+                                               actor->call != NULL ? " during a call" : "");
+
+      note (lab, "error", text);
+    }
+  /* A call interrupted by the end (a thread ended by exit_group) has no return. */
+  if (actor->call != NULL && actor->call->info->id != SS_CALL_EXIT)
+    actor->call = NULL;
+  ss_lab_actor_ended (lab, actor, TRUE, status);
+  g_ptr_array_remove (t->tracees, te);
+  free_tracee (te);
+}
+
+static void
+handle_status (SsLab    *lab,
+               SsTrace  *t,
+               SsTracee *te,
+               int       status)
+{
+  int sig, event;
+
+  if (WIFEXITED (status) || WIFSIGNALED (status))
+    {
+      on_gone (lab, t, te, status);
+      return;
+    }
+  if (!WIFSTOPPED (status))
+    return;
+  sig = WSTOPSIG (status);
+  event = status >> 16;
+  switch (event)
+    {
+    case PTRACE_EVENT_SECCOMP:
+      on_entry (lab, t, te);
+      return;
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE:
+      on_new_task (lab, t, te, event);
+      return;
+    case PTRACE_EVENT_EXEC:
+    case PTRACE_EVENT_EXIT:
+    case PTRACE_EVENT_VFORK_DONE:
+    case PTRACE_EVENT_STOP:
+      resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+      return;
+    default:
+      break;
+    }
+  if (sig == (SIGTRAP | 0x80))
+    {
+      on_exit_stop (lab, t, te);
+      return;
+    }
+  if (sig == SIGSTOP && te->new_born)
+    {
+      te->new_born = FALSE;
+      resume (te, PTRACE_CONT, 0);
+      return;
+    }
+  /* A signal for the program: delivered as it was sent. */
+  resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, sig == SIGTRAP ? 0 : sig);
+}
+
+void
+ss_trace_drain (SsLab *lab)
+{
+  SsTrace *t = lab->trace;
+  gboolean again = TRUE;
+  char buf[64];
+
+  if (t == NULL || t->busy)
+    return;
+  t->busy = TRUE;
+  while (read (t->pipe[0], buf, sizeof buf) > 0)
+    ;
+  while (again)
+    {
+      again = FALSE;
+      for (guint i = 0; i < t->tracees->len; i++)
+        {
+          SsTracee *te = g_ptr_array_index (t->tracees, i);
+          int status;
+          pid_t r;
+
+          if (te->held)
+            continue;
+          r = waitpid (te->tid, &status, __WALL | WNOHANG);
+          if (r == te->tid)
+            {
+              handle_status (lab, t, te, status);
+              again = TRUE;
+              break;    /* the array may have changed */
+            }
+          if (r < 0 && errno == ECHILD)
+            {
+              /* reaped by someone else: gone, status unknown */
+              ss_lab_actor_ended (lab, te->actor, FALSE, 0);
+              g_ptr_array_remove_index (t->tracees, i);
+              free_tracee (te);
+              again = TRUE;
+              break;
+            }
+        }
+    }
+  t->busy = FALSE;
+}
+
+/* ---- next, mode, stop ---- */
+
+static void
+cmd_next (SsLab      *lab,
+          gint64      id,
+          JsonObject *cmd)
+{
+  SsTrace *t = trace_get (lab);
+  const char *name = member_string (cmd, "actor");
+  SsTracee *pick = NULL;
+
+  for (guint i = 0; i < t->tracees->len; i++)
+    {
+      SsTracee *te = g_ptr_array_index (t->tracees, i);
+
+      if (!te->held)
+        continue;
+      if (name != NULL ? g_str_equal (te->actor->name, name) : (pick == NULL || te->held_order < pick->held_order))
+        pick = te;
+    }
+  if (pick == NULL && name != NULL)
+    return ss_lab_reply_error (lab, id, "%s does not wait before a call", name);
+  if (pick == NULL)
+    return ss_lab_reply_error (lab, id, "no traced program waits before a call");
+  ss_lab_reply_begin (lab, "done", id);
+  g_string_append (lab->out, ",\"actor\":");
+  ss_json_append_string (lab->out, pick->actor->name, -1);
+  g_string_append_printf (lab->out, ",\"call_seq\":%" G_GUINT64_FORMAT "}\n",
+                          pick->actor->call ? pick->actor->call->seq : 0);
+  release (lab, pick);
+}
+
+static void
+cmd_mode (SsLab      *lab,
+          gint64      id,
+          JsonObject *cmd)
+{
+  SsTrace *t = trace_get (lab);
+  const char *mode = member_string (cmd, "mode");
+
+  if (g_strcmp0 (mode, "step") != 0 && g_strcmp0 (mode, "run") != 0)
+    return ss_lab_reply_error (lab, id, "trace_mode is \"step\" or \"run\"");
+  t->step = g_str_equal (mode, "step");
+  if (!t->step)
+    for (guint i = 0; i < t->tracees->len; i++)
+      {
+        SsTracee *te = g_ptr_array_index (t->tracees, i);
+
+        if (te->held)
+          release (lab, te);
+      }
+  ss_lab_reply_begin (lab, "ok", id);
+  g_string_append (lab->out, "}\n");
+}
+
+/* Kill every traced process and collect each end: their exit events are logged. */
+static void
+stop_all (SsLab *lab)
+{
+  SsTrace *t = lab->trace;
+
+  if (t == NULL)
+    return;
+  for (guint i = 0; i < t->tracees->len; i++)
+    {
+      SsTracee *te = g_ptr_array_index (t->tracees, i);
+
+      te->killed = TRUE;
+      te->held = FALSE;
+      kill (te->actor->pid, SIGKILL);
+    }
+  while (t->tracees->len > 0)
+    {
+      SsTracee *te = g_ptr_array_index (t->tracees, 0);
+      int status;
+      pid_t r = waitpid (te->tid, &status, __WALL);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r == te->tid && !WIFEXITED (status) && !WIFSIGNALED (status))
+        {
+          /* a stop that came before the kill: let the kill finish it */
+          ptrace (PTRACE_CONT, te->tid, 0, 0);
+          continue;
+        }
+      if (r == te->tid)
+        on_gone (lab, t, te, status);
+      else
+        {
+          ss_lab_actor_ended (lab, te->actor, FALSE, 0);
+          g_ptr_array_remove_index (t->tracees, 0);
+          free_tracee (te);
+        }
+    }
+}
+
+gboolean
+ss_trace_command (SsLab      *lab,
+                  const char *name,
+                  gint64      id,
+                  void       *cmd)
+{
+  if (g_strcmp0 (name, "trace") == 0)
+    cmd_trace (lab, id, cmd);
+  else if (g_strcmp0 (name, "next") == 0)
+    cmd_next (lab, id, cmd);
+  else if (g_strcmp0 (name, "trace_mode") == 0)
+    cmd_mode (lab, id, cmd);
+  else if (g_strcmp0 (name, "stop") == 0)
+    {
+      stop_all (lab);
+      ss_lab_reply_begin (lab, "ok", id);
+      g_string_append (lab->out, "}\n");
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
+void
+ss_trace_shutdown (SsLab *lab)
+{
+  SsTrace *t = lab->trace;
+
+  if (t == NULL)
+    return;
+  stop_all (lab);
+  signal (SIGCHLD, SIG_DFL);
+  close (t->pipe[0]);
+  close (t->pipe[1]);
+  g_ptr_array_unref (t->tracees);
+  g_free (t->msg);
+  g_free (t->filter);
+  g_free (t);
+  lab->trace = NULL;
+}
