@@ -31,6 +31,7 @@ typedef struct
   GtkDropDown       *format;
   GtkSpinButton     *first;
   GtkSpinButton     *last;
+  GtkSpinButton     *per_slide;
 } Export;
 
 static void
@@ -53,6 +54,7 @@ sockscope_export_write (SockscopeLesson    *lesson,
                         const char         *format,
                         guint               first,
                         guint               last,
+                        guint               per_slide,
                         const char         *path,
                         GError            **error)
 {
@@ -63,7 +65,10 @@ sockscope_export_write (SockscopeLesson    *lesson,
       g_autoptr(SockscopeDiagram) diagram = sockscope_diagram_new (lesson, log, lang, absolute_seq,
                                                                    first, last, error);
 
-      return diagram != NULL && sockscope_diagram_export (diagram, diagram_format, path, error);
+      if (diagram == NULL)
+        return FALSE;
+      sockscope_diagram_set_per_slide (diagram, per_slide);
+      return sockscope_diagram_export (diagram, diagram_format, path, error);
     }
   if (g_str_equal (format, "pcapng"))
     return sockscope_event_log_export_pcapng (log, path, error);
@@ -119,7 +124,8 @@ on_save_response (GtkNativeDialog *chooser,
       sockscope_export_write (export->lesson, export->log, export->session_path, export->lang,
                               export->absolute_seq, formats[index].format,
                               (guint) gtk_spin_button_get_value_as_int (export->first),
-                              (guint) gtk_spin_button_get_value_as_int (export->last), path, &error);
+                              (guint) gtk_spin_button_get_value_as_int (export->last),
+                              (guint) gtk_spin_button_get_value_as_int (export->per_slide), path, &error);
       show_result (export, path, error);
     }
   gtk_native_dialog_destroy (chooser);
@@ -207,11 +213,15 @@ sockscope_export_dialog_present (GtkWindow         *parent,
   range = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_box_append (GTK_BOX (range), labelled (_("From event"), GTK_WIDGET (export->first)));
   gtk_box_append (GTK_BOX (range), labelled (_("To event"), GTK_WIDGET (export->last)));
+  /* A long session is cut into slides (PDF pages, numbered images) that stay readable. */
+  export->per_slide = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (4, 25, 1));
+  gtk_spin_button_set_value (export->per_slide, SOCKSCOPE_DIAGRAM_PER_SLIDE);
+  gtk_box_append (GTK_BOX (range), labelled (_("Rows per slide, at most"), GTK_WIDGET (export->per_slide)));
   gtk_box_append (GTK_BOX (box), range);
   g_signal_connect (export->format, "notify::selected", G_CALLBACK (on_format_changed), range);
 
   dialog = adw_message_dialog_new (parent, _("Export"),
-                                   _("The diagram is drawn for a 16:9 slide, in the language of the interface."));
+                                   _("The diagram is drawn on 16:9 slides, in the language of the interface: a long session takes several (PDF pages, or numbered PNG and SVG files)."));
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "export", _("_Export…"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "export", ADW_RESPONSE_SUGGESTED);

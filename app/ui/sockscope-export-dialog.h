@@ -21,7 +21,9 @@ void sockscope_export_dialog_present (GtkWindow         *parent,
                                       guint              first,
                                       guint              last);
 
-/* What the dialog writes, without asking: for tests. format: png, svg, pdf, pcapng, session. */
+/* What the dialog writes, without asking: for tests. format: png, svg, pdf, pcapng, session.
+ * per_slide: at most that many rows on a slide (0: the renderer's default); several slides
+ * are PDF pages, or numbered PNG/SVG files (out-1.png, out-2.png…). */
 gboolean sockscope_export_write (SockscopeLesson    *lesson,
                                  SockscopeEventLog  *log,
                                  const char         *session_path,
@@ -30,6 +32,7 @@ gboolean sockscope_export_write (SockscopeLesson    *lesson,
                                  const char         *format,
                                  guint               first,
                                  guint               last,
+                                 guint               per_slide,
                                  const char         *path,
                                  GError            **error);
 

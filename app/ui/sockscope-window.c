@@ -1918,6 +1918,7 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "win.restart", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "view.diagram-overview", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find-lesson", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "win.show-help-overlay", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.presenter", NULL);
@@ -1959,6 +1960,7 @@ sockscope_window_init (SockscopeWindow *self)
 {
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
   g_autoptr(GSimpleAction) absolute = NULL;
+  g_autoptr(GPropertyAction) overview = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1970,6 +1972,9 @@ sockscope_window_init (SockscopeWindow *self)
   absolute = g_simple_action_new_stateful ("absolute-seq", NULL, g_variant_new_boolean (self->absolute_seq));
   g_signal_connect_object (absolute, "change-state", G_CALLBACK (absolute_seq_action), self, 0);
   g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (absolute));
+  /* The diagram's overview: the whole lesson fitted to its pane (button and Ctrl+Shift+O). */
+  overview = g_property_action_new ("diagram-overview", self->diagram, "overview");
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (overview));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "view", G_ACTION_GROUP (group));
   self->view_actions = g_object_ref (group);
 
