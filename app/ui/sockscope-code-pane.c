@@ -3,30 +3,70 @@
  * function its parent calls. The code is generated from the lesson (sockscope_lesson_render), in
  * C or in Python when the lesson offers it, so every step maps to lines; the outcome of a call
  * is written at the end of its line, inside the buffer, so that it scrolls with the code and
- * shows in screenshots. Switching the language replays what the steps did on the new code. */
+ * shows in screenshots. Switching the language replays what the steps did on the new code.
+ *
+ * Reading whole lines, whatever the width:
+ * - Lines wrap (a continuation is indented 4 columns deeper than its line): the start of the
+ *   executed line and the outcome after it are always on screen, in a column of any width,
+ *   with no horizontal scrolling that would hide one or the other.
+ * - The width goes by need (allocate_columns): the actor whose step ran last, the one whose step
+ *   comes next and any actor blocked in a call are shown first; the others share what is left,
+ *   each at least MIN_CHARS columns of text, and those that do not fit fold into a button in
+ *   the bar above the code that brings them back (never a sliver of a column).
+ * - The #include lines (or Python's imports) fold into one line that opens on a click.
+ * - After every step and every change of size, each column scrolls its current line into view.
+ * - In presenter mode (the window's .presenter class) the current lines are drawn larger. */
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
+#include "sockscope-actor-style.h"
 #include "sockscope-code-pane.h"
 #include "sockscope-projection.h"
 
-#define COLUMN_MIN_WIDTH 240
+#define MIN_CHARS        24   /* an idle column never shows fewer columns of text */
+#define NEED_MAX_CHARS   72   /* a longer line wraps: room beyond this would go unused */
+#define HANG_CHARS       4    /* a wrapped line's continuation, deeper than the line */
+#define PRESENTER_SCALE  1.3  /* the current lines, in presenter mode */
+#define TEXT_MARGIN      6
+#define LINE_NUMBER_PADDING 12 /* around the numbers, inside the gutter */
 
 typedef struct
 {
   char          *actor;
+  char          *label;
   GtkWidget     *column;
+  GtkWidget     *header;
   GtkWidget     *spinner;
   GtkLabel      *status;
   GtkSourceView *view;
   GtkTextBuffer *buffer;
+  GtkSourceGutterRenderer *numbers;
   GArray        *spans;       /* SockscopeCodeSpan */
   GHashTable    *outcomes;    /* step -> GtkTextMark at the start of the outcome text */
+  GtkTextMark   *current;     /* the start of the current span, NULL before its first step */
+  GtkTextMark   *current_end; /* the end of its last line, after the outcome */
+  guint          current_first;
   guint          current_line;
   char          *current_outcome;
+  SockscopeCallStatus call_status;
+  gboolean       ran;         /* a step of this actor has run */
+  guint          fold_first;  /* the folded #include (or import) lines, 0 when none */
+  guint          fold_last;
+  gboolean       folded;
+  guint          need_chars;  /* its longest line, outcomes included */
+  GPtrArray     *hangs;       /* GtkTextTag, one per indentation in spaces */
+  GArray        *indents;     /* guint: each line's indentation, in spaces */
+  double         hang_width;  /* the character width the hangs were set for */
+  int            hang_chars;  /* ... and the columns of text */
+  int            text_chars;  /* the columns of text it has now */
+  gboolean       shown;
+  int            width;
+  int            height;
+  gboolean       scroll_pending;
+  gboolean       fit_pending;
 } Column;
 
 typedef struct
@@ -39,19 +79,25 @@ struct _SockscopeCodePane
 {
   GtkWidget        parent_instance;
 
-  GtkWidget       *outer;
+  GtkWidget       *bar;       /* the folded columns' buttons, and C | Python */
+  GtkWidget       *folded_box;
   GtkWidget       *switcher;  /* C | Python, when the lesson has both */
   GtkWidget       *c_button;
   GtkWidget       *python_button;
-  GtkWidget       *scroller;
-  GtkWidget       *box;
-  GPtrArray       *columns;   /* Column */
+  GPtrArray       *columns;   /* Column, in the diagram's order */
   SockscopeLesson *lesson;
   char            *lang;
   char            *code_lang; /* "c" or "python" */
   GHashTable      *steps;     /* step -> StepState, what each step did so far */
   guint            last_step; /* the step set last, highlighted */
   gboolean         switching;
+  char            *pinned;    /* the actor the learner brought back with its button */
+  char            *folded_key;    /* the actors the bar shows as buttons, "a\nb\n" */
+  char            *wanted_key;    /* ... and those the last allocation folded */
+  guint            tick;
+  GtkWidget       *watched_root;
+  gboolean         presenter;
+  double           char_width;
 };
 
 static void
@@ -71,8 +117,11 @@ column_free (gpointer data)
   Column *column = data;
 
   g_free (column->actor);
+  g_free (column->label);
   g_clear_pointer (&column->spans, g_array_unref);
   g_clear_pointer (&column->outcomes, g_hash_table_unref);
+  g_clear_pointer (&column->hangs, g_ptr_array_unref);
+  g_clear_pointer (&column->indents, g_array_unref);
   g_free (column->current_outcome);
   g_free (column);
 }
@@ -110,6 +159,20 @@ find_column_for_step (SockscopeCodePane       *self,
   return NULL;
 }
 
+static Column *
+find_column (SockscopeCodePane *self,
+             const char        *actor)
+{
+  for (guint i = 0; actor != NULL && self->columns != NULL && i < self->columns->len; i++)
+    {
+      Column *column = g_ptr_array_index (self->columns, i);
+
+      if (g_strcmp0 (column->actor, actor) == 0)
+        return column;
+    }
+  return NULL;
+}
+
 static void
 update_style_scheme (SockscopeCodePane *self)
 {
@@ -127,6 +190,287 @@ update_style_scheme (SockscopeCodePane *self)
     }
 }
 
+static void   queue_tick      (SockscopeCodePane *self);
+static double view_char_width (GtkWidget         *view);
+
+/* ---- Folding the #include lines ---- */
+
+static gboolean
+is_header_line (const char *line,
+                gboolean    python)
+{
+  return python ? g_str_has_prefix (line, "import ") : g_str_has_prefix (line, "#include ");
+}
+
+/* Finds the first run of two or more #include (import) lines and writes its summary at the
+ * start of the first one; the lines keep their numbers, so the spans stay true. */
+static void
+column_find_fold (Column     *column,
+                  const char *code,
+                  gboolean    python)
+{
+  g_auto(GStrv) lines = g_strsplit (code, "\n", -1);
+  g_autofree char *summary = NULL;
+  GtkTextIter at;
+  guint first = 0, last = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (is_header_line (lines[i], python))
+        {
+          if (first == 0)
+            first = i + 1;
+          last = i + 1;
+        }
+      else if (first != 0)
+        break;
+    }
+  if (first == 0 || last == first)
+    return;
+  column->fold_first = first;
+  column->fold_last = last;
+  summary = python
+    /* TRANSLATORS: the folded import lines of a generated Python program; a click opens them */
+    ? g_strdup_printf (ngettext ("import … (%u module)", "import … (%u modules)", last - first + 1),
+                       last - first + 1)
+    /* TRANSLATORS: the folded #include lines of a generated C program; a click opens them */
+    : g_strdup_printf (ngettext ("#include … (%u header)", "#include … (%u headers)", last - first + 1),
+                       last - first + 1);
+  gtk_text_buffer_get_iter_at_line (column->buffer, &at, (int) first - 1);
+  gtk_text_buffer_insert_with_tags_by_name (column->buffer, &at, summary, -1, "fold-summary", NULL);
+}
+
+/* Folded: the summary shows, the lines (their line breaks too, so that they take no room) are
+ * hidden. Open: the summary is hidden and the lines show, a click on one folds them again. */
+static void
+column_set_folded (Column   *column,
+                   gboolean  folded)
+{
+  GtkTextIter start, end, summary_end;
+
+  if (column->fold_first == 0)
+    return;
+  column->folded = folded;
+  gtk_text_buffer_get_iter_at_line (column->buffer, &start, (int) column->fold_first - 1);
+  summary_end = start;
+  gtk_text_iter_forward_to_tag_toggle (&summary_end, gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (column->buffer),
+                                                                                "fold-summary"));
+  gtk_text_buffer_get_iter_at_line (column->buffer, &end, (int) column->fold_last);
+  if (!gtk_text_iter_starts_line (&end))
+    gtk_text_buffer_get_end_iter (column->buffer, &end);
+  gtk_text_buffer_remove_tag_by_name (column->buffer, "folded", &start, &end);
+  gtk_text_buffer_remove_tag_by_name (column->buffer, "fold-open", &start, &end);
+  if (folded)
+    gtk_text_buffer_apply_tag_by_name (column->buffer, "folded", &summary_end, &end);
+  else
+    {
+      gtk_text_buffer_apply_tag_by_name (column->buffer, "folded", &start, &summary_end);
+      gtk_text_buffer_apply_tag_by_name (column->buffer, "fold-open", &summary_end, &end);
+    }
+}
+
+/* The line numbers: a text renderer of ours, since GtkSourceView's own draws a number for each
+ * line, the folded ones too (piled up under the summary, as those lines take no room). */
+static void
+on_line_number_query (GtkSourceGutterRenderer *renderer,
+                      GtkSourceGutterLines    *lines,
+                      guint                    line,
+                      Column                  *column)
+{
+  char text[16] = "";
+
+  if (!column->folded || line + 1 <= column->fold_first || line + 1 > column->fold_last)
+    g_snprintf (text, sizeof text, "%u", line + 1);
+  gtk_source_gutter_renderer_text_set_text (GTK_SOURCE_GUTTER_RENDERER_TEXT (renderer), text, -1);
+}
+
+static void
+column_add_line_numbers (Column *column)
+{
+  GtkSourceGutter *gutter = gtk_source_view_get_gutter (column->view, GTK_TEXT_WINDOW_LEFT);
+
+  column->numbers = gtk_source_gutter_renderer_text_new ();
+  gtk_source_gutter_renderer_set_xalign (column->numbers, 1.0);
+  gtk_source_gutter_renderer_set_xpad (column->numbers, 4);
+  gtk_source_gutter_renderer_set_alignment_mode (column->numbers, GTK_SOURCE_GUTTER_RENDERER_ALIGNMENT_MODE_FIRST);
+  gtk_widget_add_css_class (GTK_WIDGET (column->numbers), "dim-label");
+  g_signal_connect (column->numbers, "query-data", G_CALLBACK (on_line_number_query), column);
+  gtk_source_gutter_insert (gutter, column->numbers, GTK_SOURCE_VIEW_GUTTER_POSITION_LINES);
+}
+
+/* As wide as the largest number, in the font drawn now. */
+static void
+column_size_line_numbers (Column *column)
+{
+  g_autofree char *widest = g_strdup_printf ("%d", gtk_text_buffer_get_line_count (column->buffer) * 10 / 10);
+  int width = 0;
+
+  for (char *c = widest; *c != '\0'; c++)
+    *c = '8';
+  gtk_source_gutter_renderer_text_measure (GTK_SOURCE_GUTTER_RENDERER_TEXT (column->numbers), widest, &width, NULL);
+  gtk_widget_set_size_request (GTK_WIDGET (column->numbers), width + LINE_NUMBER_PADDING, -1);
+}
+
+static gboolean
+column_iter_at (Column      *column,
+                double       x,
+                double       y,
+                GtkTextIter *iter)
+{
+  int bx, by;
+
+  gtk_text_view_window_to_buffer_coords (GTK_TEXT_VIEW (column->view), GTK_TEXT_WINDOW_WIDGET,
+                                         (int) x, (int) y, &bx, &by);
+  return gtk_text_view_get_iter_at_location (GTK_TEXT_VIEW (column->view), iter, bx, by);
+}
+
+static gboolean
+column_fold_at (Column *column,
+                double  x,
+                double  y)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (column->buffer);
+  GtkTextIter iter;
+
+  if (column->fold_first == 0 || !column_iter_at (column, x, y, &iter))
+    return FALSE;
+  return gtk_text_iter_has_tag (&iter, gtk_text_tag_table_lookup (table, column->folded ? "fold-summary" : "fold-open"));
+}
+
+static void
+on_view_released (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  Column          *column)
+{
+  SockscopeCodePane *self;
+
+  if (n_press != 1 || !column_fold_at (column, x, y))
+    return;
+  self = SOCKSCOPE_CODE_PANE (gtk_widget_get_ancestor (GTK_WIDGET (column->view), SOCKSCOPE_TYPE_CODE_PANE));
+  column_set_folded (column, !column->folded);
+  column->scroll_pending = TRUE;
+  if (self != NULL)
+    queue_tick (self);
+}
+
+static void
+on_view_motion (GtkEventControllerMotion *motion,
+                double                    x,
+                double                    y,
+                Column                   *column)
+{
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (column->view), column_fold_at (column, x, y) ? "pointer" : "text");
+}
+
+/* ---- Indentation and wrapping ----
+ *
+ * The buffer holds each line without its leading spaces, and a tag per indentation sets the
+ * line's left margin instead: a wrapped line then never starts with an empty row (Pango does not
+ * let the spaces before a word hang over the edge), its continuation is 4 columns deeper than
+ * its start (Pango's negative indent), and a deep line in a narrow column is moved in by at most
+ * half the width so that it keeps room for its words. */
+
+static void
+column_set_indents (Column *column,
+                    double  char_width)
+{
+  if (char_width <= 0 || (char_width == column->hang_width && column->text_chars == column->hang_chars))
+    return;
+  column->hang_width = char_width;
+  column->hang_chars = column->text_chars;
+  for (guint spaces = 0; spaces < column->hangs->len; spaces++)
+    {
+      GtkTextTag *tag = g_ptr_array_index (column->hangs, spaces);
+      guint chars = column->text_chars > 0 ? MIN (spaces, (guint) column->text_chars / 2) : spaces;
+
+      if (tag != NULL)
+        g_object_set (tag,
+                      "left-margin", TEXT_MARGIN + (int) (chars * char_width + 0.5),
+                      "indent", -(int) (HANG_CHARS * char_width + 0.5),
+                      NULL);
+    }
+}
+
+/* Sets the buffer's text: @code without the leading spaces of its lines, which their tags give. */
+static void
+column_set_code (Column     *column,
+                 const char *code)
+{
+  g_auto(GStrv) lines = g_strsplit (code, "\n", -1);
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkTextIter start, end;
+
+  column->indents = g_array_new (FALSE, TRUE, sizeof (guint));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint spaces = (guint) strspn (lines[i], " ");
+
+      g_array_append_val (column->indents, spaces);
+      g_string_append (text, lines[i] + spaces);
+      if (lines[i + 1] != NULL)
+        g_string_append_c (text, '\n');
+    }
+  gtk_text_buffer_set_text (column->buffer, text->str, -1);
+  for (guint i = 0; i < column->indents->len; i++)
+    {
+      guint spaces = g_array_index (column->indents, guint, i);
+      GtkTextTag *tag;
+
+      while (column->hangs->len <= spaces)
+        g_ptr_array_add (column->hangs, NULL);
+      if ((tag = g_ptr_array_index (column->hangs, spaces)) == NULL)
+        {
+          tag = gtk_text_buffer_create_tag (column->buffer, NULL, NULL);
+          g_ptr_array_index (column->hangs, spaces) = tag;
+        }
+      gtk_text_buffer_get_iter_at_line (column->buffer, &start, (int) i);
+      end = start;
+      if (!gtk_text_iter_ends_line (&end))
+        gtk_text_iter_forward_to_line_end (&end);
+      gtk_text_buffer_apply_tag (column->buffer, tag, &start, &end);
+    }
+}
+
+static guint
+column_indent (Column *column,
+               guint   line)
+{
+  return line < column->indents->len ? g_array_index (column->indents, guint, line) : 0;
+}
+
+/* The widest line shown, in characters: what the column needs to show every line unwrapped. */
+static void
+column_update_need (Column *column)
+{
+  guint need = 0;
+
+  for (int line = 0; line < gtk_text_buffer_get_line_count (column->buffer); line++)
+    {
+      GtkTextIter iter;
+      guint chars;
+
+      if (column->folded && line + 1 > (int) column->fold_first && line + 1 <= (int) column->fold_last)
+        continue;
+      gtk_text_buffer_get_iter_at_line (column->buffer, &iter, line);
+      chars = (guint) gtk_text_iter_get_chars_in_line (&iter) + column_indent (column, (guint) line);
+      need = MAX (need, chars);
+    }
+  column->need_chars = MIN (need, NEED_MAX_CHARS);
+}
+
+/* ---- The columns ---- */
+
+static void
+update_current_scale (SockscopeCodePane *self,
+                      Column            *column)
+{
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (column->buffer), "current");
+
+  g_object_set (tag, "scale", self->presenter ? PRESENTER_SCALE : 1.0, NULL);
+}
+
 static Column *
 column_new (SockscopeCodePane    *self,
             const SockscopeActor *actor)
@@ -137,14 +481,18 @@ column_new (SockscopeCodePane    *self,
   g_autofree char *code = NULL;
   g_autofree char *accessible = NULL;
   GtkWidget *header, *title, *titles, *scrolled;
+  GtkGesture *click;
+  GtkEventController *motion;
 
   column->actor = g_strdup (actor->name);
+  column->label = g_strdup (sockscope_actor_get_label (actor, self->lang));
   column->outcomes = g_hash_table_new (NULL, NULL);
+  column->hangs = g_ptr_array_new ();
   code = sockscope_lesson_render (self->lesson, actor->name, self->code_lang, &column->spans);
 
   column->buffer = GTK_TEXT_BUFFER (gtk_source_buffer_new_with_language (
       gtk_source_language_manager_get_language (languages, python ? "python3" : "c")));
-  gtk_text_buffer_set_text (column->buffer, code, -1);
+  column_set_code (column, code);
   gtk_text_buffer_create_tag (column->buffer, "current",
                               "paragraph-background", "rgba(53,132,228,0.22)",
                               NULL);
@@ -161,23 +509,51 @@ column_new (SockscopeCodePane    *self,
                               "weight", PANGO_WEIGHT_BOLD,
                               "style", PANGO_STYLE_ITALIC,
                               NULL);
+  gtk_text_buffer_create_tag (column->buffer, "fold-summary",
+                              "foreground", "#1c71d8",
+                              "underline", PANGO_UNDERLINE_SINGLE,
+                              NULL);
+  gtk_text_buffer_create_tag (column->buffer, "fold-open", NULL);
+  gtk_text_buffer_create_tag (column->buffer, "folded", "invisible", TRUE, NULL);
+  column_find_fold (column, code, python);
+  column_set_folded (column, TRUE);
+  update_current_scale (self, column);
+  column_update_need (column);
 
   column->view = GTK_SOURCE_VIEW (gtk_source_view_new_with_buffer (GTK_SOURCE_BUFFER (column->buffer)));
   gtk_text_view_set_editable (GTK_TEXT_VIEW (column->view), FALSE);
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (column->view), TRUE);
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (column->view), FALSE);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (column->view), 6);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (column->view), 6);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (column->view), 6);
-  gtk_source_view_set_show_line_numbers (column->view, TRUE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (column->view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (column->view), TEXT_MARGIN);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (column->view), TEXT_MARGIN);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (column->view), TEXT_MARGIN);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (column->view), TEXT_MARGIN);
+  column_add_line_numbers (column);
+  column_size_line_numbers (column);
   gtk_widget_add_css_class (GTK_WIDGET (column->view), "code-view");
+  /* Indented from the start, with the font known now; the first layout sets them again. */
+  column_set_indents (column, view_char_width (GTK_WIDGET (column->view)));
 
-  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (on_view_released), column);
+  gtk_widget_add_controller (GTK_WIDGET (column->view), GTK_EVENT_CONTROLLER (click));
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (on_view_motion), column);
+  gtk_widget_add_controller (GTK_WIDGET (column->view), motion);
+
+  header = column->header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   gtk_widget_add_css_class (header, "code-header");
   titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  title = gtk_label_new (sockscope_actor_get_label (actor, self->lang));
+  gtk_widget_set_hexpand (titles, TRUE);
+  title = gtk_label_new (column->label);
   gtk_widget_add_css_class (title, "heading");
+  /* The actor's palette colour, as in the step list and the diagram (sockscope-actor-style). */
+  sockscope_actor_style_add_classes (header, title, sockscope_lesson_find_actor (self->lesson, actor->name));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
+  /* An actor's name is never cut: it wraps in a narrow column. */
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
   gtk_box_append (GTK_BOX (titles), title);
   if (actor->parent != NULL)
     {
@@ -192,54 +568,69 @@ column_new (SockscopeCodePane    *self,
       GtkWidget *sub = gtk_label_new (caption);
 
       gtk_label_set_xalign (GTK_LABEL (sub), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (sub), PANGO_ELLIPSIZE_END);
+      gtk_label_set_wrap (GTK_LABEL (sub), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (sub), PANGO_WRAP_WORD_CHAR);
       gtk_widget_add_css_class (sub, "caption");
       gtk_widget_add_css_class (sub, "dim-label");
       gtk_box_append (GTK_BOX (titles), sub);
-      accessible = g_strdup_printf ("%s, %s", sockscope_actor_get_label (actor, self->lang), caption);
+      accessible = g_strdup_printf ("%s, %s", column->label, caption);
     }
   column->spinner = gtk_spinner_new ();
   gtk_widget_set_visible (column->spinner, FALSE);
+  gtk_widget_set_valign (column->spinner, GTK_ALIGN_START);
   column->status = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (column->status, 0);
+  gtk_label_set_xalign (column->status, 1);
   gtk_label_set_ellipsize (column->status, PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (GTK_WIDGET (column->status), TRUE);
+  gtk_label_set_max_width_chars (column->status, 18);
+  gtk_widget_set_valign (GTK_WIDGET (column->status), GTK_ALIGN_START);
   gtk_widget_add_css_class (GTK_WIDGET (column->status), "dim-label");
   gtk_box_append (GTK_BOX (header), titles);
   gtk_box_append (GTK_BOX (header), column->spinner);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (column->status));
 
   scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (column->view));
   gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_widget_set_hexpand (scrolled, TRUE);
-  gtk_widget_set_hexpand (GTK_WIDGET (column->view), TRUE);
 
   column->column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_hexpand (column->column, TRUE);
-  gtk_widget_set_size_request (column->column, COLUMN_MIN_WIDTH, -1);
+  gtk_widget_add_css_class (column->column, "code-column");
   gtk_box_append (GTK_BOX (column->column), header);
   gtk_box_append (GTK_BOX (column->column), scrolled);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (column->view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible ? accessible : sockscope_actor_get_label (actor, self->lang), -1);
+                                  accessible ? accessible : column->label, -1);
   return column;
+}
+
+static void
+remove_columns (SockscopeCodePane *self)
+{
+  for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
+    {
+      Column *column = g_ptr_array_index (self->columns, i);
+
+      gtk_widget_unparent (column->column);
+    }
+  g_clear_pointer (&self->columns, g_ptr_array_unref);
 }
 
 static void
 rebuild (SockscopeCodePane *self)
 {
-  GtkWidget *child;
   g_autofree int *parents = NULL;
   g_autofree guint *order = NULL;
   guint n;
 
-  while ((child = gtk_widget_get_first_child (self->box)) != NULL)
-    gtk_box_remove (GTK_BOX (self->box), child);
-  g_clear_pointer (&self->columns, g_ptr_array_unref);
+  remove_columns (self);
+  g_clear_pointer (&self->wanted_key, g_free);
   if (self->lesson == NULL)
-    return;
+    {
+      queue_tick (self);
+      gtk_widget_queue_resize (GTK_WIDGET (self));
+      return;
+    }
 
   /* One column per actor, a child or a thread next to the actor that creates it. */
   n = sockscope_lesson_get_n_actors (self->lesson);
@@ -250,17 +641,422 @@ rebuild (SockscopeCodePane *self)
   for (guint i = 0; i < n; i++)
     {
       const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, order[i]);
-      Column *column;
+      Column *column = column_new (self, actor);
 
-      column = column_new (self, actor);
-      /* Columns share the width equally; a border, not a separator widget, divides them. */
+      /* A border, not a separator widget, divides the columns. */
       if (self->columns->len > 0)
         gtk_widget_add_css_class (column->column, "code-column-next");
-      gtk_box_append (GTK_BOX (self->box), column->column);
+      gtk_widget_set_parent (column->column, GTK_WIDGET (self));
       g_ptr_array_add (self->columns, column);
     }
   update_style_scheme (self);
+  queue_tick (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
+
+/* ---- Who gets the room ---- */
+
+static const char *
+step_actor (SockscopeCodePane *self,
+            guint              step)
+{
+  if (self->lesson == NULL || step == 0 || step > sockscope_lesson_get_n_steps (self->lesson))
+    return NULL;
+  return sockscope_lesson_get_step (self->lesson, step)->actor;
+}
+
+/* 0: the actor of the step that ran last; 1: the one the learner brought back; 2: the actor of
+ * the next step, or one blocked in a call; 3: the others. */
+static int
+column_rank (SockscopeCodePane *self,
+             Column            *column)
+{
+  if (g_strcmp0 (column->actor, step_actor (self, self->last_step)) == 0)
+    return 0;
+  if (g_strcmp0 (column->actor, self->pinned) == 0)
+    return 1;
+  if (g_strcmp0 (column->actor, step_actor (self, self->last_step + 1)) == 0 ||
+      (column->ran && column->call_status == SOCKSCOPE_CALL_BLOCKED))
+    return 2;
+  return 3;
+}
+
+/* The monospace font's character width, in pixels, as @view draws now. */
+static double
+view_char_width (GtkWidget *view)
+{
+  PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (view), NULL, NULL);
+  double width = (double) pango_font_metrics_get_approximate_digit_width (metrics) / PANGO_SCALE;
+
+  pango_font_metrics_unref (metrics);
+  return width > 0 ? width : 8;
+}
+
+static double
+code_char_width (SockscopeCodePane *self)
+{
+  Column *column;
+
+  if (self->columns == NULL || self->columns->len == 0)
+    return 8;
+  column = g_ptr_array_index (self->columns, 0);
+  return view_char_width (GTK_WIDGET (column->view));
+}
+
+/* What a column needs around its text: the line numbers, the margins, its border. Worked out
+ * from the font, never measured from the widgets, whose sizes change once they are shown: the
+ * columns shown must not depend on which columns are shown. */
+static int
+column_chrome (SockscopeCodePane *self,
+               Column            *column)
+{
+  int digits = 1;
+
+  for (int n = gtk_text_buffer_get_line_count (column->buffer); n >= 10; n /= 10)
+    digits++;
+  return (int) (digits * self->char_width + 0.5) + LINE_NUMBER_PADDING + 2 * TEXT_MARGIN + 2;
+}
+
+static int
+column_min_width (SockscopeCodePane *self,
+                  Column            *column)
+{
+  int min = 0;
+
+  gtk_widget_measure (column->header, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return MAX (min, column_chrome (self, column) + (int) (MIN_CHARS * self->char_width + 0.5));
+}
+
+static int
+compare_rank (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  SockscopeCodePane *self = user_data;
+  Column *ca = *(Column **) a, *cb = *(Column **) b;
+  int ra = column_rank (self, ca), rb = column_rank (self, cb);
+  guint ia = 0, ib = 0;
+
+  if (ra != rb)
+    return ra - rb;
+  g_ptr_array_find (self->columns, ca, &ia);
+  g_ptr_array_find (self->columns, cb, &ib);
+  return (int) ia - (int) ib;
+}
+
+/* Sets each column's width for @width pixels: shown or folded, then the room by need. */
+static void
+allocate_columns (SockscopeCodePane *self,
+                  int                width)
+{
+  g_autoptr(GPtrArray) ranked = g_ptr_array_copy (self->columns, NULL, NULL);
+  g_autoptr(GString) folded = g_string_new (NULL);
+  int used = 0, extra;
+  guint n_shown = 0;
+
+  /* The copy has the columns' free function: it only borrows them. */
+  g_ptr_array_set_free_func (ranked, NULL);
+  g_ptr_array_sort_with_data (ranked, compare_rank, self);
+  for (guint i = 0; i < ranked->len; i++)
+    {
+      Column *column = g_ptr_array_index (ranked, i);
+      int min = column_min_width (self, column);
+
+      column->shown = n_shown == 0 || used + min <= width;
+      column->width = column->shown ? min : 0;
+      if (column->shown)
+        {
+          used += min;
+          n_shown++;
+        }
+    }
+  extra = width - used;
+  /* The highest ranked first, up to their widest line; what is left is shared equally. */
+  for (guint i = 0; i < ranked->len && extra > 0; i++)
+    {
+      Column *column = g_ptr_array_index (ranked, i);
+      int need = column_chrome (self, column) + (int) (column->need_chars * self->char_width + 0.5);
+      int more;
+
+      if (!column->shown || column_rank (self, column) == 3 || need <= column->width)
+        continue;
+      more = MIN (extra, need - column->width);
+      column->width += more;
+      extra -= more;
+    }
+  for (guint i = 0, given = 0; i < self->columns->len && n_shown > 0; i++)
+    {
+      Column *column = g_ptr_array_index (self->columns, i);
+
+      if (!column->shown)
+        {
+          g_string_append_printf (folded, "%s\n", column->actor);
+          continue;
+        }
+      column->width += extra / (int) n_shown + (++given == n_shown ? extra % (int) n_shown : 0);
+    }
+  if (n_shown == 1 && extra < 0)
+    for (guint i = 0; i < self->columns->len; i++)
+      {
+        Column *column = g_ptr_array_index (self->columns, i);
+
+        if (column->shown)
+          column->width = MAX (width, 1);
+      }
+  if (g_strcmp0 (folded->str, self->folded_key ? self->folded_key : "") != 0 &&
+      g_strcmp0 (folded->str, self->wanted_key) != 0)
+    {
+      g_free (self->wanted_key);
+      self->wanted_key = g_strdup (folded->str);
+      queue_tick (self);
+    }
+}
+
+/* ---- The bar: the folded columns' buttons ---- */
+
+static void
+on_folded_clicked (GtkButton         *button,
+                   SockscopeCodePane *self)
+{
+  Column *column = find_column (self, g_object_get_data (G_OBJECT (button), "actor"));
+
+  if (column == NULL)
+    return;
+  g_free (self->pinned);
+  self->pinned = g_strdup (column->actor);
+  column->scroll_pending = TRUE;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+static GtkWidget *
+folded_button_new (SockscopeCodePane *self,
+                   Column            *column)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("view-reveal-symbolic");
+  GtkWidget *name = gtk_label_new (column->label);
+  const char *status = gtk_label_get_text (column->status);
+  g_autofree char *tooltip = NULL;
+
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), name);
+  if (status != NULL && status[0] != '\0')
+    {
+      GtkWidget *outcome = gtk_label_new (status);
+
+      gtk_widget_add_css_class (outcome, "dim-label");
+      gtk_box_append (GTK_BOX (box), outcome);
+    }
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "code-folded-column");
+  /* TRANSLATORS: tooltip of the button of a code column folded for lack of room; %s: an actor */
+  tooltip = g_strdup_printf (_("Show the code of %s"), column->label);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  g_object_set_data_full (G_OBJECT (button), "actor", g_strdup (column->actor), g_free);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_folded_clicked), self, 0);
+  return button;
+}
+
+static void
+update_bar (SockscopeCodePane *self)
+{
+  g_auto(GStrv) folded = g_strsplit (self->folded_key ? self->folded_key : "", "\n", -1);
+  GtkWidget *child;
+  gboolean any = FALSE;
+
+  while ((child = gtk_widget_get_first_child (self->folded_box)) != NULL)
+    gtk_flow_box_remove (GTK_FLOW_BOX (self->folded_box), child);
+  for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
+    {
+      Column *column = g_ptr_array_index (self->columns, i);
+
+      if (g_strv_contains ((const char * const *) folded, column->actor))
+        {
+          gtk_flow_box_append (GTK_FLOW_BOX (self->folded_box), folded_button_new (self, column));
+          any = TRUE;
+        }
+    }
+  gtk_widget_set_visible (self->folded_box, any);
+  gtk_widget_set_visible (self->bar, any || gtk_widget_get_visible (self->switcher));
+}
+
+/* Scrolls the least that shows the current span whole, from the start of its first line to the
+ * outcome after its last, with a margin of context; a span taller than the view shows from its
+ * start. */
+static void
+column_fit_current (Column *column)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (column->view);
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  GdkRectangle visible, start, end;
+  GtkTextIter iter;
+  int top, bottom, margin, delta = 0;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_buffer_get_iter_at_mark (column->buffer, &iter, column->current);
+  gtk_text_view_get_iter_location (view, &iter, &start);
+  gtk_text_buffer_get_iter_at_mark (column->buffer, &iter, column->current_end);
+  gtk_text_view_get_iter_location (view, &iter, &end);
+  top = start.y;
+  bottom = end.y + end.height;
+  margin = MIN (visible.height / 8, MAX (visible.height - (bottom - top), 0) / 2);
+  if (bottom - top > visible.height || top < visible.y + margin)
+    delta = top - margin - visible.y;
+  else if (bottom > visible.y + visible.height - margin)
+    delta = bottom + margin - (visible.y + visible.height);
+  if (delta != 0 && adj != NULL)
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + delta);
+}
+
+/* After a layout: the bar follows the columns folded, the hangs the font, and the columns whose
+ * size or step changed scroll their current line into view. */
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  SockscopeCodePane *self = SOCKSCOPE_CODE_PANE (widget);
+
+  self->tick = 0;
+  if (self->wanted_key != NULL && g_strcmp0 (self->wanted_key, self->folded_key) != 0)
+    {
+      g_free (self->folded_key);
+      self->folded_key = g_steal_pointer (&self->wanted_key);
+      update_bar (self);
+    }
+  else if (self->columns == NULL)
+    update_bar (self);
+  for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
+    {
+      Column *column = g_ptr_array_index (self->columns, i);
+
+      if (self->char_width > 0 && (column->hang_width != self->char_width || column->hang_chars != column->text_chars))
+        {
+          column_set_indents (column, self->char_width);
+          column_size_line_numbers (column);
+          column->scroll_pending = TRUE;
+        }
+      if (column->scroll_pending && column->shown && column->current != NULL)
+        {
+          /* First the text view brings the outcome on screen, laying out the lines there;
+           * at the next frame the whole span is placed (column_fit_current). */
+          column->scroll_pending = FALSE;
+          column->fit_pending = TRUE;
+          gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (column->view), column->current_end, 0.1, FALSE, 0, 0);
+          queue_tick (self);
+        }
+      else if (column->fit_pending && column->shown && column->current != NULL)
+        {
+          column->fit_pending = FALSE;
+          column_fit_current (column);
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_tick (SockscopeCodePane *self)
+{
+  if (self->tick == 0)
+    self->tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+}
+
+/* ---- Layout of the pane ---- */
+
+static void
+sockscope_code_pane_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline)
+{
+  SockscopeCodePane *self = SOCKSCOPE_CODE_PANE (widget);
+  int bar_min = 0, bar_nat = 0, min = 0, nat = 0;
+
+  if (gtk_widget_get_visible (self->bar))
+    gtk_widget_measure (self->bar, orientation, for_size, &bar_min, &bar_nat, NULL, NULL);
+  self->char_width = code_char_width (self);
+  for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
+    {
+      Column *column = g_ptr_array_index (self->columns, i);
+      int column_min = 0, column_nat = 0;
+
+      if (orientation == GTK_ORIENTATION_HORIZONTAL)
+        {
+          column_min = column_min_width (self, column);
+          min = i == 0 ? column_min : MIN (min, column_min);
+          nat += column_min;
+        }
+      else
+        {
+          gtk_widget_measure (column->column, orientation, -1, &column_min, &column_nat, NULL, NULL);
+          min = MAX (min, column_min);
+          nat = MAX (nat, column_nat);
+        }
+    }
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MAX (min, bar_min);
+      *natural = MAX (nat, bar_nat);
+    }
+  else
+    {
+      *minimum = bar_min + min;
+      *natural = bar_nat + nat;
+    }
+}
+
+static void
+sockscope_code_pane_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline)
+{
+  SockscopeCodePane *self = SOCKSCOPE_CODE_PANE (widget);
+  int bar_height = 0, x = 0;
+
+  self->char_width = code_char_width (self);
+  if (gtk_widget_get_visible (self->bar))
+    {
+      gtk_widget_measure (self->bar, GTK_ORIENTATION_VERTICAL, width, &bar_height, NULL, NULL, NULL);
+      gtk_widget_allocate (self->bar, width, bar_height, -1, NULL);
+    }
+  if (self->columns == NULL)
+    return;
+  allocate_columns (self, width);
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      Column *column = g_ptr_array_index (self->columns, i);
+      int h = MAX (height - bar_height, 0);
+      gboolean was_shown = gtk_widget_get_child_visible (column->column);
+
+      gtk_widget_set_child_visible (column->column, column->shown);
+      if (column->shown)
+        column->text_chars = (int) ((column->width - column_chrome (self, column)) / self->char_width);
+      if (column->hang_width != self->char_width || column->hang_chars != column->text_chars)
+        queue_tick (self);
+      if (!column->shown)
+        continue;
+      if (!was_shown || column->width != gtk_widget_get_width (column->column) ||
+          h != gtk_widget_get_height (column->column))
+        {
+          column->scroll_pending = TRUE;
+          queue_tick (self);
+        }
+      column->height = h;
+      gtk_widget_measure (column->column, GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL, NULL, NULL);
+      gtk_widget_allocate (column->column, column->width, h, -1,
+                           gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (x, bar_height)));
+      x += column->width;
+    }
+}
+
+/* ---- The language switch ---- */
 
 static gboolean
 lesson_has_code (SockscopeLesson *lesson,
@@ -281,6 +1077,7 @@ update_switcher (SockscopeCodePane *self)
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->c_button), g_strcmp0 (self->code_lang, "python") != 0);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->python_button), g_strcmp0 (self->code_lang, "python") == 0);
   self->switching = FALSE;
+  gtk_widget_set_visible (self->bar, both || gtk_widget_get_visible (self->folded_box));
 }
 
 void
@@ -300,6 +1097,7 @@ sockscope_code_pane_set_lesson (SockscopeCodePane *self,
       langs = lesson ? sockscope_lesson_get_code_langs (lesson) : NULL;
       g_free (self->code_lang);
       self->code_lang = g_strdup (langs != NULL && langs[0] != NULL ? langs[0] : "c");
+      g_clear_pointer (&self->pinned, g_free);
     }
   g_set_object (&self->lesson, lesson);
   g_free (self->lang);
@@ -338,6 +1136,8 @@ void
 sockscope_code_pane_set_code_lang (SockscopeCodePane *self,
                                    const char        *code_lang)
 {
+  guint last_step = self->last_step;
+
   g_return_if_fail (SOCKSCOPE_IS_CODE_PANE (self));
 
   if (g_strcmp0 (code_lang, self->code_lang) == 0 || !lesson_has_code (self->lesson, code_lang))
@@ -354,16 +1154,17 @@ sockscope_code_pane_set_code_lang (SockscopeCodePane *self,
     {
       StepState *state = g_hash_table_lookup (self->steps, GUINT_TO_POINTER (step));
 
-      if (state != NULL && step != self->last_step)
+      if (state != NULL && step != last_step)
         apply_call (self, step, state->status, state->outcome);
     }
-  if (self->last_step != 0)
+  if (last_step != 0)
     {
-      StepState *state = g_hash_table_lookup (self->steps, GUINT_TO_POINTER (self->last_step));
+      StepState *state = g_hash_table_lookup (self->steps, GUINT_TO_POINTER (last_step));
 
       if (state != NULL)
-        apply_call (self, self->last_step, state->status, state->outcome);
+        apply_call (self, last_step, state->status, state->outcome);
     }
+  self->last_step = last_step;
 }
 
 static void
@@ -374,6 +1175,8 @@ on_lang_toggled (SockscopeCodePane *self,
     return;
   sockscope_code_pane_set_code_lang (self, GTK_WIDGET (button) == self->python_button ? "python" : "c");
 }
+
+/* ---- Steps ---- */
 
 static void
 line_bounds (GtkTextBuffer *buffer,
@@ -390,10 +1193,10 @@ line_bounds (GtkTextBuffer *buffer,
 
 /* Replaces the outcome written after the call's line, if any. */
 static void
-write_outcome (Column              *column,
+write_outcome (Column                  *column,
                const SockscopeCodeSpan *span,
-               SockscopeCallStatus  status,
-               const char          *outcome)
+               SockscopeCallStatus      status,
+               const char              *outcome)
 {
   GtkTextMark *mark = g_hash_table_lookup (column->outcomes, GUINT_TO_POINTER (span->step));
   GtkTextIter start, end;
@@ -418,26 +1221,21 @@ write_outcome (Column              *column,
 
   tag = status == SOCKSCOPE_CALL_FAILED ? "outcome-error"
       : status == SOCKSCOPE_CALL_BLOCKED ? "outcome-blocked" : "outcome";
-  text = g_strdup_printf ("   ⟵ %s", outcome);
+  /* The arrow and the value's first word stay together when the line wraps. */
+  {
+    g_autofree char *glued = g_strdup (outcome);
+    char *space = strchr (glued, ' ');
+
+    if (space != NULL)
+      {
+        *space = '\0';
+        text = g_strdup_printf ("   ⟵\u00a0%s\u00a0%s", glued, space + 1);
+      }
+    else
+      text = g_strdup_printf ("   ⟵\u00a0%s", glued);
+  }
   gtk_text_buffer_get_iter_at_mark (column->buffer, &start, mark);
   gtk_text_buffer_insert_with_tags_by_name (column->buffer, &start, text, -1, tag, NULL);
-}
-
-/* Brings a column into view when the code pane is too narrow for all of them. */
-static void
-scroll_to_column (SockscopeCodePane *self,
-                  Column            *column)
-{
-  GtkAdjustment *adj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (self->scroller));
-  graphene_rect_t bounds;
-  double value = gtk_adjustment_get_value (adj), page = gtk_adjustment_get_page_size (adj);
-
-  if (!gtk_widget_compute_bounds (column->column, self->box, &bounds))
-    return;
-  if (bounds.origin.x < value)
-    gtk_adjustment_set_value (adj, bounds.origin.x);
-  else if (bounds.origin.x + bounds.size.width > value + page)
-    gtk_adjustment_set_value (adj, bounds.origin.x + bounds.size.width - page);
 }
 
 void
@@ -468,9 +1266,9 @@ apply_call (SockscopeCodePane   *self,
   Column *column;
   GtkTextIter start, end;
 
+  self->last_step = step;
   if ((column = find_column_for_step (self, step, &span)) == NULL)
     return;
-  scroll_to_column (self, column);
 
   write_outcome (column, span, status, outcome);
 
@@ -478,13 +1276,26 @@ apply_call (SockscopeCodePane   *self,
   gtk_text_buffer_remove_tag_by_name (column->buffer, "current", &start, &end);
   line_bounds (column->buffer, span->first_line, span->last_line, &start, &end);
   gtk_text_buffer_apply_tag_by_name (column->buffer, "current", &start, &end);
-  gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (column->view), &start, 0.1, FALSE, 0, 0.3);
+  if (column->current == NULL)
+    {
+      column->current = gtk_text_buffer_create_mark (column->buffer, NULL, &start, TRUE);
+      column->current_end = gtk_text_buffer_create_mark (column->buffer, NULL, &end, FALSE);
+    }
+  gtk_text_buffer_move_mark (column->buffer, column->current, &start);
+  gtk_text_buffer_move_mark (column->buffer, column->current_end, &end);
 
+  column->current_first = span->first_line;
   column->current_line = span->last_line;
+  column->ran = TRUE;
+  column->call_status = status;
   g_free (column->current_outcome);
   column->current_outcome = g_strdup (outcome);
+  column_update_need (column);
+  column->scroll_pending = TRUE;
+  queue_tick (self);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
 
-  /* The header repeats the outcome: a long line may hide the end of it. */
+  /* The header repeats the outcome. */
   gtk_widget_set_visible (column->spinner, status == SOCKSCOPE_CALL_BLOCKED);
   gtk_spinner_set_spinning (GTK_SPINNER (column->spinner), status == SOCKSCOPE_CALL_BLOCKED);
   gtk_label_set_text (column->status, outcome);
@@ -494,6 +1305,13 @@ apply_call (SockscopeCodePane   *self,
     gtk_widget_add_css_class (GTK_WIDGET (column->status), "error");
   else if (status == SOCKSCOPE_CALL_BLOCKED)
     gtk_widget_add_css_class (GTK_WIDGET (column->status), "warning");
+  /* A folded column's button shows the outcome too: made again at the next frame. */
+  if (!column->shown && self->folded_key != NULL)
+    {
+      g_clear_pointer (&self->folded_key, g_free);
+      g_clear_pointer (&self->wanted_key, g_free);
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+    }
 }
 
 void
@@ -510,22 +1328,15 @@ sockscope_code_pane_select_step (SockscopeCodePane *self,
     return;
   line_bounds (column->buffer, span->first_line, span->last_line, &start, &end);
   gtk_text_buffer_select_range (column->buffer, &start, &end);
-  gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (column->view), &start, 0.1, FALSE, 0, 0.3);
-  scroll_to_column (self, column);
-}
-
-static Column *
-find_column (SockscopeCodePane *self,
-             const char        *actor)
-{
-  for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (column->view), gtk_text_buffer_get_insert (column->buffer),
+                                0.15, FALSE, 0, 0);
+  /* The column of the step selected is brought back if it was folded. */
+  if (!column->shown)
     {
-      Column *column = g_ptr_array_index (self->columns, i);
-
-      if (g_strcmp0 (column->actor, actor) == 0)
-        return column;
+      g_free (self->pinned);
+      self->pinned = g_strdup (column->actor);
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
     }
-  return NULL;
 }
 
 guint
@@ -540,6 +1351,18 @@ sockscope_code_pane_get_current_line (SockscopeCodePane  *self,
   return column ? column->current_line : 0;
 }
 
+guint
+sockscope_code_pane_get_current_span (SockscopeCodePane *self,
+                                      const char        *actor,
+                                      guint             *last)
+{
+  Column *column = find_column (self, actor);
+
+  if (last != NULL)
+    *last = column ? column->current_line : 0;
+  return column ? column->current_first : 0;
+}
+
 char *
 sockscope_code_pane_get_line_text (SockscopeCodePane *self,
                                    const char        *actor,
@@ -547,11 +1370,83 @@ sockscope_code_pane_get_line_text (SockscopeCodePane *self,
 {
   Column *column = find_column (self, actor);
   GtkTextIter start, end;
+  g_autofree char *text = NULL;
 
   if (column == NULL || line == 0 || (int) line > gtk_text_buffer_get_line_count (column->buffer))
     return NULL;
   line_bounds (column->buffer, line, line, &start, &end);
-  return gtk_text_buffer_get_text (column->buffer, &start, &end, FALSE);
+  text = gtk_text_buffer_get_text (column->buffer, &start, &end, FALSE);
+  /* The line as the program has it: its indentation is a margin in the view. */
+  return g_strdup_printf ("%*s%s", (int) column_indent (column, line - 1), "", text);
+}
+
+GtkTextView *
+sockscope_code_pane_get_view (SockscopeCodePane *self,
+                              const char        *actor)
+{
+  Column *column = find_column (self, actor);
+
+  return column ? GTK_TEXT_VIEW (column->view) : NULL;
+}
+
+GtkWidget *
+sockscope_code_pane_get_folded_button (SockscopeCodePane *self,
+                                       const char        *actor)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (self->folded_box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "actor"), actor) == 0)
+        return button;
+    }
+  return NULL;
+}
+
+/* ---- Presenter mode ---- */
+
+static void
+on_root_classes (SockscopeCodePane *self)
+{
+  GtkWidget *root = self->watched_root;
+  gboolean presenter = root != NULL && gtk_widget_has_css_class (root, "presenter");
+
+  if (presenter == self->presenter)
+    return;
+  self->presenter = presenter;
+  for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
+    {
+      Column *column = g_ptr_array_index (self->columns, i);
+
+      update_current_scale (self, column);
+      column->scroll_pending = TRUE;
+    }
+  queue_tick (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+static void
+sockscope_code_pane_root (GtkWidget *widget)
+{
+  SockscopeCodePane *self = SOCKSCOPE_CODE_PANE (widget);
+
+  GTK_WIDGET_CLASS (sockscope_code_pane_parent_class)->root (widget);
+  self->watched_root = GTK_WIDGET (gtk_widget_get_root (widget));
+  g_signal_connect_object (self->watched_root, "notify::css-classes", G_CALLBACK (on_root_classes),
+                           self, G_CONNECT_SWAPPED);
+  on_root_classes (self);
+}
+
+static void
+sockscope_code_pane_unroot (GtkWidget *widget)
+{
+  SockscopeCodePane *self = SOCKSCOPE_CODE_PANE (widget);
+
+  if (self->watched_root != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_root, on_root_classes, self);
+  self->watched_root = NULL;
+  GTK_WIDGET_CLASS (sockscope_code_pane_parent_class)->unroot (widget);
 }
 
 static void
@@ -559,11 +1454,17 @@ sockscope_code_pane_dispose (GObject *object)
 {
   SockscopeCodePane *self = SOCKSCOPE_CODE_PANE (object);
 
-  g_clear_pointer (&self->outer, gtk_widget_unparent);
-  g_clear_pointer (&self->columns, g_ptr_array_unref);
+  if (self->tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick);
+  self->tick = 0;
+  remove_columns (self);
+  g_clear_pointer (&self->bar, gtk_widget_unparent);
   g_clear_object (&self->lesson);
   g_clear_pointer (&self->lang, g_free);
   g_clear_pointer (&self->code_lang, g_free);
+  g_clear_pointer (&self->pinned, g_free);
+  g_clear_pointer (&self->folded_key, g_free);
+  g_clear_pointer (&self->wanted_key, g_free);
   g_clear_pointer (&self->steps, g_hash_table_unref);
   G_OBJECT_CLASS (sockscope_code_pane_parent_class)->dispose (object);
 }
@@ -575,7 +1476,10 @@ sockscope_code_pane_class_init (SockscopeCodePaneClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sockscope_code_pane_dispose;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = sockscope_code_pane_measure;
+  widget_class->size_allocate = sockscope_code_pane_size_allocate;
+  widget_class->root = sockscope_code_pane_root;
+  widget_class->unroot = sockscope_code_pane_unroot;
   gtk_widget_class_set_css_name (widget_class, "codepane");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -583,49 +1487,57 @@ sockscope_code_pane_class_init (SockscopeCodePaneClass *klass)
 static void
 sockscope_code_pane_init (SockscopeCodePane *self)
 {
-  GtkWidget *label;
+  GtkWidget *label, *linked;
 
   self->steps = g_hash_table_new_full (NULL, NULL, NULL, step_state_free);
   self->code_lang = g_strdup ("c");
-  self->outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_set_parent (self->outer, GTK_WIDGET (self));
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+
+  self->bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_add_css_class (self->bar, "code-switcher");
+  gtk_widget_set_parent (self->bar, GTK_WIDGET (self));
+
+  /* The columns folded for lack of room: one button each, which brings the column back. */
+  self->folded_box = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->folded_box), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->folded_box), 8);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->folded_box), 2);
+  gtk_widget_set_hexpand (self->folded_box, TRUE);
+  gtk_widget_set_valign (self->folded_box, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->folded_box, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->folded_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Other programs"), -1);
+  gtk_box_append (GTK_BOX (self->bar), self->folded_box);
 
   /* C | Python: the same program in the other language, when the lesson has both. */
   self->switcher = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  gtk_widget_add_css_class (self->switcher, "code-switcher");
+  gtk_widget_set_halign (self->switcher, GTK_ALIGN_END);
+  gtk_widget_set_hexpand (self->switcher, TRUE);
+  gtk_widget_set_valign (self->switcher, GTK_ALIGN_CENTER);
   label = gtk_label_new (_("Code in"));
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption-heading");
   gtk_box_append (GTK_BOX (self->switcher), label);
-  {
-    GtkWidget *linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-
-    gtk_widget_add_css_class (linked, "linked");
-    self->c_button = gtk_toggle_button_new_with_label ("C");
-    self->python_button = gtk_toggle_button_new_with_label ("Python");
-    gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (self->python_button), GTK_TOGGLE_BUTTON (self->c_button));
-    gtk_widget_set_tooltip_text (self->c_button, _("Show the program in C"));
-    gtk_widget_set_tooltip_text (self->python_button, _("Show the program in Python"));
-    gtk_widget_add_css_class (self->c_button, "flat");
-    gtk_widget_add_css_class (self->python_button, "flat");
-    g_signal_connect_object (self->c_button, "toggled", G_CALLBACK (on_lang_toggled), self, G_CONNECT_SWAPPED);
-    g_signal_connect_object (self->python_button, "toggled", G_CALLBACK (on_lang_toggled), self, G_CONNECT_SWAPPED);
-    gtk_box_append (GTK_BOX (linked), self->c_button);
-    gtk_box_append (GTK_BOX (linked), self->python_button);
-    gtk_box_append (GTK_BOX (self->switcher), linked);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (linked), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                    _("Language of the code"), -1);
-  }
+  linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (linked, "linked");
+  self->c_button = gtk_toggle_button_new_with_label ("C");
+  self->python_button = gtk_toggle_button_new_with_label ("Python");
+  gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (self->python_button), GTK_TOGGLE_BUTTON (self->c_button));
+  gtk_widget_set_tooltip_text (self->c_button, _("Show the program in C"));
+  gtk_widget_set_tooltip_text (self->python_button, _("Show the program in Python"));
+  gtk_widget_add_css_class (self->c_button, "flat");
+  gtk_widget_add_css_class (self->python_button, "flat");
+  g_signal_connect_object (self->c_button, "toggled", G_CALLBACK (on_lang_toggled), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->python_button, "toggled", G_CALLBACK (on_lang_toggled), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (linked), self->c_button);
+  gtk_box_append (GTK_BOX (linked), self->python_button);
+  gtk_box_append (GTK_BOX (self->switcher), linked);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (linked), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Language of the code"), -1);
   gtk_widget_set_visible (self->switcher, FALSE);
-  gtk_box_append (GTK_BOX (self->outer), self->switcher);
+  gtk_box_append (GTK_BOX (self->bar), self->switcher);
+  gtk_widget_set_visible (self->bar, FALSE);
 
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
-  gtk_widget_set_vexpand (self->scroller, TRUE);
-  gtk_box_append (GTK_BOX (self->outer), self->scroller);
-  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_box_set_homogeneous (GTK_BOX (self->box), TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->box);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Code"), -1);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);

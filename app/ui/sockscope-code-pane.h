@@ -41,5 +41,14 @@ guint       sockscope_code_pane_get_current_line  (SockscopeCodePane   *self,
 char       *sockscope_code_pane_get_line_text     (SockscopeCodePane   *self,
                                                    const char          *actor,
                                                    guint                line);
+/* For tests: the lines of an actor's current step (first returned, last in @last), 0 before
+ * its first step; its view; the button that shows its column when the column is folded, or NULL. */
+guint        sockscope_code_pane_get_current_span (SockscopeCodePane   *self,
+                                                   const char          *actor,
+                                                   guint               *last);
+GtkTextView *sockscope_code_pane_get_view         (SockscopeCodePane   *self,
+                                                   const char          *actor);
+GtkWidget   *sockscope_code_pane_get_folded_button (SockscopeCodePane  *self,
+                                                   const char          *actor);
 
 G_END_DECLS

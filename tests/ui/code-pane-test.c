@@ -1,0 +1,364 @@
+/* code-pane-test.c: the code pane of the real window, under Xvfb, with a real lab: concurrent-fork
+ * (five programs) at step 20, at 1280×720, at 1600×1000 (the same window made larger) and in
+ * presenter mode at 200 %. On the widgets as drawn: each program shown has at least 24 columns
+ * of text, its current line (start and outcome) lies inside its visible area, its #include lines
+ * are folded into one; a program with no room is a button that brings it back. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "sockscope-application.h"
+#include "sockscope-locale.h"
+#include "sockscope-screenshot.h"
+#include "sockscope-window-private.h"
+
+#define MIN_CHARS 24
+#define STEP      20
+
+static SockscopeApplication *app;
+static const char * const actors[] = { "server", "worker1", "worker2", "client1", "client2" };
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+on_prepared (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sockscope_window_prepare_finish (SOCKSCOPE_WINDOW (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* Sizes the window so that its content is width × height (decorations aside), then lets the
+ * panes settle. */
+static void
+resize (SockscopeWindow *window,
+        int              width,
+        int              height)
+{
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  for (int attempt = 0; attempt < 20; attempt++)
+    {
+      int dw, dh, w, h;
+
+      spin (150);
+      dw = width - gtk_widget_get_width (content);
+      dh = height - gtk_widget_get_height (content);
+      if (dw == 0 && dh == 0)
+        break;
+      gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
+      gtk_window_set_default_size (GTK_WINDOW (window), w + dw, h + dh);
+    }
+  spin (500);
+  g_assert_cmpint (gtk_widget_get_width (content), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (content), ==, height);
+}
+
+static double
+char_width (GtkTextView *view)
+{
+  PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (view)), NULL, NULL);
+  double width = (double) pango_font_metrics_get_approximate_digit_width (metrics) / PANGO_SCALE;
+
+  pango_font_metrics_unref (metrics);
+  return width;
+}
+
+static gboolean
+shown (GtkTextView *view)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (view)) && gtk_widget_get_width (GTK_WIDGET (view)) > 0;
+}
+
+/* The rectangle of @iter's character, in buffer coordinates. */
+static GdkRectangle
+location (GtkTextView *view,
+          GtkTextIter *iter)
+{
+  GdkRectangle rect;
+
+  gtk_text_view_get_iter_location (view, iter, &rect);
+  return rect;
+}
+
+static void
+keep_shot (SockscopeWindow *window,
+           const char      *name)
+{
+  const char *dir = g_getenv ("SOCKSCOPE_TEST_SHOTS");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  if (!sockscope_screenshot_widget (GTK_WIDGET (sockscope_window_get_code_pane (window)), path, &error))
+    g_test_message ("%s: %s", path, error->message);
+}
+
+/* One program's column, as drawn: wide enough, its current step's lines inside its visible area,
+ * from the start of their first line to the end of the outcome written after the last one. */
+static void
+check_column (SockscopeCodePane *code,
+              const char        *actor,
+              const char        *where)
+{
+  GtkTextView *view = sockscope_code_pane_get_view (code, actor);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GdkRectangle visible, start_rect, end_rect;
+  GtkTextIter start, end, line3;
+  guint first, last;
+  int y, height;
+  double cw = char_width (view);
+  int text_width;
+  g_autofree char *summary = NULL;
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  text_width = visible.width - gtk_text_view_get_left_margin (view) - gtk_text_view_get_right_margin (view);
+  g_test_message ("%s: %s is %d px wide, %d px of text (%.1f columns)", where, actor,
+                  gtk_widget_get_width (GTK_WIDGET (view)), text_width, text_width / cw);
+  if (text_width < MIN_CHARS * cw - 1)
+    g_error ("%s: the column of %s shows %.1f columns of text, fewer than %d", where, actor, text_width / cw, MIN_CHARS);
+
+  /* The #include lines: one line says how many, the others take no room. */
+  summary = sockscope_code_pane_get_line_text (code, actor, 2);
+  g_assert_true (g_str_has_prefix (summary, "#include … ("));
+  gtk_text_buffer_get_iter_at_line (buffer, &line3, 2);
+  gtk_text_view_get_line_yrange (view, &line3, &y, &height);
+  g_assert_cmpint (height, ==, 0);
+
+  first = sockscope_code_pane_get_current_span (code, actor, &last);
+  if (first == 0)
+    return;
+  gtk_text_buffer_get_iter_at_line (buffer, &start, (int) first - 1);
+  gtk_text_buffer_get_iter_at_line (buffer, &end, (int) last - 1);
+  if (!gtk_text_iter_ends_line (&end))
+    gtk_text_iter_forward_to_line_end (&end);
+  start_rect = location (view, &start);
+  end_rect = location (view, &end);
+  g_test_message ("%s: %s lines %u-%u at y %d-%d, visible %d-%d, end x %d of %d", where, actor, first, last,
+                  start_rect.y, end_rect.y + end_rect.height, visible.y, visible.y + visible.height,
+                  end_rect.x, visible.x + visible.width);
+  if (start_rect.y < visible.y || end_rect.y + end_rect.height > visible.y + visible.height)
+    g_error ("%s: the current lines of %s (%u-%u) are outside its visible area", where, actor, first, last);
+  if (start_rect.x < visible.x || end_rect.x > visible.x + visible.width)
+    g_error ("%s: the current line of %s is cut on the side", where, actor);
+}
+
+/* Every program: a column that passes check_column, or a button (mapped) that brings it back.
+ * Returns how many columns are shown. */
+static guint
+check_pane (SockscopeWindow *window,
+            const char      *where)
+{
+  SockscopeCodePane *code = sockscope_window_get_code_pane (window);
+  guint n_shown = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (actors); i++)
+    {
+      GtkTextView *view = sockscope_code_pane_get_view (code, actors[i]);
+      GtkWidget *button = sockscope_code_pane_get_folded_button (code, actors[i]);
+
+      g_assert_nonnull (view);
+      if (shown (view))
+        {
+          check_column (code, actors[i], where);
+          g_assert_null (button);
+          n_shown++;
+        }
+      else
+        {
+          g_test_message ("%s: %s folded into a button", where, actors[i]);
+          g_assert_nonnull (button);
+          g_assert_true (gtk_widget_get_mapped (button));
+        }
+    }
+  /* The program whose step ran is always shown, and its line is the one the step names. */
+  g_assert_true (shown (sockscope_code_pane_get_view (code, "client1")));
+  {
+    const char *outcome = NULL;
+    guint current = sockscope_code_pane_get_current_line (code, "client1", &outcome);
+    g_autofree char *line = sockscope_code_pane_get_line_text (code, "client1", current);
+
+    /* The outcome is written after the call, its arrow and value held together (no break). */
+    g_assert_nonnull (strstr (line, "send(c, \"one\\n\", 4, 0);"));
+    g_assert_cmpstr (outcome, ==, "= 4");
+    g_assert_true (g_str_has_suffix (line, "⟵\u00a0=\u00a04"));
+  }
+  return n_shown;
+}
+
+static GtkGesture *
+find_click (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller))
+        return GTK_GESTURE (controller);
+    }
+  return NULL;
+}
+
+/* A click on the summary line opens the #include lines; a click on one of them folds them. */
+static void
+check_fold_click (SockscopeCodePane *code,
+                  const char        *actor)
+{
+  GtkTextView *view = sockscope_code_pane_get_view (code, actor);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkGesture *click = find_click (GTK_WIDGET (view));
+  GtkTextIter iter;
+  GdkRectangle rect;
+  int x, y, line_y, height;
+  g_autofree char *open = NULL;
+
+  g_assert_nonnull (click);
+  gtk_text_view_scroll_to_iter (view, (gtk_text_buffer_get_start_iter (buffer, &iter), &iter), 0, TRUE, 0, 0);
+  spin (200);
+  gtk_text_buffer_get_iter_at_line_offset (buffer, &iter, 1, 2);
+  rect = location (view, &iter);
+  gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, rect.x + 1, rect.y + rect.height / 2, &x, &y);
+  g_signal_emit_by_name (click, "released", 1, (double) x, (double) y);
+  spin (200);
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 2);
+  gtk_text_view_get_line_yrange (view, &iter, &line_y, &height);
+  g_assert_cmpint (height, >, 0);
+  open = sockscope_code_pane_get_line_text (code, actor, 2);
+  g_assert_true (g_str_has_prefix (open, "#include <"));
+
+  rect = location (view, &iter);
+  gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, rect.x + 1, rect.y + rect.height / 2, &x, &y);
+  g_signal_emit_by_name (click, "released", 1, (double) x, (double) y);
+  spin (200);
+  gtk_text_view_get_line_yrange (view, &iter, &line_y, &height);
+  g_assert_cmpint (height, ==, 0);
+}
+
+static void
+test_concurrent_fork (void)
+{
+  SockscopeWindow *window = sockscope_window_new (app);
+  SockscopeCodePane *code = sockscope_window_get_code_pane (window);
+  gboolean done = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint n_small, n_large;
+  GtkWidget *button = NULL;
+  const char *folded = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  sockscope_window_prepare_async (window, "concurrent-fork", STEP, NULL, on_prepared, &done);
+  while (!done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  resize (window, 1280, 720);
+  keep_shot (window, "code-1280x720.png");
+  n_small = check_pane (window, "1280x720");
+
+  /* The same window made larger: the columns follow, the current lines stay in view. */
+  resize (window, 1600, 1000);
+  keep_shot (window, "code-1600x1000.png");
+  n_large = check_pane (window, "1600x1000");
+  g_assert_cmpuint (n_large, >=, n_small);
+  /* The program of the next step (executor 1 receives what client 1 sends) has room too. */
+  g_assert_cmpuint (n_large, >=, 2);
+  g_assert_true (shown (sockscope_code_pane_get_view (code, "worker1")));
+
+  check_fold_click (code, "client1");
+
+  /* A folded program's button brings its column back, its current line in view. */
+  for (guint i = 0; i < G_N_ELEMENTS (actors) && button == NULL; i++)
+    if ((button = sockscope_code_pane_get_folded_button (code, actors[i])) != NULL)
+      folded = actors[i];
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  spin (500);
+  g_assert_true (shown (sockscope_code_pane_get_view (code, folded)));
+  check_pane (window, "after a click on a folded program");
+
+  /* Presenter mode, 200 %: the code larger, the current lines larger still, still whole. */
+  sockscope_window_set_no_fullscreen (window, TRUE);
+  sockscope_window_set_presenter (window, TRUE);
+  sockscope_window_set_presenter_zoom (window, 2.0);
+  resize (window, 1920, 1080);
+  keep_shot (window, "code-presenter.png");
+  check_pane (window, "presenter 200 %");
+  {
+    GtkTextView *view = sockscope_code_pane_get_view (code, "client1");
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+    GtkTextIter current, other;
+    int y, current_height, other_height;
+
+    /* The line "{": one short row, as the current line's last row is. */
+    for (gtk_text_buffer_get_start_iter (buffer, &other); !gtk_text_iter_is_end (&other); gtk_text_iter_forward_line (&other))
+      {
+        GtkTextIter line_end = other;
+        g_autofree char *text = NULL;
+
+        gtk_text_iter_forward_to_line_end (&line_end);
+        text = gtk_text_iter_get_text (&other, &line_end);
+        if (g_str_equal (text, "{"))
+          break;
+      }
+    g_assert_false (gtk_text_iter_is_end (&other));
+    gtk_text_buffer_get_iter_at_line (buffer, &current, (int) sockscope_code_pane_get_current_line (code, "client1", NULL) - 1);
+    gtk_text_view_get_line_yrange (view, &current, &y, &current_height);
+    gtk_text_view_get_line_yrange (view, &other, &y, &other_height);
+    g_test_message ("presenter: a line %d px high, the current one %d px", other_height, current_height);
+    g_assert_cmpfloat (current_height, >=, 1.25 * other_height);
+  }
+  sockscope_window_set_presenter (window, FALSE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = g_dir_make_tmp ("sockscope-code-pane-XXXXXX", NULL);
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  /* GTK and GLib warnings are fatal, as in window-test. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  adw_init ();
+  app = sockscope_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("%s", error->message);
+
+  g_test_add_func ("/code-pane/concurrent-fork", test_concurrent_fork);
+  return g_test_run ();
+}
