@@ -25,3 +25,4 @@ int sockscope_cli_code   (int argc, char **argv);   /* cli-lessons.c */
 int sockscope_cli_run    (int argc, char **argv);   /* cli-run.c */
 int sockscope_cli_replay (int argc, char **argv);   /* cli-run.c */
 int sockscope_cli_export (int argc, char **argv);   /* cli-export.c */
+int sockscope_cli_trace  (int argc, char **argv);   /* cli-trace.c */

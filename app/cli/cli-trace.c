@@ -1,0 +1,569 @@
+/* cli-trace.c: `sockscope-cli trace`: the learner's own programs run in a fresh lab under its
+ * tracer (app/lab/sockscope-trace.c), their socket calls, packets and socket states printed as
+ * they happen, as JSON lines or one line per event.
+ *
+ * Programs start in the order given: each one when the one before it is blocked in a call,
+ * waits before a call (step mode), has exited, or has been idle for 200 ms.  The first program
+ * reads the CLI's standard input.  The trace ends when every program has exited, or when the
+ * last one given has exited and the lab has been quiet for a second (a server still waiting in
+ * accept is stopped then), or on Ctrl-C. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gio/gunixinputstream.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "sockscope-cli.h"
+#include "sockscope-error.h"
+#include "sockscope-event-log.h"
+#include "sockscope-lab-client.h"
+
+#define IDLE_US        (200 * G_TIME_SPAN_MILLISECOND)   /* a program idle this long: start the next */
+#define END_QUIET_US   G_TIME_SPAN_SECOND                /* after the last program's exit */
+#define STEP_QUIET_US  (20 * G_TIME_SPAN_MILLISECOND)    /* --step: let the next call go */
+
+typedef struct
+{
+  GMainLoop          *loop;
+  SockscopeLabClient *client;
+  SockscopeEventLog  *log;
+  GPtrArray          *programs;      /* GStrv, the argv of each --run */
+  guint               n_started;     /* programs asked for */
+  gboolean            starting;      /* a trace command waits for its reply */
+  char               *last_actor;    /* the actor of the program started last */
+  GHashTable         *alive;         /* actor names alive */
+  GHashTable         *busy;          /* actor name → blocked or held: waits */
+  guint               n_held;
+  gboolean            stepping, interactive, json, next_pending, stopping;
+  gboolean            last_exited;
+  gint64              last_event;
+  int                 tty;
+  GDataInputStream   *tty_input;
+  gboolean            asking;
+  int                 session_fd;
+  guint               timer;
+  GError             *error;
+} Trace;
+
+static void quit_lab (Trace *tr);
+
+static void
+finish (Trace  *tr,
+        GError *error)
+{
+  if (error != NULL && tr->error == NULL)
+    tr->error = error;
+  else
+    g_clear_error (&error);
+  quit_lab (tr);
+}
+
+static void
+on_quit (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Trace *tr = user_data;
+
+  sockscope_lab_client_quit_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL);
+  g_main_loop_quit (tr->loop);
+}
+
+static void
+quit_lab (Trace *tr)
+{
+  if (tr->stopping)
+    return;
+  tr->stopping = TRUE;
+  sockscope_lab_client_quit_async (tr->client, NULL, on_quit, tr);
+}
+
+static JsonObject *
+command (const char *name)
+{
+  JsonObject *cmd = json_object_new ();
+
+  json_object_set_string_member (cmd, "cmd", name);
+  return cmd;
+}
+
+static void
+on_stopped (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Trace *tr = user_data;
+  g_autoptr(JsonObject) reply = sockscope_lab_client_command_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL);
+
+  tr->stopping = FALSE;
+  quit_lab (tr);
+}
+
+/* Kill what is left (the lab logs each end), then quit. */
+static void
+stop_all (Trace *tr)
+{
+  g_autoptr(JsonObject) cmd = command ("stop");
+
+  if (tr->stopping)
+    return;
+  tr->stopping = TRUE;
+  sockscope_lab_client_command_async (tr->client, cmd, NULL, on_stopped, tr);
+}
+
+static void start_next (Trace *tr);
+
+static void
+on_trace_reply (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Trace *tr = user_data;
+  GError *error = NULL;
+  g_autoptr(JsonObject) reply = sockscope_lab_client_command_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error);
+
+  tr->starting = FALSE;
+  if (reply == NULL)
+    {
+      finish (tr, error);
+      return;
+    }
+  g_free (tr->last_actor);
+  tr->last_actor = g_strdup (json_object_get_string_member_with_default (reply, "actor", ""));
+  tr->last_event = g_get_monotonic_time ();
+}
+
+static void
+start_next (Trace *tr)
+{
+  g_autoptr(JsonObject) cmd = command ("trace");
+  g_autofree char *cwd = g_get_current_dir ();
+  char **argv = g_ptr_array_index (tr->programs, tr->n_started);
+  JsonArray *args = json_array_new ();
+
+  for (guint i = 0; argv[i] != NULL; i++)
+    json_array_add_string_element (args, argv[i]);
+  json_object_set_array_member (cmd, "argv", args);
+  json_object_set_string_member (cmd, "cwd", cwd);
+  json_object_set_boolean_member (cmd, "stdin", tr->n_started == 0);
+  json_object_set_string_member (cmd, "mode", tr->stepping ? "step" : "run");
+  tr->n_started++;
+  tr->starting = TRUE;
+  tr->last_exited = FALSE;
+  sockscope_lab_client_command_async (tr->client, cmd, NULL, on_trace_reply, tr);
+}
+
+static void
+on_next_reply (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Trace *tr = user_data;
+  g_autoptr(JsonObject) reply = sockscope_lab_client_command_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL);
+
+  tr->next_pending = FALSE;
+  if (reply != NULL)
+    {
+      const char *actor = json_object_get_string_member_with_default (reply, "actor", "");
+
+      if (g_hash_table_lookup (tr->busy, actor) == GINT_TO_POINTER (2))
+        {
+          g_hash_table_remove (tr->busy, actor);
+          tr->n_held--;
+        }
+    }
+}
+
+static void
+send_next (Trace      *tr,
+           const char *actor)
+{
+  g_autoptr(JsonObject) cmd = command ("next");
+
+  if (actor != NULL && *actor != '\0')
+    json_object_set_string_member (cmd, "actor", actor);
+  tr->next_pending = TRUE;
+  sockscope_lab_client_command_async (tr->client, cmd, NULL, on_next_reply, tr);
+}
+
+static void
+on_tty_line (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Trace *tr = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (object), result, NULL, NULL);
+
+  tr->asking = FALSE;
+  if (line == NULL)
+    {
+      stop_all (tr);
+      return;
+    }
+  if (!tr->stopping)
+    send_next (tr, g_strstrip (line));
+}
+
+/* ---- what is printed ---- */
+
+static void
+print_event (Trace      *tr,
+             const char *line,
+             JsonObject *ev)
+{
+  const char *type = json_object_get_string_member_with_default (ev, "type", "");
+  const char *actor = json_object_get_string_member_with_default (ev, "actor", "");
+  gint64 seq = json_object_get_int_member_with_default (ev, "seq", 0);
+  g_autofree char *text = NULL;
+
+  if (tr->json)
+    {
+      fputs (line, stdout);
+      fputc ('\n', stdout);
+      fflush (stdout);
+      return;
+    }
+  if (g_str_equal (type, "call"))
+    text = g_strdup_printf ("%s: %s%s", actor, json_object_get_string_member_with_default (ev, "text", ""),
+                            json_object_get_boolean_member_with_default (ev, "held", FALSE) ? _("  (waits)") : "");
+  else if (g_str_equal (type, "blocked"))
+    text = g_strdup_printf (_("%s: … blocked in %s()"), actor, json_object_get_string_member_with_default (ev, "call", ""));
+  else if (g_str_equal (type, "return"))
+    {
+      JsonObject *out = json_object_get_object_member (ev, "out");
+      const char *err = json_object_get_string_member_with_default (ev, "errno", NULL);
+      GString *s = g_string_new (NULL);
+
+      g_string_append_printf (s, "%s: ← %s = %" G_GINT64_FORMAT, actor,
+                              json_object_get_string_member_with_default (ev, "call", ""),
+                              json_object_get_int_member_with_default (ev, "ret", 0));
+      if (err != NULL)
+        g_string_append_printf (s, " %s (%s)", err, json_object_get_string_member_with_default (ev, "strerror", ""));
+      if (out != NULL && json_object_has_member (out, "addr") && !json_object_get_null_member (out, "addr"))
+        g_string_append_printf (s, "  %s", json_object_get_string_member (out, "addr"));
+      if (out != NULL && json_object_has_member (out, "data"))
+        {
+          const char *d = json_object_get_string_member (out, "data");
+          g_autofree char *data = g_utf8_substring (d, 0, 120);
+
+          g_strdelimit (data, "\n\r\t", ' ');
+          g_string_append_printf (s, "  \"%s\"%s", data, g_utf8_strlen (d, -1) > 120 ? "…" : "");
+        }
+      text = g_string_free (s, FALSE);
+    }
+  else if (g_str_equal (type, "packet"))
+    {
+      JsonObject *pkt = json_object_get_object_member (ev, "pkt");
+      const char *from = json_object_get_string_member_with_default (ev, "from", NULL);
+      const char *to = json_object_get_string_member_with_default (ev, "to", NULL);
+
+      text = g_strdup_printf ("    %s → %s  %s", from ? from : "?", to ? to : "?",
+                              pkt ? json_object_get_string_member_with_default (pkt, "summary", "") : "");
+    }
+  else if (g_str_equal (type, "state"))
+    {
+      const char *holder = json_object_get_string_member_with_default (ev, "actor", NULL);
+
+      text = g_strdup_printf ("    [%s] %s %s ↔ %s %s", holder ? holder : "-",
+                              json_object_get_string_member_with_default (ev, "proto", "unix") ?: "unix",
+                              json_object_get_string_member_with_default (ev, "local", ""),
+                              json_object_get_string_member_with_default (ev, "peer", ""),
+                              json_object_get_string_member_with_default (ev, "state", ""));
+    }
+  else if (g_str_equal (type, "actor"))
+    {
+      const char *parent = json_object_get_string_member_with_default (ev, "parent", NULL);
+
+      if (parent != NULL)
+        text = g_strdup_printf (_("%s started by %s (pid %d)"), actor, parent,
+                                (int) json_object_get_int_member_with_default (ev, "tid", 0));
+      else
+        text = g_strdup_printf (_("%s started (pid %d)"), actor, (int) json_object_get_int_member_with_default (ev, "pid", 0));
+    }
+  else if (g_str_equal (type, "exit"))
+    {
+      const char *sig = json_object_get_string_member_with_default (ev, "signal", NULL);
+
+      if (sig != NULL)
+        text = g_strdup_printf (_("%s was killed by %s"), actor, sig);
+      else if (json_object_has_member (ev, "status") && !json_object_get_null_member (ev, "status"))
+        text = g_strdup_printf (_("%s exited with status %d"), actor, (int) json_object_get_int_member (ev, "status"));
+      else
+        text = g_strdup_printf (_("%s ended"), actor);
+    }
+  else if (g_str_equal (type, "note"))
+    text = g_strdup_printf ("note: %s", json_object_get_string_member_with_default (ev, "text", ""));
+  else
+    text = g_strdup (line);
+  printf ("%4" G_GINT64_FORMAT "  %s\n", seq, text);
+  fflush (stdout);
+}
+
+static void
+on_event (SockscopeLabClient *client,
+          const char         *line,
+          JsonObject         *ev,
+          Trace              *tr)
+{
+  const char *type = json_object_get_string_member_with_default (ev, "type", "");
+  const char *actor = json_object_get_string_member_with_default (ev, "actor", "");
+  g_autoptr(GError) error = NULL;
+
+  tr->last_event = g_get_monotonic_time ();
+  if (!sockscope_event_log_append (tr->log, line, &error))
+    g_printerr ("sockscope-cli: %s\n", error->message);
+  if (tr->session_fd >= 0)
+    {
+      g_autofree char *l = g_strconcat (line, "\n", NULL);
+      ssize_t n = write (tr->session_fd, l, strlen (l));
+
+      (void) n;
+    }
+  print_event (tr, line, ev);
+
+  if (g_str_equal (type, "actor"))
+    g_hash_table_add (tr->alive, g_strdup (actor));
+  else if (g_str_equal (type, "call"))
+    {
+      if (json_object_get_boolean_member_with_default (ev, "held", FALSE))
+        {
+          g_hash_table_replace (tr->busy, g_strdup (actor), GINT_TO_POINTER (2));
+          tr->n_held++;
+        }
+    }
+  else if (g_str_equal (type, "blocked"))
+    g_hash_table_replace (tr->busy, g_strdup (actor), GINT_TO_POINTER (1));
+  else if (g_str_equal (type, "return"))
+    g_hash_table_remove (tr->busy, actor);
+  else if (g_str_equal (type, "exit"))
+    {
+      if (g_hash_table_lookup (tr->busy, actor) == GINT_TO_POINTER (2))
+        tr->n_held--;
+      g_hash_table_remove (tr->busy, actor);
+      g_hash_table_remove (tr->alive, actor);
+      if (g_strcmp0 (actor, tr->last_actor) == 0)
+        tr->last_exited = TRUE;
+    }
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  Trace *tr = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gboolean quiet = now - tr->last_event >= IDLE_US;
+
+  if (tr->stopping || tr->starting)
+    return G_SOURCE_CONTINUE;
+  /* the program started last waits, has exited or is idle: start the next one */
+  if (tr->n_started < tr->programs->len &&
+      (tr->last_exited || quiet || g_hash_table_contains (tr->busy, tr->last_actor)))
+    {
+      start_next (tr);
+      return G_SOURCE_CONTINUE;
+    }
+  if (tr->n_started < tr->programs->len)
+    return G_SOURCE_CONTINUE;
+  if (g_hash_table_size (tr->alive) == 0)
+    {
+      quit_lab (tr);
+      return G_SOURCE_CONTINUE;
+    }
+  if (tr->last_exited && now - tr->last_event >= END_QUIET_US && !tr->asking)
+    {
+      stop_all (tr);
+      return G_SOURCE_CONTINUE;
+    }
+  if (tr->n_held > 0 && !tr->next_pending)
+    {
+      if (tr->interactive && !tr->asking && now - tr->last_event >= STEP_QUIET_US)
+        {
+          fprintf (stderr, _("Enter: let the oldest waiting call go (or type an actor's name); Ctrl-D stops.\n"));
+          tr->asking = TRUE;
+          g_data_input_stream_read_line_async (tr->tty_input, G_PRIORITY_DEFAULT, NULL, on_tty_line, tr);
+        }
+      else if (!tr->interactive && now - tr->last_event >= STEP_QUIET_US)
+        send_next (tr, NULL);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_started (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Trace *tr = user_data;
+  GError *error = NULL;
+
+  if (!sockscope_lab_client_start_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    {
+      tr->error = error;
+      g_main_loop_quit (tr->loop);
+      return;
+    }
+  start_next (tr);
+  tr->timer = g_timeout_add (10, on_tick, tr);
+}
+
+static void
+on_failed (SockscopeLabClient *client,
+           GError             *error,
+           Trace              *tr)
+{
+  if (tr->error == NULL)
+    tr->error = g_error_copy (error);
+  g_main_loop_quit (tr->loop);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Trace *tr = user_data;
+
+  stop_all (tr);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+sockscope_cli_trace (int    argc,
+                     char **argv)
+{
+  g_autoptr(GOptionContext) context = sockscope_cli_option_context (
+    _("--run \"CMD ARGS\"... | -- CMD ARGS"),
+    _("Run your own programs in a fresh lab and print each socket call, packet and socket state.\n"
+      "Programs start in the order given, each one when the one before it waits in a call, has\n"
+      "exited or has been idle for 200 ms; the first one reads this command's standard input."));
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) runs = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *pcapng = NULL;
+  gboolean json = FALSE, step = FALSE, interactive = FALSE;
+  guint sigint, sigterm;
+  Trace tr = { 0 };
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { "run", 0, 0, G_OPTION_ARG_STRING_ARRAY, &runs, N_("A program and its arguments, as a shell would split them (repeat for each program)"), N_("\"CMD ARGS\"") },
+    { "step", 0, 0, G_OPTION_ARG_NONE, &step, N_("Stop every program before each socket call and let the calls go one at a time"), NULL },
+    { "interactive", 0, 0, G_OPTION_ARG_NONE, &interactive, N_("Stop before each socket call and wait for Enter on the terminal"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the event log as JSON lines"), NULL },
+    { "pcapng", 0, 0, G_OPTION_ARG_FILENAME, &pcapng, N_("Write the packets to FILE (pcapng)"), N_("FILE") },
+    { "session", 0, 0, G_OPTION_ARG_FILENAME, &session, N_("Record the session to FILE"), N_("FILE") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "sockscope-cli trace: %s\n", error->message);
+      return SOCKSCOPE_CLI_USAGE;
+    }
+  tr.programs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  for (guint i = 0; runs != NULL && runs[i] != NULL; i++)
+    {
+      char **pargv = NULL;
+
+      if (!g_shell_parse_argv (runs[i], NULL, &pargv, &error))
+        {
+          fprintf (stderr, _("sockscope-cli trace: --run \"%s\": %s\n"), runs[i], error->message);
+          g_ptr_array_unref (tr.programs);
+          return SOCKSCOPE_CLI_USAGE;
+        }
+      g_ptr_array_add (tr.programs, pargv);
+    }
+  /* `trace -- CMD ARGS`: GOption leaves "--" out and the rest in argv */
+  if (argc > 1)
+    {
+      GPtrArray *v = g_ptr_array_new ();
+
+      for (int i = 1; i < argc; i++)
+        if (!(i == 1 && g_str_equal (argv[i], "--")))
+          g_ptr_array_add (v, g_strdup (argv[i]));
+      g_ptr_array_add (v, NULL);
+      if (v->len > 1)
+        g_ptr_array_add (tr.programs, g_ptr_array_free (v, FALSE));
+      else
+        g_ptr_array_free (v, TRUE);
+    }
+  if (tr.programs->len == 0)
+    {
+      fprintf (stderr, _("Usage: sockscope-cli trace [--step|--interactive] [--json] [--session FILE] [--pcapng FILE] --run \"CMD ARGS\" [--run \"CMD ARGS\"]...\n"
+                         "       sockscope-cli trace -- CMD ARGS\n"));
+      g_ptr_array_unref (tr.programs);
+      return SOCKSCOPE_CLI_USAGE;
+    }
+
+  tr.session_fd = -1;
+  if (session != NULL)
+    {
+      g_autofree char *header = g_strdup_printf ("{\"sockscope_session\":2,\"lesson\":\"trace\",\"lang\":\"en\",\"started_ns\":%" G_GINT64_FORMAT ",\"traced\":true}\n",
+                                                 g_get_real_time () * 1000);
+      ssize_t n;
+
+      tr.session_fd = open (session, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (tr.session_fd < 0)
+        {
+          fprintf (stderr, _("sockscope-cli trace: cannot write %s: %s\n"), session, g_strerror (errno));
+          g_ptr_array_unref (tr.programs);
+          return SOCKSCOPE_CLI_FAILED;
+        }
+      n = write (tr.session_fd, header, strlen (header));
+      (void) n;
+    }
+
+  tr.loop = g_main_loop_new (NULL, FALSE);
+  tr.client = sockscope_lab_client_new ();
+  tr.log = sockscope_event_log_new ();
+  tr.alive = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  tr.busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  tr.stepping = step || interactive;
+  tr.interactive = interactive;
+  tr.json = json;
+  tr.tty = -1;
+  if (interactive)
+    {
+      /* standard input is the first program's: the answers come from the terminal */
+      tr.tty = open ("/dev/tty", O_RDONLY | O_CLOEXEC);
+      tr.tty_input = g_data_input_stream_new (g_unix_input_stream_new (tr.tty >= 0 ? tr.tty : STDIN_FILENO, FALSE));
+    }
+  tr.last_event = g_get_monotonic_time ();
+  g_signal_connect (tr.client, "event", G_CALLBACK (on_event), &tr);
+  g_signal_connect (tr.client, "failed", G_CALLBACK (on_failed), &tr);
+
+  sigint = g_unix_signal_add (SIGINT, on_signal, &tr);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, &tr);
+  sockscope_lab_client_start_async (tr.client, NULL, on_started, &tr);
+  g_main_loop_run (tr.loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  if (tr.timer != 0)
+    g_source_remove (tr.timer);
+
+  if (pcapng != NULL && tr.error == NULL)
+    sockscope_event_log_export_pcapng (tr.log, pcapng, &tr.error);
+  if (tr.error != NULL)
+    {
+      fprintf (stderr, "sockscope-cli trace: %s\n", tr.error->message);
+      status = SOCKSCOPE_CLI_FAILED;
+    }
+  if (tr.session_fd >= 0)
+    close (tr.session_fd);
+  if (tr.tty >= 0)
+    close (tr.tty);
+  g_clear_error (&tr.error);
+  g_clear_object (&tr.tty_input);
+  g_free (tr.last_actor);
+  g_hash_table_unref (tr.alive);
+  g_hash_table_unref (tr.busy);
+  g_ptr_array_unref (tr.programs);
+  g_clear_object (&tr.client);
+  g_clear_object (&tr.log);
+  g_main_loop_unref (tr.loop);
+  return status;
+}
