@@ -58,7 +58,7 @@ sockscope_cli_export (int    argc,
   g_autoptr(SockscopeLesson) lesson = NULL;
   g_autoptr(SockscopeEventLog) log = NULL;
   gboolean absolute = FALSE;
-  int per_slide = 0;
+  int per_slide = -1;   /* not given */
   guint first = 0, last = 0;
   gboolean ok;
   const GOptionEntry entries[] = {
@@ -87,7 +87,7 @@ sockscope_cli_export (int    argc,
       fprintf (stderr, _("sockscope-cli export: --lang is fr or en, not '%s'\n"), lang);
       return 2;
     }
-  if (per_slide < 0 || per_slide > 200)
+  if (per_slide != -1 && (per_slide < 1 || per_slide > 200))
     {
       fprintf (stderr, _("sockscope-cli export: --per-slide is a number of rows from 1 to 200, not %d\n"), per_slide);
       return 2;
@@ -161,7 +161,7 @@ sockscope_cli_export (int    argc,
       sockscope_language_apply (lang);
       sockscope_diagram_format_from_string (format, &diagram_format);
       if ((diagram = sockscope_diagram_new (lesson, log, lang, absolute, first, last, &error)) != NULL)
-        sockscope_diagram_set_per_slide (diagram, (guint) per_slide);
+        sockscope_diagram_set_per_slide (diagram, per_slide > 0 ? (guint) per_slide : 0);
       ok = diagram != NULL &&
            sockscope_diagram_export (diagram, diagram_format, output, &error);
 #else

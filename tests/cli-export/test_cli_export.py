@@ -3,6 +3,7 @@
 pcapng with their causes, the session file; with no display, as an unprivileged user."""
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -73,11 +74,11 @@ class Export(unittest.TestCase):
         self.assertEqual(types.count("call"), types.count("return"))
 
     def test_png_is_a_16_9_slide(self):
-        out = self.export("png")
+        out = self.export("png", "--range", "1-10")
         self.assertEqual(png_size(out), (1920, 1080))
 
     def test_svg_renders_with_rsvg(self):
-        out = self.export("svg")
+        out = self.export("svg", "--range", "1-10")
         png = os.path.join(self.tmp, "svg.png")
         r = subprocess.run(["rsvg-convert", "-o", png, out], capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -107,6 +108,47 @@ class Export(unittest.TestCase):
         self.assertNotIn(close["text"], part)
         self.assertIn(f"{connect['seq']}–{connect['seq'] + 4}", part)
 
+    def pdf_pages(self, path):
+        r = subprocess.run(["pdfinfo", path], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return int(next(line.split()[1] for line in r.stdout.splitlines() if line.startswith("Pages:")))
+
+    def test_long_session_is_cut_into_readable_slides(self):
+        """The whole handshake does not fit one slide: a PDF page a slide, each captioned with its
+        events and its number, the text at least 14 pt; --per-slide N makes smaller slides, and a
+        PNG export numbered files."""
+        whole = self.export("pdf", "--lang", "en", name="slides.pdf")
+        n = self.pdf_pages(whole)
+        self.assertGreaterEqual(n, 2)
+        six = self.export("pdf", "--lang", "en", "--per-slide", "6", name="slides6.pdf")
+        n6 = self.pdf_pages(six)
+        self.assertGreater(n6, n)
+        last_event = 0
+        for page in range(1, n6 + 1):
+            r = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), six, "-"],
+                               capture_output=True, text=True, timeout=60)
+            caption = re.search(r"events (\d+)–(\d+) of (\d+) · slide (\d+)/(\d+)", r.stdout)
+            self.assertIsNotNone(caption, r.stdout)
+            first, last, total, k, of = map(int, caption.groups())
+            self.assertEqual((k, of), (page, n6))
+            self.assertGreater(first, last_event)
+            self.assertGreaterEqual(last, first)
+            last_event = last
+        self.assertEqual(last_event, len(self.events))
+        # Word boxes are about 1.16 times the font size in DejaVu Sans: 14 pt is 16.2 pt tall.
+        r = subprocess.run(["pdftotext", "-bbox", whole, "-"], capture_output=True, text=True, timeout=60)
+        heights = [float(b) - float(a) for a, b in re.findall(r'yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)"', r.stdout)]
+        self.assertGreater(len(heights), 100)
+        self.assertGreaterEqual(min(heights), 14 * 1.1, "text smaller than 14 pt on the page")
+
+        png = os.path.join(self.tmp, "slides.png")
+        r = self.cli("export", self.session, "--format", "png", "--per-slide", "6", "--output", png)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.exists(png))
+        for page in range(1, n6 + 1):
+            self.assertEqual(png_size(os.path.join(self.tmp, f"slides-{page}.png")), (1920, 1080))
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, f"slides-{n6 + 1}.png")))
+
     def test_pcapng_carries_the_causes(self):
         out = self.export("pcapng")
         r = subprocess.run(["tshark", "-r", out, "-T", "fields", "-E", "separator=|",
@@ -123,7 +165,8 @@ class Export(unittest.TestCase):
     def test_bad_arguments(self):
         out = os.path.join(self.tmp, "x")
         for args in (["--format", "gif"], ["--format", "png", "--range", "9-3"],
-                     ["--format", "png", "--lang", "de"]):
+                     ["--format", "png", "--lang", "de"], ["--format", "pdf", "--per-slide", "0"],
+                     ["--format", "pdf", "--per-slide", "many"]):
             r = self.cli("export", self.session, "--output", out, *args)
             self.assertEqual(r.returncode, 2, (args, r.stderr))
             self.assertTrue(r.stderr.strip())
