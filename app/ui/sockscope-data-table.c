@@ -46,9 +46,11 @@ sockscope_data_table_add_column (GtkColumnView *view,
     g_signal_connect (factory, "bind", bind, NULL);
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
+  g_object_set_data (G_OBJECT (column), "column", (gpointer) id);
+  /* width > 0: fixed; 0: takes the room left; < 0: fits its cells. */
   if (width > 0)
     gtk_column_view_column_set_fixed_width (column, width);
-  else
+  else if (width == 0)
     gtk_column_view_column_set_expand (column, TRUE);
   gtk_column_view_append_column (view, column);
   g_object_unref (column);

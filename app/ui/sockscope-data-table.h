@@ -11,9 +11,9 @@ GtkSingleSelection *sockscope_data_table_selection_new (GListModel         *mode
 GtkColumnView      *sockscope_data_table_new           (GtkSingleSelection *selection,
                                                         const char         *accessible_label);
 /* A text column. width > 0 fixes the width (cells are measured lazily, so the content's width
- * must be given); 0 lets the column take the room left. setup and bind are connected to the
- * column's GtkSignalListItemFactory, whose "column" data is id; bind gets bind_data, an object
- * or NULL. */
+ * must be given); 0 lets the column take the room left; < 0 sizes it to the cells shown (short
+ * tables). setup and bind are connected to the column's GtkSignalListItemFactory; the factory's
+ * and the column's "column" data is id; bind gets bind_data, an object or NULL. */
 GtkListItemFactory *sockscope_data_table_add_column    (GtkColumnView      *view,
                                                         const char         *id,
                                                         const char         *title,

@@ -1,5 +1,6 @@
 /* sockscope-screenshot.c: render a widget to PNG with the window's own renderer, so the
- * picture is what the user sees (fonts, theme, scale), not a re-layout. */
+ * picture is what the user sees (fonts, theme, scale), not a re-layout, on an opaque
+ * background. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -17,6 +18,7 @@ sockscope_screenshot_widget (GtkWidget   *widget,
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer;
   GtkNative *native;
+  GdkRGBA background;
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
 
@@ -31,6 +33,12 @@ sockscope_screenshot_widget (GtkWidget   *widget,
 
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
+  /* A pane draws no background of its own, and a window's rounded corners leave transparent
+   * pixels: the picture lies on the style's window colour (dark too), opaque everywhere. */
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &background))
+    gdk_rgba_parse (&background, "#fafafa");
+  background.alpha = 1.0;
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   if (node == NULL)

@@ -7,9 +7,13 @@
  * it ended. */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
+#include "sockscope-actor-style.h"
 #include "sockscope-data-table.h"
+#include "sockscope-palette.h"
 #include "sockscope-sockets-pane.h"
 #include "sockscope-tcp-state-view.h"
 
@@ -32,6 +36,10 @@ struct _SockscopeSocketsPane
   char                  *gone_previous;
   char                  *gone_key;
 
+  guint                  fit_tick;
+  int                    fitted_width; /* the paned's width the table was fitted to */
+  SockscopeLesson       *lesson;      /* actors' labels and colours, or NULL */
+  char                  *lang;
   SockscopeEventLog     *log;
   GArray                *states;      /* guint: log positions of state events */
   guint                  scanned;
@@ -41,10 +49,37 @@ struct _SockscopeSocketsPane
 
 G_DEFINE_FINAL_TYPE (SockscopeSocketsPane, sockscope_sockets_pane, GTK_TYPE_WIDGET)
 
+static void on_paned_resized (SockscopeSocketsPane *self);
+
 static gboolean
 is_listener (JsonObject *object)
 {
   return g_strcmp0 (json_object_get_string_member_with_default (object, "state", ""), "LISTEN") == 0;
+}
+
+/* Who holds the socket, as actor ids: after a fork, parent and child both hold it and every
+ * holder is listed; a connection that outlived its descriptor names whose it was. */
+static GStrv
+holder_ids (JsonObject *object)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  JsonArray *holders = json_object_has_member (object, "holders") &&
+                       JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "holders"))
+                       ? json_object_get_array_member (object, "holders") : NULL;
+  JsonNode *node;
+
+  if (holders != NULL && json_array_get_length (holders) > 1)
+    {
+      for (guint i = 0; i < json_array_get_length (holders); i++)
+        g_strv_builder_add (ids, json_array_get_string_element (holders, i));
+      return g_strv_builder_end (ids);
+    }
+  node = json_object_get_member (object, "actor");
+  if (node == NULL || json_node_is_null (node))
+    node = json_object_get_member (object, "last_actor");
+  if (node != NULL && !json_node_is_null (node) && json_node_get_string (node) != NULL)
+    g_strv_builder_add (ids, json_node_get_string (node));
+  return g_strv_builder_end (ids);
 }
 
 static char *
@@ -55,29 +90,9 @@ cell_text (JsonObject *object,
 
   if (g_str_equal (column, "actor"))
     {
-      JsonArray *holders = json_object_has_member (object, "holders") &&
-                           JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "holders"))
-                           ? json_object_get_array_member (object, "holders") : NULL;
+      g_auto(GStrv) ids = holder_ids (object);
 
-      /* After a fork, parent and child both hold the socket: every holder is listed. */
-      if (holders != NULL && json_array_get_length (holders) > 1)
-        {
-          GString *text = g_string_new (NULL);
-
-          for (guint i = 0; i < json_array_get_length (holders); i++)
-            {
-              if (i > 0)
-                g_string_append (text, ", ");
-              g_string_append (text, json_array_get_string_element (holders, i));
-            }
-          return g_string_free (text, FALSE);
-        }
-      node = json_object_get_member (object, "actor");
-      if (node != NULL && !json_node_is_null (node))
-        return g_strdup (json_node_get_string (node));
-      /* A connection that outlived its descriptor: whose it was. */
-      node = json_object_get_member (object, "last_actor");
-      return g_strdup (node && !json_node_is_null (node) ? json_node_get_string (node) : "—");
+      return ids[0] != NULL ? g_strjoinv (", ", ids) : g_strdup ("—");
     }
   if (g_str_equal (column, "fd"))
     {
@@ -124,8 +139,57 @@ setup_cell (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* A handful of sockets: every column fits its cells whole, at any zoom (presenter mode), rather
+   * than cut "LISTEN" to "LIST…"; the table scrolls sideways in a narrow pane. */
   gtk_list_item_set_child (item, label);
+}
+
+/* Who holds the socket in the lesson's words (labels, never ids); first: the first holder's
+ * actor index, or -1. */
+static char *
+holders_text (SockscopeSocketsPane *self,
+              JsonObject           *object,
+              int                  *first)
+{
+  g_auto(GStrv) ids = holder_ids (object);
+  GString *text = g_string_new (NULL);
+
+  *first = -1;
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      int index = self->lesson ? sockscope_lesson_find_actor (self->lesson, ids[i]) : -1;
+
+      if (i == 0)
+        *first = index;
+      if (i > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, index >= 0 ? sockscope_actor_get_label (sockscope_lesson_get_actor (self->lesson, (guint) index), self->lang)
+                                        : ids[i]);
+    }
+  if (text->len == 0)
+    g_string_append (text, "—");
+  return g_string_free (text, FALSE);
+}
+
+/* The Actor column: the holders' labels, in the first one's palette colour as in the step list
+ * and the diagram. */
+static void
+show_holders (SockscopeSocketsPane *self,
+              GtkLabel             *label,
+              JsonObject           *object)
+{
+  int first;
+  g_autofree char *text = holders_text (self, object, &first);
+
+  gtk_label_set_text (label, text);
+  gtk_widget_set_css_classes (GTK_WIDGET (label), NULL);
+  if (first >= 0)
+    {
+      g_autofree char *css = g_strdup_printf ("actor-%d", first % SOCKSCOPE_PALETTE_SIZE);
+
+      gtk_widget_add_css_class (GTK_WIDGET (label), "actor-tag");
+      gtk_widget_add_css_class (GTK_WIDGET (label), css);
+    }
 }
 
 static void
@@ -133,6 +197,7 @@ bind_cell (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
+  SockscopeSocketsPane *self = user_data;
   SockscopeEvent *event = gtk_list_item_get_item (item);
   GtkWidget *label = gtk_list_item_get_child (item);
   const char *column = g_object_get_data (G_OBJECT (factory), "column");
@@ -143,6 +208,8 @@ bind_cell (GtkSignalListItemFactory *factory,
   g_autofree char *state_class = NULL;
 
   gtk_label_set_text (GTK_LABEL (label), text);
+  if (g_str_equal (column, "actor"))
+    show_holders (self, GTK_LABEL (label), object);
   if (g_str_equal (column, "state"))
     {
       state_class = g_ascii_strdown (state, -1);
@@ -228,13 +295,15 @@ setup_gauges (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_gauge (GtkLevelBar *bar,
-            JsonObject  *object,
-            gboolean     recv)
+bind_gauge (SockscopeSocketsPane *self,
+            GtkLevelBar          *bar,
+            JsonObject           *object,
+            gboolean              recv)
 {
+  int first;
   g_autofree char *text = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *who = cell_text (object, "actor");
+  g_autofree char *who = holders_text (self, object, &first);
   g_autofree char *fd = cell_text (object, "fd");
   double value, max;
 
@@ -256,8 +325,8 @@ bind_gauges (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_list_item_get_child (item);
   JsonObject *object = sockscope_event_get_object (event);
 
-  bind_gauge (GTK_LEVEL_BAR (gtk_widget_get_first_child (box)), object, TRUE);
-  bind_gauge (GTK_LEVEL_BAR (gtk_widget_get_last_child (box)), object, FALSE);
+  bind_gauge (user_data, GTK_LEVEL_BAR (gtk_widget_get_first_child (box)), object, TRUE);
+  bind_gauge (user_data, GTK_LEVEL_BAR (gtk_widget_get_last_child (box)), object, FALSE);
 }
 
 /* One socket, one key: the lab's number for it, from socket() to CLOSED. Older sessions have
@@ -586,6 +655,7 @@ gauge_new (GtkLevelBar **bar,
 
   *label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (*label, 0);
+  gtk_label_set_wrap (*label, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (*label), "caption");
   *bar = queue_bar_new ();
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (*label));
@@ -598,10 +668,15 @@ sockscope_sockets_pane_dispose (GObject *object)
 {
   SockscopeSocketsPane *self = SOCKSCOPE_SOCKETS_PANE (object);
 
+  if (self->fit_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fit_tick);
+  self->fit_tick = 0;
   g_clear_pointer (&self->paned, gtk_widget_unparent);
   g_clear_object (&self->rows);
   g_clear_object (&self->selection);
   g_clear_object (&self->log);
+  g_clear_object (&self->lesson);
+  g_clear_pointer (&self->lang, g_free);
   g_clear_pointer (&self->previous, g_hash_table_unref);
   g_clear_pointer (&self->states, g_array_unref);
   g_clear_object (&self->gone);
@@ -625,14 +700,14 @@ static void
 sockscope_sockets_pane_init (SockscopeSocketsPane *self)
 {
   static const struct { const char *id; const char *title; int width; } columns[] = {
-    { "actor", NC_("socket column", "Actor"), 120 },
-    { "fd", NC_("socket column", "FD"), 85 },
-    { "type", NC_("socket column", "Type"), 80 },
-    { "local", NC_("socket column", "Local address"), 0 },
-    { "peer", NC_("socket column", "Peer address"), 0 },
-    { "state", NC_("socket column", "State"), 110 },
-    { "recv_q", NC_("socket column", "Recv-Q"), 100 },
-    { "send_q", NC_("socket column", "Send-Q"), 100 },
+    { "actor", NC_("socket column", "Actor"), -1 },
+    { "fd", NC_("socket column", "FD"), -1 },
+    { "type", NC_("socket column", "Type"), -1 },
+    { "local", NC_("socket column", "Local address"), -1 },
+    { "peer", NC_("socket column", "Peer address"), -1 },
+    { "state", NC_("socket column", "State"), -1 },
+    { "recv_q", NC_("socket column", "Recv-Q"), -1 },
+    { "send_q", NC_("socket column", "Send-Q"), -1 },
   };
   GtkListItemFactory *gauges;
   GtkWidget *side = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
@@ -648,17 +723,18 @@ sockscope_sockets_pane_init (SockscopeSocketsPane *self)
    * the state. */
   gauges = gtk_signal_list_item_factory_new ();
   g_signal_connect (gauges, "setup", G_CALLBACK (setup_gauges), NULL);
-  g_signal_connect (gauges, "bind", G_CALLBACK (bind_gauges), NULL);
+  g_signal_connect_object (gauges, "bind", G_CALLBACK (bind_gauges), self, 0);
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
       sockscope_data_table_add_column (self->view, columns[i].id,
                                        g_dpgettext2 (NULL, "socket column", columns[i].title),
-                                       columns[i].width, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell), NULL);
+                                       columns[i].width, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell), self);
       if (g_str_equal (columns[i].id, "state"))
         {
           GtkColumnViewColumn *column = gtk_column_view_column_new (C_("socket column", "Queues"), gauges);
 
           gtk_column_view_column_set_fixed_width (column, 90);
+          g_object_set_data (G_OBJECT (column), "column", (gpointer) "gauges");
           gtk_column_view_column_set_resizable (column, TRUE);
           gtk_column_view_append_column (self->view, column);
           g_object_unref (column);
@@ -679,10 +755,17 @@ sockscope_sockets_pane_init (SockscopeSocketsPane *self)
 
   /* The state machine keeps a legible size: the side scrolls rather than squeeze it. */
   scroller = gtk_scrolled_window_new ();
+  /* Its width is the pane's: the machine scales down to it rather than run off the side. */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), side);
   self->paned = sockscope_data_table_paned_new (self->view, scroller, 700);
+  /* The table scrolls; the machine's side keeps its minimum (the machine scales down to it). */
+  gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), TRUE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
+  g_signal_connect_object (self->paned, "notify::max-position", G_CALLBACK (on_paned_resized), self, G_CONNECT_SWAPPED);
   gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
   update_gauges (self);
+  sockscope_actor_style_install (gtk_widget_get_display (GTK_WIDGET (self)));
 }
 
 GtkWidget *
@@ -691,11 +774,95 @@ sockscope_sockets_pane_new (void)
   return g_object_new (SOCKSCOPE_TYPE_SOCKETS_PANE, NULL);
 }
 
+/* The table takes the width its columns need, up to what the state machine's side leaves (its
+ * minimum, and 30 %): beyond, the table scrolls sideways; the side never goes under its minimum. Done at
+ * the frame after a zoom or a resize, when the new sizes are known. */
+static gboolean
+fit_table (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       user_data)
+{
+  SockscopeSocketsPane *self = SOCKSCOPE_SOCKETS_PANE (widget);
+  GtkWidget *side = gtk_paned_get_end_child (GTK_PANED (self->paned));
+  int table, side_min;
+
+  self->fit_tick = 0;
+  gtk_widget_measure (GTK_WIDGET (self->view), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &table, NULL, NULL);
+  gtk_widget_measure (side, GTK_ORIENTATION_HORIZONTAL, -1, &side_min, NULL, NULL, NULL);
+  self->fitted_width = gtk_widget_get_width (self->paned);
+  /* The table first (a room reads it), then the machine, on at least 30 % of the width. */
+  side_min = MAX (side_min, self->fitted_width * 3 / 10);
+  gtk_paned_set_position (GTK_PANED (self->paned), MAX (0, MIN (table + 16, self->fitted_width - side_min)));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_fit_table (SockscopeSocketsPane *self)
+{
+  if (self->fit_tick == 0)
+    self->fit_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), fit_table, NULL, NULL);
+}
+
+static void
+on_paned_resized (SockscopeSocketsPane *self)
+{
+  if (gtk_widget_get_width (self->paned) != self->fitted_width)
+    queue_fit_table (self);
+}
+
+/* Presenter mode: the table's text scales with the window's CSS zoom and its columns fit their
+ * cells; the state machine follows the zoom, scaled down to fit the room left to it. */
 void
 sockscope_sockets_pane_set_zoom (SockscopeSocketsPane *self,
                                  double                zoom)
 {
+  GListModel *columns;
+
   g_return_if_fail (SOCKSCOPE_IS_SOCKETS_PANE (self));
 
+  /* Zoomed, the table keeps what a room reads (who, which descriptor, the addresses, the
+   * state, the queues' numbers) at the width they need, and the machine takes the rest. */
+  columns = gtk_column_view_get_columns (self->view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *id = g_object_get_data (G_OBJECT (column), "column");
+
+      if (g_strcmp0 (id, "type") == 0 || g_strcmp0 (id, "gauges") == 0)
+        gtk_column_view_column_set_visible (column, zoom <= 1.0);
+    }
+  /* The queues' numbers are in the table: their gauges leave the height to the machine. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->recv_gauge)), zoom <= 1.0);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->send_gauge)), zoom <= 1.0);
+  queue_fit_table (self);
   sockscope_tcp_state_view_set_zoom (self->machine, zoom);
+}
+
+/* The lesson whose actors hold the sockets: the Actor column shows their labels in lang and
+ * their colours, and the state machine draws the client's and the server's paths in them. */
+void
+sockscope_sockets_pane_set_lesson (SockscopeSocketsPane *self,
+                                   SockscopeLesson      *lesson,
+                                   const char           *lang)
+{
+  int client = -1, server = -1;
+
+  g_return_if_fail (SOCKSCOPE_IS_SOCKETS_PANE (self));
+
+  g_set_object (&self->lesson, lesson);
+  g_free (self->lang);
+  self->lang = g_strdup (lang);
+  for (guint i = 0; lesson != NULL && i < sockscope_lesson_get_n_actors (lesson); i++)
+    {
+      const SockscopeActor *actor = sockscope_lesson_get_actor (lesson, i);
+
+      if (client < 0 && g_strcmp0 (actor->role, "client") == 0)
+        client = (int) i;
+      if (server < 0 && g_strcmp0 (actor->role, "server") == 0)
+        server = (int) i;
+    }
+  sockscope_tcp_state_view_set_path_actors (self->machine, client, server);
+  /* Rows already shown take the new labels. */
+  g_list_model_items_changed (G_LIST_MODEL (self->rows), 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                              g_list_model_get_n_items (G_LIST_MODEL (self->rows)));
 }

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "sockscope-event-log.h"
+#include "sockscope-lesson.h"
 
 G_BEGIN_DECLS
 
@@ -23,7 +24,10 @@ void       sockscope_sockets_pane_select     (SockscopeSocketsPane *self,
                                               const char           *local,
                                               const char           *peer);
 guint      sockscope_sockets_pane_get_n_rows (SockscopeSocketsPane *self);
-/* Scales the TCP state machine (presenter mode). */
+void       sockscope_sockets_pane_set_lesson (SockscopeSocketsPane *self,
+                                              SockscopeLesson      *lesson,
+                                              const char           *lang);
+/* Scales the table's columns and the TCP state machine (presenter mode). */
 void       sockscope_sockets_pane_set_zoom   (SockscopeSocketsPane *self,
                                               double                zoom);
 /* For tests: "actor", "fd", "type", "local", "peer", "state", "recv_q", "send_q". */

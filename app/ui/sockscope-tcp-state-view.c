@@ -19,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sockscope-palette.h"
 #include "sockscope-tcp-state-view.h"
 
 typedef enum {
@@ -118,6 +119,8 @@ struct _SockscopeTcpStateView
   int             path[MAX_PATH]; /* the edges from previous to state, in order */
   guint           path_len;
   double          zoom;
+  int             client_actor; /* palette index of the lesson's client, or -1 */
+  int             server_actor;
 
   /* Layout, for the current allocation and zoom. */
   graphene_rect_t rects[N_BOXES];
@@ -241,6 +244,16 @@ compute_layout (SockscopeTcpStateView *self,
 }
 
 static void
+path_color (GdkRGBA *color,
+            guint    actor,
+            gboolean dark)
+{
+  SockscopeRgb rgb = sockscope_palette_actor (actor, dark);
+
+  *color = (GdkRGBA) { rgb.red, rgb.green, rgb.blue, 1.0 };
+}
+
+static void
 get_colors (SockscopeTcpStateView *self,
             GdkRGBA               *fg,
             GdkRGBA               *bg,
@@ -260,9 +273,14 @@ get_colors (SockscopeTcpStateView *self,
     gdk_rgba_parse (accent_bg, "#3584e4");
   if (!gtk_style_context_lookup_color (style, "accent_fg_color", accent_fg))
     gdk_rgba_parse (accent_fg, "#ffffff");
-  /* GNOME palette: green and orange read apart from each other and from the blue accent. */
+  /* The lesson's client and server in their actor colours, as in every view; without a lesson,
+   * GNOME's green and orange, apart from each other and from the blue accent. */
   gdk_rgba_parse (&paths[PATH_CLIENT], dark ? "#57e389" : "#26a269");
   gdk_rgba_parse (&paths[PATH_SERVER], dark ? "#ffa348" : "#c64600");
+  if (self->client_actor >= 0)
+    path_color (&paths[PATH_CLIENT], (guint) self->client_actor, dark);
+  if (self->server_actor >= 0)
+    path_color (&paths[PATH_SERVER], (guint) self->server_actor, dark);
   paths[PATH_OTHER] = *fg;
   paths[PATH_OTHER].alpha = 0.45;
 }
@@ -614,9 +632,9 @@ sockscope_tcp_state_view_measure (GtkWidget      *widget,
     size = N_COLS * col + self->box_width;
   else
     size = N_ROWS * row + self->box_height;
-  /* Below its size at this zoom it scales itself down (see snapshot), but not under 70 %:
-   * the zoom is there to be read from the back of a room. */
-  *minimum = ceil ((size + 2 * margin (self)) * 0.7);
+  /* Below its size at this zoom it scales itself down to fit its pane (see snapshot), rather
+   * than be cut, down to a fifth of it (its pane scrolls below that). */
+  *minimum = ceil ((size + 2 * margin (self)) * 0.2);
   *natural = ceil (size * 1.25 + 2 * margin (self));
 }
 
@@ -932,9 +950,25 @@ sockscope_tcp_state_view_init (SockscopeTcpStateView *self)
   self->transition = -1;
   self->path_len = 0;
   self->zoom = 1;
+  self->client_actor = -1;
+  self->server_actor = -1;
   gtk_widget_add_css_class (GTK_WIDGET (self), "view");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("TCP state machine"),
                                   -1);
   update_description (self);
+}
+
+/* Draws the client's and the server's paths in these actors' palette colours (-1: the
+ * defaults). */
+void
+sockscope_tcp_state_view_set_path_actors (SockscopeTcpStateView *self,
+                                          int                    client,
+                                          int                    server)
+{
+  g_return_if_fail (SOCKSCOPE_IS_TCP_STATE_VIEW (self));
+
+  self->client_actor = client;
+  self->server_actor = server;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

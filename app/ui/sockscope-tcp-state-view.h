@@ -25,4 +25,9 @@ gboolean    sockscope_tcp_state_view_get_state_box (SockscopeTcpStateView *self,
                                                     const char            *state,
                                                     graphene_rect_t       *out);
 
+/* The client's and the server's paths in these actors' palette colours (-1: the defaults). */
+void        sockscope_tcp_state_view_set_path_actors (SockscopeTcpStateView *self,
+                                                      int                    client,
+                                                      int                    server);
+
 G_END_DECLS

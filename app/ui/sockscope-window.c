@@ -52,8 +52,10 @@ struct _SockscopeWindow
   GtkWidget             *bottom_switcher;
   GtkPaned              *main_paned;
   GtkPaned              *top_paned;
-  int                    main_position;   /* before presenter mode */
-  int                    top_position;
+  int                    top_position;    /* before presenter mode */
+  double                 bottom_share;    /* of main_paned's height: the packets/sockets page */
+  int                    main_height;     /* main_paned's height the split was placed for */
+  gboolean               placing_split;
   guint                  place_tick;
   guint                  place_frames;
   AdwHeaderBar          *header_bar;
@@ -957,6 +959,7 @@ attach_log (SockscopeWindow *self)
   reset_projection (self);
   sockscope_code_pane_set_lesson (self->code_pane, self->lesson, self->lang);
   sockscope_lesson_pane_set_lesson (self->lesson_pane, self->lesson, self->lang);
+  sockscope_sockets_pane_set_lesson (self->sockets_pane, self->lesson, self->lang);
   /* The packet list grows with the projection (project_idle), as the diagram does: a session of
    * 100,000 packets would otherwise make the list build its 200 rows in one go. */
   sockscope_packets_pane_set_lesson (self->packets_pane, self->lesson, self->lang);
@@ -1350,10 +1353,22 @@ set_presenter_zoom (SockscopeWindow *self,
   sockscope_sockets_pane_set_zoom (self->sockets_pane, zoom);
   /* The state machine scales itself with its zoom: its font stays the base one. */
   /* The code grows half as much: whole lines of two programs side by side must still fit. */
+  /* Adwaita gives headings, captions and table headers sizes in points, which a relative
+   * font-size on a parent does not reach: they are scaled here too, as are the zoom buttons. */
   css = g_strdup_printf ("window.presenter .presenter-zoom { font-size: %d%%; }\n"
                          "window.presenter .presenter-zoom.presenter-code { font-size: %d%%; }\n"
-                         "window.presenter .presenter-zoom tcpstateview { font-size: %d%%; }",
-                         (int) round (zoom * 100), (int) round ((1 + zoom) / 2 * 100), (int) round (100 / zoom));
+                         "window.presenter .presenter-zoom tcpstateview { font-size: %d%%; }\n"
+                         "window.presenter .presenter-zoom .heading { font-size: %.1fpt; }\n"
+                         "window.presenter .presenter-zoom .caption,"
+                         " window.presenter .presenter-zoom .caption-heading,"
+                         " window.presenter .presenter-zoom columnview > header > button > box { font-size: %.1fpt; }\n"
+                         "window.presenter .presenter-zoom.presenter-code .heading { font-size: %.1fpt; }\n"
+                         "window.presenter .presenter-zoom.presenter-code .caption { font-size: %.1fpt; }\n"
+                         "window.presenter .diagram-zoom-buttons > button { -gtk-icon-size: %dpx;"
+                         " min-width: %dpx; min-height: %dpx; }",
+                         (int) round (zoom * 100), (int) round ((1 + zoom) / 2 * 100), (int) round (100 / zoom),
+                         11 * zoom, 9 * zoom, 11 * (1 + zoom) / 2, 9 * (1 + zoom) / 2,
+                         (int) round (16 * zoom), (int) round (24 * zoom), (int) round (24 * zoom));
   gtk_css_provider_load_from_data (self->zoom_css, css, -1);
 }
 
@@ -1394,6 +1409,44 @@ zoom_reset_action (GtkWidget  *widget,
     set_presenter_zoom (self, 1.0);
   else
     sockscope_sequence_view_set_zoom (self->diagram, 1.0);
+}
+
+/* The diagram gets the height: the packets/sockets page below it keeps a bounded share of the
+ * window (BOTTOM_SHARE) at every size, from a laptop to a 1440p projector, until the user
+ * drags the separator; the share they chose then holds through resizes. The split is placed
+ * while the paned is allocated at a new height (max-position follows its height), so its
+ * children are allocated once, at their place. */
+#define BOTTOM_SHARE 0.3
+
+static void
+place_split (SockscopeWindow *self)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self->main_paned));
+
+  if (self->presenter || height <= 0)
+    return;
+  self->main_height = height;
+  self->placing_split = TRUE;
+  gtk_paned_set_position (self->main_paned, (int) round (height * (1 - self->bottom_share)));
+  self->placing_split = FALSE;
+}
+
+static void
+on_main_max_position (SockscopeWindow *self)
+{
+  if (gtk_widget_get_height (GTK_WIDGET (self->main_paned)) != self->main_height)
+    place_split (self);
+}
+
+/* A move at a height already placed for is the user's (dragging the separator, or its keys). */
+static void
+on_main_position (SockscopeWindow *self)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self->main_paned));
+
+  if (self->placing_split || self->presenter || height <= 0 || height != self->main_height)
+    return;
+  self->bottom_share = CLAMP (1 - gtk_paned_get_position (self->main_paned) / (double) height, 0.0, 1.0);
 }
 
 /* Presenter mode gives the diagram most of the room: 64 % of the height, 60 % of the width.
@@ -1451,7 +1504,6 @@ sockscope_window_set_presenter (SockscopeWindow *self,
       g_autoptr(GSettings) settings = sockscope_settings_new ();
 
       self->flap_was_revealed = adw_flap_get_reveal_flap (self->flap);
-      self->main_position = gtk_paned_get_position (self->main_paned);
       self->top_position = gtk_paned_get_position (self->top_paned);
       g_free (self->bottom_before);
       self->bottom_before = g_strdup (gtk_stack_get_visible_child_name (self->bottom_stack));
@@ -1483,8 +1535,9 @@ sockscope_window_set_presenter (SockscopeWindow *self,
       gtk_style_context_remove_provider_for_display (display, GTK_STYLE_PROVIDER (self->zoom_css));
       sockscope_sequence_view_set_zoom (self->diagram, 1.0);
       sockscope_sockets_pane_set_zoom (self->sockets_pane, 1.0);
-      gtk_paned_set_position (self->main_paned, self->main_position);
       gtk_paned_set_position (self->top_paned, self->top_position);
+      self->main_height = 0;
+      place_split (self);
       gtk_window_unfullscreen (GTK_WINDOW (self));
     }
 }
@@ -1982,6 +2035,9 @@ sockscope_window_init (SockscopeWindow *self)
   self->presenter_zoom = 1.0;
   add_presenter_keys (self);
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (queue_place_presenter_panes), NULL);
+  self->bottom_share = BOTTOM_SHARE;
+  g_signal_connect_object (self->main_paned, "notify::max-position", G_CALLBACK (on_main_max_position), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->main_paned, "notify::position", G_CALLBACK (on_main_position), self, G_CONNECT_SWAPPED);
   update_recent_menu (self);
   apply_animation_speed (self);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);

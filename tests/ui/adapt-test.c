@@ -1,0 +1,392 @@
+/* adapt-test.c: the window at the sizes a classroom uses, in French, with the five actors of
+ * concurrent-fork at step 20, as a student in the back row or on a laptop would see it: the
+ * diagram gets the height, nothing is allocated outside the window, the step list shows the
+ * current step, presenter mode scales the tables and fits the state machine, actors are named by
+ * their French labels in their palette colour, and a dark screenshot is opaque. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "sockscope-application.h"
+#include "sockscope-language.h"
+#include "sockscope-locale.h"
+#include "sockscope-screenshot.h"
+#include "sockscope-tcp-state-view.h"
+#include "sockscope-window-private.h"
+
+static SockscopeApplication *app;
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+on_prepared (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean *done = user_data;
+
+  if (!sockscope_window_prepare_finish (SOCKSCOPE_WINDOW (source), result, &error))
+    g_error ("preparing the lesson: %s", error->message);
+  *done = TRUE;
+}
+
+/* The window's content at width×height (the decorations are not the picture). */
+static void
+resize (SockscopeWindow *window,
+        int              width,
+        int              height)
+{
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  for (int attempt = 0; attempt < 5; attempt++)
+    {
+      int w, h;
+
+      while ((gtk_widget_get_width (content) == 0 || gtk_widget_get_width (content) == width - 1)
+             && g_get_monotonic_time () < deadline)
+        spin (10);
+      spin (200);
+      if (gtk_widget_get_width (content) == width && gtk_widget_get_height (content) == height)
+        break;
+      gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
+      gtk_window_set_default_size (GTK_WINDOW (window), w + width - gtk_widget_get_width (content),
+                                   h + height - gtk_widget_get_height (content));
+    }
+  /* The step list follows at the next frames. */
+  spin (400);
+  /* Xvfb's screen is 2560 wide: a window as wide loses its invisible CSD border (10 px). */
+  g_assert_cmpint (gtk_widget_get_width (content), >=, width - 12);
+  g_assert_cmpint (gtk_widget_get_width (content), <=, width);
+  g_assert_cmpint (gtk_widget_get_height (content), ==, height);
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every mapped widget lies inside the window's content and has at least its minimum size
+ * (a paned may squeeze a child below it: that child is cut). What a scrolled window holds is
+ * its own to show by scrolling, so the walk stops at it. */
+static guint
+count_cut (GtkWidget *widget,
+           GtkWidget *content)
+{
+  graphene_rect_t r;
+  guint n = 0;
+  int min_w, min_h, extra_w, extra_h;
+  GtkBorder css;
+
+  if (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) == 0 || gtk_widget_get_height (widget) == 0)
+    return 0;
+  if (!gtk_widget_compute_bounds (widget, content, &r))
+    return 0;
+  /* Measures include the margins (the widget's and its CSS ones), bounds (the border box)
+   * do not. */
+  gtk_style_context_get_margin (gtk_widget_get_style_context (widget), &css);
+  extra_w = gtk_widget_get_margin_start (widget) + gtk_widget_get_margin_end (widget) + css.left + css.right;
+  extra_h = gtk_widget_get_margin_top (widget) + gtk_widget_get_margin_bottom (widget) + css.top + css.bottom;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, (int) r.size.width + extra_w, &min_h, NULL, NULL, NULL);
+  min_w -= extra_w;
+  min_h -= extra_h;
+  /* 2 px: a header bar's border may lie on the window's edge. */
+  if (r.origin.x < -2 || r.origin.y < -2 ||
+      r.origin.x + r.size.width > gtk_widget_get_width (content) + 2 ||
+      r.origin.y + r.size.height > gtk_widget_get_height (content) + 2 ||
+      r.size.width + 1 < min_w || r.size.height + 1 < min_h)
+    {
+      g_test_message ("cut: %s.%s at %.0f,%.0f %.0f×%.0f (minimum %d×%d) in %d×%d",
+                      G_OBJECT_TYPE_NAME (widget), gtk_widget_get_css_name (widget),
+                      r.origin.x, r.origin.y, r.size.width, r.size.height, min_w, min_h,
+                      gtk_widget_get_width (content), gtk_widget_get_height (content));
+      n++;
+    }
+  if (GTK_IS_SCROLLED_WINDOW (widget) || GTK_IS_POPOVER (widget))
+    return n;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_cut (child, content);
+  return n;
+}
+
+static double
+height_share (GtkWidget *widget,
+              GtkWidget *of)
+{
+  return gtk_widget_get_height (widget) / (double) gtk_widget_get_height (of);
+}
+
+static void
+collect_labels (GtkWidget *widget,
+                GPtrArray *labels)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (labels, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, labels);
+}
+
+static GtkLabel *
+label_with_text (GtkWidget  *widget,
+                 const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_labels (widget, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+      return g_ptr_array_index (labels, i);
+  return NULL;
+}
+
+/* The size in points the sockets table's "Acteur" header is drawn at. */
+static double
+header_points (SockscopeSocketsPane *sockets)
+{
+  GtkLabel *header = label_with_text (GTK_WIDGET (sockets), "Acteur");
+  PangoFontDescription *font;
+  double points;
+
+  g_assert_nonnull (header);
+  font = pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (header)));
+  points = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+  if (pango_font_description_get_size_is_absolute (font))
+    points = points * 72 / 96;
+  return points;
+}
+
+/* No label of the sockets table is cut short by an ellipsis. */
+static guint
+count_ellipsized (GtkWidget *widget)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  guint n = 0;
+
+  collect_labels (widget, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkLabel *label = g_ptr_array_index (labels, i);
+
+      if (pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+        {
+          g_test_message ("ellipsized: “%s”", gtk_label_get_text (label));
+          n++;
+        }
+    }
+  return n;
+}
+
+/* The state machine lies wholly inside the sockets pane, and its side needs no scrolling. */
+static void
+assert_machine_fits (SockscopeSocketsPane *sockets)
+{
+  GtkWidget *machine = find_type (GTK_WIDGET (sockets), SOCKSCOPE_TYPE_TCP_STATE_VIEW);
+  GtkWidget *scroller = gtk_widget_get_ancestor (machine, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  graphene_rect_t r;
+
+  g_assert_true (gtk_widget_compute_bounds (machine, GTK_WIDGET (sockets), &r));
+  g_test_message ("state machine %.0f,%.0f %.0f×%.0f in %d×%d", r.origin.x, r.origin.y, r.size.width,
+                  r.size.height, gtk_widget_get_width (GTK_WIDGET (sockets)), gtk_widget_get_height (GTK_WIDGET (sockets)));
+  g_assert_cmpfloat (r.origin.x, >=, 0);
+  g_assert_cmpfloat (r.origin.y, >=, 0);
+  g_assert_cmpfloat (r.origin.x + r.size.width, <=, gtk_widget_get_width (GTK_WIDGET (sockets)) + 1);
+  g_assert_cmpfloat (r.origin.y + r.size.height, <=, gtk_widget_get_height (GTK_WIDGET (sockets)) + 1);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h) + 1);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (v), <=, gtk_adjustment_get_page_size (v) + 1);
+}
+
+/* Actors by their French labels, in their palette colour; never by their ids. */
+static void
+assert_actor_labels (SockscopeSocketsPane *sockets)
+{
+  GtkLabel *watcher = label_with_text (GTK_WIDGET (sockets), "Veilleur (serveur principal)");
+  const char *ids[] = { "server", "worker1", "worker2", "client1", "client2" };
+
+  g_assert_nonnull (watcher);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (watcher), "actor-tag"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (watcher), "actor-0"));
+  g_assert_nonnull (label_with_text (GTK_WIDGET (sockets), "Exécutant 1 (fils)"));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_assert_null (label_with_text (GTK_WIDGET (sockets), ids[i]));
+}
+
+static void
+test_sizes (void)
+{
+  static const struct { int width, height; } sizes[] = { { 1280, 720 }, { 1600, 1000 }, { 2560, 1440 } };
+  SockscopeWindow *window = sockscope_window_new (app);
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  SockscopeLessonPane *lesson_pane = sockscope_window_get_lesson_pane (window);
+  SockscopeSocketsPane *sockets = sockscope_window_get_sockets_pane (window);
+  GtkWidget *diagram = GTK_WIDGET (sockscope_window_get_diagram (window));
+  GtkWidget *diagram_pane = gtk_widget_get_ancestor (diagram, GTK_TYPE_OVERLAY);
+  GtkWidget *main_paned = gtk_widget_get_ancestor (diagram_pane, GTK_TYPE_PANED);
+  GtkWidget *bottom;
+  gboolean done = FALSE;
+  double normal_points, presenter_points;
+
+  main_paned = gtk_widget_get_ancestor (gtk_widget_get_parent (main_paned), GTK_TYPE_PANED);
+  bottom = gtk_paned_get_end_child (GTK_PANED (main_paned));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  sockscope_window_prepare_async (window, "concurrent-fork", 20, NULL, on_prepared, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (sockscope_lesson_pane_get_position (lesson_pane), ==, 20);
+  sockscope_window_show_pane (window, "sockets");
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_test_message ("%d×%d", sizes[i].width, sizes[i].height);
+      resize (window, sizes[i].width, sizes[i].height);
+      /* The diagram has the height, the page below a bounded share. */
+      g_test_message ("diagram %.2f of the window, the page below %.2f of the panes",
+                      height_share (diagram_pane, content), height_share (bottom, main_paned));
+      g_assert_cmpfloat (height_share (diagram_pane, content), >=, 0.55);
+      g_assert_cmpfloat (height_share (bottom, main_paned), <=, 0.36);
+      g_assert_cmpuint (count_cut (content, content), ==, 0);
+      g_assert_true (sockscope_lesson_pane_step_in_view (lesson_pane, 20));
+      assert_actor_labels (sockets);
+    }
+  normal_points = header_points (sockets);
+
+  /* Presenter mode at 200 % on a 1080p projector. */
+  resize (window, 1920, 1080);
+  sockscope_window_set_no_fullscreen (window, TRUE);
+  sockscope_window_set_presenter (window, TRUE);
+  sockscope_window_set_presenter_zoom (window, 2.0);
+  spin (600);
+  presenter_points = header_points (sockets);
+  g_test_message ("sockets header %.1f pt, %.1f pt in presenter mode", normal_points, presenter_points);
+  g_assert_cmpfloat (presenter_points, >=, 1.9 * normal_points);
+  g_assert_cmpuint (count_cut (content, content), ==, 0);
+  g_assert_cmpuint (count_ellipsized (GTK_WIDGET (sockets)), ==, 0);
+  assert_machine_fits (sockets);
+  assert_actor_labels (sockets);
+  sockscope_window_set_presenter (window, FALSE);
+  spin (300);
+
+  /* History moves: the list follows back to step 5. */
+  {
+    GtkAdjustment *history = sockscope_lesson_pane_get_history (lesson_pane);
+
+    resize (window, 1280, 720);
+    while (sockscope_lesson_pane_get_position (lesson_pane) > 5)
+      {
+        gtk_adjustment_set_value (history, gtk_adjustment_get_value (history) - 1);
+        spin (5);
+      }
+    spin (300);
+    g_assert_true (sockscope_lesson_pane_step_in_view (lesson_pane, 5));
+    g_assert_false (sockscope_lesson_pane_step_in_view (lesson_pane, 20));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+/* A dark-style picture is opaque to its corners (a slide or a web page behind it must not show
+ * through), and its background is dark. */
+static void
+test_dark_screenshot (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+  SockscopeWindow *window = sockscope_window_new (app);
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-adapt-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "dark.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  int width, height;
+  gboolean done = FALSE;
+
+  g_settings_set_enum (settings, "style", 2);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  sockscope_window_prepare_async (window, "tcp-handshake", 3, NULL, on_prepared, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  spin (500);
+  g_assert_true (sockscope_screenshot_widget (content, path, &error));
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc (width * height * 4);
+  gdk_texture_download (texture, pixels, width * 4);
+  {
+    const int corners[4][2] = { { 0, 0 }, { width - 1, 0 }, { 0, height - 1 }, { width - 1, height - 1 } };
+
+    for (guint i = 0; i < 4; i++)
+      {
+        /* gdk_texture_download: cairo's ARGB32, premultiplied, little-endian: B G R A. */
+        const guchar *p = pixels + (corners[i][1] * width + corners[i][0]) * 4;
+
+        g_test_message ("corner %u: B%u G%u R%u A%u", i, p[0], p[1], p[2], p[3]);
+        g_assert_cmpuint (p[3], ==, 255);
+        g_assert_cmpuint (p[0] + p[1] + p[2], <, 3 * 128);
+      }
+  }
+  g_settings_reset (settings, "style");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = g_dir_make_tmp ("sockscope-adapt-XXXXXX", NULL);
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  /* French, as --lang fr does. */
+  sockscope_language_apply ("fr");
+  gtk_test_init (&argc, &argv, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  adw_init ();
+  app = sockscope_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("%s", error->message);
+
+  g_test_add_func ("/adapt/sizes", test_sizes);
+  g_test_add_func ("/adapt/dark-screenshot", test_dark_screenshot);
+  return g_test_run ();
+}
