@@ -35,6 +35,7 @@ typedef struct
   SockscopeEventLog  *log;
   GPtrArray          *programs;      /* GStrv, the argv of each --run */
   guint               n_started;     /* programs asked for */
+  guint               stdin_to;      /* the program (from 1) that reads standard input */
   gboolean            starting;      /* a trace command waits for its reply */
   char               *last_actor;    /* the actor of the program started last */
   GHashTable         *alive;         /* actor names alive */
@@ -151,7 +152,7 @@ start_next (Trace *tr)
     json_array_add_string_element (args, argv[i]);
   json_object_set_array_member (cmd, "argv", args);
   json_object_set_string_member (cmd, "cwd", cwd);
-  json_object_set_boolean_member (cmd, "stdin", tr->n_started == 0);
+  json_object_set_boolean_member (cmd, "stdin", tr->n_started + 1 == tr->stdin_to);
   json_object_set_string_member (cmd, "mode", tr->stepping ? "step" : "run");
   tr->n_started++;
   tr->starting = TRUE;
@@ -439,12 +440,13 @@ sockscope_cli_trace (int    argc,
     _("--run \"CMD ARGS\"... | -- CMD ARGS"),
     _("Run your own programs in a fresh lab and print each socket call, packet and socket state.\n"
       "Programs start in the order given, each one when the one before it waits in a call, has\n"
-      "exited or has been idle for 200 ms; the first one reads this command's standard input."));
+      "exited or has been idle for 200 ms; the first one reads this command's standard input (--stdin)."));
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) runs = NULL;
   g_autofree char *session = NULL;
   g_autofree char *pcapng = NULL;
   gboolean json = FALSE, step = FALSE, interactive = FALSE;
+  int stdin_to = 1;
   guint sigint, sigterm;
   Trace tr = { 0 };
   int status = 0;
@@ -452,6 +454,7 @@ sockscope_cli_trace (int    argc,
     { "run", 0, 0, G_OPTION_ARG_STRING_ARRAY, &runs, N_("A program and its arguments, as a shell would split them (repeat for each program)"), N_("\"CMD ARGS\"") },
     { "step", 0, 0, G_OPTION_ARG_NONE, &step, N_("Stop every program before each socket call and let the calls go one at a time"), NULL },
     { "interactive", 0, 0, G_OPTION_ARG_NONE, &interactive, N_("Stop before each socket call and wait for Enter on the terminal"), NULL },
+    { "stdin", 0, 0, G_OPTION_ARG_INT, &stdin_to, N_("Which program reads standard input: 1 the first (default), 2 the second..."), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the event log as JSON lines"), NULL },
     { "pcapng", 0, 0, G_OPTION_ARG_FILENAME, &pcapng, N_("Write the packets to FILE (pcapng)"), N_("FILE") },
     { "session", 0, 0, G_OPTION_ARG_FILENAME, &session, N_("Record the session to FILE"), N_("FILE") },
@@ -499,6 +502,13 @@ sockscope_cli_trace (int    argc,
       return SOCKSCOPE_CLI_USAGE;
     }
 
+  if (stdin_to < 1 || (guint) stdin_to > tr.programs->len)
+    {
+      fprintf (stderr, _("sockscope-cli trace: --stdin takes a program's number, from 1 to %u\n"), tr.programs->len);
+      g_ptr_array_unref (tr.programs);
+      return SOCKSCOPE_CLI_USAGE;
+    }
+  tr.stdin_to = (guint) stdin_to;
   tr.session_fd = -1;
   if (session != NULL)
     {

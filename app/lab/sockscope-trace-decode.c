@@ -272,8 +272,23 @@ data_literal (const guint8 *data,
         case '\0': g_string_append (s, "\\0"); break;
         default:
           /* UTF-8 stays as it is (é is what the student wrote); other bytes as \xNN */
-          if (c >= 0x20 && c != 0x7f)
+          if (c >= 0x20 && c < 0x7f)
             g_string_append_c (s, (char) c);
+          else if (c >= 0x80)
+            {
+              const char *p = (const char *) data + i;
+              gunichar u = g_utf8_get_char_validated (p, (gssize) (shown - i));
+
+              if (u != (gunichar) -1 && u != (gunichar) -2)
+                {
+                  gsize n = (gsize) (g_utf8_next_char (p) - p);
+
+                  g_string_append_len (s, p, (gssize) n);
+                  i += n - 1;
+                }
+              else
+                g_string_append_printf (s, "\\x%02x", c);
+            }
           else
             g_string_append_printf (s, "\\x%02x", c);
         }
@@ -281,13 +296,6 @@ data_literal (const guint8 *data,
   g_string_append_c (s, '"');
   if (total > shown)
     g_string_append (s, "...");
-  /* A multi-byte character cut in the middle would make the text invalid UTF-8. */
-  if (!g_utf8_validate (s->str, s->len, NULL))
-    {
-      g_autofree char *valid = g_utf8_make_valid (s->str, s->len);
-
-      g_string_assign (s, valid);
-    }
   return g_string_free (s, FALSE);
 }
 

@@ -625,6 +625,10 @@ on_entry (SsLab    *lab,
         }
     }
 
+  /* Before a socket is closed, the kernel's view of it and of its holder is taken: a program
+   * closes a connection at once, before any dump, and its FIN must still have its ends. */
+  if (sys->info.id == SS_CALL_CLOSE || sys->info.id == SS_CALL_SHUTDOWN || sys->info.id == SS_CALL_EXIT)
+    ss_sockdiag_refresh (lab);
   emit_call (lab, t, te);
   if (t->step && holdable (sys) && !te->denied)
     {

@@ -385,7 +385,8 @@ sockscope_lab_client_start_async (SockscopeLabClient  *self,
       return;
     }
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  /* stdin inherited: `sockscope-cli trace` hands it to a traced program (the lab never reads it) */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
   g_subprocess_launcher_take_fd (launcher, fds[1], LAB_FD);
   self->subprocess = g_subprocess_launcher_spawn (launcher, &error, lab, "--fd", fd_arg, NULL);
   g_clear_object (&launcher);   /* closes our copy of the lab's end */
