@@ -105,10 +105,83 @@ test_children (void)
   gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
 }
 
+/* Five actors in a pane 470 px wide (the window's at 1280×720): every lifeline has its column
+ * in the pane, the headers do not overlap, a long call wraps instead of leaving the pane; a
+ * state that did not change draws no pill; the overview fits every row. */
+static void
+test_fit (void)
+{
+  SockscopeSequenceView *view = SOCKSCOPE_SEQUENCE_VIEW (sockscope_sequence_view_new ());
+  const char *labels[] = { "Watcher (main server)", "Executor 1 (child)", "Executor 2 (child)", "Client 1", "Client 2" };
+  const SockscopeLayout *l;
+  guint first, seq = 1, n_items, following;
+  double previous_right = -1;
+
+  g_object_set (view, "animation-speed", 0.0, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    sockscope_sequence_view_add_lifeline (view, labels[i], labels[i]);
+  test_show_in_window (GTK_WIDGET (view), 470, 470);
+  sockscope_sequence_view_add_call (view, seq++, 1, 0, "select(7, [3, 4, 5], NULL, NULL, NULL)");
+  sockscope_sequence_view_set_call_result (view, 1, seq++, 2, "= 1 ready: c2", FALSE);
+  test_wait_for_draw (GTK_WIDGET (view));
+  /* The long select wraps rather than leaving the pane. */
+  l = sockscope_sequence_view_get_layout (view, &first);
+  g_assert_cmpuint (l->rows[0].n_lines, >=, 2);
+  g_assert_cmpfloat (l->rows[0].box.x, >=, 0);
+  g_assert_cmpfloat (l->rows[0].box.x + l->rows[0].box.width, <=, 470);
+  for (guint i = 0; i < 30; i++)
+    {
+      sockscope_sequence_view_add_call (view, seq, seq, 3 + i % 2, "send(3, \"one\\n\", 4, 0)");
+      sockscope_sequence_view_add_packet (view, seq + 1, seq + 1, 3 + i % 2, 1 + i % 2, "PSH,ACK seq=1 ack=1 len=4", seq, FALSE);
+      sockscope_sequence_view_set_call_result (view, seq, seq + 2, seq + 2, "= 4", FALSE);
+      sockscope_sequence_view_add_state (view, seq + 3, seq + 3, 3 + i % 2, "fd 3", "ESTAB");
+      seq += 4;
+    }
+  test_wait_for_draw (GTK_WIDGET (view));
+  n_items = sockscope_sequence_view_get_n_items (view);
+  /* 1 select, 30 sends each with its packet and its result's row... and 2 pills, not 30. */
+  g_assert_cmpuint (n_items, ==, 1 + 30 * 3 + 2);
+
+  l = sockscope_sequence_view_get_layout (view, &first);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      const SockscopeLayoutColumn *column = &l->columns[i];
+
+      g_assert_true (column->shown);
+      g_assert_cmpfloat (column->header.x, >=, 0);
+      g_assert_cmpfloat (column->header.x + column->header.width, <=, 470);
+      g_assert_cmpfloat (column->header.x, >, previous_right);
+      previous_right = column->header.x + column->header.width;
+    }
+  for (guint i = 0; i < l->n_rows; i++)
+    {
+      g_assert_cmpfloat (l->rows[i].box.x, >=, 0);
+      g_assert_cmpfloat (l->rows[i].box.x + l->rows[i].box.width, <=, 470);
+      g_assert_cmpfloat (l->rows[i].box.y, >=, l->header_h);
+    }
+  /* Following: the newest row is the last laid out. */
+  g_assert_cmpuint (first + l->n_rows, ==, n_items);
+  g_assert_cmpuint (l->n_rows, <, n_items);
+  following = l->n_rows;
+
+  /* The overview: smaller text, more than twice the rows, the newest still last. */
+  sockscope_sequence_view_set_overview (view, TRUE);
+  test_wait_for_draw (GTK_WIDGET (view));
+  l = sockscope_sequence_view_get_layout (view, &first);
+  g_test_message ("following: %u rows; overview: %u rows at %.0f %%", following, l->n_rows, l->zoom * 100);
+  g_assert_cmpuint (l->n_rows, >, 2 * following);
+  g_assert_cmpuint (first + l->n_rows, ==, n_items);
+  g_assert_cmpfloat (l->zoom, <, 1.0);
+  test_screenshot (GTK_WIDGET (view), "sequence-overview");
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
+}
+
 int
 main (int argc, char **argv)
 {
   test_ui_init (&argc, &argv);
   g_test_add_func ("/sequence-view/children", test_children);
+  g_test_add_func ("/sequence-view/fit", test_fit);
   return g_test_run ();
 }
