@@ -14,6 +14,7 @@
 
 #include "cli-canvas.h"
 #include "cli-ladder.h"
+#include "sockscope-layout.h"
 #include "sockscope-projection.h"
 
 #define MARGIN 2
@@ -27,7 +28,8 @@ struct _CliLadder
   SockscopeProjection *projection;
   gboolean             json;
   CliCanvas           *canvas;
-  guint                lane;        /* cells between two lifelines */
+  guint                lane;        /* cells the header's names may take */
+  guint               *x;           /* column -> the cell its lifeline is drawn in */
   guint                n_columns;
   guint               *column_of;   /* lifeline -> column */
   gboolean            *alive;       /* per column: its lifeline is drawn */
@@ -37,6 +39,65 @@ struct _CliLadder
   gboolean             headed;      /* the actors' names are printed */
   guint                printed;     /* events of the log printed so far */
 };
+
+/* A terminal measures text in cells, one line high. */
+static void
+measure_cells (gpointer             data,
+               SockscopeLayoutFont  font,
+               double               scale,
+               const char          *text,
+               double              *width,
+               double              *height)
+{
+  *width = cli_text_width (text);
+  *height = 1;
+}
+
+/* Where each lifeline stands: the diagram's layout (app/diagram/sockscope-layout.c), in cells,
+ * of the lesson's calls, so that an actor's lane is as wide as its calls need, in the terminal's
+ * width. When even that does not fit, lanes share the width equally: every lifeline on screen,
+ * the texts wrapped in them. */
+static void
+place_lifelines (CliLadder   *self,
+                 const guint *order)
+{
+  guint n = self->n_columns, width = cli_canvas_get_width (self->canvas) - MARGIN - 1;
+  guint n_steps = sockscope_lesson_get_n_steps (self->lesson);
+  g_autofree SockscopeLayoutLifeline *lifelines = g_new0 (SockscopeLayoutLifeline, n + 1);
+  g_autofree SockscopeLayoutRow *rows = g_new0 (SockscopeLayoutRow, n_steps + 1);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SockscopeLayout) layout = NULL;
+  SockscopeLayoutParams params = {
+    .width = width, .height = G_MAXINT, .zoom = 1, .anchor = SOCKSCOPE_LAYOUT_ALL,
+    .cells = TRUE, .measure = measure_cells,
+  };
+
+  self->x = g_new0 (guint, n + 1);
+  self->lane = n > 0 ? CLAMP (width / n, MIN_LANE, MAX_LANE) : MAX_LANE;
+  for (guint c = 0; c < n; c++)
+    self->x[c] = MARGIN + c * self->lane;
+  if (n < 2)
+    return;
+
+  for (guint l = 0; l < n; l++)
+    lifelines[l] = (SockscopeLayoutLifeline) { sockscope_lesson_get_actor (self->lesson, l)->name, TRUE, FALSE };
+  for (guint i = 0; i < n_steps; i++)
+    {
+      const SockscopeStep *step = sockscope_lesson_get_step (self->lesson, i + 1);
+      char *text = sockscope_step_to_string (step);
+
+      g_ptr_array_add (texts, text);
+      rows[i] = (SockscopeLayoutRow) { SOCKSCOPE_LAYOUT_CALL, sockscope_lesson_find_actor (self->lesson, step->actor), -1, text };
+    }
+  layout = sockscope_layout_new (&params, lifelines, order, n, rows, n_steps, G_MAXUINT);
+  if (layout == NULL || layout->content_width > width)
+    return;
+  for (guint l = 0; l < n; l++)
+    self->x[self->column_of[l]] = MARGIN + (guint) layout->columns[l].left;
+  self->lane = width;
+  for (guint c = 0; c + 1 < n; c++)
+    self->lane = MIN (self->lane, self->x[c + 1] - self->x[c]);
+}
 
 CliLadder *
 cli_ladder_new (SockscopeLesson *lesson,
@@ -66,8 +127,7 @@ cli_ladder_new (SockscopeLesson *lesson,
       /* The actors the lab starts are there from the start; a child from its fork. */
       self->alive[c] = parents[order[c]] < 0;
     }
-  /* Lanes share the terminal's width: every lifeline on screen. */
-  self->lane = n > 0 ? CLAMP ((cli_canvas_get_width (self->canvas) - MARGIN - 1) / n, MIN_LANE, MAX_LANE) : MAX_LANE;
+  place_lifelines (self, order);
   return self;
 }
 
@@ -80,6 +140,7 @@ cli_ladder_free (CliLadder *self)
   g_clear_pointer (&self->canvas, cli_canvas_free);
   g_clear_pointer (&self->projection, sockscope_projection_free);
   g_free (self->column_of);
+  g_free (self->x);
   g_free (self->alive);
   g_clear_pointer (&self->call_lifeline, g_hash_table_unref);
   g_clear_pointer (&self->call_names, g_hash_table_unref);
@@ -103,7 +164,7 @@ static guint
 x_of (CliLadder *self,
       int        c)
 {
-  return MARGIN + (guint) c * self->lane;
+  return self->x[c];
 }
 
 /* The lesson's index of the actor drawn in column @c: its colour. */
@@ -421,7 +482,9 @@ print_header (CliLadder *self)
   for (guint l = 0; l < self->n_columns; l++)
     {
       const char *name = sockscope_lesson_get_actor (self->lesson, l)->name;
-      g_autofree char *cut = g_utf8_substring (name, 0, MIN ((glong) self->lane - 1, g_utf8_strlen (name, -1)));
+      guint c = self->column_of[l];
+      guint room = c + 1 < self->n_columns ? self->x[c + 1] - self->x[c] - 1 : cli_canvas_get_width (self->canvas) - self->x[c];
+      g_autofree char *cut = g_utf8_substring (name, 0, MIN ((glong) room, g_utf8_strlen (name, -1)));
 
       cli_row_put (row, x_of (self, (int) self->column_of[l]), cut, (int) l, TRUE);
     }

@@ -43,11 +43,11 @@ typedef struct
 struct _SockscopeLegacyEnds
 {
   GPtrArray  *socks;
+  GPtrArray  *gone;         /* Sock: the last sockets reported CLOSED (their late packets) */
   GHashTable *process_of;   /* actor -> the process actor it is a thread of (itself for one) */
   GHashTable *last_caller;  /* "process|fd" -> actor that last made a call on it */
   GHashTable *calls;        /* call seq -> End of the call (actor, fd) */
   SsAnalyzer *analyzer;     /* names the kernel packets, as the lab does today */
-  Sock        closed;       /* the last socket reported CLOSED, once forgotten */
 };
 
 static void
@@ -75,6 +75,7 @@ sockscope_legacy_ends_new (void)
   SockscopeLegacyEnds *self = g_new0 (SockscopeLegacyEnds, 1);
 
   self->socks = g_ptr_array_new_with_free_func ((GDestroyNotify) sock_free);
+  self->gone = g_ptr_array_new_with_free_func ((GDestroyNotify) sock_free);
   self->process_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->last_caller = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->calls = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) end_free);
@@ -88,11 +89,11 @@ sockscope_legacy_ends_free (SockscopeLegacyEnds *self)
   if (self == NULL)
     return;
   g_ptr_array_unref (self->socks);
+  g_ptr_array_unref (self->gone);
   g_hash_table_unref (self->process_of);
   g_hash_table_unref (self->last_caller);
   g_hash_table_unref (self->calls);
   ss_analyzer_free (self->analyzer);
-  g_free (self->closed.last_actor);
   g_free (self);
 }
 
@@ -158,6 +159,16 @@ split_endpoint (const char  *endpoint,
     }
   if (!g_str_equal (host, "*"))
     *addr = g_steal_pointer (&host);
+}
+
+static guint
+index_of (GPtrArray  *array,
+          const Sock *s)
+{
+  guint i;
+
+  g_ptr_array_find (array, s, &i);
+  return i;
 }
 
 static Sock *
@@ -249,12 +260,11 @@ note_state (SockscopeLegacyEnds *self,
     }
   if (g_strcmp0 (state, "CLOSED") == 0)
     {
-      /* Gone: reported once more, with its last holder, then forgotten. */
-      g_free (self->closed.last_actor);
-      self->closed.last_actor = g_strdup (s->last_actor);
-      self->closed.last_fd = s->last_fd;
-      g_ptr_array_remove (self->socks, s);
-      return &self->closed;
+      /* Gone from the kernel: kept a while for its late packets (the last ACK), with its last
+       * holder. */
+      if (self->gone->len >= 64)
+        g_ptr_array_remove_index (self->gone, 0);
+      g_ptr_array_add (self->gone, g_ptr_array_steal_index (self->socks, index_of (self->socks, s)));
     }
   return s;
 }
@@ -296,6 +306,33 @@ sock_end (SockscopeLegacyEnds *self,
 typedef enum { CONNECTION, BOUND, WILDCARD } Match;
 
 static gboolean
+matches (const Sock *s,
+         const char *proto,
+         const char *laddr,
+         guint       lport,
+         const char *raddr,
+         guint       rport,
+         Match       how)
+{
+  if (g_strcmp0 (s->proto, proto) != 0 || s->lport != lport)
+    return FALSE;
+  switch (how)
+    {
+    case CONNECTION:
+      return s->raddr != NULL && s->rport == rport && g_strcmp0 (s->raddr, raddr) == 0 &&
+             g_strcmp0 (s->laddr, laddr) == 0;
+    case BOUND:
+      return s->raddr == NULL && s->laddr != NULL && g_strcmp0 (s->laddr, laddr) == 0;
+    case WILDCARD:
+    default:
+      return s->raddr == NULL && s->laddr == NULL;
+    }
+}
+
+/* @segment: a TCP segment other than a SYN reaches its connection, even one just reported
+ * CLOSED (its last ACK), and a listener only for a connection no process holds yet (waiting in
+ * the accept queue, or not reported yet). */
+static gboolean
 find_end (SockscopeLegacyEnds *self,
           const char          *proto,
           const char          *laddr,
@@ -303,38 +340,40 @@ find_end (SockscopeLegacyEnds *self,
           const char          *raddr,
           guint                rport,
           gboolean             listener,
+          gboolean             segment,
           const End           *cause,
           End                 *end)
 {
   static const Match connection_first[] = { CONNECTION, BOUND, WILDCARD };
   static const Match listener_first[] = { BOUND, WILDCARD, CONNECTION };
   const Match *order = listener ? listener_first : connection_first;
+  gboolean queued = FALSE;
 
   for (guint m = 0; m < G_N_ELEMENTS (connection_first); m++)
-    for (guint i = 0; i < self->socks->len; i++)
-      {
-        const Sock *s = g_ptr_array_index (self->socks, i);
-        gboolean match;
+    {
+      if (segment && order[m] != CONNECTION && !queued)
+        {
+          for (guint i = self->gone->len; i > 0; i--)
+            {
+              const Sock *s = g_ptr_array_index (self->gone, i - 1);
 
-        if (g_strcmp0 (s->proto, proto) != 0 || s->lport != lport)
-          continue;
-        switch (order[m])
-          {
-          case CONNECTION:
-            match = s->raddr != NULL && s->rport == rport && g_strcmp0 (s->raddr, raddr) == 0 &&
-                    g_strcmp0 (s->laddr, laddr) == 0;
-            break;
-          case BOUND:
-            match = s->raddr == NULL && s->laddr != NULL && g_strcmp0 (s->laddr, laddr) == 0;
-            break;
-          case WILDCARD:
-          default:
-            match = s->raddr == NULL && s->laddr == NULL;
-            break;
-          }
-        if (match && sock_end (self, s, cause, end))
-          return TRUE;
-      }
+              if (matches (s, proto, laddr, lport, raddr, rport, CONNECTION) && sock_end (self, s, cause, end))
+                return TRUE;
+            }
+          /* Not gone, not reported yet: a new connection, still its listener's. */
+          queued = TRUE;
+        }
+      for (guint i = 0; i < self->socks->len; i++)
+        {
+          const Sock *s = g_ptr_array_index (self->socks, i);
+
+          if (!matches (s, proto, laddr, lport, raddr, rport, order[m]))
+            continue;
+          if (sock_end (self, s, cause, end))
+            return TRUE;
+          queued = queued || order[m] == CONNECTION;
+        }
+    }
   return FALSE;
 }
 
@@ -425,8 +464,8 @@ rewrite_packet (SockscopeLegacyEnds *self,
       gboolean ack = flags != NULL && strchr (flags, '.') != NULL;
       gboolean rst = flags != NULL && strchr (flags, 'R') != NULL;
 
-      find_end (self, proto, src, sport, dst, dport, syn && ack, cause, &from);
-      find_end (self, proto, dst, dport, src, sport, syn && !ack, cause, &to);
+      find_end (self, proto, src, sport, dst, dport, syn && ack, g_str_equal (proto, "tcp") && !syn, cause, &from);
+      find_end (self, proto, dst, dport, src, sport, syn && !ack, g_str_equal (proto, "tcp") && !syn, cause, &to);
       /* A socket these logs did not report yet (a connect's, a sendto's) is the causing call's;
        * a RST or a SYN-ACK answers the causing call's socket. */
       if (from.actor == NULL && cause != NULL && !rst && g_strcmp0 (cause->actor, to.actor) != 0)
