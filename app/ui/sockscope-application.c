@@ -79,7 +79,7 @@ fit_tick (GtkWidget     *widget,
       self->settle_frames = 0;
       return G_SOURCE_CONTINUE;
     }
-  if (++self->settle_frames < 3)
+  if (++self->settle_frames < 8)
     return G_SOURCE_CONTINUE;
   if (!take_screenshot (self, SOCKSCOPE_WINDOW (widget), self->settle_frames >= 30))
     return G_SOURCE_CONTINUE;
