@@ -39,7 +39,8 @@ typedef struct
   gboolean            starting;      /* a trace command waits for its reply */
   char               *last_actor;    /* the actor of the program started last */
   GHashTable         *alive;         /* actor names alive */
-  GHashTable         *busy;          /* actor name → blocked or held: waits */
+  GHashTable         *busy;          /* actor name → 1 blocked, 2 held: waits */
+  GPtrArray          *order;         /* actor names, in the order they appeared */
   guint               n_held;
   gboolean            stepping, interactive, json, next_pending, stopping;
   gboolean            last_exited;
@@ -329,7 +330,10 @@ on_event (SockscopeLabClient *client,
   print_event (tr, line, ev);
 
   if (g_str_equal (type, "actor"))
-    g_hash_table_add (tr->alive, g_strdup (actor));
+    {
+      g_hash_table_add (tr->alive, g_strdup (actor));
+      g_ptr_array_add (tr->order, g_strdup (actor));
+    }
   else if (g_str_equal (type, "call"))
     {
       if (json_object_get_boolean_member_with_default (ev, "held", FALSE))
@@ -390,7 +394,16 @@ on_tick (gpointer user_data)
           g_data_input_stream_read_line_async (tr->tty_input, G_PRIORITY_DEFAULT, NULL, on_tty_line, tr);
         }
       else if (!tr->interactive && now - tr->last_event >= STEP_QUIET_US)
-        send_next (tr, NULL);
+        {
+          /* the program started first goes first: a server reaches its accept before its
+           * client connects, as when a learner starts them one after the other */
+          for (guint i = 0; i < tr->order->len; i++)
+            if (g_hash_table_lookup (tr->busy, g_ptr_array_index (tr->order, i)) == GINT_TO_POINTER (2))
+              {
+                send_next (tr, g_ptr_array_index (tr->order, i));
+                break;
+              }
+        }
     }
   return G_SOURCE_CONTINUE;
 }
@@ -532,6 +545,7 @@ sockscope_cli_trace (int    argc,
   tr.log = sockscope_event_log_new ();
   tr.alive = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   tr.busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  tr.order = g_ptr_array_new_with_free_func (g_free);
   tr.stepping = step || interactive;
   tr.interactive = interactive;
   tr.json = json;
@@ -571,6 +585,7 @@ sockscope_cli_trace (int    argc,
   g_free (tr.last_actor);
   g_hash_table_unref (tr.alive);
   g_hash_table_unref (tr.busy);
+  g_ptr_array_unref (tr.order);
   g_ptr_array_unref (tr.programs);
   g_clear_object (&tr.client);
   g_clear_object (&tr.log);

@@ -348,6 +348,10 @@ cmd_trace (SsLab      *lab,
     t->step = g_str_equal (mode, "step");
   if (n_tasks (t) >= MAX_TASKS)
     return ss_lab_reply_error (lab, id, "%s: the lab already runs %d traced processes and threads", argv[0], MAX_TASKS);
+  if (access (cwd, X_OK) < 0)
+    return ss_lab_reply_error (lab, id, "%s: its directory %s cannot be entered in the lab%s", argv[0], cwd,
+                               g_str_has_prefix (cwd, "/tmp/") || g_str_equal (cwd, "/tmp")
+                               ? " (the lab has a /tmp of its own: put your programs in a directory of your home)" : "");
   if ((path = find_program (argv[0], cwd, &error)) == NULL)
     return ss_lab_reply_error (lab, id, "%s", error->message);
   base = g_path_get_basename (name != NULL ? name : argv[0]);
