@@ -128,6 +128,36 @@ sockscope_diagram_fonts_line (SockscopeDiagramFonts *self,
 }
 
 void
+sockscope_diagram_fonts_show (SockscopeDiagramFonts     *self,
+                              SockscopeLayoutFont        font,
+                              double                     scale,
+                              const char                *text,
+                              char                     **lines,
+                              const SockscopeLayoutRect *box,
+                              double                     pad_x,
+                              double                     pad_y,
+                              gsize                      bold_start,
+                              gsize                      bold_end,
+                              const SockscopeRgb        *emphasis,
+                              SockscopeDiagramShowLine   show,
+                              gpointer                   data)
+{
+  gsize cursor = 0;
+  double y = box->y + pad_y;
+
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    {
+      PangoLayout *layout = sockscope_diagram_fonts_line (self, font, scale, text, lines[i], &cursor,
+                                                          bold_start, bold_end, emphasis);
+      int h;
+
+      pango_layout_get_pixel_size (layout, NULL, &h);
+      show (layout, box->x + pad_x, y, data);
+      y += h;
+    }
+}
+
+void
 sockscope_diagram_paint_rounded (cairo_t *cr,
                                  double   x,
                                  double   y,

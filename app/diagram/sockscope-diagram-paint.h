@@ -44,6 +44,26 @@ PangoLayout           *sockscope_diagram_fonts_line    (SockscopeDiagramFonts   
                                                         gsize                       bold_end,
                                                         const SockscopeRgb         *emphasis);
 
+/* Each wrapped line of a box, from its top left corner inset by pad_x, pad_y, made into a
+ * layout (as sockscope_diagram_fonts_line()) and handed to show at its place. */
+typedef void (*SockscopeDiagramShowLine) (PangoLayout *layout,
+                                          double       x,
+                                          double       y,
+                                          gpointer     data);
+void                   sockscope_diagram_fonts_show    (SockscopeDiagramFonts      *self,
+                                                        SockscopeLayoutFont         font,
+                                                        double                      scale,
+                                                        const char                 *text,
+                                                        char                      **lines,
+                                                        const SockscopeLayoutRect  *box,
+                                                        double                      pad_x,
+                                                        double                      pad_y,
+                                                        gsize                       bold_start,
+                                                        gsize                       bold_end,
+                                                        const SockscopeRgb         *emphasis,
+                                                        SockscopeDiagramShowLine    show,
+                                                        gpointer                    data);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SockscopeDiagramFonts, sockscope_diagram_fonts_free)
 
 /* ---- Shapes ---- */

@@ -724,9 +724,9 @@ set_rgb (cairo_t            *cr,
 /* A box filled with its colour over white, opaque, so lifelines do not show through. */
 static void
 draw_box (cairo_t                   *cr,
+          const SockscopeRgb        *tint,
           const SockscopeLayoutRect *r,
           double                     radius,
-          const SockscopeRgb        *tint,
           double                     tint_alpha,
           double                     border_alpha,
           double                     line_width)
@@ -741,36 +741,35 @@ draw_box (cairo_t                   *cr,
   cairo_stroke (cr);
 }
 
-/* The wrapped lines of a box, from its top left corner inset by the pads. */
+static void
+show_line (PangoLayout *layout,
+           double       x,
+           double       y,
+           gpointer     data)
+{
+  cairo_t *cr = data;
+
+  cairo_move_to (cr, x, y);
+  set_rgb (cr, &FG, 1);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* The wrapped lines of a box (pill: a pill's pads, else a box's). */
 static void
 draw_lines (SockscopeDiagram          *self,
             cairo_t                   *cr,
             const SockscopeLayout     *l,
+            const SockscopeLayoutRect *box,
+            gboolean                   pill,
             SockscopeLayoutFont        font,
             const char                *text,
             char                     **lines,
-            const SockscopeLayoutRect *box,
-            double                     pad_x,
-            double                     pad_y,
             gsize                      bold_start,
             gsize                      bold_end,
             const SockscopeRgb        *emphasis)
 {
-  gsize cursor = 0;
-  double y = box->y + pad_y;
-
-  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
-    {
-      PangoLayout *layout = sockscope_diagram_fonts_line (self->fonts, font, l->zoom, text, lines[i], &cursor,
-                                                          bold_start, bold_end, emphasis);
-      int h;
-
-      pango_layout_get_pixel_size (layout, NULL, &h);
-      cairo_move_to (cr, box->x + pad_x, y);
-      set_rgb (cr, &FG, 1);
-      pango_cairo_show_layout (cr, layout);
-      y += h;
-    }
+  sockscope_diagram_fonts_show (self->fonts, font, l->zoom, text, lines, box, pill ? l->pill_pad_x : l->pad_x,
+                                pill ? l->pill_pad_y : l->pad_y, bold_start, bold_end, emphasis, show_line, cr);
 }
 
 static void
@@ -883,16 +882,14 @@ draw_headers (SockscopeDiagram      *self,
       if (!column->shown)
         continue;
       label = g_strjoinv (" ", column->lines);
-      draw_box (cr, &column->header, l->line_h * 0.3, &colour, i < 0 ? 0.05 : 0.15, 1, 2.5);
-      draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_BOLD, label, column->lines, &column->header, l->pad_x, l->pad_y,
-                  0, 0, NULL);
+      draw_box (cr, &colour, &column->header, l->line_h * 0.3, i < 0 ? 0.05 : 0.15, 1, 2.5);
+      draw_lines (self, cr, l, &column->header, FALSE, SOCKSCOPE_LAYOUT_BOLD, label, column->lines, 0, 0, NULL);
       if (column->tag.width > 0)
         {
           char *lines[] = { (char *) _("thread"), NULL };
 
-          draw_box (cr, &column->tag, column->tag.height / 2, &GREY, 0.12, 1, 1.5);
-          draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_SANS, lines[0], lines, &column->tag, l->pill_pad_x,
-                      l->pill_pad_y, 0, 0, NULL);
+          draw_box (cr, &GREY, &column->tag, column->tag.height / 2, 0.12, 1, 1.5);
+          draw_lines (self, cr, l, &column->tag, TRUE, SOCKSCOPE_LAYOUT_SANS, lines[0], lines, 0, 0, NULL);
         }
     }
 }
@@ -928,7 +925,7 @@ draw_bars (SockscopeDiagram      *self,
       else
         bottom = rows_bottom (l);
       bar = (SockscopeLayoutRect) { l->columns[row->from].x - w / 2, top, w, bottom - top };
-      draw_box (cr, &bar, 2, row->blocked_seq ? &WARNING : &colour, row->blocked_seq ? 0.3 : 0.15, 0.6, 1.5);
+      draw_box (cr, row->blocked_seq ? &WARNING : &colour, &bar, 2, row->blocked_seq ? 0.3 : 0.15, 0.6, 1.5);
     }
 }
 
@@ -950,25 +947,24 @@ draw_row (SockscopeDiagram         *self,
     {
     case ROW_CALL:
     case ROW_RESULT:
-      draw_box (cr, &box->box, l->line_h * 0.25, &colour, 0.10, 1.0, 2);
-      draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_MONO, text, box->lines, &box->box, l->pad_x, l->pad_y,
+      draw_box (cr, &colour, &box->box, l->line_h * 0.25, 0.10, 1.0, 2);
+      draw_lines (self, cr, l, &box->box, FALSE, SOCKSCOPE_LAYOUT_MONO, text, box->lines,
                   split ? split : strlen (text), strlen (text), row->failed ? &ERROR_RGB : NULL);
       if (box->tag.width > 0)
         {
           char *lines[] = { (char *) _("blocked"), NULL };
 
-          draw_box (cr, &box->tag, box->tag.height / 2, &WARNING, 0.15, 1, 2);
-          draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_SANS, lines[0], lines, &box->tag, l->pill_pad_x, l->pill_pad_y,
-                      0, 0, NULL);
+          draw_box (cr, &WARNING, &box->tag, box->tag.height / 2, 0.15, 1, 2);
+          draw_lines (self, cr, l, &box->tag, TRUE, SOCKSCOPE_LAYOUT_SANS, lines[0], lines, 0, 0, NULL);
         }
       break;
     case ROW_STATE:
       {
         SockscopeRgb family = sockscope_diagram_state_family_colour (sockscope_diagram_state_family (row->extra), FALSE);
 
-        draw_box (cr, &box->box, box->box.height / 2, &family, 0.22, 1, 2);
-        draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_SANS, text, box->lines, &box->box, l->pill_pad_x, l->pill_pad_y,
-                    split, strlen (text), NULL);
+        draw_box (cr, &family, &box->box, box->box.height / 2, 0.22, 1, 2);
+        draw_lines (self, cr, l, &box->box, TRUE, SOCKSCOPE_LAYOUT_SANS, text, box->lines, split, strlen (text),
+                    NULL);
       }
       break;
     case ROW_EXIT:
@@ -986,9 +982,8 @@ draw_row (SockscopeDiagram         *self,
         cairo_line_to (cr, box->xa - c, box->ya + c);
         cairo_stroke (cr);
         cairo_restore (cr);
-        draw_box (cr, &box->box, box->box.height / 2, row->failed ? &ERROR_RGB : &GREY, 0.12, 1, 1.5);
-        draw_lines (self, cr, l, SOCKSCOPE_LAYOUT_SANS, text, box->lines, &box->box, l->pill_pad_x, l->pill_pad_y,
-                    0, 0, NULL);
+        draw_box (cr, row->failed ? &ERROR_RGB : &GREY, &box->box, box->box.height / 2, 0.12, 1, 1.5);
+        draw_lines (self, cr, l, &box->box, TRUE, SOCKSCOPE_LAYOUT_SANS, text, box->lines, 0, 0, NULL);
       }
       break;
     case ROW_PACKET:
@@ -1015,9 +1010,9 @@ draw_row (SockscopeDiagram         *self,
             set_rgb (cr, tint, 1);
             cairo_fill (cr);
           }
-        draw_box (cr, &box->box, box->box.height / 2, tint, 0.08, 0.7, 1.5);
-        draw_lines (self, cr, l, font, text, box->lines, &box->box, l->pill_pad_x, l->pill_pad_y,
-                    0, row->kind == ROW_SPAWN ? 0 : space && row->kind == ROW_PACKET ? (gsize) (space - text) : strlen (text),
+        draw_box (cr, tint, &box->box, box->box.height / 2, 0.08, 0.7, 1.5);
+        draw_lines (self, cr, l, &box->box, TRUE, font, text, box->lines, 0,
+                    row->kind == ROW_SPAWN ? 0 : space && row->kind == ROW_PACKET ? (gsize) (space - text) : strlen (text),
                     NULL);
       }
       break;

@@ -313,8 +313,25 @@ is_highlighted (SockscopeSequenceView *self,
 }
 
 
-/* A box's wrapped lines, from its top left corner inset by the pads; bytes [bold_start,
- * bold_end) of the whole text in bold, and in emphasis when it is given. */
+typedef struct
+{
+  GtkSnapshot   *snapshot;
+  const GdkRGBA *colour;
+} ShowLine;
+
+static void
+show_line (PangoLayout *layout,
+           double       x,
+           double       y,
+           gpointer     data)
+{
+  const ShowLine *show = data;
+
+  draw_layout (show->snapshot, layout, x, y, show->colour);
+}
+
+/* A box's wrapped lines; bytes [bold_start, bold_end) of the whole text in bold, and in
+ * emphasis when it is given. */
 static void
 draw_lines (SockscopeSequenceView     *self,
             GtkSnapshot               *snapshot,
@@ -330,19 +347,10 @@ draw_lines (SockscopeSequenceView     *self,
             const GdkRGBA             *emphasis)
 {
   SockscopeRgb em = { emphasis ? emphasis->red : 0, emphasis ? emphasis->green : 0, emphasis ? emphasis->blue : 0 };
-  gsize cursor = 0;
-  double y = box->y + pad_y;
+  ShowLine show = { snapshot, &self->colours.fg };
 
-  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
-    {
-      PangoLayout *layout = sockscope_diagram_fonts_line (self->fonts, font, l->zoom, text, lines[i], &cursor,
-                                                          bold_start, bold_end, emphasis ? &em : NULL);
-      int h;
-
-      pango_layout_get_pixel_size (layout, NULL, &h);
-      draw_layout (snapshot, layout, box->x + pad_x, y, &self->colours.fg);
-      y += h;
-    }
+  sockscope_diagram_fonts_show (self->fonts, font, l->zoom, text, lines, box, pad_x, pad_y, bold_start, bold_end,
+                                emphasis ? &em : NULL, show_line, &show);
 }
 
 static const GdkRGBA *
