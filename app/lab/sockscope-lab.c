@@ -1628,7 +1628,7 @@ handle_command (SsLab      *lab,
       lab->quit = TRUE;
     }
   else
-    reply_error (lab, id, "unknown command '%s': use actor, call, note, settle or quit",
+    reply_error (lab, id, "unknown command '%s': use actor, call, note, settle, quit, trace, next, trace_mode or stop",
                  name ? name : "");
 }
 
