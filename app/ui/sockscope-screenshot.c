@@ -14,6 +14,7 @@ sockscope_screenshot_widget (GtkWidget   *widget,
 {
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) drawn = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer;
@@ -33,20 +34,23 @@ sockscope_screenshot_widget (GtkWidget   *widget,
 
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
-  /* A pane draws no background of its own, and a window's rounded corners leave transparent
-   * pixels: the picture lies on the style's window colour (dark too), opaque everywhere. */
-  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &background))
-    gdk_rgba_parse (&background, "#fafafa");
-  background.alpha = 1.0;
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
+  drawn = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (drawn == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    _("Cannot take a screenshot: nothing was drawn"));
       return FALSE;
     }
+  /* A pane draws no background of its own, and a window's rounded corners leave transparent
+   * pixels: the picture lies on the style's window colour (dark too), opaque everywhere. */
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &background))
+    gdk_rgba_parse (&background, "#fafafa");
+  background.alpha = 1.0;
+  snapshot = gtk_snapshot_new ();
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_append_node (snapshot, drawn);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
 
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));

@@ -744,6 +744,8 @@ sockscope_sockets_pane_init (SockscopeSocketsPane *self)
   self->machine = SOCKSCOPE_TCP_STATE_VIEW (sockscope_tcp_state_view_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->machine), TRUE);
   self->machine_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->machine_label, TRUE);
+  gtk_label_set_justify (self->machine_label, GTK_JUSTIFY_CENTER);
   gtk_widget_add_css_class (GTK_WIDGET (self->machine_label), "heading");
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->machine_label));
   gtk_box_append (GTK_BOX (side), GTK_WIDGET (self->machine));
@@ -775,7 +777,7 @@ sockscope_sockets_pane_new (void)
 }
 
 /* The table takes the width its columns need, up to what the state machine's side leaves (its
- * minimum, and 30 %): beyond, the table scrolls sideways; the side never goes under its minimum. Done at
+ * minimum, and a quarter): beyond, the table scrolls sideways; the side never goes under its minimum. Done at
  * the frame after a zoom or a resize, when the new sizes are known. */
 static gboolean
 fit_table (GtkWidget     *widget,
@@ -790,8 +792,8 @@ fit_table (GtkWidget     *widget,
   gtk_widget_measure (GTK_WIDGET (self->view), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &table, NULL, NULL);
   gtk_widget_measure (side, GTK_ORIENTATION_HORIZONTAL, -1, &side_min, NULL, NULL, NULL);
   self->fitted_width = gtk_widget_get_width (self->paned);
-  /* The table first (a room reads it), then the machine, on at least 30 % of the width. */
-  side_min = MAX (side_min, self->fitted_width * 3 / 10);
+  /* The table first (a room reads it), then the machine, on at least a quarter of the width. */
+  side_min = MAX (side_min, self->fitted_width / 4);
   gtk_paned_set_position (GTK_PANED (self->paned), MAX (0, MIN (table + 16, self->fitted_width - side_min)));
   return G_SOURCE_REMOVE;
 }

@@ -225,6 +225,18 @@ assert_machine_fits (SockscopeSocketsPane *sockets)
   g_assert_cmpfloat (gtk_adjustment_get_upper (v), <=, gtk_adjustment_get_page_size (v) + 1);
 }
 
+/* Every column of the sockets table is in view: the table needs no sideways scrolling. */
+static void
+assert_table_whole (SockscopeSocketsPane *sockets)
+{
+  GtkWidget *table = find_type (GTK_WIDGET (sockets), GTK_TYPE_COLUMN_VIEW);
+  GtkWidget *scroller = gtk_widget_get_ancestor (table, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+  g_test_message ("sockets table %.0f px wide in %.0f", gtk_adjustment_get_upper (h), gtk_adjustment_get_page_size (h));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h) + 1);
+}
+
 /* Actors by their French labels, in their palette colour; never by their ids. */
 static void
 assert_actor_labels (SockscopeSocketsPane *sockets)
@@ -292,6 +304,7 @@ test_sizes (void)
   g_assert_cmpuint (count_cut (content, content), ==, 0);
   g_assert_cmpuint (count_ellipsized (GTK_WIDGET (sockets)), ==, 0);
   assert_machine_fits (sockets);
+  assert_table_whole (sockets);
   assert_actor_labels (sockets);
   sockscope_window_set_presenter (window, FALSE);
   spin (300);
