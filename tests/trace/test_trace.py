@@ -68,6 +68,8 @@ def check_tcp_causes(events, client, server):
     check(syn["cause"] in [c["seq"] for c in conns], "the SYN is caused by the client's connect: %s" % syn["cause_text"])
     check(syn["from"] == client and syn["to"] == server, "the SYN goes from %s to %s: %r" % (client, server, (syn["from"], syn["to"])))
     for p in packets(events):
+        check(p["from"] in (client, server) and p["to"] in (client, server) and p["from"] != p["to"],
+              "packet %d goes from one program to the other: %r" % (p["n"], (p["from"], p["to"])))
         if p["pkt"]["len"] > 0 and p["pkt"]["proto"] == "tcp":
             cause = [e for e in events if e["seq"] == p["cause"]]
             check(cause and cause[0]["type"] == "call" and cause[0]["call"] in ("sendto", "write", "send", "sendmsg", "writev"),
