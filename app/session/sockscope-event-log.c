@@ -34,6 +34,11 @@ struct _SockscopeEventLog
   GArray       *records;
   GStringChunk *lines;
   GPtrArray    *buffers;         /* files read whole: a loaded session's lines stay in them */
+  /* A session loaded in two parts (sockscope_event_log_load_head): the lines not read yet. */
+  char         *rest;            /* in the last buffer; NULL when all is read */
+  guint         rest_number;     /* the file's line number of its first line */
+  char         *rest_path;
+  SockscopeLegacyEnds *rest_legacy;
   char         *lesson_id;
   char         *lesson_text;     /* the lesson's file, as the session header embeds it, or NULL */
   char         *lesson_path;     /* where it was read when recorded, or NULL */
@@ -91,6 +96,8 @@ sockscope_event_log_finalize (GObject *object)
   g_array_unref (self->records);
   g_string_chunk_free (self->lines);
   g_ptr_array_unref (self->buffers);
+  g_free (self->rest_path);
+  g_clear_pointer (&self->rest_legacy, sockscope_legacy_ends_free);
   g_free (self->lesson_id);
   g_free (self->lesson_text);
   g_free (self->lesson_path);
@@ -872,20 +879,29 @@ build_value (Scan *s)
     }
 }
 
-/* The event at @position, parsed; free with json_object_unref(). */
-JsonObject *
-sockscope_event_log_parse (SockscopeEventLog *self,
-                           guint              position)
+static JsonObject *
+build_event (const char *line)
 {
-  Scan s = { sockscope_event_log_get_line (self, position), 0 };
+  Scan s = { line, 0 };
   g_autoptr(JsonNode) node = NULL;
-
-  g_return_val_if_fail (s.p != NULL, NULL);
 
   scan_space (&s);
   node = build_value (&s);
   return json_object_ref (json_node_get_object (node));
 }
+
+/* The event at @position, parsed; free with json_object_unref(). */
+JsonObject *
+sockscope_event_log_parse (SockscopeEventLog *self,
+                           guint              position)
+{
+  const char *line = sockscope_event_log_get_line (self, position);
+
+  g_return_val_if_fail (line != NULL, NULL);
+
+  return build_event (line);
+}
+
 
 /* Whether the escaped key k (klen bytes between its quotes) reads as name once unescaped. */
 static gboolean
@@ -1136,21 +1152,88 @@ sockscope_event_log_stop_recording (SockscopeEventLog  *self,
   return TRUE;
 }
 
-/* Reads a session file. A cut last line (the recording was killed) is dropped and reported in
- * @warning; any other bad line is an error naming file:line. */
+/* Parses the lines from *cursor (the file's line *number) into records, at most max of them;
+ * leaves *cursor on the first line not read, NULL at the end. A format-1 line is rewritten with
+ * legacy; the rewritten lines go to owned. FALSE with @error on a corrupt line. */
+static gboolean
+load_lines (GArray               *records,
+            char                **cursor,
+            guint                *number,
+            guint                 max,
+            SockscopeLegacyEnds  *legacy,
+            GPtrArray            *owned,
+            const char           *path,
+            char                **warning,
+            GError              **error)
+{
+  char *line, *next;
+
+  for (line = *cursor; line != NULL && max > 0; (*number)++, line = next, max--)
+    {
+      Record r;
+      const char *why = NULL;
+      char *rewritten = NULL;
+
+      next = strchr (line, '\n');
+      if (next == NULL && *line == '\0')
+        {
+          line = NULL;
+          break;
+        }
+      if (next == NULL)
+        {
+          /* Every complete line ends with \n: this one was being written when the recording
+           * stopped. */
+          if (warning != NULL)
+            *warning = g_strdup_printf (_("%s:%u: the last line is cut short (the recording was interrupted); it is ignored"),
+                                        path, *number);
+          line = NULL;
+          break;
+        }
+      *next++ = '\0';
+      if (!parse_record (line, &r, &why))
+        {
+          g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE, _("%s:%u: corrupt line: %s"),
+                       path, *number, _(why));
+          return FALSE;
+        }
+      if (legacy != NULL && (rewritten = sockscope_legacy_ends_rewrite (legacy, line)) != NULL)
+        {
+          g_ptr_array_add (owned, rewritten);
+          if (!parse_record (rewritten, &r, &why))
+            continue;
+        }
+      r.line = rewritten != NULL ? rewritten : line;
+      g_array_append_val (records, r);
+    }
+  *cursor = line;
+  return TRUE;
+}
+
+/**
+ * sockscope_event_log_load_head:
+ * @n_events: how many events to read now (G_MAXUINT: all)
+ *
+ * Reads a session file, or its first @n_events events: a window shows them at once and reads
+ * the rest with sockscope_event_log_load_rest_async(). A cut last line (the recording was
+ * killed) is dropped and reported in @warning; any other bad line is an error naming
+ * file:line.
+ */
 SockscopeEventLog *
-sockscope_event_log_load (const char  *path,
-                          char       **warning,
-                          GError     **error)
+sockscope_event_log_load_head (const char  *path,
+                               guint        n_events,
+                               char       **warning,
+                               GError     **error)
 {
   g_autoptr(SockscopeEventLog) self = sockscope_event_log_new ();
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) header = NULL;
   g_autoptr(SockscopeLegacyEnds) legacy = NULL;
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *data = NULL;
-  char *line, *next;
+  char *next;
   gsize len;
-  guint number;
+  guint number = 2;
 
   if (!g_file_get_contents (path, &data, &len, &local_error))
     {
@@ -1177,12 +1260,6 @@ sockscope_event_log_load (const char  *path,
                    _("%s:1: corrupt session header: a member has the wrong type"), path);
       return NULL;
     }
-  if (wrong_member (json_node_get_object (header), header_members, G_N_ELEMENTS (header_members)) != NULL)
-    {
-      g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE,
-                   _("%s:1: corrupt session header: a member has the wrong type"), path);
-      return NULL;
-    }
   self->lesson_id = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lesson", ""));
   self->lang = g_strdup (json_object_get_string_member_with_default (json_node_get_object (header), "lang", "en"));
   /* Format 1 did not embed the lesson: its front ends look the id up. */
@@ -1194,44 +1271,129 @@ sockscope_event_log_load (const char  *path,
   if (json_object_get_int_member_with_default (json_node_get_object (header), "sockscope_session", 1) < 2)
     legacy = sockscope_legacy_ends_new ();
 
-  for (number = 2, line = next; line != NULL; number++, line = next)
+  if (!load_lines (self->records, &next, &number, n_events, legacy, owned, path, warning, error))
+    return NULL;
+  g_ptr_array_extend_and_steal (self->buffers, g_steal_pointer (&owned));
+  if (next != NULL)
     {
-      Record r;
-      const char *why = NULL;
-      char *rewritten;
-
-      next = strchr (line, '\n');
-      if (next == NULL && *line == '\0')
-        break;
-      if (next == NULL)
-        {
-          /* Every complete line ends with \n: this one was being written when the recording
-           * stopped. */
-          if (warning != NULL)
-            *warning = g_strdup_printf (_("%s:%u: the last line is cut short (the recording was interrupted); it is ignored"),
-                                        path, number);
-          break;
-        }
-      *next++ = '\0';
-      if (!parse_record (line, &r, &why))
-        {
-          g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE, _("%s:%u: corrupt line: %s"),
-                       path, number, _(why));
-          return NULL;
-        }
-      if (legacy != NULL && (rewritten = sockscope_legacy_ends_rewrite (legacy, line)) != NULL)
-        {
-          gboolean ok = parse_record (rewritten, &r, &why);
-
-          r.line = g_string_chunk_insert (self->lines, rewritten);
-          g_free (rewritten);
-          if (!ok)
-            continue;
-        }
-      else
-        r.line = line;
-      g_array_append_val (self->records, r);
+      self->rest = next;
+      self->rest_number = number;
+      self->rest_path = g_strdup (path);
+      self->rest_legacy = g_steal_pointer (&legacy);
     }
   g_ptr_array_add (self->buffers, g_steal_pointer (&data));
   return g_steal_pointer (&self);
+}
+
+/* Reads a session file whole. See sockscope_event_log_load_head(). */
+SockscopeEventLog *
+sockscope_event_log_load (const char  *path,
+                          char       **warning,
+                          GError     **error)
+{
+  return sockscope_event_log_load_head (path, G_MAXUINT, warning, error);
+}
+
+/* Whether sockscope_event_log_load_head() left events to read. */
+gboolean
+sockscope_event_log_has_rest (SockscopeEventLog *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_EVENT_LOG (self), FALSE);
+
+  return self->rest != NULL;
+}
+
+typedef struct
+{
+  GArray    *records;
+  GPtrArray *owned;
+  char      *warning;
+} Rest;
+
+static void
+rest_free (gpointer data)
+{
+  Rest *rest = data;
+
+  g_array_unref (rest->records);
+  g_ptr_array_unref (rest->owned);
+  g_free (rest->warning);
+  g_free (rest);
+}
+
+/* In a thread: the log's rest is its own until the task returns (nobody else reads it). */
+static void
+load_rest_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  SockscopeEventLog *self = source;
+  Rest *rest = task_data;
+  char *cursor = self->rest;
+  guint number = self->rest_number;
+  GError *error = NULL;
+
+  if (!load_lines (rest->records, &cursor, &number, G_MAXUINT, self->rest_legacy, rest->owned,
+                   self->rest_path, &rest->warning, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sockscope_event_log_load_rest_async:
+ *
+ * Reads, in a thread, the events sockscope_event_log_load_head() left; _finish appends them.
+ * The log must not be appended to meanwhile.
+ */
+void
+sockscope_event_log_load_rest_async (SockscopeEventLog   *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Rest *rest = g_new0 (Rest, 1);
+
+  g_return_if_fail (SOCKSCOPE_IS_EVENT_LOG (self));
+  g_return_if_fail (self->rest != NULL);
+
+  g_task_set_source_tag (task, sockscope_event_log_load_rest_async);
+  rest->records = g_array_new (FALSE, FALSE, sizeof (Record));
+  rest->owned = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, rest, rest_free);
+  g_task_run_in_thread (task, load_rest_thread);
+}
+
+/**
+ * sockscope_event_log_load_rest_finish:
+ * @warning: (out) (optional): the cut last line, as sockscope_event_log_load() says it
+ *
+ * Appends the events read (one items-changed). On a corrupt line, the events before it stay and the error names
+ * file:line.
+ */
+gboolean
+sockscope_event_log_load_rest_finish (SockscopeEventLog  *self,
+                                      GAsyncResult       *result,
+                                      char              **warning,
+                                      GError            **error)
+{
+  Rest *rest = g_task_get_task_data (G_TASK (result));
+  guint before = self->records->len;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  self->rest = NULL;
+  g_clear_pointer (&self->rest_legacy, sockscope_legacy_ends_free);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  g_array_append_vals (self->records, rest->records->data, rest->records->len);
+  g_ptr_array_extend_and_steal (self->buffers, g_steal_pointer (&rest->owned));
+  rest->owned = g_ptr_array_new_with_free_func (g_free);
+  if (warning != NULL)
+    *warning = g_steal_pointer (&rest->warning);
+  if (self->records->len > before)
+    g_list_model_items_changed (G_LIST_MODEL (self), before, 0, self->records->len - before);
+  return TRUE;
 }

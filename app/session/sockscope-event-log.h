@@ -47,6 +47,19 @@ gboolean            sockscope_event_log_stop_recording (SockscopeEventLog  *self
 SockscopeEventLog  *sockscope_event_log_load           (const char         *path,
                                                         char              **warning,
                                                         GError            **error);
+SockscopeEventLog  *sockscope_event_log_load_head      (const char         *path,
+                                                        guint               n_events,
+                                                        char              **warning,
+                                                        GError            **error);
+gboolean            sockscope_event_log_has_rest       (SockscopeEventLog  *self);
+void                sockscope_event_log_load_rest_async (SockscopeEventLog  *self,
+                                                        GCancellable       *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer            user_data);
+gboolean            sockscope_event_log_load_rest_finish (SockscopeEventLog *self,
+                                                        GAsyncResult       *result,
+                                                        char              **warning,
+                                                        GError            **error);
 gboolean            sockscope_event_log_export_pcapng  (SockscopeEventLog  *self,
                                                         const char         *path,
                                                         GError            **error);

@@ -94,6 +94,7 @@ struct _SockscopeWindow
   GCancellable        *load_cancellable; /* reading a session file */
   gboolean             history_live;   /* the history followed the newest event */
   gboolean             packets_follow_projection; /* the packet list grows as events are projected */
+  gboolean             loading_rest;  /* a session's events after its first ones are being read */
   gint64               project_status_time; /* when the projection's progress was last shown */
   char                *projected_status; /* the status to show once the slices are done */
   guint                history;        /* events shown: == n_events when live */
@@ -906,6 +907,7 @@ stop_run (SockscopeWindow *self)
   g_clear_object (&self->runner);
   g_clear_object (&self->client);
   g_clear_object (&self->log);
+  self->loading_rest = FALSE;
   self->lab_ready = FALSE;
   self->stepping = FALSE;
   self->starting = FALSE;
@@ -1712,7 +1714,32 @@ load_data_free (gpointer data)
   g_free (d);
 }
 
-/* Reading a session of 100,000 events takes a few hundred ms: off the main thread. */
+/* Reading a session of 100,000 events takes a few hundred ms: off the main thread, and in two
+ * parts, so that its first rows show at once. */
+#define SESSION_HEAD_EVENTS 2000
+
+static void
+session_rest_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SockscopeWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
+  gboolean ours = SOCKSCOPE_EVENT_LOG (source) == self->log;
+
+  if (ours)
+    self->loading_rest = FALSE;
+  /* Appends the events (the projection goes on with them), or names the corrupt line. */
+  if (!sockscope_event_log_load_rest_finish (SOCKSCOPE_EVENT_LOG (source), result, &warning, &error))
+    {
+      if (ours && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+    }
+  else if (ours && warning != NULL)
+    set_status (self, warning, FALSE);
+}
+
 static void
 load_session_thread (GTask        *task,
                      gpointer      source,
@@ -1722,7 +1749,8 @@ load_session_thread (GTask        *task,
   LoadData *d = task_data;
   GError *error = NULL;
 
-  if (!(d->log = sockscope_event_log_load (d->path, &d->warning, &error)))
+  /* The first events only: the window shows them while a thread reads the rest. */
+  if (!(d->log = sockscope_event_log_load_head (d->path, SESSION_HEAD_EVENTS, &d->warning, &error)))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -1760,6 +1788,11 @@ session_loaded (GObject      *source,
   self->session_path = g_strdup (d->path);
   attach_log (self);
   set_status (self, d->warning != NULL ? d->warning : _("A recorded session: scrub through it with the history slider."), FALSE);
+  if (sockscope_event_log_has_rest (self->log))
+    {
+      self->loading_rest = TRUE;
+      sockscope_event_log_load_rest_async (self->log, self->load_cancellable, session_rest_loaded, g_object_ref (self));
+    }
   update_actions (self);
 }
 
@@ -2132,7 +2165,7 @@ sockscope_window_open_file (SockscopeWindow *self,
 gboolean
 sockscope_window_is_projecting (SockscopeWindow *self)
 {
-  return self->project_source != 0;
+  return self->project_source != 0 || self->loading_rest;
 }
 
 const char *
