@@ -67,6 +67,7 @@ typedef struct
   int            height;
   gboolean       scroll_pending;
   gboolean       fit_pending;
+  guint          fit_rounds;
 } Column;
 
 typedef struct
@@ -589,7 +590,10 @@ column_new (SockscopeCodePane    *self,
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (column->status));
 
   scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  /* No scrollbar widget: the column follows its current line on its own (and scrolls with the
+   * wheel or a touchpad); GTK 4.8's scrollbar, shown or hidden while a column is laid out again
+   * for a new width, was drawn once without its allocation ("Trying to snapshot GtkGizmo"). */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_EXTERNAL);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (column->view));
   gtk_widget_set_vexpand (scrolled, TRUE);
 
@@ -886,7 +890,7 @@ update_bar (SockscopeCodePane *self)
 /* Scrolls the least that shows the current span whole, from the start of its first line to the
  * outcome after its last, with a margin of context; a span taller than the view shows from its
  * start. */
-static void
+static gboolean
 column_fit_current (Column *column)
 {
   GtkTextView *view = GTK_TEXT_VIEW (column->view);
@@ -907,8 +911,10 @@ column_fit_current (Column *column)
     delta = top - margin - visible.y;
   else if (bottom > visible.y + visible.height - margin)
     delta = bottom + margin - (visible.y + visible.height);
-  if (delta != 0 && adj != NULL)
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + delta);
+  if (delta == 0 || adj == NULL)
+    return FALSE;
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + delta);
+  return TRUE;
 }
 
 /* After a layout: the bar follows the columns folded, the hangs the font, and the columns whose
@@ -945,13 +951,17 @@ tick_cb (GtkWidget     *widget,
            * at the next frame the whole span is placed (column_fit_current). */
           column->scroll_pending = FALSE;
           column->fit_pending = TRUE;
+          column->fit_rounds = 0;
           gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (column->view), column->current_end, 0.1, FALSE, 0, 0);
           queue_tick (self);
         }
       else if (column->fit_pending && column->shown && column->current != NULL)
         {
-          column->fit_pending = FALSE;
-          column_fit_current (column);
+          /* Lines far from those drawn have estimated heights until laid out: once moved,
+           * the span is placed again at the next frame, with the heights known. */
+          column->fit_pending = column_fit_current (column) && ++column->fit_rounds < 3;
+          if (column->fit_pending)
+            queue_tick (self);
         }
     }
   return G_SOURCE_REMOVE;

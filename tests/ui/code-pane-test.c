@@ -2,7 +2,8 @@
  * (five programs) at step 20, at 1280×720, at 1600×1000 (the same window made larger) and in
  * presenter mode at 200 %. On the widgets as drawn: each program shown has at least 24 columns
  * of text, its current line (start and outcome) lies inside its visible area, its #include lines
- * are folded into one; a program with no room is a button that brings it back. */
+ * are folded into one; a program with no room is a button that brings it back. And the C | Python
+ * switch of a lesson that has both (the fixture ui-fork). */
 #include "config.h"
 
 #include <adwaita.h>
@@ -19,7 +20,7 @@
 #define STEP      20
 
 static SockscopeApplication *app;
-static const char * const actors[] = { "server", "worker1", "worker2", "client1", "client2" };
+static const char * const actors[] = { "server", "worker1", "worker2", "client1", "client2", NULL };
 
 static void
 spin (guint ms)
@@ -139,12 +140,24 @@ check_column (SockscopeCodePane *code,
   if (text_width < MIN_CHARS * cw - 1)
     g_error ("%s: the column of %s shows %.1f columns of text, fewer than %d", where, actor, text_width / cw, MIN_CHARS);
 
-  /* The #include lines: one line says how many, the others take no room. */
-  summary = sockscope_code_pane_get_line_text (code, actor, 2);
-  g_assert_true (g_str_has_prefix (summary, "#include … ("));
-  gtk_text_buffer_get_iter_at_line (buffer, &line3, 2);
-  gtk_text_view_get_line_yrange (view, &line3, &y, &height);
-  g_assert_cmpint (height, ==, 0);
+  /* The #include lines (two imports or more): one line says how many, the others take no room. */
+  for (guint line = 1; line <= 6 && summary == NULL; line++)
+    {
+      g_autofree char *text = sockscope_code_pane_get_line_text (code, actor, line);
+
+      if (text != NULL && (g_str_has_prefix (text, "#include … (") || g_str_has_prefix (text, "import … (")))
+        {
+          summary = g_steal_pointer (&text);
+          gtk_text_buffer_get_iter_at_line (buffer, &line3, (int) line);
+        }
+    }
+  if (g_str_equal (sockscope_code_pane_get_code_lang (code), "c"))
+    g_assert_nonnull (summary);
+  if (summary != NULL)
+    {
+      gtk_text_view_get_line_yrange (view, &line3, &y, &height);
+      g_assert_cmpint (height, ==, 0);
+    }
 
   first = sockscope_code_pane_get_current_span (code, actor, &last);
   if (first == 0)
@@ -165,44 +178,52 @@ check_column (SockscopeCodePane *code,
 }
 
 /* Every program: a column that passes check_column, or a button (mapped) that brings it back.
- * Returns how many columns are shown. */
+ * The program whose step ran is shown, its line saying @call and its outcome starting with
+ * @outcome. Returns
+ * how many columns are shown. */
 static guint
-check_pane (SockscopeWindow *window,
-            const char      *where)
+check_pane (SockscopeWindow    *window,
+            const char * const *names,
+            const char         *current,
+            const char         *call,
+            const char         *outcome,
+            const char         *where)
 {
   SockscopeCodePane *code = sockscope_window_get_code_pane (window);
   guint n_shown = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (actors); i++)
+  for (guint i = 0; names[i] != NULL; i++)
     {
-      GtkTextView *view = sockscope_code_pane_get_view (code, actors[i]);
-      GtkWidget *button = sockscope_code_pane_get_folded_button (code, actors[i]);
+      GtkTextView *view = sockscope_code_pane_get_view (code, names[i]);
+      GtkWidget *button = sockscope_code_pane_get_folded_button (code, names[i]);
 
       g_assert_nonnull (view);
       if (shown (view))
         {
-          check_column (code, actors[i], where);
+          check_column (code, names[i], where);
           g_assert_null (button);
           n_shown++;
         }
       else
         {
-          g_test_message ("%s: %s folded into a button", where, actors[i]);
+          g_test_message ("%s: %s folded into a button", where, names[i]);
           g_assert_nonnull (button);
           g_assert_true (gtk_widget_get_mapped (button));
         }
     }
-  /* The program whose step ran is always shown, and its line is the one the step names. */
-  g_assert_true (shown (sockscope_code_pane_get_view (code, "client1")));
+  g_assert_true (shown (sockscope_code_pane_get_view (code, current)));
   {
-    const char *outcome = NULL;
-    guint current = sockscope_code_pane_get_current_line (code, "client1", &outcome);
-    g_autofree char *line = sockscope_code_pane_get_line_text (code, "client1", current);
+    const char *shown_outcome = NULL;
+    guint line = sockscope_code_pane_get_current_line (code, current, &shown_outcome);
+    g_autofree char *text = sockscope_code_pane_get_line_text (code, current, line);
+    g_autofree char *tail = g_strdup_printf ("⟵\u00a0%s", outcome);
 
-    /* The outcome is written after the call, its arrow and value held together (no break). */
-    g_assert_nonnull (strstr (line, "send(c, \"one\\n\", 4, 0);"));
-    g_assert_cmpstr (outcome, ==, "= 4");
-    g_assert_true (g_str_has_suffix (line, "⟵\u00a0=\u00a04"));
+    /* The outcome is written after the call, the arrow and the value held together (no break). */
+    g_test_message ("%s: %s's line: %s", where, current, text);
+    g_assert_nonnull (strstr (text, call));
+    g_assert_true (g_str_has_prefix (shown_outcome, outcome));
+    *strchr (tail, ' ') = '\0';
+    g_assert_nonnull (strstr (text, tail));
   }
   return n_shown;
 }
@@ -257,34 +278,86 @@ check_fold_click (SockscopeCodePane *code,
   g_assert_cmpint (height, ==, 0);
 }
 
-static void
-test_concurrent_fork (void)
+/* The window, at @width × @height, with @lesson run up to @step in a real lab. */
+static SockscopeWindow *
+open_at_step (const char *lesson,
+              guint       step,
+              int         width,
+              int         height)
 {
   SockscopeWindow *window = sockscope_window_new (app);
-  SockscopeCodePane *code = sockscope_window_get_code_pane (window);
   gboolean done = FALSE;
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint n_small, n_large;
-  GtkWidget *button = NULL;
-  const char *folded = NULL;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
-  sockscope_window_prepare_async (window, "concurrent-fork", STEP, NULL, on_prepared, &done);
+  sockscope_window_prepare_async (window, lesson, (int) step, NULL, on_prepared, &done);
   while (!done)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, TRUE);
     }
+  resize (window, width, height);
+  return window;
+}
 
-  resize (window, 1280, 720);
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* C | Python still switches the programs, the layout's rules hold in both. */
+static void
+test_python_switch (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("SOCKSCOPE_SOURCE_ROOT"), "tests", "ui", "lessons",
+                                            "ui-fork.lesson", NULL);
+  static const char * const names[] = { "server", "worker", "t1", "client", NULL };
+  SockscopeWindow *window = open_at_step (path, 11, 1600, 1000);
+  SockscopeCodePane *code = sockscope_window_get_code_pane (window);
+
+  check_pane (window, names, "worker", "recv(conn", "= 5", "ui-fork in C");
+  g_signal_emit_by_name (find_button (GTK_WIDGET (code), "Python"), "clicked");
+  spin (500);
+  g_assert_cmpstr (sockscope_code_pane_get_code_lang (code), ==, "python");
+  keep_shot (window, "code-python.png");
+  check_pane (window, names, "worker", "n = conn.recv(64)", "= 5", "ui-fork in Python");
+  g_signal_emit_by_name (find_button (GTK_WIDGET (code), "C"), "clicked");
+  spin (500);
+  g_assert_cmpstr (sockscope_code_pane_get_code_lang (code), ==, "c");
+  check_pane (window, names, "worker", "recv(conn", "= 5", "ui-fork in C again");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+static void
+test_concurrent_fork (void)
+{
+  SockscopeWindow *window = open_at_step ("concurrent-fork", STEP, 1280, 720);
+  SockscopeCodePane *code = sockscope_window_get_code_pane (window);
+  guint n_small, n_large;
+  GtkWidget *button = NULL;
+  const char *folded = NULL;
+
   keep_shot (window, "code-1280x720.png");
-  n_small = check_pane (window, "1280x720");
+  n_small = check_pane (window, actors, "client1", "send(c, \"one\\n\", 4, 0);", "= 4", "1280x720");
 
   /* The same window made larger: the columns follow, the current lines stay in view. */
   resize (window, 1600, 1000);
   keep_shot (window, "code-1600x1000.png");
-  n_large = check_pane (window, "1600x1000");
+  n_large = check_pane (window, actors, "client1", "send(c, \"one\\n\", 4, 0);", "= 4", "1600x1000");
   g_assert_cmpuint (n_large, >=, n_small);
   /* The program of the next step (executor 1 receives what client 1 sends) has room too. */
   g_assert_cmpuint (n_large, >=, 2);
@@ -293,14 +366,14 @@ test_concurrent_fork (void)
   check_fold_click (code, "client1");
 
   /* A folded program's button brings its column back, its current line in view. */
-  for (guint i = 0; i < G_N_ELEMENTS (actors) && button == NULL; i++)
+  for (guint i = 0; actors[i] != NULL && button == NULL; i++)
     if ((button = sockscope_code_pane_get_folded_button (code, actors[i])) != NULL)
       folded = actors[i];
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   spin (500);
   g_assert_true (shown (sockscope_code_pane_get_view (code, folded)));
-  check_pane (window, "after a click on a folded program");
+  check_pane (window, actors, "client1", "send(c, \"one\\n\", 4, 0);", "= 4", "after a click on a folded program");
 
   /* Presenter mode, 200 %: the code larger, the current lines larger still, still whole. */
   sockscope_window_set_no_fullscreen (window, TRUE);
@@ -308,7 +381,7 @@ test_concurrent_fork (void)
   sockscope_window_set_presenter_zoom (window, 2.0);
   resize (window, 1920, 1080);
   keep_shot (window, "code-presenter.png");
-  check_pane (window, "presenter 200 %");
+  check_pane (window, actors, "client1", "send(c, \"one\\n\", 4, 0);", "= 4", "presenter 200 %");
   {
     GtkTextView *view = sockscope_code_pane_get_view (code, "client1");
     GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
@@ -360,5 +433,6 @@ main (int argc, char **argv)
     g_error ("%s", error->message);
 
   g_test_add_func ("/code-pane/concurrent-fork", test_concurrent_fork);
+  g_test_add_func ("/code-pane/python-switch", test_python_switch);
   return g_test_run ();
 }
