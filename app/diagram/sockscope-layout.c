@@ -148,6 +148,9 @@ wrap (const Ctx           *c,
   const char *p = text ? text : "";
   double widest = 0;
 
+  /* A column made to fit a word exactly must not cut it for a rounding error. */
+  max_width += 0.01;
+
   while (*p != '\0')
     {
       const char *end = NULL;
@@ -510,37 +513,47 @@ sockscope_layout_lifeline_x (const SockscopeLayout *self,
   return self->columns[lifeline].x;
 }
 
-/* A box centred on x, as wide as the room on both sides allows (less a tag beside it). */
+/* A box on x: centred when it can be, else moved along its row to stay in the area (a row
+ * holds one item); its label wraps beyond the room centred on x or 60 % of the width, the
+ * greater. A tag goes to its right, or to its left at the right edge. */
 static void
-centred_box (const Ctx           *c,
+centred_box (const Ctx             *c,
              const SockscopeLayout *l,
-             SockscopeLayoutBox  *box,
-             SockscopeLayoutFont  font,
-             const char          *text,
-             double               x,
-             double               pad_x,
-             double               pad_y,
-             const char          *tag)
+             SockscopeLayoutBox    *box,
+             SockscopeLayoutFont    font,
+             const char            *text,
+             double                 x,
+             double                 pad_x,
+             double                 pad_y,
+             const char            *tag)
 {
-  double lo = c->edge, hi = l->content_width - c->edge;
+  double lo = c->edge, hi = l->content_width - c->edge, avail = hi - lo;
   double tag_w = tag ? text_width (c, SOCKSCOPE_LAYOUT_SANS, tag, -1) + 2 * l->pill_pad_x : 0;
-  double right = 2 * MIN (x - lo, hi - x - (tag ? c->tag_gap + tag_w : 0));
-  double left = 2 * MIN (x - lo - (tag ? c->tag_gap + tag_w : 0), hi - x);
-  double natural = text_width (c, font, text, -1) + 2 * pad_x;
-  gboolean on_right = !tag || natural <= right || right >= left;
-  double room = MAX (on_right ? right : left, c->min_text + 2 * pad_x);
-  double tw;
+  double tag_room = tag ? c->tag_gap + tag_w : 0;
+  double room = MIN (avail - tag_room, MAX (2 * MIN (x - lo, hi - x) - tag_room, 0.6 * avail));
+  double tw, w, bx;
 
+  room = MAX (room, c->min_text + 2 * pad_x);
   box->lines = wrap (c, font, text, room - 2 * pad_x, &tw, &box->n_lines);
-  box->box.width = tw + 2 * pad_x;
+  w = tw + 2 * pad_x;
+  bx = x - w / 2;
+  box->box.width = w;
   box->box.height = box->n_lines * font_line_h (c, font) + 2 * pad_y;
-  box->box.x = x - box->box.width / 2;
   if (tag)
     {
+      gboolean on_right = bx + w + tag_room <= hi || bx - tag_room < lo;
+
+      if (on_right)
+        bx = MAX (lo, MIN (bx, hi - tag_room - w));
+      else
+        bx = MIN (bx, hi - w);
       box->tag.width = tag_w;
       box->tag.height = c->line_h + 2 * l->pill_pad_y;
-      box->tag.x = on_right ? box->box.x + box->box.width + c->tag_gap : box->box.x - c->tag_gap - tag_w;
+      box->tag.x = on_right ? bx + w + c->tag_gap : bx - c->tag_gap - tag_w;
     }
+  else
+    bx = CLAMP (bx, lo, MAX (lo, hi - w));
+  box->box.x = bx;
 }
 
 /* Lays out row at y; returns its height. */
