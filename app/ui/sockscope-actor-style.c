@@ -41,8 +41,9 @@ sockscope_actor_style_install (GdkDisplay *display)
     return;
   provider = gtk_css_provider_new ();
   load_classes ();
+  /* Under style.css, whose high-contrast rules may recolour a pill. */
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION - 1);
   g_signal_connect (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (load_classes), NULL);
 }
 

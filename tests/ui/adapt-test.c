@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include "sockscope-application.h"
@@ -378,6 +379,85 @@ test_dark_screenshot (void)
   g_rmdir (dir);
 }
 
+static double
+luminance (const GdkRGBA *c)
+{
+  double rgb[3] = { c->red, c->green, c->blue };
+
+  for (guint i = 0; i < 3; i++)
+    rgb[i] = rgb[i] <= 0.03928 ? rgb[i] / 12.92 : pow ((rgb[i] + 0.055) / 1.055, 2.4);
+  return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+}
+
+/* WCAG's contrast ratio of two colours, 1 to 21. */
+static double
+contrast (const GdkRGBA *a,
+          const GdkRGBA *b)
+{
+  double la = luminance (a), lb = luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+static GtkWidget *
+find_class (GtkWidget  *widget,
+            const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* High contrast: the current step's row is the accent, and the actor pill on it reads at 7:1
+ * (a pill in its palette colour on the accent would not). SOCKSCOPE_TEST_SHOTS=DIR keeps the
+ * window's picture, to look at. */
+static void
+test_high_contrast (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+  SockscopeWindow *window = sockscope_window_new (app);
+  const char *dir = g_getenv ("SOCKSCOPE_TEST_SHOTS");
+  GtkWidget *lesson_pane = GTK_WIDGET (sockscope_window_get_lesson_pane (window));
+  GtkWidget *row, *pill;
+  GdkRGBA accent, fg;
+  gboolean done = FALSE;
+
+  g_settings_set_enum (settings, "style", 3);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  sockscope_window_prepare_async (window, "tcp-handshake", 3, NULL, on_prepared, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  spin (500);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "high-contrast"));
+  row = find_class (lesson_pane, "step-current");
+  g_assert_nonnull (row);
+  pill = find_class (row, "actor-tag");
+  g_assert_nonnull (pill);
+  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (row), "accent_bg_color", &accent));
+  gtk_style_context_get_color (gtk_widget_get_style_context (pill), &fg);
+  g_test_message ("pill on the current step: contrast %.1f", contrast (&fg, &accent));
+  g_assert_cmpfloat (contrast (&fg, &accent), >=, 7.0);
+  if (dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, "high-contrast.png", NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!sockscope_screenshot_widget (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), path, &error))
+        g_test_message ("%s", error->message);
+    }
+  g_settings_reset (settings, "style");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -401,5 +481,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/adapt/sizes", test_sizes);
   g_test_add_func ("/adapt/dark-screenshot", test_dark_screenshot);
+  g_test_add_func ("/adapt/high-contrast", test_high_contrast);
   return g_test_run ();
 }
