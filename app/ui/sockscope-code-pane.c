@@ -423,7 +423,8 @@ column_set_code (Column     *column,
         g_ptr_array_add (column->hangs, NULL);
       if ((tag = g_ptr_array_index (column->hangs, spaces)) == NULL)
         {
-          tag = gtk_text_buffer_create_tag (column->buffer, NULL, NULL);
+          /* A word of code cut at the edge gets no hyphen: "tar-get" would read as code. */
+          tag = gtk_text_buffer_create_tag (column->buffer, NULL, "insert-hyphens", FALSE, NULL);
           g_ptr_array_index (column->hangs, spaces) = tag;
         }
       gtk_text_buffer_get_iter_at_line (column->buffer, &start, (int) i);
