@@ -21,6 +21,7 @@
 #define MIN_LANE 8
 #define MAX_LANE 44
 #define MAX_TEXT 100   /* a paragraph reads best no wider, however wide the terminal */
+#define MAX_COLUMNS 65 /* a lesson has at most 64 actors; traced programs stop at 64 processes */
 
 struct _CliLadder
 {
@@ -33,6 +34,7 @@ struct _CliLadder
   guint                n_columns;
   guint               *column_of;   /* lifeline -> column */
   gboolean            *alive;       /* per column: its lifeline is drawn */
+  GPtrArray           *names;       /* lifeline -> actor name */
   GHashTable          *call_lifeline; /* call seq -> lifeline + 1 */
   GHashTable          *call_names;    /* call seq -> call name */
   JsonObject          *event;       /* the event being projected */
@@ -51,6 +53,17 @@ measure_cells (gpointer             data,
 {
   *width = cli_text_width (text);
   *height = 1;
+}
+
+/* Lanes sharing the terminal's width equally: every lifeline on screen. */
+static void
+equal_lanes (CliLadder *self)
+{
+  guint n = self->n_columns, width = cli_canvas_get_width (self->canvas) - MARGIN - 1;
+
+  self->lane = n > 0 ? CLAMP (width / n, MIN_LANE, MAX_LANE) : MAX_LANE;
+  for (guint c = 0; c < n; c++)
+    self->x[c] = MARGIN + c * self->lane;
 }
 
 /* Where each lifeline stands: the diagram's layout (app/diagram/sockscope-layout.c), in cells,
@@ -72,15 +85,12 @@ place_lifelines (CliLadder   *self,
     .cells = TRUE, .measure = measure_cells,
   };
 
-  self->x = g_new0 (guint, n + 1);
-  self->lane = n > 0 ? CLAMP (width / n, MIN_LANE, MAX_LANE) : MAX_LANE;
-  for (guint c = 0; c < n; c++)
-    self->x[c] = MARGIN + c * self->lane;
+  equal_lanes (self);
   if (n < 2)
     return;
 
   for (guint l = 0; l < n; l++)
-    lifelines[l] = (SockscopeLayoutLifeline) { sockscope_lesson_get_actor (self->lesson, l)->name, TRUE, FALSE };
+    lifelines[l] = (SockscopeLayoutLifeline) { g_ptr_array_index (self->names, l), TRUE, FALSE };
   for (guint i = 0; i < n_steps; i++)
     {
       const SockscopeStep *step = sockscope_lesson_get_step (self->lesson, i + 1);
@@ -104,28 +114,32 @@ cli_ladder_new (SockscopeLesson *lesson,
                 gboolean         json)
 {
   CliLadder *self = g_new0 (CliLadder, 1);
-  guint n = lesson != NULL ? sockscope_lesson_get_n_actors (lesson) : 0;
+  guint n = lesson != NULL ? MIN (sockscope_lesson_get_n_actors (lesson), MAX_COLUMNS - 1) : 0;
   g_autofree int *parents = g_new0 (int, n + 1);
   g_autofree guint *order = g_new0 (guint, n + 1);
 
-  g_return_val_if_fail (lesson != NULL || json, NULL);
   self->json = json;
   self->canvas = cli_canvas_new ();
   if (json)
     return self;
-  self->lesson = g_object_ref (lesson);
+  self->lesson = lesson != NULL ? g_object_ref (lesson) : NULL;
   self->projection = sockscope_projection_new (lesson, FALSE);
   self->n_columns = n;
-  self->column_of = g_new0 (guint, n + 1);
-  self->alive = g_new0 (gboolean, n + 1);
+  self->column_of = g_new0 (guint, MAX_COLUMNS);
+  self->alive = g_new0 (gboolean, MAX_COLUMNS);
+  self->x = g_new0 (guint, MAX_COLUMNS);
+  self->names = g_ptr_array_new_with_free_func (g_free);
   self->call_lifeline = g_hash_table_new (NULL, NULL);
   self->call_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  if (lesson == NULL)
+    return self;
   sockscope_projection_lesson_order (lesson, parents, order);
   for (guint c = 0; c < n; c++)
     {
       self->column_of[order[c]] = c;
       /* The actors the lab starts are there from the start; a child from its fork. */
       self->alive[c] = parents[order[c]] < 0;
+      g_ptr_array_add (self->names, g_strdup (sockscope_lesson_get_actor (lesson, c)->name));
     }
   place_lifelines (self, order);
   return self;
@@ -142,6 +156,7 @@ cli_ladder_free (CliLadder *self)
   g_free (self->column_of);
   g_free (self->x);
   g_free (self->alive);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
   g_clear_pointer (&self->call_lifeline, g_hash_table_unref);
   g_clear_pointer (&self->call_names, g_hash_table_unref);
   g_free (self);
@@ -405,9 +420,7 @@ static const char *
 actor_name (CliLadder *self,
             guint      lifeline)
 {
-  const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, lifeline);
-
-  return actor ? actor->name : "?";
+  return lifeline < self->names->len ? g_ptr_array_index (self->names, lifeline) : "?";
 }
 
 static void
@@ -447,7 +460,27 @@ on_actor_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, cons
   print_in_column (self, column (self, (int) to), text, (int) to, FALSE);
 }
 
+static void print_header (CliLadder *self);
+
+/* A traced program (an actor no lesson names) appears: a column of its own, and the names again. */
+static void
+on_lifeline (gpointer data, guint lifeline, const char *name, int parent, gboolean thread)
+{
+  CliLadder *self = data;
+  guint c = self->n_columns;
+
+  if (c + 1 >= MAX_COLUMNS || lifeline != self->names->len)
+    return;
+  self->n_columns++;
+  self->column_of[lifeline] = c;
+  self->alive[c] = TRUE;
+  g_ptr_array_add (self->names, g_strdup (name));
+  equal_lanes (self);
+  print_header (self);
+}
+
 static const SockscopeProjectionSink ladder_sink = {
+  .lifeline = on_lifeline,
   .call = on_call,
   .blocked = on_blocked,
   .result = on_result,
@@ -481,7 +514,7 @@ print_header (CliLadder *self)
 
   for (guint l = 0; l < self->n_columns; l++)
     {
-      const char *name = sockscope_lesson_get_actor (self->lesson, l)->name;
+      const char *name = g_ptr_array_index (self->names, l);
       guint c = self->column_of[l];
       guint room = c + 1 < self->n_columns ? self->x[c + 1] - self->x[c] - 1 : cli_canvas_get_width (self->canvas) - self->x[c];
       g_autofree char *cut = g_utf8_substring (name, 0, MIN ((glong) room, g_utf8_strlen (name, -1)));
@@ -498,7 +531,7 @@ cli_ladder_print_new (CliLadder         *self,
 {
   guint n = sockscope_event_log_get_n_events (log);
 
-  if (!self->json && !self->headed && n > 0)
+  if (!self->json && !self->headed && n > 0 && self->n_columns > 0)
     print_header (self);
 
   for (; self->printed < n; self->printed++)

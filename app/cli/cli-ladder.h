@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 
 typedef struct _CliLadder CliLadder;
 
-/* @json: print the events as JSON lines instead of a ladder (then @lesson may be NULL). */
+/* @json: print the events as JSON lines instead of a ladder. @lesson: the lesson run, or NULL
+ * for traced programs, whose columns come as they appear. */
 CliLadder *cli_ladder_new         (SockscopeLesson   *lesson,
                                    gboolean           json);
 void       cli_ladder_free        (CliLadder         *self);

@@ -13,6 +13,8 @@ struct _SockscopeProjection
   gboolean             absolute_seq;
   GHashTable          *call_steps;     /* call seq -> step */
   GHashTable          *inode_lifeline; /* inode -> lifeline + 1 */
+  GPtrArray           *unnamed;        /* actors the lesson does not name (traced programs), in
+                                        * order of appearance: lifelines after the lesson's */
   SockscopeSeqTracker *seq_tracker;
 };
 
@@ -22,8 +24,9 @@ sockscope_projection_new (SockscopeLesson *lesson,
 {
   SockscopeProjection *self = g_new0 (SockscopeProjection, 1);
 
-  self->lesson = g_object_ref (lesson);
+  self->lesson = lesson != NULL ? g_object_ref (lesson) : NULL;
   self->absolute_seq = absolute_seq;
+  self->unnamed = g_ptr_array_new_with_free_func (g_free);
   self->call_steps = g_hash_table_new (NULL, NULL);
   self->inode_lifeline = g_hash_table_new (NULL, NULL);
   self->seq_tracker = sockscope_seq_tracker_new ();
@@ -35,7 +38,8 @@ sockscope_projection_free (SockscopeProjection *self)
 {
   if (self == NULL)
     return;
-  g_object_unref (self->lesson);
+  g_clear_object (&self->lesson);
+  g_ptr_array_unref (self->unnamed);
   g_hash_table_unref (self->call_steps);
   g_hash_table_unref (self->inode_lifeline);
   sockscope_seq_tracker_free (self->seq_tracker);
@@ -47,17 +51,9 @@ sockscope_projection_reset (SockscopeProjection *self)
 {
   g_hash_table_remove_all (self->call_steps);
   g_hash_table_remove_all (self->inode_lifeline);
+  g_ptr_array_set_size (self->unnamed, 0);
   sockscope_seq_tracker_free (self->seq_tracker);
   self->seq_tracker = sockscope_seq_tracker_new ();
-}
-
-static guint
-lifeline_of_actor (SockscopeProjection *self,
-                   const char          *actor)
-{
-  int index = actor ? sockscope_lesson_find_actor (self->lesson, actor) : -1;
-
-  return index < 0 ? G_MAXUINT : (guint) index;
 }
 
 static const char *
@@ -68,6 +64,46 @@ string_member (JsonObject *object,
 
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
 }
+
+static guint
+n_lesson_actors (SockscopeProjection *self)
+{
+  return self->lesson != NULL ? sockscope_lesson_get_n_actors (self->lesson) : 0;
+}
+
+static guint
+lifeline_of_actor (SockscopeProjection *self,
+                   const char          *actor)
+{
+  int index = actor != NULL && self->lesson != NULL ? sockscope_lesson_find_actor (self->lesson, actor) : -1;
+
+  if (index >= 0)
+    return (guint) index;
+  for (guint i = 0; actor != NULL && i < self->unnamed->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->unnamed, i), actor))
+      return n_lesson_actors (self) + i;
+  return G_MAXUINT;
+}
+
+/* An `actor` event for an actor the lesson does not name (a traced program, its children and
+ * threads): a new lifeline after the others, announced to the sink. */
+static guint
+add_unnamed (SockscopeProjection           *self,
+             JsonObject                    *event,
+             const char                    *actor,
+             const SockscopeProjectionSink *sink,
+             gpointer                       data)
+{
+  guint lifeline = n_lesson_actors (self) + self->unnamed->len;
+  guint parent = lifeline_of_actor (self, string_member (event, "parent"));
+
+  g_ptr_array_add (self->unnamed, g_strdup (actor));
+  if (sink->lifeline != NULL)
+    sink->lifeline (data, lifeline, actor, parent == G_MAXUINT ? -1 : (int) parent,
+                    json_object_get_boolean_member_with_default (event, "thread", FALSE));
+  return lifeline;
+}
+
 
 static char *
 join_strings (JsonArray *array)
@@ -305,6 +341,8 @@ sockscope_projection_project (SockscopeProjection           *self,
 
   if (type == NULL)
     return;
+  if (lifeline == G_MAXUINT && actor != NULL && g_str_equal (type, "actor"))
+    lifeline = add_unnamed (self, event, actor, sink, data);
 
   if (g_str_equal (type, "call") && lifeline != G_MAXUINT)
     {

@@ -31,10 +31,14 @@ typedef struct
                    const char *text, gboolean failed);
   /* A signal (SIGCHLD) delivered to lifeline to; from: the actor it is about, or -1. */
   void (*signal)  (gpointer data, guint seq, gint64 t_ns, int from, guint to, const char *signal);
+  /* A lifeline for an actor the lesson does not name (a traced program, its children and
+   * threads), numbered after the lesson's; before its first item. parent: -1 for none. */
+  void (*lifeline) (gpointer data, guint lifeline, const char *name, int parent, gboolean thread);
 } SockscopeProjectionSink;
 
 typedef struct _SockscopeProjection SockscopeProjection;
 
+/* @lesson: NULL for a log of traced programs, whose actors all come as they appear. */
 SockscopeProjection *sockscope_projection_new     (SockscopeLesson               *lesson,
                                                    gboolean                       absolute_seq);
 void                 sockscope_projection_free    (SockscopeProjection           *self);
