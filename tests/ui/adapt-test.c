@@ -293,6 +293,13 @@ test_sizes (void)
     }
   normal_points = header_points (sockets);
 
+  /* A teacher who drags the separator to give the page below 45 % keeps it through a resize. */
+  gtk_paned_set_position (GTK_PANED (main_paned), (int) (gtk_widget_get_height (main_paned) * 0.55));
+  resize (window, 1600, 1000);
+  g_test_message ("dragged: the page below %.2f of the panes", height_share (bottom, main_paned));
+  g_assert_cmpfloat (fabs (height_share (bottom, main_paned) - 0.45), <, 0.02);
+  gtk_paned_set_position (GTK_PANED (main_paned), (int) (gtk_widget_get_height (main_paned) * 0.7));
+
   /* Presenter mode at 200 % on a 1080p projector. */
   resize (window, 1920, 1080);
   sockscope_window_set_no_fullscreen (window, TRUE);
