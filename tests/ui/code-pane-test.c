@@ -3,7 +3,8 @@
  * presenter mode at 200 %. On the widgets as drawn: each program shown has at least 24 columns
  * of text, its current line (start and outcome) lies inside its visible area, its #include lines
  * are folded into one; a program with no room is a button that brings it back. And the C | Python
- * switch of a lesson that has both (the fixture ui-fork). */
+ * switch of a lesson that has both (the fixture ui-fork), and the comments of the programs in the
+ * language the window is made again in. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -342,6 +343,58 @@ test_python_switch (void)
   spin (100);
 }
 
+static SockscopeWindow *
+only_window (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SOCKSCOPE_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* The window made again in another language: the same programs, their comments in it. */
+static SockscopeWindow *
+switch_language (GSettings       *settings,
+                 SockscopeWindow *old,
+                 const char      *lang)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  SockscopeWindow *window;
+
+  g_settings_set_string (settings, "language", lang);
+  while ((window = only_window ()) == NULL || window == old || !sockscope_window_is_idle (window))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      spin (20);
+    }
+  spin (300);
+  return window;
+}
+
+static void
+test_language (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+  SockscopeWindow *window = open_at_step ("concurrent-fork", 1, 1600, 1000);
+  g_autofree char *english = sockscope_code_pane_get_line_text (sockscope_window_get_code_pane (window), "worker1", 1);
+  g_autofree char *french = NULL, *summary = NULL, *inherited = NULL;
+
+  g_assert_cmpstr (english, ==, "/* worker1: generated from the lesson concurrent-fork */");
+  window = switch_language (settings, window, "fr");
+  french = sockscope_code_pane_get_line_text (sockscope_window_get_code_pane (window), "worker1", 1);
+  summary = sockscope_code_pane_get_line_text (sockscope_window_get_code_pane (window), "worker1", 2);
+  inherited = sockscope_code_pane_get_line_text (sockscope_window_get_code_pane (window), "worker1", 6);
+  g_assert_cmpstr (french, ==, "/* worker1 : généré à partir de la leçon concurrent-fork */");
+  g_assert_cmpstr (summary, ==, "#include … (3 en-têtes)");
+  g_assert_cmpstr (inherited, ==, "/* Copies des variables de son père, faites par fork(). */");
+  window = switch_language (settings, window, "");
+  g_clear_pointer (&english, g_free);
+  english = sockscope_code_pane_get_line_text (sockscope_window_get_code_pane (window), "worker1", 1);
+  g_assert_cmpstr (english, ==, "/* worker1: generated from the lesson concurrent-fork */");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 static void
 test_concurrent_fork (void)
 {
@@ -434,5 +487,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/code-pane/concurrent-fork", test_concurrent_fork);
   g_test_add_func ("/code-pane/python-switch", test_python_switch);
+  g_test_add_func ("/code-pane/language", test_language);
   return g_test_run ();
 }
