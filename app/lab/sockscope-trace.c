@@ -832,8 +832,7 @@ ss_trace_drain (SsLab *lab)
           int status;
           pid_t r;
 
-          if (te->held)
-            continue;
+          /* a held tracee has reported its stop: waitpid says 0, unless it was killed */
           r = waitpid (te->tid, &status, __WALL | WNOHANG);
           if (r == te->tid)
             {

@@ -210,6 +210,51 @@ def test_step_cli():
     check(all(e["status"] == 0 for e in ev if e["type"] == "exit"), "and run to their end")
 
 
+def test_interactive():
+    """--interactive: the CLI waits for Enter on the terminal before each call; a name picks the actor."""
+    import fcntl
+    import pty
+    import select
+    import termios
+    master, slave = pty.openpty()
+
+    def ctty():
+        os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+    p = subprocess.Popen(list(NOBODY) + [CLI, "trace", "--json", "--interactive", "--run", "python3 tp09_server.py",
+                                         "--run", "python3 tp09_client.py"], cwd=os.path.join(EXAMPLES, "python"),
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, preexec_fn=ctty)
+    os.close(slave)
+    prompts, answers, buf = 0, [], b""
+    deadline = time.monotonic() + 60
+    while p.poll() is None and time.monotonic() < deadline:
+        r, _, _ = select.select([master], [], [], 0.2)
+        if not r:
+            continue
+        try:
+            buf += os.read(master, 4096)
+        except OSError:
+            break
+        while b"Ctrl-D" in buf:
+            buf = buf.split(b"Ctrl-D", 1)[1]
+            prompts += 1
+            # the server's calls by name until it waits in accept, then Enter (the oldest)
+            answer = "python3" if prompts <= 4 else ""
+            answers.append(answer)
+            os.write(master, (answer + "\n").encode())
+    out, _ = p.communicate(timeout=30)
+    os.close(master)
+    ev = [json.loads(line) for line in out.decode().splitlines() if line.strip()]
+    held = [c for c in calls(ev) if c.get("held")]
+    check(p.returncode == 0, "the interactive trace ends with 0")
+    check(prompts >= len(held) and len(held) > 8, "one prompt per waiting call (%d prompts, %d calls)" % (prompts, len(held)))
+    check(all(e["status"] == 0 for e in ev if e["type"] == "exit") and len([e for e in ev if e["type"] == "exit"]) == 2,
+          "both programs ran to their end")
+    first = [c["actor"] for c in held[:4]]
+    check(first.count("python3") >= 3, "the calls named first were the server's: %r" % first)
+
+
 def test_fork_threads():
     status, ev, err = trace("--run", "python3 fork_server.py", "--run", "python3 client.py 7777", cwd=PROGRAMS)
     check(status == 0, "trace ends with 0: %s" % err)
@@ -344,7 +389,7 @@ def test_sigkill_cli():
 
 TESTS = {
     "tp09": test_tp09, "tp5b-nc": test_tp5b_nc, "c-echo": test_c_echo, "step": test_step,
-    "step-cli": test_step_cli, "fork-threads": test_fork_threads, "bad-program": test_bad_program,
+    "step-cli": test_step_cli, "interactive": test_interactive, "fork-threads": test_fork_threads, "bad-program": test_bad_program,
     "crash": test_crash, "busy-loop-stop": test_busy_loop_stop, "fork-bomb": test_fork_bomb,
     "internet": test_internet, "tmp": test_tmp, "stdin": test_stdin, "session-replay": test_session_replay,
     "sigkill-cli": test_sigkill_cli,
