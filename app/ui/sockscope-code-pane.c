@@ -64,7 +64,6 @@ typedef struct
   int            text_chars;  /* the columns of text it has now */
   gboolean       shown;
   int            width;
-  int            height;
   gboolean       scroll_pending;
   gboolean       fit_pending;
   guint          fit_rounds;
@@ -1059,7 +1058,6 @@ sockscope_code_pane_size_allocate (GtkWidget *widget,
           column->scroll_pending = TRUE;
           queue_tick (self);
         }
-      column->height = h;
       gtk_widget_measure (column->column, GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL, NULL, NULL);
       gtk_widget_allocate (column->column, column->width, h, -1,
                            gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (x, bar_height)));
