@@ -79,6 +79,10 @@ struct _SockscopePacketDetail
   guint               scroll_to;  /* row to scroll to on the next frame */
   guint               scroll_tick;
   gint64              scroll_frame;  /* ...once this frame is reached */
+  GtkBox             *split;         /* the tree and the bytes */
+  GtkWidget          *hex_scroll;
+  gboolean            side_by_side;  /* a short pane: the bytes beside the tree, not under it */
+  guint               split_tick;
 };
 
 enum {
@@ -734,6 +738,9 @@ sockscope_packet_detail_dispose (GObject *object)
   if (self->scroll_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->scroll_tick);
   self->scroll_tick = 0;
+  if (self->split_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->split_tick);
+  self->split_tick = 0;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
@@ -743,6 +750,58 @@ sockscope_packet_detail_dispose (GObject *object)
   self->n_fields = 0;
 
   G_OBJECT_CLASS (sockscope_packet_detail_parent_class)->dispose (object);
+}
+
+/* A pane too short for the tree above the bytes (a classroom window gives the diagram the
+ * height) has them side by side: the tree keeps its lines, the bytes 8 a line. Switched from a
+ * tick, never while GTK allocates. */
+#define SIDE_BY_SIDE_BELOW 380
+
+static gboolean
+apply_split (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  SockscopePacketDetail *self = SOCKSCOPE_PACKET_DETAIL (widget);
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->split),
+                                  self->side_by_side ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  /* Beside the tree, the bytes take the width of 8 a line and the tree the rest. */
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->hex_scroll), !self->side_by_side);
+  gtk_widget_set_hexpand (gtk_widget_get_first_child (GTK_WIDGET (self->split)), self->side_by_side);
+  self->split_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sockscope_packet_detail_measure (GtkWidget      *widget,
+                                 GtkOrientation  orientation,
+                                 int             for_size,
+                                 int            *minimum,
+                                 int            *natural,
+                                 int            *minimum_baseline,
+                                 int            *natural_baseline)
+{
+  gtk_widget_measure (GTK_WIDGET (SOCKSCOPE_PACKET_DETAIL (widget)->stack), orientation, for_size,
+                      minimum, natural, NULL, NULL);
+}
+
+static void
+sockscope_packet_detail_size_allocate (GtkWidget *widget,
+                                       int        width,
+                                       int        height,
+                                       int        baseline)
+{
+  SockscopePacketDetail *self = SOCKSCOPE_PACKET_DETAIL (widget);
+  gboolean side = height < SIDE_BY_SIDE_BELOW;
+
+  gtk_widget_allocate (GTK_WIDGET (self->stack), width, height, -1, NULL);
+  if (side != self->side_by_side)
+    {
+      self->side_by_side = side;
+      if (self->split_tick == 0)
+        self->split_tick = gtk_widget_add_tick_callback (widget, apply_split, NULL, NULL);
+    }
 }
 
 static void
@@ -764,7 +823,8 @@ sockscope_packet_detail_class_init (SockscopePacketDetailClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = sockscope_packet_detail_measure;
+  widget_class->size_allocate = sockscope_packet_detail_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "packetdetail");
 }
 
@@ -798,7 +858,7 @@ sockscope_packet_detail_init (SockscopePacketDetail *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Packet fields"),
                                   -1);
   append_column (self, _("Field"), G_CALLBACK (setup_field_cell), G_CALLBACK (bind_field_cell),
-                 G_CALLBACK (unbind_field_cell), 280);
+                 G_CALLBACK (unbind_field_cell), 210);
   append_column (self, _("Value"), G_CALLBACK (setup_value_cell), G_CALLBACK (bind_value_cell),
                  NULL, -1);
 
@@ -829,10 +889,14 @@ sockscope_packet_detail_init (SockscopePacketDetail *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (hex_scroll), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_add_css_class (hex_scroll, "view");
 
+  self->hex_scroll = hex_scroll;
+  self->split = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 0));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->split), TRUE);
+  gtk_box_append (self->split, fields_scroll);
+  gtk_box_append (self->split, hex_scroll);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append (GTK_BOX (box), fields_scroll);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->split));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->help));
-  gtk_box_append (GTK_BOX (box), hex_scroll);
   gtk_stack_add_named (self->stack, box, "detail");
 
   gtk_stack_set_visible_child_name (self->stack, "empty");

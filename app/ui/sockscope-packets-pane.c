@@ -23,7 +23,8 @@
 enum { COL_NO, COL_TIME, COL_FROM, COL_TO, COL_SOURCE, COL_DESTINATION, COL_PROTOCOL, COL_FLAGS,
        COL_LENGTH, COL_INFO, COL_CAUSE, N_COLUMNS };
 
-/* drop: the order in which a narrow list hides its columns (1 first, 0 never). */
+/* drop: the order in which a narrow list hides its columns (1 first, 0 never): the flags go
+ * last, Info says them too. */
 static const struct { const char *id; const char *title; int width; int drop; } columns[N_COLUMNS] = {
   { "no", NC_("packet column", "No."), 44, 0 },
   { "time", NC_("packet column", "Time"), 84, 6 },
@@ -32,7 +33,7 @@ static const struct { const char *id; const char *title; int width; int drop; } 
   { "source", NC_("packet column", "Source"), 136, 1 },
   { "destination", NC_("packet column", "Destination"), 136, 2 },
   { "protocol", NC_("packet column", "Protocol"), 68, 5 },
-  { "flags", NC_("packet column", "Flags"), 92, 0 },
+  { "flags", NC_("packet column", "Flags"), 92, 7 },
   { "length", NC_("packet column", "Length"), 60, 3 },
   { "info", NC_("packet column", "Info"), 0, 0 },
   { "cause", NC_("packet column", "Caused by"), 210, 4 },
@@ -450,9 +451,9 @@ sockscope_packets_pane_size_allocate (GtkWidget *widget,
     }
 }
 
-/* The detail is shown only while a packet is selected. When it appears it takes 45 % of the
- * width, at least 600 px (the field tree and 16 bytes a line of hex and ASCII), and leaves the
- * list 480 px at least. */
+/* The detail is shown only while a packet is selected. When it appears it takes half of the
+ * width, at least 680 px (the field tree and the bytes in hex and ASCII, beside or under it),
+ * and leaves the list 460 px at least. */
 static void
 show_detail_room (SockscopePacketsPane *self,
                   gboolean              shown)
@@ -463,7 +464,7 @@ show_detail_room (SockscopePacketsPane *self,
   if (gtk_widget_get_visible (detail) == shown)
     return;
   if (shown && width > 0)
-    gtk_paned_set_position (GTK_PANED (self->paned), width - MIN (MAX (width * 45 / 100, 600), width - 480));
+    gtk_paned_set_position (GTK_PANED (self->paned), width - MIN (MAX (width / 2, 680), width - 460));
   gtk_widget_set_visible (detail, shown);
   queue_fit (self);
 }
