@@ -838,17 +838,18 @@ folded_button_new (SockscopeCodePane *self,
 {
   GtkWidget *button = gtk_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("view-reveal-symbolic");
   GtkWidget *name = gtk_label_new (column->label);
   const char *status = gtk_label_get_text (column->status);
   g_autofree char *tooltip = NULL;
 
-  gtk_box_append (GTK_BOX (box), icon);
+  /* Small, so that several share a row above the code. */
+  gtk_widget_add_css_class (name, "caption-heading");
   gtk_box_append (GTK_BOX (box), name);
   if (status != NULL && status[0] != '\0')
     {
       GtkWidget *outcome = gtk_label_new (status);
 
+      gtk_widget_add_css_class (outcome, "caption");
       gtk_widget_add_css_class (outcome, "dim-label");
       gtk_box_append (GTK_BOX (box), outcome);
     }
@@ -1509,8 +1510,10 @@ sockscope_code_pane_init (SockscopeCodePane *self)
   /* The columns folded for lack of room: one button each, which brings the column back. */
   self->folded_box = gtk_flow_box_new ();
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->folded_box), GTK_SELECTION_NONE);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (self->folded_box), 2);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->folded_box), 8);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->folded_box), 2);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->folded_box), 0);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->folded_box), 0);
   gtk_widget_set_hexpand (self->folded_box, TRUE);
   gtk_widget_set_valign (self->folded_box, GTK_ALIGN_CENTER);
   gtk_widget_set_visible (self->folded_box, FALSE);
