@@ -582,8 +582,10 @@ place_row (const Ctx                *c,
       xa += direction * (row->inset_from ? c->bar_half : 0);
       xb -= direction * (row->inset_to ? c->bar_half : 0);
       centre = (xa + xb) / 2;
-      room = MAX (fabs (xb - xa) - 2 * c->head, c->min_text + 2 * l->pill_pad_x);
-      room = MIN (room, 2 * MIN (centre - lo, hi - centre));
+      /* Between the two ends; over them (a row holds one item) rather than on three lines. */
+      room = MAX (fabs (xb - xa) - 2 * c->head,
+                  MIN (text_width (c, font, row->text, -1) + 2 * l->pill_pad_x, 0.6 * (hi - lo)));
+      room = MIN (MAX (room, c->min_text + 2 * l->pill_pad_x), hi - lo);
       box->lines = wrap (c, font, row->text, room - 2 * l->pill_pad_x, &tw, &box->n_lines);
       pill_h = box->n_lines * font_line_h (c, font) + 2 * l->pill_pad_y;
       box->box = (SockscopeLayoutRect) { centre - (tw + 2 * l->pill_pad_x) / 2, y + c->gap,
