@@ -275,24 +275,22 @@ sockscope_sequence_view_ensure_layout (SockscopeSequenceView *self,
   params.thread_tag = _("thread");
   /* TRANSLATORS: tag next to a system call that waits (accept, recv, connect...) */
   params.blocked_tag = _("blocked");
+  /* The overview: up to OVERVIEW_ROWS rows at a time, the text shrunk (down to 45 %) to fit. */
+  params.fit = self->overview;
   if (self->overview)
+    params.min_zoom = MIN (self->zoom, 0.45);
+  if (self->follow)
     {
       end = self->n_visible;
-      start = end > OVERVIEW_ROWS ? end - OVERVIEW_ROWS : 0;
-      params.anchor = SOCKSCOPE_LAYOUT_BOTTOM;
-      params.fit = TRUE;
-      params.min_zoom = MIN (self->zoom, 0.45);
-    }
-  else if (self->follow)
-    {
-      end = self->n_visible;
-      start = sockscope_layout_follow_start (&params, end);
+      start = self->overview ? (end > OVERVIEW_ROWS ? end - OVERVIEW_ROWS : 0)
+                             : sockscope_layout_follow_start (&params, end);
       params.anchor = SOCKSCOPE_LAYOUT_BOTTOM;
     }
   else
     {
       start = MIN (self->top_row, self->n_visible > 0 ? self->n_visible - 1 : 0);
-      end = MIN (self->n_visible, start + (self->n_visible - sockscope_layout_follow_start (&params, self->n_visible)));
+      end = MIN (self->n_visible, start + (self->overview ? OVERVIEW_ROWS
+                                           : self->n_visible - sockscope_layout_follow_start (&params, self->n_visible)));
       params.anchor = SOCKSCOPE_LAYOUT_TOP;
     }
 
@@ -491,7 +489,7 @@ update_adjustments (SockscopeSequenceView *self)
   configure_adjustment (self, self->hadjustment, hvalue, l->content_width, width, 20 * self->zoom);
 
   page = MAX (l->n_rows, 1);
-  configure_adjustment (self, self->vadjustment, self->follow || self->overview ? self->n_visible : first,
+  configure_adjustment (self, self->vadjustment, self->follow ? self->n_visible : first,
                         MAX (self->n_visible, page), page, 1);
 }
 
@@ -572,7 +570,7 @@ static void
 adjustment_value_changed (GtkAdjustment         *adjustment,
                           SockscopeSequenceView *self)
 {
-  if (adjustment == self->vadjustment && !self->in_configure && !self->overview)
+  if (adjustment == self->vadjustment && !self->in_configure)
     {
       /* Scrolling up stops following the newest item; scrolling back down resumes it. */
       double value = gtk_adjustment_get_value (adjustment);
@@ -1263,9 +1261,6 @@ sockscope_sequence_view_set_overview (SockscopeSequenceView *self,
   if (overview == self->overview)
     return;
   self->overview = overview;
-  /* Leaving the overview: back to the newest rows. */
-  if (!overview)
-    set_follow_internal (self, TRUE);
   sockscope_sequence_view_queue_layout (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERVIEW]);
 }

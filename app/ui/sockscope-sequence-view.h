@@ -103,8 +103,8 @@ void       sockscope_sequence_view_set_zoom          (SockscopeSequenceView *sel
 double     sockscope_sequence_view_get_animation_speed (SockscopeSequenceView *self);
 void       sockscope_sequence_view_set_animation_speed (SockscopeSequenceView *self,
                                                         double                 speed);
-/* The overview: the whole lesson (its last few hundred rows) fitted to the pane, the text
- * smaller if need be; the "sequence.overview" action and the O key toggle it. */
+/* The overview: the rows shown (a few hundred at a time, scrolling as usual) fitted to the
+ * pane, the text down to 45 %; the "sequence.overview" action and the O key toggle it. */
 gboolean   sockscope_sequence_view_get_overview      (SockscopeSequenceView *self);
 void       sockscope_sequence_view_set_overview      (SockscopeSequenceView *self,
                                                       gboolean               overview);

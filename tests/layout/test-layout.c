@@ -4,8 +4,8 @@
  * the window's view lays it out while it follows the newest row: no two labels overlap, no box
  * is clipped by the pane (or hidden under the zoom buttons), and every lifeline that acts in
  * the step is on screen. Then every slide of the whole session's export: the same, at most
- * SOCKSCOPE_DIAGRAM_PER_SLIDE rows, text at 14 pt on the PDF page. The counts are printed; all
- * must be 0. */
+ * SOCKSCOPE_DIAGRAM_PER_SLIDE rows, text at 14 pt on the PDF page; and the overview at
+ * 1600×1000, text no smaller than 45 %. The counts are printed; all must be 0. */
 #include "config.h"
 
 #include <glib.h>
@@ -139,12 +139,24 @@ check_step (SockscopeLesson   *lesson,
             guint              step,
             guint              step_first,
             guint              step_last,
-            Counts            *counts)
+            Counts            *counts,
+            Counts            *overview)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SockscopeDiagram) diagram = sockscope_diagram_new (lesson, log, "en", FALSE, 1, step_last, &error);
 
   g_assert_no_error (error);
+  /* The overview at 1600×1000: smaller text, more rows, the same rules. */
+  {
+    g_autofree char *where = g_strdup_printf ("%s step %u, overview at %s", id, step + 1, sizes[1].name);
+    g_autoptr(SockscopeLayout) l = sockscope_diagram_layout_view (diagram, VIEW_FONT, sizes[1].width,
+                                                                  sizes[1].height, 1.0, TRUE, NULL);
+
+    overview->layouts++;
+    g_assert_cmpfloat (l->zoom, >=, 0.45 - 1e-9);
+    check_rects (l, view_hvalue (l, sizes[1].width), sizes[1].width, sizes[1].height - SOCKSCOPE_LAYOUT_BUTTONS_H,
+                 overview, where);
+  }
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
       g_autofree char *where = g_strdup_printf ("%s step %u at %s", id, step + 1, sizes[s].name);
@@ -212,7 +224,7 @@ check_slides (SockscopeLesson   *lesson,
 static void
 test_lessons (void)
 {
-  Counts view = { 0 }, slides = { 0 };
+  Counts view = { 0 }, slides = { 0 }, overview = { 0 };
 
   for (guint k = 0; k < G_N_ELEMENTS (lesson_ids); k++)
     {
@@ -245,7 +257,7 @@ test_lessons (void)
         {
           if (ends[step] == 0)
             continue;
-          check_step (lesson, log, lesson_ids[k], step, previous + 1, ends[step], &view);
+          check_step (lesson, log, lesson_ids[k], step, previous + 1, ends[step], &view, &overview);
           previous = ends[step];
         }
       check_slides (lesson, log, lesson_ids[k], &slides, &n_slides);
@@ -255,11 +267,15 @@ test_lessons (void)
     }
   g_print ("views: %u layouts, %u overlapping labels, %u clipped boxes, %u current lifelines off screen\n",
            view.layouts, view.overlaps, view.clipped, view.off_screen);
+  g_print ("overviews: %u layouts, %u overlapping labels, %u clipped boxes\n", overview.layouts, overview.overlaps,
+           overview.clipped);
   g_print ("slides: %u layouts, %u overlapping labels, %u clipped boxes\n", slides.layouts, slides.overlaps,
            slides.clipped);
   g_assert_cmpuint (view.overlaps, ==, 0);
   g_assert_cmpuint (view.clipped, ==, 0);
   g_assert_cmpuint (view.off_screen, ==, 0);
+  g_assert_cmpuint (overview.overlaps, ==, 0);
+  g_assert_cmpuint (overview.clipped, ==, 0);
   g_assert_cmpuint (slides.overlaps, ==, 0);
   g_assert_cmpuint (slides.clipped, ==, 0);
 }
