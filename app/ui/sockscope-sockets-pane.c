@@ -38,6 +38,8 @@ struct _SockscopeSocketsPane
 
   guint                  fit_tick;
   int                    fitted_width; /* the paned's width the table was fitted to */
+  int                    full_table;   /* the table's width with every column */
+  gboolean               compact;      /* Type and gauge columns hidden for room */
   SockscopeLesson       *lesson;      /* actors' labels and colours, or NULL */
   char                  *lang;
   SockscopeEventLog     *log;
@@ -50,6 +52,7 @@ struct _SockscopeSocketsPane
 G_DEFINE_FINAL_TYPE (SockscopeSocketsPane, sockscope_sockets_pane, GTK_TYPE_WIDGET)
 
 static void on_paned_resized (SockscopeSocketsPane *self);
+static void queue_fit_table  (SockscopeSocketsPane *self);
 
 static gboolean
 is_listener (JsonObject *object)
@@ -765,6 +768,8 @@ sockscope_sockets_pane_init (SockscopeSocketsPane *self)
   gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), TRUE);
   gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
   g_signal_connect_object (self->paned, "notify::max-position", G_CALLBACK (on_paned_resized), self, G_CONNECT_SWAPPED);
+  /* New rows may widen the columns. */
+  g_signal_connect_object (self->rows, "items-changed", G_CALLBACK (queue_fit_table), self, G_CONNECT_SWAPPED);
   gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
   update_gauges (self);
   sockscope_actor_style_install (gtk_widget_get_display (GTK_WIDGET (self)));
@@ -777,8 +782,27 @@ sockscope_sockets_pane_new (void)
 }
 
 /* The table takes the width its columns need, up to what the state machine's side leaves (its
- * minimum, and a quarter): beyond, the table scrolls sideways; the side never goes under its minimum. Done at
- * the frame after a zoom or a resize, when the new sizes are known. */
+ * minimum, and a quarter); when that is too little, the table goes compact (no Type and no
+ * gauge columns: the numbers say the same) and only then scrolls sideways; the side never goes
+ * under its minimum. Done at the frame after a zoom, a resize or new rows, when the sizes are
+ * known. */
+static void
+set_compact (SockscopeSocketsPane *self,
+             gboolean              compact)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->view);
+
+  self->compact = compact;
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *id = g_object_get_data (G_OBJECT (column), "column");
+
+      if (g_strcmp0 (id, "type") == 0 || g_strcmp0 (id, "gauges") == 0)
+        gtk_column_view_column_set_visible (column, !compact);
+    }
+}
+
 static gboolean
 fit_table (GtkWidget     *widget,
            GdkFrameClock *clock,
@@ -787,6 +811,7 @@ fit_table (GtkWidget     *widget,
   SockscopeSocketsPane *self = SOCKSCOPE_SOCKETS_PANE (widget);
   GtkWidget *side = gtk_paned_get_end_child (GTK_PANED (self->paned));
   int table, side_min;
+  gboolean compact;
 
   self->fit_tick = 0;
   gtk_widget_measure (GTK_WIDGET (self->view), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &table, NULL, NULL);
@@ -794,6 +819,16 @@ fit_table (GtkWidget     *widget,
   self->fitted_width = gtk_widget_get_width (self->paned);
   /* The table first (a room reads it), then the machine, on at least a quarter of the width. */
   side_min = MAX (side_min, self->fitted_width / 4);
+  if (!self->compact)
+    self->full_table = table;
+  compact = self->full_table + 16 > self->fitted_width - side_min;
+  if (compact != self->compact)
+    {
+      /* Measured again at the next frame, with the columns shown. */
+      set_compact (self, compact);
+      queue_fit_table (self);
+      return G_SOURCE_REMOVE;
+    }
   gtk_paned_set_position (GTK_PANED (self->paned), MAX (0, MIN (table + 16, self->fitted_width - side_min)));
   return G_SOURCE_REMOVE;
 }
@@ -813,29 +848,19 @@ on_paned_resized (SockscopeSocketsPane *self)
 }
 
 /* Presenter mode: the table's text scales with the window's CSS zoom and its columns fit their
- * cells; the state machine follows the zoom, scaled down to fit the room left to it. */
+ * cells (compact if need be, see fit_table); the state machine follows the zoom, scaled down to
+ * fit the room left to it. */
 void
 sockscope_sockets_pane_set_zoom (SockscopeSocketsPane *self,
                                  double                zoom)
 {
-  GListModel *columns;
-
   g_return_if_fail (SOCKSCOPE_IS_SOCKETS_PANE (self));
 
-  /* Zoomed, the table keeps what a room reads (who, which descriptor, the addresses, the
-   * state, the queues' numbers) at the width they need, and the machine takes the rest. */
-  columns = gtk_column_view_get_columns (self->view);
-  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-      const char *id = g_object_get_data (G_OBJECT (column), "column");
-
-      if (g_strcmp0 (id, "type") == 0 || g_strcmp0 (id, "gauges") == 0)
-        gtk_column_view_column_set_visible (column, zoom <= 1.0);
-    }
   /* The queues' numbers are in the table: their gauges leave the height to the machine. */
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->recv_gauge)), zoom <= 1.0);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->send_gauge)), zoom <= 1.0);
+  /* Every column measured again at the new size. */
+  set_compact (self, FALSE);
   queue_fit_table (self);
   sockscope_tcp_state_view_set_zoom (self->machine, zoom);
 }
