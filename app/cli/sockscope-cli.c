@@ -28,7 +28,7 @@ static int help (int argc, char **argv);
 static const Command commands[] = {
   { "list",   sockscope_cli_list,   "",                             N_("list the lessons") },
   { "check",  sockscope_cli_check,  "LESSON...",                    N_("validate lesson files") },
-  { "code",   sockscope_cli_code,   "LESSON [ACTOR] [--code LANG]", N_("print the program of each actor (C or Python)") },
+  { "code",   sockscope_cli_code,   "LESSON [ACTOR] [--code LANG] [--lang fr|en]", N_("print the program of each actor (C or Python)") },
   { "run",    sockscope_cli_run,    "LESSON [OPTION...]",           N_("run a lesson in a fresh lab") },
   { "trace",  sockscope_cli_trace,  "--run \"CMD ARGS\"... | -- CMD ARGS", N_("run your own programs in a fresh lab, tracing their socket calls") },
   { "replay", sockscope_cli_replay, "SESSION [--json]",             N_("print a recorded session") },
