@@ -1305,9 +1305,12 @@ sockscope_event_log_has_rest (SockscopeEventLog *self)
 
 typedef struct
 {
+  guint      max;
   GArray    *records;
   GPtrArray *owned;
   char      *warning;
+  char      *cursor;     /* where the next part starts, NULL at the end */
+  guint      number;
 } Rest;
 
 static void
@@ -1330,11 +1333,11 @@ load_rest_thread (GTask        *task,
 {
   SockscopeEventLog *self = source;
   Rest *rest = task_data;
-  char *cursor = self->rest;
-  guint number = self->rest_number;
   GError *error = NULL;
 
-  if (!load_lines (rest->records, &cursor, &number, G_MAXUINT, self->rest_legacy, rest->owned,
+  rest->cursor = self->rest;
+  rest->number = self->rest_number;
+  if (!load_lines (rest->records, &rest->cursor, &rest->number, rest->max, self->rest_legacy, rest->owned,
                    self->rest_path, &rest->warning, &error))
     g_task_return_error (task, error);
   else
@@ -1343,12 +1346,15 @@ load_rest_thread (GTask        *task,
 
 /**
  * sockscope_event_log_load_rest_async:
+ * @n_events: at most this many (G_MAXUINT: all)
  *
- * Reads, in a thread, the events sockscope_event_log_load_head() left; _finish appends them.
- * The log must not be appended to meanwhile.
+ * Reads, in a thread, the next events sockscope_event_log_load_head() left; _finish appends
+ * them. A front end reads the next part while it shows this one. The log must not be appended
+ * to meanwhile.
  */
 void
 sockscope_event_log_load_rest_async (SockscopeEventLog   *self,
+                                     guint                n_events,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
@@ -1360,6 +1366,7 @@ sockscope_event_log_load_rest_async (SockscopeEventLog   *self,
   g_return_if_fail (self->rest != NULL);
 
   g_task_set_source_tag (task, sockscope_event_log_load_rest_async);
+  rest->max = n_events;
   rest->records = g_array_new (FALSE, FALSE, sizeof (Record));
   rest->owned = g_ptr_array_new_with_free_func (g_free);
   g_task_set_task_data (task, rest, rest_free);
@@ -1384,10 +1391,16 @@ sockscope_event_log_load_rest_finish (SockscopeEventLog  *self,
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  self->rest = NULL;
-  g_clear_pointer (&self->rest_legacy, sockscope_legacy_ends_free);
   if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
+    {
+      self->rest = NULL;
+      g_clear_pointer (&self->rest_legacy, sockscope_legacy_ends_free);
+      return FALSE;
+    }
+  self->rest = rest->cursor;
+  self->rest_number = rest->number;
+  if (self->rest == NULL)
+    g_clear_pointer (&self->rest_legacy, sockscope_legacy_ends_free);
   g_array_append_vals (self->records, rest->records->data, rest->records->len);
   g_ptr_array_extend_and_steal (self->buffers, g_steal_pointer (&rest->owned));
   rest->owned = g_ptr_array_new_with_free_func (g_free);

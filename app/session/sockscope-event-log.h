@@ -53,6 +53,7 @@ SockscopeEventLog  *sockscope_event_log_load_head      (const char         *path
                                                         GError            **error);
 gboolean            sockscope_event_log_has_rest       (SockscopeEventLog  *self);
 void                sockscope_event_log_load_rest_async (SockscopeEventLog  *self,
+                                                        guint               n_events,
                                                         GCancellable       *cancellable,
                                                         GAsyncReadyCallback callback,
                                                         gpointer            user_data);

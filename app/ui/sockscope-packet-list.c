@@ -117,6 +117,19 @@ sockscope_packet_list_set_limit (SockscopePacketList *self,
   update_shown (self);
 }
 
+/* Shows the packets among the first @n_events events, at most @max_rows of them. */
+void
+sockscope_packet_list_set_limit_rows (SockscopePacketList *self,
+                                      guint                n_events,
+                                      guint                max_rows)
+{
+  g_return_if_fail (SOCKSCOPE_IS_PACKET_LIST (self));
+
+  if (count_below (self, n_events) > max_rows)
+    n_events = g_array_index (self->positions, guint, max_rows);
+  sockscope_packet_list_set_limit (self, n_events);
+}
+
 guint
 sockscope_packet_list_get_position (SockscopePacketList *self,
                                     guint                index)

@@ -15,6 +15,9 @@ SockscopePacketList *sockscope_packet_list_new          (SockscopeEventLog   *lo
                                                          guint                limit);
 void                 sockscope_packet_list_set_limit    (SockscopePacketList *self,
                                                          guint                n_events);
+void                 sockscope_packet_list_set_limit_rows (SockscopePacketList *self,
+                                                         guint                n_events,
+                                                         guint                max_rows);
 guint                sockscope_packet_list_get_position (SockscopePacketList *self,
                                                          guint                index);
 guint                sockscope_packet_list_get_n_known  (SockscopePacketList *self);

@@ -610,6 +610,19 @@ sockscope_packets_pane_set_limit (SockscopePacketsPane *self,
     sockscope_packet_list_set_limit (self->packets, n_events);
 }
 
+/* The same, with at most @max_rows rows: a list that grows as a session opens adds a few rows
+ * a frame (each new row is its cells' widgets). */
+void
+sockscope_packets_pane_set_limit_rows (SockscopePacketsPane *self,
+                                       guint                 n_events,
+                                       guint                 max_rows)
+{
+  g_return_if_fail (SOCKSCOPE_IS_PACKETS_PANE (self));
+
+  if (self->packets != NULL)
+    sockscope_packet_list_set_limit_rows (self->packets, n_events, max_rows);
+}
+
 void
 sockscope_packets_pane_select (SockscopePacketsPane *self,
                                guint                 log_position)

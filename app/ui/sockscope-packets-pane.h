@@ -24,6 +24,9 @@ void       sockscope_packets_pane_set_log      (SockscopePacketsPane *self,
                                                 guint                 limit);
 void       sockscope_packets_pane_set_limit    (SockscopePacketsPane *self,
                                                 guint                 n_events);
+void       sockscope_packets_pane_set_limit_rows (SockscopePacketsPane *self,
+                                                  guint                 n_events,
+                                                  guint                 max_rows);
 /* Selects the packet at this log position (or nothing); emits no signal. */
 void       sockscope_packets_pane_select       (SockscopePacketsPane *self,
                                                 guint                 log_position);

@@ -430,18 +430,14 @@ project_idle (gpointer data)
 
   while (self->projected < n && g_get_monotonic_time () < end)
     {
+      for (guint i = 0; i < 64u && self->projected < n; i++, self->projected++)
+        project_event (self, self->projected);
       /* New rows of the packet list cost their widgets, and the next frame their layout, until
        * the list has made all it keeps (GTK 4.8 binds up to 200): until then they come a few
-       * at a time, at most 16 between two frames. */
-      guint rows = sockscope_packets_pane_get_n_rows (self->packets_pane);
-      gboolean growing = self->packets_follow_projection && rows < 256;
-
-      if (growing && rows >= rows_before + 16)
-        break;
-      for (guint i = 0; i < (growing ? 8u : 64u) && self->projected < n; i++, self->projected++)
-        project_event (self, self->projected);
+       * at a time, at most 16 between two frames, while the projection goes on. */
       if (self->packets_follow_projection)
-        sockscope_packets_pane_set_limit (self->packets_pane, self->projected);
+        sockscope_packets_pane_set_limit_rows (self->packets_pane, self->projected,
+                                               rows_before < 256 ? rows_before + 16 : G_MAXUINT);
     }
 
   if (self->projected < n)
@@ -1714,9 +1710,10 @@ load_data_free (gpointer data)
   g_free (d);
 }
 
-/* Reading a session of 100,000 events takes a few hundred ms: off the main thread, and in two
- * parts, so that its first rows show at once. */
+/* Reading a session of 100,000 events takes a few hundred ms: off the main thread, and in parts,
+ * so that its first rows show at once and each part is projected while the next is read. */
 #define SESSION_HEAD_EVENTS 2000
+#define SESSION_PART_EVENTS 16384
 
 static void
 session_rest_loaded (GObject      *source,
@@ -1735,6 +1732,13 @@ session_rest_loaded (GObject      *source,
     {
       if (ours && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, error->message);
+    }
+  else if (ours && sockscope_event_log_has_rest (self->log))
+    {
+      /* The next part is read while this one is projected. */
+      self->loading_rest = TRUE;
+      sockscope_event_log_load_rest_async (self->log, SESSION_PART_EVENTS, self->load_cancellable,
+                                           session_rest_loaded, g_object_ref (self));
     }
   else if (ours && warning != NULL)
     set_status (self, warning, FALSE);
@@ -1791,7 +1795,8 @@ session_loaded (GObject      *source,
   if (sockscope_event_log_has_rest (self->log))
     {
       self->loading_rest = TRUE;
-      sockscope_event_log_load_rest_async (self->log, self->load_cancellable, session_rest_loaded, g_object_ref (self));
+      sockscope_event_log_load_rest_async (self->log, SESSION_PART_EVENTS, self->load_cancellable,
+                                           session_rest_loaded, g_object_ref (self));
     }
   update_actions (self);
 }
