@@ -20,19 +20,30 @@
 #include "sockscope-runner.h"
 
 /* The diagram pane the window gives the view at these window sizes, measured once from the
- * real window (`G_MESSAGES_DEBUG=all sockscope --screenshot … --lesson concurrent-fork --step
- * 20`, its "Sequence view allocated W×H" line) on 5 December 2026; the view's font there is
- * "Sans 13.333px" (10 pt at 96 dpi). */
+ * real window (`G_MESSAGES_DEBUG=all sockscope --screenshot … --lesson L --step N --size WxH`,
+ * its "Sequence view allocated W×H" line) on 5 December 2026. It depends on the lesson: with
+ * more than two actors the window gives the diagram more of the width. Measured with
+ * tcp-handshake (2 actors), backlog (4) and concurrent-fork (5); a lesson is laid out in the
+ * pane of its class. The view's font there is "Sans 13.333px" (10 pt at 96 dpi). */
 static const struct
 {
   const char *name;
-  double      width, height, zoom;
+  double      zoom;
+  double      width[3], height[3];   /* 2 actors or fewer, 3 or 4, 5 or more */
 } sizes[] = {
-  { "1280x720", 471, 471, 1.0 },
-  { "1600x1000", 662, 667, 1.0 },
-  { "2560x1440", 1616, 975, 1.0 },
-  { "presenter-200%-1920x1080", 1151, 662, 2.0 },
+  { "1280x720", 1.0, { 327, 422, 471 }, { 471, 471, 471 } },
+  { "1600x1000", 1.0, { 649, 608, 662 }, { 667, 667, 667 } },
+  { "2560x1440", 1.0, { 1603, 1563, 1616 }, { 975, 975, 975 } },
+  { "presenter-200%-1920x1080", 2.0, { 1152, 1151, 1151 }, { 662, 642, 662 } },
 };
+
+static guint
+pane_class (SockscopeLesson *lesson)
+{
+  guint n = sockscope_lesson_get_n_actors (lesson);
+
+  return n <= 2 ? 0 : n <= 4 ? 1 : 2;
+}
 #define VIEW_FONT "Sans 13.333px"
 
 typedef struct
@@ -148,26 +159,30 @@ check_step (SockscopeLesson   *lesson,
   g_assert_no_error (error);
   /* The overview at 1600×1000: smaller text, more rows, the same rules. */
   {
+    guint k = pane_class (lesson);
     g_autofree char *where = g_strdup_printf ("%s step %u, overview at %s", id, step + 1, sizes[1].name);
-    g_autoptr(SockscopeLayout) l = sockscope_diagram_layout_view (diagram, VIEW_FONT, sizes[1].width,
-                                                                  sizes[1].height, 1.0, TRUE, NULL);
+    g_autoptr(SockscopeLayout) l = sockscope_diagram_layout_view (diagram, VIEW_FONT, sizes[1].width[k],
+                                                                  sizes[1].height[k], 1.0, TRUE, NULL);
 
     overview->layouts++;
     g_assert_cmpfloat (l->zoom, >=, 0.45 - 1e-9);
-    check_rects (l, view_hvalue (l, sizes[1].width), sizes[1].width, sizes[1].height - SOCKSCOPE_LAYOUT_BUTTONS_H,
-                 overview, where);
+    check_rects (l, view_hvalue (l, sizes[1].width[k]), sizes[1].width[k],
+                 sizes[1].height[k] - SOCKSCOPE_LAYOUT_BUTTONS_H, overview, where);
   }
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
-      g_autofree char *where = g_strdup_printf ("%s step %u at %s", id, step + 1, sizes[s].name);
+      guint k = pane_class (lesson);
+      double width = sizes[s].width[k];
+      g_autofree char *where = g_strdup_printf ("%s step %u at %s (%.0f×%.0f)", id, step + 1, sizes[s].name,
+                                                width, sizes[s].height[k]);
       guint first;
-      g_autoptr(SockscopeLayout) l = sockscope_diagram_layout_view (diagram, VIEW_FONT, sizes[s].width,
-                                                                    sizes[s].height, sizes[s].zoom, FALSE, &first);
-      double height = sizes[s].height - SOCKSCOPE_LAYOUT_BUTTONS_H * MAX (1.0, sizes[s].zoom);
-      double hvalue = view_hvalue (l, sizes[s].width);
+      g_autoptr(SockscopeLayout) l = sockscope_diagram_layout_view (diagram, VIEW_FONT, width,
+                                                                    sizes[s].height[k], sizes[s].zoom, FALSE, &first);
+      double height = sizes[s].height[k] - SOCKSCOPE_LAYOUT_BUTTONS_H * MAX (1.0, sizes[s].zoom);
+      double hvalue = view_hvalue (l, width);
 
       counts->layouts++;
-      check_rects (l, hvalue, sizes[s].width, height, counts, where);
+      check_rects (l, hvalue, width, height, counts, where);
       /* The lifelines the step's rows are drawn on. */
       for (guint i = 0; i < sockscope_diagram_get_n_rows (diagram); i++)
         {
@@ -184,7 +199,7 @@ check_step (SockscopeLesson   *lesson,
               if (ends[e] < 0)
                 continue;
               column = &l->columns[ends[e]];
-              if (!column->shown || column->x < hvalue || column->x > hvalue + sizes[s].width)
+              if (!column->shown || column->x < hvalue || column->x > hvalue + width)
                 {
                   counts->off_screen++;
                   g_test_message ("%s: lifeline %d of row %u is off screen", where, ends[e], i);
