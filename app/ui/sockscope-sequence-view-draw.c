@@ -700,12 +700,16 @@ sockscope_sequence_view_blocked_call_shown (SockscopeSequenceView *self)
   if (!sockscope_sequence_view_animates (self) || self->position != G_MAXUINT ||
       !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return FALSE;
-  l = sockscope_sequence_view_ensure_layout (self, &first);
+  /* Without a layout yet (items are arriving), any blocked call will do: the tick checks
+   * again at the next frame, once the rows are laid out. Laying out here for each item of a
+   * burst would cost more than the frame. */
+  l = self->layout;
+  first = self->layout_rows;
   for (guint i = 0; i < self->open_calls->len; i++)
     {
       guint index = g_array_index (self->open_calls, guint, i);
 
-      if (index >= first && index < first + l->n_rows &&
+      if ((l == NULL || (index >= first && index < first + l->n_rows)) &&
           sockscope_sequence_view_is_blocked (self, item_get (self, index)))
         return TRUE;
     }
