@@ -32,15 +32,13 @@ sockscope_seq_tracker_free (SockscopeSeqTracker *tracker)
 }
 
 static char *
-direction_key (JsonObject *pkt,
-               gboolean    reverse)
+direction_key (const char *src,
+               gint64      sport,
+               const char *dst,
+               gint64      dport)
 {
-  const char *src = json_object_get_string_member_with_default (pkt, reverse ? "dst" : "src", "");
-  const char *dst = json_object_get_string_member_with_default (pkt, reverse ? "src" : "dst", "");
-  gint64 sport = json_object_get_int_member_with_default (pkt, reverse ? "dport" : "sport", 0);
-  gint64 dport = json_object_get_int_member_with_default (pkt, reverse ? "sport" : "dport", 0);
-
-  return g_strdup_printf ("%s:%" G_GINT64_FORMAT ">%s:%" G_GINT64_FORMAT, src, sport, dst, dport);
+  return g_strdup_printf ("%s:%" G_GINT64_FORMAT ">%s:%" G_GINT64_FORMAT,
+                          src != NULL ? src : "", sport, dst != NULL ? dst : "", dport);
 }
 
 /* tcpdump's flag letters to the names a student reads in a textbook. */
@@ -139,38 +137,32 @@ quoted_target (JsonObject *event)
   return g_strdup_printf ("%s:%" G_GUINT64_FORMAT, buf, port->value);
 }
 
-char *
-sockscope_packet_label (SockscopeSeqTracker *tracker,
-                        JsonObject          *event,
-                        gboolean             relative)
+/* A member of pkt, G_MININT64 (absent) as 0, as json-glib's defaults read it. */
+static gint64
+or_zero (gint64 v)
 {
-  JsonObject *pkt = json_object_get_object_member (event, "pkt");
-  const char *proto = json_object_get_string_member_with_default (pkt, "proto", "");
-  const char *analysis = json_object_get_string_member_with_default (event, "analysis", NULL);
-  gint64 of = json_object_get_int_member_with_default (event, "analysis_of", 0);
-  gint64 count = json_object_get_int_member_with_default (event, "analysis_count", 0);
+  return v == G_MININT64 ? 0 : v;
+}
+
+/* The label of any packet but an ICMP error (whose label reads the frame). */
+char *
+sockscope_packet_label_logged (SockscopeSeqTracker         *tracker,
+                               const SockscopeLoggedPacket *p,
+                               gboolean                     relative)
+{
+  const char *proto = p->proto != NULL ? p->proto : "";
   g_autofree char *phrase = NULL;
   GString *out = g_string_new (NULL);
 
-  if (analysis != NULL && g_str_equal (analysis, "port-unreachable"))
-    {
-      /* The error says more than its own addresses: which datagram was refused, and where to. */
-      g_autofree char *target = quoted_target (event);
-
-      phrase = sockscope_packet_analysis_phrase (analysis, of, count, target);
-      g_string_append_printf (out, g_str_has_prefix (proto, "icmpv6") ? "ICMPv6 %s" : "ICMP %s", phrase);
-      return g_string_free (out, FALSE);
-    }
-
   if (g_str_equal (proto, "tcp"))
     {
-      const char *flags = json_object_get_string_member_with_default (pkt, "flags", "");
-      guint32 seq = (guint32) json_object_get_int_member_with_default (pkt, "seq", 0);
-      guint32 ack = (guint32) json_object_get_int_member_with_default (pkt, "ack", 0);
-      gint64 len = json_object_get_int_member_with_default (pkt, "len", 0);
-      gint64 win = json_object_get_int_member_with_default (pkt, "win", 0);
-      g_autofree char *key = direction_key (pkt, FALSE);
-      g_autofree char *reverse = direction_key (pkt, TRUE);
+      const char *flags = p->flags != NULL ? p->flags : "";
+      guint32 seq = (guint32) or_zero (p->pkt_seq);
+      guint32 ack = (guint32) or_zero (p->ack);
+      gint64 len = or_zero (p->len);
+      gint64 win = or_zero (p->win);
+      g_autofree char *key = direction_key (p->src, or_zero (p->sport), p->dst, or_zero (p->dport));
+      g_autofree char *reverse = direction_key (p->dst, or_zero (p->dport), p->src, or_zero (p->sport));
       gpointer isn = NULL, peer_isn = NULL;
       gboolean has_isn, has_peer;
 
@@ -194,12 +186,68 @@ sockscope_packet_label (SockscopeSeqTracker *tracker,
         g_string_append_printf (out, " len=%" G_GINT64_FORMAT, len);
     }
   else if (g_str_equal (proto, "udp"))
-    g_string_append_printf (out, "UDP len=%" G_GINT64_FORMAT, json_object_get_int_member_with_default (pkt, "len", 0));
+    g_string_append_printf (out, "UDP len=%" G_GINT64_FORMAT, or_zero (p->len));
   else
-    g_string_append (out, json_object_get_string_member_with_default (pkt, "summary", proto));
+    g_string_append (out, p->summary != NULL ? p->summary : proto);
 
-  phrase = sockscope_packet_analysis_phrase (analysis, of, count, NULL);
+  phrase = sockscope_packet_analysis_phrase (p->analysis, p->analysis_of, p->analysis_count, NULL);
   if (phrase != NULL)
     g_string_append_printf (out, " (%s)", phrase);
   return g_string_free (out, FALSE);
+}
+
+static const char *
+string_or_null (JsonObject *object,
+                const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+static gint64
+int_or_absent (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : G_MININT64;
+}
+
+char *
+sockscope_packet_label (SockscopeSeqTracker *tracker,
+                        JsonObject          *event,
+                        gboolean             relative)
+{
+  JsonObject *pkt = json_object_get_object_member (event, "pkt");
+  const char *proto = json_object_get_string_member_with_default (pkt, "proto", "");
+  const char *analysis = json_object_get_string_member_with_default (event, "analysis", NULL);
+  gint64 of = json_object_get_int_member_with_default (event, "analysis_of", 0);
+  gint64 count = json_object_get_int_member_with_default (event, "analysis_count", 0);
+  SockscopeLoggedPacket p = { 0 };
+
+  if (analysis != NULL && g_str_equal (analysis, "port-unreachable"))
+    {
+      /* The error says more than its own addresses: which datagram was refused, and where to. */
+      g_autofree char *target = quoted_target (event);
+      g_autofree char *phrase = sockscope_packet_analysis_phrase (analysis, of, count, target);
+
+      return g_strdup_printf (g_str_has_prefix (proto, "icmpv6") ? "ICMPv6 %s" : "ICMP %s", phrase);
+    }
+  p.analysis = analysis;
+  p.analysis_of = of;
+  p.analysis_count = count;
+  p.proto = proto;
+  p.src = string_or_null (pkt, "src");
+  p.dst = string_or_null (pkt, "dst");
+  p.flags = string_or_null (pkt, "flags");
+  p.summary = json_object_get_string_member_with_default (pkt, "summary", NULL);
+  p.sport = int_or_absent (pkt, "sport");
+  p.dport = int_or_absent (pkt, "dport");
+  p.pkt_seq = int_or_absent (pkt, "seq");
+  p.ack = int_or_absent (pkt, "ack");
+  p.win = int_or_absent (pkt, "win");
+  p.len = int_or_absent (pkt, "len");
+  return sockscope_packet_label_logged (tracker, &p, relative);
 }

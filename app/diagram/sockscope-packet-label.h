@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sockscope-event-log.h"
+
 G_BEGIN_DECLS
 
 typedef struct _SockscopeSeqTracker SockscopeSeqTracker;
@@ -17,6 +19,11 @@ void                 sockscope_seq_tracker_free  (SockscopeSeqTracker *tracker);
 char                *sockscope_packet_label      (SockscopeSeqTracker *tracker,
                                                   JsonObject          *event,
                                                   gboolean             relative);
+/* The same from the members read without a tree (sockscope_event_log_get_packet), for any
+ * packet but an ICMP error. */
+char                *sockscope_packet_label_logged (SockscopeSeqTracker         *tracker,
+                                                    const SockscopeLoggedPacket *packet,
+                                                    gboolean                     relative);
 /* The analysis members of a packet event as a phrase in the current language, without
  * brackets: "again: retransmission of #3", "dup ACK #2 of #7", "zero window", "port
  * unreachable: datagram #5 to 127.0.0.1:9999 refused" (target: where the datagram went, or

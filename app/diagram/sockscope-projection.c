@@ -326,6 +326,23 @@ project_packet (SockscopeProjection           *self,
                   label, cause_seq);
 }
 
+/* The same for a packet read without a tree (sockscope_event_log_get_packet): what a window
+ * opening 100,000 of them does. */
+void
+sockscope_projection_project_packet (SockscopeProjection           *self,
+                                     const SockscopeLoggedPacket   *packet,
+                                     const SockscopeProjectionSink *sink,
+                                     gpointer                       data)
+{
+  guint from = lifeline_of_actor (self, packet->from);
+  guint to = lifeline_of_actor (self, packet->to);
+  g_autofree char *label = sockscope_packet_label_logged (self->seq_tracker, packet, !self->absolute_seq);
+
+  if (sink->packet != NULL)
+    sink->packet (data, (guint) packet->seq, packet->t_ns, from == G_MAXUINT ? -1 : (int) from,
+                  to == G_MAXUINT ? -1 : (int) to, label, packet->has_cause ? (guint) packet->cause : 0);
+}
+
 void
 sockscope_projection_project (SockscopeProjection           *self,
                               JsonObject                    *event,

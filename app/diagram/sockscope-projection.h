@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sockscope-event-log.h"
 #include "sockscope-lesson.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,12 @@ void                 sockscope_projection_project (SockscopeProjection          
                                                    guint                          position,
                                                    const SockscopeProjectionSink *sink,
                                                    gpointer                       data);
+
+/* The same for a packet event read without a tree: the same item as _project () gives. */
+void                 sockscope_projection_project_packet (SockscopeProjection           *self,
+                                                          const SockscopeLoggedPacket   *packet,
+                                                          const SockscopeProjectionSink *sink,
+                                                          gpointer                       data);
 
 /* The order lifelines are drawn in: each actor followed by the actors it creates (depth
  * first, in lesson order), so a child's lifeline stands next to its parent's. parents[i] is

@@ -903,6 +903,159 @@ sockscope_event_log_parse (SockscopeEventLog *self,
 }
 
 
+/* A packet event's members for a diagram, read in one pass over its line (no tree: a window
+ * projects 100,000 of them). The strings are copied into p->text. */
+static gboolean
+packet_string (SockscopeLoggedPacket *p,
+               gsize                 *used,
+               Scan                  *s,
+               const char           **out)
+{
+  const char *start;
+  gsize len;
+  gboolean esc;
+
+  if (*s->p == 'n')
+    {
+      s->p += 4;
+      *out = NULL;
+      return TRUE;
+    }
+  if (*s->p != '"' || !scan_string (s, &start, &len, &esc) || esc || *used + len + 1 > sizeof p->text)
+    return FALSE;   /* escaped or long: the caller parses the line */
+  memcpy (p->text + *used, start, len);
+  p->text[*used + len] = '\0';
+  *out = p->text + *used;
+  *used += len + 1;
+  return TRUE;
+}
+
+static gboolean
+packet_int (Scan     *s,
+            gboolean *has,
+            gint64   *out)
+{
+  const char *start = s->p;
+
+  *has = FALSE;
+  if (*s->p == 'n')
+    {
+      s->p += 4;
+      return TRUE;
+    }
+  if (value_kind (s) != 'i' || !scan_number (s))
+    return FALSE;
+  *has = read_int (start, s->p, out);
+  return *has;
+}
+
+/* Reads the members of the object at s->p that pick () names; skips the others. */
+static gboolean
+packet_members (Scan                  *s,
+                SockscopeLoggedPacket *p,
+                gsize                 *used,
+                gboolean               in_pkt)
+{
+  gboolean has;
+
+  s->p++;
+  scan_space (s);
+  while (*s->p == '"')
+    {
+      const char *k;
+      gsize klen;
+      gboolean esc, ok = TRUE;
+
+      if (!scan_key (s, &k, &klen, &esc) || esc)
+        return FALSE;
+#define KEY(name) key_is (k, klen, name)
+      if (!in_pkt && KEY ("pkt") && *s->p == '{')
+        ok = packet_members (s, p, used, TRUE);
+      else if (!in_pkt && KEY ("seq"))
+        ok = packet_int (s, &has, &p->seq);
+      else if (!in_pkt && KEY ("t_ns"))
+        ok = packet_int (s, &has, &p->t_ns);
+      else if (!in_pkt && KEY ("cause"))
+        ok = packet_int (s, &p->has_cause, &p->cause);
+      else if (!in_pkt && KEY ("from"))
+        ok = packet_string (p, used, s, &p->from);
+      else if (!in_pkt && KEY ("to"))
+        ok = packet_string (p, used, s, &p->to);
+      else if (!in_pkt && KEY ("analysis"))
+        ok = packet_string (p, used, s, &p->analysis);
+      else if (!in_pkt && KEY ("analysis_of"))
+        ok = packet_int (s, &has, &p->analysis_of);
+      else if (!in_pkt && KEY ("analysis_count"))
+        ok = packet_int (s, &has, &p->analysis_count);
+      else if (in_pkt && KEY ("proto"))
+        ok = packet_string (p, used, s, &p->proto);
+      else if (in_pkt && KEY ("src"))
+        ok = packet_string (p, used, s, &p->src);
+      else if (in_pkt && KEY ("dst"))
+        ok = packet_string (p, used, s, &p->dst);
+      else if (in_pkt && KEY ("flags"))
+        ok = packet_string (p, used, s, &p->flags);
+      else if (in_pkt && KEY ("summary"))
+        ok = packet_string (p, used, s, &p->summary);
+      else if (in_pkt && KEY ("sport"))
+        ok = packet_int (s, &has, &p->sport);
+      else if (in_pkt && KEY ("dport"))
+        ok = packet_int (s, &has, &p->dport);
+      else if (in_pkt && KEY ("seq"))
+        ok = packet_int (s, &has, &p->pkt_seq);
+      else if (in_pkt && KEY ("ack"))
+        ok = packet_int (s, &has, &p->ack);
+      else if (in_pkt && KEY ("win"))
+        ok = packet_int (s, &has, &p->win);
+      else if (in_pkt && KEY ("len"))
+        ok = packet_int (s, &has, &p->len);
+      else
+        ok = scan_value (s);
+#undef KEY
+      if (!ok)
+        return FALSE;
+      scan_space (s);
+      if (*s->p == ',')
+        {
+          s->p++;
+          scan_space (s);
+        }
+    }
+  if (*s->p != '}')
+    return FALSE;
+  s->p++;
+  return TRUE;
+}
+
+/**
+ * sockscope_event_log_get_packet:
+ *
+ * The members of the packet event at @position a diagram draws, without a tree: FALSE when the
+ * event is not a packet, names a member twice, or has a string that needs unescaping or does
+ * not fit, or is an ICMP error (its label reads the frame): then parse it.
+ */
+gboolean
+sockscope_event_log_get_packet (SockscopeEventLog     *self,
+                                guint                  position,
+                                SockscopeLoggedPacket *p)
+{
+  Scan s = { NULL, 0 };
+  gsize used = 0;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_EVENT_LOG (self), FALSE);
+
+  if (position >= self->records->len ||
+      g_array_index (self->records, Record, position).type != SOCKSCOPE_EVENT_PACKET)
+    return FALSE;
+  memset (p, 0, sizeof *p);
+  p->sport = p->dport = p->pkt_seq = p->ack = p->win = p->len = G_MININT64;
+  s.p = g_array_index (self->records, Record, position).line;
+  scan_space (&s);
+  if (*s.p != '{' || !packet_members (&s, p, &used, FALSE))
+    return FALSE;
+  return p->proto != NULL && g_strcmp0 (p->analysis, "port-unreachable") != 0;
+}
+
 /* Whether the escaped key k (klen bytes between its quotes) reads as name once unescaped. */
 static gboolean
 key_unescaped_is (const char *k,

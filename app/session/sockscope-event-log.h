@@ -9,6 +9,19 @@
 
 G_BEGIN_DECLS
 
+/* What a diagram reads of a packet event (sockscope_event_log_get_packet). pkt's integers are
+ * G_MININT64 when absent or null; strings NULL. */
+typedef struct
+{
+  gint64      seq, t_ns;
+  gboolean    has_cause;
+  gint64      cause, analysis_of, analysis_count;
+  const char *from, *to, *analysis;
+  const char *proto, *src, *dst, *flags, *summary;   /* pkt's */
+  gint64      sport, dport, pkt_seq, ack, win, len;
+  char        text[768];
+} SockscopeLoggedPacket;
+
 #define SOCKSCOPE_TYPE_EVENT_LOG (sockscope_event_log_get_type ())
 G_DECLARE_FINAL_TYPE (SockscopeEventLog, sockscope_event_log, SOCKSCOPE, EVENT_LOG, GObject)
 
@@ -25,6 +38,9 @@ int                 sockscope_event_log_get_step       (SockscopeEventLog  *self
                                                         guint               position);
 JsonObject         *sockscope_event_log_parse          (SockscopeEventLog  *self,
                                                         guint               position);
+gboolean            sockscope_event_log_get_packet     (SockscopeEventLog  *self,
+                                                        guint               position,
+                                                        SockscopeLoggedPacket *packet);
 char               *sockscope_event_log_get_string     (SockscopeEventLog  *self,
                                                         guint               position,
                                                         const char         *path);
