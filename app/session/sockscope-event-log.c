@@ -949,7 +949,8 @@ packet_int (Scan     *s,
   return *has;
 }
 
-/* Reads the members of the object at s->p that pick () names; skips the others. */
+/* Reads the members of the object at s->p a diagram draws (those of pkt when in_pkt); skips the
+ * others. */
 static gboolean
 packet_members (Scan                  *s,
                 SockscopeLoggedPacket *p,
@@ -1030,9 +1031,10 @@ packet_members (Scan                  *s,
 /**
  * sockscope_event_log_get_packet:
  *
- * The members of the packet event at @position a diagram draws, without a tree: FALSE when the
- * event is not a packet, names a member twice, or has a string that needs unescaping or does
- * not fit, or is an ICMP error (its label reads the frame): then parse it.
+ * The members of the packet event at @position a diagram draws, without a tree (a member named
+ * twice: the last, as json-glib reads it). FALSE when the event is not a packet, has a string
+ * that needs unescaping or does not fit, or is an ICMP error (its label reads the frame): then
+ * parse it.
  */
 gboolean
 sockscope_event_log_get_packet (SockscopeEventLog     *self,
