@@ -212,7 +212,7 @@ emit_packet (SsLab        *lab,
   /* A packet captured after the last look at the actors' channels may come
    * from a call whose "started" message is waiting there: read it first. */
   if (t_ns > lab->last_drain_ns)
-    ss_lab_drain_actors (lab);
+    ss_lab_drain_starts (lab);
 
   lab->last_packet_mono = g_get_monotonic_time ();
   lab->states_stale = TRUE;

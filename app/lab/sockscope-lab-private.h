@@ -352,6 +352,7 @@ void     ss_json_append_string   (GString     *s,
                                   const char  *str,
                                   gssize       len);
 void     ss_lab_drain_actors     (SsLab       *lab);
+void     ss_lab_drain_starts     (SsLab       *lab);
 SsActor *ss_lab_actor_by_pid     (SsLab       *lab,
                                   pid_t        pid,
                                   gboolean     any_state);

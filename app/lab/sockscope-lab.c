@@ -1110,6 +1110,36 @@ drain_actor (SsLab   *lab,
     }
 }
 
+/* Before a packet is attributed: the calls that have started since the last look (their
+ * "started" messages), so that a packet of a call in progress finds its cause. Anything else
+ * (a return, a SIGCHLD) stays in its channel for the main loop: a return must be logged after
+ * every packet captured before it, and those may still wait in the capture queue behind this
+ * one. A traced program's calls need nothing here: the lab resumed each one itself. */
+void
+ss_lab_drain_starts (SsLab *lab)
+{
+  lab->last_drain_ns = ss_now_ns ();
+  for (guint i = 0; i < lab->actors->len; i++)
+    {
+      SsActor *actor = g_ptr_array_index (lab->actors, i);
+
+      if (actor->traced || !actor->alive)
+        continue;
+      if (actor->rbuf == NULL)
+        actor->rbuf = g_malloc (sizeof *actor->rbuf + SS_DATA_MAX);
+      for (;;)
+        {
+          ssize_t n = recv (actor->chan, actor->rbuf, sizeof *actor->rbuf + SS_DATA_MAX, MSG_DONTWAIT | MSG_PEEK);
+
+          if (n < (ssize_t) sizeof *actor->rbuf || actor->rbuf->kind != SS_MSG_STARTED)
+            break;
+          if (recv (actor->chan, actor->rbuf, sizeof *actor->rbuf + SS_DATA_MAX, MSG_DONTWAIT) != n)
+            break;
+          handle_actor_msg (lab, actor, actor->rbuf);
+        }
+    }
+}
+
 void
 ss_lab_drain_actors (SsLab *lab)
 {

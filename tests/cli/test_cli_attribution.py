@@ -5,7 +5,8 @@ Each lesson runs in a real lab as an unprivileged user; its log is checked again
 sockets as its own `state` events report them (4-tuple and holders): the actor the lab names as
 a packet's sender must hold (or be a thread of a process holding, or have held last) a socket
 whose local end is the packet's source, and the receiver one whose local end is its destination.
-Then the CLI ladder printed by the same run (drawn through the projection the window and the
+Every call's return must be logged after the packets captured before it returned. Then the
+CLI ladder printed by the same run (drawn through the projection the window and the
 slide export use) must draw each arrow between exactly those two actors' columns.
 """
 import json
@@ -177,6 +178,16 @@ class Attribution(unittest.TestCase):
             if e["from"] and e["to"] and e["from"] != e["to"]:
                 expected_arrows.append((e["from"], e["to"], e["n"]))
         self.assertEqual(wrong, [], f"{lesson}: {len(wrong)} wrong ends of {n_packets} packets")
+
+        # Time order: a call's return comes after every packet captured before the call
+        # returned (those that woke it), so every view draws the result below its cause.
+        late = []
+        for i, e in enumerate(events):
+            if e["type"] != "return" or not e.get("t_end_ns"):
+                continue
+            late += [f"packet {p['n']} logged after {e['actor']}'s {e['call']} returned"
+                     for p in events[i + 1:] if p["type"] == "packet" and p["t_ns"] < e["t_end_ns"]]
+        self.assertEqual(late, [], f"{lesson}: packets logged after a return they came before")
 
         names, arrows = arrows_of_ladder(ladder)
         drawn = [(names[a], names[b]) for a, b in arrows]
