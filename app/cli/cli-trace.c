@@ -252,10 +252,11 @@ print_event (Trace      *tr,
       if (out != NULL && json_object_has_member (out, "data"))
         {
           const char *d = json_object_get_string_member (out, "data");
-          g_autofree char *data = g_utf8_substring (d, 0, 120);
+          glong n = g_utf8_strlen (d, -1);
+          g_autofree char *data = g_utf8_substring (d, 0, MIN (n, 120));
 
           g_strdelimit (data, "\n\r\t", ' ');
-          g_string_append_printf (s, "  \"%s\"%s", data, g_utf8_strlen (d, -1) > 120 ? "…" : "");
+          g_string_append_printf (s, "  \"%s\"%s", data, n > 120 ? "…" : "");
         }
       text = g_string_free (s, FALSE);
     }
