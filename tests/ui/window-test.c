@@ -253,7 +253,9 @@ test_tcp_handshake (void)
   next_step (window);   /* client connect: accept returns */
   spin (300);
   g_source_remove (timer);
-  max_gap_ok = max_gap < 100 * 1000;
+  /* A window waiting on the blocked call would stall until the test gave up; frames late on a
+   * loaded machine are a speed matter, measured by bench/ (ui-bench), not here. */
+  max_gap_ok = max_gap < 400 * 1000;
   g_test_message ("longest main-loop gap while accept() was blocked: %" G_GINT64_FORMAT " us", max_gap);
   g_assert_true (max_gap_ok);
 
