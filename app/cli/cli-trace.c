@@ -510,7 +510,7 @@ sockscope_cli_trace (int    argc,
     }
   if (tr.programs->len == 0)
     {
-      fprintf (stderr, _("Usage: sockscope-cli trace [--step|--interactive] [--json] [--session FILE] [--pcapng FILE] --run \"CMD ARGS\" [--run \"CMD ARGS\"]...\n"
+      fprintf (stderr, _("Usage: sockscope-cli trace [--step|--interactive] [--stdin N] [--json] [--session FILE] [--pcapng FILE] --run \"CMD ARGS\" [--run \"CMD ARGS\"]...\n"
                          "       sockscope-cli trace -- CMD ARGS\n"));
       g_ptr_array_unref (tr.programs);
       return SOCKSCOPE_CLI_USAGE;

@@ -113,6 +113,20 @@ def test_tp09():
     check(exits == {"python3": 0, "python3-2": 0}, "both exit with 0: %r" % exits)
 
 
+def test_text():
+    """Without --json: one line per event, as a learner reads it."""
+    p = subprocess.run(list(NOBODY) + [CLI, "trace", "--run", "python3 tp09_server.py", "--run", "python3 tp09_client.py"],
+                       cwd=os.path.join(EXAMPLES, "python"), capture_output=True, timeout=60, env=dict(os.environ, LANGUAGE="en"))
+    out = p.stdout.decode()
+    check(p.returncode == 0, "trace ends with 0")
+    for line in ("python3 started (pid ", "python3: bind(3, 127.0.0.1:65432)", "python3: … blocked in accept4()",
+                 "python3: ← accept4 = 4  127.0.0.1:", "python3-2: connect(3, 127.0.0.1:65432)",
+                 "python3-2 → python3  IP 127.0.0.1.", "[python3] tcp 127.0.0.1:65432 ↔ *:* LISTEN",
+                 "la connexion est établie\"", "python3-2 exited with status 0"):
+        check(line in out, "the text has %r:\n%s" % (line, out))
+    check("client connected from" in p.stderr.decode(), "the program's own output goes to standard error")
+
+
 def test_tp5b_nc():
     status, ev, err = trace("--stdin", "2", "--run", "python3 tp5b_echo_server.py", "--run", "nc -N localhost 7777",
                             stdin="héllo wörld\nbye\n".encode(), cwd=os.path.join(EXAMPLES, "python"))
@@ -388,7 +402,7 @@ def test_sigkill_cli():
 
 
 TESTS = {
-    "tp09": test_tp09, "tp5b-nc": test_tp5b_nc, "c-echo": test_c_echo, "step": test_step,
+    "tp09": test_tp09, "text": test_text, "tp5b-nc": test_tp5b_nc, "c-echo": test_c_echo, "step": test_step,
     "step-cli": test_step_cli, "interactive": test_interactive, "fork-threads": test_fork_threads, "bad-program": test_bad_program,
     "crash": test_crash, "busy-loop-stop": test_busy_loop_stop, "fork-bomb": test_fork_bomb,
     "internet": test_internet, "tmp": test_tmp, "stdin": test_stdin, "session-replay": test_session_replay,
