@@ -36,6 +36,8 @@ struct _SockscopeEventLog
   GPtrArray    *buffers;         /* files read whole: a loaded session's lines stay in them */
   /* A session loaded in two parts (sockscope_event_log_load_head): the lines not read yet. */
   char         *rest;            /* in the last buffer; NULL when all is read */
+  gsize         rest_offset;     /* rest's offset in the file */
+  gboolean      rest_in_prefix;  /* rest points into a buffer holding the file's beginning */
   guint         rest_number;     /* the file's line number of its first line */
   char         *rest_path;
   SockscopeLegacyEnds *rest_legacy;
@@ -1315,6 +1317,7 @@ load_lines (GArray               *records,
             char                **cursor,
             guint                *number,
             guint                 max,
+            gboolean              partial,
             SockscopeLegacyEnds  *legacy,
             GPtrArray            *owned,
             const char           *path,
@@ -1335,6 +1338,8 @@ load_lines (GArray               *records,
           line = NULL;
           break;
         }
+      if (next == NULL && partial)
+        break;   /* the buffer holds the file's beginning: this line is read with the rest */
       if (next == NULL)
         {
           /* Every complete line ends with \n: this one was being written when the recording
@@ -1365,6 +1370,41 @@ load_lines (GArray               *records,
   return TRUE;
 }
 
+/* The file's first @max bytes (all of it if it is no longer), NUL-terminated; *partial when
+ * there is more. */
+#define HEAD_BYTES (4 * 1024 * 1024)
+
+static gboolean
+read_prefix (const char  *path,
+             gsize        max,
+             char       **data,
+             gsize       *len,
+             gboolean    *partial,
+             GError     **error)
+{
+  FILE *file = g_fopen (path, "rb");
+  char *buf;
+  gsize n;
+
+  if (file == NULL)
+    {
+      int saved = errno;
+
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved), g_strerror (saved));
+      return FALSE;
+    }
+  buf = g_malloc (max + 2);
+  n = fread (buf, 1, max + 1, file);
+  fclose (file);
+  *partial = n > max;
+  if (*partial)
+    n = max;
+  buf[n] = '\0';
+  *data = buf;
+  *len = n;
+  return TRUE;
+}
+
 /**
  * sockscope_event_log_load_head:
  * @n_events: how many events to read now (G_MAXUINT: all)
@@ -1389,8 +1429,10 @@ sockscope_event_log_load_head (const char  *path,
   char *next;
   gsize len;
   guint number = 2;
+  gboolean partial = FALSE;
 
-  if (!g_file_get_contents (path, &data, &len, &local_error))
+  if (!(n_events == G_MAXUINT ? g_file_get_contents (path, &data, &len, &local_error)
+                               : read_prefix (path, HEAD_BYTES, &data, &len, &partial, &local_error)))
     {
       g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_NOT_FOUND, _("cannot read the session %s: %s"),
                    path, local_error->message);
@@ -1426,12 +1468,14 @@ sockscope_event_log_load_head (const char  *path,
   if (json_object_get_int_member_with_default (json_node_get_object (header), "sockscope_session", 1) < 2)
     legacy = sockscope_legacy_ends_new ();
 
-  if (!load_lines (self->records, &next, &number, n_events, legacy, owned, path, warning, error))
+  if (!load_lines (self->records, &next, &number, n_events, partial, legacy, owned, path, warning, error))
     return NULL;
   g_ptr_array_extend_and_steal (self->buffers, g_steal_pointer (&owned));
   if (next != NULL)
     {
       self->rest = next;
+      self->rest_offset = (gsize) (next - data);
+      self->rest_in_prefix = partial;
       self->rest_number = number;
       self->rest_path = g_strdup (path);
       self->rest_legacy = g_steal_pointer (&legacy);
@@ -1466,6 +1510,7 @@ typedef struct
   char      *warning;
   char      *cursor;     /* where the next part starts, NULL at the end */
   guint      number;
+  char      *data;       /* the file, read whole when the head read its beginning only */
 } Rest;
 
 static void
@@ -1476,6 +1521,7 @@ rest_free (gpointer data)
   g_array_unref (rest->records);
   g_ptr_array_unref (rest->owned);
   g_free (rest->warning);
+  g_free (rest->data);
   g_free (rest);
 }
 
@@ -1492,7 +1538,19 @@ load_rest_thread (GTask        *task,
 
   rest->cursor = self->rest;
   rest->number = self->rest_number;
-  if (!load_lines (rest->records, &rest->cursor, &rest->number, rest->max, self->rest_legacy, rest->owned,
+  if (self->rest_in_prefix)
+    {
+      /* The head read the file's beginning only: the rest is in the whole file. */
+      gsize len;
+
+      if (!g_file_get_contents (self->rest_path, &rest->data, &len, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      rest->cursor = self->rest_offset < len ? rest->data + self->rest_offset : NULL;
+    }
+  if (!load_lines (rest->records, &rest->cursor, &rest->number, rest->max, FALSE, self->rest_legacy, rest->owned,
                    self->rest_path, &rest->warning, &error))
     g_task_return_error (task, error);
   else
@@ -1551,6 +1609,11 @@ sockscope_event_log_load_rest_finish (SockscopeEventLog  *self,
       self->rest = NULL;
       g_clear_pointer (&self->rest_legacy, sockscope_legacy_ends_free);
       return FALSE;
+    }
+  if (rest->data != NULL)
+    {
+      g_ptr_array_add (self->buffers, g_steal_pointer (&rest->data));
+      self->rest_in_prefix = FALSE;
     }
   self->rest = rest->cursor;
   self->rest_number = rest->number;
