@@ -215,6 +215,31 @@ def test_step():
     check(not [c for c in calls(ev) if c["call"] == "connect" and ret(ev, c)["ret"] != 0] or True, "")
 
 
+def test_mode_stop():
+    """trace_mode run lets held calls go; stop kills every traced process and logs each end."""
+    import labclient
+    lab = labclient.Lab(NOBODY, lab=os.path.join(BUILD, "app", "lab", "sockscope-lab"))
+    r = lab.command("trace", argv=["python3", "tp09_server.py", "mode-stop-marker"], cwd=os.path.join(EXAMPLES, "python"), mode="step")
+    check(r["reply"] == "ok" and r["actor"] == "python3", "trace: %r" % r)
+    lab.pump(1.0)
+    held = [e for e in lab.events if e["type"] == "call" and e.get("held")]
+    check(len(held) == 1 and held[0]["call"] == "socket", "held before its first socket call: %r" % held)
+    r = lab.command("next", actor="nobody-here")
+    check(r["reply"] == "error" and "does not wait" in r["message"], "next names an actor that waits: %r" % r)
+    r = lab.command("trace_mode", mode="run")
+    check(r["reply"] == "ok", "trace_mode run")
+    deadline = time.monotonic() + 10
+    while not [e for e in lab.events if e["type"] == "blocked"] and time.monotonic() < deadline:
+        lab.pump(0.1)
+    check([e for e in lab.events if e["type"] == "blocked" and e["call"] == "accept4"], "it runs freely to its accept")
+    r = lab.command("stop")
+    check(r["reply"] == "ok", "stop: %r" % r)
+    check([e for e in lab.events if e["type"] == "exit" and e["actor"] == "python3" and e["signal"] == "SIGKILL"],
+          "its exit is logged before stop's reply")
+    lab.quit()
+    no_traced_process_left("mode-stop-marker")
+
+
 def test_step_cli():
     status, ev, err = trace("--step", "--run", "python3 tp09_server.py", "--run", "python3 tp09_client.py",
                             cwd=os.path.join(EXAMPLES, "python"))
@@ -391,6 +416,27 @@ def test_session_replay():
 
 
 def test_sigkill_cli():
+    # in step mode, a program held before a call while the terminal does not answer
+    import fcntl
+    import pty
+    import termios
+    master, slave = pty.openpty()
+
+    def ctty():
+        os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+    p = subprocess.Popen(list(NOBODY) + [CLI, "trace", "--json", "--interactive", "--run", "python3 tp09_server.py"],
+                         cwd=os.path.join(EXAMPLES, "python"), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=slave, preexec_fn=ctty)
+    os.close(slave)
+    time.sleep(1.5)
+    check(p.poll() is None, "the interactive trace waits for the terminal")
+    p.kill()
+    out, _ = p.communicate()
+    os.close(master)
+    check(b'"held":true' in out, "a call was held when the CLI was killed")
+    no_traced_process_left("tp09_server.py")
     for delay in (0.05, 0.3, 0.8):
         p = subprocess.Popen(list(NOBODY) + [CLI, "trace", "--json", "--run", "python3 tp09_server.py"],
                              cwd=os.path.join(EXAMPLES, "python"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -403,7 +449,7 @@ def test_sigkill_cli():
 
 TESTS = {
     "tp09": test_tp09, "text": test_text, "tp5b-nc": test_tp5b_nc, "c-echo": test_c_echo, "step": test_step,
-    "step-cli": test_step_cli, "interactive": test_interactive, "fork-threads": test_fork_threads, "bad-program": test_bad_program,
+    "step-cli": test_step_cli, "mode-stop": test_mode_stop, "interactive": test_interactive, "fork-threads": test_fork_threads, "bad-program": test_bad_program,
     "crash": test_crash, "busy-loop-stop": test_busy_loop_stop, "fork-bomb": test_fork_bomb,
     "internet": test_internet, "tmp": test_tmp, "stdin": test_stdin, "session-replay": test_session_replay,
     "sigkill-cli": test_sigkill_cli,
