@@ -94,6 +94,11 @@ trace_get (SsLab *lab)
   if (pipe2 (t->pipe, O_CLOEXEC | O_NONBLOCK) < 0)
     t->pipe[0] = t->pipe[1] = -1;
   sigchld_pipe = t->pipe[1];
+  /* Ctrl-C on the learner's terminal reaches the whole foreground group: the traced programs
+   * get it as they would in a terminal; the lab stays to log their ends (its front end stops
+   * the trace). */
+  signal (SIGINT, SIG_IGN);
+  signal (SIGQUIT, SIG_IGN);
   sa.sa_handler = on_sigchld;
   sa.sa_flags = SA_RESTART;   /* ptrace stops come as SIGCHLD too: no SA_NOCLDSTOP */
   sigemptyset (&sa.sa_mask);
@@ -287,6 +292,8 @@ child_exec (SsTrace     *t,
   close_range (3, ~0u, 0);
   signal (SIGPIPE, SIG_DFL);
   signal (SIGCHLD, SIG_DFL);
+  signal (SIGINT, SIG_DFL);
+  signal (SIGQUIT, SIG_DFL);
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
   setpriority (PRIO_PROCESS, 0, 10);
@@ -743,7 +750,10 @@ on_gone (SsLab    *lab,
 {
   SsActor *actor = te->actor;
 
-  if (WIFSIGNALED (status) && !te->killed && WTERMSIG (status) != SIGKILL && !actor->thread)
+  int sig = WIFSIGNALED (status) ? WTERMSIG (status) : 0;
+
+  if ((sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
+       sig == SIGSYS || sig == SIGTRAP) && !te->killed && !actor->thread)
     {
       g_autofree char *text = g_strdup_printf ("%s crashed: killed by SIG%s (%s)%s", actor->name,
                                                sigabbrev_np (WTERMSIG (status)) ? sigabbrev_np (WTERMSIG (status)) : "?",

@@ -359,6 +359,41 @@ def test_busy_loop_stop():
     no_traced_process_left(marker)
 
 
+def test_ctrl_c():
+    """Ctrl-C on the terminal reaches the CLI, the lab and the program: the trace stops cleanly."""
+    import fcntl
+    import pty
+    import select
+    import termios
+    master, slave = pty.openpty()
+
+    def ctty():
+        os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+    p = subprocess.Popen(list(NOBODY) + [CLI, "trace", "--", "python3", "busy_loop.py", "ctrl-c-marker"], cwd=PROGRAMS,
+                         stdin=slave, stdout=slave, stderr=slave, preexec_fn=ctty, env=dict(os.environ, LANGUAGE="en"))
+    os.close(slave)
+    time.sleep(1.5)
+    os.write(master, b"\x03")
+    buf = b""
+    deadline = time.monotonic() + 20
+    while p.poll() is None and time.monotonic() < deadline:
+        r, _, _ = select.select([master], [], [], 0.2)
+        if r:
+            try:
+                buf += os.read(master, 4096)
+            except OSError:
+                break
+    p.wait(timeout=10)
+    os.close(master)
+    text = buf.decode(errors="replace")
+    check(p.returncode == 0, "Ctrl-C ends the trace with 0: %r" % text)
+    check("the lab stopped unexpectedly" not in text and ("python3 was killed by" in text or "python3 exited" in text),
+          "the program's end is printed: %r" % text)
+    no_traced_process_left("ctrl-c-marker")
+
+
 def test_fork_bomb():
     status, ev, err = trace("--", "python3", "fork_bomb.py", cwd=PROGRAMS, timeout=120)
     procs = [e for e in ev if e["type"] == "actor" and not e["thread"]]
@@ -450,7 +485,7 @@ def test_sigkill_cli():
 TESTS = {
     "tp09": test_tp09, "text": test_text, "tp5b-nc": test_tp5b_nc, "c-echo": test_c_echo, "step": test_step,
     "step-cli": test_step_cli, "mode-stop": test_mode_stop, "interactive": test_interactive, "fork-threads": test_fork_threads, "bad-program": test_bad_program,
-    "crash": test_crash, "busy-loop-stop": test_busy_loop_stop, "fork-bomb": test_fork_bomb,
+    "crash": test_crash, "busy-loop-stop": test_busy_loop_stop, "ctrl-c": test_ctrl_c, "fork-bomb": test_fork_bomb,
     "internet": test_internet, "tmp": test_tmp, "stdin": test_stdin, "session-replay": test_session_replay,
     "sigkill-cli": test_sigkill_cli,
 }
