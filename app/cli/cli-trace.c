@@ -1,6 +1,6 @@
 /* cli-trace.c: `sockscope-cli trace`: the learner's own programs run in a fresh lab under its
  * tracer (app/lab/sockscope-trace.c), their socket calls, packets and socket states printed as
- * they happen, as JSON lines or one line per event.
+ * they happen, as JSON lines or as the ladder `run` prints (cli-ladder.c), a column per actor.
  *
  * Programs start in the order given: each one when the one before it is blocked in a call,
  * waits before a call (step mode), has exited, or has been idle for 200 ms.  The first program
@@ -19,6 +19,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "cli-ladder.h"
 #include "sockscope-cli.h"
 #include "sockscope-error.h"
 #include "sockscope-event-log.h"
@@ -42,7 +43,7 @@ typedef struct
   GHashTable         *busy;          /* actor name → 1 blocked, 2 held: waits */
   GPtrArray          *order;         /* actor names, in the order they appeared */
   guint               n_held;
-  gboolean            stepping, interactive, json, next_pending, stopping;
+  gboolean            stepping, interactive, next_pending, stopping;
   gboolean            last_exited;
   gint64              last_event;
   int                 tty;
@@ -50,6 +51,7 @@ typedef struct
   gboolean            asking;
   int                 session_fd;
   guint               timer;
+  CliLadder          *ladder;        /* the ladder (or JSON lines), columns added as actors appear */
   GError             *error;
 } Trace;
 
@@ -212,102 +214,6 @@ on_tty_line (GObject      *object,
     send_next (tr, g_strstrip (line));
 }
 
-/* ---- what is printed ---- */
-
-static void
-print_event (Trace      *tr,
-             const char *line,
-             JsonObject *ev)
-{
-  const char *type = json_object_get_string_member_with_default (ev, "type", "");
-  const char *actor = json_object_get_string_member_with_default (ev, "actor", "");
-  gint64 seq = json_object_get_int_member_with_default (ev, "seq", 0);
-  g_autofree char *text = NULL;
-
-  if (tr->json)
-    {
-      fputs (line, stdout);
-      fputc ('\n', stdout);
-      fflush (stdout);
-      return;
-    }
-  if (g_str_equal (type, "call"))
-    text = g_strdup_printf ("%s: %s%s", actor, json_object_get_string_member_with_default (ev, "text", ""),
-                            json_object_get_boolean_member_with_default (ev, "held", FALSE) ? _("  (waits)") : "");
-  else if (g_str_equal (type, "blocked"))
-    text = g_strdup_printf (_("%s: … blocked in %s()"), actor, json_object_get_string_member_with_default (ev, "call", ""));
-  else if (g_str_equal (type, "return"))
-    {
-      JsonObject *out = json_object_get_object_member (ev, "out");
-      const char *err = json_object_get_string_member_with_default (ev, "errno", NULL);
-      GString *s = g_string_new (NULL);
-
-      g_string_append_printf (s, "%s: ← %s = %" G_GINT64_FORMAT, actor,
-                              json_object_get_string_member_with_default (ev, "call", ""),
-                              json_object_get_int_member_with_default (ev, "ret", 0));
-      if (err != NULL)
-        g_string_append_printf (s, " %s (%s)", err, json_object_get_string_member_with_default (ev, "strerror", ""));
-      if (out != NULL && json_object_has_member (out, "addr") && !json_object_get_null_member (out, "addr"))
-        g_string_append_printf (s, "  %s", json_object_get_string_member (out, "addr"));
-      if (out != NULL && json_object_has_member (out, "data"))
-        {
-          const char *d = json_object_get_string_member (out, "data");
-          glong n = g_utf8_strlen (d, -1);
-          g_autofree char *data = g_utf8_substring (d, 0, MIN (n, 120));
-
-          g_strdelimit (data, "\n\r\t", ' ');
-          g_string_append_printf (s, "  \"%s\"%s", data, n > 120 ? "…" : "");
-        }
-      text = g_string_free (s, FALSE);
-    }
-  else if (g_str_equal (type, "packet"))
-    {
-      JsonObject *pkt = json_object_get_object_member (ev, "pkt");
-      const char *from = json_object_get_string_member_with_default (ev, "from", NULL);
-      const char *to = json_object_get_string_member_with_default (ev, "to", NULL);
-
-      text = g_strdup_printf ("    %s → %s  %s", from ? from : "?", to ? to : "?",
-                              pkt ? json_object_get_string_member_with_default (pkt, "summary", "") : "");
-    }
-  else if (g_str_equal (type, "state"))
-    {
-      const char *holder = json_object_get_string_member_with_default (ev, "actor", NULL);
-
-      text = g_strdup_printf ("    [%s] %s %s ↔ %s %s", holder ? holder : "-",
-                              json_object_get_string_member_with_default (ev, "proto", "unix") ?: "unix",
-                              json_object_get_string_member_with_default (ev, "local", ""),
-                              json_object_get_string_member_with_default (ev, "peer", ""),
-                              json_object_get_string_member_with_default (ev, "state", ""));
-    }
-  else if (g_str_equal (type, "actor"))
-    {
-      const char *parent = json_object_get_string_member_with_default (ev, "parent", NULL);
-
-      if (parent != NULL)
-        text = g_strdup_printf (_("%s started by %s (pid %d)"), actor, parent,
-                                (int) json_object_get_int_member_with_default (ev, "tid", 0));
-      else
-        text = g_strdup_printf (_("%s started (pid %d)"), actor, (int) json_object_get_int_member_with_default (ev, "pid", 0));
-    }
-  else if (g_str_equal (type, "exit"))
-    {
-      const char *sig = json_object_get_string_member_with_default (ev, "signal", NULL);
-
-      if (sig != NULL)
-        text = g_strdup_printf (_("%s was killed by %s"), actor, sig);
-      else if (json_object_has_member (ev, "status") && !json_object_get_null_member (ev, "status"))
-        text = g_strdup_printf (_("%s exited with status %d"), actor, (int) json_object_get_int_member (ev, "status"));
-      else
-        text = g_strdup_printf (_("%s ended"), actor);
-    }
-  else if (g_str_equal (type, "note"))
-    text = g_strdup_printf ("note: %s", json_object_get_string_member_with_default (ev, "text", ""));
-  else
-    text = g_strdup (line);
-  printf ("%4" G_GINT64_FORMAT "  %s\n", seq, text);
-  fflush (stdout);
-}
-
 static void
 on_event (SockscopeLabClient *client,
           const char         *line,
@@ -328,7 +234,7 @@ on_event (SockscopeLabClient *client,
 
       (void) n;
     }
-  print_event (tr, line, ev);
+  cli_ladder_print_new (tr->ladder, tr->log);
 
   if (g_str_equal (type, "actor"))
     {
@@ -549,7 +455,6 @@ sockscope_cli_trace (int    argc,
   tr.order = g_ptr_array_new_with_free_func (g_free);
   tr.stepping = step || interactive;
   tr.interactive = interactive;
-  tr.json = json;
   tr.tty = -1;
   if (interactive)
     {
@@ -557,6 +462,8 @@ sockscope_cli_trace (int    argc,
       tr.tty = open ("/dev/tty", O_RDONLY | O_CLOEXEC);
       tr.tty_input = g_data_input_stream_new (g_unix_input_stream_new (tr.tty >= 0 ? tr.tty : STDIN_FILENO, FALSE));
     }
+  /* no lesson: the ladder adds a column for each actor as it appears */
+  tr.ladder = cli_ladder_new (NULL, json);
   tr.last_event = g_get_monotonic_time ();
   g_signal_connect (tr.client, "event", G_CALLBACK (on_event), &tr);
   g_signal_connect (tr.client, "failed", G_CALLBACK (on_failed), &tr);
@@ -583,6 +490,7 @@ sockscope_cli_trace (int    argc,
     close (tr.tty);
   g_clear_error (&tr.error);
   g_clear_object (&tr.tty_input);
+  g_clear_pointer (&tr.ladder, cli_ladder_free);
   g_free (tr.last_actor);
   g_hash_table_unref (tr.alive);
   g_hash_table_unref (tr.busy);
