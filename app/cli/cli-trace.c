@@ -296,7 +296,7 @@ on_tick (gpointer user_data)
     {
       if (tr->interactive && !tr->asking && now - tr->last_event >= STEP_QUIET_US)
         {
-          fprintf (stderr, _("Enter: let the oldest waiting call go (or type an actor's name); Ctrl-D stops.\n"));
+          cli_ladder_print_prompt (tr->ladder, _("Enter: let the oldest waiting call go (or type an actor's name); Ctrl-D stops."));
           tr->asking = TRUE;
           g_data_input_stream_read_line_async (tr->tty_input, G_PRIORITY_DEFAULT, NULL, on_tty_line, tr);
         }
