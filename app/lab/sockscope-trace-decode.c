@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -186,7 +187,9 @@ static const Name open_flags[] = {
 static const Name clone_flags[] = {
   { CLONE_VM, "CLONE_VM" }, { CLONE_FS, "CLONE_FS" }, { CLONE_FILES, "CLONE_FILES" },
   { CLONE_SIGHAND, "CLONE_SIGHAND" }, { CLONE_VFORK, "CLONE_VFORK" }, { CLONE_THREAD, "CLONE_THREAD" },
-  { CLONE_PARENT, "CLONE_PARENT" },
+  { CLONE_PARENT, "CLONE_PARENT" }, { CLONE_SYSVSEM, "CLONE_SYSVSEM" }, { CLONE_SETTLS, "CLONE_SETTLS" },
+  { CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID" }, { CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID" },
+  { CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID" }, { CLONE_PIDFD, "CLONE_PIDFD" },
 };
 
 static char *
@@ -215,7 +218,7 @@ bit_names (const Name *names,
         value &= ~(unsigned long) names[i].value;
       }
   if (value != 0 || s->len == 0)
-    g_string_append_printf (s, s->len ? "|%#lx" : "%lu", value);
+    g_string_append_printf (s, s->len ? "|%#lx" : value > 0xffff ? "%#lx" : "%lu", value);
   return g_string_free (s, FALSE);
 }
 
@@ -632,7 +635,15 @@ ss_trace_decode_entry (pid_t        pid,
       break;
 
     case __NR_clone:
-      add (call, BITS (clone_flags, a[0] & ~0xffull));
+      {
+        g_autofree char *flags = BITS (clone_flags, a[0] & ~0xffull);
+
+        /* the low byte: the signal the parent gets when the child ends (fork: SIGCHLD) */
+        if ((a[0] & 0xff) == SIGCHLD)
+          add (call, g_strdup_printf ("%s|SIGCHLD", flags));
+        else
+          add (call, g_steal_pointer (&flags));
+      }
       break;
 
     case __NR_clone3:
