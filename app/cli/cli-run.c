@@ -532,8 +532,12 @@ sockscope_cli_replay (int    argc,
     fprintf (stderr, "%s\n", warning);
   /* One language at a time: the interface speaks the one the session was recorded in. */
   sockscope_language_apply (sockscope_event_log_get_lang (log));
-  /* The ladder draws the lesson's actors as lifelines: JSON lines need no lesson. */
-  if (!json && (lesson = sockscope_lesson_for_session (log, argv[1], &error)) == NULL)
+  /* The ladder draws the lesson's actors as lifelines: JSON lines need no lesson, nor a session of
+   * traced programs (sockscope-cli trace: lesson "trace", no lesson text), whose columns come as
+   * its actors appear. */
+  if (!json && !(g_strcmp0 (sockscope_event_log_get_lesson_id (log), "trace") == 0 &&
+                 sockscope_event_log_get_lesson_text (log) == NULL) &&
+      (lesson = sockscope_lesson_for_session (log, argv[1], &error)) == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
       return 1;

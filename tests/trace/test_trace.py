@@ -442,6 +442,10 @@ def test_session_replay():
         check(p.returncode == 0, "replay reads the session: %s" % p.stderr.decode())
         replayed = [json.loads(line) for line in p.stdout.decode().splitlines() if line.strip()]
         check([e["seq"] for e in replayed] == [e["seq"] for e in ev], "replay gives the same events")
+        p = subprocess.run([CLI, "replay", session], capture_output=True, timeout=60)
+        ladder = p.stdout.decode()
+        check(p.returncode == 0 and "python3-2" in ladder and "SYN seq=0" in ladder and "accept4 = 4" in ladder,
+              "replay prints the session's ladder: %s%s" % (ladder[:400], p.stderr.decode()))
         check(os.path.getsize(pcap) > 0, "the pcapng is written")
         d = subprocess.run([CLI, "decode", "--summary", pcap], capture_output=True, timeout=60)
         check(d.returncode == 0 and "packets: %d\n" % len(packets(ev)) in d.stdout.decode(), "one frame per packet event")
