@@ -15,6 +15,7 @@
 
 #include "sockscope-decoder.h"
 #include "sockscope-field-help.h"
+#include "sockscope-field-names.h"
 #include "sockscope-hex-view.h"
 #include "sockscope-packet-detail.h"
 #include "sockscope-packet-info.h"
@@ -491,13 +492,13 @@ build_tree (SockscopePacketDetail *self,
   for (guint i = 0; i < self->n_fields; i++)
     {
       const SsField *f = &self->fields[i];
-      char value[SS_TEXT_MAX];
+      g_autofree char *value = NULL;
       SockscopeFieldItem *item;
       char *text;
 
-      ss_field_format (f, data, caplen, value, sizeof value);
+      value = sockscope_field_value_text (f, data, caplen);
       text = field_value_text (f, value);
-      item = field_item_new (i, g_strdup (f->label), text, sockscope_field_help_lookup (f->id));
+      item = field_item_new (i, g_strdup (sockscope_field_label_translate (f->label)), text, sockscope_field_help_lookup (f->id));
       g_ptr_array_add (items, item);
       /* Pre-order: a parent always comes before its children. */
       if (f->parent >= 0)
