@@ -2011,9 +2011,14 @@ ss_lab_emit_return (SsLab            *lab,
   emit_return (lab, actor, msg);
 }
 
+/* A state dump after a traced call: one waiting is enough (it comes after this call). A program
+ * in a loop makes a call every few microseconds: a dump each would cost milliseconds each. */
 void
 ss_lab_add_refresh (SsLab *lab)
 {
+  for (guint i = 0; i < lab->pending->len; i++)
+    if (((SsPending *) g_ptr_array_index (lab->pending, i))->kind == SS_PENDING_REFRESH)
+      return;
   add_pending (lab, SS_PENDING_REFRESH, -1, NULL, SETTLE_MAX_US);
 }
 
