@@ -240,8 +240,8 @@ test_french_translations (void)
     }
   g_assert_cmpuint (translated, >, 90);
   g_assert_cmpstr (sockscope_field_label_translate ("Source port"), ==, "Port source");
-  g_assert_cmpstr (sockscope_field_label_translate ("Sequence number (raw)"), ==,
-                   "Numéro de séquence (brut)");
+  g_assert_cmpstr (sockscope_field_label_translate ("Sequence number"), ==, "Numéro de séquence");
+  g_assert_cmpstr (sockscope_field_label_translate ("Checksum"), ==, "Somme de contrôle");
   g_assert_cmpstr (sockscope_field_label_translate ("Time to live"), ==, "Durée de vie (TTL)");
   g_assert_cmpstr (sockscope_field_label_translate ("Don't fragment"), ==, "Ne pas fragmenter");
   /* Unknown text goes through unchanged (and would have failed the walk above). */

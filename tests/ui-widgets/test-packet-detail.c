@@ -1,13 +1,18 @@
 /* test-packet-detail.c: the field tree and the hex view of a real packet, in a real window: one
  * line a field from IP, the link layer folded, the selected field explained under the tree, its
- * bytes lit in hex and ASCII, the ASCII column on screen however narrow the view. */
+ * bytes lit in hex and ASCII, the ASCII column on screen however narrow the view; in French,
+ * the decoder's labels and value words in French. */
 #include "config.h"
 
+#include <locale.h>
+
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
 #include "frames.h"
 #include "sockscope-decoder.h"
 #include "sockscope-field-help.h"
+#include "sockscope-field-names.h"
 #include "sockscope-hex-view.h"
 #include "sockscope-packet-detail.h"
 #include "test-util.h"
@@ -320,6 +325,88 @@ test_hex_view_alone (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* In French the tree reads in French: labels from the decoder's English through the UI's
+ * table, value words too; numbers, addresses and flag letters as they are. It switches the
+ * language of the process: the tests after it look at no words. */
+static void
+test_french (void)
+{
+  g_autoptr(GBytes) syn = test_frame_tcp_syn ();
+  gsize size;
+  const guint8 *data = g_bytes_get_data (syn, &size);
+  SsField fields[256];
+  SsDecodeResult res;
+  SockscopePacketDetail *detail;
+  GtkWidget *window;
+  guint n_rows;
+
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_ROOT "/po");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  detail = SOCKSCOPE_PACKET_DETAIL (sockscope_packet_detail_new ());
+  window = test_show_in_window (GTK_WIDGET (detail), 1100, 760);
+  sockscope_packet_detail_set_packet (detail, LINKTYPE_ETHERNET, syn);
+  test_wait_for_draw (GTK_WIDGET (detail));
+
+  /* The first rows, as a French student reads them. */
+  {
+    Fixture f = { window, detail, NULL };
+
+    assert_row (&f, 0, "ip", "Protocole IPv4", FALSE);
+    assert_row (&f, 1, "tcp", "Protocole TCP", TRUE);
+    assert_row (&f, 2, "tcp.srcport", "Port source", FALSE);
+    assert_row (&f, 3, "tcp.dstport", "Port de destination", FALSE);
+    assert_row (&f, 4, "tcp.seq_raw", "N° de séquence (brut)", FALSE);
+    assert_row (&f, 5, "tcp.ack_raw", "N° d’acquittement (brut)", FALSE);
+    assert_row (&f, 6, "tcp.hdr_len", "Longueur de l’en-tête", FALSE);
+    assert_row (&f, 7, "tcp.flags", "Drapeaux", FALSE);
+    assert_row (&f, 8, "tcp.window_size_value", "Fenêtre (brute)", FALSE);
+    assert_row (&f, 9, "tcp.checksum", "Somme de contrôle", FALSE);
+  }
+  g_assert_nonnull (test_find_label (GTK_WIDGET (detail), "Champ"));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (detail), "Valeur"));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (detail), "40 octets (10)"));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (detail), "0x002 (SYN)"));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (detail), "couche liaison"));
+  g_assert_null (test_find_label (GTK_WIDGET (detail), "Source port"));
+  g_assert_null (test_find_label (GTK_WIDGET (detail), "20 bytes (5)"));
+
+  /* Every row on screen: the French of the decoder's label, never the English (but for the
+   * few French writes the same way). */
+  ss_packet_decode (LINKTYPE_ETHERNET, data, size, size, fields, G_N_ELEMENTS (fields), &res);
+  n_rows = 0;
+  for (guint row = 0;; row++)
+    {
+      const char *id = NULL, *english = NULL;
+      const char *label = sockscope_packet_detail_get_row (detail, row, &id, NULL);
+
+      if (label == NULL)
+        break;
+      n_rows++;
+      for (gsize i = 0; i < res.n_fields && english == NULL; i++)
+        if (g_str_equal (fields[i].id, id))
+          english = fields[i].label;
+      g_assert_nonnull (english);
+      g_assert_cmpstr (label, ==, sockscope_field_label_translate (english));
+      if (g_str_equal (label, english) && !g_str_equal (english, "Options") && !g_str_equal (english, "Ethernet II"))
+        g_test_fail_printf ("row %u (%s) reads in English: “%s”", row, id, label);
+    }
+  g_assert_cmpuint (n_rows, >=, 12);
+
+  /* A flag's value, once its row is open. */
+  g_assert_true (sockscope_packet_detail_select_field (detail, "tcp.flags.syn"));
+  test_wait_for_draw (GTK_WIDGET (detail));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (detail), "Synchronisation (SYN)"));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (detail), "Activé"));
+  g_assert_nonnull (test_find_label (GTK_WIDGET (detail), "Désactivé"));
+  g_assert_null (test_find_label (GTK_WIDGET (detail), "Not set"));
+  test_screenshot (GTK_WIDGET (detail), "packet-detail-fr");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -332,5 +419,6 @@ main (int   argc,
   g_test_add ("/packet-detail/collapsed", Fixture, NULL, fixture_set_up, test_collapsed, fixture_tear_down);
   g_test_add ("/packet-detail/truncated", Fixture, NULL, fixture_set_up, test_truncated, fixture_tear_down);
   g_test_add_func ("/hex-view/alone", test_hex_view_alone);
+  g_test_add_func ("/packet-detail/french", test_french);
   return g_test_run ();
 }
