@@ -240,6 +240,24 @@ is_arrow (const SockscopeLayoutRow *row)
          (row->kind == SOCKSCOPE_LAYOUT_SIGNAL && row->from >= 0 && row->from != row->to);
 }
 
+/* A packet label's first word (its flags, "PSH,ACK") is drawn in bold at the label's size: the
+ * width that takes beyond the regular weight the label was measured in. */
+static double
+emphasis_extra (const Ctx                *c,
+                const SockscopeLayoutRow *row)
+{
+  const char *space;
+  gssize len;
+
+  if (row->kind != SOCKSCOPE_LAYOUT_PACKET || c->params->cells || row->text == NULL)
+    return 0;
+  space = strchr (row->text, ' ');
+  len = space ? space - row->text : (gssize) strlen (row->text);
+  /* SOCKSCOPE_LAYOUT_BOLD is also 1.1 times larger (a header): back to the label's size. */
+  return MAX (0, text_width (c, SOCKSCOPE_LAYOUT_BOLD, row->text, len) / 1.1 -
+                 text_width (c, SOCKSCOPE_LAYOUT_SANS, row->text, len));
+}
+
 static SockscopeLayoutFont
 row_font (const SockscopeLayoutRow *row)
 {
@@ -587,6 +605,7 @@ place_row (const Ctx                *c,
                   MIN (text_width (c, font, row->text, -1) + 2 * l->pill_pad_x, 0.6 * (hi - lo)));
       room = MIN (MAX (room, c->min_text + 2 * l->pill_pad_x), hi - lo);
       box->lines = wrap (c, font, row->text, room - 2 * l->pill_pad_x, &tw, &box->n_lines);
+      tw += emphasis_extra (c, row);
       pill_h = box->n_lines * font_line_h (c, font) + 2 * l->pill_pad_y;
       box->box = (SockscopeLayoutRect) { centre - (tw + 2 * l->pill_pad_x) / 2, y + c->gap,
                                          tw + 2 * l->pill_pad_x, pill_h };
