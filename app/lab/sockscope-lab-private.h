@@ -454,6 +454,7 @@ const char *ss_tcp_state_name    (guint8       state);
 gboolean ss_namespace_enter      (GError     **error,
                                   char       **remedy);
 gboolean ss_namespace_names      (GError     **error);
+gboolean ss_namespace_show_host_tmp (const char *path);
 char    *ss_namespace_workdir    (gboolean    *on_host,
                                   GError     **error);
 void     ss_namespace_remove_workdir (const char *dir);

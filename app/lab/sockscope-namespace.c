@@ -21,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sockscope-lab-private.h"
@@ -203,6 +204,9 @@ refused_map:
   return FALSE;
 }
 
+/* The host's /tmp, opened before the lab's own covers it (ss_namespace_show_host_tmp). */
+static int host_tmp_fd = -1;
+
 /* The actors' working directory, for AF_UNIX paths.  A tmpfs over /tmp in the
  * lab's own mount namespace vanishes with the lab, even if it is killed; if
  * that mount is refused, a directory on the host's /tmp is removed at exit. */
@@ -214,6 +218,7 @@ ss_namespace_workdir (gboolean  *on_host,
   g_autofree char *host_tmpl = NULL;
 
   *on_host = FALSE;
+  host_tmp_fd = open ("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
       mount ("sockscope", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=16m") == 0 &&
       mkdtemp (tmpl) != NULL)
@@ -231,6 +236,37 @@ ss_namespace_workdir (gboolean  *on_host,
     }
   *on_host = TRUE;
   return g_steal_pointer (&host_tmpl);
+}
+
+/* A program a student traces from the host's /tmp (a checkout there, a file saved there):
+ * the host's /tmp/NAME, the first folder of @path, is bound at its own path in the lab's /tmp,
+ * so that the program, its arguments and its working directory name the same files inside the
+ * lab as outside. Only that folder: the rest of the host's /tmp stays out of the lab. */
+gboolean
+ss_namespace_show_host_tmp (const char *path)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *source = NULL;
+  const char *slash;
+  int fd;
+  gboolean shown;
+
+  if (host_tmp_fd < 0 || path == NULL || !g_str_has_prefix (path, "/tmp/"))
+    return FALSE;
+  slash = strchr (path + 5, '/');
+  first = slash ? g_strndup (path + 5, slash - (path + 5)) : g_strdup (path + 5);
+  if (first[0] == '\0' || first[0] == '.' || g_str_has_prefix (first, "sockscope-"))
+    return FALSE;
+  target = g_build_filename ("/tmp", first, NULL);
+  if (g_file_test (target, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if ((fd = openat (host_tmp_fd, first, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+    return FALSE;
+  source = g_strdup_printf ("/proc/self/fd/%d", fd);
+  shown = mkdir (target, 0755) == 0 && mount (source, target, NULL, MS_BIND | MS_REC, NULL) == 0;
+  close (fd);
+  return shown;
 }
 
 void

@@ -356,6 +356,10 @@ cmd_trace (SsLab      *lab,
     t->step = g_str_equal (mode, "step");
   if (n_tasks (t) >= MAX_TASKS)
     return ss_lab_reply_error (lab, id, "%s: the lab already runs %d traced processes and threads", argv[0], MAX_TASKS);
+  /* Programs and files in the host's /tmp: shown at their own path in the lab's /tmp. */
+  ss_namespace_show_host_tmp (cwd);
+  for (guint i = 0; argv[i] != NULL; i++)
+    ss_namespace_show_host_tmp (argv[i]);
   if (access (cwd, X_OK) < 0)
     return ss_lab_reply_error (lab, id, "%s: its directory %s cannot be entered in the lab%s", argv[0], cwd,
                                g_str_has_prefix (cwd, "/tmp/") || g_str_equal (cwd, "/tmp")
