@@ -363,7 +363,7 @@ cmd_trace (SsLab      *lab,
   if (access (cwd, X_OK) < 0)
     return ss_lab_reply_error (lab, id, "%s: its directory %s cannot be entered in the lab%s", argv[0], cwd,
                                g_str_has_prefix (cwd, "/tmp/") || g_str_equal (cwd, "/tmp")
-                               ? " (the lab has a /tmp of its own: put your programs in a directory of your home)" : "");
+                               ? " (the lab shows only the folder of /tmp a program's path names)" : "");
   if ((path = find_program (argv[0], cwd, &error)) == NULL)
     return ss_lab_reply_error (lab, id, "%s", error->message);
   base = g_path_get_basename (name != NULL ? name : argv[0]);
