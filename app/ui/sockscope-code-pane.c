@@ -180,8 +180,14 @@ update_style_scheme (SockscopeCodePane *self)
   GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
   GtkSourceStyleScheme *scheme;
 
-  scheme = gtk_source_style_scheme_manager_get_scheme (schemes, adw_style_manager_get_dark (manager)
-                                                                ? "Adwaita-dark" : "Adwaita");
+  gboolean dark = adw_style_manager_get_dark (manager);
+  /* High contrast (the desktop's, or the app's preference: the window's class): GtkSourceView's
+   * classic schemes, black on white or white on black, instead of Adwaita's tints. */
+  gboolean high_contrast = adw_style_manager_get_high_contrast (manager) ||
+                           (self->watched_root != NULL && gtk_widget_has_css_class (self->watched_root, "high-contrast"));
+
+  scheme = gtk_source_style_scheme_manager_get_scheme (schemes, high_contrast ? (dark ? "classic-dark" : "classic")
+                                                                : dark ? "Adwaita-dark" : "Adwaita");
   for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
     {
       Column *column = g_ptr_array_index (self->columns, i);
@@ -1422,6 +1428,7 @@ on_root_classes (SockscopeCodePane *self)
   GtkWidget *root = self->watched_root;
   gboolean presenter = root != NULL && gtk_widget_has_css_class (root, "presenter");
 
+  update_style_scheme (self);
   if (presenter == self->presenter)
     return;
   self->presenter = presenter;
@@ -1552,6 +1559,8 @@ sockscope_code_pane_init (SockscopeCodePane *self)
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Code"), -1);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
 }
 

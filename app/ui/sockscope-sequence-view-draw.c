@@ -6,6 +6,8 @@
  * GL renderer does not antialias rotated rectangles. */
 #include "config.h"
 
+#include <adwaita.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -30,8 +32,14 @@ sockscope_sequence_view_update_colours (SockscopeSequenceView *self)
     gdk_rgba_parse (&c->error, c->dark ? "#ff7b63" : "#c01c28");
   c->bg.alpha = 1.0;
   gdk_rgba_parse (&c->warning, c->dark ? "#f8e45c" : "#9c6e03");
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+    c->high_contrast = adw_style_manager_get_high_contrast (adw_style_manager_get_default ()) ||
+                       (root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), "high-contrast"));
+  }
   c->dim = c->fg;
-  c->dim.alpha = 0.55;
+  c->dim.alpha = c->high_contrast ? 0.9 : 0.55;
   for (guint i = 0; i < SOCKSCOPE_N_STATE_FAMILIES; i++)
     {
       SockscopeRgb rgb = sockscope_diagram_state_family_colour (i, c->dark);
@@ -401,7 +409,7 @@ draw_arrow_row (SockscopeSequenceView    *self,
 
   if (progress < 1.0)
     gtk_snapshot_push_opacity (snapshot, progress);
-  border.alpha = highlighted ? 1.0 : 0.6;
+  border.alpha = highlighted || self->colours.high_contrast ? 1.0 : 0.6;
   draw_box (self, snapshot, &pill, pill.size.height / 2, colour, highlighted ? 0.18 : 0.07, &border,
             (highlighted ? 2.0 : 1.0) * z);
   /* The flags, first word of a packet's label, are what a learner looks for. */
@@ -539,7 +547,7 @@ draw_bar (SockscopeSequenceView *self,
     return FALSE;
   tint = actor_colour (self, item->from);
   border = is_highlighted (self, item) ? c->accent : tint;
-  border.alpha = is_highlighted (self, item) ? 1.0 : 0.5;
+  border.alpha = is_highlighted (self, item) || c->high_contrast ? 1.0 : 0.5;
   draw_box (self, snapshot, &bar, 2 * self->zoom, &tint, 0.12, &border, 1.0 * self->zoom);
   if (sockscope_sequence_view_shows_seq (self, item->blocked_seq))
     {
@@ -605,7 +613,7 @@ draw_lifelines (SockscopeSequenceView *self,
   double bottom = l->n_rows > 0 ? l->rows[l->n_rows - 1].y + l->rows[l->n_rows - 1].height : l->header_h;
   GdkRGBA dim = self->colours.fg;
 
-  dim.alpha = 0.35;
+  dim.alpha = self->colours.high_contrast ? 0.9 : 0.35;
   if (l->outside.shown)
     draw_dashed_vline (snapshot, l->outside.x + dx, l->header_h, bottom, 1.0 * z, 8 * z, 0.6f, &dim);
   for (guint i = 0; i < l->n_columns; i++)
@@ -616,7 +624,7 @@ draw_lifelines (SockscopeSequenceView *self,
 
       if (!l->columns[i].shown)
         continue;
-      colour.alpha = 0.7;
+      colour.alpha = self->colours.high_contrast ? 1.0 : 0.7;
       /* A created actor's lifeline runs from its creation to its end. */
       if (line->parent >= 0 && !line->implicit && line->spawn_row >= first && line->spawn_row < first + l->n_rows)
         top = l->rows[line->spawn_row - first].yb;

@@ -78,6 +78,7 @@ typedef struct
   GdkRGBA  warning;
   GdkRGBA  dim;
   gboolean dark;
+  gboolean high_contrast;   /* the desktop's or the app's: lines and borders drawn solid */
   GdkRGBA  family[SOCKSCOPE_N_STATE_FAMILIES];
 } Colours;
 
