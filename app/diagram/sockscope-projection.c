@@ -142,7 +142,11 @@ is_binary (const char *hex)
 {
   for (const char *p = hex; p[0] != '\0' && p[1] != '\0'; p += 2)
     {
-      guint byte = (guint) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+      guint byte;
+
+      if (!g_ascii_isxdigit (p[0]) || !g_ascii_isxdigit (p[1]))
+        return FALSE;   /* not the lab's hex: show the text as it is */
+      byte = (guint) g_ascii_xdigit_value (p[0]) << 4 | (guint) g_ascii_xdigit_value (p[1]);
 
       if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f)
         return TRUE;
