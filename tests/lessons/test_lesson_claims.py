@@ -622,7 +622,16 @@ class StepLog:
                 (not s["inode"] and (s["local"], s["peer"]) in tuples and not s["peer"].endswith("*"))]
 
     def state_after(self, ref, step):
-        seen = [s for s in self.socket(ref, step) if s["seq"] < self.windows[step][1]]
+        """The socket's state at the end of @step. The lab samples states after each call and
+        every 50 ms; on a loaded machine the sample of a change the step's packets made (the
+        peer's FIN turning FIN-WAIT-2 into TIME-WAIT) can come just after the next call: it
+        still counts when no packet came in between."""
+        history = self.socket(ref, step)
+        end = self.windows[step][1]
+        seen = [s for s in history if s["seq"] < end]
+        later = [s for s in history if s["seq"] >= end]
+        if later and not [p for p in self.packets if end <= p["seq"] < later[0]["seq"]]:
+            return later[0]
         return seen[-1] if seen else None
 
 
