@@ -529,9 +529,33 @@ set_step (JsonObject *o,
 }
 
 void
+sockscope_lab_client_hosts_async (SockscopeLabClient  *self,
+                                  const char          *a,
+                                  const char          *b,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  JsonObject *o = new_command ("hosts");
+
+  json_object_set_string_member (o, "a", a != NULL ? a : "alice");
+  json_object_set_string_member (o, "b", b != NULL ? b : "bob");
+  command (self, o, sockscope_lab_client_hosts_async, cancellable, callback, user_data);
+}
+
+gboolean
+sockscope_lab_client_hosts_finish (SockscopeLabClient  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  return command_finish (self, result, NULL, error);
+}
+
+void
 sockscope_lab_client_actor_async (SockscopeLabClient  *self,
                                   const char          *name,
                                   const char          *parent,
+                                  const char          *host,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
@@ -541,6 +565,8 @@ sockscope_lab_client_actor_async (SockscopeLabClient  *self,
   json_object_set_string_member (o, "name", name);
   if (parent != NULL)
     json_object_set_string_member (o, "parent", parent);
+  if (host != NULL)
+    json_object_set_string_member (o, "host", host);
   command (self, o, sockscope_lab_client_actor_async, cancellable, callback, user_data);
 }
 
@@ -597,6 +623,29 @@ sockscope_lab_client_call_finish (SockscopeLabClient  *self,
   if (blocked != NULL)
     *blocked = g_strcmp0 (json_object_get_string_member_with_default (reply, "status", ""), "blocked") == 0;
   return TRUE;
+}
+
+void
+sockscope_lab_client_wire_async (SockscopeLabClient  *self,
+                                 const char          *spec,
+                                 guint                step,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  JsonObject *o = new_command ("wire");
+
+  json_object_set_string_member (o, "spec", spec);
+  set_step (o, step);
+  command (self, o, sockscope_lab_client_wire_async, cancellable, callback, user_data);
+}
+
+gboolean
+sockscope_lab_client_wire_finish (SockscopeLabClient  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  return command_finish (self, result, NULL, error);
 }
 
 void

@@ -30,9 +30,23 @@ JsonObject         *sockscope_lab_client_command_finish  (SockscopeLabClient  *s
                                                           GAsyncResult        *result,
                                                           GError             **error);
 
+/* Two hosts (docs/LAB-PROTOCOL.md `hosts`): before any actor; @a and @b are their names in the
+ * lab's /etc/hosts (NULL: alice, bob). */
+void                sockscope_lab_client_hosts_async     (SockscopeLabClient  *self,
+                                                          const char          *a,
+                                                          const char          *b,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean            sockscope_lab_client_hosts_finish    (SockscopeLabClient  *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+/* @host: "a" or "b" in a two-host lab, NULL in a one-host lab. */
 void                sockscope_lab_client_actor_async     (SockscopeLabClient  *self,
                                                           const char          *name,
                                                           const char          *parent,
+                                                          const char          *host,
                                                           GCancellable        *cancellable,
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);
@@ -53,6 +67,19 @@ void                sockscope_lab_client_call_async      (SockscopeLabClient  *s
 gboolean            sockscope_lab_client_call_finish     (SockscopeLabClient  *self,
                                                           GAsyncResult        *result,
                                                           gboolean            *blocked,
+                                                          GError             **error);
+
+/* Changes the wire's rules (one spec of the wire grammar, "loss=20%,seed=7", "dir=a>b,drop=next",
+ * "clear"); @step: the lesson's step it applies from, 0 for none (a change from the window). The
+ * lab logs it as a `wire` event `set`; a spec it refuses fails with its message. */
+void                sockscope_lab_client_wire_async      (SockscopeLabClient  *self,
+                                                          const char          *spec,
+                                                          guint                step,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean            sockscope_lab_client_wire_finish     (SockscopeLabClient  *self,
+                                                          GAsyncResult        *result,
                                                           GError             **error);
 
 void                sockscope_lab_client_note_async      (SockscopeLabClient  *self,

@@ -77,6 +77,7 @@ actor_free (gpointer data)
   g_free (actor->parent);
   g_free (actor->label_en);
   g_free (actor->label_fr);
+  g_free (actor->host);
   g_free (actor);
 }
 

@@ -15,6 +15,7 @@ typedef struct
   gboolean thread;     /* kind: thread (created by pthread_create), else a process */
   guint  line;         /* line of its `actor:` declaration */
   guint  created_by;   /* the step (fork, pthread_create) that creates it, or 0 */
+  char  *host;         /* `host: a|b` ("a" or "b"); a child's is its parent's; NULL on one host */
 } SockscopeActor;
 
 /* A question asked before a step runs (`ask:` under the step), graded against the run. */

@@ -249,7 +249,7 @@ spawn_actor (GTask *task)
       spawn_actor (task);
       return;
     }
-  sockscope_lab_client_actor_async (self->client, actor->name, actor->parent,
+  sockscope_lab_client_actor_async (self->client, actor->name, actor->parent, actor->host,
                                     g_task_get_cancellable (task), on_actor_spawned, task);
 }
 
