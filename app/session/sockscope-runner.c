@@ -203,6 +203,17 @@ sockscope_runner_get_position (SockscopeRunner *self)
   return self->position;
 }
 
+/* The explorer's lesson grows by a step at a time: the steps done stay the same. */
+void
+sockscope_runner_set_lesson (SockscopeRunner *self,
+                             SockscopeLesson *lesson)
+{
+  g_return_if_fail (SOCKSCOPE_IS_RUNNER (self));
+  g_return_if_fail (sockscope_lesson_get_n_steps (lesson) >= self->position);
+
+  g_set_object (&self->lesson, lesson);
+}
+
 gboolean
 sockscope_runner_is_done (SockscopeRunner *self)
 {

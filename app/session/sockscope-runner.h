@@ -17,6 +17,9 @@ SockscopeRunner *sockscope_runner_new          (SockscopeLesson     *lesson,
                                                 SockscopeEventLog   *log,
                                                 const char          *lang);
 guint            sockscope_runner_get_position (SockscopeRunner     *self);
+/* Explore mode: goes on with @lesson, whose first steps are the ones done so far. */
+void             sockscope_runner_set_lesson   (SockscopeRunner     *self,
+                                                SockscopeLesson     *lesson);
 gboolean         sockscope_runner_is_done      (SockscopeRunner     *self);
 
 void             sockscope_runner_start_async  (SockscopeRunner     *self,
