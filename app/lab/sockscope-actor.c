@@ -524,6 +524,14 @@ run_call (const SsActorRequest *req,
       }
 
     case SS_CALL_SETSOCKOPT:
+      /* SO_RCVTIMEO / SO_SNDTIMEO {seconds, microseconds}: a struct timeval. */
+      if (req->has_linger && req->iarg[1] == SOL_SOCKET &&
+          (req->iarg[2] == SO_RCVTIMEO || req->iarg[2] == SO_SNDTIMEO))
+        {
+          struct timeval tv = { req->linger.l_onoff, req->linger.l_linger };
+
+          return setsockopt (fd, SOL_SOCKET, (int) req->iarg[2], &tv, sizeof tv);
+        }
       if (req->has_linger)
         return setsockopt (fd, (int) req->iarg[1], (int) req->iarg[2],
                            &req->linger, sizeof req->linger);

@@ -352,7 +352,12 @@ emit_step (Writer              *w,
   else if (g_str_equal (call, "setsockopt") && n == 4)
     {
       lhs = assign_prefix (w, "int", step->assign);
-      if (a[3][0] == '{')
+      if (a[3][0] == '{' && (g_str_equal (a[2], "SO_RCVTIMEO") || g_str_equal (a[2], "SO_SNDTIMEO")))
+        {
+          emit (w, "struct timeval timeout = %s;", a[3]);
+          emit (w, "%ssetsockopt(%s, %s, %s, &timeout, sizeof timeout);", lhs, a[0], a[1], a[2]);
+        }
+      else if (a[3][0] == '{')
         {
           emit (w, "struct linger linger = %s;", a[3]);
           emit (w, "%ssetsockopt(%s, %s, %s, &linger, sizeof linger);", lhs, a[0], a[1], a[2]);
@@ -683,6 +688,7 @@ static const struct
   { "stdlib.h", "exit" },
   { "string.h", "memcpy memset memcmp strcpy strncpy strlen" },
   { "sys/select.h", "select fd_set FD_*" },
+  { "sys/time.h", "timeval" },
   { "sys/socket.h", "socket socketpair bind listen accept connect send recv sendto recvfrom shutdown setsockopt "
                     "getsockopt getsockname getpeername sockaddr sockaddr_storage socklen_t linger AF_* PF_* SOCK_* "
                     "SOL_* SO_* MSG_* SHUT_* SOMAXCONN" },

@@ -249,7 +249,9 @@ emit_step (Writer              *w,
           g_autofree char *pair = g_strndup (a[3] + 1, strlen (a[3]) - 2);
 
           w->imports |= IMPORT_STRUCT;
-          emit (w, "%s.setsockopt(%s, %s, struct.pack(\"ii\", %s))", a[0], level, name, pair);
+          /* SO_RCVTIMEO's struct timeval is two longs; SO_LINGER's struct linger two ints. */
+          emit (w, "%s.setsockopt(%s, %s, struct.pack(\"%s\", %s))", a[0], level, name,
+                g_str_has_suffix (a[2], "TIMEO") ? "ll" : "ii", pair);
         }
       else
         emit (w, "%s.setsockopt(%s, %s, %s)", a[0], level, name, a[3]);
