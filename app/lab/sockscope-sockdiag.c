@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "sockscope-lab-private.h"
+#include "sockscope-trace-stats.h"
 
 /* Kernel TCP states, numbered as in include/net/tcp_states.h. */
 enum
@@ -314,8 +315,10 @@ ss_sockdiag_dump (int      fd,
            .udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_MEMINFO },
   };
 
-  g_array_set_clear_func (entries, entry_clear);
+  gint64 t0 = g_get_monotonic_time ();
 
+  g_array_set_clear_func (entries, entry_clear);
+  ss_trace_stats.diag_dumps++;
   for (guint i = 0; i < G_N_ELEMENTS (inet); i++)
     {
       struct
@@ -336,7 +339,7 @@ ss_sockdiag_dump (int      fd,
 
   if (!dump_one (fd, &ureq, sizeof ureq, 0, entries, error))
     return NULL;
-
+  ss_trace_stats.diag_ns += (guint64) (g_get_monotonic_time () - t0) * 1000;
   return g_steal_pointer (&entries);
 }
 

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "sockscope-trace.h"
+#include "sockscope-trace-stats.h"
 
 #define MAX_TASKS       64      /* processes and threads of all traced programs together */
 #define TRACE_PATH      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -641,10 +642,12 @@ on_entry (SsLab    *lab,
   if (sys == NULL || (sys->flags & SS_TRACE_ON_SOCK && !ss_trace_fd_is_socket (actor->pid, (int) regs.rdi)) ||
       (sys->flags & SS_TRACE_FCNTL_FL && regs.rsi != F_GETFL && regs.rsi != F_SETFL))
     {
+      ss_trace_stats.untraced_stops++;
       resume (te, PTRACE_CONT, 0);
       return;
     }
 
+  ss_trace_stats.entry_stops++;
   ss_trace_call_clear (&te->call);
   memset (&te->call, 0, sizeof te->call);
   te->call.sys = sys;
@@ -799,12 +802,14 @@ handle_status (SsLab    *lab,
     case PTRACE_EVENT_FORK:
     case PTRACE_EVENT_VFORK:
     case PTRACE_EVENT_CLONE:
+      ss_trace_stats.other_stops++;
       on_new_task (lab, t, te, event);
       return;
     case PTRACE_EVENT_EXEC:
     case PTRACE_EVENT_EXIT:
     case PTRACE_EVENT_VFORK_DONE:
     case PTRACE_EVENT_STOP:
+      ss_trace_stats.other_stops++;
       resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
       return;
     default:
@@ -812,9 +817,11 @@ handle_status (SsLab    *lab,
     }
   if (sig == (SIGTRAP | 0x80))
     {
+      ss_trace_stats.exit_stops++;
       on_exit_stop (lab, t, te);
       return;
     }
+  ss_trace_stats.other_stops++;
   if (sig == SIGSTOP && te->new_born)
     {
       te->new_born = FALSE;
@@ -995,6 +1002,7 @@ ss_trace_shutdown (SsLab *lab)
   if (t == NULL)
     return;
   stop_all (lab);
+  ss_trace_stats_print ();
   signal (SIGCHLD, SIG_DFL);
   close (t->pipe[0]);
   close (t->pipe[1]);
