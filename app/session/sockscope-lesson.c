@@ -13,6 +13,7 @@
 #include "sockscope-error.h"
 #include "sockscope-lesson.h"
 #include "sockscope-lesson-private.h"
+#include "sockscope-wire-spec.h"
 
 struct _SockscopeLesson
 {
@@ -28,6 +29,8 @@ struct _SockscopeLesson
   char     **code_langs;   /* `code: c python`; { "c" } by default */
   GPtrArray *actors;   /* SockscopeActor */
   GPtrArray *steps;    /* SockscopeStep */
+  char      *host_names[2];   /* `host.a:` / `host.b:`, or NULL (alice, bob) */
+  char     **wire;     /* top-level `wire:` lines, in order, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (SockscopeLesson, sockscope_lesson, G_TYPE_OBJECT)
@@ -56,6 +59,9 @@ typedef struct
   GHashTable      *exited;      /* actor name -> line of its exit() / pthread_exit() */
   GHashTable      *early;       /* child actors reported as used before their creation */
   gboolean         stop;        /* a size limit is passed: read no further */
+  guint            host_lines[2];  /* lines of host.a: and host.b:, 0 if none */
+  guint            wire_line;   /* line of the first top-level wire:, 0 if none */
+  guint            host_line;   /* line of the first actor's host:, 0 if none */
 } Parser;
 
 /* Size limits (lessons/README.md): a lesson is read whole and each step becomes a row, a code
@@ -96,6 +102,7 @@ step_free (gpointer data)
   g_free (step->new_actor);
   g_free (step->loop);
   g_strfreev (step->choices);
+  g_strfreev (step->wire);
   g_free (step);
 }
 
@@ -113,6 +120,9 @@ sockscope_lesson_finalize (GObject *object)
   g_free (self->description_en);
   g_free (self->description_fr);
   g_strfreev (self->code_langs);
+  g_free (self->host_names[0]);
+  g_free (self->host_names[1]);
+  g_strfreev (self->wire);
   g_ptr_array_unref (self->actors);
   g_ptr_array_unref (self->steps);
 
@@ -187,7 +197,8 @@ is_integer (const char *s)
 }
 
 static const char * const header_keys[] = {
-  "id", "theme", "title.en", "title.fr", "description.en", "description.fr", "actor", "code", NULL
+  "id", "theme", "title.en", "title.fr", "description.en", "description.fr", "actor", "code",
+  "host.a", "host.b", "wire", "host", NULL
 };
 
 /* Appends a continuation line to a text: consecutive lines make one paragraph. */
@@ -1081,6 +1092,99 @@ check_call (Parser           *p,
     }
 }
 
+/* The words a wire spec is made of (app/lab/sockscope-wire-spec.h), for a "did you mean" hint. */
+static const char * const wire_words[] = {
+  "dir", "loss", "drop", "delay", "jitter", "dup", "reorder", "rate", "mtu", "seed", "clear", NULL
+};
+
+/* Checks @spec with the lab's own parser. On an error, @message is its one line naming the word,
+ * with a hint when the word's key is near a known one ("los=20%": did you mean loss?). */
+gboolean
+sockscope_wire_spec_check (const char  *spec,
+                           char       **message)
+{
+  char err[512];
+  g_auto(GStrv) words = NULL;
+
+  if (ss_wire_spec_check (spec, err, sizeof err))
+    return TRUE;
+  words = g_strsplit (spec, ",", -1);
+  for (guint i = 0; words[i]; i++)
+    {
+      g_autofree char *key = g_strstrip (g_strdup (words[i]));
+      char *eq = strchr (key, '=');
+      const char *best = NULL;
+      guint best_score = G_MAXUINT;
+
+      if (eq != NULL)
+        *eq = '\0';
+      g_strstrip (key);
+      if (*key == '\0' || g_strv_contains (wire_words, key))
+        continue;
+      for (guint j = 0; wire_words[j]; j++)
+        {
+          guint score = edit_distance (key, wire_words[j]);
+
+          if (score < best_score)
+            {
+              best_score = score;
+              best = wire_words[j];
+            }
+        }
+      if (best != NULL && best_score <= MAX (2, strlen (key) / 3))
+        {
+          *message = g_strdup_printf (_("%s; hint: did you mean %s?"), err, best);
+          return FALSE;
+        }
+      break;
+    }
+  *message = g_strdup (err);
+  return FALSE;
+}
+
+/* A `wire:` line's spec; NULL (and an error at the line) when the wire's parser refuses it. */
+static gboolean
+check_wire_line (Parser     *p,
+                 const char *value)
+{
+  g_autofree char *message = NULL;
+
+  if (*value == '\0')
+    {
+      parser_error (p, p->lineno, _("'wire' is empty; hint: write rules such as 'wire: loss=20%%, delay=50ms, seed=7'"));
+      return FALSE;
+    }
+  if (!sockscope_wire_spec_check (value, &message))
+    {
+      parser_error (p, p->lineno, _("bad wire rule %s"), message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+add_line (char       ***lines,
+          const char   *value)
+{
+  guint n = *lines ? g_strv_length (*lines) : 0;
+
+  *lines = g_renew (char *, *lines, n + 2);
+  (*lines)[n] = g_strdup (value);
+  (*lines)[n + 1] = NULL;
+}
+
+/* A host's name in the lab's /etc/hosts: one word of letters, digits and '-'. */
+static gboolean
+is_host_name (const char *s)
+{
+  if (!g_ascii_islower (*s) || strlen (s) > 63)
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_islower (*s) && !g_ascii_isdigit (*s) && *s != '-')
+      return FALSE;
+  return TRUE;
+}
+
 static void
 set_once (Parser      *p,
           char       **field,
@@ -1148,6 +1252,32 @@ parse_header (Parser     *p,
       else
         self->code_langs = g_strv_builder_end (builder);
     }
+  else if (g_str_equal (key, "host.a") || g_str_equal (key, "host.b"))
+    {
+      int i = key[5] - 'a';
+
+      if (!is_host_name (value) || g_str_equal (value, "localhost"))
+        parser_error (p, p->lineno, _("bad host name '%s'; hint: a host's name is one word of lower-case letters, digits and '-', like %s"),
+                      value, i == 0 ? "alice" : "bob");
+      else if (self->host_names[1 - i] != NULL && g_str_equal (self->host_names[1 - i], value))
+        parser_error (p, p->lineno, _("both hosts are named '%s'; hint: give host.a and host.b two names"), value);
+      else
+        {
+          p->host_lines[i] = p->lineno;
+          set_once (p, &self->host_names[i], key, value);
+        }
+    }
+  else if (g_str_equal (key, "wire"))
+    {
+      if (self->actors->len > 0)
+        parser_error (p, p->lineno, _("a lesson's 'wire:' line comes before its actors; hint: move it up, or indent it under a step ('  wire: ...') to change the wire from that step on"));
+      else if (check_wire_line (p, value))
+        {
+          if (p->wire_line == 0)
+            p->wire_line = p->lineno;
+          add_line (&self->wire, value);
+        }
+    }
   else if (g_str_equal (key, "actor"))
     {
       SockscopeActor *actor;
@@ -1182,8 +1312,26 @@ parse_header (Parser     *p,
   else if (is_identifier (key) && strchr (value, '(') != NULL)
     parser_error (p, p->lineno, _("unknown actor '%s'; hint: declare it first with a line 'actor: %s'"), key, key);
   else
-    parser_error (p, p->lineno, _("unknown key '%s'; hint: a lesson starts with id, theme, title.en, title.fr, then its actors and steps"),
-                  key);
+    {
+      const char *best = NULL;
+      guint best_score = G_MAXUINT;
+
+      for (guint i = 0; header_keys[i]; i++)
+        {
+          guint score = edit_distance (key, header_keys[i]);
+
+          if (score < best_score && !g_str_equal (header_keys[i], "host"))
+            {
+              best_score = score;
+              best = header_keys[i];
+            }
+        }
+      if (best_score <= 2)
+        parser_error (p, p->lineno, _("unknown key '%s'; hint: did you mean '%s'?"), key, best);
+      else
+        parser_error (p, p->lineno, _("unknown key '%s'; hint: a lesson starts with id, theme, title.en, title.fr, then its actors and steps"),
+                      key);
+    }
 }
 
 static void
@@ -1434,9 +1582,41 @@ parse_attribute (Parser     *p,
           else if (!g_str_equal (value, "process"))
             parser_error (p, p->lineno, _("unknown actor kind '%s'; hint: write 'kind: process' or 'kind: thread'"), value);
         }
+      else if (g_str_equal (key, "host"))
+        {
+          const char *a = p->lesson->host_names[0] ? p->lesson->host_names[0] : "alice";
+          const char *b = p->lesson->host_names[1] ? p->lesson->host_names[1] : "bob";
+
+          if (g_str_equal (value, a) || g_str_equal (value, b))
+            parser_error (p, p->lineno, _("unknown host '%s'; hint: write 'host: %s', the host named %s"),
+                          value, g_str_equal (value, a) ? "a" : "b", value);
+          else if (!g_str_equal (value, "a") && !g_str_equal (value, "b"))
+            parser_error (p, p->lineno, _("unknown host '%s'; hint: write 'host: a' (%s) or 'host: b' (%s)"), value, a, b);
+          else
+            {
+              if (p->host_line == 0)
+                p->host_line = p->lineno;
+              set_once (p, &actor->host, key, value);
+            }
+        }
       else
-        parser_error (p, p->lineno, _("unknown actor attribute '%s'; hint: an actor has role, label.en, label.fr and optionally parent and kind"),
-                      key);
+        {
+          static const char * const attributes[] = { "role", "parent", "label.en", "label.fr", "kind", "host", NULL };
+          const char *best = NULL;
+          guint best_score = G_MAXUINT;
+
+          for (guint i = 0; attributes[i]; i++)
+            if (edit_distance (key, attributes[i]) < best_score)
+              {
+                best_score = edit_distance (key, attributes[i]);
+                best = attributes[i];
+              }
+          if (best_score <= 2)
+            parser_error (p, p->lineno, _("unknown actor attribute '%s'; hint: did you mean '%s'?"), key, best);
+          else
+            parser_error (p, p->lineno, _("unknown actor attribute '%s'; hint: an actor has role, label.en, label.fr and optionally parent, kind and host"),
+                          key);
+        }
     }
   else if (p->step != NULL)
     {
@@ -1455,8 +1635,17 @@ parse_attribute (Parser     *p,
         parse_ask (p, value);
       else if (g_str_equal (key, "choices"))
         parse_choices (p, value);
+      else if (g_str_equal (key, "wire"))
+        {
+          if (check_wire_line (p, value))
+            {
+              if (p->wire_line == 0)
+                p->wire_line = p->lineno;
+              add_line (&p->step->wire, value);
+            }
+        }
       else
-        parser_error (p, p->lineno, _("unknown step attribute '%s'; hint: a step has its explanation in en: and fr:, and optionally loop:, ask: and choices:"), key);
+        parser_error (p, p->lineno, _("unknown step attribute '%s'; hint: a step has its explanation in en: and fr:, and optionally loop:, ask:, choices: and wire:"), key);
     }
   else
     parser_error (p, p->lineno, _("indented line outside an actor or a step; hint: indent only the lines that belong to the line above"));
@@ -1496,6 +1685,30 @@ check_complete (Parser *p)
         parser_error (p, actor->line, _("the thread '%s' has no parent; hint: add '  parent: NAME', the process whose pthread_create() starts it"),
                       actor->name);
     }
+  /* Two hosts: every actor is on one; a child process or a thread is on its parent's. Actors
+   * are declared after their parents, so one pass in order is enough. */
+  for (guint i = 0; i < self->actors->len; i++)
+    {
+      SockscopeActor *actor = g_ptr_array_index (self->actors, i);
+      int parent_index = actor->parent ? sockscope_lesson_find_actor (self, actor->parent) : -1;
+      const SockscopeActor *parent = parent_index >= 0 ? g_ptr_array_index (self->actors, parent_index) : NULL;
+
+      if (parent != NULL && actor->host != NULL && parent->host != NULL && !g_str_equal (actor->host, parent->host))
+        parser_error (p, actor->line, _("actor '%s' is on host %s but its parent %s is on host %s; hint: a child process or a thread runs on its parent's host, remove its host: line"),
+                      actor->name, actor->host, parent->name, parent->host);
+      else if (parent != NULL && actor->host == NULL && parent->host != NULL)
+        actor->host = g_strdup (parent->host);
+      else if (p->host_line != 0 && actor->host == NULL)
+        parser_error (p, actor->line, _("actor '%s' names no host, but line %u puts an actor on a host; hint: in a lesson of two hosts every actor is on one: add '  host: a' or '  host: b' under it"),
+                      actor->name, p->host_line);
+    }
+  if (p->host_line == 0 && p->wire_line != 0)
+    parser_error (p, p->wire_line, _("a wire joins two hosts, but no actor is on a host; hint: put each actor on a host with '  host: a' or '  host: b' under it"));
+  for (guint i = 0; i < 2; i++)
+    if (p->host_line == 0 && p->host_lines[i] != 0)
+      parser_error (p, p->host_lines[i], _("host.%c names a host, but no actor is on a host; hint: put each actor on a host with '  host: a' or '  host: b' under it"),
+                    'a' + i);
+
   if (self->code_langs == NULL)
     {
       const char *c_only[] = { "c", NULL };
@@ -1738,6 +1951,40 @@ sockscope_lesson_find_actor (SockscopeLesson *self,
     if (g_str_equal (((SockscopeActor *) g_ptr_array_index (self->actors, i))->name, name))
       return i;
   return -1;
+}
+
+/* Are the actors on two hosts (`host: a|b`) joined by the wire? */
+gboolean
+sockscope_lesson_has_hosts (SockscopeLesson *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), FALSE);
+
+  for (guint i = 0; i < self->actors->len; i++)
+    if (((SockscopeActor *) g_ptr_array_index (self->actors, i))->host != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The name of host @host ("a" or "b") in the lab's /etc/hosts: `host.a:`, or alice and bob. */
+const char *
+sockscope_lesson_get_host_name (SockscopeLesson *self,
+                                const char      *host)
+{
+  gboolean b = g_strcmp0 (host, "b") == 0;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+
+  if (self->host_names[b] != NULL)
+    return self->host_names[b];
+  return b ? "bob" : "alice";
+}
+
+/* The lesson's top-level `wire:` lines, each a spec for the whole lesson; NULL if none. */
+const char * const *
+sockscope_lesson_get_wire (SockscopeLesson *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON (self), NULL);
+  return (const char * const *) self->wire;
 }
 
 guint

@@ -43,6 +43,7 @@ typedef struct
   char  *loop;         /* `loop: NAME`, or NULL */
   SockscopeAsk ask;
   char **choices;      /* `choices: A | B`, or NULL (generated) */
+  char **wire;         /* `wire: SPEC` lines under the step, applied before its call; or NULL */
 } SockscopeStep;
 
 typedef struct
@@ -76,6 +77,12 @@ const SockscopeActor *sockscope_lesson_get_actor       (SockscopeLesson  *self,
                                                         guint             index);
 int                   sockscope_lesson_find_actor      (SockscopeLesson  *self,
                                                         const char       *name);
+gboolean              sockscope_lesson_has_hosts       (SockscopeLesson  *self);
+const char           *sockscope_lesson_get_host_name   (SockscopeLesson  *self,
+                                                        const char       *host);
+const char * const   *sockscope_lesson_get_wire        (SockscopeLesson  *self);
+gboolean              sockscope_wire_spec_check        (const char       *spec,
+                                                        char            **message);
 guint                 sockscope_lesson_get_n_steps     (SockscopeLesson  *self);
 const SockscopeStep  *sockscope_lesson_get_step        (SockscopeLesson  *self,
                                                         guint             number);

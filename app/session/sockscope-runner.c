@@ -29,6 +29,7 @@ struct _SockscopeRunner
   GHashTable         *ended;          /* actor -> how it ended ("exit status 0", "SIGSEGV") */
   GTask              *waiting;        /* a next() waiting for its actor */
   guint               wait_timeout;
+  char               *wire;           /* sockscope_runner_set_wire(): in place of the lesson's */
 };
 
 G_DEFINE_FINAL_TYPE (SockscopeRunner, sockscope_runner, G_TYPE_OBJECT)
@@ -56,6 +57,7 @@ sockscope_runner_finalize (GObject *object)
   SockscopeRunner *self = SOCKSCOPE_RUNNER (object);
 
   g_free (self->lang);
+  g_free (self->wire);
   g_hash_table_unref (self->busy);
   g_hash_table_unref (self->call_steps);
   g_hash_table_unref (self->captures);
@@ -195,6 +197,16 @@ sockscope_runner_new (SockscopeLesson    *lesson,
   return self;
 }
 
+void
+sockscope_runner_set_wire (SockscopeRunner *self,
+                           const char      *spec)
+{
+  g_return_if_fail (SOCKSCOPE_IS_RUNNER (self));
+
+  g_free (self->wire);
+  self->wire = g_strdup (spec);
+}
+
 /* Steps done so far; the next step to run is position + 1. */
 guint
 sockscope_runner_get_position (SockscopeRunner *self)
@@ -223,6 +235,109 @@ sockscope_runner_is_done (SockscopeRunner *self)
 
 static void
 spawn_actor (GTask *task);
+
+/* Wire specs sent one after the other, then @then is called with the task. */
+typedef void (*WireThen) (GTask *task);
+
+typedef struct
+{
+  GTask    *task;       /* owned */
+  char    **specs;
+  guint     index;
+  guint     step;
+  WireThen  then;
+} WireChain;
+
+static void send_next_wire (WireChain *chain);
+
+static void
+on_wire_sent (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  WireChain *chain = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sockscope_lab_client_wire_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    {
+      if (chain->step > 0)
+        g_task_return_new_error (chain->task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_LAB_REFUSED,
+                                 _("step %u: the lab refused the wire rule '%s': %s"),
+                                 chain->step, chain->specs[chain->index], error->message);
+      else
+        g_task_return_new_error (chain->task, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_LAB_REFUSED,
+                                 _("the lab refused the wire rule '%s': %s"),
+                                 chain->specs[chain->index], error->message);
+      g_object_unref (chain->task);
+      g_strfreev (chain->specs);
+      g_free (chain);
+      return;
+    }
+  chain->index++;
+  send_next_wire (chain);
+}
+
+static void
+send_next_wire (WireChain *chain)
+{
+  SockscopeRunner *self = g_task_get_source_object (chain->task);
+
+  if (chain->specs == NULL || chain->specs[chain->index] == NULL)
+    {
+      GTask *task = chain->task;
+      WireThen then = chain->then;
+
+      g_strfreev (chain->specs);
+      g_free (chain);
+      then (task);
+      return;
+    }
+  sockscope_lab_client_wire_async (self->client, chain->specs[chain->index], chain->step,
+                                   g_task_get_cancellable (chain->task), on_wire_sent, chain);
+}
+
+/* Sends @specs (each a `wire` command applying from @step, 0 for the whole run), then calls
+ * @then with @task, whose reference it takes. */
+static void
+send_wires (GTask              *task,
+            const char * const *specs,
+            guint               step,
+            WireThen            then)
+{
+  WireChain *chain = g_new0 (WireChain, 1);
+
+  chain->task = task;
+  chain->specs = g_strdupv ((char **) specs);
+  chain->step = step;
+  chain->then = then;
+  send_next_wire (chain);
+}
+
+static void
+on_hosts_made (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  SockscopeRunner *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!sockscope_lab_client_hosts_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  /* The wire's rules for the whole run, before any actor sends a frame. */
+  if (self->wire != NULL)
+    {
+      const char *override[] = { self->wire, NULL };
+
+      send_wires (task, override, 0, spawn_actor);
+    }
+  else
+    send_wires (task, sockscope_lesson_get_wire (self->lesson), 0, spawn_actor);
+}
 
 static void
 on_actor_spawned (GObject      *object,
@@ -270,10 +385,16 @@ on_lab_started (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  SockscopeRunner *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
   if (!sockscope_lab_client_start_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
     g_task_return_error (task, g_steal_pointer (&error));
+  else if (sockscope_lesson_has_hosts (self->lesson))
+    sockscope_lab_client_hosts_async (self->client,
+                                      sockscope_lesson_get_host_name (self->lesson, "a"),
+                                      sockscope_lesson_get_host_name (self->lesson, "b"),
+                                      g_task_get_cancellable (task), on_hosts_made, g_steal_pointer (&task));
   else
     spawn_actor (g_steal_pointer (&task));
 }
@@ -346,6 +467,19 @@ on_call_done (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The step's call, once its note and its wire rules are sent; takes @task's reference. */
+static void
+send_call (GTask *task)
+{
+  SockscopeRunner *self = g_task_get_source_object (task);
+  const SockscopeStep *step = next_step (self);
+  char **args = g_task_get_task_data (task);
+
+  sockscope_lab_client_call_async (self->client, step->actor, step->call, (const char * const *) args,
+                                   step->assign, step->new_actor, step->number, g_task_get_cancellable (task),
+                                   on_call_done, task);
+}
+
 static void
 on_note_done (GObject      *object,
               GAsyncResult *result,
@@ -354,7 +488,6 @@ on_note_done (GObject      *object,
   g_autoptr(GTask) task = user_data;
   SockscopeRunner *self = g_task_get_source_object (task);
   const SockscopeStep *step = next_step (self);
-  char **args = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   if (!sockscope_lab_client_note_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
@@ -362,9 +495,11 @@ on_note_done (GObject      *object,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  sockscope_lab_client_call_async (self->client, step->actor, step->call, (const char * const *) args,
-                                   step->assign, step->new_actor, step->number, g_task_get_cancellable (task),
-                                   on_call_done, g_object_ref (task));
+  /* A step's `wire:` lines apply just before its call (none when the run's wire is set). */
+  if (step->wire != NULL && self->wire == NULL)
+    send_wires (g_steal_pointer (&task), (const char * const *) step->wire, step->number, send_call);
+  else
+    send_call (g_steal_pointer (&task));
 }
 
 /* Is @name kept with `-> name` by an earlier step of @actor? */

@@ -16,6 +16,10 @@ SockscopeRunner *sockscope_runner_new          (SockscopeLesson     *lesson,
                                                 SockscopeLabClient  *client,
                                                 SockscopeEventLog   *log,
                                                 const char          *lang);
+/* Before start: @spec (one spec of the wire grammar) is the wire's rules for the whole run, in
+ * place of the lesson's (its top-level and its steps' `wire:` lines); NULL: the lesson's. */
+void             sockscope_runner_set_wire     (SockscopeRunner     *self,
+                                                const char          *spec);
 guint            sockscope_runner_get_position (SockscopeRunner     *self);
 /* Explore mode: goes on with @lesson, whose first steps are the ones done so far. */
 void             sockscope_runner_set_lesson   (SockscopeRunner     *self,
