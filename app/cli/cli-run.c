@@ -49,6 +49,7 @@ typedef struct
   guint               n_answered;
   GPtrArray          *questions;   /* Question, in step order */
   Question           *asking;      /* waiting for the learner's choice on stdin */
+  Question           *wire_asking; /* the question asked again once a `wire` line is done */
   GError             *error;
 } Run;
 
@@ -177,6 +178,9 @@ grade_questions (Run      *run,
 }
 
 static void advance (Run *run);
+static gboolean try_wire (Run        *run,
+                          const char *line,
+                          Question   *q);
 
 static void
 on_stopped (GObject      *object,
@@ -235,12 +239,15 @@ on_enter (GObject      *object,
   /* End of input (Ctrl-D) ends the run like its last step would. */
   if (line == NULL)
     stop (run, NULL);
-  else
+  else if (!try_wire (run, line, NULL))
     sockscope_runner_next_async (run->runner, NULL, on_step_done, run);
 }
 
 static void ask_question (Run      *run,
                           Question *q);
+static void on_answer (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data);
 
 static void
 advance (Run *run)
@@ -277,8 +284,12 @@ advance (Run *run)
       return;
     }
   call = sockscope_step_to_string (step);
-  prompt = g_strdup_printf (_("Step %u/%u, %s: %s. Press Enter to run it (Ctrl-D stops)."),
-                            step->number, sockscope_lesson_get_n_steps (run->lesson), step->actor, call);
+  if (sockscope_lesson_has_hosts (run->lesson))
+    prompt = g_strdup_printf (_("Step %u/%u, %s: %s. Press Enter to run it, or type wire RULES to change the wire (Ctrl-D stops)."),
+                              step->number, sockscope_lesson_get_n_steps (run->lesson), step->actor, call);
+  else
+    prompt = g_strdup_printf (_("Step %u/%u, %s: %s. Press Enter to run it (Ctrl-D stops)."),
+                              step->number, sockscope_lesson_get_n_steps (run->lesson), step->actor, call);
   cli_ladder_print_prompt (run->ladder, prompt);
   g_data_input_stream_read_line_async (run->input, G_PRIORITY_DEFAULT, NULL, on_enter, run);
 }
@@ -313,12 +324,78 @@ on_answer (GObject      *object,
 
   if (line == NULL)
     stop (run, NULL);
+  else if (try_wire (run, line, q))
+    ;
   else if (!take_answer (run, q, line))
     {
       fprintf (stderr, _("Answer with a number from 1 to %u.\n"), g_strv_length (q->choices));
       run->asking = q;
       g_data_input_stream_read_line_async (run->input, G_PRIORITY_DEFAULT, NULL, on_answer, run);
     }
+}
+
+/* After a `wire` line: the same prompt again, the step's or its question's. */
+static void
+wire_done (Run      *run,
+           Question *q)
+{
+  if (run->stopping)
+    return;
+  if (q == NULL)
+    {
+      advance (run);
+      return;
+    }
+  print_question (run, q);
+  run->asking = q;
+  g_data_input_stream_read_line_async (run->input, G_PRIORITY_DEFAULT, NULL, on_answer, run);
+}
+
+static void
+on_wire_sent (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Run *run = user_data;
+  Question *q = g_steal_pointer (&run->wire_asking);
+  g_autoptr(GError) error = NULL;
+
+  if (!sockscope_lab_client_wire_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    fprintf (stderr, "wire: %s\n", error->message);
+  wire_done (run, q);
+}
+
+/* `wire RULES` typed at a prompt of --interactive changes the wire from the next step on;
+ * TRUE when @line is one (done or refused with one message), FALSE for any other line. */
+static gboolean
+try_wire (Run        *run,
+          const char *line,
+          Question   *q)
+{
+  g_autofree char *text = g_strstrip (g_strdup (line));
+  g_autofree char *message = NULL;
+  const char *spec;
+
+  if (!g_str_has_prefix (text, "wire") || (text[4] != '\0' && !g_ascii_isspace (text[4])))
+    return FALSE;
+  spec = g_strstrip (text + 4);
+  if (!sockscope_lesson_has_hosts (run->lesson))
+    {
+      fprintf (stderr, _("wire: the lesson %s runs on one host: there is no wire to change\n"),
+               sockscope_lesson_get_id (run->lesson));
+      wire_done (run, q);
+      return TRUE;
+    }
+  if (!sockscope_wire_spec_check (spec, &message))
+    {
+      fprintf (stderr, "wire: %s\n", message);
+      wire_done (run, q);
+      return TRUE;
+    }
+  run->wire_asking = q;
+  sockscope_lab_client_wire_async (run->client, spec, sockscope_runner_get_position (run->runner) + 1,
+                                   NULL, on_wire_sent, run);
+  return TRUE;
 }
 
 static void
@@ -396,6 +473,8 @@ sockscope_cli_run (int    argc,
   g_autoptr(SockscopeLesson) lesson = NULL;
   gboolean json = FALSE, interactive = FALSE;
   g_autofree char *answers = NULL;
+  g_autofree char *wire = NULL;
+  g_autofree char *wire_message = NULL;
   int until = 0;
   guint sigint, sigterm;
   Run run = { 0 };
@@ -404,6 +483,7 @@ sockscope_cli_run (int    argc,
     { "until", 0, 0, G_OPTION_ARG_INT, &until, N_("Stop after step STEP"), N_("STEP") },
     { "interactive", 0, 0, G_OPTION_ARG_NONE, &interactive, N_("Wait for Enter before each step, and ask the lesson's questions"), NULL },
     { "answers", 0, 0, G_OPTION_ARG_STRING, &answers, N_("Answer the lesson's questions with these choices, in order"), N_("1,2,...") },
+    { "wire", 0, 0, G_OPTION_ARG_STRING, &wire, N_("Break the wire between the two hosts with these rules instead of the lesson's, e.g. loss=20%,delay=50ms,seed=7"), N_("RULES") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the event log as JSON lines"), NULL },
     { "pcapng", 0, 0, G_OPTION_ARG_FILENAME, &pcapng, N_("Write the packets to FILE (pcapng)"), N_("FILE") },
     { "session", 0, 0, G_OPTION_ARG_FILENAME, &session, N_("Record the session to FILE"), N_("FILE") },
@@ -419,7 +499,7 @@ sockscope_cli_run (int    argc,
     }
   if (argc != 2)
     {
-      fprintf (stderr, _("Usage: sockscope-cli run LESSON [--until STEP] [--interactive] [--answers 1,2,...] [--json] [--pcapng FILE] [--session FILE] [--lang fr|en]\n"));
+      fprintf (stderr, _("Usage: sockscope-cli run LESSON [--until STEP] [--interactive] [--answers 1,2,...] [--wire RULES] [--json] [--pcapng FILE] [--session FILE] [--lang fr|en]\n"));
       return 2;
     }
   if (lang == NULL)
@@ -441,12 +521,25 @@ sockscope_cli_run (int    argc,
       fprintf (stderr, _("sockscope-cli run: --until takes a step from 1 to %u\n"), sockscope_lesson_get_n_steps (lesson));
       return 2;
     }
+  if (wire != NULL && !sockscope_wire_spec_check (wire, &wire_message))
+    {
+      fprintf (stderr, "sockscope-cli run: --wire: %s\n", wire_message);
+      return 2;
+    }
+  if (wire != NULL && !sockscope_lesson_has_hosts (lesson))
+    {
+      fprintf (stderr, _("sockscope-cli run: --wire: the lesson %s runs on one host, with no wire to break; hint: a lesson of two hosts puts its actors on them with 'host: a' and 'host: b', like udp-loss\n"),
+               sockscope_lesson_get_id (lesson));
+      return 2;
+    }
 
   run.loop = g_main_loop_new (NULL, FALSE);
   run.lesson = lesson;
   run.log = sockscope_event_log_new ();
   run.client = sockscope_lab_client_new ();
   run.runner = sockscope_runner_new (lesson, run.client, run.log, lang);
+  if (wire != NULL)
+    sockscope_runner_set_wire (run.runner, wire);
   run.until = until > 0 ? (guint) until : G_MAXUINT;
   run.interactive = interactive;
   run.lang = lang;
