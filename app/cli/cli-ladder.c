@@ -293,7 +293,12 @@ on_call (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *text
   CliLadder *self = data;
   const char *assign = json_object_get_string_member_with_default (self->event, "assign", NULL);
   const char *paren = text ? strchr (text, '(') : NULL;
-  g_autofree char *line = g_strdup_printf ("%s%s%s", assign ? assign : "", assign ? " = " : "", text ? text : "?");
+  JsonObject *source = json_object_has_member (self->event, "source") ? json_object_get_object_member (self->event, "source") : NULL;
+  const char *file = source ? json_object_get_string_member_with_default (source, "file", NULL) : NULL;
+  g_autofree char *where = file ? g_strdup_printf ("  (%s:%" G_GINT64_FORMAT ")", strrchr (file, '/') ? strrchr (file, '/') + 1 : file,
+                                                   json_object_get_int_member_with_default (source, "line", 0)) : NULL;
+  g_autofree char *line = g_strdup_printf ("%s%s%s%s", assign ? assign : "", assign ? " = " : "", text ? text : "?",
+                                           where ? where : "");
 
   g_hash_table_insert (self->call_lifeline, GUINT_TO_POINTER (seq), GUINT_TO_POINTER (lifeline + 1));
   g_hash_table_insert (self->call_names, GUINT_TO_POINTER (seq),

@@ -44,6 +44,7 @@ typedef struct
   GPtrArray          *order;         /* actor names, in the order they appeared */
   guint               n_held;
   gboolean            stepping, interactive, next_pending, stopping;
+  gboolean            source;        /* --source: each call names its line of the program's source */
   gboolean            last_exited;
   gint64              last_event;
   int                 tty;
@@ -157,6 +158,8 @@ start_next (Trace *tr)
   json_object_set_string_member (cmd, "cwd", cwd);
   json_object_set_boolean_member (cmd, "stdin", tr->n_started + 1 == tr->stdin_to);
   json_object_set_string_member (cmd, "mode", tr->stepping ? "step" : "run");
+  if (tr->source)
+    json_object_set_boolean_member (cmd, "source", TRUE);
   tr->n_started++;
   tr->starting = TRUE;
   tr->last_exited = FALSE;
@@ -365,7 +368,7 @@ sockscope_cli_trace (int    argc,
   g_auto(GStrv) runs = NULL;
   g_autofree char *session = NULL;
   g_autofree char *pcapng = NULL;
-  gboolean json = FALSE, step = FALSE, interactive = FALSE;
+  gboolean json = FALSE, step = FALSE, interactive = FALSE, source = FALSE;
   int stdin_to = 1;
   guint sigint, sigterm;
   Trace tr = { 0 };
@@ -376,6 +379,7 @@ sockscope_cli_trace (int    argc,
     { "interactive", 0, 0, G_OPTION_ARG_NONE, &interactive, N_("Stop before each socket call and wait for Enter on the terminal"), NULL },
     { "stdin", 0, 0, G_OPTION_ARG_INT, &stdin_to, N_("Which program reads standard input: 1 the first (default), 2 the second..."), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the event log as JSON lines"), NULL },
+    { "source", 0, 0, G_OPTION_ARG_NONE, &source, N_("Name each call's line in the program's own source (C built with cc -g, Python)"), NULL },
     { "pcapng", 0, 0, G_OPTION_ARG_FILENAME, &pcapng, N_("Write the packets to FILE (pcapng)"), N_("FILE") },
     { "session", 0, 0, G_OPTION_ARG_FILENAME, &session, N_("Record the session to FILE"), N_("FILE") },
     { NULL }
@@ -455,6 +459,7 @@ sockscope_cli_trace (int    argc,
   tr.order = g_ptr_array_new_with_free_func (g_free);
   tr.stepping = step || interactive;
   tr.interactive = interactive;
+  tr.source = source;
   tr.tty = -1;
   if (interactive)
     {

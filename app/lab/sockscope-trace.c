@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "sockscope-trace.h"
+#include "sockscope-unwind.h"
 #include "sockscope-trace-stats.h"
 
 #define MAX_TASKS       64      /* processes and threads of all traced programs together */
@@ -49,6 +50,11 @@ typedef struct
   gboolean     restarting;   /* a signal interrupted the call, the kernel restarts it */
   gboolean     denied;       /* fork refused: it returns EAGAIN */
   gboolean     killed;       /* by `stop` */
+  gboolean     source;       /* its calls name their line of its source (sockscope-unwind.c) */
+  gboolean     hidden;       /* the lab's terminal shell and its children: no actor until exec */
+  gboolean     thread;
+  pid_t        pid;          /* its process */
+  guint        group;        /* 0, or the terminal it was started from (sockscope-terminal.c) */
   SsTraceCall  call;
 } SsTracee;
 
@@ -62,6 +68,7 @@ struct _SsTrace
   gboolean     noted_bomb;
   gboolean     noted_net;
   SsActorMsg  *msg;
+  SsUnwind    *unwind;
   struct sock_filter *filter;
   guint        n_insns;
 };
@@ -196,9 +203,12 @@ add_tracee (SsTrace    *t,
   SsTracee *te = g_new0 (SsTracee, 1);
 
   te->tid = tid;
+  te->pid = tid;
   te->actor = actor;
   te->base = g_strdup (base);
-  actor->traced = TRUE;
+  te->hidden = actor == NULL;
+  if (actor != NULL)
+    actor->traced = TRUE;
   g_ptr_array_add (t->tracees, te);
   return te;
 }
@@ -379,9 +389,21 @@ cmd_trace (SsLab      *lab,
   g_ptr_array_add (envp, g_strdup ("LANG=C.UTF-8"));
   g_ptr_array_add (envp, g_strdup ("PYTHONUNBUFFERED=1"));
   g_ptr_array_add (envp, g_strdup ("PYTHONDONTWRITEBYTECODE=1"));
+  if (member_bool (cmd, "source"))
+    {
+      /* Python scripts name their lines through the lab's startup hook, first on the path. */
+      const char *own = NULL;
+
+      for (guint i = 0; env != NULL && env[i] != NULL; i++)
+        if (g_str_has_prefix (env[i], "PYTHONPATH="))
+          own = env[i] + strlen ("PYTHONPATH=");
+      g_ptr_array_add (envp, own != NULL && own[0] != '\0'
+                       ? g_strdup_printf ("PYTHONPATH=%s:%s", ss_unwind_python_hook_dir (), own)
+                       : g_strdup_printf ("PYTHONPATH=%s", ss_unwind_python_hook_dir ()));
+    }
   g_ptr_array_add (envp, g_strdup_printf ("HOME=%s", lab->workdir));
   for (guint i = 0; env != NULL && env[i] != NULL; i++)
-    if (strchr (env[i], '=') != NULL)
+    if (strchr (env[i], '=') != NULL && !(member_bool (cmd, "source") && g_str_has_prefix (env[i], "PYTHONPATH=")))
       g_ptr_array_add (envp, g_strdup (env[i]));
   g_ptr_array_add (envp, NULL);
 
@@ -411,10 +433,113 @@ cmd_trace (SsLab      *lab,
   actor_name = unique_name (lab, base);
   actor = ss_lab_new_actor (lab, actor_name, NULL, pid, -1);
   actor->lab_child = TRUE;
-  add_tracee (t, pid, actor, base);
+  add_tracee (t, pid, actor, base)->source = member_bool (cmd, "source");
   ss_lab_emit_actor (lab, actor);
   reply_ok (lab, id, actor);
   ptrace (PTRACE_CONT, pid, 0, 0);
+}
+
+/* A small, known environment: the lab's PATH, UTF-8, output not buffered by Python; @extra
+ * (NAME=value) added. */
+char **
+ss_trace_env (SsLab              *lab,
+              const char * const *extra)
+{
+  GPtrArray *envp = g_ptr_array_new ();
+
+  g_ptr_array_add (envp, g_strdup ("PATH=" TRACE_PATH));
+  g_ptr_array_add (envp, g_strdup ("LANG=C.UTF-8"));
+  g_ptr_array_add (envp, g_strdup ("PYTHONUNBUFFERED=1"));
+  g_ptr_array_add (envp, g_strdup ("PYTHONDONTWRITEBYTECODE=1"));
+  g_ptr_array_add (envp, g_strdup_printf ("HOME=%s", lab->workdir));
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    if (strchr (extra[i], '=') != NULL)
+      g_ptr_array_add (envp, g_strdup (extra[i]));
+  g_ptr_array_add (envp, NULL);
+  return (char **) g_ptr_array_free (envp, FALSE);
+}
+
+/* The lab's terminal (sockscope-terminal.c): @pid, its child stopped after PTRACE_TRACEME,
+ * traced hidden in @group; resumed. */
+gboolean
+ss_trace_adopt (SsLab       *lab,
+                pid_t        pid,
+                const char  *base,
+                guint        group,
+                const char  *mode,
+                GError     **error)
+{
+  SsTrace *t = trace_get (lab);
+  int options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+                PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL;
+
+  if (mode != NULL)
+    t->step = g_str_equal (mode, "step");
+  if (ptrace (PTRACE_SETOPTIONS, pid, 0, options) < 0)
+    {
+      int saved = errno;
+
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, __WALL);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "the shell cannot be traced: %s", g_strerror (saved));
+      return FALSE;
+    }
+  add_tracee (t, pid, NULL, base)->group = group;
+  ptrace (PTRACE_CONT, pid, 0, 0);
+  return TRUE;
+}
+
+/* Kills every process of @group (their ends are collected as they come); how many. */
+guint
+ss_trace_kill_group (SsLab *lab,
+                     guint  group)
+{
+  SsTrace *t = lab->trace;
+  guint n = 0;
+
+  for (guint i = 0; t != NULL && i < t->tracees->len; i++)
+    {
+      SsTracee *te = g_ptr_array_index (t->tracees, i);
+
+      if (te->group != group || te->thread)
+        continue;
+      te->killed = TRUE;
+      te->held = FALSE;
+      kill (te->pid, SIGKILL);
+      n++;
+    }
+  return n;
+}
+
+/* A hidden task becomes an actor: at its exec, named after its new command (comm), or at its
+ * first socket call. */
+static void
+unhide (SsLab    *lab,
+        SsTracee *te,
+        gboolean  exec)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/comm", (int) te->tid);
+  g_autofree char *comm = NULL;
+  g_autofree char *name = NULL;
+  SsActor *actor;
+
+  if (exec && g_file_get_contents (path, &comm, NULL, NULL))
+    {
+      g_strstrip (comm);
+      if (g_regex_match_simple ("^[A-Za-z0-9_][A-Za-z0-9_.+-]*$", comm, 0, 0))
+        {
+          g_free (te->base);
+          te->base = g_steal_pointer (&comm);
+        }
+    }
+  name = unique_name (lab, te->base);
+  actor = ss_lab_new_actor (lab, name, NULL, te->pid, -1);
+  actor->tid = te->tid;
+  actor->thread = te->thread;
+  actor->traced = TRUE;
+  te->actor = actor;
+  te->hidden = FALSE;
+  ss_lab_emit_actor (lab, actor);
 }
 
 /* ---- stops ---- */
@@ -541,6 +666,12 @@ emit_call (SsLab    *lab,
   g_string_append (lab->out, ",\"assign\":null,\"traced\":true");
   if (t->step && holdable (tc->sys))
     g_string_append (lab->out, ",\"held\":true");
+  if (te->source)
+    {
+      if (t->unwind == NULL)
+        t->unwind = ss_unwind_new ();
+      ss_unwind_append_source (t->unwind, actor->pid, te->tid, lab->out);
+    }
   ss_lab_event_end (lab);
 
   /* The generation tells the cause and the ends that the kernel's socket tables may have
@@ -623,6 +754,7 @@ on_entry (SsLab    *lab,
   struct user_regs_struct regs;
   const SsTraceSys *sys;
   SsActor *actor = te->actor;
+  pid_t pid = te->pid;
 
   if (ptrace (PTRACE_GETREGS, te->tid, 0, &regs) < 0)
     return;
@@ -639,7 +771,7 @@ on_entry (SsLab    *lab,
         }
       finish_call (lab, t, te, -EINTR);
     }
-  if (sys == NULL || (sys->flags & SS_TRACE_ON_SOCK && !ss_trace_fd_is_socket (actor->pid, (int) regs.rdi)) ||
+  if (sys == NULL || (sys->flags & SS_TRACE_ON_SOCK && !ss_trace_fd_is_socket (pid, (int) regs.rdi)) ||
       (sys->flags & SS_TRACE_FCNTL_FL && regs.rsi != F_GETFL && regs.rsi != F_SETFL))
     {
       ss_trace_stats.untraced_stops++;
@@ -657,7 +789,7 @@ on_entry (SsLab    *lab,
   te->call.args[3] = regs.r10;
   te->call.args[4] = regs.r8;
   te->call.args[5] = regs.r9;
-  ss_trace_decode_entry (actor->pid, &te->call);
+  ss_trace_decode_entry (pid, &te->call);
 
   /* A fork bomb: past MAX_TASKS, fork and clone fail with EAGAIN, as under RLIMIT_NPROC. */
   if ((sys->flags & SS_TRACE_PROCESS) && n_tasks (t) >= MAX_TASKS)
@@ -670,12 +802,26 @@ on_entry (SsLab    *lab,
           g_autofree char *text = g_strdup_printf (
             "%s: %s fails with EAGAIN: the lab runs at most %d traced processes and threads at a "
             "time (a program that forks without end, a fork bomb, is stopped there).",
-            actor->name, te->call.text, MAX_TASKS);
+            actor != NULL ? actor->name : te->base, te->call.text, MAX_TASKS);
 
           note (lab, "warning", text);
           t->noted_bomb = TRUE;
         }
     }
+
+  /* The terminal's shell and its children before exec: their fork, exec, wait, exit and the
+   * select/poll readline waits on the terminal in are not drawn; a socket call of their own
+   * makes them an actor. */
+  if (te->hidden && (te->denied || (sys->flags & (SS_TRACE_PROCESS | SS_TRACE_EXEC | SS_TRACE_EXIT)) ||
+                     sys->nr == __NR_wait4 || sys->info.id == SS_CALL_SELECT || sys->info.id == SS_CALL_POLL ||
+                     sys->nr == __NR_epoll_wait || sys->nr == __NR_epoll_pwait || sys->nr == __NR_epoll_pwait2))
+    {
+      te->in_call = te->denied;
+      resume (te, te->denied ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+      return;
+    }
+  if (te->hidden)
+    unhide (lab, te, FALSE);
 
   /* Before a socket is closed, the kernel's view of it and of its holder is taken: a program
    * closes a connection at once, before any dump, and its FIN must still have its ends. */
@@ -707,6 +853,12 @@ on_exit_stop (SsLab    *lab,
     {
       regs.rax = (unsigned long long) -EAGAIN;
       ptrace (PTRACE_SETREGS, te->tid, 0, &regs);
+      if (te->hidden)
+        {
+          te->denied = te->in_call = FALSE;
+          resume (te, PTRACE_CONT, 0);
+          return;
+        }
     }
   if (is_restart ((gint64) regs.rax))
     {
@@ -728,6 +880,7 @@ on_new_task (SsLab    *lab,
   unsigned long msg = 0;
   gboolean thread = FALSE;
   SsActor *parent = te->actor, *child;
+  SsTracee *c;
   g_autofree char *name = NULL;
   pid_t tid;
 
@@ -739,12 +892,31 @@ on_new_task (SsLab    *lab,
 
       thread = (flags & CLONE_THREAD) != 0;
     }
+  if (te->hidden)
+    {
+      c = add_tracee (t, tid, NULL, te->base);
+      c->new_born = TRUE;
+      c->thread = thread;
+      c->pid = thread ? te->pid : tid;
+      c->group = te->group;
+      resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+      return;
+    }
   name = unique_name (lab, te->base);
   child = ss_lab_new_actor (lab, name, parent->name, thread ? parent->pid : tid, -1);
   child->tid = tid;
   child->thread = thread;
   child->via = parent->call != NULL ? parent->call->seq : 0;
-  add_tracee (t, tid, child, te->base)->new_born = TRUE;
+  {
+    SsTracee *born = add_tracee (t, tid, child, te->base);
+
+    born->new_born = TRUE;
+    born->source = te->source;
+  }
+  c = g_ptr_array_index (t->tracees, t->tracees->len - 1);   /* the child just added */
+  c->thread = thread;
+  c->pid = child->pid;
+  c->group = te->group;
   ss_lab_emit_actor (lab, child);
   resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
 }
@@ -758,6 +930,13 @@ on_gone (SsLab    *lab,
   SsActor *actor = te->actor;
 
   int sig = WIFSIGNALED (status) ? WTERMSIG (status) : 0;
+
+  if (actor == NULL)
+    {
+      g_ptr_array_remove (t->tracees, te);
+      free_tracee (te);
+      return;
+    }
 
   if ((sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT ||
        sig == SIGSYS || sig == SIGTRAP) && !te->killed && !actor->thread)
@@ -773,6 +952,8 @@ on_gone (SsLab    *lab,
   if (actor->call != NULL && actor->call->info->id != SS_CALL_EXIT)
     actor->call = NULL;
   ss_lab_actor_ended (lab, actor, TRUE, status);
+  if (!actor->thread)
+    ss_unwind_forget (t->unwind, actor->pid);
   g_ptr_array_remove (t->tracees, te);
   free_tracee (te);
 }
@@ -794,6 +975,8 @@ handle_status (SsLab    *lab,
     return;
   sig = WSTOPSIG (status);
   event = status >> 16;
+  if (event == PTRACE_EVENT_EXEC && te->hidden)
+    unhide (lab, te, TRUE);
   switch (event)
     {
     case PTRACE_EVENT_SECCOMP:
@@ -806,6 +989,9 @@ handle_status (SsLab    *lab,
       on_new_task (lab, t, te, event);
       return;
     case PTRACE_EVENT_EXEC:
+      ss_unwind_forget (t->unwind, te->actor->pid);   /* another program: its own modules */
+      resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+      return;
     case PTRACE_EVENT_EXIT:
     case PTRACE_EVENT_VFORK_DONE:
     case PTRACE_EVENT_STOP:
@@ -864,7 +1050,8 @@ ss_trace_drain (SsLab *lab)
           if (r < 0 && errno == ECHILD)
             {
               /* reaped by someone else: gone, status unknown */
-              ss_lab_actor_ended (lab, te->actor, FALSE, 0);
+              if (te->actor != NULL)
+                ss_lab_actor_ended (lab, te->actor, FALSE, 0);
               g_ptr_array_remove_index (t->tracees, i);
               free_tracee (te);
               again = TRUE;
@@ -944,7 +1131,7 @@ stop_all (SsLab *lab)
 
       te->killed = TRUE;
       te->held = FALSE;
-      kill (te->actor->pid, SIGKILL);
+      kill (te->pid, SIGKILL);
     }
   while (t->tracees->len > 0)
     {
@@ -964,7 +1151,8 @@ stop_all (SsLab *lab)
         on_gone (lab, t, te, status);
       else
         {
-          ss_lab_actor_ended (lab, te->actor, FALSE, 0);
+          if (te->actor != NULL)
+            ss_lab_actor_ended (lab, te->actor, FALSE, 0);
           g_ptr_array_remove_index (t->tracees, 0);
           free_tracee (te);
         }
@@ -989,7 +1177,7 @@ ss_trace_command (SsLab      *lab,
       ss_lab_reply_begin (lab, "ok", id);
       g_string_append (lab->out, "}\n");
     }
-  else
+  else if (!ss_terminal_command (lab, name, id, cmd))
     return FALSE;
   return TRUE;
 }
@@ -1009,6 +1197,7 @@ ss_trace_shutdown (SsLab *lab)
   g_ptr_array_unref (t->tracees);
   g_free (t->msg);
   g_free (t->filter);
+  ss_unwind_free (t->unwind);
   g_free (t);
   lab->trace = NULL;
 }
