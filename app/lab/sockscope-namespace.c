@@ -165,6 +165,24 @@ bring_loopback_up (void)
   return TRUE;
 }
 
+/* The kernel's socket tables are global unless a network namespace is created with its own
+ * size set in its parent: sock_diag then walks the host's whole TCP table (262,144 buckets,
+ * ~2 ms a dump) for a few sockets. The namespace unshared first is ours: set the size of its
+ * children's tables there (and in the lab's, for namespaces the lab makes) and move to a child.
+ * A kernel before 6.1 (TCP) or 6.2 (UDP) has no such setting: the tables stay global. */
+static void
+small_socket_tables (void)
+{
+  if (write_file ("/proc/sys/net/ipv4/tcp_child_ehash_entries", "128") |
+      write_file ("/proc/sys/net/ipv4/udp_child_hash_entries", "128"))
+    {
+      if (unshare (CLONE_NEWNET) != 0)
+        return;
+      write_file ("/proc/sys/net/ipv4/tcp_child_ehash_entries", "128");
+      write_file ("/proc/sys/net/ipv4/udp_child_hash_entries", "128");
+    }
+}
+
 gboolean
 ss_namespace_enter (GError **error,
                     char   **remedy)
@@ -192,6 +210,7 @@ ss_namespace_enter (GError **error,
   if (!write_file ("/proc/self/gid_map", map))
     goto refused_map;
 
+  small_socket_tables ();
   if (!bring_loopback_up ())
     {
       explain_refusal (errno, "Bringing up the loopback interface", error, remedy);
