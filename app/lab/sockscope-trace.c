@@ -55,6 +55,7 @@ typedef struct
   gboolean     thread;
   pid_t        pid;          /* its process */
   guint        group;        /* 0, or the terminal it was started from (sockscope-terminal.c) */
+  gboolean     shell;        /* that terminal's shell: hidden for good */
   SsTraceCall  call;
 } SsTracee;
 
@@ -470,6 +471,7 @@ ss_trace_adopt (SsLab       *lab,
                 GError     **error)
 {
   SsTrace *t = trace_get (lab);
+  SsTracee *te;
   int options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
                 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL;
 
@@ -484,7 +486,9 @@ ss_trace_adopt (SsLab       *lab,
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "the shell cannot be traced: %s", g_strerror (saved));
       return FALSE;
     }
-  add_tracee (t, pid, NULL, base)->group = group;
+  te = add_tracee (t, pid, NULL, base);
+  te->group = group;
+  te->shell = TRUE;
   ptrace (PTRACE_CONT, pid, 0, 0);
   return TRUE;
 }
@@ -511,19 +515,17 @@ ss_trace_kill_group (SsLab *lab,
   return n;
 }
 
-/* A hidden task becomes an actor: at its exec, named after its new command (comm), or at its
- * first socket call. */
+/* A hidden task becomes an actor at its exec, named after its new command (comm). */
 static void
 unhide (SsLab    *lab,
-        SsTracee *te,
-        gboolean  exec)
+        SsTracee *te)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/comm", (int) te->tid);
   g_autofree char *comm = NULL;
   g_autofree char *name = NULL;
   SsActor *actor;
 
-  if (exec && g_file_get_contents (path, &comm, NULL, NULL))
+  if (g_file_get_contents (path, &comm, NULL, NULL))
     {
       g_strstrip (comm);
       if (g_regex_match_simple ("^[A-Za-z0-9_][A-Za-z0-9_.+-]*$", comm, 0, 0))
@@ -809,19 +811,14 @@ on_entry (SsLab    *lab,
         }
     }
 
-  /* The terminal's shell and its children before exec: their fork, exec, wait, exit and the
-   * select/poll readline waits on the terminal in are not drawn; a socket call of their own
-   * makes them an actor. */
-  if (te->hidden && (te->denied || (sys->flags & (SS_TRACE_PROCESS | SS_TRACE_EXEC | SS_TRACE_EXIT)) ||
-                     sys->nr == __NR_wait4 || sys->info.id == SS_CALL_SELECT || sys->info.id == SS_CALL_POLL ||
-                     sys->nr == __NR_epoll_wait || sys->nr == __NR_epoll_pwait || sys->nr == __NR_epoll_pwait2))
+  /* The terminal's shell and its children before exec are not drawn: their calls (fork, wait,
+   * readline's pselect on the terminal, the name lookups of bash's startup) run untouched. */
+  if (te->hidden)
     {
       te->in_call = te->denied;
       resume (te, te->denied ? PTRACE_SYSCALL : PTRACE_CONT, 0);
       return;
     }
-  if (te->hidden)
-    unhide (lab, te, FALSE);
 
   /* Before a socket is closed, the kernel's view of it and of its holder is taken: a program
    * closes a connection at once, before any dump, and its FIN must still have its ends. */
@@ -975,8 +972,13 @@ handle_status (SsLab    *lab,
     return;
   sig = WSTOPSIG (status);
   event = status >> 16;
+  if (event == PTRACE_EVENT_EXEC && te->hidden && !te->shell)
+    unhide (lab, te);
   if (event == PTRACE_EVENT_EXEC && te->hidden)
-    unhide (lab, te, TRUE);
+    {
+      resume (te, PTRACE_CONT, 0);
+      return;
+    }
   switch (event)
     {
     case PTRACE_EVENT_SECCOMP:

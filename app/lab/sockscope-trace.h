@@ -59,4 +59,20 @@ gssize            ss_trace_read_mem     (pid_t           pid,
                                          void           *buf,
                                          gsize           len);
 
+/* For the lab's terminal (sockscope-terminal.c). */
+char   **ss_trace_env            (SsLab              *lab,
+                                  const char * const *extra);
+gboolean ss_trace_adopt          (SsLab              *lab,
+                                  pid_t               pid,
+                                  const char         *base,
+                                  guint               group,
+                                  const char         *mode,
+                                  GError            **error);
+guint    ss_trace_kill_group     (SsLab              *lab,
+                                  guint               group);
+gboolean ss_terminal_command     (SsLab              *lab,
+                                  const char         *name,
+                                  gint64              id,
+                                  void               *cmd);   /* JsonObject */
+
 G_END_DECLS
