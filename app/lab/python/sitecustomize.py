@@ -48,11 +48,16 @@ def _install():
             slots[tid] = off = cand
         return off
 
+    names = {}
+
     def mark():
         """Writes the script's line; returns the slot's offset when this call wrote it."""
         tid = get_native_id()
-        off = slot_of(tid)
-        if unpack_from("=ii", buf, off) [0] == tid and unpack_from("=i", buf, off + 4)[0] != 0:
+        off = slots.get(tid)
+        if off is None:
+            off = slot_of(tid)
+        slot_tid, line = unpack_from("=ii", buf, off)
+        if slot_tid == tid and line != 0:
             return -1                        # an outer socket operation already named its line
         f = getframe(2)
         while f is not None:
@@ -62,7 +67,9 @@ def _install():
             f = f.f_back
         if f is None:
             return -1
-        data = os.path.abspath(name).encode("utf-8", "replace")[:SLOT_SIZE - 9] + b"\0"
+        data = names.get(name)
+        if data is None:
+            data = names[name] = os.path.abspath(name).encode("utf-8", "replace")[:SLOT_SIZE - 9] + b"\0"
         buf[off + 8:off + 8 + len(data)] = data
         pack_into("=ii", buf, off, tid, f.f_lineno)
         return off
@@ -98,7 +105,9 @@ def _install():
     for cls in ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector"):
         if hasattr(selectors, cls):
             getattr(selectors, cls).select = wrap(getattr(selectors, cls).select)
-    for name in ("fork", "read", "write", "close", "_exit"):
+    import threading
+    threading.Thread.start = wrap(threading.Thread.start)     # clone3
+    for name in ("fork", "read", "write", "close", "_exit", "wait", "waitpid", "wait4", "waitid"):
         if hasattr(os, name):
             setattr(os, name, wrap(getattr(os, name)))
 

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Each traced call's line in the program's own source (`sockscope-cli trace --source`), as an
+unprivileged user (uid 65534 when the tests run as root): the C echo server and client built
+with cc -g (libdw unwinds to the program's own frame), built without -g (the call says why it
+has no line), the TP09 Python server and client, a Python server's thread and forked child
+(the lab's startup hook).  Each line is checked against the source file's own text.
+Usage: test_source.py NAME (see TESTS at the end)."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_trace import BUILD, CLI, EXAMPLES, NOBODY, PROGRAMS, calls, check, trace  # noqa: E402
+
+
+def line_of(source):
+    with open(source["file"], encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    check(1 <= source["line"] <= len(lines), "line %d is in %s" % (source["line"], source["file"]))
+    return lines[source["line"] - 1]
+
+
+def check_lines(ev, expect, actors):
+    """expect: call name -> what its source line holds (a string, or a tuple of choices)."""
+    seen = 0
+    for c in [e for e in ev if e["type"] == "call" and e["actor"] in actors]:
+        if c["call"] in ("execve",):
+            check("source" not in c, "the lab's own exec has no line: %r" % c.get("source"))
+            continue
+        if c["call"] in ("exit_group", "exit") and "file" not in c["source"]:
+            check(c["source"] == {"missing": "outside-program"}, "an exit after the script or main ended: %r" % c["source"])
+            continue
+        src = c.get("source")
+        check(src is not None and "file" in src, "%s: %s has a source line: %r" % (c["actor"], c["text"], src))
+        text = line_of(src)
+        want = expect[c["call"]] if isinstance(expect[c["call"]], tuple) else (expect[c["call"]],)
+        check(any(w in text for w in want), "%s: %s is made at %s:%d %r, which should hold %r"
+              % (c["actor"], c["text"], os.path.basename(src["file"]), src["line"], text.strip(), want))
+        seen += 1
+    return seen
+
+
+def build_c(tmp, debug):
+    for prog in ("echoserveri", "echoclient"):
+        subprocess.run(["cc"] + (["-g", "-O0"] if debug else ["-O2"]) + ["-o", os.path.join(tmp, prog),
+                        os.path.join(EXAMPLES, "c", prog + ".c"), os.path.join(EXAMPLES, "c", "csapp-lite.c")], check=True)
+
+
+def c_trace(debug, *extra):
+    if shutil.which("cc") is None:
+        print("no C compiler: skipped")
+        sys.exit(77)
+    tmp = tempfile.mkdtemp(prefix="trace-src-", dir=BUILD)
+    os.chmod(tmp, 0o755)
+    try:
+        build_c(tmp, debug)
+        return trace("--stdin", "2", *extra, "--run", "./echoserveri 7777 1", "--run", "./echoclient localhost 7777",
+                     stdin=b"hello\nworld\n", cwd=tmp)
+    finally:
+        shutil.rmtree(tmp)
+
+
+def test_c():
+    status, ev, err = c_trace(True, "--source")
+    check(status == 0, "trace ends with 0: %s" % err)
+    expect = {"socket": ("socket (", "gethostbyname"), "setsockopt": "setsockopt (", "bind": "bind (",
+              "listen": "listen (", "accept": "accept (", "connect": ("connect (", "gethostbyname"),
+              "read": "read (", "write": "write (", "close": ("close (", "gethostbyname")}
+    n = check_lines(ev, expect, ("echoserveri", "echoclient"))
+    check(n >= 20, "every call of the echo has its line (%d)" % n)
+    acc = calls(ev, "echoserveri", "accept")[0]["source"]
+    check(acc["file"] == os.path.join(os.path.realpath(EXAMPLES), "c", "echoserveri.c"),
+          "accept's line is in echoserveri.c, by its absolute path: %r" % acc)
+    check(calls(ev, "echoserveri", "bind")[0]["source"]["file"].endswith("/csapp-lite.c"),
+          "bind is made in the wrapper open_listenfd (csapp-lite.c), the program's own code")
+    nscd = [c for c in calls(ev, "echoclient", "connect") if "127.0.0.1" not in c["args"][1]]
+    for c in nscd:
+        check("gethostbyname" in line_of(c["source"]), "the C library's own connect for a name lookup is at the gethostbyname line")
+
+
+def test_c_ladder():
+    if shutil.which("cc") is None:
+        sys.exit(77)
+    tmp = tempfile.mkdtemp(prefix="trace-src-", dir=BUILD)
+    os.chmod(tmp, 0o755)
+    try:
+        build_c(tmp, True)
+        p = subprocess.run(list(NOBODY) + [CLI, "trace", "--source", "--stdin", "2", "--run", "./echoserveri 7777 1",
+                                           "--run", "./echoclient localhost 7777"], input=b"hi\n", cwd=tmp,
+                           capture_output=True, timeout=60, env=dict(os.environ, LANGUAGE="en", COLUMNS="200"))
+    finally:
+        shutil.rmtree(tmp)
+    out = p.stdout.decode()
+    check(p.returncode == 0, "trace ends with 0: %s" % p.stderr.decode())
+    check("(echoserveri.c:48)" in out and "(csapp-lite.c:26)" in out,
+          "the ladder names accept's and bind's lines: %s" % out)
+
+
+def test_c_nodebug():
+    status, ev, err = c_trace(False, "--source")
+    check(status == 0, "trace ends with 0: %s" % err)
+    cs = [e for e in ev if e["type"] == "call" and e["call"] != "execve"]
+    check(cs and all(c.get("source") == {"missing": "no-debug-info"} for c in cs),
+          "built without -g, every call says it has no debug information: %r" % [c.get("source") for c in cs])
+    status, ev, err = c_trace(True)
+    check(status == 0 and not [e for e in ev if "source" in e], "without --source no call looks for its line")
+
+
+def test_python():
+    status, ev, err = trace("--source", "--run", "python3 tp09_server.py", "--run", "python3 tp09_client.py",
+                            cwd=os.path.join(EXAMPLES, "python"))
+    check(status == 0, "trace ends with 0: %s" % err)
+    expect = {"socket": "socket.socket(", "setsockopt": ".setsockopt(", "bind": ".bind(", "listen": ".listen(",
+              "accept4": ".accept(", "getsockname": ".accept(", "connect": ".connect(", "recvfrom": ".recv(",
+              "sendto": ".sendall(", "close": "with "}
+    n = check_lines(ev, expect, ("python3", "python3-2"))
+    check(n >= 14, "every call of TP09 has its line (%d)" % n)
+    check(calls(ev, "python3", "bind")[0]["source"] == {"file": os.path.join(os.path.realpath(EXAMPLES), "python", "tp09_server.py"), "line": 14},
+          "the server's bind is line 14 of tp09_server.py: %r" % calls(ev, "python3", "bind")[0]["source"])
+    check(calls(ev, "python3-2", "connect")[0]["source"]["line"] == 10, "the client's connect is line 10")
+    out = [e for e in ev if e["type"] == "return" and e["call"] == "recvfrom" and "établie" in e["out"].get("data", "")]
+    check(out, "the program runs as before under the hook (UTF-8 greeting received)")
+
+
+def test_python_fork_threads():
+    status, ev, err = trace("--source", "--run", "python3 fork_server.py", "--run", "python3 client.py 7777", cwd=PROGRAMS)
+    check(status == 0, "trace ends with 0: %s" % err)
+    spawned = {e["actor"]: e for e in ev if e["type"] == "actor"}
+    thread = [a for a, e in spawned.items() if e["thread"]][0]
+    child = [a for a, e in spawned.items() if not e["thread"] and e["parent"] == "python3"][0]
+    expect = {"socket": ("socket.socket(", "create_connection"), "setsockopt": ".setsockopt(", "bind": ".bind(",
+              "listen": ".listen(", "accept4": ".accept(", "getsockname": ".accept(", "recvfrom": ".recv(",
+              "sendto": ".sendall(", "close": (".close(", "with "), "clone": "os.fork(", "clone3": "t.start(", "wait4": "os.waitpid(",
+              "connect": "create_connection", "exit_group": "os._exit("}
+    check_lines(ev, expect, ("python3", thread, child, "python3-2"))
+    check([c["source"]["line"] for c in calls(ev, thread) if c["call"] != "exit"] == [9, 10, 11],
+          "the thread's own lines: %r" % [c["source"] for c in calls(ev, thread)])
+    check(calls(ev, "python3", "clone3")[0]["source"]["line"] == 14, "the thread starts at t.start(), line 14")
+    check([c["source"]["line"] for c in calls(ev, child) if c["call"] != "exit_group"][:3] == [24, 25, 26],
+          "the forked child's own lines: %r" % [c["source"] for c in calls(ev, child)])
+
+
+TESTS = {"c": test_c, "c-ladder": test_c_ladder, "c-nodebug": test_c_nodebug, "python": test_python,
+         "python-fork-threads": test_python_fork_threads}
+
+if __name__ == "__main__":
+    TESTS[sys.argv[1]]()
+    print("ok", sys.argv[1])
