@@ -230,6 +230,55 @@ sockscope_diagram_paint_arrow (cairo_t            *cr,
   cairo_restore (cr);
 }
 
+void
+sockscope_diagram_paint_lost (cairo_t            *cr,
+                              double              dx,
+                              double              dy,
+                              double              progress,
+                              double              width,
+                              gboolean            dashed,
+                              const SockscopeRgb *colour,
+                              const SockscopeRgb *cross,
+                              const SockscopeRgb *halo,
+                              double              halo_alpha)
+{
+  double x = dx * progress, y = dy * progress;
+  double r = 3 * width + 4;
+
+  cairo_save (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_move_to (cr, 0, 0);
+  cairo_line_to (cr, x, y);
+  if (halo != NULL && halo_alpha > 0)
+    {
+      cairo_set_line_width (cr, width * 3.5);
+      cairo_set_source_rgba (cr, halo->red, halo->green, halo->blue, halo_alpha);
+      cairo_stroke_preserve (cr);
+    }
+  if (dashed)
+    {
+      const double dashes[] = { 3 * width, 2.5 * width };
+
+      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+    }
+  cairo_set_line_width (cr, width);
+  cairo_set_source_rgb (cr, colour->red, colour->green, colour->blue);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  if (progress >= 1.0)
+    {
+      /* The cross where the wire dropped it: thick, in the error colour, seen from the back. */
+      cairo_move_to (cr, x - r, y - r);
+      cairo_line_to (cr, x + r, y + r);
+      cairo_move_to (cr, x + r, y - r);
+      cairo_line_to (cr, x - r, y + r);
+      cairo_set_line_width (cr, width * 1.8);
+      cairo_set_source_rgb (cr, cross->red, cross->green, cross->blue);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
 SockscopeStateFamily
 sockscope_diagram_state_family (const char *state)
 {

@@ -86,6 +86,19 @@ void sockscope_diagram_paint_arrow   (cairo_t            *cr,
                                       const SockscopeRgb *halo,
                                       double              halo_alpha);
 
+/* A packet the wire dropped: the shaft from (0, 0) to (dx, dy), the point where it was lost,
+ * with no head, and a cross there in the cross colour. */
+void sockscope_diagram_paint_lost    (cairo_t            *cr,
+                                      double              dx,
+                                      double              dy,
+                                      double              progress,
+                                      double              width,
+                                      gboolean            dashed,
+                                      const SockscopeRgb *colour,
+                                      const SockscopeRgb *cross,
+                                      const SockscopeRgb *halo,
+                                      double              halo_alpha);
+
 /* ---- Socket states ---- */
 
 typedef enum

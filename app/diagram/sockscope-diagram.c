@@ -33,6 +33,7 @@ typedef enum
   ROW_EXIT,     /* from: the actor that ended */
   ROW_SIGNAL,   /* from: the actor it is about (-1), to: the one that gets it */
   ROW_RESULT,   /* what a call gave back, where it returned: from: its lifeline */
+  ROW_WIRE,     /* the wire's rules changed: a note on the wire */
 } RowKind;
 
 typedef struct
@@ -48,6 +49,10 @@ typedef struct
   char    *text;          /* call: its text; packet: label; state: socket; spawn: the call;
                            * exit: how it ended; signal: its name; result: "← accept" */
   char    *extra;         /* call, result: "= 0"; state: the state */
+  gint64   t_ns;
+  gint64   arrive_ns;     /* packet: delivered late by the wire (0: at once) */
+  gboolean dropped;       /* packet: lost on the wire */
+  char    *plain;         /* packet: its label before the wire's marks, once marked */
 } Row;
 
 typedef struct
@@ -58,6 +63,8 @@ typedef struct
   guint     spawn_seq;    /* 0: there from the start; G_MAXUINT: not created by the last event */
   guint     exit_seq;     /* 0: still running at the last event */
   int       column;       /* where it is drawn, or -1 */
+  char     *host;         /* two hosts: its host's label, or NULL */
+  guint     host_rank;    /* a: 0, b: 1 */
 } Lifeline;
 
 struct _SockscopeDiagram
@@ -92,6 +99,7 @@ row_clear (gpointer data)
 
   g_free (row->text);
   g_free (row->extra);
+  g_free (row->plain);
 }
 
 /* ---- Building the rows ------------------------------------------------------------------- */
@@ -133,7 +141,7 @@ static void
 build_call (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *text, guint step)
 {
   Build *b = data;
-  Row row = { ROW_CALL, seq, (int) lifeline, -1, 0, 0, 0, FALSE, g_strdup (text), NULL };
+  Row row = { ROW_CALL, seq, (int) lifeline, -1, 0, 0, 0, FALSE, g_strdup (text), NULL, t_ns };
 
   lifeline_used (b->self, (int) lifeline);
   g_hash_table_insert (b->calls, GUINT_TO_POINTER (seq), g_strdup_printf ("%u|%s", lifeline, text));
@@ -174,7 +182,7 @@ build_result (gpointer data, guint call_seq, guint seq, gint64 t_ns, guint step,
   const char *call = g_hash_table_lookup (b->calls, GUINT_TO_POINTER (call_seq));
   const char *bar = call ? strchr (call, '|') : NULL;
   const char *paren;
-  Row result_row = { ROW_RESULT, seq, -1, -1, call_seq, 0, 0, failed, NULL, NULL };
+  Row result_row = { ROW_RESULT, seq, -1, -1, call_seq, 0, 0, failed, NULL, NULL, t_ns };
 
   if (!in_range (b->self, seq))
     return;
@@ -206,7 +214,7 @@ build_state (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *
 {
   Build *b = data;
   Row row = { ROW_STATE, seq, (int) lifeline, -1, 0, 0, 0, FALSE, g_strdup (socket ? socket : ""),
-              g_strdup (state ? state : "?") };
+              g_strdup (state ? state : "?"), t_ns };
 
   g_autofree char *key = g_strdup_printf ("%u|%s", lifeline, row.text);
   const char *last = g_hash_table_lookup (b->states, key);
@@ -227,7 +235,7 @@ static void
 build_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *label, guint cause_seq)
 {
   Build *b = data;
-  Row row = { ROW_PACKET, seq, from, to, cause_seq, 0, 0, FALSE, g_strdup (label), NULL };
+  Row row = { ROW_PACKET, seq, from, to, cause_seq, 0, 0, FALSE, g_strdup (label), NULL, t_ns };
 
   if (!in_range (b->self, seq))
     {
@@ -243,7 +251,7 @@ build_spawn (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint parent
 {
   Build *b = data;
   Lifeline *line = lifeline_get (b->self, (int) lifeline);
-  Row row = { ROW_SPAWN, seq, (int) parent, (int) lifeline, 0, 0, 0, FALSE, g_strdup (text), NULL };
+  Row row = { ROW_SPAWN, seq, (int) parent, (int) lifeline, 0, 0, 0, FALSE, g_strdup (text), NULL, t_ns };
 
   if (line != NULL)
     {
@@ -265,7 +273,7 @@ build_exit (gpointer data, guint seq, gint64 t_ns, guint lifeline, guint call_se
   Build *b = data;
   Lifeline *line = lifeline_get (b->self, (int) lifeline);
   Row *call = call_row (b, call_seq);
-  Row row = { ROW_EXIT, seq, (int) lifeline, -1, 0, 0, 0, failed, g_strdup (text), NULL };
+  Row row = { ROW_EXIT, seq, (int) lifeline, -1, 0, 0, 0, failed, g_strdup (text), NULL, t_ns };
 
   if (line != NULL)
     line->exit_seq = seq;
@@ -284,7 +292,7 @@ static void
 build_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, const char *signal)
 {
   Build *b = data;
-  Row row = { ROW_SIGNAL, seq, from, (int) to, 0, 0, 0, FALSE, g_strdup (signal), NULL };
+  Row row = { ROW_SIGNAL, seq, from, (int) to, 0, 0, 0, FALSE, g_strdup (signal), NULL, t_ns };
 
   if (!in_range (b->self, seq))
     {
@@ -294,9 +302,74 @@ build_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, const c
   g_array_append_val (b->self->rows, row);
 }
 
+static guint row_of_seq (SockscopeDiagram *self, guint seq);
+
+static void
+build_host (gpointer data, guint lifeline, const char *host, const char *label)
+{
+  Build *b = data;
+  Lifeline *line = lifeline_get (b->self, (int) lifeline);
+
+  if (line != NULL && line->host == NULL)
+    {
+      line->host = g_strdup (label);
+      line->host_rank = host[0] >= 'a' && host[0] <= 'z' ? (guint) (host[0] - 'a') : 0;
+    }
+}
+
+/* What the wire did: marks on the packet's row (its arrow cut or sloped), a second arrow for a
+ * copy, a note for a change of the rules. */
+static void
+build_wire (gpointer data, guint seq, gint64 t_ns, const SockscopeWireItem *item)
+{
+  Build *b = data;
+  SockscopeDiagram *self = b->self;
+  guint index = item->packet_seq ? row_of_seq (self, item->packet_seq) : self->rows->len;
+  Row *packet = index < self->rows->len && g_array_index (self->rows, Row, index).seq == item->packet_seq &&
+                g_array_index (self->rows, Row, index).kind == ROW_PACKET ? &g_array_index (self->rows, Row, index) : NULL;
+
+  if (!in_range (self, seq))
+    return;
+  if (item->action == SOCKSCOPE_WIRE_SET)
+    {
+      /* TRANSLATORS: a note on the wire between two hosts when its rules change: "wire: loss 20 %" */
+      Row row = { ROW_WIRE, seq, -1, -1, 0, 0, 0, FALSE, g_strdup_printf (_("wire: %s"), item->text), NULL, t_ns };
+
+      g_array_append_val (self->rows, row);
+      return;
+    }
+  if (packet == NULL)
+    return;
+  if (packet->plain == NULL)
+    packet->plain = g_strdup (packet->text);
+  if (item->action == SOCKSCOPE_WIRE_DUPLICATE)
+    {
+      /* TRANSLATORS: the label of the second arrow of a packet the wire duplicated: "PSH, ACK seq 1:6 (copy)" */
+      Row row = { ROW_PACKET, seq, packet->from, packet->to, packet->cause_seq, 0, 0, FALSE,
+                  g_strdup_printf (_("%s (copy)"), packet->plain), NULL, t_ns,
+                  item->delay_ns >= 0 ? packet->t_ns + item->delay_ns : 0 };
+      char *text = g_strdup_printf ("%s · %s", packet->text, item->text);
+
+      g_free (packet->text);
+      packet->text = text;
+      g_array_append_val (self->rows, row);
+      return;
+    }
+  {
+    char *text = g_strdup_printf ("%s · %s", packet->text, item->text);
+
+    g_free (packet->text);
+    packet->text = text;
+  }
+  if (item->action == SOCKSCOPE_WIRE_DROP)
+    packet->dropped = TRUE;
+  else if (item->delay_ns >= 0)
+    packet->arrive_ns = packet->t_ns + item->delay_ns;
+}
+
 static const SockscopeProjectionSink build_sink = {
   build_call, build_blocked, build_result, build_state, build_packet,
-  build_spawn, build_exit, build_signal,
+  build_spawn, build_exit, build_signal, NULL, build_host, build_wire,
 };
 
 static void
@@ -305,6 +378,7 @@ lifeline_clear (gpointer data)
   Lifeline *line = data;
 
   g_free (line->label);
+  g_free (line->host);
 }
 
 /* Columns: the actors there at the last event shown, children next to their parent. */
@@ -369,7 +443,13 @@ sockscope_diagram_new (SockscopeLesson    *lesson,
       const SockscopeActor *actor = sockscope_lesson_get_actor (lesson, i);
       Lifeline line = { g_strdup (sockscope_actor_get_label (actor, self->lang)),
                         actor->parent ? sockscope_lesson_find_actor (lesson, actor->parent) : -1,
-                        actor->thread, actor->parent ? G_MAXUINT : 0, 0, -1 };
+                        actor->thread, actor->parent ? G_MAXUINT : 0, 0, -1, NULL };
+
+      if (actor->host != NULL)
+        {
+          line.host = sockscope_projection_host_label (lesson, actor->host);
+          line.host_rank = actor->host[0] >= 'a' && actor->host[0] <= 'z' ? (guint) (actor->host[0] - 'a') : 0;
+        }
 
       g_array_append_val (self->lifelines, line);
     }
@@ -438,7 +518,7 @@ sockscope_diagram_get_row (SockscopeDiagram  *self,
                            const char       **kind,
                            char             **text)
 {
-  static const char *kinds[] = { "call", "packet", "state", "spawn", "exit", "signal", "result" };
+  static const char *kinds[] = { "call", "packet", "state", "spawn", "exit", "signal", "result", "wire" };
   const Row *row;
 
   if (index >= self->rows->len)
@@ -543,6 +623,9 @@ prepare (SockscopeDiagram *self)
       out->to = row->kind == ROW_PACKET || row->kind == ROW_SPAWN || row->kind == ROW_SIGNAL ? row->to : row->from;
       out->text = g_ptr_array_index (self->texts, i);
       out->tagged = row->kind == ROW_CALL && row->blocked_seq != 0;
+      out->t_ns = row->t_ns;
+      out->arrive_ns = row->arrive_ns;
+      out->dropped = row->dropped;
       if (row->kind == ROW_PACKET || row->kind == ROW_SIGNAL)
         {
           out->inset_from = row->from >= 0 && bar_covers (self, row->from, i);
@@ -574,6 +657,8 @@ layout_range (SockscopeDiagram      *self,
 
       lines[i].label = line->label;
       lines[i].thread = line->thread;
+      lines[i].host = line->host;
+      lines[i].host_rank = line->host_rank;
       lines[i].shown = line->column >= 0 && line->spawn_seq <= last_seq &&
                        (line->exit_seq == 0 || line->exit_seq >= first_seq);
     }
@@ -1000,8 +1085,12 @@ draw_row (SockscopeDiagram         *self,
           {
             cairo_save (cr);
             cairo_translate (cr, box->xa, box->ya);
-            sockscope_diagram_paint_arrow (cr, box->xb - box->xa, box->yb - box->ya, 1.0, 3.0,
-                                           kernel || row->kind == ROW_SIGNAL, tint, NULL, 0);
+            if (box->cut)
+              sockscope_diagram_paint_lost (cr, box->xb - box->xa, box->yb - box->ya, 1.0, 3.0, kernel, tint,
+                                            &ERROR_RGB, NULL, 0);
+            else
+              sockscope_diagram_paint_arrow (cr, box->xb - box->xa, box->yb - box->ya, 1.0, 3.0,
+                                             kernel || row->kind == ROW_SIGNAL, tint, NULL, 0);
             cairo_restore (cr);
           }
         else
@@ -1016,8 +1105,57 @@ draw_row (SockscopeDiagram         *self,
                     NULL);
       }
       break;
+    case ROW_WIRE:
+      draw_box (cr, &WARNING, &box->box, box->box.height / 2, 0.12, 1, 2);
+      draw_lines (self, cr, l, &box->box, TRUE, SOCKSCOPE_LAYOUT_SANS, text, box->lines, 0, 0, NULL);
+      break;
     default:
       g_assert_not_reached ();
+    }
+}
+
+/* Two hosts: a band above each host's actors with its name and address, and the wire between
+ * them, drawn thick from the bands down. */
+static void
+draw_hosts (SockscopeDiagram      *self,
+            cairo_t               *cr,
+            const SockscopeLayout *l)
+{
+  for (guint h = 0; h < l->n_hosts; h++)
+    {
+      const SockscopeLayoutHost *host = &l->hosts[h];
+      g_autofree char *label = NULL;
+      double widest = 0;
+      SockscopeLayoutRect text;
+
+      if (!host->shown)
+        continue;
+      label = g_strjoinv (" ", host->lines);
+      for (guint i = 0; i < host->n_lines; i++)
+        {
+          double w = 0, th = 0;
+
+          sockscope_diagram_fonts_measure (self->fonts, SOCKSCOPE_LAYOUT_BOLD, l->zoom, host->lines[i], &w, &th);
+          widest = MAX (widest, w);
+        }
+      draw_box (cr, &FG, &host->band, l->line_h * 0.3, 0.06, 0.45, 2);
+      text = host->band;
+      text.width = MIN (host->band.width, widest + 2 * l->pad_x);
+      text.x = host->band.x + (host->band.width - text.width) / 2;
+      draw_lines (self, cr, l, &text, FALSE, SOCKSCOPE_LAYOUT_BOLD, label, host->lines, 0, 0, NULL);
+    }
+  if (l->wire_x > 0)
+    {
+      double top = l->hosts[0].band.y + l->hosts[0].band.height / 2;
+
+      cairo_save (cr);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+      cairo_set_line_width (cr, 7);
+      set_rgb (cr, &GREY, 0.35);
+      cairo_move_to (cr, l->wire_x, top);
+      cairo_line_to (cr, l->wire_x, rows_bottom (l));
+      cairo_stroke (cr);
+      cairo_restore (cr);
     }
 }
 
@@ -1038,6 +1176,7 @@ sockscope_diagram_draw_slide (SockscopeDiagram *self,
   cairo_paint (cr);
   draw_title (self, cr, MIN (slide, self->slides->len - 1), start, end);
   cairo_translate (cr, 0, TITLE_H);
+  draw_hosts (self, cr, l);
   draw_lifelines (self, cr, l, start, end);
   draw_bars (self, cr, l, start, end);
   for (guint i = 0; i < l->n_rows; i++)

@@ -307,13 +307,14 @@ place_header (const Ctx                     *c,
   column_clear (column);
   column->lines = wrap (c, SOCKSCOPE_LAYOUT_BOLD, label, room, &w, &column->n_lines);
   h = column->n_lines * c->bold_h + 2 * l->pad_y;
-  column->header = (SockscopeLayoutRect) { column->x - (w + 2 * l->pill_pad_x) / 2, c->gap, w + 2 * l->pill_pad_x, h };
+  column->header = (SockscopeLayoutRect) { column->x - (w + 2 * l->pill_pad_x) / 2, c->gap + l->host_h,
+                                           w + 2 * l->pill_pad_x, h };
   column->tag = (SockscopeLayoutRect) { 0 };
   if (thread && c->params->thread_tag != NULL)
     {
       double tw = text_width (c, SOCKSCOPE_LAYOUT_SANS, c->params->thread_tag, -1) + 2 * l->pill_pad_x;
 
-      column->tag = (SockscopeLayoutRect) { column->x - tw / 2, c->gap + h + c->tag_gap, tw,
+      column->tag = (SockscopeLayoutRect) { column->x - tw / 2, c->gap + l->host_h + h + c->tag_gap, tw,
                                             c->line_h + 2 * l->pill_pad_y };
     }
 }
@@ -324,6 +325,52 @@ header_bottom (const SockscopeLayoutColumn *column)
   if (!column->shown)
     return 0;
   return column->tag.width > 0 ? column->tag.y + column->tag.height : column->header.y + column->header.height;
+}
+
+static void
+hosts_clear (SockscopeLayout *l)
+{
+  for (guint h = 0; h < SOCKSCOPE_LAYOUT_MAX_HOSTS; h++)
+    {
+      g_clear_pointer (&l->hosts[h].lines, g_strfreev);
+      memset (&l->hosts[h], 0, sizeof l->hosts[h]);
+    }
+  l->n_hosts = 0;
+  l->wire_x = -1;
+  l->host_h = 0;
+}
+
+/* The drawing order with each host's actors together: the hosts in the order their first actor
+ * comes, the lifelines with no host last; within a host, the order given. */
+static void
+group_by_host (const SockscopeLayoutLifeline *lifelines,
+               const guint                   *order,
+               guint                          n,
+               guint                         *grouped)
+{
+  g_autofree gboolean *taken = g_new0 (gboolean, n + 1);
+  guint filled = 0, max_rank = 0;
+
+  for (guint k = 0; k < n; k++)
+    if (lifelines[k].host != NULL)
+      max_rank = MAX (max_rank, MIN (lifelines[k].host_rank, 64));
+  for (guint rank = 0; rank <= max_rank; rank++)
+    for (guint k = 0; k < n; k++)
+      {
+        const char *host = lifelines[order[k]].host;
+
+        if (taken[order[k]] || host == NULL || MIN (lifelines[order[k]].host_rank, 64) != rank)
+          continue;
+        for (guint j = k; j < n; j++)
+          if (!taken[order[j]] && g_strcmp0 (lifelines[order[j]].host, host) == 0)
+            {
+              taken[order[j]] = TRUE;
+              grouped[filled++] = order[j];
+            }
+      }
+  for (guint k = 0; k < n; k++)
+    if (!taken[order[k]])
+      grouped[filled++] = order[k];
 }
 
 /* Widths of the shown columns (in drawing order) for the rows [first, last). */
@@ -345,6 +392,10 @@ place_columns (const Ctx                     *c,
   g_autofree gboolean *active = g_new0 (gboolean, n_lifelines + 1);
   double gutter = 0, avail, fixed = 0, sum = 0, x, total;
   guint n_shown = 0, n_active = 0;
+  g_autofree guint *grouped = g_new0 (guint, n_lifelines + 1);
+  const char *hosts[SOCKSCOPE_LAYOUT_MAX_HOSTS] = { NULL };
+  guint n_hosts = 0;
+  double wire_w = c->params->cells ? 5 : 3.2 * c->line_h;
 
   /* A lifeline a row is drawn on has a column, whatever the caller thought. */
   g_autofree gboolean *shown = g_new0 (gboolean, n_lifelines + 1);
@@ -361,9 +412,23 @@ place_columns (const Ctx                     *c,
       if (rows[r].to >= 0 && (guint) rows[r].to < n_lifelines)
         shown[rows[r].to] = TRUE;
     }
+  group_by_host (lifelines, order, n_lifelines, grouped);
+  order = grouped;
+  hosts_clear (l);
   for (guint k = 0; k < n_lifelines; k++)
     if (shown[order[k]])
-      position[order[k]] = (int) n_shown++;
+      {
+        const char *host = lifelines[order[k]].host;
+
+        position[order[k]] = (int) n_shown++;
+        if (host != NULL && n_hosts < SOCKSCOPE_LAYOUT_MAX_HOSTS && (n_hosts == 0 || g_strcmp0 (hosts[n_hosts - 1], host) != 0))
+          hosts[n_hosts++] = host;
+      }
+  if (n_hosts > 0)
+    l->host_h = c->bold_h + 2 * l->pad_y + c->gap;
+  /* A gap between two hosts' columns: the wire, where a lost packet stops. */
+  if (n_hosts > 1)
+    fixed += (n_hosts - 1) * wire_w;
 
   /* What each active column wants for the boxes on its lifeline. */
   for (guint r = first; r < last; r++)
@@ -486,6 +551,64 @@ place_columns (const Ctx                     *c,
   /* Place them. */
   x = c->margin + gutter;
   total = 0;
+  {
+    const char *previous = NULL;
+    int host = -1;
+
+    for (guint k = 0; k < n_lifelines; k++)
+      {
+        guint i = order[k];
+        const char *name = lifelines[i].host;
+
+        if (position[i] < 0)
+          continue;
+        if (name != NULL && g_strcmp0 (name, previous) != 0 && host + 1 < SOCKSCOPE_LAYOUT_MAX_HOSTS)
+          {
+            if (host >= 0)
+              {
+                if (host == 0)
+                  l->wire_x = x + wire_w / 2;
+                x += wire_w;
+                total += wire_w;
+              }
+            host++;
+            l->hosts[host].shown = TRUE;
+            l->hosts[host].band = (SockscopeLayoutRect) { x, 0, 0, 0 };
+            g_free (l->hosts[host].lines);
+            l->hosts[host].lines = (char **) g_strdup (name);   /* the label, until wrapped */
+          }
+        previous = name;
+        if (host >= 0 && name != NULL)
+          l->hosts[host].band.width = x + width[i] - l->hosts[host].band.x;
+        x += width[i];
+      }
+    l->n_hosts = (guint) (host + 1);
+    for (guint h = 0; h < l->n_hosts; h++)
+      {
+        SockscopeLayoutHost *band = &l->hosts[h];
+        g_autofree char *label = (char *) band->lines;
+        double inset = c->params->cells ? 0 : 0.2 * c->line_h, tw;
+
+        band->lines = wrap (c, SOCKSCOPE_LAYOUT_BOLD, label, MAX (band->band.width - 2 * inset - 2 * l->pill_pad_x, c->line_h),
+                            &tw, &band->n_lines);
+        band->band.x += inset;
+        band->band.width = MAX (band->band.width - 2 * inset, 1);
+        band->band.y = c->gap;
+        band->band.height = l->host_h - c->gap;
+        if (band->n_lines > 1)
+          {
+            /* A narrow host: its label on more lines, the headers lower. */
+            double extra = (band->n_lines - 1) * c->bold_h;
+
+            band->band.height += extra;
+            l->host_h = MAX (l->host_h, band->band.height + c->gap);
+          }
+      }
+    for (guint h = 0; h < l->n_hosts; h++)
+      l->hosts[h].band.height = l->host_h - c->gap;
+  }
+  x = c->margin + gutter;
+  total = 0;
   for (guint k = 0; k < n_lifelines; k++)
     {
       guint i = order[k];
@@ -494,6 +617,20 @@ place_columns (const Ctx                     *c,
       column->shown = position[i] >= 0;
       if (!column->shown)
         continue;
+      if (l->n_hosts > 1 && k > 0 && lifelines[i].host != NULL)
+        {
+          /* the wire's gap before the first column of every host but the first */
+          for (guint j = k; j-- > 0;)
+            if (position[order[j]] >= 0)
+              {
+                if (lifelines[order[j]].host != NULL && g_strcmp0 (lifelines[order[j]].host, lifelines[i].host) != 0)
+                  {
+                    x += wire_w;
+                    total += wire_w;
+                  }
+                break;
+              }
+        }
       column->folded = !active[i];
       column->left = x;
       column->width = width[i];
@@ -613,6 +750,14 @@ place_row (const Ctx                *c,
       box->arrow = TRUE;
       box->xa = xa;
       box->xb = xb;
+      if (row->dropped && row->kind == SOCKSCOPE_LAYOUT_PACKET)
+        {
+          /* Lost on the wire: the arrow stops on it (half-way when no wire is drawn). */
+          gboolean crosses = l->wire_x > 0 && l->wire_x > MIN (xa, xb) && l->wire_x < MAX (xa, xb);
+
+          box->xb = crosses ? l->wire_x : (xa + xb) / 2;
+          box->cut = TRUE;
+        }
       box->ya = box->box.y + pill_h + c->label_gap + (c->params->cells ? 0 : c->line_h * 0.15);
       box->yb = box->ya + (row->kind == SOCKSCOPE_LAYOUT_SPAWN ? 0 : c->drop);
       h = box->yb - y + c->gap + (c->params->cells ? 1 : c->line_h * 0.25);
@@ -632,6 +777,9 @@ place_row (const Ctx                *c,
       box->box.x = on_right ? x + c->note_offset : x - c->note_offset - box->box.width;
       box->xa = x;
     }
+  else if (row->kind == SOCKSCOPE_LAYOUT_WIRE)
+    centred_box (c, l, box, font, row->text, l->wire_x > 0 ? l->wire_x : l->content_width / 2,
+                 l->pill_pad_x, l->pill_pad_y, NULL);
   else
     {
       gboolean boxed = row->kind != SOCKSCOPE_LAYOUT_STATE;
@@ -734,6 +882,50 @@ place_rows (const Ctx                *c,
   l->content_height = y;
 }
 
+/* An arrow the wire delivered late ends where the rows' times reach its arrival: between the
+ * last row before it and the first one at or after it, in proportion to their times. */
+static void
+place_arrivals (SockscopeLayout          *l,
+                const SockscopeLayoutRow *rows)
+{
+  double bottom = l->n_rows > 0 ? l->rows[l->n_rows - 1].y + l->rows[l->n_rows - 1].height : l->header_h;
+
+  for (guint i = 0; i < l->n_rows; i++)
+    {
+      const SockscopeLayoutRow *row = &rows[l->first + i];
+      SockscopeLayoutBox *box = &l->rows[i];
+      double y0 = box->yb, y = -1;
+      gint64 t0 = row->t_ns;
+
+      if (!box->arrow || box->cut || row->arrive_ns <= 0 || row->t_ns <= 0 || row->arrive_ns <= row->t_ns)
+        continue;
+      for (guint k = i + 1; k < l->n_rows; k++)
+        {
+          const SockscopeLayoutRow *next = &rows[l->first + k];
+          double yk = l->rows[k].ya;
+
+          if (next->t_ns <= 0)
+            continue;
+          if (next->t_ns >= row->arrive_ns)
+            {
+              y = next->t_ns > t0 ? y0 + (yk - y0) * (double) (row->arrive_ns - t0) / (double) (next->t_ns - t0) : yk;
+              break;
+            }
+          if (yk > y0)
+            {
+              y0 = yk;
+              t0 = next->t_ns;
+            }
+        }
+      if (y < 0)
+        {
+          y = bottom;
+          box->late = TRUE;
+        }
+      box->yb = MAX (box->yb, y);
+    }
+}
+
 static void
 set_focus (SockscopeLayout *l,
            guint            current)
@@ -772,6 +964,7 @@ sockscope_layout_new (const SockscopeLayoutParams   *params,
 
   l->n_columns = n_lifelines;
   l->columns = g_new0 (SockscopeLayoutColumn, MAX (n_lifelines, 1));
+  l->wire_x = -1;
 
   for (int attempt = 0; attempt < 8; attempt++)
     {
@@ -813,6 +1006,7 @@ sockscope_layout_new (const SockscopeLayoutParams   *params,
                                                                        MAX (l->content_height - l->header_h, 1) : 1,
                                                            too_wide ? params->width / l->content_width : 1))));
     }
+  place_arrivals (l, rows);
   set_focus (l, current);
   return l;
 }
@@ -834,6 +1028,7 @@ sockscope_layout_free (SockscopeLayout *self)
   for (guint i = 0; i < self->n_columns; i++)
     column_clear (&self->columns[i]);
   column_clear (&self->outside);
+  hosts_clear (self);
   g_free (self->columns);
   clear_rows (self);
   g_free (self);

@@ -40,13 +40,19 @@ typedef enum
   SOCKSCOPE_LAYOUT_EXIT,    /* from: the actor that ended */
   SOCKSCOPE_LAYOUT_SIGNAL,  /* from: the actor it is about (-1), to: the one that gets it */
   SOCKSCOPE_LAYOUT_RESULT,  /* from: the call's lifeline */
+  SOCKSCOPE_LAYOUT_WIRE,    /* a change of the wire's rules: a note on the wire (from, to: -1) */
 } SockscopeLayoutKind;
+
+#define SOCKSCOPE_LAYOUT_MAX_HOSTS 4
 
 typedef struct
 {
   const char *label;
   gboolean    shown;     /* has a column (created by the position shown, not ended before) */
   gboolean    thread;    /* carries a "thread" tag under its header */
+  const char *host;      /* two hosts: its host's name and address, shown in a band above the
+                          * headers of its actors, which stand together; NULL: one host */
+  guint       host_rank; /* hosts stand left to right by rank (a: 0, b: 1), then as they come */
 } SockscopeLayoutLifeline;
 
 typedef struct
@@ -58,6 +64,10 @@ typedef struct
   gboolean            tagged;    /* call: the "blocked" tag beside its box */
   gboolean            inset_from; /* an arrow end on an activation bar stops at its edge */
   gboolean            inset_to;
+  gint64              t_ns;      /* when it happened (0: unknown) */
+  gint64              arrive_ns; /* an arrow the wire delayed: when it reached the other host; the
+                                  * arrow ends where the rows' times reach it (0: at once) */
+  gboolean            dropped;   /* an arrow the wire dropped: it stops on the wire */
 } SockscopeLayoutRow;
 
 typedef enum
@@ -112,7 +122,17 @@ typedef struct
   double              xb, yb;   /* arrow: to */
   char              **lines;    /* the label, wrapped */
   guint               n_lines;
+  gboolean            cut;      /* arrow: dropped on the wire, (xb, yb) is where: a cross there */
+  gboolean            late;     /* arrow: delivered after the last row laid out; yb is the bottom */
 } SockscopeLayoutBox;
+
+typedef struct
+{
+  gboolean            shown;
+  SockscopeLayoutRect band;     /* above the headers of its actors */
+  char              **lines;    /* its name and address, wrapped */
+  guint               n_lines;
+} SockscopeLayoutHost;
 
 typedef struct
 {
@@ -133,6 +153,10 @@ typedef struct
   guint                  first;       /* the rows laid out: input rows first .. first + n_rows - 1 */
   guint                  n_rows;
   SockscopeLayoutBox    *rows;
+  guint                  n_hosts;     /* two hosts: their bands, in drawing order */
+  SockscopeLayoutHost    hosts[SOCKSCOPE_LAYOUT_MAX_HOSTS];
+  double                 wire_x;      /* the wire between the first two hosts' columns; -1 none */
+  double                 host_h;      /* the host band's height (0 for one host) */
 } SockscopeLayout;
 
 /* current: the input row to keep in sight (G_MAXUINT: none). */

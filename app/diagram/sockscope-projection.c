@@ -347,6 +347,129 @@ sockscope_projection_project_packet (SockscopeProjection           *self,
                   to == G_MAXUINT ? -1 : (int) to, label, packet->has_cause ? (guint) packet->cause : 0);
 }
 
+char *
+sockscope_wire_mark (SockscopeWireAction action,
+                     gint64              delay_ns)
+{
+  g_autofree char *delay = NULL;
+
+  switch (action)
+    {
+    case SOCKSCOPE_WIRE_DROP:
+      /* TRANSLATORS: a packet the wire between the two hosts dropped */
+      return g_strdup (_("lost on the wire"));
+    case SOCKSCOPE_WIRE_DELAY:
+      if (delay_ns >= 10000000)
+        delay = g_strdup_printf ("%.0f ms", delay_ns / 1e6);
+      else if (delay_ns >= 1000000)
+        delay = g_strdup_printf ("%.1f ms", delay_ns / 1e6);
+      else
+        delay = g_strdup_printf ("%.0f µs", MAX (delay_ns, 0) / 1e3);
+      /* TRANSLATORS: a packet the wire held before delivering it: "delayed 50 ms" */
+      return g_strdup_printf (_("delayed %s"), delay);
+    case SOCKSCOPE_WIRE_DUPLICATE:
+      /* TRANSLATORS: a packet the wire delivered twice */
+      return g_strdup (_("duplicated"));
+    case SOCKSCOPE_WIRE_REORDER:
+      /* TRANSLATORS: a packet the wire held behind the next one */
+      return g_strdup (_("reordered"));
+    case SOCKSCOPE_WIRE_SET:
+    default:
+      return g_strdup ("");
+    }
+}
+
+char *
+sockscope_wire_spec_words (const char *spec)
+{
+  g_auto(GStrv) words = g_strsplit (spec ? spec : "", ",", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autofree char *word = g_strstrip (g_strdup (words[i]));
+      const char *equal = strchr (word, '=');
+
+      if (word[0] == '\0')
+        continue;
+      if (out->len > 0)
+        g_string_append (out, ", ");
+      if (g_str_equal (word, "clear"))
+        {
+          /* TRANSLATORS: the wire's rules cleared: it loses, delays and reorders nothing */
+          g_string_append (out, _("a perfect wire"));
+          continue;
+        }
+      if (equal == NULL)
+        {
+          g_string_append (out, word);
+          continue;
+        }
+      g_string_append_len (out, word, equal - word);
+      g_string_append_c (out, ' ');
+      for (const char *p = equal + 1; *p != '\0'; p++)
+        {
+          if (*p == '%')
+            g_string_append (out, " %");
+          else if (*p == '>')
+            g_string_append (out, " → ");
+          else
+            g_string_append_c (out, *p);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+sockscope_projection_host_label (SockscopeLesson *lesson,
+                                 const char      *host)
+{
+  gboolean b = g_strcmp0 (host, "b") == 0;
+  const char *name = b ? "bob" : "alice";
+
+  return g_strdup_printf ("%s · %s", name, b ? "192.0.2.2" : "192.0.2.1");
+}
+
+/* A `wire` event: a change of the rules, or what the wire did to a packet. */
+static void
+project_wire (JsonObject                    *event,
+              guint                          seq,
+              gint64                         t_ns,
+              const SockscopeProjectionSink *sink,
+              gpointer                       data)
+{
+  const char *action = string_member (event, "action");
+  g_autofree char *text = NULL;
+  SockscopeWireItem item = { 0 };
+
+  if (action == NULL || sink->wire == NULL)
+    return;
+  item.packet_seq = (guint) json_object_get_int_member_with_default (event, "packet", 0);
+  item.delay_ns = json_object_get_int_member_with_default (event, "delay_ns", -1);
+  item.behind_seq = (guint) json_object_get_int_member_with_default (event, "behind", 0);
+  item.dir = string_member (event, "dir");
+  if (g_str_equal (action, "set"))
+    item.action = SOCKSCOPE_WIRE_SET;
+  else if (g_str_equal (action, "drop"))
+    item.action = SOCKSCOPE_WIRE_DROP;
+  else if (g_str_equal (action, "delay"))
+    item.action = SOCKSCOPE_WIRE_DELAY;
+  else if (g_str_equal (action, "duplicate"))
+    item.action = SOCKSCOPE_WIRE_DUPLICATE;
+  else if (g_str_equal (action, "reorder"))
+    item.action = SOCKSCOPE_WIRE_REORDER;
+  else
+    return;
+  if (item.action == SOCKSCOPE_WIRE_SET)
+    text = sockscope_wire_spec_words (string_member (event, "spec"));
+  else if (item.packet_seq == 0)
+    return;
+  else
+    text = sockscope_wire_mark (item.action, item.delay_ns);
+  item.text = text;
+  sink->wire (data, seq, t_ns, &item);
+}
+
 void
 sockscope_projection_project (SockscopeProjection           *self,
                               JsonObject                    *event,
@@ -397,10 +520,17 @@ sockscope_projection_project (SockscopeProjection           *self,
     project_state (self, event, seq, t_ns, lifeline, sink, data);
   else if (g_str_equal (type, "actor") && lifeline != G_MAXUINT)
     {
+      const char *host = string_member (event, "host");
       guint parent = lifeline_of_actor (self, string_member (event, "parent"));
       gboolean thread = json_object_get_boolean_member_with_default (event, "thread", FALSE);
       JsonNode *via = json_object_get_member (event, "via");
 
+      if (host != NULL && sink->host != NULL)
+        {
+          g_autofree char *label = sockscope_projection_host_label (self->lesson, host);
+
+          sink->host (data, lifeline, host, label);
+        }
       /* The actors the lab starts are there from the start: only a created one is news. */
       if (parent != G_MAXUINT && sink->spawn != NULL)
         sink->spawn (data, seq, t_ns, lifeline, parent, thread,
@@ -441,6 +571,8 @@ sockscope_projection_project (SockscopeProjection           *self,
     }
   else if (g_str_equal (type, "packet"))
     project_packet (self, event, seq, t_ns, sink, data);
+  else if (g_str_equal (type, "wire"))
+    project_wire (event, seq, t_ns, sink, data);
 }
 
 static void

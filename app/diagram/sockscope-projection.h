@@ -11,6 +11,26 @@
 
 G_BEGIN_DECLS
 
+/* What the wire between two hosts did (a `wire` event, docs/EVENT-LOG.md). */
+typedef enum
+{
+  SOCKSCOPE_WIRE_SET,         /* its rules changed: text says them ("loss 20 %") */
+  SOCKSCOPE_WIRE_DROP,        /* the packet never reached the other host */
+  SOCKSCOPE_WIRE_DELAY,       /* it reached it delay_ns after it was sent */
+  SOCKSCOPE_WIRE_DUPLICATE,   /* one extra copy reached it, delay_ns after the packet was sent */
+  SOCKSCOPE_WIRE_REORDER,     /* held behind the packet behind_seq, delivered delay_ns after */
+} SockscopeWireAction;
+
+typedef struct
+{
+  SockscopeWireAction action;
+  guint               packet_seq;   /* the packet it is about (0 for a change of rules) */
+  gint64              delay_ns;     /* from the packet's t_ns until delivered; -1 unknown or dropped */
+  guint               behind_seq;   /* reorder: the packet it was held behind, or 0 */
+  const char         *dir;          /* "a>b", "b>a" or NULL */
+  const char         *text;         /* set: the rules in words; a decision: its mark, "delayed 50 ms" */
+} SockscopeWireItem;
+
 typedef struct
 {
   void (*call)    (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *text, guint step);
@@ -35,6 +55,11 @@ typedef struct
   /* A lifeline for an actor the lesson does not name (a traced program, its children and
    * threads), numbered after the lesson's; before its first item. parent: -1 for none. */
   void (*lifeline) (gpointer data, guint lifeline, const char *name, int parent, gboolean thread);
+  /* Two hosts: the lifeline's actor is on host ("a", "b"), which reads label ("alice
+   * 192.0.2.1"); from its `actor` event, before the lifeline's first item. */
+  void (*host)    (gpointer data, guint lifeline, const char *host, const char *label);
+  /* What the wire did to a packet projected before (or a change of its rules). */
+  void (*wire)    (gpointer data, guint seq, gint64 t_ns, const SockscopeWireItem *item);
 } SockscopeProjectionSink;
 
 typedef struct _SockscopeProjection SockscopeProjection;
@@ -57,6 +82,17 @@ void                 sockscope_projection_project_packet (SockscopeProjection   
                                                           const SockscopeLoggedPacket   *packet,
                                                           const SockscopeProjectionSink *sink,
                                                           gpointer                       data);
+
+/* A host's name and address as a diagram shows it above its actors: "alice · 192.0.2.1"; the
+ * lesson's name for it when it names one (`host.a: NAME`), else alice / bob. */
+char                *sockscope_projection_host_label     (SockscopeLesson          *lesson,
+                                                          const char               *host);
+/* A wire decision's mark, in words, for the packet list, the diagram and the ladder: "lost on
+ * the wire", "delayed 50 ms", "duplicated", "reordered". */
+char                *sockscope_wire_mark                 (SockscopeWireAction       action,
+                                                          gint64                    delay_ns);
+/* A wire spec ("loss=20%,delay=50ms") in words: "loss 20 %, delay 50 ms". */
+char                *sockscope_wire_spec_words           (const char               *spec);
 
 /* The order lifelines are drawn in: each actor followed by the actors it creates (depth
  * first, in lesson order), so a child's lifeline stands next to its parent's. parents[i] is

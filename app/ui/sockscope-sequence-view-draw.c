@@ -75,11 +75,20 @@ paint_arrow (cairo_t       *cr,
              double         width,
              gboolean       dashed,
              const GdkRGBA *colour,
-             const GdkRGBA *halo)
+             const GdkRGBA *halo,
+             const GdkRGBA *lost)
 {
   SockscopeRgb c = { colour->red, colour->green, colour->blue };
   SockscopeRgb h = { halo ? halo->red : 0, halo ? halo->green : 0, halo ? halo->blue : 0 };
 
+  if (lost != NULL)
+    {
+      SockscopeRgb x = { lost->red, lost->green, lost->blue };
+
+      sockscope_diagram_paint_lost (cr, dx, dy, progress, width, dashed, &c, &x, halo ? &h : NULL,
+                                    halo ? halo->alpha : 0);
+      return;
+    }
   sockscope_diagram_paint_arrow (cr, dx, dy, progress, width, dashed, &c, halo ? &h : NULL,
                                  halo ? halo->alpha : 0);
 }
@@ -238,7 +247,8 @@ draw_arrow (SockscopeSequenceView *self,
             double                 width,
             gboolean               dashed,
             const GdkRGBA         *colour,
-            const GdkRGBA         *halo)
+            const GdkRGBA         *halo,
+            const GdkRGBA         *lost)
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   double dx = round (xb - xa), dy = round (yb - ya);
@@ -255,12 +265,12 @@ draw_arrow (SockscopeSequenceView *self,
       cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (xa - ox, ya - oy, w, h));
 
       cairo_translate (cr, xa, ya);
-      paint_arrow (cr, dx, dy, progress, width, dashed, colour, halo);
+      paint_arrow (cr, dx, dy, progress, width, dashed, colour, halo, lost);
       cairo_destroy (cr);
       return;
     }
 
-  key = g_strdup_printf ("%g %g %g %d %d %08x %08x", dx, dy, width, dashed, scale,
+  key = g_strdup_printf ("%g %g %g %d %d %d %08x %08x", dx, dy, width, dashed, lost != NULL, scale,
                          (guint) (colour->red * 255) << 16 | (guint) (colour->green * 255) << 8 | (guint) (colour->blue * 255),
                          halo ? (guint) (halo->alpha * 255) : 0);
   texture = g_hash_table_lookup (self->arrows, key);
@@ -272,7 +282,7 @@ draw_arrow (SockscopeSequenceView *self,
 
       cairo_scale (cr, scale, scale);
       cairo_translate (cr, ox, oy);
-      paint_arrow (cr, dx, dy, 1.0, width, dashed, colour, halo);
+      paint_arrow (cr, dx, dy, 1.0, width, dashed, colour, halo, lost);
       cairo_destroy (cr);
       cairo_surface_flush (surface);
       bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
@@ -405,7 +415,8 @@ draw_arrow_row (SockscopeSequenceView    *self,
       xb += xb > box->xa ? -r : r;
     }
   draw_arrow (self, snapshot, box->xa, box->ya, xb, box->yb, progress, (highlighted ? 3.0 : 2.0) * z,
-              (item->flags & ITEM_KERNEL) != 0 || item->kind == ITEM_SIGNAL, colour, selected ? &halo : NULL);
+              (item->flags & ITEM_KERNEL) != 0 || item->kind == ITEM_SIGNAL, colour, selected ? &halo : NULL,
+              box->cut ? &c->error : NULL);
 
   if (progress < 1.0)
     gtk_snapshot_push_opacity (snapshot, progress);
@@ -511,6 +522,84 @@ draw_note (SockscopeSequenceView    *self,
             0.15, selected ? &c->accent : colour, (selected ? 3.0 : 1.5) * l->zoom);
   draw_lines (self, snapshot, l, SOCKSCOPE_LAYOUT_SANS, text, box->lines, &box->box, l->pill_pad_x, l->pill_pad_y,
               0, item->kind == ITEM_SIGNAL ? strlen (text) : 0, NULL);
+}
+
+/* A change of the wire's rules: a pill on the wire. */
+static void
+draw_wire_note (SockscopeSequenceView    *self,
+                GtkSnapshot              *snapshot,
+                const SockscopeLayout    *l,
+                const Item               *item,
+                const SockscopeLayoutBox *box)
+{
+  const Colours *c = &self->colours;
+  gboolean selected = item->seq == self->selected;
+  graphene_rect_t pill = to_graphene (&box->box);
+
+  draw_box (self, snapshot, &pill, pill.size.height / 2, &c->warning, 0.15,
+            selected ? &c->accent : &c->warning, (selected ? 3.0 : 1.5) * l->zoom);
+  draw_lines (self, snapshot, l, SOCKSCOPE_LAYOUT_SANS, item->text, box->lines, &box->box, l->pill_pad_x,
+              l->pill_pad_y, 0, 0, NULL);
+}
+
+/* Two hosts: a band above each host's actors with its name and address, and the wire between
+ * them, thick, from the bands down: a lost packet stops on it. */
+static void
+draw_hosts (SockscopeSequenceView *self,
+            GtkSnapshot           *snapshot,
+            const SockscopeLayout *l,
+            gboolean               band)
+{
+  const Colours *c = &self->colours;
+  double dx = -sockscope_sequence_view_hvalue (self), z = l->zoom;
+
+  if (!band)
+    {
+      double bottom = l->n_rows > 0 ? l->rows[l->n_rows - 1].y + l->rows[l->n_rows - 1].height : l->header_h;
+      GdkRGBA wire = c->fg;
+
+      if (l->wire_x <= 0)
+        return;
+      wire.alpha = c->high_contrast ? 0.6 : 0.18;
+      gtk_snapshot_append_color (snapshot, &wire,
+                                 &GRAPHENE_RECT_INIT (l->wire_x + dx - 3 * z, l->header_h, 6 * z, MAX (bottom - l->header_h, 0)));
+      return;
+    }
+  for (guint h = 0; h < l->n_hosts; h++)
+    {
+      const SockscopeLayoutHost *host = &l->hosts[h];
+      SockscopeLayoutRect rect = host->band, text;
+      g_autofree char *label = NULL;
+      graphene_rect_t g;
+      double widest = 0;
+
+      if (!host->shown)
+        continue;
+      rect.x += dx;
+      g = to_graphene (&rect);
+      draw_box (self, snapshot, &g, 6 * z, &c->fg, 0.06, &c->dim, 1.5 * z);
+      for (guint i = 0; i < host->n_lines; i++)
+        {
+          double w = 0, th = 0;
+
+          sockscope_diagram_fonts_measure (self->fonts, SOCKSCOPE_LAYOUT_BOLD, l->zoom, host->lines[i], &w, &th);
+          widest = MAX (widest, w);
+        }
+      text = rect;
+      text.width = MIN (rect.width, widest + 2 * l->pad_x);
+      text.x = rect.x + (rect.width - text.width) / 2;
+      label = g_strjoinv (" ", host->lines);
+      draw_lines (self, snapshot, l, SOCKSCOPE_LAYOUT_BOLD, label, host->lines, &text, l->pad_x, l->pad_y, 0, 0, NULL);
+    }
+  if (l->wire_x > 0 && l->n_hosts > 1)
+    {
+      GdkRGBA wire = c->fg;
+      double top = l->hosts[0].band.y + l->hosts[0].band.height / 2;
+
+      wire.alpha = c->high_contrast ? 0.6 : 0.18;
+      gtk_snapshot_append_color (snapshot, &wire,
+                                 &GRAPHENE_RECT_INIT (l->wire_x + dx - 3 * z, top, 6 * z, MAX (l->header_h - top, 0)));
+    }
 }
 
 static void
@@ -660,6 +749,7 @@ sockscope_sequence_view_snapshot (GtkWidget   *widget,
       gtk_snapshot_append_color (snapshot, &band, &GRAPHENE_RECT_INIT (0, box->y, width, box->height));
     }
 
+  draw_hosts (self, snapshot, l, FALSE);
   draw_lifelines (self, snapshot, l, first);
   if (l->n_rows > 0)
     {
@@ -691,12 +781,16 @@ sockscope_sequence_view_snapshot (GtkWidget   *widget,
             case ITEM_EXIT:
               draw_note (self, snapshot, l, item, &box);
               break;
+            case ITEM_WIRE:
+              draw_wire_note (self, snapshot, l, item, &box);
+              break;
             default:
               g_assert_not_reached ();
             }
         }
     }
   draw_header (self, snapshot, l, width);
+  draw_hosts (self, snapshot, l, TRUE);
 }
 
 gboolean

@@ -140,6 +140,8 @@ sockscope_sequence_view_update_description (SockscopeSequenceView *self)
     /* TRANSLATORS: accessible description; %s: an actor, a signal ("⚡ SIGCHLD") */
     description = g_strdup_printf (_("%s receives the signal %s"),
                                    ((Lifeline *) g_ptr_array_index (self->lifelines, item->to))->label, item->text);
+  else if (item->kind == ITEM_WIRE)
+    description = g_strdup (item->text);
   else if (item->kind == ITEM_PACKET)
     {
       const char *outside = _("outside");

@@ -24,6 +24,7 @@ typedef enum
   ITEM_EXIT,    /* from: the actor that ended */
   ITEM_SIGNAL,  /* from: the actor it is about (-1), to: the one that gets it */
   ITEM_RESULT,  /* what a call gave back, on its own row: from: its lifeline, cause_seq: the call */
+  ITEM_WIRE,    /* the wire's rules changed: a note on the wire (from, to: -1) */
 } ItemKind;
 
 typedef enum
@@ -31,6 +32,7 @@ typedef enum
   ITEM_KERNEL         = 1 << 0,  /* packet the kernel sent on its own */
   ITEM_ERROR          = 1 << 1,  /* call that returned an error */
   ITEM_RESULT_ROW     = 1 << 3,  /* call whose result is drawn on a row of its own */
+  ITEM_DROPPED        = 1 << 4,  /* packet the wire lost (from wire_seq on) */
 } ItemFlags;
 
 typedef struct
@@ -49,7 +51,9 @@ typedef struct
   gint64      t_ns;
   gint64      return_t_ns;
   const char *text;         /* as drawn, in the string chunk */
-  const char *call_text;    /* call: the text without its result */
+  const char *call_text;    /* call: the text without its result; packet: without the wire's mark */
+  guint       wire_seq;     /* packet: the wire event that marked it, or 0 */
+  gint64      arrive_ns;    /* packet: delivered late by the wire, or 0 */
 } Item;
 
 typedef struct
@@ -61,6 +65,8 @@ typedef struct
   guint     spawn_row;   /* a child's: the row it is created in; G_MAXUINT: not yet */
   guint     exit_row;    /* the row it ends in, or G_MAXUINT */
   gboolean  implicit;    /* a child seen acting without its creation in the log */
+  char     *host;        /* two hosts: its host's label ("alice · 192.0.2.1"), or NULL */
+  guint     host_rank;   /* a: 0, b: 1 */
 } Lifeline;
 
 typedef struct

@@ -112,6 +112,8 @@ sockscope_sequence_view_item_text (SockscopeSequenceView *self,
 {
   if (item->kind == ITEM_CALL && !sockscope_sequence_view_shows_seq (self, item->return_seq))
     return item->call_text;
+  if (item->kind == ITEM_PACKET && item->wire_seq != 0 && !sockscope_sequence_view_shows_seq (self, item->wire_seq))
+    return item->call_text;
   return item->text;
 }
 
@@ -301,6 +303,8 @@ sockscope_sequence_view_ensure_layout (SockscopeSequenceView *self,
 
       lines[i].label = line->label;
       lines[i].thread = line->thread;
+      lines[i].host = line->host;
+      lines[i].host_rank = line->host_rank;
       lines[i].shown = lifeline_in_slice (self, line, start);
     }
   rows = g_new0 (SockscopeLayoutRow, MAX (end - start, 1));
@@ -314,6 +318,12 @@ sockscope_sequence_view_ensure_layout (SockscopeSequenceView *self,
       row->to = is_arrow_kind (item) ? item->to : item->from;
       row->text = sockscope_sequence_view_item_text (self, item);
       row->tagged = item->kind == ITEM_CALL && sockscope_sequence_view_shows_seq (self, item->blocked_seq);
+      row->t_ns = item->t_ns;
+      if (item->kind == ITEM_PACKET && (item->wire_seq == 0 || sockscope_sequence_view_shows_seq (self, item->wire_seq)))
+        {
+          row->dropped = (item->flags & ITEM_DROPPED) != 0;
+          row->arrive_ns = item->arrive_ns;
+        }
       if (item->kind == ITEM_PACKET || item->kind == ITEM_SIGNAL)
         {
           row->inset_from = on_bar (self, item->from, r);
@@ -909,6 +919,84 @@ sockscope_sequence_view_add_packet (SockscopeSequenceView *self,
 }
 
 void
+sockscope_sequence_view_add_wire (SockscopeSequenceView   *self,
+                                  guint                    seq,
+                                  gint64                   t_ns,
+                                  const SockscopeWireItem *wire)
+{
+  Item *packet, *item;
+  guint index;
+
+  g_return_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self));
+  g_return_if_fail (wire != NULL);
+  if (!check_new_seq (self, seq))
+    return;
+
+  if (wire->action == SOCKSCOPE_WIRE_SET)
+    {
+      /* TRANSLATORS: a note on the wire between two hosts when its rules change: "wire: loss 20 %" */
+      g_autofree char *text = g_strdup_printf (_("wire: %s"), wire->text ? wire->text : "");
+
+      item = append_item (self, seq, t_ns, ITEM_WIRE, -1, -1);
+      item->text = g_string_chunk_insert (self->strings, text);
+      return;
+    }
+  packet = sockscope_sequence_view_lookup (self, wire->packet_seq, &index);
+  if (packet == NULL || packet->kind != ITEM_PACKET)
+    return;
+  if (wire->action == SOCKSCOPE_WIRE_DUPLICATE)
+    {
+      const char *plain = packet->call_text ? packet->call_text : packet->text;
+      /* TRANSLATORS: the label of the second arrow of a packet the wire duplicated: "PSH, ACK seq 1:6 (copy)" */
+      g_autofree char *text = g_strdup_printf (_("%s (copy)"), plain);
+      gint64 packet_t_ns = packet->t_ns;
+      Item copy = *packet;
+
+      item = append_item (self, seq, t_ns, ITEM_PACKET, copy.from, copy.to);
+      item->text = item->call_text = g_string_chunk_insert (self->strings, text);
+      item->cause_seq = copy.cause_seq;
+      item->flags = copy.flags & ITEM_KERNEL;
+      item->arrive_ns = wire->delay_ns >= 0 ? packet_t_ns + wire->delay_ns : 0;
+      packet = item_get (self, index);   /* the array may have moved */
+    }
+  else
+    sockscope_sequence_view_queue_layout (self);
+  {
+    const char *plain = packet->call_text ? packet->call_text : packet->text;
+    const char *marked = packet->wire_seq != 0 ? packet->text : plain;
+    g_autofree char *text = g_strdup_printf ("%s · %s", marked, wire->text ? wire->text : "");
+
+    packet->call_text = plain;
+    packet->text = g_string_chunk_insert (self->strings, text);
+    if (packet->wire_seq == 0)
+      packet->wire_seq = seq;
+  }
+  if (wire->action == SOCKSCOPE_WIRE_DROP)
+    packet->flags |= ITEM_DROPPED;
+  else if (wire->action != SOCKSCOPE_WIRE_DUPLICATE && wire->delay_ns >= 0)
+    packet->arrive_ns = packet->t_ns + wire->delay_ns;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+sockscope_sequence_view_set_lifeline_host (SockscopeSequenceView *self,
+                                           guint                  lifeline,
+                                           const char            *host,
+                                           const char            *label)
+{
+  Lifeline *line;
+
+  g_return_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self));
+  g_return_if_fail (lifeline < self->lifelines->len);
+
+  line = g_ptr_array_index (self->lifelines, lifeline);
+  g_free (line->host);
+  line->host = g_strdup (label);
+  line->host_rank = host != NULL && host[0] >= 'a' && host[0] <= 'z' ? (guint) (host[0] - 'a') : 0;
+  sockscope_sequence_view_queue_layout (self);
+}
+
+void
 sockscope_sequence_view_add_state (SockscopeSequenceView *self,
                                    guint                  seq,
                                    gint64                 t_ns,
@@ -1174,7 +1262,7 @@ sockscope_sequence_view_get_item (SockscopeSequenceView  *self,
                                   int                    *from_lifeline,
                                   int                    *to_lifeline)
 {
-  static const char *kinds[] = { "call", "packet", "state", "spawn", "exit", "signal", "result" };
+  static const char *kinds[] = { "call", "packet", "state", "spawn", "exit", "signal", "result", "wire" };
   const Item *item;
 
   g_return_val_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self), FALSE);
@@ -1375,6 +1463,7 @@ lifeline_free (gpointer data)
 
   g_free (lifeline->name);
   g_free (lifeline->label);
+  g_free (lifeline->host);
   g_free (lifeline);
 }
 

@@ -6,6 +6,7 @@
 #include <gtk/gtk.h>
 
 #include "sockscope-layout.h"
+#include "sockscope-projection.h"
 
 G_BEGIN_DECLS
 
@@ -86,6 +87,18 @@ void       sockscope_sequence_view_add_signal        (SockscopeSequenceView *sel
                                                       int                    from_lifeline,
                                                       guint                  to_lifeline,
                                                       const char            *signal);
+
+/* Two hosts: the lifeline's actor is on the host labelled label: a band above its header. */
+void       sockscope_sequence_view_set_lifeline_host (SockscopeSequenceView *self,
+                                                      guint                  lifeline,
+                                                      const char            *host,
+                                                      const char            *label);
+/* What the wire did (seq: the wire event): a packet added before marked (its arrow cut on the
+ * wire, or ending where it arrived), a second arrow for a copy, a note for a change of rules. */
+void       sockscope_sequence_view_add_wire          (SockscopeSequenceView *self,
+                                                      guint                  seq,
+                                                      gint64                 t_ns,
+                                                      const SockscopeWireItem *wire);
 
 /* History: only items with seq <= position are shown; G_MAXUINT shows everything (live). */
 void       sockscope_sequence_view_set_position      (SockscopeSequenceView *self,

@@ -281,9 +281,26 @@ sink_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, const ch
   sockscope_sequence_view_add_signal (self->diagram, seq, t_ns, from, to, signal);
 }
 
+static void
+sink_host (gpointer data, guint lifeline, const char *host, const char *label)
+{
+  SockscopeWindow *self = data;
+
+  if (lifeline < sockscope_sequence_view_get_n_lifelines (self->diagram))
+    sockscope_sequence_view_set_lifeline_host (self->diagram, lifeline, host, label);
+}
+
+static void
+sink_wire (gpointer data, guint seq, gint64 t_ns, const SockscopeWireItem *item)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_wire (self->diagram, seq, t_ns, item);
+}
+
 static const SockscopeProjectionSink window_sink = {
   sink_call, sink_blocked, sink_result, sink_state, sink_packet,
-  sink_spawn, sink_exit, sink_signal,
+  sink_spawn, sink_exit, sink_signal, NULL, sink_host, sink_wire,
 };
 
 static void
