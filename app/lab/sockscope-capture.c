@@ -21,9 +21,9 @@
 #define SNAPLEN     262144
 #define BUFFER_SIZE (32 * 1024 * 1024)
 
-gboolean
-ss_capture_open (SsLab   *lab,
-                 GError **error)
+/* libpcap on the lo of the calling thread's network namespace (the lab's, or a host's). */
+static pcap_t *
+open_lo (GError **error)
 {
   char errbuf[PCAP_ERRBUF_SIZE] = "";
   pcap_t *p = pcap_create ("lo", errbuf);
@@ -32,7 +32,7 @@ ss_capture_open (SsLab   *lab,
   if (p == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot capture on lo: %s", errbuf);
-      return FALSE;
+      return NULL;
     }
   pcap_set_snaplen (p, SNAPLEN);
   pcap_set_immediate_mode (p, 1);
@@ -44,15 +44,25 @@ ss_capture_open (SsLab   *lab,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot capture on lo: %s (%s)",
                    pcap_statustostr (rc), pcap_geterr (p));
       pcap_close (p);
-      return FALSE;
+      return NULL;
     }
   if (pcap_setnonblock (p, 1, errbuf) < 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot capture on lo: %s", errbuf);
       pcap_close (p);
-      return FALSE;
+      return NULL;
     }
+  return p;
+}
 
+gboolean
+ss_capture_open (SsLab   *lab,
+                 GError **error)
+{
+  pcap_t *p = open_lo (error);
+
+  if (p == NULL)
+    return FALSE;
   lab->pcap = p;
   lab->pcap_fd = pcap_get_selectable_fd (p);
   lab->linktype = pcap_datalink (p);
@@ -60,6 +70,14 @@ ss_capture_open (SsLab   *lab,
   lab->queue = g_queue_new ();
   lab->analyzer = ss_analyzer_new (0);
   return TRUE;
+}
+
+/* A host's lo (called inside the host's namespace): its frames go to the same queue. */
+pcap_t *
+ss_capture_open_host (SsLab   *lab,
+                      GError **error)
+{
+  return open_lo (error);
 }
 
 static void
@@ -82,33 +100,53 @@ typedef struct
   guint64 t_ns;
   guint32 caplen;
   guint32 len;
+  guint32 source;   /* SsSource */
+  guint32 pad;
+  guint64 id;       /* a wire frame's or decision's frame number */
 } SsQueued;
 
 /* The queue is a list of chunks, so that growing it never copies it. */
 #define CHUNK_SIZE (1 << 20)
 
-static void
-on_frame (u_char                   *user,
-          const struct pcap_pkthdr *h,
-          const u_char             *bytes)
+void
+ss_capture_enqueue (SsLab        *lab,
+                    int           source,
+                    guint64       id,
+                    guint64       t_ns,
+                    guint32       caplen,
+                    guint32       len,
+                    const guint8 *bytes)
 {
-  SsLab *lab = (SsLab *) user;
-  gsize need = (sizeof (SsQueued) + h->caplen + 7) & ~(gsize) 7;
+  gsize need = (sizeof (SsQueued) + caplen + 7) & ~(gsize) 7;
   GByteArray *chunk = g_queue_peek_tail (lab->queue);
-  SsQueued q;
+  SsQueued q = { 0 };
 
   if (chunk == NULL || chunk->len + need > MAX (CHUNK_SIZE, need))
     {
       chunk = g_byte_array_sized_new (MAX (CHUNK_SIZE, need));
       g_queue_push_tail (lab->queue, chunk);
     }
-  /* With nanosecond precision, tv_usec holds nanoseconds. */
-  q.t_ns = (guint64) h->ts.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) h->ts.tv_usec;
-  q.caplen = h->caplen;
-  q.len = h->len;
+  q.t_ns = t_ns;
+  q.caplen = caplen;
+  q.len = len;
+  q.source = (guint32) source;
+  q.id = id;
   g_byte_array_append (chunk, (const guint8 *) &q, sizeof q);
-  g_byte_array_append (chunk, bytes, h->caplen);
-  g_byte_array_set_size (chunk, chunk->len + (guint) (need - sizeof q - h->caplen));
+  g_byte_array_append (chunk, bytes, caplen);
+  g_byte_array_set_size (chunk, chunk->len + (guint) (need - sizeof q - caplen));
+}
+
+static void
+on_frame (u_char                   *user,
+          const struct pcap_pkthdr *h,
+          const u_char             *bytes)
+{
+  SsCapSource *src = (SsCapSource *) user;
+
+  /* With nanosecond precision, tv_usec holds nanoseconds. */
+  ss_capture_enqueue (src->lab, src->source, 0,
+                      (guint64) h->ts.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) h->ts.tv_usec,
+                      h->caplen, h->len, bytes);
 }
 
 /* Whether a SYN-ACK answering this SYN is among the frames captured after it (the queue):
@@ -130,6 +168,11 @@ answered_in_queue (SsLab                 *lab,
           SsPacketSummary s;
 
           memcpy (&q, chunk->data + pos, sizeof q);
+          if (q.source == SS_SRC_DECISION)
+            {
+              pos += (sizeof q + q.caplen + 7) & ~(gsize) 7;
+              continue;
+            }
           ss_packet_summarize ((uint32_t) lab->linktype, chunk->data + pos + sizeof q, q.caplen, q.len, &s);
           pos += (sizeof q + q.caplen + 7) & ~(gsize) 7;
           if (s.proto == SS_PROTO_TCP && s.l4_caplen >= 20 && (s.tcp_flags & 0x12) == 0x12
@@ -196,8 +239,19 @@ append_analysis (SsLab                 *lab,
   g_string_append_len (lab->out, lab->pkt_json.data, (gssize) lab->pkt_json.len);
 }
 
+/* The hosts at a frame's two ends, by where it was captured. */
+static const guint8 source_hosts[SS_N_SRC][2] = {
+  [SS_SRC_LAB] = { SS_HOST_NONE, SS_HOST_NONE },
+  [SS_SRC_HOST_A] = { SS_HOST_A, SS_HOST_A },
+  [SS_SRC_HOST_B] = { SS_HOST_B, SS_HOST_B },
+  [SS_SRC_WIRE_AB] = { SS_HOST_A, SS_HOST_B },
+  [SS_SRC_WIRE_BA] = { SS_HOST_B, SS_HOST_A },
+};
+
 static void
 emit_packet (SsLab        *lab,
+             guint32       source,
+             guint64       frame_id,
              guint64       t_ns,
              guint32       caplen,
              guint32       len,
@@ -217,6 +271,8 @@ emit_packet (SsLab        *lab,
   lab->last_packet_mono = g_get_monotonic_time ();
   lab->states_stale = TRUE;
 
+  lab->pkt_hosts[0] = source_hosts[source][0];
+  lab->pkt_hosts[1] = source_hosts[source][1];
   memset (&sum, 0, sizeof sum);
   ss_packet_summarize ((uint32_t) lab->linktype, bytes, caplen, len, &sum);
   cause = ss_cause_attribute (lab, &sum, bytes, &burst);
@@ -224,6 +280,13 @@ emit_packet (SsLab        *lab,
 
   ss_lab_event_begin (lab, t_ns, "packet", cause ? cause->step : lab->step);
   g_string_append_printf (out, ",\"n\":%" G_GUINT64_FORMAT, ++lab->n_packets);
+  if (source == SS_SRC_WIRE_AB || source == SS_SRC_WIRE_BA)
+    {
+      g_string_append_printf (out, ",\"wire\":\"%s\"", source == SS_SRC_WIRE_AB ? "a>b" : "b>a");
+      ss_wire_note_packet (lab, frame_id, lab->seq, lab->n_packets);
+    }
+  else if (source == SS_SRC_HOST_A || source == SS_SRC_HOST_B)
+    g_string_append_printf (out, ",\"host\":\"%s\"", source == SS_SRC_HOST_A ? "a" : "b");
   if (cause != NULL)
     {
       g_string_append_printf (out, ",\"cause\":%" G_GUINT64_FORMAT ",\"cause_text\":", cause->seq);
@@ -254,11 +317,16 @@ ss_capture_close (SsLab *lab)
     g_queue_free_full (g_steal_pointer (&lab->queue), (GDestroyNotify) g_byte_array_unref);
 }
 
-/* Empty the kernel's ring into the queue: cheap, done on every turn of the loop. */
+/* Empty the kernel's rings and the wire's reports into the queue: cheap, done on every turn of
+ * the loop. */
 void
 ss_capture_read (SsLab *lab)
 {
-  pcap_dispatch (lab->pcap, -1, on_frame, (u_char *) lab);
+  pcap_dispatch (lab->pcap, -1, on_frame, (u_char *) &lab->cap_source[SS_SRC_LAB]);
+  for (int h = 0; h < 2; h++)
+    if (lab->host_pcap[h] != NULL)
+      pcap_dispatch (lab->host_pcap[h], -1, on_frame, (u_char *) &lab->cap_source[SS_SRC_HOST_A + h]);
+  ss_wire_read (lab);
 }
 
 /* Turn up to @max queued frames into events.  Returns whether some are left. */
@@ -291,7 +359,10 @@ ss_capture_process (SsLab *lab,
           return FALSE;
         }
       memcpy (&q, chunk->data + lab->queue_pos, sizeof q);
-      emit_packet (lab, q.t_ns, q.caplen, q.len, chunk->data + lab->queue_pos + sizeof q);
+      if (q.source == SS_SRC_DECISION)
+        ss_wire_emit_decision (lab, chunk->data + lab->queue_pos + sizeof q, q.caplen);
+      else
+        emit_packet (lab, q.source, q.id, q.t_ns, q.caplen, q.len, chunk->data + lab->queue_pos + sizeof q);
       lab->queue_pos += (sizeof q + q.caplen + 7) & ~(gsize) 7;
     }
   lab->processing_frames = FALSE;

@@ -171,6 +171,8 @@ find_in (SsLab         *lab,
     {
       const SsSockEntry *e = &g_array_index (entries, SsSockEntry, i);
 
+      if (lab->end_host != SS_HOST_NONE && e->host != lab->end_host)
+        continue;
       if (!matches (e, t, how))
         continue;
       if (actor_of (lab, e, cause, end))
@@ -248,10 +250,13 @@ ss_ends_attribute (SsLab                 *lab,
   if (sum->status & SS_STATUS_MALFORMED)
     return;
 
+  /* in a two-host lab, each end is looked for among its own host's sockets */
   if (sum->proto == SS_PROTO_ICMP || sum->proto == SS_PROTO_ICMPV6)
     {
+      lab->end_host = lab->pkt_hosts[1];
       if (ss_cause_quoted_tuple (sum, data, &t) && !find_end (lab, &t, FALSE, FALSE, NULL, to) && cause != NULL)
         *to = caller_end (cause);
+      lab->end_host = SS_HOST_NONE;
       return;
     }
   if ((sum->proto != SS_PROTO_TCP && sum->proto != SS_PROTO_UDP) || !ss_cause_read_tuple (sum, data, &t))
@@ -259,15 +264,18 @@ ss_ends_attribute (SsLab                 *lab,
 
   syn = sum->proto == SS_PROTO_TCP && (sum->tcp_flags & 0x02);
   segment = sum->proto == SS_PROTO_TCP && !syn;
+  lab->end_host = lab->pkt_hosts[0];
   if (!find_end (lab, &t, syn && (sum->tcp_flags & 0x10), segment, cause, from) && cause != NULL &&
       (sum->proto == SS_PROTO_UDP || (syn && !(sum->tcp_flags & 0x10))))
     *from = caller_end (cause);
 
   ss_tuple_reverse (&t, &r);
+  lab->end_host = lab->pkt_hosts[1];
   if (!find_end (lab, &r, syn && !(sum->tcp_flags & 0x10), segment, cause, to) && cause != NULL &&
       cause->actor != from->actor &&
       sum->proto == SS_PROTO_TCP && (sum->tcp_flags & 0x04))
     *to = caller_end (cause);
+  lab->end_host = SS_HOST_NONE;
 }
 
 static void

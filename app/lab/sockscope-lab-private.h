@@ -13,6 +13,8 @@
 #include <sys/types.h>
 
 #include "sockscope-calls.h"
+#include "sockscope-hosts.h"
+#include "sockscope-wire-spec.h"
 #include "sockscope-analysis.h"
 #include "sockscope-decoder.h"
 #include "sockscope-json.h"
@@ -232,6 +234,7 @@ struct _SsActor
   SsActorMsg *rbuf;           /* what it sends is read here */
 
   gboolean    traced;         /* a traced program (sockscope-trace.c): no channel, chan -1 */
+  guint8      host;           /* SS_HOST_A / SS_HOST_B in a two-host lab, else SS_HOST_NONE */
 };
 
 /* A 4-tuple in one direction; IPv4 addresses are stored v4-mapped. */
@@ -244,6 +247,27 @@ typedef struct
   guint8  local[16];
   guint8  remote[16];
 } SsTuple;
+
+/* Hosts of a two-host lab (sockscope-wire.c); a one-host lab has only the lab's own. */
+enum { SS_HOST_NONE = 0, SS_HOST_A = 1, SS_HOST_B = 2 };
+
+/* Where a queued frame came from (sockscope-capture.c). */
+typedef enum
+{
+  SS_SRC_LAB = 0,       /* the lab's lo */
+  SS_SRC_HOST_A,        /* host a's lo */
+  SS_SRC_HOST_B,
+  SS_SRC_WIRE_AB,       /* the wire, a to b (from the forwarder) */
+  SS_SRC_WIRE_BA,
+  SS_SRC_DECISION,      /* not a frame: a decision of the wire (SsWireMsg) */
+  SS_N_SRC
+} SsSource;
+
+typedef struct
+{
+  SsLab *lab;
+  int    source;
+} SsCapSource;
 
 typedef struct
 {
@@ -274,6 +298,7 @@ typedef struct
   SsActor *holders[8];
   int      holder_fds[8];     /* the lowest fd each holder has it on */
   /* filled by the lab from the entry it follows (ss_sockdiag_refresh) */
+  guint8   host;              /* SS_HOST_* of the namespace it lives in */
   guint64  id;                /* the lab's number for this socket, 0 until reported */
   SsActor *last_actor;        /* the last process that held it (kept once orphaned) */
   int      last_fd;
@@ -339,7 +364,23 @@ struct _SsLab
   GPtrArray  *pending;        /* SsPending */
 
   SsTrace    *trace;          /* NULL until the first `trace` command */
+
+  /* two hosts and the wire (sockscope-wire.c); hosts == NULL in a one-host lab */
+  SsHostsNet *hosts;
+  char       *host_names[2];
+  pcap_t     *host_pcap[2];   /* each host's lo */
+  int         host_pcap_fd[2];
+  int         host_diag[2];   /* sock_diag in each host */
+  SsCapSource cap_source[SS_N_SRC];
+  int         wire_ctl;       /* the forwarder's control socket, -1: none */
+  pid_t       wire_pid;
+  SsWireConfig wire;          /* what the lab applied (the MTU); the forwarder keeps the counters */
+  guint64    *wire_seq;       /* frame id % SS_WIRE_MAP → the packet event's seq, n and id */
+  guint8      end_host;       /* sockscope-ends.c: the host whose sockets are looked at */
+  guint8      pkt_hosts[2];   /* the packet being attributed: its sender's and receiver's host */
 };
+
+#define SS_WIRE_MAP 65536
 
 /* sockscope-lab.c */
 guint64  ss_now_ns               (void);
@@ -394,6 +435,15 @@ void     ss_trace_shutdown       (SsLab       *lab);
 /* sockscope-capture.c */
 gboolean ss_capture_open         (SsLab       *lab,
                                   GError     **error);
+pcap_t  *ss_capture_open_host    (SsLab       *lab,
+                                  GError     **error);
+void     ss_capture_enqueue      (SsLab       *lab,
+                                  int          source,
+                                  guint64      id,
+                                  guint64      t_ns,
+                                  guint32      caplen,
+                                  guint32      len,
+                                  const guint8 *bytes);
 void     ss_capture_read         (SsLab       *lab);
 void     ss_capture_close        (SsLab       *lab);
 gboolean ss_capture_process      (SsLab       *lab,
@@ -434,6 +484,8 @@ gboolean   ss_tuple_equal        (gconstpointer          a,
 int      ss_sockdiag_open        (GError     **error);
 GArray  *ss_sockdiag_dump        (int          fd,
                                   GError     **error);
+GArray  *ss_sockdiag_dump_lab    (SsLab       *lab,
+                                  GError     **error);
 void     ss_sockdiag_refresh     (SsLab       *lab);
 void     ss_sockdiag_learn       (SsLab       *lab);
 GArray  *ss_sockdiag_snapshot    (SsLab       *lab);
@@ -449,6 +501,27 @@ void     ss_ends_append_json     (GString               *out,
                                   const SsEnd           *from,
                                   const SsEnd           *to);
 const char *ss_tcp_state_name    (guint8       state);
+
+/* sockscope-wire.c */
+void     ss_wire_init            (SsLab       *lab);
+void     ss_wire_cmd_hosts       (SsLab       *lab,
+                                  gint64       id,
+                                  void        *cmd);   /* JsonObject */
+void     ss_wire_cmd_wire        (SsLab       *lab,
+                                  gint64       id,
+                                  void        *cmd);
+gboolean ss_wire_enter_host      (SsLab       *lab,
+                                  guint8       host);
+void     ss_wire_read            (SsLab       *lab);
+void     ss_wire_emit_decision   (SsLab       *lab,
+                                  const guint8 *msg,
+                                  gsize        len);
+void     ss_wire_note_packet     (SsLab       *lab,
+                                  guint64      frame_id,
+                                  guint64      seq,
+                                  guint64      n);
+const char *ss_host_name         (guint8       host);
+void     ss_wire_shutdown        (SsLab       *lab);
 
 /* sockscope-namespace.c */
 gboolean ss_namespace_enter      (GError     **error,

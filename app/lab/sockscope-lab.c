@@ -264,6 +264,7 @@ static SsActor *
 spawn_actor (SsLab       *lab,
              const char  *name,
              const char  *parent,
+             guint8       host,
              GError     **error)
 {
   SsActor *actor;
@@ -296,6 +297,9 @@ spawn_actor (SsLab       *lab,
       int devnull = open ("/dev/null", O_RDWR);
 
       ss_die_with_parent ();
+      /* on its host: its sockets, its lo, its eth0 (a fork or thread stays there) */
+      if (host != SS_HOST_NONE && !ss_wire_enter_host (lab, host))
+        _exit (127);
       if (dup2 (sv[1], SS_ACTOR_CHAN_FD) < 0)
         _exit (127);
       /* A lesson's program starts with 0, 1 and 2 open and its first socket is 3. */
@@ -316,6 +320,7 @@ spawn_actor (SsLab       *lab,
 
   actor = new_actor (lab, name, parent, pid, sv[0]);
   actor->lab_child = TRUE;
+  actor->host = host;
   actor->vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   actor->data_vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   return actor;
@@ -357,6 +362,8 @@ emit_actor_event (SsLab   *lab,
     g_string_append_printf (out, ",\"via\":%" G_GUINT64_FORMAT, actor->via);
   else
     g_string_append (out, ",\"via\":null");
+  if (actor->host != SS_HOST_NONE)
+    g_string_append_printf (out, ",\"host\":\"%s\"", ss_host_name (actor->host));
   ss_lab_event_end (lab);
 }
 
@@ -924,6 +931,7 @@ adopt_new_actor (SsLab            *lab,
   actor->new_chan = -1;
   child->tid = msg->new_tid;
   child->thread = thread;
+  child->host = actor->host;
   child->via = actor->call->seq;
   if (thread)
     {
@@ -1182,16 +1190,26 @@ cmd_actor (SsLab      *lab,
   g_autoptr(GError) error = NULL;
   const char *name = member_string (cmd, "name");
   const char *parent = member_string (cmd, "parent");
+  const char *host_name = member_string (cmd, "host");
+  guint8 host = SS_HOST_NONE;
   SsActor *actor;
 
   if (name == NULL || *name == '\0')
     return reply_error (lab, id, "an actor needs a name");
+  if (host_name != NULL && g_strcmp0 (host_name, "a") != 0 && g_strcmp0 (host_name, "b") != 0)
+    return reply_error (lab, id, "actor '%s': host is a or b, not '%s'", name, host_name);
+  if (host_name != NULL && lab->hosts == NULL)
+    return reply_error (lab, id, "actor '%s' is on host %s: send the hosts command first", name, host_name);
+  if (host_name == NULL && lab->hosts != NULL)
+    return reply_error (lab, id, "actor '%s' needs a host (a or b): this lab has two", name);
+  if (host_name != NULL)
+    host = host_name[0] == 'a' ? SS_HOST_A : SS_HOST_B;
   if (find_actor (lab, name) != NULL)
     return reply_error (lab, id, "an actor named '%s' already exists", name);
   if (parent != NULL && find_actor (lab, parent) == NULL)
     return reply_error (lab, id, "actor '%s' names an unknown parent '%s'", name, parent);
 
-  if ((actor = spawn_actor (lab, name, parent, &error)) == NULL)
+  if ((actor = spawn_actor (lab, name, parent, host, &error)) == NULL)
     return reply_error (lab, id, "%s", error->message);
   emit_actor_event (lab, actor);
   reply_begin (lab, "ok", id);
@@ -1651,6 +1669,10 @@ handle_command (SsLab      *lab,
     add_pending (lab, SS_PENDING_SETTLE, id, NULL, CLAMP (member_int (cmd, "ms", 300), 0, 600000) * MS);
   else if (g_strcmp0 (name, "burst") == 0)
     cmd_burst (lab, id, cmd);
+  else if (g_strcmp0 (name, "hosts") == 0)
+    ss_wire_cmd_hosts (lab, id, cmd);
+  else if (g_strcmp0 (name, "wire") == 0)
+    ss_wire_cmd_wire (lab, id, cmd);
   else if (g_strcmp0 (name, "quit") == 0)
     {
       reply_begin (lab, "ok", id);
@@ -1658,7 +1680,7 @@ handle_command (SsLab      *lab,
       lab->quit = TRUE;
     }
   else
-    reply_error (lab, id, "unknown command '%s': use actor, call, note, settle, quit, trace, next, trace_mode or stop",
+    reply_error (lab, id, "unknown command '%s': use actor, call, note, settle, quit, hosts, wire, trace, next, trace_mode or stop",
                  name ? name : "");
 }
 
@@ -1856,9 +1878,9 @@ run (SsLab *lab)
       gint64 now = g_get_monotonic_time ();
       gint64 wake = next_wakeup (lab, now);
       int timeout = wake == G_MAXINT64 ? -1 : (int) MAX (0, (wake - now + 999) / 1000);
-      guint n = 3;
+      guint n = 6;
 
-      if (n_alloc < lab->actors->len + 3)
+      if (n_alloc < lab->actors->len + 6)
         {
           n_alloc = lab->actors->len + 8;
           fds = g_renew (struct pollfd, fds, n_alloc);
@@ -1866,6 +1888,10 @@ run (SsLab *lab)
       fds[0] = (struct pollfd) { .fd = lab->ctl, .events = POLLIN | (lab->out->len > lab->out_pos ? POLLOUT : 0) };
       fds[1] = (struct pollfd) { .fd = lab->pcap_fd, .events = POLLIN };
       fds[2] = (struct pollfd) { .fd = ss_trace_poll_fd (lab), .events = POLLIN };
+      /* two hosts: their lo, the wire's reports (-1 when none: poll skips them) */
+      fds[3] = (struct pollfd) { .fd = lab->host_pcap_fd[0], .events = POLLIN };
+      fds[4] = (struct pollfd) { .fd = lab->host_pcap_fd[1], .events = POLLIN };
+      fds[5] = (struct pollfd) { .fd = lab->wire_ctl, .events = POLLIN };
       for (guint i = 0; i < lab->actors->len; i++)
         {
           SsActor *actor = g_ptr_array_index (lab->actors, i);
@@ -1944,6 +1970,7 @@ shutdown_lab (SsLab *lab)
 {
   flush_output_blocking (lab);
   ss_trace_shutdown (lab);
+  ss_wire_shutdown (lab);
   /* Every process first (forked children included), then reap those that are
    * the lab's: its own, and orphans it adopted as a subreaper. */
   for (guint i = 0; i < lab->actors->len; i++)
@@ -2080,6 +2107,7 @@ main (int    argc,
   lab.calls = g_ptr_array_new ();
   lab.pending = g_ptr_array_new_with_free_func (g_free);
   ss_cause_init (&lab);
+  ss_wire_init (&lab);
 
   if ((lab.workdir = ss_namespace_workdir (&lab.workdir_on_host, &error)) == NULL)
     fatal (ctl, "workdir", error->message, NULL);

@@ -343,6 +343,45 @@ ss_sockdiag_dump (int      fd,
   return g_steal_pointer (&entries);
 }
 
+/* Every socket of the lab: its own namespace's, and in a two-host lab each host's, each entry
+ * marked with its host (4-tuples on two hosts' lo may be equal; the ends look in the right one). */
+GArray *
+ss_sockdiag_dump_lab (SsLab   *lab,
+                      GError **error)
+{
+  GArray *entries;
+
+  /* with hosts, every actor lives in one of them: the lab's own namespace holds no socket */
+  if (lab->hosts != NULL)
+    {
+      entries = g_array_new (FALSE, TRUE, sizeof (SsSockEntry));
+      g_array_set_clear_func (entries, entry_clear);
+    }
+  else
+    entries = ss_sockdiag_dump (lab->diag, error);
+  for (int h = 0; entries != NULL && h < 2; h++)
+    {
+      g_autoptr(GArray) more = NULL;
+
+      if (lab->host_diag[h] < 0)
+        continue;
+      if ((more = ss_sockdiag_dump (lab->host_diag[h], error)) == NULL)
+        {
+          g_array_unref (entries);
+          return NULL;
+        }
+      for (guint i = 0; i < more->len; i++)
+        {
+          SsSockEntry *e = &g_array_index (more, SsSockEntry, i);
+
+          e->host = (guint8) (SS_HOST_A + h);
+          g_array_append_val (entries, *e);
+          e->unix_name = NULL;   /* moved */
+        }
+    }
+  return entries;
+}
+
 typedef struct
 {
   SsActor *actor;
@@ -477,6 +516,8 @@ emit_state (SsLab             *lab,
   else
     g_string_append (out, ",\"inode\":null");
   g_string_append_printf (out, ",\"sock\":%" G_GUINT64_FORMAT, e->id);
+  if (e->host != SS_HOST_NONE)
+    g_string_append_printf (out, ",\"host\":\"%s\"", ss_host_name (e->host));
   if ((e->owner == NULL || closed) && e->last_actor != NULL)
     {
       g_string_append (out, ",\"last_actor\":");
@@ -630,7 +671,7 @@ void
 ss_sockdiag_refresh (SsLab *lab)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) entries = ss_sockdiag_dump (lab->diag, &error);
+  g_autoptr(GArray) entries = ss_sockdiag_dump_lab (lab, &error);
   g_autoptr(GArray) kept = NULL;
   g_autofree gboolean *old_matched = NULL;
   g_autofree gint *match = NULL;
@@ -721,7 +762,7 @@ ss_sockdiag_refresh (SsLab *lab)
 void
 ss_sockdiag_learn (SsLab *lab)
 {
-  g_autoptr(GArray) entries = ss_sockdiag_dump (lab->diag, NULL);
+  g_autoptr(GArray) entries = ss_sockdiag_dump_lab (lab, NULL);
 
   if (entries != NULL)
     ss_cause_learn (lab, entries);
@@ -732,7 +773,7 @@ ss_sockdiag_learn (SsLab *lab)
 GArray *
 ss_sockdiag_snapshot (SsLab *lab)
 {
-  g_autoptr(GArray) entries = ss_sockdiag_dump (lab->diag, NULL);
+  g_autoptr(GArray) entries = ss_sockdiag_dump_lab (lab, NULL);
 
   return entries != NULL ? with_owners (lab, entries) : NULL;
 }
