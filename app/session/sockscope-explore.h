@@ -20,6 +20,10 @@
  *
  * The event log is the one the runner appends to; undo and start replace it with a new log (a new
  * lab): front ends listen to "reset" (or notify::log) and read the new log from its start.
+ * API changes since the first commit: get_lesson is NULL until the first step (not only while
+ * there is no actor); get_hint gives the signature only (the catalogue's descriptions are not
+ * translated); save's @id NULL is made from the file's name.
+ *
  * "changed" is emitted whenever the steps, the actors or the lesson change; properties "log"
  * (SockscopeEventLog) and "busy" (gboolean) notify.
  */
@@ -153,7 +157,7 @@ const char        *sockscope_explore_get_lang         (SockscopeExplore    *self
 /* The log of the current lab (replaced at start and undo). Never NULL. */
 SockscopeEventLog *sockscope_explore_get_log          (SockscopeExplore    *self);
 /* The steps done and the actors, as a lesson (for the code pane: sockscope_lesson_render, the
- * step → lines spans; the ladder's lifelines). NULL while there is no actor. Its id is
+ * step → lines spans; the ladder's lifelines). NULL until a step has run (a lesson has steps). Its id is
  * "explore"; a step's text is its plain description (see sockscope_explore_describe_step). */
 SockscopeLesson   *sockscope_explore_get_lesson       (SockscopeExplore    *self);
 guint              sockscope_explore_get_n_steps      (SockscopeExplore    *self);
@@ -179,8 +183,8 @@ char             **sockscope_explore_complete         (SockscopeExplore    *self
                                                        const char          *line,
                                                        gsize                cursor,
                                                        gsize               *word_start);
-/* The argument hint of the call being typed at @cursor: "recvfrom(fd, length, flags)", with
- * the catalogue's description after " — "; NULL when no known call is being typed. */
+/* The argument hint of the call being typed at @cursor: "recvfrom(fd, length, flags)",
+ * "fcntl(fd, cmd[, flags])", "select(fd…)"; NULL when no known call is being typed. */
 char              *sockscope_explore_get_hint         (SockscopeExplore    *self,
                                                        const char          *line,
                                                        gsize                cursor);
@@ -203,8 +207,8 @@ char              *sockscope_explore_describe_step    (SockscopeExplore    *self
 char              *sockscope_explore_to_lesson_text   (SockscopeExplore    *self,
                                                        const char          *id,
                                                        const char          *title);
-/* Writes it to @path (SOCKSCOPE_EXPLORE_ERROR_SAVE with the reason when it cannot; nothing else
- * changes). */
+/* Writes it to @path (SOCKSCOPE_EXPLORE_ERROR_SAVE with the reason when it cannot, or when no
+ * step has run yet; nothing else changes). @id NULL: made from the file's name. */
 gboolean           sockscope_explore_save             (SockscopeExplore    *self,
                                                        const char          *path,
                                                        const char          *id,
