@@ -40,6 +40,16 @@ struct _CliLadder
   JsonObject          *event;       /* the event being projected */
   gboolean             headed;      /* the actors' names are printed */
   guint                printed;     /* events of the log printed so far */
+  char                *hosts[MAX_COLUMNS]; /* lifeline → its host's label (two hosts), or NULL */
+  /* A packet that crossed the wire waits for what the wire did to it (the lab logs its wire
+   * events right after it), then is printed with it: cut short, marked, or twice. */
+  gboolean             pending;
+  guint                pending_seq;
+  int                  pending_a, pending_b, pending_colour;
+  char                *pending_label;
+  GString             *pending_marks;
+  gboolean             pending_dropped;
+  guint                pending_copies;
 };
 
 /* A terminal measures text in cells, one line high. */
@@ -159,6 +169,11 @@ cli_ladder_free (CliLadder *self)
   g_clear_pointer (&self->names, g_ptr_array_unref);
   g_clear_pointer (&self->call_lifeline, g_hash_table_unref);
   g_clear_pointer (&self->call_names, g_hash_table_unref);
+  for (guint i = 0; i < MAX_COLUMNS; i++)
+    g_free (self->hosts[i]);
+  g_free (self->pending_label);
+  if (self->pending_marks != NULL)
+    g_string_free (self->pending_marks, TRUE);
   g_free (self);
 }
 
@@ -391,6 +406,104 @@ print_arrow (CliLadder  *self,
   cli_row_print (row);
 }
 
+/* A packet the wire dropped: from column @a, cut half-way to column @b with an x. */
+static void
+print_lost_arrow (CliLadder  *self,
+                  int         a,
+                  int         b,
+                  const char *label,
+                  int         colour)
+{
+  guint left = x_of (self, MIN (a, b)), right = x_of (self, MAX (a, b));
+  guint mid = (left + right) / 2;
+  guint from_x = a < b ? left + 1 : mid + 1, to_x = a < b ? mid : right;
+  guint span = to_x > from_x ? to_x - from_x : 0;
+  guint label_width = cli_text_width (label);
+  gboolean inside = label_width + 4 <= span;
+  CliRow *row;
+
+  if (!inside)
+    print_in_column (self, MIN (a, b), label, colour, FALSE);
+  row = lifelines (self);
+  cli_row_put (row, left, "│", colour_of_column (self, MIN (a, b)), FALSE);
+  cli_row_put (row, right, "│", colour_of_column (self, MAX (a, b)), FALSE);
+  for (guint x = from_x; x < to_x; x++)
+    cli_row_put (row, x, "─", colour, FALSE);
+  if (inside)
+    {
+      g_autofree char *padded = g_strdup_printf (" %s ", label);
+
+      cli_row_put (row, from_x + (span - label_width - 2) / 2, padded, colour, FALSE);
+    }
+  cli_row_put (row, mid, "x", CLI_ERROR, TRUE);
+  cli_row_print (row);
+}
+
+/* The packet held for the wire's decisions, printed with them. */
+static void
+flush_pending (CliLadder *self)
+{
+  g_autofree char *label = NULL;
+  g_autofree char *copy = NULL;
+
+  if (!self->pending)
+    return;
+  self->pending = FALSE;
+  label = self->pending_marks->len > 0 ? g_strdup_printf ("%s · %s", self->pending_label, self->pending_marks->str)
+                                       : g_strdup (self->pending_label);
+  if (self->pending_dropped)
+    print_lost_arrow (self, self->pending_a, self->pending_b, label, self->pending_colour);
+  else
+    print_arrow (self, self->pending_a, self->pending_b, label, self->pending_colour);
+  /* TRANSLATORS: the label of the second arrow of a packet the wire duplicated: "PSH, ACK seq 1:6 (copy)" */
+  copy = g_strdup_printf (_("%s (copy)"), self->pending_label);
+  for (guint i = 0; i < self->pending_copies; i++)
+    print_arrow (self, self->pending_a, self->pending_b, copy, self->pending_colour);
+}
+
+static void
+on_wire (gpointer data, guint seq, gint64 t_ns, const SockscopeWireItem *item)
+{
+  CliLadder *self = data;
+  g_autofree char *text = NULL;
+
+  if (item->action != SOCKSCOPE_WIRE_SET && self->pending && item->packet_seq == self->pending_seq)
+    {
+      if (item->action == SOCKSCOPE_WIRE_DROP)
+        self->pending_dropped = TRUE;
+      if (item->action == SOCKSCOPE_WIRE_DUPLICATE)
+        self->pending_copies++;
+      if (strstr (self->pending_marks->str, item->text) == NULL)
+        g_string_append_printf (self->pending_marks, "%s%s", self->pending_marks->len > 0 ? ", " : "", item->text);
+      return;
+    }
+  flush_pending (self);
+  if (item->action == SOCKSCOPE_WIRE_SET)
+    /* TRANSLATORS: a note on the wire between two hosts when its rules change: "wire: loss 20 %" */
+    text = g_strdup_printf (_("wire: %s"), item->text);
+  else
+    /* a decision about a packet printed before (a log whose wire events came late) */
+    text = g_strdup_printf ("#%u: %s", item->packet_seq, item->text);
+  if (self->n_columns >= 2)
+    {
+      /* On the wire: centred between the outer lifelines. */
+      guint left = x_of (self, 0) + 2, right = x_of (self, (int) self->n_columns - 1) - 1;
+      guint room = right > left + 8 ? right - left : cli_canvas_get_width (self->canvas) - left;
+      g_auto(GStrv) lines = cli_text_wrap (text, room);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          CliRow *row = lifelines (self);
+          guint w = cli_text_width (lines[i]);
+
+          cli_row_put (row, left + (room > w ? (room - w) / 2 : 0), lines[i], CLI_DIM, TRUE);
+          cli_row_print (row);
+        }
+      return;
+    }
+  print_in_column (self, -1, text, CLI_DIM, TRUE);
+}
+
 static void
 on_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *label, guint cause_seq)
 {
@@ -399,6 +512,23 @@ on_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *
   int a = column (self, from), b = column (self, to);
   /* The sender's colour; what the kernel sends on its own is dimmer. */
   int colour = cause_seq == 0 ? CLI_DIM : from;
+
+  if (a >= 0 && b >= 0 && a != b && json_object_get_string_member_with_default (self->event, "wire", NULL) != NULL)
+    {
+      self->pending = TRUE;
+      self->pending_seq = seq;
+      self->pending_a = a;
+      self->pending_b = b;
+      self->pending_colour = colour;
+      g_free (self->pending_label);
+      self->pending_label = g_strdup (label);
+      if (self->pending_marks == NULL)
+        self->pending_marks = g_string_new (NULL);
+      g_string_truncate (self->pending_marks, 0);
+      self->pending_dropped = FALSE;
+      self->pending_copies = 0;
+      return;
+    }
 
   if (a < 0 || b < 0 || a == b)
     {
@@ -485,6 +615,7 @@ on_lifeline (gpointer data, guint lifeline, const char *name, int parent, gboole
 }
 
 static const SockscopeProjectionSink ladder_sink = {
+  .wire = on_wire,
   .lifeline = on_lifeline,
   .call = on_call,
   .blocked = on_blocked,
@@ -509,6 +640,56 @@ print_note (CliLadder  *self,
     prefix = g_strdup_printf ("[%s]", json_object_get_string_member_with_default (event, "level", "info"));
   printf ("\n");
   cli_ladder_print_wrapped (self, prefix, json_object_get_string_member_with_default (event, "text", ""));
+}
+
+/* Two hosts: each host's name and address above its first actor's column. */
+static void
+print_hosts (CliLadder *self)
+{
+  CliRow *row = NULL;
+  const char *done[MAX_COLUMNS] = { NULL };
+  guint n_done = 0;
+
+  for (guint c = 0; c < self->n_columns; c++)
+    for (guint l = 0; l < self->n_columns; l++)
+      {
+        gboolean seen = FALSE;
+
+        if (self->column_of[l] != c || self->hosts[l] == NULL)
+          continue;
+        for (guint i = 0; i < n_done; i++)
+          seen |= g_str_equal (done[i], self->hosts[l]);
+        if (seen)
+          continue;
+        done[n_done++] = self->hosts[l];
+        if (row == NULL)
+          row = cli_row_new (self->canvas);
+        cli_row_put (row, x_of (self, (int) c), self->hosts[l], CLI_PLAIN, TRUE);
+      }
+  if (row != NULL)
+    cli_row_print (row);
+}
+
+/* The hosts the log's first `actor` events put the lesson's actors on, before the header. */
+static void
+learn_hosts (CliLadder         *self,
+             SockscopeEventLog *log)
+{
+  guint n = MIN (sockscope_event_log_get_n_events (log), self->printed + 256);
+
+  for (guint i = self->printed; i < n; i++)
+    {
+      g_autofree char *actor = NULL;
+      g_autofree char *host = NULL;
+
+      if (sockscope_event_log_get_event_type (log, i) != SOCKSCOPE_EVENT_ACTOR)
+        continue;
+      actor = sockscope_event_log_get_string (log, i, "actor");
+      host = sockscope_event_log_get_string (log, i, "host");
+      for (guint l = 0; host != NULL && actor != NULL && l < self->names->len && l < MAX_COLUMNS; l++)
+        if (g_str_equal (g_ptr_array_index (self->names, l), actor) && self->hosts[l] == NULL)
+          self->hosts[l] = sockscope_projection_host_label (self->lesson, host);
+    }
 }
 
 /* One line naming each column, above the ladder. */
@@ -537,7 +718,11 @@ cli_ladder_print_new (CliLadder         *self,
   guint n = sockscope_event_log_get_n_events (log);
 
   if (!self->json && !self->headed && n > 0 && self->n_columns > 0)
-    print_header (self);
+    {
+      learn_hosts (self, log);
+      print_hosts (self);
+      print_header (self);
+    }
 
   for (; self->printed < n; self->printed++)
     {
@@ -551,6 +736,8 @@ cli_ladder_print_new (CliLadder         *self,
       event = sockscope_event_log_parse (log, self->printed);
       if (event == NULL)
         continue;
+      if (g_strcmp0 (json_object_get_string_member_with_default (event, "type", ""), "wire") != 0)
+        flush_pending (self);
       if (g_strcmp0 (json_object_get_string_member_with_default (event, "type", ""), "note") == 0)
         {
           print_note (self, event);
@@ -560,5 +747,6 @@ cli_ladder_print_new (CliLadder         *self,
       sockscope_projection_project (self->projection, event, self->printed, &ladder_sink, self);
       self->event = NULL;
     }
+  flush_pending (self);
   fflush (stdout);
 }

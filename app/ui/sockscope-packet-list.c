@@ -3,7 +3,10 @@
  * packets costs 400 KB here and binding stays O(visible rows). */
 #include "config.h"
 
+#include <string.h>
+
 #include "sockscope-packet-list.h"
+#include "sockscope-projection.h"
 
 struct _SockscopePacketList
 {
@@ -14,7 +17,15 @@ struct _SockscopePacketList
   guint              scanned;     /* log events looked at so far */
   guint              limit;       /* only events before this log position are shown */
   guint              n_shown;
+  GHashTable        *wire;        /* packet seq → GArray of WireMark: what the wire did to it */
 };
+
+typedef struct
+{
+  guint               position;   /* the wire event's */
+  SockscopeWireAction action;
+  gint64              delay_ns;
+} WireMark;
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -87,6 +98,86 @@ update_shown (SockscopePacketList *self)
     g_list_model_items_changed (G_LIST_MODEL (self), n, old - n, 0);
 }
 
+/* A `wire` event: what the wire did to a packet, kept for its row's Info. */
+static void
+note_wire (SockscopePacketList *self,
+           guint                position)
+{
+  g_autofree char *type = sockscope_event_log_get_string (self->log, position, "type");
+  g_autofree char *action = NULL;
+  gint64 packet = 0, seq = 0;
+  WireMark mark = { position, SOCKSCOPE_WIRE_SET, -1 };
+  GArray *marks;
+
+  if (g_strcmp0 (type, "wire") != 0 || !sockscope_event_log_get_int (self->log, position, "packet", &packet) ||
+      packet <= 0 || packet > G_MAXUINT)
+    return;
+  action = sockscope_event_log_get_string (self->log, position, "action");
+  if (g_strcmp0 (action, "drop") == 0)
+    mark.action = SOCKSCOPE_WIRE_DROP;
+  else if (g_strcmp0 (action, "delay") == 0)
+    mark.action = SOCKSCOPE_WIRE_DELAY;
+  else if (g_strcmp0 (action, "duplicate") == 0)
+    mark.action = SOCKSCOPE_WIRE_DUPLICATE;
+  else if (g_strcmp0 (action, "reorder") == 0)
+    mark.action = SOCKSCOPE_WIRE_REORDER;
+  else
+    return;
+  sockscope_event_log_get_int (self->log, position, "delay_ns", &mark.delay_ns);
+  marks = g_hash_table_lookup (self->wire, GSIZE_TO_POINTER ((gsize) packet));
+  if (marks == NULL)
+    {
+      marks = g_array_new (FALSE, FALSE, sizeof (WireMark));
+      g_hash_table_insert (self->wire, GSIZE_TO_POINTER ((gsize) packet), marks);
+    }
+  g_array_append_val (marks, mark);
+
+  /* A row already shown says it at once: the lab logs the packet before the decision. */
+  if (packet - 1 < self->scanned && sockscope_event_log_get_int (self->log, (guint) packet - 1, "seq", &seq) && seq == packet)
+    {
+      int index = sockscope_packet_list_find (self, (guint) packet - 1);
+
+      if (index >= 0 && position < self->limit)
+        g_list_model_items_changed (G_LIST_MODEL (self), (guint) index, 1, 1);
+    }
+}
+
+char *
+sockscope_packet_list_get_wire_marks (SockscopePacketList *self,
+                                      guint                position)
+{
+  GArray *marks;
+  GString *text;
+  gint64 seq = 0;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_PACKET_LIST (self), NULL);
+
+  if (g_hash_table_size (self->wire) == 0 || !sockscope_event_log_get_int (self->log, position, "seq", &seq))
+    return NULL;
+  marks = g_hash_table_lookup (self->wire, GSIZE_TO_POINTER ((gsize) seq));
+  if (marks == NULL)
+    return NULL;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < marks->len; i++)
+    {
+      const WireMark *mark = &g_array_index (marks, WireMark, i);
+      g_autofree char *words = NULL;
+
+      if (mark->position >= self->limit)
+        continue;
+      words = sockscope_wire_mark (mark->action, mark->delay_ns);
+      if (strstr (text->str, words) != NULL)
+        continue;   /* two copies: "duplicated" once */
+      g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "", words);
+    }
+  if (text->len == 0)
+    {
+      g_string_free (text, TRUE);
+      return NULL;
+    }
+  return g_string_free (text, FALSE);
+}
+
 static void
 on_log_items_changed (SockscopePacketList *self,
                       guint                position,
@@ -96,14 +187,20 @@ on_log_items_changed (SockscopePacketList *self,
   guint n = sockscope_event_log_get_n_events (self->log);
   gboolean live = self->limit >= self->scanned;
 
-  for (; self->scanned < n; self->scanned++)
-    if (sockscope_event_log_get_event_type (self->log, self->scanned) == SOCKSCOPE_EVENT_PACKET)
-      g_array_append_val (self->positions, self->scanned);
-
   /* A live view follows the log; a view scrubbed back in history, or still being filled, stays
    * where it is. */
   if (live)
     self->limit = n;
+  for (; self->scanned < n; self->scanned++)
+    {
+      SockscopeEventType type = sockscope_event_log_get_event_type (self->log, self->scanned);
+
+      if (type == SOCKSCOPE_EVENT_PACKET)
+        g_array_append_val (self->positions, self->scanned);
+      else if (type == SOCKSCOPE_EVENT_OTHER)
+        note_wire (self, self->scanned);
+    }
+
   update_shown (self);
 }
 
@@ -166,6 +263,7 @@ sockscope_packet_list_dispose (GObject *object)
 
   g_clear_object (&self->log);
   g_clear_pointer (&self->positions, g_array_unref);
+  g_clear_pointer (&self->wire, g_hash_table_unref);
   G_OBJECT_CLASS (sockscope_packet_list_parent_class)->dispose (object);
 }
 
@@ -179,6 +277,7 @@ static void
 sockscope_packet_list_init (SockscopePacketList *self)
 {
   self->positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->wire = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 }
 
 /* Shows the packets among the first @limit events of @log, and follows the log from there on

@@ -21,6 +21,10 @@ void                 sockscope_packet_list_set_limit_rows (SockscopePacketList *
 guint                sockscope_packet_list_get_position (SockscopePacketList *self,
                                                          guint                index);
 guint                sockscope_packet_list_get_n_known  (SockscopePacketList *self);
+/* What the wire did to the packet at log position (its `wire` events before the limit), in
+ * words: "lost on the wire", "delayed 40 ms, duplicated"; NULL for none. */
+char                *sockscope_packet_list_get_wire_marks (SockscopePacketList *self,
+                                                         guint                position);
 int                  sockscope_packet_list_find         (SockscopePacketList *self,
                                                          guint                log_position);
 

@@ -235,7 +235,13 @@ info_text (SockscopePacketsPane *self,
     }
   else if (g_strcmp0 (proto, "udp") != 0)
     p.summary = summary = sockscope_event_log_get_string (self->log, position, "pkt.summary");
-  return sockscope_packet_info (&p);
+  /* What the wire did to it comes first: it is what a two-host lesson is about. */
+  {
+    g_autofree char *marks = sockscope_packet_list_get_wire_marks (self->packets, position);
+    g_autofree char *info = sockscope_packet_info (&p);
+
+    return marks != NULL ? g_strdup_printf ("%s · %s", marks, info) : g_steal_pointer (&info);
+  }
 }
 
 /* The text of one cell; also what the tests read. A row reads only the members it shows from
