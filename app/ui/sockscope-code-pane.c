@@ -24,6 +24,7 @@
 
 #include "sockscope-actor-style.h"
 #include "sockscope-code-pane.h"
+#include "sockscope-event-log.h"
 #include "sockscope-projection.h"
 
 #define MIN_CHARS        24   /* an idle column never shows fewer columns of text */
@@ -41,6 +42,11 @@ typedef struct
   GtkWidget     *header;
   GtkWidget     *spinner;
   GtkLabel      *status;
+  GtkLabel      *caption;
+  GtkWidget     *scrolled;
+  GtkLabel      *message;     /* a traced program: why it has no line to show */
+  char          *file;        /* a traced program: the source file shown, NULL: none */
+  GtkTextMark   *outcome_mark; /* ... and where its current call's outcome starts */
   GtkSourceView *view;
   GtkTextBuffer *buffer;
   GtkSourceGutterRenderer *numbers;
@@ -89,6 +95,12 @@ struct _SockscopeCodePane
   char            *lang;
   char            *code_lang; /* "c" or "python" */
   GHashTable      *steps;     /* step -> StepState, what each step did so far */
+  /* A session of traced programs (no lesson): a column per program, its own source file. */
+  gboolean         traced;
+  char            *trace_actor;   /* the actor of the call shown last */
+  GHashTable      *trace_calls;   /* call seq -> StepState */
+  GHashTable      *files;         /* path -> GBytes of the file, or NULL: unreadable */
+  GHashTable      *file_errors;   /* path -> why it cannot be read */
   guint            last_step; /* the step set last, highlighted */
   gboolean         switching;
   char            *pinned;    /* the actor the learner brought back with its button */
@@ -118,6 +130,7 @@ column_free (gpointer data)
 
   g_free (column->actor);
   g_free (column->label);
+  g_free (column->file);
   g_clear_pointer (&column->spans, g_array_unref);
   g_clear_pointer (&column->outcomes, g_hash_table_unref);
   g_clear_pointer (&column->hangs, g_ptr_array_unref);
@@ -408,6 +421,7 @@ column_set_code (Column     *column,
   g_autoptr(GString) text = g_string_new (NULL);
   GtkTextIter start, end;
 
+  g_clear_pointer (&column->indents, g_array_unref);
   column->indents = g_array_new (FALSE, TRUE, sizeof (guint));
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -478,27 +492,35 @@ update_current_scale (SockscopeCodePane *self,
   g_object_set (tag, "scale", self->presenter ? PRESENTER_SCALE : 1.0, NULL);
 }
 
+/* A column: its header (the actor's name in its colour, @caption under it), its view of @code
+ * highlighted as @lang_id, the #include (import) lines folded when @fold says so. */
 static Column *
-column_new (SockscopeCodePane    *self,
-            const SockscopeActor *actor)
+column_build (SockscopeCodePane *self,
+              const char        *name,
+              const char        *label,
+              int                style_index,
+              const char        *caption,
+              const char        *code,
+              const char        *lang_id,
+              gboolean           fold,
+              gboolean           python)
 {
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
-  gboolean python = g_strcmp0 (self->code_lang, "python") == 0;
   Column *column = g_new0 (Column, 1);
-  g_autofree char *code = NULL;
   g_autofree char *accessible = NULL;
   GtkWidget *header, *title, *titles, *scrolled;
   GtkGesture *click;
   GtkEventController *motion;
 
-  column->actor = g_strdup (actor->name);
-  column->label = g_strdup (sockscope_actor_get_label (actor, self->lang));
+  column->actor = g_strdup (name);
+  column->label = g_strdup (label);
   column->outcomes = g_hash_table_new (NULL, NULL);
   column->hangs = g_ptr_array_new ();
-  code = sockscope_lesson_render (self->lesson, actor->name, self->code_lang, &column->spans);
+  if (column->spans == NULL)
+    column->spans = g_array_new (FALSE, TRUE, sizeof (SockscopeCodeSpan));
 
   column->buffer = GTK_TEXT_BUFFER (gtk_source_buffer_new_with_language (
-      gtk_source_language_manager_get_language (languages, python ? "python3" : "c")));
+      lang_id != NULL ? gtk_source_language_manager_get_language (languages, lang_id) : NULL));
   column_set_code (column, code);
   gtk_text_buffer_create_tag (column->buffer, "current",
                               "paragraph-background", "rgba(53,132,228,0.22)",
@@ -522,8 +544,11 @@ column_new (SockscopeCodePane    *self,
                               NULL);
   gtk_text_buffer_create_tag (column->buffer, "fold-open", NULL);
   gtk_text_buffer_create_tag (column->buffer, "folded", "invisible", TRUE, NULL);
-  column_find_fold (column, code, python);
-  column_set_folded (column, TRUE);
+  if (fold)
+    {
+      column_find_fold (column, code, python);
+      column_set_folded (column, TRUE);
+    }
   update_current_scale (self, column);
   column_update_need (column);
 
@@ -556,32 +581,23 @@ column_new (SockscopeCodePane    *self,
   title = gtk_label_new (column->label);
   gtk_widget_add_css_class (title, "heading");
   /* The actor's palette colour, as in the step list and the diagram (sockscope-actor-style). */
-  sockscope_actor_style_add_classes (header, title, sockscope_lesson_find_actor (self->lesson, actor->name));
+  sockscope_actor_style_add_classes (header, title, style_index);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   /* An actor's name is never cut: it wraps in a narrow column. */
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
   gtk_box_append (GTK_BOX (titles), title);
-  if (actor->parent != NULL)
-    {
-      int index = sockscope_lesson_find_actor (self->lesson, actor->parent);
-      const char *parent = index >= 0 ? sockscope_actor_get_label (sockscope_lesson_get_actor (self->lesson, (guint) index), self->lang)
-                                      : actor->parent;
-      g_autofree char *caption = actor->thread
-        /* TRANSLATORS: under the name of a code column; %s: the actor that starts the thread */
-        ? g_strdup_printf (_("a thread of %s"), parent)
-        /* TRANSLATORS: under the name of a code column; %s: the actor that forks the child */
-        : g_strdup_printf (_("a child process of %s"), parent);
-      GtkWidget *sub = gtk_label_new (caption);
-
-      gtk_label_set_xalign (GTK_LABEL (sub), 0);
-      gtk_label_set_wrap (GTK_LABEL (sub), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (sub), PANGO_WRAP_WORD_CHAR);
-      gtk_widget_add_css_class (sub, "caption");
-      gtk_widget_add_css_class (sub, "dim-label");
-      gtk_box_append (GTK_BOX (titles), sub);
-      accessible = g_strdup_printf ("%s, %s", column->label, caption);
-    }
+  /* Under the name: whose thread or child it is, or the file shown (a traced program). */
+  column->caption = GTK_LABEL (gtk_label_new (caption));
+  gtk_label_set_xalign (column->caption, 0);
+  gtk_label_set_wrap (column->caption, TRUE);
+  gtk_label_set_wrap_mode (column->caption, PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (GTK_WIDGET (column->caption), "caption");
+  gtk_widget_add_css_class (GTK_WIDGET (column->caption), "dim-label");
+  gtk_widget_set_visible (GTK_WIDGET (column->caption), caption != NULL);
+  gtk_box_append (GTK_BOX (titles), GTK_WIDGET (column->caption));
+  if (caption != NULL)
+    accessible = g_strdup_printf ("%s, %s", column->label, caption);
   column->spinner = gtk_spinner_new ();
   gtk_widget_set_visible (column->spinner, FALSE);
   gtk_widget_set_valign (column->spinner, GTK_ALIGN_START);
@@ -595,7 +611,7 @@ column_new (SockscopeCodePane    *self,
   gtk_box_append (GTK_BOX (header), column->spinner);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (column->status));
 
-  scrolled = gtk_scrolled_window_new ();
+  scrolled = column->scrolled = gtk_scrolled_window_new ();
   /* No scrollbar widget: the column follows its current line on its own (and scrolls with the
    * wheel or a touchpad); GTK 4.8's scrollbar, shown or hidden while a column is laid out again
    * for a new width, was drawn once without its allocation ("Trying to snapshot GtkGizmo"). */
@@ -603,14 +619,56 @@ column_new (SockscopeCodePane    *self,
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (column->view));
   gtk_widget_set_vexpand (scrolled, TRUE);
 
+  /* A traced program with no line to show says why, in place of the code. */
+  column->message = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (column->message, TRUE);
+  gtk_label_set_wrap_mode (column->message, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (column->message, 0);
+  gtk_label_set_yalign (column->message, 0);
+  gtk_label_set_selectable (column->message, TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (column->message), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (column->message), "code-message");
+  gtk_widget_set_visible (GTK_WIDGET (column->message), FALSE);
+
   column->column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_add_css_class (column->column, "code-column");
   gtk_box_append (GTK_BOX (column->column), header);
   gtk_box_append (GTK_BOX (column->column), scrolled);
+  gtk_box_append (GTK_BOX (column->column), GTK_WIDGET (column->message));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (column->view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   accessible ? accessible : column->label, -1);
+  return column;
+}
+
+static Column *
+column_new (SockscopeCodePane    *self,
+            const SockscopeActor *actor)
+{
+  gboolean python = g_strcmp0 (self->code_lang, "python") == 0;
+  GArray *spans = NULL;
+  g_autofree char *code = sockscope_lesson_render (self->lesson, actor->name, self->code_lang, &spans);
+  g_autofree char *caption = NULL;
+  Column *column;
+
+  if (actor->parent != NULL)
+    {
+      int index = sockscope_lesson_find_actor (self->lesson, actor->parent);
+      const char *parent = index >= 0 ? sockscope_actor_get_label (sockscope_lesson_get_actor (self->lesson, (guint) index), self->lang)
+                                      : actor->parent;
+
+      caption = actor->thread
+        /* TRANSLATORS: under the name of a code column; %s: the actor that starts the thread */
+        ? g_strdup_printf (_("a thread of %s"), parent)
+        /* TRANSLATORS: under the name of a code column; %s: the actor that forks the child */
+        : g_strdup_printf (_("a child process of %s"), parent);
+    }
+  column = column_build (self, actor->name, sockscope_actor_get_label (actor, self->lang),
+                         sockscope_lesson_find_actor (self->lesson, actor->name), caption, code,
+                         python ? "python3" : "c", TRUE, python);
+  g_array_unref (column->spans);
+  column->spans = spans;
   return column;
 }
 
@@ -635,6 +693,9 @@ rebuild (SockscopeCodePane *self)
 
   remove_columns (self);
   g_clear_pointer (&self->wanted_key, g_free);
+  self->traced = FALSE;
+  g_clear_pointer (&self->trace_actor, g_free);
+  g_hash_table_remove_all (self->trace_calls);
   if (self->lesson == NULL)
     {
       queue_tick (self);
@@ -681,7 +742,8 @@ static int
 column_rank (SockscopeCodePane *self,
              Column            *column)
 {
-  if (g_strcmp0 (column->actor, step_actor (self, self->last_step)) == 0)
+  if (g_strcmp0 (column->actor, step_actor (self, self->last_step)) == 0 ||
+      (self->traced && g_strcmp0 (column->actor, self->trace_actor) == 0))
     return 0;
   if (g_strcmp0 (column->actor, self->pinned) == 0)
     return 1;
@@ -1420,6 +1482,330 @@ sockscope_code_pane_get_folded_button (SockscopeCodePane *self,
   return NULL;
 }
 
+/* ---- Traced programs: each one's own source ---- */
+
+/* The file's text, read once; NULL and *@why when it cannot be read here. */
+static GBytes *
+trace_file (SockscopeCodePane  *self,
+            const char         *path,
+            const char        **why)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  if (g_hash_table_contains (self->files, path))
+    {
+      *why = g_hash_table_lookup (self->file_errors, path);
+      return g_hash_table_lookup (self->files, path);
+    }
+  if (!g_file_get_contents (path, &contents, &len, &error))
+    {
+      g_hash_table_insert (self->files, g_strdup (path), NULL);
+      g_hash_table_insert (self->file_errors, g_strdup (path), g_strdup (error->message));
+      *why = g_hash_table_lookup (self->file_errors, path);
+      return NULL;
+    }
+  if (!g_utf8_validate (contents, (gssize) len, NULL))
+    {
+      char *valid = g_utf8_make_valid (contents, (gssize) len);
+
+      g_free (contents);
+      contents = valid;
+      len = strlen (valid);
+    }
+  g_hash_table_insert (self->files, g_strdup (path), g_bytes_new_take (contents, len));
+  *why = NULL;
+  return g_hash_table_lookup (self->files, path);
+}
+
+static void
+column_show_message (Column     *column,
+                     const char *message)
+{
+  gtk_label_set_text (column->message, message);
+  gtk_widget_set_visible (GTK_WIDGET (column->message), message != NULL);
+  gtk_widget_set_visible (column->scrolled, message == NULL);
+}
+
+/* Removes the highlight and the outcome written after the current line. */
+static void
+column_clear_current (Column *column)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (column->buffer, &start, &end);
+  gtk_text_buffer_remove_tag_by_name (column->buffer, "current", &start, &end);
+  if (column->outcome_mark != NULL && column->current_line > 0)
+    {
+      gtk_text_buffer_get_iter_at_mark (column->buffer, &start, column->outcome_mark);
+      end = start;
+      if (!gtk_text_iter_ends_line (&end))
+        gtk_text_iter_forward_to_line_end (&end);
+      gtk_text_buffer_delete (column->buffer, &start, &end);
+    }
+  column->current_line = column->current_first = 0;
+}
+
+/* Shows @path in @column (read once); FALSE with the reason shown when it cannot be read. */
+static gboolean
+column_load_file (SockscopeCodePane *self,
+                  Column            *column,
+                  const char        *path)
+{
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *text = NULL;
+  const char *why = NULL;
+  GBytes *bytes;
+
+  if (g_strcmp0 (column->file, path) == 0)
+    return TRUE;
+  if ((bytes = trace_file (self, path, &why)) == NULL)
+    {
+      /* TRANSLATORS: a traced program's source file cannot be opened; %s: its path, %s: why */
+      g_autofree char *message = g_strdup_printf (_("Its source file %s cannot be read here: %s."), path, why);
+
+      column_show_message (column, message);
+      return FALSE;
+    }
+  column_clear_current (column);
+  if (column->outcome_mark != NULL)
+    gtk_text_buffer_delete_mark (column->buffer, column->outcome_mark);
+  column->outcome_mark = NULL;
+  if (column->current != NULL)
+    {
+      gtk_text_buffer_delete_mark (column->buffer, column->current);
+      gtk_text_buffer_delete_mark (column->buffer, column->current_end);
+      column->current = column->current_end = NULL;
+    }
+  g_hash_table_remove_all (column->outcomes);
+  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  /* the last line break ends the last line: no empty line after it */
+  if (text[0] != '\0' && text[strlen (text) - 1] == '\n')
+    text[strlen (text) - 1] = '\0';
+  column_set_code (column, text);
+  gtk_source_buffer_set_language (GTK_SOURCE_BUFFER (column->buffer),
+                                  gtk_source_language_manager_guess_language (languages, path, NULL));
+  column_size_line_numbers (column);
+  g_free (column->file);
+  column->file = g_strdup (path);
+  gtk_label_set_text (column->caption, base);
+  gtk_widget_set_visible (GTK_WIDGET (column->caption), TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (column->caption), path);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (column->view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  column->label, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, path, -1);
+  column->hang_width = 0;       /* the new lines get their indentation at the next frame */
+  return TRUE;
+}
+
+/* Highlights @line, the outcome written after it. */
+static void
+column_show_line (Column              *column,
+                  guint                line,
+                  SockscopeCallStatus  status,
+                  const char          *outcome)
+{
+  GtkTextIter start, end;
+  const char *tag = status == SOCKSCOPE_CALL_FAILED ? "outcome-error"
+                  : status == SOCKSCOPE_CALL_BLOCKED ? "outcome-blocked" : "outcome";
+
+  column_clear_current (column);
+  line_bounds (column->buffer, line, line, &start, &end);
+  if (column->outcome_mark == NULL)
+    column->outcome_mark = gtk_text_buffer_create_mark (column->buffer, NULL, &end, TRUE);
+  else
+    gtk_text_buffer_move_mark (column->buffer, column->outcome_mark, &end);
+  if (outcome != NULL && outcome[0] != '\0')
+    {
+      g_autofree char *text = g_strdup_printf ("   ⟵\u00a0%s", outcome);
+
+      gtk_text_buffer_insert_with_tags_by_name (column->buffer, &end, text, -1, tag, NULL);
+    }
+  line_bounds (column->buffer, line, line, &start, &end);
+  gtk_text_buffer_apply_tag_by_name (column->buffer, "current", &start, &end);
+  if (column->current == NULL)
+    {
+      column->current = gtk_text_buffer_create_mark (column->buffer, NULL, &start, TRUE);
+      column->current_end = gtk_text_buffer_create_mark (column->buffer, NULL, &end, FALSE);
+    }
+  gtk_text_buffer_move_mark (column->buffer, column->current, &start);
+  gtk_text_buffer_move_mark (column->buffer, column->current_end, &end);
+  column->current_first = column->current_line = line;
+}
+
+static Column *
+trace_column (SockscopeCodePane *self,
+              const char        *actor,
+              int                lifeline)
+{
+  Column *column = find_column (self, actor);
+
+  if (column != NULL)
+    return column;
+  if (self->columns == NULL)
+    self->columns = g_ptr_array_new_with_free_func (column_free);
+  column = column_build (self, actor, actor, lifeline >= 0 ? lifeline : (int) self->columns->len,
+                         NULL, "", NULL, FALSE, FALSE);
+  if (self->columns->len > 0)
+    gtk_widget_add_css_class (column->column, "code-column-next");
+  gtk_widget_set_parent (column->column, GTK_WIDGET (self));
+  g_ptr_array_add (self->columns, column);
+  update_style_scheme (self);
+  return column;
+}
+
+static void
+show_traced (SockscopeCodePane *self,
+             SockscopeEventLog *log,
+             guint              call_seq,
+             int                lifeline)
+{
+  g_autoptr(JsonObject) call = NULL;
+  StepState *state = g_hash_table_lookup (self->trace_calls, GUINT_TO_POINTER (call_seq));
+  SockscopeCallStatus status = state ? state->status : SOCKSCOPE_CALL_RUNNING;
+  const char *outcome = state ? state->outcome : NULL;
+  JsonObject *source;
+  const char *actor, *file = NULL, *missing = NULL;
+  g_autofree char *message = NULL;
+  gint64 line = 0;
+  Column *column;
+
+  if (log == NULL || call_seq == 0 || call_seq > sockscope_event_log_get_n_events (log) ||
+      (call = sockscope_event_log_parse (log, call_seq - 1)) == NULL ||
+      (actor = json_object_get_string_member_with_default (call, "actor", NULL)) == NULL)
+    return;
+  source = json_object_has_member (call, "source") ? json_object_get_object_member (call, "source") : NULL;
+  if (source != NULL)
+    {
+      file = json_object_get_string_member_with_default (source, "file", NULL);
+      line = json_object_get_int_member_with_default (source, "line", 0);
+      missing = json_object_get_string_member_with_default (source, "missing", NULL);
+    }
+
+  self->traced = TRUE;
+  g_free (self->trace_actor);
+  self->trace_actor = g_strdup (actor);
+  column = trace_column (self, actor, lifeline);
+  if (file != NULL && line > 0)
+    {
+      if (column_load_file (self, column, file))
+        {
+          if (line <= gtk_text_buffer_get_line_count (column->buffer))
+            {
+              column_show_message (column, NULL);
+              column_show_line (column, (guint) line, status, outcome);
+            }
+          else
+            {
+              /* TRANSLATORS: %s: a source file, %u: a line number past its end */
+              message = g_strdup_printf (_("%s has no line %u: was it changed after the program was built?"),
+                                         file, (guint) line);
+              column_show_message (column, message);
+            }
+        }
+    }
+  else if (g_strcmp0 (missing, "no-debug-info") == 0)
+    {
+      /* TRANSLATORS: %s: a traced C program (an actor); keep "cc -g" as it is */
+      message = g_strdup_printf (_("%s was built without debug information: the line of its source that made this call is unknown.\n\n"
+                                   "Compile it with cc -g (for example: cc -g -o server server.c) and trace it again."), actor);
+      column_show_message (column, message);
+    }
+  else if (g_strcmp0 (missing, "no-python-hook") == 0)
+    column_show_message (column, _("Python ran without Sockscope's startup hook (python3 -S, -I or -E?): "
+                                   "the line of the script that made this call is unknown."));
+  else if (column->file != NULL)
+    {
+      /* Not made by the program's own code (the C library at exit, the interpreter): the file
+       * stays, no line is the call's. */
+      column_clear_current (column);
+      column_show_message (column, NULL);
+    }
+  else if (missing != NULL)
+    column_show_message (column, _("This call was not made by the program's own code: the C library or the "
+                                   "interpreter made it, as the program started or ended."));
+  else
+    {
+      /* TRANSLATORS: %s: a traced program (an actor) */
+      message = g_strdup_printf (_("No source line was recorded for the calls of %s: it is a program of the system "
+                                   "(nc, ss…), or it was traced without its source lines (sockscope-cli trace --source)."),
+                                 actor);
+      column_show_message (column, message);
+    }
+
+  column->ran = TRUE;
+  column->call_status = status;
+  g_free (column->current_outcome);
+  column->current_outcome = g_strdup (outcome);
+  column_update_need (column);
+  column->scroll_pending = TRUE;
+  gtk_widget_set_visible (column->spinner, status == SOCKSCOPE_CALL_BLOCKED);
+  gtk_spinner_set_spinning (GTK_SPINNER (column->spinner), status == SOCKSCOPE_CALL_BLOCKED);
+  gtk_label_set_text (column->status, outcome);
+  gtk_widget_remove_css_class (GTK_WIDGET (column->status), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (column->status), "warning");
+  if (status == SOCKSCOPE_CALL_FAILED)
+    gtk_widget_add_css_class (GTK_WIDGET (column->status), "error");
+  else if (status == SOCKSCOPE_CALL_BLOCKED)
+    gtk_widget_add_css_class (GTK_WIDGET (column->status), "warning");
+  if (!column->shown && self->folded_key != NULL)
+    {
+      g_clear_pointer (&self->folded_key, g_free);
+      g_clear_pointer (&self->wanted_key, g_free);
+    }
+  queue_tick (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+void
+sockscope_code_pane_traced_call (SockscopeCodePane   *self,
+                                 SockscopeEventLog   *log,
+                                 guint                call_seq,
+                                 int                  lifeline,
+                                 SockscopeCallStatus  status,
+                                 const char          *outcome)
+{
+  StepState *state;
+
+  g_return_if_fail (SOCKSCOPE_IS_CODE_PANE (self));
+
+  state = g_new0 (StepState, 1);
+  state->status = status;
+  state->outcome = g_strdup (outcome);
+  g_hash_table_replace (self->trace_calls, GUINT_TO_POINTER (call_seq), state);
+  show_traced (self, log, call_seq, lifeline);
+}
+
+void
+sockscope_code_pane_select_traced_call (SockscopeCodePane *self,
+                                        SockscopeEventLog *log,
+                                        guint              call_seq)
+{
+  g_return_if_fail (SOCKSCOPE_IS_CODE_PANE (self));
+
+  show_traced (self, log, call_seq, -1);
+}
+
+const char *
+sockscope_code_pane_get_file (SockscopeCodePane *self,
+                              const char        *actor)
+{
+  Column *column = find_column (self, actor);
+
+  return column != NULL && gtk_widget_get_visible (column->scrolled) ? column->file : NULL;
+}
+
+const char *
+sockscope_code_pane_get_message (SockscopeCodePane *self,
+                                 const char        *actor)
+{
+  Column *column = find_column (self, actor);
+
+  return column != NULL && gtk_widget_get_visible (GTK_WIDGET (column->message))
+         ? gtk_label_get_text (column->message) : NULL;
+}
+
 /* ---- Presenter mode ---- */
 
 static void
@@ -1483,6 +1869,10 @@ sockscope_code_pane_dispose (GObject *object)
   g_clear_pointer (&self->folded_key, g_free);
   g_clear_pointer (&self->wanted_key, g_free);
   g_clear_pointer (&self->steps, g_hash_table_unref);
+  g_clear_pointer (&self->trace_calls, g_hash_table_unref);
+  g_clear_pointer (&self->files, g_hash_table_unref);
+  g_clear_pointer (&self->file_errors, g_hash_table_unref);
+  g_clear_pointer (&self->trace_actor, g_free);
   G_OBJECT_CLASS (sockscope_code_pane_parent_class)->dispose (object);
 }
 
@@ -1507,6 +1897,9 @@ sockscope_code_pane_init (SockscopeCodePane *self)
   GtkWidget *label, *linked;
 
   self->steps = g_hash_table_new_full (NULL, NULL, NULL, step_state_free);
+  self->trace_calls = g_hash_table_new_full (NULL, NULL, NULL, step_state_free);
+  self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->file_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->code_lang = g_strdup ("c");
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 

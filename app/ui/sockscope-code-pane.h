@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "sockscope-event-log.h"
 #include "sockscope-lesson.h"
 
 G_BEGIN_DECLS
@@ -50,5 +51,25 @@ GtkTextView *sockscope_code_pane_get_view         (SockscopeCodePane   *self,
                                                    const char          *actor);
 GtkWidget   *sockscope_code_pane_get_folded_button (SockscopeCodePane  *self,
                                                    const char          *actor);
+
+/* A session of traced programs (no lesson): the call event @call_seq of @log, its status and
+ * outcome; its actor's column shows the file of the call's `source` with its line highlighted,
+ * or says why there is none. @lifeline: the actor's lifeline (its colour), -1 unknown. */
+void         sockscope_code_pane_traced_call       (SockscopeCodePane   *self,
+                                                    SockscopeEventLog   *log,
+                                                    guint                call_seq,
+                                                    int                  lifeline,
+                                                    SockscopeCallStatus  status,
+                                                    const char          *outcome);
+/* Shows the line of the traced call @call_seq (selected in a view), with its last outcome. */
+void         sockscope_code_pane_select_traced_call (SockscopeCodePane  *self,
+                                                    SockscopeEventLog   *log,
+                                                    guint                call_seq);
+/* For tests: the source file an actor's column shows (NULL: none, or a message instead), and
+ * the message it shows in place of the code (NULL: none). */
+const char  *sockscope_code_pane_get_file          (SockscopeCodePane   *self,
+                                                    const char          *actor);
+const char  *sockscope_code_pane_get_message       (SockscopeCodePane   *self,
+                                                    const char          *actor);
 
 G_END_DECLS
