@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sockscope-code-pane.h"
+#include "sockscope-explore-pane.h"
 #include "sockscope-lesson-pane.h"
 #include "sockscope-lesson-picker.h"
 #include "sockscope-packets-pane.h"
@@ -15,6 +16,9 @@ SockscopeSequenceView *sockscope_window_get_diagram      (SockscopeWindow *self)
 SockscopeCodePane     *sockscope_window_get_code_pane    (SockscopeWindow *self);
 SockscopeLessonPane   *sockscope_window_get_lesson_pane  (SockscopeWindow *self);
 SockscopeLessonPicker *sockscope_window_get_lesson_picker (SockscopeWindow *self);
+SockscopeExplorePane  *sockscope_window_get_explore_pane (SockscopeWindow *self);
+/* Explore mode (win.explore, win.explore-here): the explore pane in the lesson pane's place. */
+gboolean               sockscope_window_is_exploring     (SockscopeWindow *self);
 SockscopePacketsPane  *sockscope_window_get_packets_pane (SockscopeWindow *self);
 SockscopeSocketsPane  *sockscope_window_get_sockets_pane (SockscopeWindow *self);
 /* TRUE once the lab is up and no step is running: the next step can be taken. */

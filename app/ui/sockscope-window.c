@@ -12,6 +12,7 @@
 
 #include "sockscope-code-pane.h"
 #include "sockscope-diagram.h"
+#include "sockscope-explore-pane.h"
 #include "sockscope-export-dialog.h"
 #include "sockscope-event-log.h"
 #include "sockscope-lab-client.h"
@@ -41,7 +42,11 @@ struct _SockscopeWindow
   GtkRevealer     *error_revealer;
   GtkLabel        *error_label;
   AdwFlap               *flap;
+  GtkStack              *flap_stack;      /* the lesson pane, or the explore pane */
   SockscopeLessonPane   *lesson_pane;
+  SockscopeExplorePane  *explore_pane;
+  GtkWidget             *explore_here_button;
+  gboolean               exploring;       /* explore mode: the log and lesson are the explore's */
   SockscopeCodePane     *code_pane;
   GtkWidget             *diagram_pane;
   GtkScrolledWindow     *diagram_scroller;
@@ -206,10 +211,7 @@ sink_call (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *te
   SockscopeWindow *self = data;
 
   sockscope_sequence_view_add_call (self->diagram, seq, t_ns, lifeline, text);
-  if (step == 0)    /* a traced program's call: its own source */
-    sockscope_code_pane_traced_call (self->code_pane, self->log, seq, (int) lifeline, SOCKSCOPE_CALL_RUNNING, NULL);
-  else
-    sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_RUNNING, NULL);
+  sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_RUNNING, NULL);
 }
 
 static void
@@ -219,10 +221,7 @@ sink_blocked (gpointer data, guint call_seq, guint seq, guint step, const char *
   g_autofree char *text = g_strdup_printf (_("blocked in %s()"), call);
 
   sockscope_sequence_view_set_call_blocked (self->diagram, call_seq, seq);
-  if (step == 0)
-    sockscope_code_pane_traced_call (self->code_pane, self->log, call_seq, -1, SOCKSCOPE_CALL_BLOCKED, text);
-  else
-    sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_BLOCKED, text);
+  sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_BLOCKED, text);
 }
 
 static void
@@ -232,12 +231,8 @@ sink_result (gpointer data, guint call_seq, guint seq, gint64 t_ns, guint step,
   SockscopeWindow *self = data;
 
   sockscope_sequence_view_set_call_result (self->diagram, call_seq, seq, t_ns, result, failed);
-  if (step == 0)
-    sockscope_code_pane_traced_call (self->code_pane, self->log, call_seq, -1,
-                                     failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
-  else
-    sockscope_code_pane_set_call (self->code_pane, step,
-                                  failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
+  sockscope_code_pane_set_call (self->code_pane, step,
+                                failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
 }
 
 static void
@@ -591,8 +586,6 @@ select_event (SockscopeWindow *self,
 
       if (step != 0)
         sockscope_code_pane_select_step (self->code_pane, step);
-      else if (call != NULL)
-        sockscope_code_pane_select_traced_call (self->code_pane, self->log, call_seq);
       if (g_strcmp0 (type, "packet") != 0 && fd != NULL && JSON_NODE_HOLDS_VALUE (fd))
         sockscope_sockets_pane_select (self->sockets_pane, string_member (call, "actor"),
                                        (int) json_node_get_int (fd), NULL, NULL);
@@ -794,7 +787,8 @@ update_actions (SockscopeWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next", can_step || behind);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", self->history > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", self->lesson != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", self->lesson != NULL && !self->exploring);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.explore-here", self->runner != NULL && !self->exploring);
 }
 
 static void
@@ -1102,9 +1096,12 @@ record_session (SockscopeWindow *self)
   update_recent_menu (self);
 }
 
+static void leave_explore (SockscopeWindow *self);
+
 static void
 start_run (SockscopeWindow *self)
 {
+  leave_explore (self);
   stop_run (self);
   if (self->lesson == NULL)
     return;
@@ -1201,6 +1198,149 @@ sockscope_window_open_lesson (SockscopeWindow *self,
   /* An opened file whose id another lesson has: it runs, and the user is told. */
   if (entry->problem != NULL)
     show_error (self, entry->problem);
+}
+
+/* ---- Explore mode: the learner's own calls (sockscope-explore-pane.c drives the model) ------ */
+
+static gboolean
+same_actors (SockscopeLesson *a,
+             SockscopeLesson *b)
+{
+  if (a == NULL || b == NULL || sockscope_lesson_get_n_actors (a) != sockscope_lesson_get_n_actors (b))
+    return FALSE;
+  for (guint i = 0; i < sockscope_lesson_get_n_actors (a); i++)
+    if (g_strcmp0 (sockscope_lesson_get_actor (a, i)->name, sockscope_lesson_get_actor (b, i)->name) != 0 ||
+        g_strcmp0 (sockscope_lesson_get_actor (a, i)->parent, sockscope_lesson_get_actor (b, i)->parent) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The explore's log and lesson in every pane: a new log (a new lab, an undo) or a new actor is
+ * projected again from its start; a new step only brings its code, the log's events come as in
+ * a lesson. */
+static void
+on_explore_changed (SockscopeWindow *self)
+{
+  SockscopeExplore *explore = sockscope_explore_pane_get_explore (self->explore_pane);
+  SockscopeEventLog *log = explore ? sockscope_explore_get_log (explore) : NULL;
+  SockscopeLesson *lesson = explore ? sockscope_explore_get_lesson (explore) : NULL;
+
+  if (!self->exploring || log == NULL)
+    return;
+  if (log == self->log && lesson != NULL && same_actors (self->lesson, lesson))
+    {
+      g_set_object (&self->lesson, lesson);
+      sockscope_explore_show_code (self->code_pane, lesson, log, self->lang);
+      sockscope_packets_pane_set_lesson (self->packets_pane, lesson, self->lang);
+      sockscope_sockets_pane_set_lesson (self->sockets_pane, lesson, self->lang);
+      return;
+    }
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_data (self->log, self);
+  g_clear_handle_id (&self->project_source, g_source_remove);
+  g_set_object (&self->log, log);
+  g_set_object (&self->lesson, lesson);
+  if (lesson != NULL)
+    attach_log (self);
+  else
+    {
+      /* No actor yet: nothing to draw, no code. */
+      g_clear_pointer (&self->projection, sockscope_projection_free);
+      self->projected = 0;
+      self->history = 0;
+      sockscope_sequence_view_clear (self->diagram);
+      sockscope_code_pane_set_lesson (self->code_pane, NULL, self->lang);
+      sockscope_packets_pane_set_lesson (self->packets_pane, NULL, self->lang);
+      sockscope_packets_pane_set_log (self->packets_pane, log, G_MAXUINT);
+      sockscope_sockets_pane_set_log (self->sockets_pane, log);
+    }
+  update_actions (self);
+}
+
+/* From a lesson's step (the step shown, "go on from here") or from an empty lab. */
+static void
+start_explore (SockscopeWindow *self,
+               SockscopeLesson *from,
+               guint            step)
+{
+  g_autoptr(SockscopeLesson) lesson = from ? g_object_ref (from) : NULL;
+  g_autofree char *subtitle = NULL;
+
+  gtk_popover_popdown (self->lessons_popover);
+  stop_run (self);
+  g_clear_object (&self->lesson);
+  self->exploring = TRUE;
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  gtk_stack_set_visible_child_name (self->flap_stack, "explore");
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  gtk_widget_set_visible (self->explore_here_button, FALSE);
+  adw_window_title_set_title (self->window_title, _("Explore"));
+  if (lesson != NULL)
+    /* TRANSLATORS: the window's subtitle in explore mode: a lesson's id and a step number */
+    subtitle = g_strdup_printf (_("going on from %s, step %u"), sockscope_lesson_get_id (lesson), step);
+  adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : _("an empty lab"));
+  sockscope_explore_pane_start (self->explore_pane, lesson, step, self->lang);
+  update_actions (self);
+}
+
+static void
+leave_explore (SockscopeWindow *self)
+{
+  if (!self->exploring)
+    return;
+  self->exploring = FALSE;
+  sockscope_explore_pane_stop (self->explore_pane);
+  gtk_stack_set_visible_child_name (self->flap_stack, "lesson");
+  gtk_widget_set_visible (self->explore_here_button, TRUE);
+}
+
+static void
+explore_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  start_explore (SOCKSCOPE_WINDOW (widget), NULL, 0);
+}
+
+static void
+explore_here_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+  guint step = self->log && self->lesson ? steps_done_at (self, self->history) : 0;
+
+  if (self->lesson == NULL || self->exploring)
+    return;
+  if (step == 0)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Take a step of the lesson first, or start from an empty lab")));
+      return;
+    }
+  start_explore (self, self->lesson, step);
+}
+
+/* A lesson kept from explore mode is in the lesson list at once. */
+static void
+on_explore_saved (SockscopeWindow *self,
+                  const char      *path)
+{
+  g_autofree char *dir = sockscope_lesson_teacher_dir ();
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *text = NULL;
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  if (g_strcmp0 (parent, dir) == 0)
+    load_lessons (self);
+  else
+    {
+      sockscope_lesson_catalog_add_file (self->catalog, path);
+      sockscope_lesson_picker_refresh (self->lesson_picker);
+    }
+  /* TRANSLATORS: a toast after explore mode's "Save as lesson" (the file's name) */
+  text = g_strdup_printf (_("%s is in the Lessons list"), base);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
 /* ---- Actions ------------------------------------------------------------------------------- */
@@ -1819,6 +1959,7 @@ session_loaded (GObject      *source,
       return;
     }
 
+  leave_explore (self);
   stop_run (self);
   g_set_object (&self->lesson, lesson);
   sockscope_lesson_pane_set_origin (self->lesson_pane, NULL);
@@ -1993,6 +2134,7 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
 
   g_type_ensure (SOCKSCOPE_TYPE_LESSON_PANE);
   g_type_ensure (SOCKSCOPE_TYPE_LESSON_PICKER);
+  g_type_ensure (SOCKSCOPE_TYPE_EXPLORE_PANE);
   g_type_ensure (SOCKSCOPE_TYPE_CODE_PANE);
   g_type_ensure (SOCKSCOPE_TYPE_SEQUENCE_VIEW);
   g_type_ensure (SOCKSCOPE_TYPE_PACKETS_PANE);
@@ -2008,6 +2150,9 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, lesson_pane);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, flap_stack);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, explore_pane);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, explore_here_button);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, code_pane);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, diagram_pane);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, diagram_scroller);
@@ -2024,6 +2169,8 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss);
   gtk_widget_class_bind_template_callback (widget_class, on_picker_lesson_activated);
   gtk_widget_class_bind_template_callback (widget_class, load_lessons);
+  gtk_widget_class_bind_template_callback (widget_class, on_explore_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_explore_saved);
 
   /* One action per command: buttons, keys and menus all go through these. */
   gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);
@@ -2040,6 +2187,8 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.leave-presenter", NULL, leave_presenter_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open-session", "s", open_session_action);
+  gtk_widget_class_install_action (widget_class, "win.explore", NULL, explore_action);
+  gtk_widget_class_install_action (widget_class, "win.explore-here", NULL, explore_here_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "win.next", NULL);
@@ -2147,6 +2296,18 @@ SockscopeLessonPane *
 sockscope_window_get_lesson_pane (SockscopeWindow *self)
 {
   return self->lesson_pane;
+}
+
+SockscopeExplorePane *
+sockscope_window_get_explore_pane (SockscopeWindow *self)
+{
+  return self->explore_pane;
+}
+
+gboolean
+sockscope_window_is_exploring (SockscopeWindow *self)
+{
+  return self->exploring;
 }
 
 SockscopeLessonPicker *
