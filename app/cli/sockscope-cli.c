@@ -31,6 +31,7 @@ static const Command commands[] = {
   { "code",   sockscope_cli_code,   "LESSON [ACTOR] [--code LANG] [--lang fr|en]", N_("print the program of each actor (C or Python)") },
   { "run",    sockscope_cli_run,    "LESSON [OPTION...]",           N_("run a lesson in a fresh lab") },
   { "trace",  sockscope_cli_trace,  "--run \"CMD ARGS\"... | -- CMD ARGS", N_("run your own programs in a fresh lab, tracing their socket calls") },
+  { "explore", sockscope_cli_explore, "[--from LESSON:STEP] [--json]", N_("make socket calls yourself, one line at a time; keep them as a lesson") },
   { "replay", sockscope_cli_replay, "SESSION [--json]",             N_("print a recorded session") },
   { "export", sockscope_cli_export, "LESSON|SESSION --format F -o FILE", N_("export the diagram (png, svg, pdf), the packets or the session") },
   { "decode", sockscope_cli_decode, "CAPTURE [--json | --summary]", N_("decode a pcap or pcapng file") },

@@ -26,3 +26,4 @@ int sockscope_cli_run    (int argc, char **argv);   /* cli-run.c */
 int sockscope_cli_replay (int argc, char **argv);   /* cli-run.c */
 int sockscope_cli_export (int argc, char **argv);   /* cli-export.c */
 int sockscope_cli_trace  (int argc, char **argv);   /* cli-trace.c */
+int sockscope_cli_explore (int argc, char **argv);  /* cli-explore.c */

@@ -448,10 +448,13 @@ check_line (SockscopeExplore  *self,
                    checked->child->name, MAX_ACTORS);
       return NULL;
     }
-  actors = g_ptr_array_copy (self->actors, NULL, NULL);
+  /* Borrowed pointers: arrays with no free function. */
+  actors = g_ptr_array_new ();
+  g_ptr_array_extend (actors, self->actors, NULL, NULL);
   if (checked->child != NULL)
     g_ptr_array_add (actors, checked->child);
-  steps = g_ptr_array_copy (self->steps, NULL, NULL);
+  steps = g_ptr_array_new ();
+  g_ptr_array_extend (steps, self->steps, NULL, NULL);
   step.actor = checked->actor;
   step.call = checked->call;
   g_ptr_array_add (steps, &step);
@@ -533,6 +536,15 @@ on_event (SockscopeLabClient *client,
       g_hash_table_remove (self->blocked, actor);
       resume_waiting (self);
     }
+}
+
+/* The lab is gone (crashed, killed): nothing more runs in it. */
+static void
+on_failed (SockscopeLabClient *client,
+           const GError       *error,
+           SockscopeExplore   *self)
+{
+  self->running = FALSE;
 }
 
 /* The steps done, with their descriptions, as the lesson front ends read. */
@@ -713,6 +725,7 @@ restart (SockscopeExplore *self,
   /* The runner appends each event to the log before this model looks at it. */
   self->runner = sockscope_runner_new (lesson, self->client, self->log, self->lang);
   g_signal_connect (self->client, "event", G_CALLBACK (on_event), self);
+  g_signal_connect (self->client, "failed", G_CALLBACK (on_failed), self);
   self->running = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG]);
   g_signal_emit (self, signals[RESET], 0);
