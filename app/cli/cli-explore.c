@@ -249,7 +249,7 @@ show_calls (Explore    *ex,
 
       /* Why nothing: the model's own message (unknown actor, blocked, ended). */
       if (!sockscope_explore_check_line (ex->explore, probe, &error) && error->code != SOCKSCOPE_EXPLORE_ERROR_CHECK)
-        refuse (ex, error);
+        say (ex, FALSE, error->message);
       else
         say (ex, FALSE, _("No call to offer."));
       return;

@@ -7,7 +7,10 @@
 
 #include <string.h>
 
+#include <unistd.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "sockscope-calls.h"
 #include "sockscope-explore-private.h"
@@ -548,8 +551,21 @@ sockscope_explore_save (SockscopeExplore  *self,
     }
   if (!g_file_set_contents (path, text, -1, &local_error))
     {
-      g_set_error (error, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_SAVE,
-                   _("cannot save the lesson: %s"), local_error->message);
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      /* GLib names the temporary file it writes first: say it of the folder or the file. */
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        g_set_error (error, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_SAVE,
+                     _("cannot save the lesson to %s: the folder %s does not exist"), path, dir);
+      else if (g_access (dir, W_OK) != 0)
+        g_set_error (error, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_SAVE,
+                     _("cannot save the lesson to %s: you may not write in the folder %s"), path, dir);
+      else if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        g_set_error (error, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_SAVE,
+                     _("cannot save the lesson to %s: it is a folder"), path);
+      else
+        g_set_error (error, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_SAVE,
+                     _("cannot save the lesson to %s: %s"), path, local_error->message);
       return FALSE;
     }
   return TRUE;
