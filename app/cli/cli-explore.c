@@ -467,6 +467,8 @@ read_next (Explore *ex)
 #ifdef HAVE_READLINE
       ex->reading = TRUE;
       rl_callback_handler_install (PROMPT, on_readline);
+      /* Bound once readline has read its inputrc, which the first install does. */
+      rl_bind_keyseq ("\\eh", show_hint);
       return;
 #endif
     }
@@ -620,7 +622,6 @@ sockscope_cli_explore (int    argc,
       rl_catch_signals = 0;
       rl_attempted_completion_function = complete;
       rl_completer_word_break_characters = (char *) " \t(),={}|";
-      rl_bind_keyseq ("\\eh", show_hint);
       using_history ();
       ex.stdin_watch = g_unix_fd_add (STDIN_FILENO, G_IO_IN, on_stdin, &ex);
 #endif

@@ -1019,9 +1019,12 @@ on_step_done (GObject      *object,
   {
     SockscopeExploreStep *step = g_new0 (SockscopeExploreStep, 1);
 
-    step->line = g_strdup_printf ("%s: %s", checked->actor, checked->call);
+    const SockscopeStep *parsed = sockscope_lesson_get_step (checked->lesson, sockscope_lesson_get_n_steps (checked->lesson));
+
+    /* Kept as the checker read it: `s = socket(AF_INET, SOCK_DGRAM, 0)`, whatever the spaces. */
     step->actor = g_steal_pointer (&checked->actor);
-    step->call = g_steal_pointer (&checked->call);
+    step->call = sockscope_step_to_string (parsed);
+    step->line = g_strdup_printf ("%s: %s", step->actor, step->call);
     g_ptr_array_add (self->steps, step);
   }
   if (checked->child != NULL)
