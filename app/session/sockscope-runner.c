@@ -391,10 +391,14 @@ on_lab_started (GObject      *object,
   if (!sockscope_lab_client_start_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else if (sockscope_lesson_has_hosts (self->lesson))
-    sockscope_lab_client_hosts_async (self->client,
-                                      sockscope_lesson_get_host_name (self->lesson, "a"),
-                                      sockscope_lesson_get_host_name (self->lesson, "b"),
-                                      g_task_get_cancellable (task), on_hosts_made, g_steal_pointer (&task));
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      sockscope_lab_client_hosts_async (self->client,
+                                        sockscope_lesson_get_host_name (self->lesson, "a"),
+                                        sockscope_lesson_get_host_name (self->lesson, "b"),
+                                        cancellable, on_hosts_made, g_steal_pointer (&task));
+    }
   else
     spawn_actor (g_steal_pointer (&task));
 }
