@@ -5,6 +5,7 @@
 #include "sockscope-explore-pane.h"
 #include "sockscope-lesson-pane.h"
 #include "sockscope-lesson-picker.h"
+#include "sockscope-programs-pane.h"
 #include "sockscope-packets-pane.h"
 #include "sockscope-sequence-view.h"
 #include "sockscope-sockets-pane.h"
@@ -17,6 +18,7 @@ SockscopeCodePane     *sockscope_window_get_code_pane    (SockscopeWindow *self)
 SockscopeLessonPane   *sockscope_window_get_lesson_pane  (SockscopeWindow *self);
 SockscopeLessonPicker *sockscope_window_get_lesson_picker (SockscopeWindow *self);
 SockscopeExplorePane  *sockscope_window_get_explore_pane (SockscopeWindow *self);
+SockscopeProgramsPane *sockscope_window_get_programs_pane (SockscopeWindow *self);
 /* Explore mode (win.explore, win.explore-here): the explore pane in the lesson pane's place. */
 gboolean               sockscope_window_is_exploring     (SockscopeWindow *self);
 SockscopePacketsPane  *sockscope_window_get_packets_pane (SockscopeWindow *self);

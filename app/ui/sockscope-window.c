@@ -22,6 +22,7 @@
 #include "sockscope-lesson-catalog.h"
 #include "sockscope-projection.h"
 #include "sockscope-packets-pane.h"
+#include "sockscope-programs-pane.h"
 #include "sockscope-question.h"
 #include "sockscope-runner.h"
 #include "sockscope-settings.h"
@@ -110,6 +111,10 @@ struct _SockscopeWindow
   GHashTable          *questions;      /* step -> Question */
   guint                settling;       /* settles asked for grading, not finished */
   GSettings           *settings;
+
+  /* "Your programs": the learner's programs traced (sockscope-programs-pane.c runs them). */
+  SockscopeProgramsPane *programs_pane;
+  gboolean             programs;       /* the log shown is the programs' */
 };
 
 typedef struct _Question Question;
@@ -286,6 +291,15 @@ sink_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, const ch
   sockscope_sequence_view_add_signal (self->diagram, seq, t_ns, from, to, signal);
 }
 
+/* A traced program, process or thread: its lifeline as it appears. */
+static void
+sink_lifeline (gpointer data, guint lifeline, const char *name, int parent, gboolean thread)
+{
+  SockscopeWindow *self = data;
+
+  sockscope_sequence_view_add_child_lifeline (self->diagram, name, name, parent, thread);
+}
+
 static void
 sink_host (gpointer data, guint lifeline, const char *host, const char *label)
 {
@@ -305,7 +319,7 @@ sink_wire (gpointer data, guint seq, gint64 t_ns, const SockscopeWireItem *item)
 
 static const SockscopeProjectionSink window_sink = {
   sink_call, sink_blocked, sink_result, sink_state, sink_packet,
-  sink_spawn, sink_exit, sink_signal, NULL, sink_host, sink_wire,
+  sink_spawn, sink_exit, sink_signal, sink_lifeline, sink_host, sink_wire,
 };
 
 static void
@@ -949,7 +963,7 @@ reset_projection (SockscopeWindow *self)
   g_clear_pointer (&self->projection, sockscope_projection_free);
   self->projection = sockscope_projection_new (self->lesson, self->absolute_seq);
   sockscope_sequence_view_clear (self->diagram);
-  for (guint i = 0; i < sockscope_lesson_get_n_actors (self->lesson); i++)
+  for (guint i = 0; self->lesson != NULL && i < sockscope_lesson_get_n_actors (self->lesson); i++)
     {
       const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, i);
       int parent = actor->parent ? sockscope_lesson_find_actor (self->lesson, actor->parent) : -1;
@@ -1097,11 +1111,13 @@ record_session (SockscopeWindow *self)
 }
 
 static void leave_explore (SockscopeWindow *self);
+static void leave_programs (SockscopeWindow *self);
 
 static void
 start_run (SockscopeWindow *self)
 {
   leave_explore (self);
+  leave_programs (self);
   stop_run (self);
   if (self->lesson == NULL)
     return;
@@ -1267,6 +1283,7 @@ start_explore (SockscopeWindow *self,
   g_autofree char *subtitle = NULL;
 
   gtk_popover_popdown (self->lessons_popover);
+  leave_programs (self);
   stop_run (self);
   g_clear_object (&self->lesson);
   self->exploring = TRUE;
@@ -1319,6 +1336,67 @@ explore_here_action (GtkWidget  *widget,
       return;
     }
   start_explore (self, self->lesson, step);
+}
+
+/* ---- Your programs: the learner's programs traced (sockscope-programs-pane.c) -------------- */
+
+/* A run of the programs: its log in every pane, lifelines as actors appear, no lesson. */
+static void
+on_programs_run_started (SockscopeWindow      *self,
+                         SockscopeProgramsRun *run)
+{
+  stop_run (self);
+  g_clear_object (&self->lesson);
+  g_clear_pointer (&self->session_path, g_free);
+  self->log = g_object_ref (sockscope_programs_run_get_log (run));
+  attach_log (self);
+  update_actions (self);
+}
+
+/* The lab's terminal takes a page beside the packets and the sockets. */
+static void
+on_programs_terminal_opened (SockscopeWindow *self,
+                             GtkWidget       *terminal)
+{
+  if (gtk_widget_get_parent (terminal) == NULL)
+    gtk_stack_add_titled (self->bottom_stack, terminal, "terminal", _("Terminal"));
+  gtk_stack_set_visible_child (self->bottom_stack, terminal);
+}
+
+static void
+on_programs_terminal_closed (SockscopeWindow *self,
+                             GtkWidget       *terminal)
+{
+  if (gtk_widget_get_parent (terminal) == GTK_WIDGET (self->bottom_stack))
+    gtk_stack_remove (self->bottom_stack, terminal);
+}
+
+static void
+programs_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
+
+  gtk_popover_popdown (self->lessons_popover);
+  leave_explore (self);
+  self->programs = TRUE;
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  gtk_stack_set_visible_child_name (self->flap_stack, "programs");
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  adw_window_title_set_title (self->window_title, _("Your programs"));
+  adw_window_title_set_subtitle (self->window_title, _("traced in the lab"));
+}
+
+/* A lesson, a session or explore mode: the programs' lab and terminal end. */
+static void
+leave_programs (SockscopeWindow *self)
+{
+  if (!self->programs)
+    return;
+  self->programs = FALSE;
+  sockscope_programs_pane_leave (self->programs_pane);
+  gtk_stack_set_visible_child_name (self->flap_stack, "lesson");
 }
 
 /* A lesson kept from explore mode is in the lesson list at once. */
@@ -1960,6 +2038,7 @@ session_loaded (GObject      *source,
     }
 
   leave_explore (self);
+  leave_programs (self);
   stop_run (self);
   g_set_object (&self->lesson, lesson);
   sockscope_lesson_pane_set_origin (self->lesson_pane, NULL);
@@ -2188,6 +2267,7 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open-session", "s", open_session_action);
   gtk_widget_class_install_action (widget_class, "win.explore", NULL, explore_action);
+  gtk_widget_class_install_action (widget_class, "win.programs", NULL, programs_action);
   gtk_widget_class_install_action (widget_class, "win.explore-here", NULL, explore_here_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.next", NULL);
@@ -2240,6 +2320,21 @@ sockscope_window_init (SockscopeWindow *self)
   g_autoptr(GPropertyAction) overview = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Your programs: a page of the flap, a button in the header bar. */
+  {
+    GtkWidget *button = gtk_button_new_with_mnemonic (_("_Your Programs"));
+
+    self->programs_pane = SOCKSCOPE_PROGRAMS_PANE (sockscope_programs_pane_new ());
+    gtk_widget_set_size_request (GTK_WIDGET (self->programs_pane), 380, -1);
+    gtk_stack_add_named (self->flap_stack, GTK_WIDGET (self->programs_pane), "programs");
+    g_signal_connect_object (self->programs_pane, "run-started", G_CALLBACK (on_programs_run_started), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->programs_pane, "terminal-opened", G_CALLBACK (on_programs_terminal_opened), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->programs_pane, "terminal-closed", G_CALLBACK (on_programs_terminal_closed), self, G_CONNECT_SWAPPED);
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.programs");
+    gtk_widget_set_tooltip_text (button, _("Run your own programs in the lab, traced: a C or Python client and server, a terminal"));
+    adw_header_bar_pack_start (self->header_bar, button);
+  }
 
   self->settings = sockscope_settings_new ();
   self->lang = ui_language ();
@@ -2296,6 +2391,12 @@ SockscopeLessonPane *
 sockscope_window_get_lesson_pane (SockscopeWindow *self)
 {
   return self->lesson_pane;
+}
+
+SockscopeProgramsPane *
+sockscope_window_get_programs_pane (SockscopeWindow *self)
+{
+  return self->programs_pane;
 }
 
 SockscopeExplorePane *
