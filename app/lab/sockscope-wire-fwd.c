@@ -62,6 +62,23 @@ typedef struct
   uint64_t rng;
 } Dir;
 
+/* Writes and reports waiting for one sendmmsg each: a batch of frames read together costs a
+ * few system calls, not two a frame. The frames' bytes stay in the read buffers until then. */
+typedef struct
+{
+  struct mmsghdr msgs[BATCH * 3];
+  struct iovec iov[BATCH * 3][2];
+  SsWireMsg hdr[BATCH * 3];
+  unsigned n;
+} Reports;
+
+typedef struct
+{
+  struct mmsghdr msgs[BATCH * 2];
+  struct iovec iov[BATCH * 2];
+  unsigned n;
+} Writes;
+
 typedef struct
 {
   SsWireConfig config;
@@ -69,7 +86,8 @@ typedef struct
   int ctl;
   uint64_t next_id;
   SsWireStats stats;
-  uint8_t msgbuf[sizeof (SsWireMsg) + FRAME_MAX];
+  Reports reports;
+  Writes writes[2];
 } Fwd;
 
 static uint64_t
@@ -119,42 +137,71 @@ seed_dirs (Fwd *f)
 /* ---- reports ---- */
 
 static void
-report (Fwd *f, const void *msg, size_t len)
+flush_reports (Fwd *f)
 {
-  if (send (f->ctl, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-    f->stats.reports_lost++;
+  Reports *r = &f->reports;
+  unsigned done = 0;
+
+  while (done < r->n)
+    {
+      int n = sendmmsg (f->ctl, r->msgs + done, r->n - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+      if (n <= 0)
+        {
+          if (n < 0 && errno == EINTR)
+            continue;
+          /* the reader has no room: those reports are lost, never the frames */
+          f->stats.reports_lost += r->n - done;
+          break;
+        }
+      done += (unsigned) n;
+    }
+  r->n = 0;
 }
 
+static SsWireMsg *
+report_slot (Fwd *f, const uint8_t *data, uint32_t len)
+{
+  Reports *r = &f->reports;
+  SsWireMsg *m;
+
+  if (r->n == BATCH * 3)
+    flush_reports (f);
+  m = &r->hdr[r->n];
+  memset (m, 0, sizeof *m);
+  r->iov[r->n][0] = (struct iovec) { m, sizeof *m };
+  r->iov[r->n][1] = (struct iovec) { (void *) data, len };
+  r->msgs[r->n].msg_hdr = (struct msghdr) { .msg_iov = r->iov[r->n], .msg_iovlen = len > 0 ? 2 : 1 };
+  r->n++;
+  return m;
+}
+
+/* DATA must stay where it is until the reports are flushed (the end of the batch). */
 static void
 report_frame (Fwd *f, int dir, uint64_t id, uint64_t t_ns, const uint8_t *data, uint32_t len)
 {
-  SsWireMsg *m = (SsWireMsg *) f->msgbuf;
+  SsWireMsg *m = report_slot (f, data, len);
 
-  memset (m, 0, sizeof *m);
   m->kind = SS_WIRE_MSG_FRAME;
   m->dir = (uint32_t) dir;
   m->id = id;
   m->t_ns = t_ns;
   m->len = len;
-  memcpy (f->msgbuf + sizeof *m, data, len);
-  report (f, m, sizeof *m + len);
 }
 
 static void
 report_decision (Fwd *f, int dir, uint64_t id, uint32_t action, uint64_t delay_ns, uint64_t behind,
                  const char *rule)
 {
-  SsWireMsg m;
+  SsWireMsg *m = report_slot (f, NULL, 0);
 
-  memset (&m, 0, sizeof m);
-  m.kind = SS_WIRE_MSG_DECISION;
-  m.dir = (uint32_t) dir;
-  m.id = id;
-  m.action = action;
-  m.delay_ns = delay_ns;
-  m.behind = behind;
-  snprintf (m.rule, sizeof m.rule, "%s", rule);
-  report (f, &m, sizeof m);
+  m->kind = SS_WIRE_MSG_DECISION;
+  m->dir = (uint32_t) dir;
+  m->id = id;
+  m->action = action;
+  m->delay_ns = delay_ns;
+  m->behind = behind;
+  snprintf (m->rule, sizeof m->rule, "%s", rule);
 }
 
 /* ---- what a frame is ---- */
@@ -264,29 +311,57 @@ drop_rule (SsWireDirRules *r, const Kind *k)
 }
 
 static void
+flush_writes (Fwd *f, int dir)
+{
+  Writes *w = &f->writes[dir];
+  unsigned done = 0;
+  int tries = 0;
+
+  while (done < w->n)
+    {
+      int n = sendmmsg (f->dir[dir].out, w->msgs + done, w->n - done, MSG_DONTWAIT);
+
+      if (n > 0)
+        {
+          done += (unsigned) n;
+          f->stats.frames_out[dir] += (unsigned) n;
+          continue;
+        }
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == ENOBUFS) && tries++ < 100)
+        {
+          struct pollfd p = { .fd = f->dir[dir].out, .events = POLLOUT };
+
+          poll (&p, 1, 1);
+          continue;
+        }
+      /* the kernel refuses this one: an unintended drop, counted; the next ones still go */
+      f->stats.send_errors[dir]++;
+      done++;
+    }
+  w->n = 0;
+}
+
+/* DATA must stay where it is until flush_writes (the end of the batch, or at once: NOW). */
+static void
+queue_write (Fwd *f, int dir, const uint8_t *data, uint32_t len, bool now)
+{
+  Writes *w = &f->writes[dir];
+
+  if (w->n == BATCH * 2)
+    flush_writes (f, dir);
+  w->iov[w->n] = (struct iovec) { (void *) data, len };
+  w->msgs[w->n].msg_hdr = (struct msghdr) { .msg_iov = &w->iov[w->n], .msg_iovlen = 1 };
+  w->n++;
+  if (now)
+    flush_writes (f, dir);
+}
+
+static void
 write_frame (Fwd *f, int dir, const uint8_t *data, uint32_t len)
 {
-  Dir *d = &f->dir[dir];
-
-  for (;;)
-    {
-      if (send (d->out, data, len, MSG_DONTWAIT) == (ssize_t) len)
-        {
-          f->stats.frames_out[dir]++;
-          return;
-        }
-      if (errno == EINTR)
-        continue;
-      if (errno == EAGAIN || errno == ENOBUFS)
-        {
-          struct pollfd p = { .fd = d->out, .events = POLLOUT };
-
-          if (poll (&p, 1, 10) > 0)
-            continue;
-        }
-      f->stats.send_errors[dir]++;
-      return;
-    }
+  queue_write (f, dir, data, len, true);
 }
 
 /* A frame leaves: written, and its decision reported with the time it took. */
@@ -406,7 +481,7 @@ handle_frame (Fwd *f, int dir, uint64_t t_ns, const uint8_t *data, uint32_t len)
   /* the fast path: nothing waits, nothing to do but write it */
   if (!dup && !hold && d->held == NULL && d->head == NULL && rule[0] == '\0' && due <= now)
     {
-      write_frame (f, dir, data, len);
+      queue_write (f, dir, data, len, false);
       return;
     }
 
@@ -487,6 +562,7 @@ release (Fwd *f)
       if (d->held != NULL && (next == 0 || d->held->due < next))
         next = d->held->due;
     }
+  flush_reports (f);
   return next;
 }
 
@@ -524,6 +600,9 @@ read_frames (Fwd *f, int dir)
         continue;
       handle_frame (f, dir, t_ns, bufs[i], msgs[i].msg_len);
     }
+  /* the frames first, then what the lab is told */
+  flush_writes (f, dir);
+  flush_reports (f);
 }
 
 static int
@@ -559,6 +638,7 @@ send_stats (Fwd *f)
       if (getsockopt (f->dir[i].sock, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
         f->stats.ring_drops[i] += st.tp_drops;
     }
+  flush_reports (f);
   f->stats.kind = SS_WIRE_MSG_STATS;
   if (send (f->ctl, &f->stats, sizeof f->stats, MSG_NOSIGNAL) < 0)
     f->stats.reports_lost++;
@@ -607,6 +687,8 @@ ss_wire_forwarder_run (const int wire_ifindex[2], int ctl)
       }
   f.dir[SS_WIRE_A_TO_B].out = f.dir[SS_WIRE_B_TO_A].sock;
   f.dir[SS_WIRE_B_TO_A].out = f.dir[SS_WIRE_A_TO_B].sock;
+  /* ready: the first message, before any frame can be missed */
+  send_stats (&f);
 
   for (;;)
     {

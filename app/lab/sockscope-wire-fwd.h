@@ -9,7 +9,8 @@
  * no room for is counted as lost, a frame is never held back by the log.
  *
  * Control messages to the forwarder: "S" + a spec (applied as ss_wire_spec_apply does; the lab
- * checks it first), "T" (answered with one SS_WIRE_MSG_STATS).
+ * checks it first), "T" (answered with one SS_WIRE_MSG_STATS). Its first message is a
+ * SS_WIRE_MSG_STATS too, once its packet sockets are open: from then on no frame is missed.
  */
 #pragma once
 

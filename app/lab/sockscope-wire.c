@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-glib/json-glib.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -111,9 +112,22 @@ start_forwarder (SsLab   *lab,
       _exit (ss_wire_forwarder_run (lab->hosts->wire_ifindex, 3));
     }
   close (sv[1]);
-  fcntl (sv[0], F_SETFL, O_NONBLOCK);
   lab->wire_ctl = sv[0];
   lab->wire_pid = pid;
+  /* the hosts command answers once the wire carries frames */
+  {
+    struct pollfd p = { .fd = sv[0], .events = POLLIN };
+    SsWireStats ready;
+
+    if (poll (&p, 1, 10000) != 1 || recv (sv[0], &ready, sizeof ready, 0) != sizeof ready
+        || ready.kind != SS_WIRE_MSG_STATS)
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                     "the wire did not start (its packet sockets on wire-a and wire-b)");
+        return FALSE;
+      }
+  }
+  fcntl (sv[0], F_SETFL, O_NONBLOCK);
   return TRUE;
 
 failed:
