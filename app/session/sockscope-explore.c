@@ -466,6 +466,27 @@ check_line (SockscopeExplore  *self,
       g_set_error_literal (error, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_CHECK, message);
       return NULL;
     }
+  /* The step as the checker reads it, `s = socket(AF_INET, SOCK_DGRAM, 0)` whatever the spaces
+   * typed: its note in the log says it so. */
+  {
+    const SockscopeStep *parsed = sockscope_lesson_get_step (checked->lesson, sockscope_lesson_get_n_steps (checked->lesson));
+    g_autofree char *canonical = sockscope_step_to_string (parsed);
+
+    if (!g_str_equal (canonical, checked->call))
+      {
+        g_autoptr(SockscopeLesson) again = NULL;
+
+        step.call = canonical;
+        g_free (text);
+        text = sockscope_explore_write_text (self, actors, steps, self->steps->len, NULL, NULL, FALSE);
+        if ((again = sockscope_lesson_new_from_data (text, "explore", NULL)) != NULL)
+          {
+            g_set_object (&checked->lesson, again);
+            g_free (checked->call);
+            checked->call = g_steal_pointer (&canonical);
+          }
+      }
+  }
   return g_steal_pointer (&checked);
 }
 
@@ -1019,11 +1040,8 @@ on_step_done (GObject      *object,
   {
     SockscopeExploreStep *step = g_new0 (SockscopeExploreStep, 1);
 
-    const SockscopeStep *parsed = sockscope_lesson_get_step (checked->lesson, sockscope_lesson_get_n_steps (checked->lesson));
-
-    /* Kept as the checker read it: `s = socket(AF_INET, SOCK_DGRAM, 0)`, whatever the spaces. */
     step->actor = g_steal_pointer (&checked->actor);
-    step->call = sockscope_step_to_string (parsed);
+    step->call = g_steal_pointer (&checked->call);
     step->line = g_strdup_printf ("%s: %s", step->actor, step->call);
     g_ptr_array_add (self->steps, step);
   }
