@@ -21,7 +21,7 @@
 
 /* The course, in the order it is taught (README.md, "The lessons"). */
 static const char * const course_themes[] = {
-  "tcp", "udp", "errors", "servers", "multiplexing", "advanced",
+  "tcp", "udp", "errors", "servers", "multiplexing", "advanced", "wire",
 };
 static const char * const course_lessons[] = {
   "tcp-handshake", "tcp-echo", "tp-bonjour", "shutdown-linger", "flow-control",
@@ -30,6 +30,8 @@ static const char * const course_lessons[] = {
   "backlog", "reuseaddr",
   "concurrent-fork", "concurrent-select", "concurrent-threads",
   "unix-sockets", "ipv6-dual-stack", "byte-order", "http-get", "names-and-ports",
+  "udp-loss", "tcp-retransmission", "handshake-loss", "reorder-and-duplicate", "fragmentation",
+  "bandwidth-delay",
 };
 
 typedef struct

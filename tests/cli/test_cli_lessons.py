@@ -18,7 +18,7 @@ class Lessons(unittest.TestCase):
         r = cli("list")
         self.assertEqual(r.returncode, 0, r.stderr)
         rows = {line.split()[0]: line for line in r.stdout.splitlines()}
-        # The full list of 19 is the lessons suite's; here: both first lessons, no template.
+        # The full list of 25 is the lessons suite's; here: both first lessons, no template.
         self.assertLessEqual({"tcp-handshake", "udp-echo"}, set(rows))
         self.assertNotIn("template", " ".join(rows).lower())
         self.assertIn("The TCP handshake", rows["tcp-handshake"])

@@ -17,6 +17,8 @@ EXPECTED = [
     "connection-refused", "backlog", "reuseaddr", "shutdown-linger", "blocking",
     "concurrent-fork", "concurrent-select", "concurrent-threads", "flow-control",
     "unix-sockets", "ipv6-dual-stack", "byte-order", "http-get", "names-and-ports",
+    "udp-loss", "tcp-retransmission", "handshake-loss", "reorder-and-duplicate", "fragmentation",
+    "bandwidth-delay",
 ]
 LANGS = ("en", "fr")
 ASK_KINDS = {"blocks", "returns", "packets", "state"}
