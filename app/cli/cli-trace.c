@@ -53,6 +53,7 @@ typedef struct
   int                 session_fd;
   guint               timer;
   CliLadder          *ladder;        /* the ladder (or JSON lines), columns added as actors appear */
+  guint               print_idle;    /* the events read in one main-loop turn are printed together */
   GError             *error;
 } Trace;
 
@@ -217,6 +218,16 @@ on_tty_line (GObject      *object,
     send_next (tr, g_strstrip (line));
 }
 
+static gboolean
+print_now (gpointer user_data)
+{
+  Trace *tr = user_data;
+
+  tr->print_idle = 0;
+  cli_ladder_print_new (tr->ladder, tr->log);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_event (SockscopeLabClient *client,
           const char         *line,
@@ -237,7 +248,10 @@ on_event (SockscopeLabClient *client,
 
       (void) n;
     }
-  cli_ladder_print_new (tr->ladder, tr->log);
+  /* one write for all the events of a turn, not one each (a free-running program makes tens of
+   * thousands a second) */
+  if (tr->print_idle == 0)
+    tr->print_idle = g_idle_add_full (G_PRIORITY_DEFAULT, print_now, tr, NULL);
 
   if (g_str_equal (type, "actor"))
     {
@@ -481,6 +495,9 @@ sockscope_cli_trace (int    argc,
   g_source_remove (sigterm);
   if (tr.timer != 0)
     g_source_remove (tr.timer);
+  if (tr.print_idle != 0)
+    g_source_remove (tr.print_idle);
+  cli_ladder_print_new (tr.ladder, tr.log);
 
   if (pcapng != NULL && tr.error == NULL)
     sockscope_event_log_export_pcapng (tr.log, pcapng, &tr.error);

@@ -267,6 +267,16 @@ handle_reply (SockscopeLabClient *self,
   g_object_unref (task);
 }
 
+/* Whether a whole line waits in the input's buffer: reading it does not block. */
+static gboolean
+buffered_line (SockscopeLabClient *self)
+{
+  gsize n = 0;
+  const void *data = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (self->input), &n);
+
+  return n > 0 && memchr (data, '\n', n) != NULL;
+}
+
 static void
 on_line (GObject      *object,
          GAsyncResult *result,
@@ -289,15 +299,27 @@ on_line (GObject      *object,
       return;
     }
 
-  node = json_from_string (line, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    g_warning ("sockscope-lab sent a line that is not JSON: %s", line);
-  else if (json_object_has_member ((obj = json_node_get_object (node)), "seq"))
-    g_signal_emit (self, signals[EVENT], 0, line, obj);
-  else if (json_object_has_member (obj, "reply"))
-    handle_reply (self, obj);
+  for (;;)
+    {
+      node = json_from_string (line, NULL);
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        g_warning ("sockscope-lab sent a line that is not JSON: %s", line);
+      else if (json_object_has_member ((obj = json_node_get_object (node)), "seq"))
+        g_signal_emit (self, signals[EVENT], 0, line, obj);
+      else if (json_object_has_member (obj, "reply"))
+        handle_reply (self, obj);
+      g_clear_pointer (&node, json_node_unref);
+      g_clear_pointer (&line, g_free);
+      /* The lines already read in: one after the other, not a main-loop turn each (a traced
+       * program makes tens of thousands of events a second). */
+      if (self->input == NULL || g_cancellable_is_cancelled (self->cancellable) ||
+          !buffered_line (self) ||
+          (line = g_data_input_stream_read_line_utf8 (self->input, &len, NULL, NULL)) == NULL)
+        break;
+    }
 
-  read_next_line (self);
+  if (self->input != NULL)
+    read_next_line (self);
 }
 
 static void
@@ -408,6 +430,7 @@ sockscope_lab_client_start_async (SockscopeLabClient  *self,
   self->connection = g_socket_connection_factory_create_connection (socket);
   self->input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)));
   g_data_input_stream_set_newline_type (self->input, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (self->input), 64 << 10);
   self->output = g_io_stream_get_output_stream (G_IO_STREAM (self->connection));
   self->start_task = g_steal_pointer (&task);
   read_next_line (self);
