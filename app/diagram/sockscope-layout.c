@@ -482,6 +482,44 @@ place_columns (const Ctx                     *c,
         }
     }
 
+  /* A host's name and address want the room of its columns together: the widest word at
+   * least, the whole label on one line when there is room. */
+  for (guint h = 0; h < n_hosts; h++)
+    {
+      double whole = text_width (c, SOCKSCOPE_LAYOUT_BOLD, hosts[h], -1) + 2 * l->pill_pad_x + 2 * l->pad_x + c->col_gap;
+      double word = widest_word (c, SOCKSCOPE_LAYOUT_BOLD, hosts[h]) + 2 * l->pill_pad_x + 2 * l->pad_x + c->col_gap;
+      double sum_want = 0, sum_least = 0;
+      guint n_in = 0, n_active_in = 0;
+
+      for (guint i = 0; i < n_lifelines; i++)
+        if (position[i] >= 0 && g_strcmp0 (lifelines[i].host, hosts[h]) == 0)
+          {
+            sum_want += want[i];
+            sum_least += least[i];
+            n_in++;
+            n_active_in += active[i] ? 1 : 0;
+          }
+      if (n_in == 0)
+        continue;
+      for (guint i = 0; i < n_lifelines; i++)
+        {
+          double add_least, add_want;
+
+          if (position[i] < 0 || g_strcmp0 (lifelines[i].host, hosts[h]) != 0 || (n_active_in > 0 && !active[i]))
+            continue;
+          add_least = MAX (0, word - sum_least) / (n_active_in > 0 ? n_active_in : n_in);
+          add_want = MAX (0, whole - sum_want) / (n_active_in > 0 ? n_active_in : n_in);
+          least[i] += add_least;
+          want[i] = MAX (want[i] + add_want, least[i]);
+          if (!active[i])
+            {
+              /* an idle column has one width */
+              fixed += want[i] - (least[i] - add_least);
+              least[i] = want[i];
+            }
+        }
+    }
+
   /* The label of an arrow between two columns wants the room between their lifelines. */
   for (guint r = first; r < last; r++)
     {

@@ -10,6 +10,7 @@
 #include "sockscope-sequence-view.h"
 #include "sockscope-sockets-pane.h"
 #include "sockscope-window.h"
+#include "sockscope-wire-panel.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,9 @@ SockscopeProgramsPane *sockscope_window_get_programs_pane (SockscopeWindow *self
 /* Explore mode (win.explore, win.explore-here): the explore pane in the lesson pane's place. */
 gboolean               sockscope_window_is_exploring     (SockscopeWindow *self);
 SockscopePacketsPane  *sockscope_window_get_packets_pane (SockscopeWindow *self);
+/* Two-host runs: the wire panel and the header bar's button that shows it (hidden otherwise). */
+SockscopeWirePanel    *sockscope_window_get_wire_panel   (SockscopeWindow *self);
+GtkWidget             *sockscope_window_get_wire_button  (SockscopeWindow *self);
 SockscopeSocketsPane  *sockscope_window_get_sockets_pane (SockscopeWindow *self);
 /* TRUE once the lab is up and no step is running: the next step can be taken. */
 gboolean               sockscope_window_is_idle          (SockscopeWindow *self);

@@ -1,0 +1,320 @@
+/* wire-test.c: the window on a two-host session (tests/layout/wire-retransmission.sockscope,
+ * made to the #16 contract until real two-host runs exist), under Xvfb with GTK and GLib
+ * warnings fatal: each host's band over its actors, the lost segment's arrow stopping on the
+ * wire, the delayed one ending rows later, the duplicate's two arrows, the wire's notes, the
+ * packet list's marks; in English at 1600×1000 and in French in presenter mode at 200 % on
+ * 1920×1080. SOCKSCOPE_TEST_SHOTS=DIR keeps the pictures. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include "sockscope-application.h"
+#include "sockscope-locale.h"
+#include "sockscope-screenshot.h"
+#include "sockscope-window-private.h"
+
+static SockscopeApplication *app;
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static char *
+session_path (void)
+{
+  return g_build_filename (g_getenv ("SOCKSCOPE_SOURCE_ROOT"), "tests", "layout", "wire-retransmission.sockscope", NULL);
+}
+
+static void
+wait_opened (SockscopeWindow *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  spin (50);
+  while (sockscope_window_is_projecting (window) || sockscope_window_get_n_events (window) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_null (sockscope_window_get_error (window));
+  spin (300);
+}
+
+static void
+resize (SockscopeWindow *window,
+        int              width,
+        int              height)
+{
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  for (int attempt = 0; attempt < 5; attempt++)
+    {
+      int w, h;
+
+      spin (250);
+      if (gtk_widget_get_width (content) == width && gtk_widget_get_height (content) == height)
+        break;
+      gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
+      gtk_window_set_default_size (GTK_WINDOW (window), w + width - gtk_widget_get_width (content),
+                                   h + height - gtk_widget_get_height (content));
+    }
+  spin (400);
+}
+
+/* History at the event after the retransmission's ACK: the lost segment, the retransmission
+ * and the ACK are the newest rows. */
+static void
+show_retransmission (SockscopeWindow *window)
+{
+  GtkAdjustment *history = sockscope_lesson_pane_get_history (sockscope_window_get_lesson_pane (window));
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+  guint n = sockscope_sequence_view_get_n_items (diagram), ack = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint seq;
+      const char *kind, *text;
+
+      sockscope_sequence_view_get_item (diagram, i, &seq, &kind, &text, NULL, NULL);
+      if (g_str_equal (kind, "packet") && g_str_has_prefix (text, "ACK seq=1 ack=7"))
+        ack = seq;
+    }
+  g_assert_cmpuint (ack, >, 0);
+  gtk_adjustment_set_value (history, ack);
+  spin (400);
+}
+
+static void
+keep_shot (SockscopeWindow *window,
+           const char      *name)
+{
+  const char *dir = g_getenv ("SOCKSCOPE_TEST_SHOTS");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  spin (300);
+  path = g_build_filename (dir, name, NULL);
+  if (!sockscope_screenshot_widget (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), path, &error))
+    g_error ("%s: %s", path, error->message);
+}
+
+/* The laid-out box of the diagram item whose text starts with prefix (the n-th such). */
+static gboolean
+find_box (SockscopeSequenceView *diagram,
+          const char            *prefix,
+          guint                  nth,
+          SockscopeLayoutBox    *box,
+          int                   *from,
+          int                   *to)
+{
+  guint first;
+  const SockscopeLayout *l = sockscope_sequence_view_get_layout (diagram, &first);
+
+  for (guint i = 0; i < sockscope_sequence_view_get_n_items (diagram); i++)
+    {
+      guint seq;
+      const char *kind, *text;
+      const SockscopeLayoutBox *laid;
+
+      sockscope_sequence_view_get_item (diagram, i, &seq, &kind, &text, from, to);
+      if (!g_str_has_prefix (text, prefix) || nth-- > 0)
+        continue;
+      g_assert_cmpuint (i, >=, first);
+      g_assert_cmpuint (i - first, <, l->n_rows);
+      laid = &l->rows[i - first];
+      *box = *laid;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+check_diagram (SockscopeWindow *window,
+               const char      *lost)
+{
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+  const SockscopeLayout *l = sockscope_sequence_view_get_layout (diagram, NULL);
+  SockscopeLayoutBox box;
+  double x_client, x_server;
+  int from, to;
+  g_autofree char *dropped = g_strdup_printf ("PSH,ACK seq=1 ack=1 len=6 · %s", lost);
+
+  /* Two hosts, a on the left: alice's band over the client, bob's over the server, the wire
+   * between them. */
+  g_assert_cmpuint (l->n_hosts, ==, 2);
+  {
+    g_autofree char *alice = g_strjoinv (" ", l->hosts[0].lines);
+    g_autofree char *bob = g_strjoinv (" ", l->hosts[1].lines);
+
+    g_assert_cmpstr (alice, ==, "alice · 192.0.2.1");
+    g_assert_cmpstr (bob, ==, "bob · 192.0.2.2");
+  }
+  /* in the layout's coordinates, as its boxes */
+  x_client = l->columns[sockscope_sequence_view_find_lifeline (diagram, "client")].x;
+  x_server = l->columns[sockscope_sequence_view_find_lifeline (diagram, "server")].x;
+  g_assert_cmpfloat (x_client, <, l->wire_x);
+  g_assert_cmpfloat (l->wire_x, <, x_server);
+  g_assert_cmpfloat (l->hosts[0].band.x + l->hosts[0].band.width, <, l->wire_x);
+  g_assert_cmpfloat (l->hosts[1].band.x, >, l->wire_x);
+
+  /* The lost segment: its arrow leaves the client and stops on the wire, cut. */
+  g_assert_true (find_box (diagram, dropped, 0, &box, &from, &to));
+  g_assert_true (box.cut);
+  g_assert_cmpfloat (box.xa, >=, x_client - 1);
+  g_assert_cmpfloat_with_epsilon (box.xb, l->wire_x, 0.5);
+  /* The retransmission reaches the server. */
+  g_assert_true (find_box (diagram, "PSH,ACK seq=1 ack=1 len=6 (", 0, &box, &from, &to));
+  g_assert_false (box.cut);
+  g_assert_cmpfloat_with_epsilon (fabs (box.xb - x_server), 0, 12);
+}
+
+static void
+check_delay (SockscopeWindow *window,
+             const char      *copied)
+{
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+  SockscopeLayoutBox first, second;
+  int from, to;
+
+  /* Delayed 40 ms: the arrow ends rows below its own (the copy's row is between). */
+  g_assert_true (find_box (diagram, "PSH,ACK seq=7 ack=1 len=6 · ", 0, &first, &from, &to));
+  g_assert_cmpfloat (first.yb, >, first.y + first.height);
+  /* The duplicate: a second arrow between the same lifelines. */
+  g_assert_true (find_box (diagram, copied, 0, &second, &from, &to));
+  g_assert_true (second.arrow);
+  g_assert_false (second.cut);
+  g_assert_cmpfloat (second.ya, >, first.ya);
+  g_assert_cmpfloat_with_epsilon (second.xb, first.xb, 1);
+}
+
+static void
+test_wire_session (void)
+{
+  g_autofree char *path = session_path ();
+  SockscopeWindow *window = sockscope_window_new (app);
+  SockscopePacketsPane *packets = sockscope_window_get_packets_pane (window);
+  gboolean note = FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  sockscope_window_open_file (window, path);
+  wait_opened (window);
+  /* A recorded session has no lab: no wire to break. */
+  g_assert_false (gtk_widget_get_visible (sockscope_window_get_wire_button (window)));
+
+  keep_shot (window, "wire-end.png");
+  check_delay (window, "PSH,ACK seq=7 ack=1 len=6 (copy)");
+  for (guint i = 0; i < sockscope_sequence_view_get_n_items (sockscope_window_get_diagram (window)); i++)
+    {
+      const char *kind, *text;
+
+      sockscope_sequence_view_get_item (sockscope_window_get_diagram (window), i, NULL, &kind, &text, NULL, NULL);
+      note |= g_str_equal (kind, "wire") && g_str_equal (text, "wire: delay 40ms, dup next");
+    }
+  g_assert_true (note);
+
+  /* The packet list: what the wire did comes first in Info. */
+  {
+    g_autofree char *lost = sockscope_packets_pane_get_cell (packets, 3, "info");
+    g_autofree char *delayed = sockscope_packets_pane_get_cell (packets, 6, "info");
+
+    g_assert_true (g_str_has_prefix (lost, "lost on the wire · "));
+    g_assert_true (g_str_has_prefix (delayed, "delayed 40 ms, duplicated · "));
+  }
+
+  show_retransmission (window);
+  keep_shot (window, "wire-retransmission.png");
+  check_diagram (window, "lost on the wire");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+static gboolean
+reopened (SockscopeWindow *old)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (SOCKSCOPE_IS_WINDOW (l->data) && l->data != old)
+      return TRUE;
+  return FALSE;
+}
+
+/* In French, in presenter mode at 200 % on 1920×1080: the same drawing, the marks translated. */
+static void
+test_wire_presenter_french (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+  g_autofree char *path = session_path ();
+  SockscopeWindow *window = sockscope_window_new (app);
+  gint64 deadline;
+
+  gtk_window_present (GTK_WINDOW (window));
+  sockscope_window_open_file (window, path);
+  wait_opened (window);
+  g_settings_set_string (settings, "language", "fr");
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!reopened (window))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SOCKSCOPE_IS_WINDOW (l->data))
+      window = l->data;
+  gtk_window_present (GTK_WINDOW (window));
+  resize (window, 1920, 1080);
+  wait_opened (window);
+  sockscope_window_set_presenter (window, TRUE);
+  sockscope_window_set_presenter_zoom (window, 2.0);
+  spin (500);
+  show_retransmission (window);
+  keep_shot (window, "wire-retransmission-presenter-fr.png");
+  check_diagram (window, "perdu sur le câble");
+  sockscope_window_set_presenter (window, FALSE);
+  g_settings_set_string (settings, "language", "");
+  spin (500);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SOCKSCOPE_IS_WINDOW (l->data))
+      gtk_window_destroy (GTK_WINDOW (l->data));
+  spin (100);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = g_dir_make_tmp ("sockscope-wire-XXXXXX", NULL);
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  adw_init ();
+  app = sockscope_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("%s", error->message);
+
+  g_test_add_func ("/wire/session", test_wire_session);
+  g_test_add_func ("/wire/presenter-french", test_wire_presenter_french);
+  return g_test_run ();
+}
