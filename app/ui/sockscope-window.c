@@ -931,6 +931,8 @@ on_runner_started (GObject      *object,
   after_step (self);
 }
 
+static void update_wire_panel (SockscopeWindow *self);
+
 static void
 stop_run (SockscopeWindow *self)
 {
@@ -946,13 +948,12 @@ stop_run (SockscopeWindow *self)
   if (self->log != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->log, self);
-static void update_wire_panel (SockscopeWindow *self);
-
       sockscope_event_log_stop_recording (self->log, NULL);
     }
   g_clear_object (&self->runner);
   g_clear_object (&self->client);
   g_clear_object (&self->log);
+  update_wire_panel (self);
   self->loading_rest = FALSE;
   self->lab_ready = FALSE;
   self->stepping = FALSE;
@@ -968,7 +969,6 @@ reset_projection (SockscopeWindow *self)
   g_clear_pointer (&self->projection, sockscope_projection_free);
   self->projection = sockscope_projection_new (self->lesson, self->absolute_seq);
   sockscope_sequence_view_clear (self->diagram);
-  update_wire_panel (self);
   for (guint i = 0; self->lesson != NULL && i < sockscope_lesson_get_n_actors (self->lesson); i++)
     {
       const SockscopeActor *actor = sockscope_lesson_get_actor (self->lesson, i);
@@ -1119,6 +1119,20 @@ record_session (SockscopeWindow *self)
 static void leave_explore (SockscopeWindow *self);
 static void leave_programs (SockscopeWindow *self);
 
+/* The wire panel: for a two-host lesson's run, on its lab. */
+static void
+update_wire_panel (SockscopeWindow *self)
+{
+  gboolean two_hosts = FALSE;
+
+  for (guint i = 0; self->lesson != NULL && i < sockscope_lesson_get_n_actors (self->lesson); i++)
+    two_hosts |= sockscope_lesson_get_actor (self->lesson, i)->host != NULL;
+  if (self->wire_panel != NULL)
+    sockscope_wire_panel_set_client (self->wire_panel, two_hosts ? self->client : NULL);
+  if (self->wire_button != NULL)
+    gtk_widget_set_visible (self->wire_button, two_hosts && self->client != NULL);
+}
+
 static void
 start_run (SockscopeWindow *self)
 {
@@ -1134,20 +1148,7 @@ start_run (SockscopeWindow *self)
   self->log = sockscope_event_log_new ();
   self->client = sockscope_lab_client_new ();
   self->runner = sockscope_runner_new (self->lesson, self->client, self->log, self->lang);
-/* The wire panel: for a two-host lesson's run, on its lab. */
-static void
-update_wire_panel (SockscopeWindow *self)
-{
-  gboolean two_hosts = FALSE;
-
-  for (guint i = 0; self->lesson != NULL && i < sockscope_lesson_get_n_actors (self->lesson); i++)
-    two_hosts |= sockscope_lesson_get_actor (self->lesson, i)->host != NULL;
-  if (self->wire_panel != NULL)
-    sockscope_wire_panel_set_client (self->wire_panel, two_hosts ? self->client : NULL);
-  if (self->wire_button != NULL)
-    gtk_widget_set_visible (self->wire_button, two_hosts && self->client != NULL);
-}
-
+  update_wire_panel (self);
   record_session (self);
 
   attach_log (self);
@@ -1163,7 +1164,6 @@ update_wire_panel (SockscopeWindow *self)
 static char *
 origin_note (const SockscopeLessonEntry *entry)
 {
-  update_wire_panel (self);
   const char *home = g_get_home_dir ();
   g_autofree char *path = NULL;
 
@@ -2342,6 +2342,21 @@ sockscope_window_init (SockscopeWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* The wire panel, in a popover of the header bar: shown for two-host runs only. */
+  {
+    GtkWidget *popover = gtk_popover_new ();
+
+    self->wire_panel = SOCKSCOPE_WIRE_PANEL (sockscope_wire_panel_new ());
+    gtk_popover_set_child (GTK_POPOVER (popover), GTK_WIDGET (self->wire_panel));
+    self->wire_button = gtk_menu_button_new ();
+    gtk_menu_button_set_label (GTK_MENU_BUTTON (self->wire_button), C_("wire", "Wire"));
+    gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->wire_button), popover);
+    gtk_widget_set_visible (self->wire_button, FALSE);
+    adw_header_bar_pack_end (self->header_bar, self->wire_button);
+    g_object_add_weak_pointer (G_OBJECT (self->wire_panel), (gpointer *) &self->wire_panel);
+    g_object_add_weak_pointer (G_OBJECT (self->wire_button), (gpointer *) &self->wire_button);
+  }
+
   /* Your programs: a page of the flap, a button in the header bar. */
   {
     GtkWidget *button = gtk_button_new_with_mnemonic (_("_Your Programs"));
@@ -2361,21 +2376,6 @@ sockscope_window_init (SockscopeWindow *self)
   self->lang = ui_language ();
   self->questions = g_hash_table_new_full (NULL, NULL, NULL, question_free);
   self->absolute_seq = g_settings_get_enum (self->settings, "seq-mode") == 1;
-  /* The wire panel, in a popover of the header bar: shown for two-host runs only. */
-  {
-    GtkWidget *popover = gtk_popover_new ();
-
-    self->wire_panel = SOCKSCOPE_WIRE_PANEL (sockscope_wire_panel_new ());
-    gtk_popover_set_child (GTK_POPOVER (popover), GTK_WIDGET (self->wire_panel));
-    self->wire_button = gtk_menu_button_new ();
-    gtk_menu_button_set_label (GTK_MENU_BUTTON (self->wire_button), C_("wire", "Wire"));
-    gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->wire_button), popover);
-    gtk_widget_set_visible (self->wire_button, FALSE);
-    adw_header_bar_pack_end (self->header_bar, self->wire_button);
-    g_object_add_weak_pointer (G_OBJECT (self->wire_panel), (gpointer *) &self->wire_panel);
-    g_object_add_weak_pointer (G_OBJECT (self->wire_button), (gpointer *) &self->wire_button);
-  }
-
 
   absolute = g_simple_action_new_stateful ("absolute-seq", NULL, g_variant_new_boolean (self->absolute_seq));
   g_signal_connect_object (absolute, "change-state", G_CALLBACK (absolute_seq_action), self, 0);
@@ -2453,6 +2453,18 @@ sockscope_window_get_lesson_picker (SockscopeWindow *self)
   return self->lesson_picker;
 }
 
+SockscopeWirePanel *
+sockscope_window_get_wire_panel (SockscopeWindow *self)
+{
+  return self->wire_panel;
+}
+
+GtkWidget *
+sockscope_window_get_wire_button (SockscopeWindow *self)
+{
+  return self->wire_button;
+}
+
 SockscopePacketsPane *
 sockscope_window_get_packets_pane (SockscopeWindow *self)
 {
@@ -2472,18 +2484,6 @@ sockscope_window_is_idle (SockscopeWindow *self)
 }
 
 gboolean
-SockscopeWirePanel *
-sockscope_window_get_wire_panel (SockscopeWindow *self)
-{
-  return self->wire_panel;
-}
-
-GtkWidget *
-sockscope_window_get_wire_button (SockscopeWindow *self)
-{
-  return self->wire_button;
-}
-
 sockscope_window_is_done (SockscopeWindow *self)
 {
   return self->runner != NULL && sockscope_runner_is_done (self->runner);
