@@ -376,6 +376,7 @@ struct _SsLab
   pid_t       wire_pid;
   SsWireConfig wire;          /* what the lab applied (the MTU); the forwarder keeps the counters */
   guint64    *wire_seq;       /* frame id % SS_WIRE_MAP → the packet event's seq, n and id */
+  guint       wire_queued;    /* frames waiting in the wire to leave (delayed): not settled yet */
   guint8      end_host;       /* sockscope-ends.c: the host whose sockets are looked at */
   guint8      pkt_hosts[2];   /* the packet being attributed: its sender's and receiver's host */
 };

@@ -1769,7 +1769,8 @@ process_pending (SsLab  *lab,
     {
       SsPending *p = g_ptr_array_index (lab->pending, i);
       gboolean due = now >= p->deadline;
-      gboolean quiet = !lab->backlog && now - MAX (lab->last_packet_mono, p->since) >= QUIET_US;
+      /* frames still in the wire (a delay) will be packets of this step */
+      gboolean quiet = !lab->backlog && lab->wire_queued == 0 && now - MAX (lab->last_packet_mono, p->since) >= QUIET_US;
 
       if (!quiet && !due)
         {
@@ -1813,6 +1814,8 @@ next_wakeup (SsLab  *lab,
 
       if (p->kind == SS_PENDING_SETTLE && quiet_at <= now)
         quiet_at = lab->last_refresh + QUIET_US;
+      if (lab->wire_queued > 0)
+        quiet_at = p->deadline;   /* the wire's report of the frame leaving wakes the loop */
       next = MIN (next, MIN (quiet_at, p->deadline));
     }
   for (guint i = 0; i < lab->actors->len; i++)

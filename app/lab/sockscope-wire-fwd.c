@@ -8,7 +8,8 @@
  *     full queue drops, as a router does); never before the frame ahead of it (one queue per
  *     direction, first in first out: jitter does not reorder, `reorder` does);
  *  3. dup: a copy leaves right after it; reorder: it is held and leaves right after the next
- *     frame of its direction (or after HOLD_MAX_NS, reported then as a delay).
+ *     frame of its direction, which may be a later step's (or after HOLD_MAX_NS, a minute,
+ *     reported then as a delay).
  * A frame that leaves at once with no rule involved costs one read and one write, no report
  * beyond the frame itself. Random choices come from one generator per direction seeded from
  * `seed`, drawn only for the rules that need one: the same seed and frames make the same choices.
@@ -34,7 +35,7 @@
 
 #define FRAME_MAX   (SS_WIRE_MTU_MAX + 64)
 #define QUEUE_MAX   1000
-#define HOLD_MAX_NS (200ull * 1000000ull)
+#define HOLD_MAX_NS (60ull * 1000000000ull)
 #define BATCH       32
 
 typedef struct Frame
@@ -141,7 +142,12 @@ flush_reports (Fwd *f)
 {
   Reports *r = &f->reports;
   unsigned done = 0;
+  uint32_t queued = f->dir[0].queued + f->dir[1].queued;
 
+  /* what waits in the wire once these are sent: the lab's "settled" waits for none of them (a
+   * frame held for reordering waits for the next frame, maybe the next step's: not counted) */
+  for (unsigned i = 0; i < r->n; i++)
+    r->hdr[i].queued = queued;
   while (done < r->n)
     {
       int n = sendmmsg (f->ctl, r->msgs + done, r->n - done, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -533,6 +539,7 @@ static uint64_t
 release (Fwd *f)
 {
   uint64_t now = mono_ns (), next = 0;
+  bool left = false;
 
   for (int i = 0; i < 2; i++)
     {
@@ -556,12 +563,16 @@ release (Fwd *f)
             d->tail = NULL;
           d->queued--;
           leave (f, i, fr);
+          left = true;
         }
       if (d->head != NULL && (next == 0 || d->head->due < next))
         next = d->head->due;
       if (d->held != NULL && (next == 0 || d->held->due < next))
         next = d->held->due;
     }
+  /* the lab waits for the wire to be empty before it says a step has settled */
+  if (left && f->dir[0].queued + f->dir[1].queued == 0)
+    report_slot (f, NULL, 0)->kind = SS_WIRE_MSG_IDLE;
   flush_reports (f);
   return next;
 }

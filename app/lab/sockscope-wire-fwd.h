@@ -25,6 +25,7 @@ typedef enum
   SS_WIRE_MSG_FRAME = 1,
   SS_WIRE_MSG_DECISION,
   SS_WIRE_MSG_STATS,
+  SS_WIRE_MSG_IDLE,    /* the last frame waiting in the wire has left */
 } SsWireMsgKind;
 
 typedef enum
@@ -45,6 +46,8 @@ typedef struct
   uint32_t action;     /* DECISION: SsWireAction */
   uint64_t delay_ns;   /* DECISION: from t_ns until delivered (not for a drop) */
   uint64_t behind;     /* REORDER: the id of the frame it was held behind */
+  uint32_t queued;     /* frames waiting in the wire to leave (delayed; not those held to reorder) */
+  uint32_t pad;
   char     rule[88];   /* DECISION: the rule's words, "loss=20%" */
 } SsWireMsg;
 

@@ -265,6 +265,8 @@ ss_wire_read (SsLab *lab)
       if ((gsize) n < sizeof m)
         continue;
       memcpy (&m, buf, sizeof m);
+      if (m.kind == SS_WIRE_MSG_FRAME || m.kind == SS_WIRE_MSG_DECISION || m.kind == SS_WIRE_MSG_IDLE)
+        lab->wire_queued = m.queued;
       if (m.kind == SS_WIRE_MSG_FRAME && (gsize) n >= sizeof m + m.len)
         ss_capture_enqueue (lab, m.dir == SS_WIRE_B_TO_A ? SS_SRC_WIRE_BA : SS_SRC_WIRE_AB, m.id, m.t_ns,
                             m.len, m.len, buf + sizeof m);

@@ -315,6 +315,7 @@ def test_delay():
         udp_pair(lab)
         wire(lab, "dir=a>b,delay=100ms")
         call(lab, "client", "sendto", "c", '"slow"', "0", "192.0.2.2:7777")
+        check(len(decisions(lab, "delay")) == 1, "sendto's step settles once its datagram has left the wire")
         r = call(lab, "server", "recvfrom", "s", "100", "0")
         wait_return(lab, r["call_seq"])
         ok(lab.settle(200), "settle")
@@ -374,9 +375,11 @@ def test_rate():
     try:
         udp_pair(lab)
         wire(lab, "dir=a>b,rate=10kB/s")
-        for i in range(5):
-            call(lab, "client", "sendto", "c", '"%s"' % ("r" * 972), "0", "192.0.2.2:7777")
-        time.sleep(0.6)
+        # five at once: the wire sends them one after the other at its rate
+        ok(lab.command("burst", actor="client", fd_var="c", count=5, size=972, addr="192.0.2.2:7777"), "burst")
+        deadline = time.monotonic() + 3
+        while len(decisions(lab, "delay")) < 5 and time.monotonic() < deadline:
+            lab.pump(0.05)
         ok(lab.settle(200), "settle")
         d = decisions(lab, "delay")
         check(len(d) == 5 and all(x["rule"] == "rate=10kB/s" for x in d), "five frames paced: %r" % d)
