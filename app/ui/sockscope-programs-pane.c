@@ -555,6 +555,9 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
   self->mode = SOCKSCOPE_TRACE_STEP;
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_widget_add_css_class (GTK_WIDGET (self), "programs-pane");
+  /* Its rows expand in its own width; the pane does not take the window's (as the explore
+   * pane: a page of the flap's stack that expands makes the flap take the window). */
+  gtk_widget_set_hexpand (GTK_WIDGET (self), FALSE);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_top (box, 12);

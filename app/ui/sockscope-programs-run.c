@@ -427,6 +427,29 @@ sockscope_programs_compiler_errors (const char *output)
 
 static void compile_next (SockscopeProgramsRun *self);
 
+/* The .c files beside @source with no main(): its helpers (the course's csapp-lite.c), linked
+ * with it as its Makefile would. */
+static void
+add_helpers (GPtrArray  *argv,
+             const char *source)
+{
+  g_autofree char *dir = g_path_get_dirname (source);
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  g_autoptr(GRegex) main_re = g_regex_new ("\\bmain\\s*\\(", 0, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *text = NULL;
+
+      if (!g_str_has_suffix (name, ".c") || g_strcmp0 (path, source) == 0 ||
+          !g_file_get_contents (path, &text, NULL, NULL) || g_regex_match (main_re, text, 0, NULL))
+        continue;
+      g_ptr_array_add (argv, g_steal_pointer (&path));
+    }
+}
+
 static void
 on_compiled (GObject      *object,
              GAsyncResult *result,
@@ -485,6 +508,7 @@ compile_next (SockscopeProgramsRun *self)
           g_autofree char *name = g_strndup (base, strlen (base) - 2);
           g_autofree char *exe = g_build_filename (self->build_dir, name, NULL);
           g_autoptr(GSubprocess) cc = NULL;
+          g_autoptr(GPtrArray) cc_argv = g_ptr_array_new_with_free_func (g_free);
 
           g_ptr_array_add (argv, g_strdup (exe));
           for (guint i = 0; args != NULL && args[i] != NULL; i++)
@@ -492,9 +516,17 @@ compile_next (SockscopeProgramsRun *self)
           g_ptr_array_add (argv, NULL);
           g_ptr_array_add (self->argvs, g_ptr_array_free (argv, FALSE));
           g_ptr_array_add (self->cwds, g_strdup (dir));
-          /* The program's own folder: its #include "csapp.h" and the other .c beside it. */
-          cc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
-                                 "cc", "-g", "-fdiagnostics-plain-output", "-I", dir, "-o", exe, p->path, NULL);
+          /* With the .c files beside it that have no main() (its helpers). */
+          g_ptr_array_add (cc_argv, g_strdup ("cc"));
+          g_ptr_array_add (cc_argv, g_strdup ("-g"));
+          g_ptr_array_add (cc_argv, g_strdup ("-fdiagnostics-plain-output"));
+          g_ptr_array_add (cc_argv, g_strdup ("-o"));
+          g_ptr_array_add (cc_argv, g_strdup (exe));
+          g_ptr_array_add (cc_argv, g_strdup (p->path));
+          add_helpers (cc_argv, p->path);
+          g_ptr_array_add (cc_argv, NULL);
+          cc = g_subprocess_newv ((const char * const *) cc_argv->pdata,
+                                  G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
           if (cc == NULL)
             {
               g_autoptr(GTask) task = g_steal_pointer (&self->start_task);

@@ -2052,7 +2052,9 @@ session_loaded (GObject      *source,
         show_error (self, error->message);
       return;
     }
-  if (!(lesson = sockscope_lesson_for_session (d->log, d->path, &error)))
+  /* A session of traced programs (sockscope-cli trace --session) has no lesson. */
+  if (g_strcmp0 (sockscope_event_log_get_lesson_id (d->log), "trace") != 0 &&
+      !(lesson = sockscope_lesson_for_session (d->log, d->path, &error)))
     {
       show_error (self, error->message);
       return;
@@ -2063,7 +2065,7 @@ session_loaded (GObject      *source,
   stop_run (self);
   g_set_object (&self->lesson, lesson);
   sockscope_lesson_pane_set_origin (self->lesson_pane, NULL);
-  adw_window_title_set_title (self->window_title, sockscope_lesson_get_title (lesson, self->lang));
+  adw_window_title_set_title (self->window_title, lesson ? sockscope_lesson_get_title (lesson, self->lang) : _("Your programs"));
   adw_window_title_set_subtitle (self->window_title, d->path);
   self->log = g_steal_pointer (&d->log);
   g_free (self->session_path);

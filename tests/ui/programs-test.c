@@ -1,0 +1,475 @@
+/* programs-test.c: the window's "Your programs" mode and the lab's terminal, in the real window
+ * under Xvfb (GTK and GLib warnings fatal), as a learner uses them:
+ * - the course's TP09 Python server and client stepped call by call with Next, the actor Next
+ *   lets go named on screen (and another chosen), their lifelines and packets drawn;
+ * - the C echo server and client (csapp-lite.c linked beside them) compiled with cc -g and run
+ *   freely;
+ * - a .c with a syntax error: the compiler's message (file:line) shown, nothing run;
+ * - the terminal: the TP5b echo server started in the background and two nc clients, each with
+ *   its lifeline and its packets; after the window is closed no process started from it is left.
+ * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-terminal.png (1600×1000); SOCKSCOPE_TEST_PRESENTER=1 takes
+ * it in presenter mode at 200 %, SOCKSCOPE_TEST_LANG=fr in French. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <signal.h>
+#include <string.h>
+
+#include "sockscope-application.h"
+#include "sockscope-event-log.h"
+#include "sockscope-language.h"
+#include "sockscope-locale.h"
+#include "sockscope-screenshot.h"
+#include "sockscope-terminal.h"
+#include "sockscope-window-private.h"
+
+static SockscopeApplication *app;
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static char *
+example (const char *kind,
+         const char *name)
+{
+  return g_build_filename (g_getenv ("SOCKSCOPE_SOURCE_ROOT"), "examples", kind, name, NULL);
+}
+
+static SockscopeWindow *
+open_programs (void)
+{
+  SockscopeWindow *window = sockscope_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.programs", NULL));
+  spin (100);
+  return window;
+}
+
+static int
+lifeline (SockscopeWindow *window,
+          const char      *name)
+{
+  return sockscope_sequence_view_find_lifeline (sockscope_window_get_diagram (window), name);
+}
+
+/* Packets drawn between the two lifelines, either way. */
+static guint
+packets_between (SockscopeWindow *window,
+                 const char      *a,
+                 const char      *b)
+{
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+  int la = lifeline (window, a), lb = lifeline (window, b);
+  guint n = 0;
+
+  for (guint i = 0; i < sockscope_sequence_view_get_n_items (diagram); i++)
+    {
+      const char *kind, *text;
+      int from, to;
+      guint seq;
+
+      if (sockscope_sequence_view_get_item (diagram, i, &seq, &kind, &text, &from, &to) &&
+          g_str_equal (kind, "packet") && la >= 0 && lb >= 0 &&
+          ((from == la && to == lb) || (from == lb && to == la)))
+        n++;
+    }
+  return n;
+}
+
+static gboolean
+has_call (SockscopeWindow *window,
+          const char      *actor,
+          const char      *prefix)
+{
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+  int l = lifeline (window, actor);
+
+  for (guint i = 0; i < sockscope_sequence_view_get_n_items (diagram); i++)
+    {
+      const char *kind, *text;
+      int from, to;
+      guint seq;
+
+      if (sockscope_sequence_view_get_item (diagram, i, &seq, &kind, &text, &from, &to) &&
+          g_str_equal (kind, "call") && from == l && g_str_has_prefix (text, prefix))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+wait_ended (SockscopeWindow *window,
+            guint            timeout_ms)
+{
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+
+  for (;;)
+    {
+      SockscopeProgramsRun *run = sockscope_programs_pane_get_run (pane);
+
+      if (run != NULL && sockscope_programs_run_is_lab_up (run) && !sockscope_programs_run_is_running (run))
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out: the programs did not end (%s)", sockscope_programs_pane_get_status (pane));
+      spin (20);
+    }
+  spin (300);   /* the last states and the projection */
+}
+
+static void
+test_step (void)
+{
+  SockscopeWindow *window = open_programs ();
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  g_autofree char *server = example ("python", "tp09_server.py");
+  g_autofree char *client = example ("python", "tp09_client.py");
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint nexts = 0;
+  gboolean chose_other = FALSE;
+  SockscopeProgramsRun *run;
+
+  sockscope_programs_pane_add_program (pane, server, NULL);
+  sockscope_programs_pane_add_program (pane, client, NULL);
+  g_assert_cmpuint (sockscope_programs_pane_get_n_programs (pane), ==, 2);
+  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_STEP);
+  sockscope_programs_pane_run (pane);
+
+  for (;;)
+    {
+      const char *text;
+      GPtrArray *held;
+
+      spin (30);
+      run = sockscope_programs_pane_get_run (pane);
+      g_assert_nonnull (run);
+      if (sockscope_programs_run_is_lab_up (run) && !sockscope_programs_run_is_running (run))
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out stepping the TP09 programs (%u nexts)", nexts);
+      held = sockscope_programs_run_get_held (run);
+      if (held->len == 0)
+        continue;
+      /* a held call has no result yet; the pane names the actor Next lets go and its call */
+      text = sockscope_programs_pane_get_next_text (pane);
+      g_assert_nonnull (text);
+      g_assert_true (g_str_has_prefix (text, sockscope_programs_run_get_next_actor (run)));
+      g_assert_nonnull (strstr (text, " · "));
+      if (held->len >= 2 && !chose_other)
+        {
+          /* another actor chosen among those waiting: Next names it */
+          const char *other = g_ptr_array_index (held, 1);
+          g_autofree char *want = g_strdup (other);
+
+          sockscope_programs_run_choose (run, want);
+          spin (10);
+          g_assert_cmpstr (sockscope_programs_run_get_next_actor (run), ==, want);
+          g_assert_true (g_str_has_prefix (sockscope_programs_pane_get_next_text (pane), want));
+          chose_other = TRUE;
+        }
+      sockscope_programs_pane_next (pane);
+      nexts++;
+    }
+  spin (300);
+  g_assert_true (chose_other);
+  g_assert_cmpuint (nexts, >=, 10);
+  g_assert_cmpint (lifeline (window, "python3"), >=, 0);
+  g_assert_cmpint (lifeline (window, "python3-2"), >=, 0);
+  g_assert_true (has_call (window, "python3", "bind("));
+  g_assert_true (has_call (window, "python3", "accept4("));
+  g_assert_true (has_call (window, "python3-2", "connect("));
+  /* SYN, SYN-ACK, ACK, data, FIN... between the two lifelines */
+  g_assert_cmpuint (packets_between (window, "python3", "python3-2"), >=, 6);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+}
+
+static void
+test_c_run (void)
+{
+  SockscopeWindow *window = open_programs ();
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  g_autofree char *server = example ("c", "echoserveri.c");
+  g_autofree char *client = example ("c", "echoclient.c");
+
+  sockscope_programs_pane_add_program (pane, server, "7777 1");
+  sockscope_programs_pane_add_program (pane, client, "localhost 7777");
+  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
+  sockscope_programs_pane_run (pane);
+  wait_ended (window, 60000);
+  g_assert_null (sockscope_programs_pane_get_errors (pane));
+  g_assert_cmpint (lifeline (window, "echoserveri"), >=, 0);
+  g_assert_cmpint (lifeline (window, "echoclient"), >=, 0);
+  g_assert_true (has_call (window, "echoserveri", "listen("));
+  g_assert_true (has_call (window, "echoclient", "connect("));
+  g_assert_cmpuint (packets_between (window, "echoserveri", "echoclient"), >=, 4);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+}
+
+static void
+test_compile_error (void)
+{
+  SockscopeWindow *window = open_programs ();
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  g_autofree char *dir = g_dir_make_tmp ("programs-test-XXXXXX", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.c", NULL);
+  g_autofree char *good = example ("python", "tp09_server.py");
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  const char *errors;
+
+  g_assert_true (g_file_set_contents (bad, "int\nmain (void)\n{\n  return 0\n}\n", -1, NULL));
+  sockscope_programs_pane_add_program (pane, good, NULL);
+  sockscope_programs_pane_add_program (pane, bad, NULL);
+  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
+  sockscope_programs_pane_run (pane);
+  while ((errors = sockscope_programs_pane_get_errors (pane)) == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the compiler's errors were not shown (%s)", sockscope_programs_pane_get_status (pane));
+      spin (20);
+    }
+  /* file:line, then the compiler's message; nothing ran, not even the Python server */
+  g_assert_true (g_str_has_prefix (errors, "bad.c:4: error: expected"));
+  g_assert_null (strstr (errors, "^"));
+  g_assert_null (sockscope_programs_pane_get_run (pane));
+  spin (500);
+  g_assert_cmpuint (sockscope_window_get_n_events (window), ==, 0);
+  g_assert_cmpuint (sockscope_sequence_view_get_n_items (sockscope_window_get_diagram (window)), ==, 0);
+  g_unlink (bad);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+}
+
+/* Processes whose environment has the lab terminal's prompt: the shell and all it started. */
+static guint
+terminal_processes (void)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "environ", NULL);
+      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *env = NULL, *stat = NULL;
+      gsize len = 0;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &env, &len, NULL) ||
+          !g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      if (strstr (stat, ") Z ") != NULL)
+        continue;   /* a zombie runs nothing */
+      for (gsize i = 0; i < len; i += strlen (env + i) + 1)
+        if (g_str_has_prefix (env + i, "PS1=lab:"))
+          n++;
+    }
+  return n;
+}
+
+static gboolean
+terminal_shows (SockscopeTerminal *terminal,
+                const char        *text,
+                guint              times)
+{
+  g_autofree char *screen = sockscope_terminal_get_text (terminal);
+  guint n = 0;
+
+  for (const char *p = screen; p != NULL && (p = strstr (p, text)) != NULL; p += strlen (text))
+    n++;
+  return n >= times;
+}
+
+static void
+wait_terminal (SockscopeWindow   *window,
+               SockscopeTerminal *terminal,
+               const char        *text,
+               guint              times)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!terminal_shows (terminal, text, times))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *screen = sockscope_terminal_get_text (terminal);
+
+          g_error ("the terminal does not show %s %u times:\n%s", text, times, screen);
+        }
+      spin (20);
+    }
+}
+
+static void
+test_terminal (void)
+{
+  SockscopeWindow *window = open_programs ();
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  const char *shots = g_getenv ("SOCKSCOPE_TEST_SHOTS");
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  SockscopeTerminal *terminal;
+  g_autofree char *cd = g_strdup_printf ("cd '%s'\n", g_getenv ("SOCKSCOPE_SOURCE_ROOT"));
+
+  g_assert_cmpuint (terminal_processes (), ==, 0);
+  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
+  sockscope_programs_pane_open_terminal (pane);
+  while ((terminal = SOCKSCOPE_TERMINAL (sockscope_programs_pane_get_terminal (pane))) == NULL ||
+         !sockscope_terminal_is_ready (terminal))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the lab's terminal did not start");
+      spin (20);
+    }
+  /* the terminal is the bottom page the window shows */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (terminal)));
+  wait_terminal (window, terminal, "lab:", 1);
+  sockscope_terminal_type (terminal, cd);
+  sockscope_terminal_type (terminal, "python3 examples/python/tp5b_echo_server.py &\n");
+  while (!has_call (window, "python3", "accept4("))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the echo server started from the terminal does not accept");
+      spin (20);
+    }
+  sockscope_terminal_type (terminal, "echo hello | nc -q 1 127.0.0.1 7777\n");
+  wait_terminal (window, terminal, "hello", 2);   /* typed, then echoed by the server */
+  sockscope_terminal_type (terminal, "echo bonjour | nc -q 1 ::1 7777\n");
+  wait_terminal (window, terminal, "bonjour", 2);
+  spin (1500);
+
+  g_assert_cmpint (lifeline (window, "python3"), >=, 0);
+  g_assert_cmpint (lifeline (window, "nc"), >=, 0);
+  g_assert_cmpint (lifeline (window, "nc-2"), >=, 0);
+  /* the shell is no lifeline: its fork, exec and wait are not drawn */
+  g_assert_cmpint (lifeline (window, "bash"), <, 0);
+  g_assert_true (has_call (window, "nc", "connect(3, 127.0.0.1:7777)"));
+  g_assert_true (has_call (window, "nc-2", "connect(3, [::1]:7777)"));
+  g_assert_cmpuint (packets_between (window, "python3", "nc"), >=, 6);
+  g_assert_cmpuint (packets_between (window, "python3", "nc-2"), >=, 6);
+  g_assert_cmpuint (terminal_processes (), >=, 2);   /* the shell and the echo server */
+
+  if (shots != NULL)
+    {
+      g_autofree char *path = g_build_filename (shots, "trace-terminal.png", NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (g_getenv ("SOCKSCOPE_TEST_PRESENTER") != NULL)
+        {
+          sockscope_window_set_no_fullscreen (window, TRUE);
+          sockscope_window_set_presenter (window, TRUE);
+          sockscope_window_set_presenter_zoom (window, 2.0);
+        }
+      spin (1500);
+      g_assert_true (sockscope_screenshot_widget (GTK_WIDGET (window), path, &error));
+    }
+
+  /* Closing the window ends the lab: the shell and the server started from it end too. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (terminal_processes () > 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%u processes started from the lab's terminal outlived the window", terminal_processes ());
+      spin (50);
+    }
+}
+
+static void
+test_terminal_close (void)
+{
+  SockscopeWindow *window = open_programs ();
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  SockscopeTerminal *terminal;
+  g_autofree char *cd = g_strdup_printf ("cd '%s'\n", g_getenv ("SOCKSCOPE_SOURCE_ROOT"));
+
+  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
+  sockscope_programs_pane_open_terminal (pane);
+  while ((terminal = SOCKSCOPE_TERMINAL (sockscope_programs_pane_get_terminal (pane))) == NULL ||
+         !sockscope_terminal_is_ready (terminal))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the lab's terminal did not start");
+      spin (20);
+    }
+  sockscope_terminal_type (terminal, cd);
+  sockscope_terminal_type (terminal, "python3 examples/python/tp5b_echo_server.py &\n");
+  while (!has_call (window, "python3", "accept4("))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the echo server started from the terminal does not accept");
+      spin (20);
+    }
+  g_assert_cmpuint (terminal_processes (), >=, 2);
+  /* Closing the terminal (its button) ends what it started; the window stays. */
+  sockscope_terminal_close (terminal);
+  while (terminal_processes () > 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%u processes outlived the lab's terminal", terminal_processes ());
+      spin (50);
+    }
+  g_assert_null (sockscope_programs_pane_get_terminal (pane));
+  spin (300);
+  {
+    /* the server's lifeline ends: its exit is drawn */
+    gboolean ended = FALSE;
+
+    sockscope_sequence_view_set_position (sockscope_window_get_diagram (window), G_MAXUINT);
+    g_assert_true (sockscope_sequence_view_lifeline_shown (sockscope_window_get_diagram (window),
+                                                           (guint) lifeline (window, "python3"), &ended));
+    g_assert_true (ended);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = g_dir_make_tmp ("sockscope-programs-XXXXXX", NULL);
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  if (g_getenv ("SOCKSCOPE_TEST_LANG") != NULL)
+    sockscope_language_apply (g_getenv ("SOCKSCOPE_TEST_LANG"));
+  gtk_test_init (&argc, &argv, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  adw_init ();
+  app = sockscope_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("%s", error->message);
+
+  if (!g_find_program_in_path ("nc") || !g_find_program_in_path ("cc") || !g_find_program_in_path ("bash"))
+    {
+      g_print ("1..0 # SKIP needs nc, cc and bash\n");
+      return 77;
+    }
+  g_test_add_func ("/programs/step", test_step);
+  g_test_add_func ("/programs/c-run", test_c_run);
+  g_test_add_func ("/programs/compile-error", test_compile_error);
+  g_test_add_func ("/programs/terminal", test_terminal);
+  g_test_add_func ("/programs/terminal-close", test_terminal_close);
+  return g_test_run ();
+}
