@@ -155,11 +155,18 @@ cli_ladder_new (SockscopeLesson *lesson,
   return self;
 }
 
+static void flush_pending (CliLadder *self);
+
 void
 cli_ladder_free (CliLadder *self)
 {
   if (self == NULL)
     return;
+  if (!self->json && self->pending)
+    {
+      flush_pending (self);
+      fflush (stdout);
+    }
   g_clear_object (&self->lesson);
   g_clear_pointer (&self->canvas, cli_canvas_free);
   g_clear_pointer (&self->projection, sockscope_projection_free);
@@ -250,6 +257,7 @@ cli_ladder_print_wrapped (CliLadder  *self,
   guint indent = cli_text_width (prefix) + 1;
   g_auto(GStrv) lines = NULL;
 
+  flush_pending (self);
   /* A long prefix ("[question 3] ✗ you said …:") stands on its own line, so that the
    * explanation reads as a paragraph rather than a column one word wide. */
   if (indent > width / 3)
@@ -719,6 +727,20 @@ cli_ladder_print_new (CliLadder         *self,
 
   if (!self->json && !self->headed && n > 0 && self->n_columns > 0)
     {
+      guint n_actors = 0;
+      gboolean other = FALSE;
+
+      /* Live, the lab's first events are its actors: the header waits for them all (their
+       * hosts go above their names) or for anything else. */
+      for (guint i = self->printed; i < n && !other; i++)
+        {
+          if (sockscope_event_log_get_event_type (log, i) == SOCKSCOPE_EVENT_ACTOR)
+            n_actors++;
+          else
+            other = TRUE;
+        }
+      if (!other && n_actors < self->n_columns)
+        return;
       learn_hosts (self, log);
       print_hosts (self);
       print_header (self);
@@ -747,6 +769,7 @@ cli_ladder_print_new (CliLadder         *self,
       sockscope_projection_project (self->projection, event, self->printed, &ladder_sink, self);
       self->event = NULL;
     }
-  flush_pending (self);
+  /* A packet that crossed the wire waits for the wire's events, which may come in the next
+   * read: the next other event prints it, or the end (cli_ladder_free). */
   fflush (stdout);
 }
