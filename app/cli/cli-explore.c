@@ -254,8 +254,9 @@ show_calls (Explore    *ex,
         say (ex, FALSE, _("No call to offer."));
       return;
     }
+  g_string_append_printf (text, _("%s can call now:"), actor);
   for (guint i = 0; lines[i]; i++)
-    g_string_append_printf (text, "%s  %s", i ? "\n" : "", lines[i]);
+    g_string_append_printf (text, "\n  %s", lines[i]);
   say (ex, FALSE, text->str);
 }
 

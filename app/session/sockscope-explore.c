@@ -43,6 +43,8 @@ struct _SockscopeExplore
   gboolean            running;
   GTask              *waiting;    /* a run waiting for its actor to return */
   guint               wait_timeout;
+  GTask              *stopping;   /* a stop asked while busy: it begins when the command ends */
+  guint               stop_idle;
 };
 
 G_DEFINE_FINAL_TYPE (SockscopeExplore, sockscope_explore, G_TYPE_OBJECT)
@@ -87,7 +89,9 @@ sockscope_explore_dispose (GObject *object)
   SockscopeExplore *self = SOCKSCOPE_EXPLORE (object);
 
   g_clear_handle_id (&self->wait_timeout, g_source_remove);
+  g_clear_handle_id (&self->stop_idle, g_source_remove);
   g_clear_object (&self->waiting);
+  g_clear_object (&self->stopping);
   g_clear_object (&self->runner);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
@@ -195,6 +199,8 @@ sockscope_explore_step_list (SockscopeExplore *self)
   return self->steps;
 }
 
+static gboolean begin_stop (gpointer user_data);
+
 static void
 set_busy (SockscopeExplore *self,
           gboolean          busy)
@@ -202,6 +208,9 @@ set_busy (SockscopeExplore *self,
   if (self->busy == busy)
     return;
   self->busy = busy;
+  /* A stop asked meanwhile begins once the command has returned its result. */
+  if (!busy && self->stopping != NULL && self->stop_idle == 0)
+    self->stop_idle = g_idle_add (begin_stop, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -1162,6 +1171,32 @@ on_stopped (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
+static void
+stop (SockscopeExplore *self,
+      GTask            *task)
+{
+  if (!self->running)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  set_busy (self, TRUE);
+  sockscope_runner_stop_async (self->runner, g_task_get_cancellable (task), on_stopped, task);
+}
+
+static gboolean
+begin_stop (gpointer user_data)
+{
+  SockscopeExplore *self = user_data;
+
+  self->stop_idle = 0;
+  if (!self->busy && self->stopping != NULL)
+    stop (self, g_steal_pointer (&self->stopping));
+  return G_SOURCE_REMOVE;
+}
+
+/* While a command runs, the stop waits for it to end (a window closed while the lab starts). */
 void
 sockscope_explore_stop_async (SockscopeExplore    *self,
                               GCancellable        *cancellable,
@@ -1174,16 +1209,19 @@ sockscope_explore_stop_async (SockscopeExplore    *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sockscope_explore_stop_async);
-  if (refuse_busy (self, task))
-    return;
-  if (!self->running)
+  if (self->stopping != NULL)
     {
-      g_task_return_boolean (task, TRUE);
+      g_task_return_new_error (task, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_BUSY,
+                               _("wait: the lab is still busy with the last command"));
       g_object_unref (task);
       return;
     }
-  set_busy (self, TRUE);
-  sockscope_runner_stop_async (self->runner, cancellable, on_stopped, task);
+  if (self->busy)
+    {
+      self->stopping = task;
+      return;
+    }
+  stop (self, task);
 }
 
 gboolean

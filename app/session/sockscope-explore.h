@@ -14,15 +14,16 @@
  *   sockscope_explore_save (explore, "mine.lesson", NULL, NULL, &error);
  *   sockscope_explore_stop_async (explore, …);
  *
- * One operation at a time: start, add_actor, run, undo and stop fail with
- * SOCKSCOPE_EXPLORE_ERROR_BUSY while another runs (see sockscope_explore_is_busy). A refused
- * operation changes nothing: the lab keeps running, the steps and actors stay.
+ * One operation at a time: start, add_actor, run and undo fail with
+ * SOCKSCOPE_EXPLORE_ERROR_BUSY while another runs (see sockscope_explore_is_busy); stop waits
+ * for it instead. A refused operation changes nothing: the lab keeps running, the steps and
+ * actors stay.
  *
  * The event log is the one the runner appends to; undo and start replace it with a new log (a new
  * lab): front ends listen to "reset" (or notify::log) and read the new log from its start.
  * API changes since the first commit: get_lesson is NULL until the first step (not only while
  * there is no actor); get_hint gives the signature only (the catalogue's descriptions are not
- * translated); save's @id NULL is made from the file's name.
+ * translated); save's @id NULL is made from the file's name; stop is never refused as busy.
  *
  * "changed" is emitted whenever the steps, the actors or the lesson change; properties "log"
  * (SockscopeEventLog) and "busy" (gboolean) notify.
@@ -122,7 +123,8 @@ gboolean           sockscope_explore_undo_finish      (SockscopeExplore    *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
-/* Lets the kernel settle, then quits the lab. The steps and actors stay (save still works). */
+/* Lets the kernel settle, then quits the lab. The steps and actors stay (save still works). While
+ * another command runs, the stop begins when it ends (it is not refused as busy). */
 void               sockscope_explore_stop_async       (SockscopeExplore    *self,
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,

@@ -215,6 +215,39 @@ class Explore(unittest.TestCase):
         self.assertIn("server: bind(s, 127.0.0.1:7777)\n", text)
         self.assertNotIn("listen", text.split("actor: server")[1])
 
+    def test_calls_follow_the_kernel(self):
+        r = self.cli("explore", stdin=":calls\n:actor server\n:actor client\n"
+                     "server: s = socket(AF_INET, SOCK_STREAM, 0)\n:calls server\n"
+                     "server: bind(s, 127.0.0.1:7777)\n:calls server\n"
+                     "server: listen(s, 5)\nclient: c = socket(AF_INET, SOCK_STREAM, 0)\n:calls client\n"
+                     "client: connect(c, 127.0.0.1:7777)\n:calls server\n"
+                     "server: conn = accept(s)\nclient: send(c, \"hello\", 0)\n:calls server\n"
+                     "server: n = recv(conn, 64, 0)\nserver: n = recv(conn, 64, 0)\n:calls server\n:calls nobody\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stderr.splitlines()
+        self.assertEqual(lines[0], "There is no actor yet: add one with ':actor NAME'.")
+        # Each :calls prints its lines indented: the groups of indented lines, in order.
+        groups, current = [], []
+        for line in lines[1:] + [""]:
+            if line.startswith("  "):
+                current.append(line.strip())
+            elif current:
+                groups.append(current)
+                current = []
+        palettes = groups
+        # A new TCP socket: bind or connect it; bound: listen; a client's socket: connect to the
+        # listener the kernel shows; a connection waiting in the queue: accept first; bytes in
+        # the connection's receive queue: recv first; nothing left to read: recv (it blocks) after.
+        self.assertIn("server: bind(s, 127.0.0.1:7777)", palettes[0])
+        self.assertEqual(palettes[1][0], "server: listen(s, 5)")
+        self.assertEqual(palettes[2][0], "client: connect(c, 127.0.0.1:7777)")
+        self.assertEqual(palettes[3][0], "server: conn = accept(s)")
+        self.assertEqual(palettes[4][0], "server: n = recv(conn, 64, 0)")
+        self.assertIn("server: conn2 = accept(s)", palettes[4])
+        # server blocked in its second recv: nothing to offer, and why.
+        self.assertIn("server is still blocked in recv(4, 64, 0)", r.stderr)
+        self.assertIn("unknown actor 'nobody'", r.stderr)
+
     def test_command_line(self):
         h = self.cli("explore", "--help")
         self.assertEqual(h.returncode, 0)
