@@ -9,6 +9,7 @@
 #include "sockscope-preferences.h"
 #include "sockscope-settings.h"
 #include "sockscope-screenshot.h"
+#include "sockscope-explore-pane.h"
 #include "sockscope-window-private.h"
 
 struct _SockscopeApplication
@@ -27,6 +28,9 @@ struct _SockscopeApplication
   int   zoom;       /* percent, with --presenter */
   int   select_packet; /* --select-packet: this packet (from 1) selected, as a click does */
   char *lang;       /* --lang: wins over the preference */
+  gboolean explore; /* --explore: explore mode (from --lesson's --step, or an empty lab) */
+  char **explore_lines; /* --explore-line: typed and run, one after the other */
+  char *explore_typing; /* --explore-typing: left typed in its entry */
   int   exit_status;
   int   fit_attempts;
   int   settle_frames;
@@ -95,7 +99,8 @@ on_screenshot_ready (GObject      *source,
   g_autoptr(SockscopeApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!sockscope_window_prepare_finish (window, result, &error))
+  if (!(self->explore ? sockscope_explore_prepare_finish (window, result, &error)
+                      : sockscope_window_prepare_finish (window, result, &error)))
     {
       g_printerr ("sockscope: %s\n", error->message);
       self->exit_status = 1;
@@ -134,6 +139,13 @@ sockscope_application_activate (GApplication *app)
     {
       gtk_window_set_default_size (window, self->width, self->height);
       gtk_window_present (window);
+      if (self->explore)
+        {
+          sockscope_explore_prepare_async (SOCKSCOPE_WINDOW (window), self->lesson, self->step,
+                                           (const char * const *) self->explore_lines, self->explore_typing,
+                                           on_screenshot_ready, g_object_ref (self));
+          return;
+        }
       sockscope_window_prepare_async (SOCKSCOPE_WINDOW (window), self->lesson, self->step,
                                       NULL, on_screenshot_ready, g_object_ref (self));
       return;
@@ -163,6 +175,9 @@ sockscope_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "pane", "s", &self->pane);
   self->presenter = g_variant_dict_contains (options, "presenter");
   self->play = g_variant_dict_contains (options, "play");
+  self->explore = g_variant_dict_contains (options, "explore");
+  g_variant_dict_lookup (options, "explore-line", "^as", &self->explore_lines);
+  g_variant_dict_lookup (options, "explore-typing", "s", &self->explore_typing);
   g_variant_dict_lookup (options, "zoom", "i", &self->zoom);
   g_variant_dict_lookup (options, "select-packet", "i", &self->select_packet);
   g_variant_dict_lookup (options, "lang", "s", &self->lang);
@@ -367,6 +382,8 @@ sockscope_application_finalize (GObject *object)
   g_free (self->lesson);
   g_free (self->pane);
   g_free (self->lang);
+  g_strfreev (self->explore_lines);
+  g_free (self->explore_typing);
   g_clear_object (&self->settings);
   g_clear_object (&self->high_contrast);
   G_OBJECT_CLASS (sockscope_application_parent_class)->finalize (object);
@@ -395,6 +412,9 @@ sockscope_application_init (SockscopeApplication *self)
     { "pane", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --screenshot: render only this pane (lesson, code, diagram, packets, sockets)"), N_("NAME") },
     { "play", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Step the lesson on its own, as the Play button does"), NULL },
     { "presenter", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --screenshot: in presenter mode"), NULL },
+    { "explore", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --screenshot: in explore mode, from --lesson’s --step or an empty lab"), NULL },
+    { "explore-line", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, N_("With --explore: a line to type and run (“:actor NAME ROLE” or “ACTOR: call”), repeatable"), N_("LINE") },
+    { "explore-typing", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --explore: a line left typed in its actor’s entry (“ACTOR: text”)"), N_("LINE") },
     { "select-packet", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --screenshot: select this packet (its number in the list) first"), N_("N") },
     { "zoom", 0, 0, G_OPTION_ARG_INT, NULL, N_("With --presenter: the zoom, 100 to 300 percent"), N_("PERCENT") },
     { "lang", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The language of the interface and the lessons: fr or en"), N_("LANG") },

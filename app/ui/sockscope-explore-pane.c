@@ -15,8 +15,9 @@
 #include "sockscope-explore-pane.h"
 #include "sockscope-lesson-catalog.h"
 #include "sockscope-projection.h"
+#include "sockscope-window-private.h"
 
-#define PALETTE_MAX 6
+#define PALETTE_MAX 4
 
 typedef struct
 {
@@ -437,6 +438,8 @@ row_new (SockscopeExplorePane *self,
 
   row->entry = gtk_entry_new ();
   gtk_widget_add_css_class (row->entry, "monospace");
+  gtk_editable_set_width_chars (GTK_EDITABLE (row->entry), 12);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (row->entry), 30);
   /* TRANSLATORS: the placeholder of an actor's call entry: a call in the lesson's syntax */
   gtk_entry_set_placeholder_text (GTK_ENTRY (row->entry), _("a call, as in C: s = socket(AF_INET, SOCK_DGRAM, 0)"));
   gtk_entry_set_icon_from_icon_name (GTK_ENTRY (row->entry), GTK_ENTRY_ICON_SECONDARY, "media-playback-start-symbolic");
@@ -486,13 +489,7 @@ row_new (SockscopeExplorePane *self,
   gtk_widget_set_visible (row->message, FALSE);
   gtk_box_append (GTK_BOX (row->card), row->message);
 
-  row->palette = gtk_flow_box_new ();
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (row->palette), GTK_SELECTION_NONE);
-  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (row->palette), FALSE);
-  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (row->palette), 1);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (row->palette), 4);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (row->palette), 4);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (row->palette), 4);
+  row->palette = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   gtk_widget_set_tooltip_text (row->palette, _("Calls that make sense now: a click puts one in the entry"));
   gtk_box_append (GTK_BOX (row->card), row->palette);
   return row;
@@ -532,7 +529,7 @@ update_palette (SockscopeExplorePane *self,
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (row->palette)) != NULL)
-    gtk_flow_box_remove (GTK_FLOW_BOX (row->palette), child);
+    gtk_box_remove (GTK_BOX (row->palette), child);
   for (guint i = 0; lines != NULL && lines[i] != NULL && i < PALETTE_MAX; i++)
     {
       const char *text = g_str_has_prefix (lines[i], prefix) ? lines[i] + strlen (prefix) : lines[i];
@@ -540,15 +537,16 @@ update_palette (SockscopeExplorePane *self,
       GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
 
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 44);
       gtk_widget_add_css_class (button, "monospace");
       gtk_widget_add_css_class (button, "caption");
       gtk_widget_add_css_class (button, "explore-palette");
+      gtk_widget_set_halign (button, GTK_ALIGN_START);
       gtk_widget_set_tooltip_text (button, text);
       g_object_set_data_full (G_OBJECT (button), "actor", g_strdup (row->name), g_free);
       g_object_set_data_full (G_OBJECT (button), "text", g_strdup (text), g_free);
       g_signal_connect_object (button, "clicked", G_CALLBACK (on_palette_clicked), self, 0);
-      gtk_flow_box_append (GTK_FLOW_BOX (row->palette), button);
+      gtk_box_append (GTK_BOX (row->palette), button);
     }
   gtk_widget_set_visible (row->palette, lines != NULL && lines[0] != NULL);
 }
@@ -605,6 +603,7 @@ update_steps (SockscopeExplorePane *self)
 
       gtk_label_set_xalign (GTK_LABEL (line), 0);
       gtk_label_set_wrap (GTK_LABEL (line), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (line), 34);
       gtk_label_set_wrap_mode (GTK_LABEL (line), PANGO_WRAP_WORD_CHAR);
       gtk_widget_add_css_class (line, "monospace");
       gtk_widget_add_css_class (line, "caption");
@@ -615,6 +614,7 @@ update_steps (SockscopeExplorePane *self)
 
           gtk_label_set_xalign (GTK_LABEL (what), 0);
           gtk_label_set_wrap (GTK_LABEL (what), TRUE);
+          gtk_label_set_max_width_chars (GTK_LABEL (what), 34);
           gtk_widget_add_css_class (what, "caption");
           gtk_widget_add_css_class (what, "dim-label");
           gtk_box_append (GTK_BOX (box), what);
@@ -1047,6 +1047,199 @@ sockscope_explore_show_code (SockscopeCodePane *code,
     }
 }
 
+/* ---- A scripted exploration, for screenshots ------------------------------------------------ */
+
+/* Lines typed as a learner types them: ":actor NAME [ROLE]" in the add-actor row, "ACTOR: call"
+ * in that actor's entry, each one once the lab is idle again; then @typing left in its entry. */
+typedef struct
+{
+  SockscopeWindow *window;
+  char           **lines;
+  char            *typing;
+  guint            next;
+  guint            source;
+  gint64           deadline;
+  gboolean         sent;       /* the line at next - 1 was typed: wait for it */
+} Script;
+
+static void
+script_free (gpointer data)
+{
+  Script *script = data;
+
+  g_clear_handle_id (&script->source, g_source_remove);
+  g_clear_object (&script->window);
+  g_strfreev (script->lines);
+  g_free (script->typing);
+  g_free (script);
+}
+
+static gboolean
+type_line (SockscopeExplorePane  *self,
+           const char            *line,
+           gboolean               run,
+           GError               **error)
+{
+  const char *colon = strchr (line, ':');
+  g_autofree char *actor = colon ? g_strstrip (g_strndup (line, colon - line)) : NULL;
+  ActorRow *row;
+
+  if (g_str_has_prefix (line, ":actor "))
+    {
+      g_auto(GStrv) words = g_strsplit_set (line + strlen (":actor "), " \t", -1);
+      guint n = 0;
+
+      while (words[n] != NULL && words[n][0] != '\0')
+        n++;
+      for (guint i = 0; n > 1 && i < G_N_ELEMENTS (roles); i++)
+        if (g_strcmp0 (roles[i].role, words[1]) == 0 || (roles[i].role == NULL && i == G_N_ELEMENTS (roles) - 1))
+          {
+            gtk_drop_down_set_selected (self->actor_role, i);
+            break;
+          }
+      gtk_editable_set_text (GTK_EDITABLE (self->actor_name), n > 0 ? words[0] : "");
+      on_add_actor (self);
+      return TRUE;
+    }
+  if (actor == NULL || (row = find_row (self, actor)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("No actor “%s” to type “%s” for"),
+                   actor ? actor : "", line);
+      return FALSE;
+    }
+  gtk_widget_grab_focus (row->entry);
+  gtk_editable_set_text (GTK_EDITABLE (row->entry), g_strchug ((char *) colon + 1));
+  gtk_editable_set_position (GTK_EDITABLE (row->entry), -1);
+  if (run)
+    run_row (self, row);
+  return TRUE;
+}
+
+static gboolean
+script_tick (gpointer data)
+{
+  GTask *task = data;
+  Script *script = g_task_get_task_data (task);
+  SockscopeExplorePane *self = sockscope_window_get_explore_pane (script->window);
+  GError *error = NULL;
+
+  if (g_get_monotonic_time () > script->deadline)
+    {
+      script->source = 0;
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("Explore: the lab did not answer in time"));
+      g_object_unref (task);
+      return G_SOURCE_REMOVE;
+    }
+  if (!sockscope_explore_pane_is_idle (self))
+    return G_SOURCE_CONTINUE;
+  for (guint i = 0; i < self->rows->len; i++)
+    if (((ActorRow *) g_ptr_array_index (self->rows, i))->running)
+      return G_SOURCE_CONTINUE;
+  /* A line refused stops the script: a picture of a mistake nobody meant is no picture. */
+  if (script->sent && script->next > 0)
+    {
+      const char *line = script->lines[script->next - 1];
+      const char *colon = strchr (line, ':');
+      g_autofree char *actor = colon && line[0] != ':' ? g_strstrip (g_strndup (line, colon - line)) : NULL;
+      const char *message = actor ? sockscope_explore_pane_get_message (self, actor) : NULL;
+
+      if (message == NULL && line[0] == ':' && gtk_widget_get_visible (GTK_WIDGET (self->actor_error)))
+        message = gtk_label_get_text (self->actor_error);
+      if (message != NULL)
+        {
+          script->source = 0;
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", line, message);
+          g_object_unref (task);
+          return G_SOURCE_REMOVE;
+        }
+    }
+  if (script->lines != NULL && script->lines[script->next] != NULL)
+    {
+      script->sent = type_line (self, script->lines[script->next++], TRUE, &error);
+      if (error != NULL)
+        {
+          script->source = 0;
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return G_SOURCE_REMOVE;
+        }
+      return G_SOURCE_CONTINUE;
+    }
+  if (script->typing != NULL && !type_line (self, script->typing, FALSE, &error))
+    {
+      script->source = 0;
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return G_SOURCE_REMOVE;
+    }
+  script->source = 0;
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+script_start (GTask *task)
+{
+  Script *script = g_task_get_task_data (task);
+
+  script->deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  script->source = g_timeout_add (20, script_tick, task);
+}
+
+static void
+on_script_lesson_ready (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!sockscope_window_prepare_finish (SOCKSCOPE_WINDOW (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (source), "win.explore-here", NULL);
+  script_start (task);
+}
+
+void
+sockscope_explore_prepare_async (SockscopeWindow     *window,
+                                 const char          *lesson,
+                                 int                  step,
+                                 const char * const  *lines,
+                                 const char          *typing,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task = g_task_new (window, NULL, callback, user_data);
+  Script *script = g_new0 (Script, 1);
+
+  script->window = g_object_ref (window);
+  script->lines = g_strdupv ((char **) lines);
+  script->typing = g_strdup (typing);
+  g_task_set_task_data (task, script, script_free);
+  g_task_set_source_tag (task, sockscope_explore_prepare_async);
+  if (lesson != NULL)
+    sockscope_window_prepare_async (window, lesson, step, NULL, on_script_lesson_ready, task);
+  else
+    {
+      g_object_set (sockscope_window_get_diagram (window), "animation-speed", 0.0, NULL);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.explore", NULL);
+      script_start (task);
+    }
+}
+
+gboolean
+sockscope_explore_prepare_finish (SockscopeWindow  *window,
+                                  GAsyncResult     *result,
+                                  GError          **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ---- The widget ---------------------------------------------------------------------------- */
 
 SockscopeExplore *
@@ -1188,6 +1381,8 @@ sockscope_explore_pane_init (SockscopeExplorePane *self)
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Its entries expand in its own width; the pane does not take the window's. */
+  gtk_widget_set_hexpand (GTK_WIDGET (self), FALSE);
   self->rows = g_ptr_array_new_with_free_func (actor_row_free);
   self->lang = g_strdup ("en");
   for (guint i = 0; i < G_N_ELEMENTS (roles); i++)

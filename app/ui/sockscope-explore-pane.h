@@ -10,6 +10,7 @@
 #include "sockscope-event-log.h"
 #include "sockscope-explore.h"
 #include "sockscope-lesson.h"
+#include "sockscope-window.h"
 
 G_BEGIN_DECLS
 
@@ -54,5 +55,19 @@ void              sockscope_explore_show_code        (SockscopeCodePane    *code
                                                       SockscopeLesson      *lesson,
                                                       SockscopeEventLog    *log,
                                                       const char           *lang);
+
+/* --screenshot --explore: the window explores (from @lesson's @step, or an empty lab), types
+ * @lines as a learner does (":actor NAME [ROLE]", "ACTOR: call"), each run once the lab is idle,
+ * then leaves @typing ("ACTOR: text") in its entry. Fails on a line refused. */
+void              sockscope_explore_prepare_async    (SockscopeWindow      *window,
+                                                      const char           *lesson,
+                                                      int                   step,
+                                                      const char * const   *lines,
+                                                      const char           *typing,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+gboolean          sockscope_explore_prepare_finish   (SockscopeWindow      *window,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
 
 G_END_DECLS

@@ -369,9 +369,12 @@ static guint
 steps_done_at (SockscopeWindow *self,
                guint            n_events)
 {
+  /* In explore mode a step's events come before the lesson has the step: it counts once it does. */
+  guint n_steps = self->lesson ? sockscope_lesson_get_n_steps (self->lesson) : G_MAXUINT;
+
   for (guint i = n_events; i > 0; i--)
     if (sockscope_event_log_get_event_type (self->log, i - 1) == SOCKSCOPE_EVENT_CALL)
-      return MAX (sockscope_event_log_get_step (self->log, i - 1), 0);
+      return MIN ((guint) MAX (sockscope_event_log_get_step (self->log, i - 1), 0), n_steps);
   return 0;
 }
 
@@ -1268,6 +1271,8 @@ on_explore_changed (SockscopeWindow *self)
     {
       g_set_object (&self->lesson, lesson);
       sockscope_explore_show_code (self->code_pane, lesson, log, self->lang);
+      sockscope_lesson_pane_set_lesson (self->lesson_pane, lesson, self->lang);
+      sockscope_lesson_pane_set_position (self->lesson_pane, steps_done_at (self, self->history));
       sockscope_packets_pane_set_lesson (self->packets_pane, lesson, self->lang);
       sockscope_sockets_pane_set_lesson (self->sockets_pane, lesson, self->lang);
       return;
