@@ -628,7 +628,11 @@ sockscope_cli_explore (int    argc,
 #endif
     }
   else
-    ex.input = g_data_input_stream_new (g_unix_input_stream_new (STDIN_FILENO, FALSE));
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+
+      ex.input = g_data_input_stream_new (in);
+    }
   g_signal_connect (ex.explore, "reset", G_CALLBACK (on_reset), &ex);
   attach_log (&ex);
 
