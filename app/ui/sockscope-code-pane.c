@@ -519,8 +519,9 @@ column_build (SockscopeCodePane *self,
   if (column->spans == NULL)
     column->spans = g_array_new (FALSE, TRUE, sizeof (SockscopeCodeSpan));
 
-  column->buffer = GTK_TEXT_BUFFER (gtk_source_buffer_new_with_language (
-      lang_id != NULL ? gtk_source_language_manager_get_language (languages, lang_id) : NULL));
+  column->buffer = lang_id != NULL
+    ? GTK_TEXT_BUFFER (gtk_source_buffer_new_with_language (gtk_source_language_manager_get_language (languages, lang_id)))
+    : GTK_TEXT_BUFFER (gtk_source_buffer_new (NULL));
   column_set_code (column, code);
   gtk_text_buffer_create_tag (column->buffer, "current",
                               "paragraph-background", "rgba(53,132,228,0.22)",
@@ -627,6 +628,9 @@ column_build (SockscopeCodePane *self,
   gtk_label_set_yalign (column->message, 0);
   gtk_label_set_selectable (column->message, TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (column->message), TRUE);
+  gtk_widget_set_margin_start (GTK_WIDGET (column->message), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (column->message), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (column->message), 12);
   gtk_widget_add_css_class (GTK_WIDGET (column->message), "code-message");
   gtk_widget_set_visible (GTK_WIDGET (column->message), FALSE);
 
@@ -1709,18 +1713,18 @@ show_traced (SockscopeCodePane *self,
     {
       /* TRANSLATORS: %s: a traced C program (an actor); keep "cc -g" as it is */
       message = g_strdup_printf (_("%s was built without debug information: the line of its source that made this call is unknown.\n\n"
-                                   "Compile it with cc -g (for example: cc -g -o server server.c) and trace it again."), actor);
+                                   "Compile it with cc -g and trace it again, for example:\n\ncc -g -o server server.c"), actor);
       column_show_message (column, message);
     }
   else if (g_strcmp0 (missing, "no-python-hook") == 0)
     column_show_message (column, _("Python ran without Sockscope's startup hook (python3 -S, -I or -E?): "
                                    "the line of the script that made this call is unknown."));
-  else if (column->file != NULL)
+  else if (column->file != NULL || gtk_widget_get_visible (GTK_WIDGET (column->message)))
     {
-      /* Not made by the program's own code (the C library at exit, the interpreter): the file
-       * stays, no line is the call's. */
-      column_clear_current (column);
-      column_show_message (column, NULL);
+      /* Not made by the program's own code (the C library at exit, the interpreter): what the
+       * column shows stays, no line is the call's. */
+      if (gtk_widget_get_visible (column->scrolled))
+        column_clear_current (column);
     }
   else if (missing != NULL)
     column_show_message (column, _("This call was not made by the program's own code: the C library or the "
