@@ -106,8 +106,10 @@ ss_trace_filter (guint *n_insns)
   f[pos++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr));
   f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JGE | BPF_K, 0x40000000 /* x32 */, trace - pos - 1, 0);
   pos++;
+  /* read, write, close... run: they stop only on a socket's fd (sockscope-trace-fdfilter.c) */
   for (guint i = 0; i < n; i++, pos++)
-    f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) table[i].nr, trace - pos - 1, 0);
+    f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) table[i].nr,
+                                            (table[i].flags & SS_TRACE_ON_SOCK ? trace - 1 : trace) - pos - 1, 0);
   f[pos++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
   f[pos++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_TRACE);
   g_assert (pos == total);

@@ -10,6 +10,8 @@ typedef struct
   guint64 exit_stops;       /* their syscall-exit stops: each became a `return` event */
   guint64 untraced_stops;   /* seccomp stops resumed with no event: a call not traced */
   guint64 other_stops;      /* fork/clone/exec/exit events, signals, a new task's SIGSTOP */
+  guint64 fd_filters;       /* filters added for a socket's fd (sockscope-trace-fdfilter.c) */
+  guint64 fd_filters_failed;
   guint64 diag_dumps;       /* sock_diag dumps (every family, one each) */
   guint64 diag_ns;          /* their time */
 } SsTraceStats;

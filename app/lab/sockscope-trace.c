@@ -34,6 +34,7 @@
 #include "sockscope-trace.h"
 #include "sockscope-unwind.h"
 #include "sockscope-trace-stats.h"
+#include "sockscope-trace-fdfilter.h"
 
 #define MAX_TASKS       64      /* processes and threads of all traced programs together */
 #define TRACE_PATH      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -50,6 +51,7 @@ typedef struct
   gboolean     restarting;   /* a signal interrupted the call, the kernel restarts it */
   gboolean     denied;       /* fork refused: it returns EAGAIN */
   gboolean     killed;       /* by `stop` */
+  gboolean     dup_exit;     /* in a dup of a socket: the new fd gets its filter at the exit */
   gboolean     source;       /* its calls name their line of its source (sockscope-unwind.c) */
   gboolean     hidden;       /* the lab's terminal shell and its children: no actor until exec */
   gboolean     thread;
@@ -489,6 +491,7 @@ ss_trace_adopt (SsLab       *lab,
   te = add_tracee (t, pid, NULL, base);
   te->group = group;
   te->shell = TRUE;
+  te->source = TRUE;    /* the programs started from it name their source lines */
   ptrace (PTRACE_CONT, pid, 0, 0);
   return TRUE;
 }
@@ -776,6 +779,13 @@ on_entry (SsLab    *lab,
   if (sys == NULL || (sys->flags & SS_TRACE_ON_SOCK && !ss_trace_fd_is_socket (pid, (int) regs.rdi)) ||
       (sys->flags & SS_TRACE_FCNTL_FL && regs.rsi != F_GETFL && regs.rsi != F_SETFL))
     {
+      if (ss_trace_fdfilter_is_dup ((long) regs.orig_rax, regs.rsi) && ss_trace_fd_is_socket (pid, (int) regs.rdi))
+        {
+          te->dup_exit = TRUE;
+          ss_trace_stats.other_stops++;
+          resume (te, PTRACE_SYSCALL, 0);
+          return;
+        }
       ss_trace_stats.untraced_stops++;
       resume (te, PTRACE_CONT, 0);
       return;
@@ -834,13 +844,51 @@ on_entry (SsLab    *lab,
   release (lab, te);
 }
 
+static void handle_status (SsLab *lab, SsTrace *t, SsTracee *te, int status);
+
+/* A new socket fd: its reads, writes and close stop from now on (sockscope-trace-fdfilter.c).
+ * FALSE: the tracee ended meanwhile, and is gone. */
+static gboolean
+follow_fd (SsLab                         *lab,
+           SsTrace                       *t,
+           SsTracee                      *te,
+           const struct user_regs_struct *regs,
+           int                            fd)
+{
+  int status = 0;
+
+  switch (ss_trace_fdfilter_add (te->pid, te->tid, regs, fd, &status))
+    {
+    case SS_FDFILTER_DONE:
+      ss_trace_stats.fd_filters++;
+      return TRUE;
+    case SS_FDFILTER_FAILED:
+      ss_trace_stats.fd_filters_failed++;
+      return TRUE;
+    case SS_FDFILTER_GONE:
+    default:
+      handle_status (lab, t, te, status);
+      return FALSE;
+    }
+}
+
 static void
 on_exit_stop (SsLab    *lab,
               SsTrace  *t,
               SsTracee *te)
 {
   struct user_regs_struct regs;
+  const SsTraceSys *sys = te->call.sys;
 
+  if (te->dup_exit)
+    {
+      te->dup_exit = FALSE;
+      if (ptrace (PTRACE_GETREGS, te->tid, 0, &regs) == 0 && (gint64) regs.rax >= 0 &&
+          !follow_fd (lab, t, te, &regs, (int) regs.rax))
+        return;
+      resume (te, PTRACE_CONT, 0);
+      return;
+    }
   if (!te->in_call || ptrace (PTRACE_GETREGS, te->tid, 0, &regs) < 0)
     {
       resume (te, PTRACE_CONT, 0);
@@ -865,6 +913,11 @@ on_exit_stop (SsLab    *lab,
       return;
     }
   finish_call (lab, t, te, (gint64) regs.rax);
+  if (sys != NULL && sys->info.creates_fd && (gint64) regs.rax >= 0 &&
+      !(sys->info.id == SS_CALL_SOCKETPAIR
+        ? follow_fd (lab, t, te, &regs, t->msg->fds[0]) && follow_fd (lab, t, te, &regs, t->msg->fds[1])
+        : follow_fd (lab, t, te, &regs, (int) regs.rax)))
+    return;
   resume (te, PTRACE_CONT, 0);
 }
 
@@ -896,6 +949,7 @@ on_new_task (SsLab    *lab,
       c->thread = thread;
       c->pid = thread ? te->pid : tid;
       c->group = te->group;
+      c->source = te->source;
       resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
       return;
     }
