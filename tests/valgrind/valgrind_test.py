@@ -81,7 +81,14 @@ def main():
         ("decode-damaged", ["decode", damaged], False, 1),
         ("replay-text", ["replay", session], False, 0),
         ("replay-json", ["replay", session, "--json"], False, 0),
+        # the explore model: a UDP exchange, a refused line (status 1), a blocked call, an undo, a save
+        ("explore-udp", ["explore", "--json"], True, 1),
     ]
+    explore_script = (":actor server\n:actor client\nserver: s = socket(AF_INET, SOCK_DGRAM, 0)\n"
+                      "server: bind(s, 127.0.0.1:7777)\nserver: n = recvfrom(s, 64, 0) -> peer\n"
+                      "client: c = socket(AF_INET, SOCK_DGRM, 0)\nclient: c = socket(AF_INET, SOCK_DGRAM, 0)\n"
+                      "client: sendto(c, \"ping\", 0, 127.0.0.1:7777)\nserver: sendto(s, n, 0, peer)\n"
+                      ":calls client\n:undo\n:save %s\n" % os.path.join(tmp, "explored.lesson"))
     failures = []
     for name, argv, lab, status in cases:
         logdir = os.path.join(tmp, name)
@@ -98,7 +105,8 @@ def main():
         cmd = valgrind_args(logdir, "cli") + [CLI] + argv
         if root and lab:
             cmd = NOBODY + cmd
-        p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300,
+                           input=explore_script if argv[0] == "explore" else None)
         checked, problems = check_logs(logdir, name)
         expected_logs = 2 if lab else 1     # the CLI's, the lab's (and maybe its actors')
         if p.returncode != status:
