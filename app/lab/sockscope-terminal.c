@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "sockscope-trace.h"
+#include "sockscope-unwind.h"
 
 #define SHELL        "/bin/bash"
 #define PROMPT       "lab:\\w\\$ "
@@ -149,7 +150,9 @@ cmd_terminal (SsLab      *lab,
   const char *cwd = member_string (cmd, "cwd");
   const char *mode = member_string (cmd, "mode");
   g_autofree char *term = g_strdup_printf ("TERM=%s", member_string (cmd, "term") ? member_string (cmd, "term") : "xterm-256color");
-  const char *extra[] = { term, "PS1=" PROMPT, "HISTFILE=/dev/null", NULL };
+  /* Python scripts started from it name their lines through the lab's startup hook. */
+  g_autofree char *pythonpath = g_strdup_printf ("PYTHONPATH=%s", ss_unwind_python_hook_dir ());
+  const char *extra[] = { term, "PS1=" PROMPT, "HISTFILE=/dev/null", pythonpath, NULL };
   g_auto(GStrv) envp = NULL;
   guint group;
   int tty, status;
