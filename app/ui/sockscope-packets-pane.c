@@ -497,6 +497,14 @@ on_packets_changed (SockscopePacketsPane *self,
                     guint                 removed,
                     guint                 added)
 {
+  /* A row changed in place (what the wire did to its packet came): its texts are read again. */
+  for (guint i = 0; removed > 0 && removed == added && i < added; i++)
+    {
+      guint at = sockscope_packet_list_get_position (self->packets, position + i);
+
+      if (self->rows[at % ROW_CACHE].position == at + 1)
+        row_text_clear (&self->rows[at % ROW_CACHE]);
+    }
   if (removed > 0 || position == 0)
     update_page (self);
   queue_index (self);

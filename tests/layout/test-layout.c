@@ -5,7 +5,9 @@
  * is clipped by the pane (or hidden under the zoom buttons), and every lifeline that acts in
  * the step is on screen. Then every slide of the whole session's export: the same, at most
  * SOCKSCOPE_DIAGRAM_PER_SLIDE rows, text at 14 pt on the PDF page; and the overview at
- * 1600×1000, text no smaller than 45 %. The counts are printed; all must be 0. */
+ * 1600×1000, text no smaller than 45 %. The counts are printed; all must be 0. Two-host lessons
+ * too (their host bands among the labels), and the wire's drawing on its own (/layout/wire) and
+ * on a hand-made two-host session (/layout/wire-session). */
 #include "config.h"
 
 #include <glib.h>
@@ -59,6 +61,9 @@ static const char *lesson_ids[] = {
   "names-and-ports", "blocking", "backlog", "flow-control", "shutdown-linger", "reuseaddr",
   "concurrent-fork", "concurrent-threads", "concurrent-select", "ipv6-dual-stack", "unix-sockets",
   "http-get", "tp-bonjour",
+  /* two hosts and a wire */
+  "udp-loss", "tcp-retransmission", "handshake-loss", "reorder-and-duplicate", "fragmentation",
+  "bandwidth-delay",
 };
 
 static gboolean
@@ -88,6 +93,9 @@ label_rects (const SockscopeLayout *l)
       if (column->tag.width > 0)
         g_array_append_val (rects, column->tag);
     }
+  for (guint h = 0; h < l->n_hosts; h++)
+    if (l->hosts[h].shown)
+      g_array_append_val (rects, l->hosts[h].band);
   for (guint i = 0; i < l->n_rows; i++)
     {
       g_array_append_val (rects, l->rows[i].box);
@@ -335,6 +343,118 @@ test_wrap_cells (void)
   g_assert_cmpfloat (l->focus_x1, >, l->columns[2].x);
 }
 
+/* Two hosts and the wire (#16), laid out from rows as the projection makes them: host a's
+ * actors on the left whatever the lesson's order, each host's band over its columns, the wire
+ * between; a dropped packet's arrow stops on the wire; a delayed one ends where the rows' times
+ * reach its arrival (between two rows, in proportion); a reordered one crosses the packet it was
+ * held behind; a copy is a second arrow; an arrival after the last row ends at the bottom. */
+static void
+test_wire (void)
+{
+  SockscopeLayoutParams params = { .width = 1000, .height = 2000, .zoom = 1, .anchor = SOCKSCOPE_LAYOUT_ALL,
+                                   .measure = measure_cells };
+  SockscopeLayoutLifeline lifelines[2] = {
+    { "server", TRUE, FALSE, "bob · 192.0.2.2", 1 }, { "client", TRUE, FALSE, "alice · 192.0.2.1", 0 },
+  };
+  guint order[2] = { 0, 1 };
+  const gint64 ms = 1000000;
+  SockscopeLayoutRow rows[] = {
+    /* 0 */ { SOCKSCOPE_LAYOUT_WIRE, -1, -1, "wire: loss 20 %", .t_ns = 1 * ms },
+    /* 1 */ { SOCKSCOPE_LAYOUT_PACKET, 1, 0, "PSH,ACK seq=1 · lost on the wire", .t_ns = 2 * ms, .dropped = TRUE },
+    /* 2 */ { SOCKSCOPE_LAYOUT_PACKET, 1, 0, "PSH,ACK seq=1 · delayed 50 ms", .t_ns = 10 * ms, .arrive_ns = 60 * ms },
+    /* 3 */ { SOCKSCOPE_LAYOUT_CALL, 1, 1, "send(3, \"a\", 0)", .t_ns = 20 * ms },
+    /* 4 */ { SOCKSCOPE_LAYOUT_CALL, 1, 1, "send(3, \"b\", 0)", .t_ns = 100 * ms },
+    /* 5 */ { SOCKSCOPE_LAYOUT_PACKET, 1, 0, "seq=7 · reordered", .t_ns = 101 * ms, .arrive_ns = 104 * ms },
+    /* 6 */ { SOCKSCOPE_LAYOUT_PACKET, 1, 0, "seq=13", .t_ns = 102 * ms },
+    /* 7 */ { SOCKSCOPE_LAYOUT_PACKET, 0, 1, "ACK", .t_ns = 106 * ms },
+    /* 8 */ { SOCKSCOPE_LAYOUT_PACKET, 1, 0, "seq=13 (copy)", .t_ns = 107 * ms, .arrive_ns = 500 * ms },
+  };
+  g_autoptr(SockscopeLayout) l = sockscope_layout_new (&params, lifelines, order, 2, rows, G_N_ELEMENTS (rows), G_MAXUINT);
+  const SockscopeLayoutBox *lost = sockscope_layout_get_row (l, 1), *late = sockscope_layout_get_row (l, 2);
+  const SockscopeLayoutBox *held = sockscope_layout_get_row (l, 5), *behind = sockscope_layout_get_row (l, 6);
+  const SockscopeLayoutBox *copy = sockscope_layout_get_row (l, 8), *note = sockscope_layout_get_row (l, 0);
+  double y3 = sockscope_layout_get_row (l, 3)->ya, y4 = sockscope_layout_get_row (l, 4)->ya;
+
+  g_assert_cmpuint (l->n_rows, ==, G_N_ELEMENTS (rows));
+  /* Host a on the left, its band over the client, the wire between the hosts. */
+  g_assert_cmpuint (l->n_hosts, ==, 2);
+  g_assert_cmpstr (l->hosts[0].lines[0], ==, "alice · 192.0.2.1");
+  g_assert_cmpfloat (l->columns[1].x, <, l->wire_x);
+  g_assert_cmpfloat (l->wire_x, <, l->columns[0].x);
+  g_assert_cmpfloat (l->hosts[0].band.x + l->hosts[0].band.width, <=, l->wire_x);
+  g_assert_cmpfloat (l->hosts[1].band.x, >=, l->wire_x);
+  g_assert_cmpfloat (l->columns[0].header.y, >=, l->hosts[0].band.y + l->hosts[0].band.height);
+  /* The rules' note on the wire. */
+  g_assert_cmpfloat (note->box.x, <, l->wire_x);
+  g_assert_cmpfloat (note->box.x + note->box.width, >, l->wire_x);
+  /* Lost: from the client to the wire, not beyond. */
+  g_assert_true (lost->arrow && lost->cut);
+  g_assert_cmpfloat (lost->xa, ==, l->columns[1].x);
+  g_assert_cmpfloat (lost->xb, ==, l->wire_x);
+  /* Delayed 50 ms: sent at 10 ms, the next rows at 20 and 100 ms: it ends 40/80 of the way from
+   * row 3 to row 4. */
+  g_assert_false (late->cut);
+  g_assert_cmpfloat (late->xb, ==, l->columns[0].x);
+  g_assert_cmpfloat_with_epsilon (late->yb, y3 + (y4 - y3) * 40.0 / 80.0, 0.01);
+  /* Held behind seq=13: it arrives after it, so the two arrows cross. */
+  g_assert_cmpfloat (held->ya, <, behind->ya);
+  g_assert_cmpfloat (held->yb, >, behind->yb);
+  /* The copy: a second arrow between the same lifelines, delivered after the last row. */
+  g_assert_true (copy->arrow && copy->late);
+  g_assert_cmpfloat (copy->xb, ==, behind->xb);
+  g_assert_cmpfloat_with_epsilon (copy->yb, l->rows[l->n_rows - 1].y + l->rows[l->n_rows - 1].height, 0.01);
+}
+
+/* The hand-made two-host session of tests/layout (made to the #16 contract): each slide of its
+ * export keeps the wire's marks, the lost arrow cut, a second arrow for the copy. */
+static void
+test_wire_session (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("SOCKSCOPE_SOURCE_ROOT"), "tests", "layout",
+                                            "wire-retransmission.sockscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockscopeEventLog) log = sockscope_event_log_load (path, NULL, &error);
+  g_autoptr(SockscopeLesson) lesson = NULL;
+  g_autoptr(SockscopeDiagram) diagram = NULL;
+  guint cut = 0, copies = 0, late = 0, notes = 0, hosts = 0;
+
+  g_assert_no_error (error);
+  lesson = sockscope_lesson_for_session (log, path, &error);
+  g_assert_no_error (error);
+  diagram = sockscope_diagram_new (lesson, log, "en", FALSE, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint s = 0; s < sockscope_diagram_get_n_slides (diagram); s++)
+    {
+      guint first;
+      g_autoptr(SockscopeLayout) l = sockscope_diagram_layout_slide (diagram, s, &first);
+
+      hosts += l->n_hosts == 2;
+      for (guint i = 0; i < l->n_rows; i++)
+        {
+          const char *kind;
+          g_autofree char *text = NULL;
+
+          g_assert_true (sockscope_diagram_get_row (diagram, first + i, &kind, &text));
+          if (g_str_has_suffix (text, "· lost on the wire"))
+            {
+              g_assert_true (l->rows[i].cut);
+              g_assert_cmpfloat (l->rows[i].xb, ==, l->wire_x);
+              cut++;
+            }
+          copies += g_str_has_suffix (text, "(copy)") && l->rows[i].arrow;
+          late += strstr (text, "delayed 40 ms") != NULL && l->rows[i].yb > l->rows[i].y + l->rows[i].height;
+          notes += g_str_equal (kind, "wire");
+        }
+    }
+  g_print ("wire session: %u slides with both hosts, %u cut, %u copies, %u delayed across rows, %u notes\n",
+           hosts, cut, copies, late, notes);
+  g_assert_cmpuint (hosts, ==, sockscope_diagram_get_n_slides (diagram));
+  g_assert_cmpuint (cut, ==, 1);
+  g_assert_cmpuint (copies, ==, 1);
+  g_assert_cmpuint (late, ==, 2);
+  g_assert_cmpuint (notes, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -355,6 +475,8 @@ main (int    argc,
     }
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/layout/wrap-cells", test_wrap_cells);
+  g_test_add_func ("/layout/wire", test_wire);
+  g_test_add_func ("/layout/wire-session", test_wire_session);
   g_test_add_func ("/layout/lessons", test_lessons);
   return g_test_run ();
 }
