@@ -1259,8 +1259,6 @@ parse_header (Parser     *p,
       if (!is_host_name (value) || g_str_equal (value, "localhost"))
         parser_error (p, p->lineno, _("bad host name '%s'; hint: a host's name is one word of lower-case letters, digits and '-', like %s"),
                       value, i == 0 ? "alice" : "bob");
-      else if (self->host_names[1 - i] != NULL && g_str_equal (self->host_names[1 - i], value))
-        parser_error (p, p->lineno, _("both hosts are named '%s'; hint: give host.a and host.b two names"), value);
       else
         {
           p->host_lines[i] = p->lineno;
@@ -1587,17 +1585,18 @@ parse_attribute (Parser     *p,
           const char *a = p->lesson->host_names[0] ? p->lesson->host_names[0] : "alice";
           const char *b = p->lesson->host_names[1] ? p->lesson->host_names[1] : "bob";
 
+          /* One message for this line: the actor counts as on a host from here on. */
+          if (p->host_line == 0)
+            p->host_line = p->lineno;
+          if (actor->host == NULL && !(g_str_equal (value, "a") || g_str_equal (value, "b")))
+            actor->host = g_strdup ("?");
           if (g_str_equal (value, a) || g_str_equal (value, b))
             parser_error (p, p->lineno, _("unknown host '%s'; hint: write 'host: %s', the host named %s"),
                           value, g_str_equal (value, a) ? "a" : "b", value);
           else if (!g_str_equal (value, "a") && !g_str_equal (value, "b"))
             parser_error (p, p->lineno, _("unknown host '%s'; hint: write 'host: a' (%s) or 'host: b' (%s)"), value, a, b);
           else
-            {
-              if (p->host_line == 0)
-                p->host_line = p->lineno;
-              set_once (p, &actor->host, key, value);
-            }
+            set_once (p, &actor->host, key, value);
         }
       else
         {
@@ -1702,6 +1701,9 @@ check_complete (Parser *p)
         parser_error (p, actor->line, _("actor '%s' names no host, but line %u puts an actor on a host; hint: in a lesson of two hosts every actor is on one: add '  host: a' or '  host: b' under it"),
                       actor->name, p->host_line);
     }
+  if (g_str_equal (sockscope_lesson_get_host_name (self, "a"), sockscope_lesson_get_host_name (self, "b")))
+    parser_error (p, MAX (p->host_lines[0], p->host_lines[1]), _("both hosts are named '%s'; hint: give host.a and host.b two names"),
+                  sockscope_lesson_get_host_name (self, "a"));
   if (p->host_line == 0 && p->wire_line != 0)
     parser_error (p, p->wire_line, _("a wire joins two hosts, but no actor is on a host; hint: put each actor on a host with '  host: a' or '  host: b' under it"));
   for (guint i = 0; i < 2; i++)
