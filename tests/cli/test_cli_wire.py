@@ -361,6 +361,49 @@ class Lessons(unittest.TestCase):
         self.assertEqual(ip_fragment(lost)[2], 0)                          # the first fragment
         self.assertEqual((log.ret(8)["ret"], log.ret(8)["errno"]), (-1, "EAGAIN"))
 
+    def test_names_and_a_child_on_its_parents_host(self):
+        folder = tempfile.mkdtemp()
+        os.chmod(folder, 0o755)
+        path = lesson_file(folder, HEADER + "host.b: server1\n" + ACTORS.replace(
+            "actor: client", "actor: worker\n  parent: server\n  label.en: W\n  label.fr: W\nactor: client") + """
+server: s = socket(AF_INET, SOCK_STREAM, 0)
+  en: a step
+  fr: une étape
+server: bind(s, *:7777)
+  en: a step
+  fr: une étape
+server: listen(s, 5)
+  en: a step
+  fr: une étape
+client: gethostbyname("server1") -> h
+  en: a step
+  fr: une étape
+client: c = socket(AF_INET, SOCK_STREAM, 0)
+  en: a step
+  fr: une étape
+client: connect(c, 192.0.2.2:7777)
+  en: a step
+  fr: une étape
+server: conn = accept(s)
+  en: a step
+  fr: une étape
+server: pid = fork() -> worker
+  en: a step
+  fr: une étape
+worker: send(conn, "hi", 0)
+  en: a step
+  fr: une étape
+client: n = recv(c, 64, 0)
+  en: a step
+  fr: une étape
+""")
+        log = run(path)
+        self.assertEqual(self.hosts(log), {"server": "b", "client": "a", "worker": "b"})
+        self.assertEqual(log.ret(4)["out"]["addr"], "192.0.2.2")          # the lab's /etc/hosts
+        (hi,) = [p for p in log.packets if p["cause"] == log.call(9)["seq"]]
+        self.assertEqual((hi["from"], hi["to"], hi["wire"]), ("worker", "client", "b>a"))
+        self.assertEqual(log.ret(10)["out"]["data"], "hi")
+
     def test_bandwidth_delay(self):
         log = run("bandwidth-delay")
         delays = log.decisions("delay")
