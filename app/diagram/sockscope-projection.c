@@ -425,7 +425,10 @@ sockscope_projection_host_label (SockscopeLesson *lesson,
                                  const char      *host)
 {
   gboolean b = g_strcmp0 (host, "b") == 0;
-  const char *name = b ? "bob" : "alice";
+  const char *name = lesson != NULL ? sockscope_lesson_get_host_name (lesson, b ? "b" : "a") : NULL;
+
+  if (name == NULL)
+    name = b ? "bob" : "alice";
 
   return g_strdup_printf ("%s · %s", name, b ? "192.0.2.2" : "192.0.2.1");
 }
