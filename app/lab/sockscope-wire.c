@@ -176,8 +176,10 @@ ss_wire_cmd_hosts (SsLab  *lab,
     {
       const char *key = h == 0 ? "a" : "b";
 
-      names[h] = json_object_has_member (cmd, key) && JSON_NODE_HOLDS_VALUE (json_object_get_member (cmd, key))
-                 ? json_object_get_string_member (cmd, key) : (h == 0 ? "alice" : "bob");
+      JsonNode *node = json_object_get_member (cmd, key);
+
+      names[h] = node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                 ? json_node_get_string (node) : (h == 0 ? "alice" : "bob");
       if (!valid_host_name (names[h]))
         return ss_lab_reply_error (lab, id, "host %s's name '%s' is not a host name (letters, digits, '-' and '.')",
                                    key, names[h] ? names[h] : "");
@@ -215,9 +217,12 @@ ss_wire_cmd_wire (SsLab  *lab,
                   void   *cmd_)
 {
   JsonObject *cmd = cmd_;
-  const char *spec = json_object_has_member (cmd, "spec") && JSON_NODE_HOLDS_VALUE (json_object_get_member (cmd, "spec"))
-                     ? json_object_get_string_member (cmd, "spec") : NULL;
-  gint64 step = json_object_has_member (cmd, "step") ? json_object_get_int_member (cmd, "step") : -1;
+  JsonNode *spec_node = json_object_get_member (cmd, "spec");
+  const char *spec = spec_node != NULL && JSON_NODE_HOLDS_VALUE (spec_node)
+                     && json_node_get_value_type (spec_node) == G_TYPE_STRING ? json_node_get_string (spec_node) : NULL;
+  JsonNode *step_node = json_object_get_member (cmd, "step");
+  gint64 step = step_node != NULL && JSON_NODE_HOLDS_VALUE (step_node)
+                && json_node_get_value_type (step_node) == G_TYPE_INT64 ? json_node_get_int (step_node) : -1;
   SsWireConfig next = lab->wire;
   g_autofree char *msg = NULL;
   char err[256];
