@@ -148,7 +148,7 @@ print_help (Explore *ex)
          "  server: bind(s, 127.0.0.1:7777)\n"
          "  server: n = recvfrom(s, 64, 0) -> peer\n"
          "Commands:\n"
-         "  :actor NAME [LABEL]   add an actor (a process in the lab)\n"
+         "  :actor NAME [LABEL] [@HOST]   add an actor (a process in the lab; on two hosts, on HOST)\n"
          "  :calls ACTOR          the calls that make sense now for ACTOR\n"
          "  :undo                 take back the last step (the lab restarts and replays the others)\n"
          "  :save FILE            write what you did as a lesson file\n"
@@ -311,6 +311,16 @@ take_line (Explore *ex,
       {
         g_autofree char *name = g_strndup (rest, strcspn (rest, " \t"));
         char *label = g_strstrip (rest + strlen (name));
+        char *at = strrchr (label, '@');
+        const char *host = NULL;
+
+        /* `:actor server2 Server 2 @bob`: the host, on two hosts. */
+        if (at != NULL && (at == label || at[-1] == ' ' || at[-1] == '\t') && strpbrk (at, " \t") == NULL)
+          {
+            host = at + 1;
+            *at = '\0';
+            g_strstrip (label);
+          }
 
         if (*name == '\0')
           {
@@ -320,7 +330,7 @@ take_line (Explore *ex,
             refuse (ex, &usage);
             return TRUE;
           }
-        sockscope_explore_add_actor_async (ex->explore, name, *label ? label : NULL, NULL, NULL, on_actor_added, ex);
+        sockscope_explore_add_actor_full_async (ex->explore, name, *label ? label : NULL, NULL, host, NULL, on_actor_added, ex);
         return FALSE;
       }
     else if (g_str_equal (command, "undo"))

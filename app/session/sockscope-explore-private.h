@@ -14,6 +14,7 @@ typedef struct
   char    *parent;      /* the actor whose fork or pthread_create made it, or NULL */
   gboolean thread;
   guint    created_by;  /* that step's number, or 0 */
+  char    *host;        /* "a" or "b" on two hosts, else NULL */
 } SockscopeExploreActor;
 
 typedef struct
@@ -26,9 +27,14 @@ typedef struct
   char        *loop;
   SockscopeAsk ask;
   char        *choices;   /* "A | B", or NULL */
+  char       **wire;      /* its `wire:` lines, or NULL */
 } SockscopeExploreStep;
 
 GPtrArray *sockscope_explore_actor_list (SockscopeExplore *self);
+/* Two hosts (from a lesson on two hosts): their names, else NULL; the lesson's top-level wire. */
+const char *sockscope_explore_host_name  (SockscopeExplore *self,
+                                          guint             index);
+const char * const *sockscope_explore_wire (SockscopeExplore *self);
 GPtrArray *sockscope_explore_step_list  (SockscopeExplore *self);
 
 /* The text of a lesson of @actors and @steps. A step with no text of its own is described from

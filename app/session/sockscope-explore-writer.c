@@ -411,6 +411,16 @@ sockscope_explore_write_text (SockscopeExplore *self,
     }
   else
     g_string_append (out, "id: explore\ntitle.en: Explore\ntitle.fr: Explorer\n");
+  /* Two hosts and the wire between them, as the lesson gone on from has them. */
+  if (sockscope_explore_host_name (self, 0) != NULL)
+    {
+      const char * const *wire = sockscope_explore_wire (self);
+
+      g_string_append_printf (out, "host.a: %s\nhost.b: %s\n",
+                              sockscope_explore_host_name (self, 0), sockscope_explore_host_name (self, 1));
+      for (guint i = 0; wire != NULL && wire[i]; i++)
+        g_string_append_printf (out, "wire: %s\n", wire[i]);
+    }
 
   for (guint i = 0; i < actors->len; i++)
     {
@@ -423,6 +433,8 @@ sockscope_explore_write_text (SockscopeExplore *self,
         g_string_append_printf (out, "  parent: %s\n", actor->parent);
       if (actor->thread)
         g_string_append (out, "  kind: thread\n");
+      if (actor->host != NULL && actor->parent == NULL)
+        g_string_append_printf (out, "  host: %s\n", actor->host);
       append_text_line (out, "label.en", actor->label_en);
       append_text_line (out, "label.fr", actor->label_fr);
     }
@@ -438,6 +450,8 @@ sockscope_explore_write_text (SockscopeExplore *self,
         g_string_append_printf (out, "  ask: %s\n", sockscope_ask_to_string (step->ask));
       if (step->ask != SOCKSCOPE_ASK_NONE && step->choices != NULL)
         g_string_append_printf (out, "  choices: %s\n", step->choices);
+      for (guint k = 0; step->wire != NULL && step->wire[k]; k++)
+        g_string_append_printf (out, "  wire: %s\n", step->wire[k]);
       if (step->text_en != NULL && step->text_fr != NULL)
         {
           append_text_line (out, "en", step->text_en);

@@ -43,6 +43,8 @@ struct _SockscopeExplore
   gboolean            running;
   GTask              *waiting;    /* a run waiting for its actor to return */
   guint               wait_timeout;
+  char               *host_names[2]; /* two hosts (a lesson gone on from has them), else NULL */
+  char              **wire;       /* that lesson's top-level wire lines */
   GTask              *stopping;   /* a stop asked while busy: it begins when the command ends */
   guint               stop_idle;
 };
@@ -65,6 +67,7 @@ actor_free (gpointer data)
   g_free (actor->label_fr);
   g_free (actor->role);
   g_free (actor->parent);
+  g_free (actor->host);
   g_free (actor);
 }
 
@@ -80,6 +83,7 @@ step_free (gpointer data)
   g_free (step->text_fr);
   g_free (step->loop);
   g_free (step->choices);
+  g_strfreev (step->wire);
   g_free (step);
 }
 
@@ -108,6 +112,9 @@ sockscope_explore_finalize (GObject *object)
   SockscopeExplore *self = SOCKSCOPE_EXPLORE (object);
 
   g_free (self->lang);
+  g_free (self->host_names[0]);
+  g_free (self->host_names[1]);
+  g_strfreev (self->wire);
   g_ptr_array_unref (self->actors);
   g_ptr_array_unref (self->steps);
   g_hash_table_unref (self->blocked);
@@ -191,6 +198,19 @@ GPtrArray *
 sockscope_explore_actor_list (SockscopeExplore *self)
 {
   return self->actors;
+}
+
+const char *
+sockscope_explore_host_name (SockscopeExplore *self,
+                             guint             index)
+{
+  return index < 2 ? self->host_names[index] : NULL;
+}
+
+const char * const *
+sockscope_explore_wire (SockscopeExplore *self)
+{
+  return (const char * const *) self->wire;
 }
 
 GPtrArray *
@@ -390,6 +410,7 @@ new_child (SockscopeExplore *self,
   child->parent = g_strdup (actor);
   child->thread = info->id == SS_CALL_PTHREAD_CREATE;
   child->created_by = self->steps->len + 1;
+  child->host = g_strdup (find_actor (self, actor)->host);
   return child;
 }
 
@@ -601,13 +622,6 @@ update_lesson (SockscopeExplore *self)
 
 /* ---- a fresh lab: start, undo ---- */
 
-typedef struct
-{
-  guint replay;     /* steps to run again */
-  guint spawned;    /* actors looked at so far */
-} Restart;
-
-static void restart_spawn (GTask *task);
 static void restart_replay (GTask *task);
 
 static void
@@ -636,13 +650,13 @@ on_replayed (GObject      *object,
     restart_replay (task);
 }
 
+/* Runs the steps kept again, one after the other. */
 static void
 restart_replay (GTask *task)
 {
   SockscopeExplore *self = g_task_get_source_object (task);
-  Restart *restart = g_task_get_task_data (task);
 
-  if (sockscope_runner_get_position (self->runner) < restart->replay)
+  if (sockscope_runner_get_position (self->runner) < self->steps->len)
     {
       sockscope_runner_next_async (self->runner, g_task_get_cancellable (task), on_replayed, task);
       return;
@@ -654,44 +668,23 @@ restart_replay (GTask *task)
 }
 
 static void
-on_restart_spawned (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+on_runner_started (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   GTask *task = user_data;
   GError *error = NULL;
 
-  if (!sockscope_lab_client_actor_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+  if (!sockscope_runner_start_finish (SOCKSCOPE_RUNNER (object), result, &error))
     restart_fail (task, error);
   else
-    restart_spawn (task);
-}
-
-/* The actors the lab starts itself, in order; a child comes from its step's fork. */
-static void
-restart_spawn (GTask *task)
-{
-  SockscopeExplore *self = g_task_get_source_object (task);
-  Restart *restart = g_task_get_task_data (task);
-
-  while (restart->spawned < self->actors->len)
-    {
-      SockscopeExploreActor *actor = g_ptr_array_index (self->actors, restart->spawned++);
-
-      if (actor->parent == NULL)
-        {
-          sockscope_lab_client_actor_async (self->client, actor->name, NULL, NULL, g_task_get_cancellable (task),
-                                            on_restart_spawned, task);
-          return;
-        }
-    }
-  restart_replay (task);
+    restart_replay (task);
 }
 
 static void
-on_restart_started (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+on_lab_started (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   GTask *task = user_data;
   GError *error = NULL;
@@ -699,7 +692,7 @@ on_restart_started (GObject      *object,
   if (!sockscope_lab_client_start_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
     restart_fail (task, error);
   else
-    restart_spawn (task);
+    restart_replay (task);
 }
 
 static void
@@ -710,20 +703,37 @@ on_old_lab_quit (GObject      *object,
   sockscope_lab_client_quit_finish (SOCKSCOPE_LAB_CLIENT (object), result, NULL);
 }
 
-/* A new lab and log for the actors and the first @replay steps, which it runs again. */
+/* The lesson the runner starts the lab with: the actors (their hosts, the wire) and the steps
+ * kept; with no step yet, one for the first actor that never runs (a lesson has steps). */
+static SockscopeLesson *
+start_lesson (SockscopeExplore  *self,
+              GError           **error)
+{
+  g_autoptr(GPtrArray) steps = g_ptr_array_new ();
+  g_autofree char *text = NULL;
+  SockscopeExploreStep unused = { 0 };
+
+  g_ptr_array_extend (steps, self->steps, NULL, NULL);
+  if (steps->len == 0)
+    {
+      unused.actor = ((SockscopeExploreActor *) g_ptr_array_index (self->actors, 0))->name;
+      unused.call = (char *) "close(0)";
+      g_ptr_array_add (steps, &unused);
+    }
+  text = sockscope_explore_write_text (self, self->actors, steps, 0, NULL, NULL, FALSE);
+  return sockscope_lesson_new_from_data (text, "explore", error);
+}
+
+/* A new lab and log for the actors and the steps kept, which it runs again. With no actor yet,
+ * an empty lab (the runner then has a lesson of its own that never runs). */
 static void
 restart (SockscopeExplore *self,
-         guint             replay,
          GTask            *task)
 {
   g_autoptr(SockscopeLesson) lesson = NULL;
   g_autoptr(GError) error = NULL;
-  Restart *data = g_new0 (Restart, 1);
 
-  data->replay = replay;
-  g_task_set_task_data (task, data, g_free);
   set_busy (self, TRUE);
-
   if (self->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
@@ -735,12 +745,8 @@ restart (SockscopeExplore *self,
   g_hash_table_remove_all (self->blocked);
   g_hash_table_remove_all (self->ended);
 
-  if (replay > 0)
-    {
-      g_autofree char *text = sockscope_explore_write_text (self, self->actors, self->steps, 0, NULL, NULL, FALSE);
-
-      lesson = sockscope_lesson_new_from_data (text, "explore", &error);
-    }
+  if (self->actors->len > 0)
+    lesson = start_lesson (self, &error);
   else
     lesson = sockscope_lesson_new_from_data (PLACEHOLDER_LESSON, "explore", &error);
   if (lesson == NULL)
@@ -749,8 +755,8 @@ restart (SockscopeExplore *self,
       return;
     }
 
-  g_set_object (&self->log, sockscope_event_log_new ());
-  g_object_unref (self->log);
+  g_clear_object (&self->log);
+  self->log = sockscope_event_log_new ();
   self->client = sockscope_lab_client_new ();
   /* The runner appends each event to the log before this model looks at it. */
   self->runner = sockscope_runner_new (lesson, self->client, self->log, self->lang);
@@ -759,7 +765,11 @@ restart (SockscopeExplore *self,
   self->running = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG]);
   g_signal_emit (self, signals[RESET], 0);
-  sockscope_lab_client_start_async (self->client, g_task_get_cancellable (task), on_restart_started, task);
+  /* The runner starts the lab, names the hosts, lays the wire and spawns the actors. */
+  if (self->actors->len > 0)
+    sockscope_runner_start_async (self->runner, g_task_get_cancellable (task), on_runner_started, task);
+  else
+    sockscope_lab_client_start_async (self->client, g_task_get_cancellable (task), on_lab_started, task);
 }
 
 static gboolean
@@ -794,8 +804,17 @@ take_lesson (SockscopeExplore *self,
 {
   g_ptr_array_set_size (self->actors, 0);
   g_ptr_array_set_size (self->steps, 0);
+  g_clear_pointer (&self->host_names[0], g_free);
+  g_clear_pointer (&self->host_names[1], g_free);
+  g_clear_pointer (&self->wire, g_strfreev);
   if (from == NULL)
     return;
+  if (sockscope_lesson_has_hosts (from))
+    {
+      self->host_names[0] = g_strdup (sockscope_lesson_get_host_name (from, "a"));
+      self->host_names[1] = g_strdup (sockscope_lesson_get_host_name (from, "b"));
+      self->wire = g_strdupv ((char **) sockscope_lesson_get_wire (from));
+    }
   for (guint i = 0; i < sockscope_lesson_get_n_actors (from); i++)
     {
       const SockscopeActor *a = sockscope_lesson_get_actor (from, i);
@@ -812,6 +831,8 @@ take_lesson (SockscopeExplore *self,
       actor->parent = g_strdup (a->parent);
       actor->thread = a->thread;
       actor->created_by = a->created_by;
+      /* A child's is its parent's: the file says it of the parent only. */
+      actor->host = a->parent == NULL ? g_strdup (a->host) : NULL;
       g_ptr_array_add (self->actors, actor);
     }
   for (guint n = 1; n <= from_step; n++)
@@ -827,6 +848,7 @@ take_lesson (SockscopeExplore *self,
       step->loop = g_strdup (s->loop);
       step->ask = s->ask;
       step->choices = s->choices ? g_strjoinv (" | ", s->choices) : NULL;
+      step->wire = g_strdupv (s->wire);
       g_ptr_array_add (self->steps, step);
     }
 }
@@ -857,7 +879,7 @@ sockscope_explore_start_async (SockscopeExplore    *self,
       return;
     }
   take_lesson (self, from, from != NULL ? from_step : 0);
-  restart (self, self->steps->len, task);
+  restart (self, task);
 }
 
 gboolean
@@ -901,7 +923,7 @@ sockscope_explore_undo_async (SockscopeExplore    *self,
       if (actor->created_by >= last)
         g_ptr_array_remove_index (self->actors, i - 1);
     }
-  restart (self, self->steps->len, task);
+  restart (self, task);
 }
 
 gboolean
@@ -957,6 +979,33 @@ sockscope_explore_add_actor_async (SockscopeExplore    *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
+  sockscope_explore_add_actor_full_async (self, name, label, role, NULL, cancellable, callback, user_data);
+}
+
+/* "a" or "b" for @host ("a", "b" or a host's name), NULL if it names no host of this lab. */
+static const char *
+host_letter (SockscopeExplore *self,
+             const char       *host)
+{
+  if (self->host_names[0] == NULL)
+    return NULL;
+  if (host == NULL || g_str_equal (host, "a") || g_strcmp0 (host, self->host_names[0]) == 0)
+    return "a";
+  if (g_str_equal (host, "b") || g_strcmp0 (host, self->host_names[1]) == 0)
+    return "b";
+  return NULL;
+}
+
+void
+sockscope_explore_add_actor_full_async (SockscopeExplore    *self,
+                                        const char          *name,
+                                        const char          *label,
+                                        const char          *role,
+                                        const char          *host,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
   GTask *task;
   SockscopeExploreActor *actor;
 
@@ -980,6 +1029,13 @@ sockscope_explore_add_actor_async (SockscopeExplore    *self,
   else if (label != NULL && (*label == '\0' || strchr (label, '\n') != NULL))
     g_task_return_new_error (task, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_BAD_ACTOR,
                              _("an actor's label is one line of text"));
+  else if (host != NULL && self->host_names[0] == NULL)
+    g_task_return_new_error (task, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_BAD_ACTOR,
+                             _("this lab has one host; hint: add '%s' without a host"), name);
+  else if (host != NULL && host_letter (self, host) == NULL)
+    g_task_return_new_error (task, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_BAD_ACTOR,
+                             _("unknown host '%s'; hint: the hosts are %s and %s"), host,
+                             self->host_names[0], self->host_names[1]);
   else
     {
       actor = g_new0 (SockscopeExploreActor, 1);
@@ -993,6 +1049,8 @@ sockscope_explore_add_actor_async (SockscopeExplore    *self,
         actor->label_en = g_strstrip (g_strdup (label));
       actor->label_fr = g_strdup (actor->label_en);
       actor->role = role != NULL && is_identifier (role) ? g_strdup (role) : NULL;
+      /* On two hosts, every actor is on one: the first, unless told. */
+      actor->host = g_strdup (host_letter (self, host));
       {
         SockscopeExploreActor **holder = g_new0 (SockscopeExploreActor *, 1);
 
@@ -1000,10 +1058,36 @@ sockscope_explore_add_actor_async (SockscopeExplore    *self,
         g_task_set_task_data (task, holder, actor_holder_free);
       }
       set_busy (self, TRUE);
-      sockscope_lab_client_actor_async (self->client, name, NULL, NULL, cancellable, on_actor_added, task);
+      sockscope_lab_client_actor_async (self->client, name, NULL, actor->host, cancellable, on_actor_added, task);
       return;
     }
   g_object_unref (task);
+}
+
+/* The name of @host ("a" or "b") when the lab has two hosts (a lesson on two hosts gone on
+ * from), else NULL. */
+const char *
+sockscope_explore_get_host_name (SockscopeExplore *self,
+                                 const char       *host)
+{
+  const char *letter;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_EXPLORE (self), NULL);
+  if ((letter = host_letter (self, host)) == NULL)
+    return NULL;
+  return self->host_names[letter[0] - 'a'];
+}
+
+/* The host ("a" or "b") @actor is on, NULL on one host or for no such actor. */
+const char *
+sockscope_explore_get_actor_host (SockscopeExplore *self,
+                                  const char       *actor)
+{
+  SockscopeExploreActor *info;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_EXPLORE (self), NULL);
+  info = find_actor (self, actor);
+  return info != NULL ? info->host : NULL;
 }
 
 gboolean

@@ -24,6 +24,7 @@
  * API changes since the first commit: get_lesson is NULL until the first step (not only while
  * there is no actor); get_hint gives the signature only (the catalogue's descriptions are not
  * translated); save's @id NULL is made from the file's name; stop is never refused as busy.
+ * Added (nothing removed): add_actor_full_async (a host), get_host_name, get_actor_host.
  *
  * "changed" is emitted whenever the steps, the actors or the lesson change; properties "log"
  * (SockscopeEventLog) and "busy" (gboolean) notify.
@@ -92,6 +93,23 @@ void               sockscope_explore_add_actor_async  (SockscopeExplore    *self
 gboolean           sockscope_explore_add_actor_finish (SockscopeExplore    *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+/* The same on a host: @host "a", "b" or a host's name when the lab has two hosts (a lesson on
+ * two hosts gone on from), where NULL means the first; must be NULL on one host. Finish with
+ * sockscope_explore_add_actor_finish. */
+void               sockscope_explore_add_actor_full_async (SockscopeExplore *self,
+                                                       const char          *name,
+                                                       const char          *label,
+                                                       const char          *role,
+                                                       const char          *host,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+/* Two hosts: the name of @host ("a", "b"), else NULL (one host). */
+const char        *sockscope_explore_get_host_name    (SockscopeExplore    *self,
+                                                       const char          *host);
+/* The host ("a" or "b") @actor is on; NULL on one host. */
+const char        *sockscope_explore_get_actor_host   (SockscopeExplore    *self,
+                                                       const char          *actor);
 
 /* Checks a step line as the lesson checker would check it after the steps so far, with no lab:
  * FALSE and the checker's message (nearest names included, no file:line prefix) if it would be

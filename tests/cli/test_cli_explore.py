@@ -141,6 +141,29 @@ class Explore(unittest.TestCase):
         self.assertIn("three-way handshake", text)
         self.assertIn("  en: server receives 2 bytes; no packet.\n", text)
 
+    def test_go_on_from_a_lesson_on_two_hosts(self):
+        path = os.path.join(self.tmp, "loss-more.lesson")
+        r, events = self.explore(':actor c2 Client 2 @alice\n:actor c3 @carol\n'
+                                 'c2: x = socket(AF_INET, SOCK_DGRAM, 0)\n'
+                                 'c2: sendto(x, "hi", 0, 192.0.2.2:7777)\n'
+                                 'server: n = recvfrom(s, 64, 0) -> peer\n'
+                                 f':save {path}\n', "--from", "udp-loss:7")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("line 2: unknown host 'carol'; hint: the hosts are alice and bob", r.stderr)
+        # c2 on alice: its datagram crosses the wire to bob's server, which receives it.
+        sent = [e for e in events if e["type"] == "packet" and e["from"] == "c2"]
+        self.assertEqual([(p["pkt"]["src"], p["pkt"]["dst"], p["to"]) for p in sent],
+                         [("192.0.2.1", "192.0.2.2", "server")])
+        received = [e for e in events if e["type"] == "return" and e["actor"] == "server" and e["call"] == "recvfrom"]
+        self.assertEqual(received[-1]["out"]["data"], "hi")
+        check = self.cli("check", path)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn("host.a: alice\nhost.b: bob\n", text)
+        self.assertIn("actor: c2\n  host: a\n", text)
+        self.assertIn("  wire: dir=a>b, drop=next\n", text)    # step 7's own wire line, kept
+
     def test_bad_input_is_one_message_and_the_session_goes_on(self):
         readonly = os.path.join(self.tmp, "readonly")
         os.mkdir(readonly, 0o555)
