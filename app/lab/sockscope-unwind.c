@@ -197,6 +197,8 @@ typedef struct
   const char *file;
   char       *dir;            /* the compilation's folder, for a relative file name */
   int         line;
+  Dwarf_Word  sp;             /* the last frame's stack pointer */
+  pid_t       pid;
 } Walk;
 
 static char *
@@ -229,6 +231,7 @@ on_frame (Dwfl_Frame *state,
     return DWARF_CB_ABORT;
   if (!activation)
     pc--;                                  /* the call instruction, not the one after it */
+  dwfl_frame_reg (state, 7 /* rsp */, &w->sp);
   mod = dwfl_addrmodule (dwfl_thread_dwfl (dwfl_frame_thread (state)), pc);
   if (mod == NULL)
     return DWARF_CB_OK;
@@ -247,6 +250,62 @@ on_frame (Dwfl_Frame *state,
   if (!g_path_is_absolute (w->file))
     w->dir = comp_dir (mod, pc);
   return DWARF_CB_ABORT;
+}
+
+/* The line of the program's own code at @pc (a return address: the call before it), or 0. */
+static int
+own_line (Dwfl        *dwfl,
+          Dwarf_Addr   pc,
+          Walk        *w)
+{
+  Dwfl_Module *mod = dwfl_addrmodule (dwfl, pc - 1);
+  Dwarf_Addr bias;
+  Dwfl_Line *line;
+  int lineno = 0;
+
+  if (mod == NULL || system_path (dwfl_module_info (mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL)) ||
+      dwfl_module_getdwarf (mod, &bias) == NULL || (line = dwfl_module_getsrc (mod, pc - 1)) == NULL ||
+      (w->file = dwfl_lineinfo (line, NULL, &lineno, NULL, NULL, NULL)) == NULL || lineno <= 0)
+    return 0;
+  w->line = lineno;
+  if (!g_path_is_absolute (w->file))
+    w->dir = comp_dir (mod, pc - 1);
+  return lineno;
+}
+
+/* x86-64: the bytes before @ret are a call instruction (E8 rel32; FF /2 through a register or
+ * memory), so @ret is a return address, not a code pointer that happens to lie on the stack. */
+static gboolean
+after_call (pid_t      pid,
+            Dwarf_Addr ret)
+{
+  guint8 b[8];
+  struct iovec local = { b, sizeof b }, remote = { (void *) (guintptr) (ret - 8), sizeof b };
+
+  if (process_vm_readv (pid, &local, 1, &remote, 1, 0) != (ssize_t) sizeof b)
+    return FALSE;
+  return b[3] == 0xe8 ||                                        /* call rel32 */
+         (b[2] == 0xff && (b[3] & 0x38) == 0x10) ||             /* call [rip+disp32], [reg+disp32] */
+         (b[5] == 0xff && (b[6] & 0x38) == 0x10) ||             /* call [reg+disp8] */
+         (b[6] == 0xff && (b[7] & 0xf8) == 0xd0);               /* call reg */
+}
+
+/* The unwinder stopped in the C library where it has no CFI (clone and clone3 end theirs
+ * before the system call, which the child would not survive): the first return address into
+ * the program's own code above the stack pointer, right after a call, is the caller's. */
+static void
+scan_stack (Dwfl *dwfl,
+            Walk *w)
+{
+  guint64 words[256];
+  struct iovec local = { words, sizeof words }, remote = { (void *) (guintptr) w->sp, sizeof words };
+  ssize_t n;
+
+  if (w->sp == 0 || (n = process_vm_readv (w->pid, &local, 1, &remote, 1, 0)) <= 0)
+    return;
+  for (gsize i = 0; i < (gsize) n / 8 && w->line == 0; i++)
+    if (words[i] > 4096 && after_call (w->pid, words[i]))
+      own_line (dwfl, words[i], w);
 }
 
 static void
@@ -272,7 +331,10 @@ native_source (Proc    *p,
       g_string_append (out, ",\"source\":{\"missing\":\"no-stack\"}");
       return;
     }
+  w.pid = tid;
   dwfl_getthread_frames (p->dwfl, tid, on_frame, &w);
+  if (w.line == 0 && !w.no_debug && w.n <= 2)
+    scan_stack (p->dwfl, &w);
   if (w.line > 0)
     {
       file = w.dir != NULL ? g_build_filename (w.dir, w.file, NULL) : g_strdup (w.file);

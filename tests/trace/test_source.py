@@ -142,8 +142,34 @@ def test_python_fork_threads():
           "the forked child's own lines: %r" % [c["source"] for c in calls(ev, child)])
 
 
+def test_c_threads():
+    """Each thread of a C program is unwound on its own stack (libdw, the thread's registers)."""
+    if shutil.which("cc") is None:
+        sys.exit(77)
+    tmp = tempfile.mkdtemp(prefix="trace-src-", dir=BUILD)
+    os.chmod(tmp, 0o755)
+    try:
+        subprocess.run(["cc", "-g", "-O0", "-pthread", "-o", os.path.join(tmp, "threads_server"),
+                        os.path.join(PROGRAMS, "threads_server.c")], check=True)
+        status, ev, err = trace("--source", "--", "./threads_server", cwd=tmp)
+    finally:
+        shutil.rmtree(tmp)
+    check(status == 0, "trace ends with 0: %s" % err)
+    spawned = {e["actor"]: e for e in ev if e["type"] == "actor"}
+    threads = [a for a, e in spawned.items() if e["thread"]]
+    check(len(threads) == 2, "two thread actors: %r" % threads)
+    for c in [e for e in ev if e["type"] == "call" and e["call"] not in ("execve", "exit", "exit_group")]:
+        src = c.get("source", {})
+        check("file" in src, "%s: %s has a line: %r" % (c["actor"], c["text"], src))
+        text = line_of(src)
+        who = "worker" if c["actor"] in threads else "main"
+        what = {"socket": "socket", "bind": "bind", "close": "close", "clone3": "start", "clone": "start"}[c["call"]]
+        check("/* %s %s */" % (who, what) in text, "%s: %s is at line %d: %r" % (c["actor"], c["text"], src["line"], text.strip()))
+    check(len([c for c in calls(ev) if c["actor"] in threads and c["call"] == "bind"]) == 2, "both threads bind")
+
+
 TESTS = {"c": test_c, "c-ladder": test_c_ladder, "c-nodebug": test_c_nodebug, "python": test_python,
-         "python-fork-threads": test_python_fork_threads}
+         "python-fork-threads": test_python_fork_threads, "c-threads": test_c_threads}
 
 if __name__ == "__main__":
     TESTS[sys.argv[1]]()
