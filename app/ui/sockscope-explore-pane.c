@@ -572,10 +572,18 @@ sync_rows (SockscopeExplorePane *self)
         if (g_str_equal (((ActorRow *) g_ptr_array_index (self->rows, j))->name, names[i]))
           row = g_ptr_array_steal_index (self->rows, j);
       if (row == NULL)
-        row = row_new (self, names[i]);
+        {
+          row = row_new (self, names[i]);
+          gtk_box_append (self->actors, row->card);
+        }
       else
-        gtk_box_remove (self->actors, row->card);
-      gtk_box_append (self->actors, row->card);
+        {
+          /* Moved to the end, in order: the card lives through its removal. */
+          g_object_ref (row->card);
+          gtk_box_remove (self->actors, row->card);
+          gtk_box_append (self->actors, row->card);
+          g_object_unref (row->card);
+        }
       g_ptr_array_add (rows, row);
     }
   for (guint i = 0; i < self->rows->len; i++)
@@ -640,16 +648,22 @@ update_rows (SockscopeExplorePane *self)
   for (guint i = 0; i < self->rows->len; i++)
     {
       ActorRow *row = g_ptr_array_index (self->rows, i);
-      int index = lesson ? sockscope_lesson_find_actor (lesson, row->name) : -1;
-      const SockscopeActor *actor = index >= 0 ? sockscope_lesson_get_actor (lesson, (guint) index) : NULL;
+      /* Before the first step there is no lesson yet: the actors' order gives their colours. */
+      int index = lesson ? sockscope_lesson_find_actor (lesson, row->name) : (int) i;
+      const SockscopeActor *actor = lesson && index >= 0 ? sockscope_lesson_get_actor (lesson, (guint) index) : NULL;
       g_autofree char *state = ready ? actor_state (self, row->name) : NULL;
       gboolean ended = ready && sockscope_explore_has_ended (self->explore, row->name);
       g_autofree char *tag = NULL;
 
       if (actor != NULL && actor->role != NULL && g_strcmp0 (actor->role, actor->name) != 0)
         tag = g_strdup_printf ("%s · %s", sockscope_actor_get_label (actor, self->lang), actor->role);
+      else if (actor != NULL)
+        tag = g_strdup (sockscope_actor_get_label (actor, self->lang));
       else
-        tag = g_strdup (actor ? sockscope_actor_get_label (actor, self->lang) : row->name);
+        {
+          tag = g_strdup (row->name);
+          tag[0] = g_ascii_toupper (tag[0]);
+        }
       gtk_label_set_text (GTK_LABEL (row->tag), tag);
       if (index != row->colour)
         {

@@ -1286,11 +1286,20 @@ on_explore_changed (SockscopeWindow *self)
     attach_log (self);
   else
     {
-      /* No actor yet: nothing to draw, no code. */
+      /* No step yet: the actors' lifelines, no code. */
+      g_auto(GStrv) actors = explore ? sockscope_explore_get_actors (explore) : NULL;
+
       g_clear_pointer (&self->projection, sockscope_projection_free);
       self->projected = 0;
       self->history = 0;
       sockscope_sequence_view_clear (self->diagram);
+      for (guint i = 0; actors != NULL && actors[i] != NULL; i++)
+        {
+          g_autofree char *label = g_strdup (actors[i]);
+
+          label[0] = g_ascii_toupper (label[0]);
+          sockscope_sequence_view_add_child_lifeline (self->diagram, actors[i], label, -1, FALSE);
+        }
       sockscope_code_pane_set_lesson (self->code_pane, NULL, self->lang);
       sockscope_packets_pane_set_lesson (self->packets_pane, NULL, self->lang);
       sockscope_packets_pane_set_log (self->packets_pane, log, G_MAXUINT);
