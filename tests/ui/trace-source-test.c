@@ -3,7 +3,7 @@
  * client, built with cc -g: each program's column shows its own source file, the selected call's
  * line highlighted (accept at echoserveri.c:48, read in csapp-lite.c) and on screen; the file
  * follows the call. Built without -g: the column says how to get the lines (cc -g). A source file
- * gone since: the column says it cannot be read.
+ * gone since: the column says it cannot be read. TP09's Python server and client: their scripts.
  * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-c-source.png (1600×1000, the server's accept selected);
  * SOCKSCOPE_TEST_PRESENTER=1 takes it in presenter mode at 200 %, SOCKSCOPE_TEST_LANG=fr in French. */
 #include "config.h"
@@ -320,6 +320,53 @@ test_c_missing_file (void)
   g_rmdir (dir);
 }
 
+/* TP09's Python server and client: each column shows its own script, accept and connect lit. */
+static void
+test_python (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("trace-src-XXXXXX", NULL);
+  g_autofree char *session = g_build_filename (dir, "tp09.sockscope", NULL);
+  g_autofree char *examples = g_build_filename (g_getenv ("SOCKSCOPE_SOURCE_ROOT"), "examples", "python", NULL);
+  g_autofree char *cli = g_build_filename (g_getenv ("SOCKSCOPE_BUILD_ROOT"), "app", "cli", "sockscope-cli", NULL);
+  g_autofree char *server_py = NULL;
+  const char *argv[] = { cli, "trace", "--source", "--session", session, "--run", "python3 tp09_server.py",
+                         "--run", "python3 tp09_client.py", NULL };
+  g_autoptr(SockscopeEventLog) log = NULL;
+  g_autoptr(GError) error = NULL;
+  SockscopeWindow *window;
+  SockscopeCodePane *pane;
+  char *text;
+  int status = 0;
+
+  g_chmod (dir, 0755);
+  g_assert_true (g_spawn_sync (examples, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  log = sockscope_event_log_load (session, NULL, &error);
+  g_assert_no_error (error);
+  window = open_session (session);
+  pane = sockscope_window_get_code_pane (window);
+  server_py = g_build_filename (examples, "tp09_server.py", NULL);
+
+  select_call (window, log, find_call (log, "python3", "accept4", NULL));
+  g_assert_cmpstr (sockscope_code_pane_get_file (pane, "python3"), ==, server_py);
+  g_assert_cmpuint (sockscope_code_pane_get_current_line (pane, "python3", NULL), ==, 16);
+  text = sockscope_code_pane_get_line_text (pane, "python3", 16);
+  g_assert_nonnull (strstr (text, "server.accept()"));
+  g_free (text);
+  assert_line_on_screen (pane, "python3", 16);
+  select_call (window, log, find_call (log, "python3-2", "connect", NULL));
+  g_assert_true (g_str_has_suffix (sockscope_code_pane_get_file (pane, "python3-2"), "/tp09_client.py"));
+  g_assert_cmpuint (sockscope_code_pane_get_current_line (pane, "python3-2", NULL), ==, 10);
+  assert_line_on_screen (pane, "python3-2", 10);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+  g_remove (session);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -349,5 +396,6 @@ main (int argc, char **argv)
   g_test_add_func ("/trace-source/c-debug", test_c_debug);
   g_test_add_func ("/trace-source/c-no-debug", test_c_no_debug);
   g_test_add_func ("/trace-source/c-missing-file", test_c_missing_file);
+  g_test_add_func ("/trace-source/python", test_python);
   return g_test_run ();
 }
