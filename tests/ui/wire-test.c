@@ -295,6 +295,153 @@ test_wire_presenter_french (void)
   spin (100);
 }
 
+static gboolean
+window_idle (SockscopeWindow *window)
+{
+  return sockscope_window_is_idle (window);
+}
+
+static void
+wait_until (SockscopeWindow *window,
+            gboolean       (*cond) (SockscopeWindow *window),
+            const char      *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!cond (window))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for %s (error: %s)", what,
+                 sockscope_window_get_error (window) ? sockscope_window_get_error (window) : "none");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_drop_down (GtkWidget  *widget,
+                const char *name)
+{
+  if (GTK_IS_DROP_DOWN (widget) && g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_drop_down (c, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The diagram's item of kind whose text starts with prefix, or NULL. */
+static const char *
+diagram_text (SockscopeWindow *window,
+              const char      *kind,
+              const char      *prefix,
+              const char      *contains)
+{
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+
+  for (guint i = 0; i < sockscope_sequence_view_get_n_items (diagram); i++)
+    {
+      const char *k, *text;
+
+      sockscope_sequence_view_get_item (diagram, i, NULL, &k, &text, NULL, NULL);
+      if (g_str_equal (k, kind) && g_str_has_prefix (text, prefix) && (contains == NULL || strstr (text, contains)))
+        return text;
+    }
+  return NULL;
+}
+
+static const char *wanted_note;
+
+static gboolean
+syn_again (SockscopeWindow *window)
+{
+  return diagram_text (window, "packet", "SYN", "retransmission") != NULL;
+}
+
+static gboolean
+note_shown (SockscopeWindow *window)
+{
+  return diagram_text (window, "wire", wanted_note, NULL) != NULL;
+}
+
+/* A real two-host run (tcp-retransmission): the panel is there, its button loses the client's
+ * next packet (the SYN of connect, which the kernel sends again a second later), a loss rate
+ * picked and the wire repaired: each change one command, one note on the diagram's wire. */
+static void
+test_wire_panel (void)
+{
+  SockscopeWindow *window = sockscope_window_new (app);
+  SockscopeWirePanel *panel = sockscope_window_get_wire_panel (window);
+  GtkWidget *lose, *loss;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  sockscope_window_open_lesson (window, "tcp-retransmission");
+  wait_until (window, window_idle, "the lab to start");
+  g_assert_true (gtk_widget_get_visible (sockscope_window_get_wire_button (window)));
+
+  lose = find_button (GTK_WIDGET (panel), "Lose the next packet →");
+  loss = find_drop_down (GTK_WIDGET (panel), "loss=0%");
+  g_assert_nonnull (lose);
+  g_assert_nonnull (loss);
+  g_assert_true (gtk_widget_get_sensitive (lose));
+
+  /* Up to the client's socket (step 6), then the button, then connect. */
+  while (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)) < 6)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
+      spin (5);
+      wait_until (window, window_idle, "a step to finish");
+    }
+  g_signal_emit_by_name (lose, "clicked");
+  g_assert_cmpstr (sockscope_wire_panel_get_last_spec (panel), ==, "dir=a>b,drop=next");
+  wanted_note = "wire: dir a → b, drop next";
+  wait_until (window, note_shown, "the wire's note");
+  g_assert_cmpuint (sockscope_wire_panel_get_n_pending (panel), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
+  spin (5);
+  /* The SYN lost on the wire (connect blocks), and the kernel's SYN again a second later. */
+  wait_until (window, syn_again, "the SYN sent again");
+  wait_until (window, window_idle, "connect to return");
+  keep_shot (window, "wire-panel-syn-lost.png");
+  g_assert_nonnull (diagram_text (window, "packet", "SYN", "· lost on the wire"));
+
+  /* A loss rate, then the wire repaired. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (loss), 3);
+  g_assert_cmpstr (sockscope_wire_panel_get_last_spec (panel), ==, "loss=20%");
+  wanted_note = "wire: loss 20 %";
+  wait_until (window, note_shown, "the loss note");
+  g_signal_emit_by_name (find_button (GTK_WIDGET (panel), "Repair the wire"), "clicked");
+  g_assert_cmpstr (sockscope_wire_panel_get_last_spec (panel), ==, "clear");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (loss)), ==, 0);
+  wanted_note = "wire: a perfect wire";
+  wait_until (window, note_shown, "the repair note");
+  g_assert_true (g_str_has_prefix (sockscope_wire_panel_get_status (panel), "Sent: clear"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -316,5 +463,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/wire/session", test_wire_session);
   g_test_add_func ("/wire/presenter-french", test_wire_presenter_french);
+  g_test_add_func ("/wire/panel", test_wire_panel);
   return g_test_run ();
 }
