@@ -724,9 +724,11 @@ finish_call (SsLab    *lab,
   else if (msg->ret >= 0 && call->info->creates_fd)
     ss_cause_note_call (ss_cause_sock_for_fd (lab, actor, (int) msg->ret), call);
   /* A program sends at once after accept or connect, before any state dump: learn the new
-   * connection's addresses now, or its first segment would be taken for its listener's. */
+   * connection's addresses now, or its first segment would be taken for its listener's; and
+   * its state, so that its sends are known to be on an established connection (they then ask
+   * for no new dump: emit_call). */
   if (msg->ret >= 0 && (call->info->id == SS_CALL_ACCEPT || call->info->id == SS_CALL_CONNECT))
-    ss_sockdiag_learn (lab);
+    ss_sockdiag_refresh (lab);
   if (msg->ret < 0 && msg->err == ENETUNREACH && !t->noted_net)
     {
       g_autofree char *text = g_strdup_printf (
