@@ -418,8 +418,13 @@ on_stdin (int          fd,
 {
   Explore *ex = user_data;
 
-  if (ex->reading)
-    rl_callback_read_char ();
+  rl_callback_read_char ();
+  /* A line was taken: what is typed while it runs waits in the terminal (no busy watch). */
+  if (!ex->reading)
+    {
+      ex->stdin_watch = 0;
+      return G_SOURCE_REMOVE;
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -478,6 +483,8 @@ read_next (Explore *ex)
 #ifdef HAVE_READLINE
       ex->reading = TRUE;
       rl_callback_handler_install (PROMPT, on_readline);
+      if (ex->stdin_watch == 0)
+        ex->stdin_watch = g_unix_fd_add (STDIN_FILENO, G_IO_IN, on_stdin, ex);
       /* Bound once readline has read its inputrc, which the first install does. */
       rl_bind_keyseq ("\\eh", show_hint);
       return;
@@ -634,7 +641,6 @@ sockscope_cli_explore (int    argc,
       rl_attempted_completion_function = complete;
       rl_completer_word_break_characters = (char *) " \t(),={}|";
       using_history ();
-      ex.stdin_watch = g_unix_fd_add (STDIN_FILENO, G_IO_IN, on_stdin, &ex);
 #endif
     }
   else
@@ -665,7 +671,7 @@ sockscope_cli_explore (int    argc,
     {
       if (ex.reading)
         rl_callback_handler_remove ();
-      g_source_remove (ex.stdin_watch);
+      g_clear_handle_id (&ex.stdin_watch, g_source_remove);
     }
 #endif
 
