@@ -50,6 +50,7 @@ struct _CliLadder
   GString             *pending_marks;
   gboolean             pending_dropped;
   guint                pending_copies;
+  GHashTable          *wire_labels;   /* seq → label of the packets that crossed the wire */
 };
 
 /* A terminal measures text in cells, one line high. */
@@ -179,6 +180,7 @@ cli_ladder_free (CliLadder *self)
   for (guint i = 0; i < MAX_COLUMNS; i++)
     g_free (self->hosts[i]);
   g_free (self->pending_label);
+  g_clear_pointer (&self->wire_labels, g_hash_table_unref);
   if (self->pending_marks != NULL)
     g_string_free (self->pending_marks, TRUE);
   g_free (self);
@@ -490,8 +492,20 @@ on_wire (gpointer data, guint seq, gint64 t_ns, const SockscopeWireItem *item)
     /* TRANSLATORS: a note on the wire between two hosts when its rules change: "wire: loss 20 %" */
     text = g_strdup_printf (_("wire: %s"), item->text);
   else
-    /* a decision about a packet printed before (a log whose wire events came late) */
-    text = g_strdup_printf ("#%u: %s", item->packet_seq, item->text);
+    {
+      /* A decision about a packet printed before: a reordered one is known once the packet it
+       * was held behind went by. */
+      const char *label = self->wire_labels ? g_hash_table_lookup (self->wire_labels, GUINT_TO_POINTER (item->packet_seq)) : NULL;
+
+      if (label != NULL && item->action == SOCKSCOPE_WIRE_REORDER)
+        /* TRANSLATORS: the ladder, under the packet a reordered one was held behind:
+         * "↑ UDP len=3 (sent before it): reordered, delivered after the packet above" */
+        text = g_strdup_printf (_("↑ %s (sent before it): reordered, delivered after the packet above"), label);
+      else if (label != NULL)
+        text = g_strdup_printf ("↑ %s · %s", label, item->text);
+      else
+        text = g_strdup_printf ("#%u: %s", item->packet_seq, item->text);
+    }
   if (self->n_columns >= 2)
     {
       /* On the wire: centred between the outer lifelines. */
@@ -523,6 +537,12 @@ on_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *
 
   if (a >= 0 && b >= 0 && a != b && json_object_get_string_member_with_default (self->event, "wire", NULL) != NULL)
     {
+      if (self->wire_labels == NULL || g_hash_table_size (self->wire_labels) > 4096)
+        {
+          g_clear_pointer (&self->wire_labels, g_hash_table_unref);
+          self->wire_labels = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+        }
+      g_hash_table_insert (self->wire_labels, GUINT_TO_POINTER (seq), g_strdup (label));
       self->pending = TRUE;
       self->pending_seq = seq;
       self->pending_a = a;

@@ -92,6 +92,16 @@ class WireLadder(unittest.TestCase):
         # No decision printed apart from its packet.
         self.assertFalse(any(re.match(r"\s*│?\s*#\d+: ", l) for l in lines), lines)
 
+    def test_reorder_and_duplicate(self):
+        lines = ladder(["run", "reorder-and-duplicate"])
+        text = " ".join(l.strip("│ ") for l in lines)
+        # A reordered packet is named under the one it was held behind; a copy is a second arrow.
+        self.assertIn("(sent before it): reordered, delivered after the packet above", re.sub(r"\s+", " ", text))
+        copies = [i for i, l in enumerate(lines) if "(copy)" in l]
+        self.assertGreaterEqual(len(copies), 2, lines)
+        for i in copies:
+            self.assertTrue("<─" in lines[i] or "<─" in lines[i + 1] or "─>" in lines[i] or "─>" in lines[i + 1])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
