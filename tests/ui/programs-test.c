@@ -413,6 +413,23 @@ test_terminal_close (void)
         g_error ("the lab's terminal did not start");
       spin (20);
     }
+  /* Real keys, as a learner types them (xdotool under Xvfb): the window's own keys (Space, the
+   * arrows, Home) go to the shell, not to the lesson's Next and Back. */
+  if (g_find_program_in_path ("xdotool") != NULL)
+    {
+      const char *argv[] = { "sh", "-c",
+                             "xdotool search --sync --onlyvisible --name Sockscope windowfocus --sync && "
+                             "xdotool type --delay 20 'cho typed by keys' && xdotool key Home && "
+                             "xdotool type e && xdotool key Return",
+                             NULL };
+      g_autoptr(GError) error = NULL;
+
+      wait_terminal (window, terminal, "lab:", 1);
+      g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &error));
+      /* the command line (Home went to its start: "echo"), then its output */
+      wait_terminal (window, terminal, "echo typed by keys", 1);
+      wait_terminal (window, terminal, "typed by keys", 2);
+    }
   sockscope_terminal_type (terminal, cd);
   sockscope_terminal_type (terminal, "python3 examples/python/tp5b_echo_server.py &\n");
   while (!has_call (window, "python3", "accept4("))
