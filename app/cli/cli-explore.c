@@ -130,13 +130,9 @@ refuse (Explore      *ex,
 {
   ex->refused++;
   say (ex, TRUE, error->message);
-  /* The lab itself failed: nothing more can run. */
-  if (error->domain != SOCKSCOPE_EXPLORE_ERROR && !sockscope_explore_is_running (ex->explore))
-    {
-      if (ex->error == NULL)
-        ex->error = g_error_copy (error);
-      ex->quitting = TRUE;
-    }
+  /* The lab itself is gone (crashed, killed): nothing more can run, the message said why. */
+  if (!sockscope_explore_is_running (ex->explore))
+    ex->quitting = TRUE;
 }
 
 static void

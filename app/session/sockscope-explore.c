@@ -46,6 +46,7 @@ struct _SockscopeExplore
   char               *host_names[2]; /* two hosts (a lesson gone on from has them), else NULL */
   char              **wire;       /* that lesson's top-level wire lines */
   GTask              *stopping;   /* a stop asked while busy: it begins when the command ends */
+  GError             *failure;    /* why the lab stopped on its own, or NULL */
   guint               stop_idle;
 };
 
@@ -112,6 +113,7 @@ sockscope_explore_finalize (GObject *object)
   SockscopeExplore *self = SOCKSCOPE_EXPLORE (object);
 
   g_free (self->lang);
+  g_clear_error (&self->failure);
   g_free (self->host_names[0]);
   g_free (self->host_names[1]);
   g_strfreev (self->wire);
@@ -596,6 +598,8 @@ on_failed (SockscopeLabClient *client,
            SockscopeExplore   *self)
 {
   self->running = FALSE;
+  g_clear_error (&self->failure);
+  self->failure = g_error_copy (error);
 }
 
 /* The steps done, with their descriptions, as the lesson front ends read. */
@@ -742,6 +746,7 @@ restart (SockscopeExplore *self,
     }
   g_clear_object (&self->runner);
   g_clear_object (&self->client);
+  g_clear_error (&self->failure);
   g_hash_table_remove_all (self->blocked);
   g_hash_table_remove_all (self->ended);
 
@@ -790,8 +795,13 @@ refuse_not_running (SockscopeExplore *self,
 {
   if (self->running)
     return FALSE;
-  g_task_return_new_error (task, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_NOT_STARTED,
-                           _("the lab is not running"));
+  if (self->failure != NULL)
+    g_task_return_new_error (task, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_NOT_STARTED,
+                             _("the lab is not running: %s; hint: start again (the steps can be saved first)"),
+                             self->failure->message);
+  else
+    g_task_return_new_error (task, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_NOT_STARTED,
+                             _("the lab is not running"));
   g_object_unref (task);
   return TRUE;
 }

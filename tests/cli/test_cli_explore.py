@@ -271,6 +271,39 @@ class Explore(unittest.TestCase):
         self.assertIn("server is still blocked in recv(4, 64, 0)", r.stderr)
         self.assertIn("unknown actor 'nobody'", r.stderr)
 
+    def test_a_lab_that_dies_ends_the_session_with_why(self):
+        p = subprocess.Popen(as_user([CLI, "explore"]), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            p.stdin.write(":actor server\n")
+            p.stdin.flush()
+            time.sleep(1)
+            # This session's own lab: the child of the CLI (setpriv execs it: the same pid).
+            labs = []
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    with open(f"/proc/{pid}/stat") as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        cmd = f.read()
+                except OSError:
+                    continue
+                if ppid == p.pid and b"sockscope-lab" in cmd:
+                    labs.append(int(pid))
+            self.assertEqual(len(labs), 1)
+            os.kill(labs[0], 9)
+            time.sleep(0.5)
+            _, err = p.communicate("server: s = socket(AF_INET, SOCK_DGRAM, 0)\nserver: close(s)\n", timeout=60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.assertEqual(p.returncode, 1)
+        # One message, for the first line after; the session then ends.
+        self.assertEqual(len(err.splitlines()), 1, err)
+        self.assertRegex(err, r"^sockscope-cli explore: line 2: the lab is not running: the lab stopped "
+                              r"unexpectedly \(killed by signal .+\); hint: start again")
+
     def test_command_line(self):
         h = self.cli("explore", "--help")
         self.assertEqual(h.returncode, 0)
