@@ -76,6 +76,7 @@ struct _SockscopePacketDetail
   SsField            *fields;
   guint               n_fields;
   char               *warning;
+  char               *wire;         /* what the wire did to this packet, or NULL */
   int                 selected;   /* field index, -1 when none */
   guint               scroll_to;  /* row to scroll to on the next frame */
   guint               scroll_tick;
@@ -488,6 +489,14 @@ build_tree (SockscopePacketDetail *self,
       warning = field_item_new (-1, g_strdup (_("Warning")), g_strdup (res->reason), help);
       g_list_store_append (roots, warning);
     }
+  if (self->wire != NULL)
+    {
+      /* TRANSLATORS: the packet detail's first row on two hosts: what the wire did to the frame */
+      g_autoptr(SockscopeFieldItem) wire = field_item_new (-1, g_strdup (C_("packet field", "Wire")), g_strdup (self->wire),
+                                                           _("What the wire between the two hosts did to this frame, as the lab logged it: the frame above was captured when its host sent it."));
+
+      g_list_store_append (roots, wire);
+    }
 
   for (guint i = 0; i < self->n_fields; i++)
     {
@@ -589,6 +598,16 @@ sockscope_packet_detail_set_packet_full (SockscopePacketDetail *self,
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   update_help (self, NULL);
   gtk_stack_set_visible_child_name (self->stack, frame != NULL ? "detail" : "empty");
+}
+
+void
+sockscope_packet_detail_set_wire (SockscopePacketDetail *self,
+                                  const char            *marks)
+{
+  g_return_if_fail (SOCKSCOPE_IS_PACKET_DETAIL (self));
+
+  g_free (self->wire);
+  self->wire = g_strdup (marks);
 }
 
 /**
@@ -748,6 +767,7 @@ sockscope_packet_detail_dispose (GObject *object)
   g_clear_pointer (&self->frame, g_bytes_unref);
   g_clear_pointer (&self->fields, g_free);
   g_clear_pointer (&self->warning, g_free);
+  g_clear_pointer (&self->wire, g_free);
   self->n_fields = 0;
 
   G_OBJECT_CLASS (sockscope_packet_detail_parent_class)->dispose (object);

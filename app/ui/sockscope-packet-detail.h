@@ -17,6 +17,10 @@ void        sockscope_packet_detail_set_packet_full    (SockscopePacketDetail *s
                                                         guint                  linktype,
                                                         GBytes                *frame,
                                                         guint                  origlen);
+/* What the wire did to the next packet set (two hosts: "lost on the wire"), its first row; NULL
+ * for nothing. */
+void        sockscope_packet_detail_set_wire           (SockscopePacketDetail *self,
+                                                        const char            *marks);
 gboolean    sockscope_packet_detail_select_field       (SockscopePacketDetail *self,
                                                         const char            *field_id);
 const char *sockscope_packet_detail_get_selected_field (SockscopePacketDetail *self);

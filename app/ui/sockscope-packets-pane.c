@@ -533,6 +533,11 @@ show_detail (SockscopePacketsPane *self,
   frame = g_bytes_new_take (g_steal_pointer (&raw), len);
   sockscope_event_log_get_int (self->log, position, "linktype", &linktype);
   sockscope_event_log_get_int (self->log, position, "origlen", &origlen);
+  {
+    g_autofree char *wire = sockscope_packet_list_get_wire_marks (self->packets, position);
+
+    sockscope_packet_detail_set_wire (self->detail, wire);
+  }
   sockscope_packet_detail_set_packet_full (self->detail, (guint) linktype, frame, (guint) MAX (origlen, (gint64) len));
   show_detail_room (self, TRUE);
 }

@@ -240,6 +240,17 @@ test_wire_session (void)
   show_retransmission (window);
   keep_shot (window, "wire-retransmission.png");
   check_diagram (window, "lost on the wire");
+  /* The packet detail says it first; a packet the wire let through has no such row. */
+  {
+    SockscopePacketDetail *detail = sockscope_packets_pane_get_detail (packets);
+
+    g_assert_true (sockscope_packets_pane_select_row (packets, 3));
+    spin (100);
+    g_assert_cmpstr (sockscope_packet_detail_get_row (detail, 0, NULL, NULL), ==, "Wire");
+    g_assert_true (sockscope_packets_pane_select_row (packets, 0));
+    spin (100);
+    g_assert_cmpstr (sockscope_packet_detail_get_row (detail, 0, NULL, NULL), !=, "Wire");
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   spin (100);
 }
