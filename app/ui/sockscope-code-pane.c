@@ -1538,8 +1538,11 @@ column_clear_current (Column *column)
 {
   GtkTextIter start, end;
 
-  gtk_text_buffer_get_bounds (column->buffer, &start, &end);
-  gtk_text_buffer_remove_tag_by_name (column->buffer, "current", &start, &end);
+  if (column->current_line > 0 && (int) column->current_line <= gtk_text_buffer_get_line_count (column->buffer))
+    {
+      line_bounds (column->buffer, column->current_first, column->current_line, &start, &end);
+      gtk_text_buffer_remove_tag_by_name (column->buffer, "current", &start, &end);
+    }
   if (column->outcome_mark != NULL && column->current_line > 0)
     {
       gtk_text_buffer_get_iter_at_mark (column->buffer, &start, column->outcome_mark);
