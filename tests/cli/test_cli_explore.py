@@ -6,7 +6,7 @@ on from a step of a lesson; every bad input is one message and the session goes 
 gets completion, the argument hint and history through readline."""
 import json
 import os
-import pty
+import re
 import select
 import shutil
 import subprocess
@@ -163,6 +163,39 @@ class Explore(unittest.TestCase):
         self.assertIn("host.a: alice\nhost.b: bob\n", text)
         self.assertIn("actor: c2\n  host: a\n", text)
         self.assertIn("  wire: dir=a>b, drop=next\n", text)    # step 7's own wire line, kept
+
+    def test_go_on_from_the_last_step_of_every_lesson(self):
+        """Every lesson replays in explore up to its last step and is saved back with the same
+        steps, its hosts and wire, and its texts; the file passes check."""
+        step_line = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*): *(.*\(.*)$", re.M)
+        listed = self.cli("list")
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        ids = [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
+        self.assertGreater(len(ids), 10)
+        for lesson in ids:
+            with self.subTest(lesson=lesson):
+                check = self.cli("check", lesson)
+                path, n = re.search(r"^(.*): ok \(\S+, (\d+) steps\)", check.stdout, re.M).groups()
+                saved = os.path.join(self.tmp, lesson + ".lesson")
+                r = self.cli("explore", "--json", "--from", f"{lesson}:{n}", stdin=f":save {saved}\n")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                calls = [json.loads(l) for l in r.stdout.splitlines()]
+                self.assertEqual(max(e["step"] for e in calls if e["type"] == "call"), int(n))
+                again = self.cli("check", saved)
+                self.assertEqual(again.returncode, 0, again.stdout + again.stderr)
+                self.assertIn(f"{n} steps", again.stdout)
+                with open(path, encoding="utf-8") as f:
+                    original = f.read()
+                with open(saved, encoding="utf-8") as f:
+                    copy = f.read()
+
+                def steps(text):
+                    return [(a, re.sub(r"\s", "", c)) for a, c in step_line.findall(text) if a not in ("id", "actor")]
+
+                self.assertEqual(len(steps(copy)), int(n))
+                self.assertEqual(steps(copy), steps(original))
+                for key in ("host.a:", "host.b:", "\nwire:", "  wire:", "  kind: thread", "  parent:"):
+                    self.assertEqual(key in copy, key in original, key)
 
     def test_bad_input_is_one_message_and_the_session_goes_on(self):
         readonly = os.path.join(self.tmp, "readonly")
