@@ -430,6 +430,13 @@ check_line (SockscopeExplore  *self,
   const char *colon = strchr (line, ':');
   const char *near;
 
+  /* A step is one line (a paste may bring several). */
+  if (strpbrk (line, "\r\n") != NULL)
+    {
+      g_set_error (error, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_CHECK,
+                   _("a step is one line; hint: run the calls one after the other"));
+      return NULL;
+    }
   if (colon != NULL)
     {
       checked->actor = g_strstrip (g_strndup (line, colon - line));
