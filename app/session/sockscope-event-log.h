@@ -38,6 +38,7 @@ int                 sockscope_event_log_get_step       (SockscopeEventLog  *self
                                                         guint               position);
 JsonObject         *sockscope_event_log_parse          (SockscopeEventLog  *self,
                                                         guint               position);
+JsonObject         *sockscope_event_log_parse_line     (const char         *line);
 gboolean            sockscope_event_log_get_packet     (SockscopeEventLog  *self,
                                                         guint               position,
                                                         SockscopeLoggedPacket *packet);
