@@ -340,9 +340,9 @@ class Lessons(unittest.TestCase):
         tcp_dup, udp_dup = log.decisions("duplicate")
         self.assertEqual(log.by_seq[tcp_dup["packet"]]["pkt"]["len"], 5)
         self.assertEqual((log.ret(9)["ret"], log.ret(9)["out"]["data"]), (5, "three"))
-        self.assertEqual(log.by_seq[udp_reorder["packet"]]["cause"], log.call(16)["seq"])   # "one"
-        self.assertEqual([log.ret(s)["out"]["data"] for s in (18, 19, 21, 22)], ["two", "one", "three", "three"])
-        self.assertEqual(log.by_seq[udp_dup["packet"]]["cause"], log.call(20)["seq"])
+        self.assertEqual(log.by_seq[udp_reorder["packet"]]["cause"], log.call(14)["seq"])   # "one"
+        self.assertEqual([log.ret(s)["out"]["data"] for s in (16, 17, 19, 20)], ["two", "one", "three", "three"])
+        self.assertEqual(log.by_seq[udp_dup["packet"]]["cause"], log.call(18)["seq"])
 
     def test_fragmentation(self):
         log = run("fragmentation")
