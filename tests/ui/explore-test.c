@@ -147,6 +147,23 @@ find_error_label (GtkWidget *root)
   return NULL;
 }
 
+/* The label that says what an actor is doing ("blocked in recvfrom(): …"), the first one shown. */
+static GtkWidget *
+find_state_label (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), "blocked in "))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_state_label (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 print_labels (GtkWidget *root)
 {
@@ -364,6 +381,16 @@ test_explore (void)
   run_line (window, "client", "n = recvfrom(c, 64, 0)");
   g_assert_null (sockscope_explore_pane_get_message (pane, "client"));
   g_assert_true (sockscope_explore_is_blocked (explore, "client"));
+  /* A blocked actor makes no other call: its card says so, the message names who can go. */
+  g_assert_true (strstr (gtk_label_get_text (GTK_LABEL (find_state_label (GTK_WIDGET (pane)))), "recvfrom") != NULL);
+  n_events = sockscope_window_get_n_events (window);
+  run_line (window, "client", "close(c)");
+  message = sockscope_explore_pane_get_message (pane, "client");
+  g_test_message ("blocked: %s", message);
+  g_assert_nonnull (message);
+  g_assert_true (strstr (message, "blocked") != NULL);
+  g_assert_true (strstr (message, "server") != NULL);
+  g_assert_cmpuint (sockscope_window_get_n_events (window), ==, n_events);
   run_line (window, "server", "sendto(s, n, 0, peer)");
   spin (300);
   g_assert_false (sockscope_explore_is_blocked (explore, "client"));
