@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The ladder of a two-host run (#16): each host's name and address over its actors' column, a
 lost packet's arrow cut half-way with an x and marked, a delayed one marked, a duplicate printed
-twice, the wire's rule changes on the wire; the same marks in French. The hand-made session of
-tests/layout (made to the contract until real runs existed), then a real run of
-tcp-retransmission as an unprivileged user."""
+twice, the wire's rule changes on the wire; the same marks in French. The recorded two-host
+session of tests/layout, then real runs of tcp-retransmission and reorder-and-duplicate as an
+unprivileged user."""
 import os
 import re
 import json
@@ -75,10 +75,10 @@ class WireLadder(unittest.TestCase):
         self.assertIn("<─", lines[copy_line + 1])
 
     def test_session_en(self):
-        self.check_session("en", "· lost on the wire", "(copy)", "delayed 40 ms, duplicated")
+        self.check_session("en", "· lost on the wire", "(copy)", "delayed 44 ms, duplicated")
 
     def test_session_fr(self):
-        self.check_session("fr", "· perdu sur le câble", "(copie)", "retardé de 40 ms, dupliqué")
+        self.check_session("fr", "· perdu sur le câble", "(copie)", "retardé de 44 ms, dupliqué")
 
     def test_real_run(self):
         lines = ladder(["run", "tcp-retransmission"])
