@@ -271,6 +271,7 @@ emit_packet (SsLab        *lab,
   lab->last_packet_mono = g_get_monotonic_time ();
   lab->states_stale = TRUE;
 
+  lab->pkt_t_ns = t_ns;
   lab->pkt_hosts[0] = source_hosts[source][0];
   lab->pkt_hosts[1] = source_hosts[source][1];
   memset (&sum, 0, sizeof sum);

@@ -434,9 +434,18 @@ ss_cause_attribute (SsLab                 *lab,
 {
   SsTuple t;
   SsSockRec *rec;
+  int fragment = ss_ipv4_fragment (sum, data);
 
   *is_burst = FALSE;
-  if ((sum->status & SS_STATUS_MALFORMED) || !ss_cause_read_tuple (sum, data, &t))
+  /* a datagram cut into fragments: the first is the datagram's (the decoder calls it
+   * malformed: its UDP length runs past it), the others the first's (sockscope-ends.c) */
+  if (fragment == 2)
+    {
+      gint i = ss_fragment_slot (lab, sum, data);
+
+      return i >= 0 ? lab->frags[i].cause : NULL;
+    }
+  if (((sum->status & SS_STATUS_MALFORMED) && fragment != 1) || !ss_cause_read_tuple (sum, data, &t))
     return NULL;
 
   switch (sum->proto)

@@ -14,6 +14,9 @@
  *    connection no process has accepted yet (SYN-RECV, or waiting in the accept queue) to its
  *    listener. No other TCP segment is ever the listener's.
  *  An IPv4 packet never reaches an IPV6_V6ONLY socket bound to the same port.
+ *  - An IPv4 datagram cut into fragments (a wire's MTU): its first fragment carries the ports and
+ *    is attributed as the datagram; the others, which have none, have the first one's ends
+ *    (same addresses and IP id).
  *  - No socket: a SYN or a datagram from a socket the kernel bound during the call comes from
  *    the actor whose call sent it (connect, sendto); a RST refusing a SYN reaches the actor whose
  *    connect sent the SYN. An ICMP error is sent by a host's kernel (no actor) and reaches the
@@ -203,7 +206,10 @@ find_end (SsLab         *lab,
 
   for (guint m = 0; m < G_N_ELEMENTS (connection_first); m++)
     {
-      gboolean fresh = lab->lookup != NULL && lab->lookup_generation == lab->generation;
+      /* across the wire a handshake takes tens of microseconds (a second when a SYN is lost):
+       * a dump older than the packet may miss the connection it reaches */
+      gboolean fresh = lab->lookup != NULL && lab->lookup_generation == lab->generation
+                       && (lab->hosts == NULL || lab->lookup_t_ns >= lab->pkt_t_ns);
 
       if (segment && order[m] != MATCH_CONNECTION && !queued)
         {
@@ -222,11 +228,43 @@ find_end (SsLab         *lab,
           g_clear_pointer (&lab->lookup, g_array_unref);
           lab->lookup = ss_sockdiag_snapshot (lab);
           lab->lookup_generation = lab->generation;
+          lab->lookup_t_ns = ss_now_ns ();
           if (find_in (lab, lab->lookup, t, order[m], cause, end, &queued))
             return TRUE;
         }
     }
   return FALSE;
+}
+
+/* 0: not a fragment; 1: the first of a datagram's fragments; 2: a later one. */
+int
+ss_ipv4_fragment (const SsPacketSummary *sum,
+                  const guint8          *data)
+{
+  const guint8 *ip = data + sum->l3_off;
+  guint16 off;
+
+  if (sum->l3 != SS_PROTO_IPV4 || (guint32) sum->l3_off + 20 > sum->caplen)
+    return 0;
+  off = (guint16) (((ip[6] & 0x1f) << 8) | ip[7]);
+  if (off != 0)
+    return 2;
+  return (ip[6] & 0x20) ? 1 : 0;
+}
+
+/* The first fragment's entry of a later fragment's datagram, or -1. */
+gint
+ss_fragment_slot (SsLab                 *lab,
+                  const SsPacketSummary *sum,
+                  const guint8          *data)
+{
+  const guint8 *ip = data + sum->l3_off;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lab->frags); i++)
+    if (lab->frags[i].used && memcmp (lab->frags[i].addrs, ip + 12, 8) == 0
+        && lab->frags[i].id == (guint16) ((ip[4] << 8) | ip[5]))
+      return (gint) i;
+  return -1;
 }
 
 static SsEnd
@@ -245,9 +283,22 @@ ss_ends_attribute (SsLab                 *lab,
 {
   SsTuple t, r;
   gboolean syn, segment;
+  int fragment = ss_ipv4_fragment (sum, data);
 
   *from = *to = (SsEnd) { NULL, -1 };
-  if (sum->status & SS_STATUS_MALFORMED)
+  if (fragment == 2)
+    {
+      gint i = ss_fragment_slot (lab, sum, data);
+
+      if (i >= 0)
+        {
+          *from = lab->frags[i].from;
+          *to = lab->frags[i].to;
+        }
+      return;
+    }
+  /* a first fragment is "malformed" to the decoder: its UDP length runs past it */
+  if ((sum->status & SS_STATUS_MALFORMED) && fragment != 1)
     return;
 
   /* in a two-host lab, each end is looked for among its own host's sockets */
@@ -276,6 +327,18 @@ ss_ends_attribute (SsLab                 *lab,
       sum->proto == SS_PROTO_TCP && (sum->tcp_flags & 0x04))
     *to = caller_end (cause);
   lab->end_host = SS_HOST_NONE;
+  if (fragment == 1)
+    {
+      const guint8 *ip = data + sum->l3_off;
+      guint i = lab->next_frag++ % G_N_ELEMENTS (lab->frags);
+
+      memcpy (lab->frags[i].addrs, ip + 12, 8);
+      lab->frags[i].id = (guint16) ((ip[4] << 8) | ip[5]);
+      lab->frags[i].used = TRUE;
+      lab->frags[i].from = *from;
+      lab->frags[i].to = *to;
+      lab->frags[i].cause = cause;
+    }
 }
 
 static void

@@ -379,6 +379,17 @@ struct _SsLab
   guint       wire_queued;    /* frames waiting in the wire to leave (delayed): not settled yet */
   guint8      end_host;       /* sockscope-ends.c: the host whose sockets are looked at */
   guint8      pkt_hosts[2];   /* the packet being attributed: its sender's and receiver's host */
+  guint64     pkt_t_ns;       /* ... and when it was captured */
+  guint64     lookup_t_ns;    /* when lab->lookup was dumped */
+  struct
+  {
+    guint8    addrs[8];       /* IPv4 source and destination */
+    guint16   id;
+    gboolean  used;
+    SsEnd     from, to;
+    SsCallRec *cause;
+  }           frags[8];       /* the ends of the last datagrams cut into fragments, by IP id */
+  guint       next_frag;
 };
 
 #define SS_WIRE_MAP 65536
@@ -502,6 +513,11 @@ void     ss_ends_append_json     (GString               *out,
                                   const SsEnd           *from,
                                   const SsEnd           *to);
 const char *ss_tcp_state_name    (guint8       state);
+int      ss_ipv4_fragment        (const SsPacketSummary *sum,
+                                  const guint8          *data);
+gint     ss_fragment_slot        (SsLab                 *lab,
+                                  const SsPacketSummary *sum,
+                                  const guint8          *data);
 
 /* sockscope-wire.c */
 void     ss_wire_init            (SsLab       *lab);
@@ -514,6 +530,7 @@ void     ss_wire_cmd_wire        (SsLab       *lab,
 gboolean ss_wire_enter_host      (SsLab       *lab,
                                   guint8       host);
 void     ss_wire_read            (SsLab       *lab);
+void     ss_wire_sync            (SsLab       *lab);
 void     ss_wire_emit_decision   (SsLab       *lab,
                                   const guint8 *msg,
                                   gsize        len);

@@ -607,6 +607,7 @@ log_packets_before_return (SsLab *lab)
   if (lab->processing_frames)
     return;
   lab->last_drain_ns = G_MAXUINT64;
+  ss_wire_sync (lab);
   ss_capture_read (lab);
   while (ss_capture_process (lab, 64))
     ;

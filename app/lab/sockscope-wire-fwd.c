@@ -577,7 +577,8 @@ release (Fwd *f)
   return next;
 }
 
-static void
+/* Reads up to BATCH frames; returns how many. */
+static int
 read_frames (Fwd *f, int dir)
 {
   static uint8_t bufs[BATCH][FRAME_MAX];
@@ -614,6 +615,7 @@ read_frames (Fwd *f, int dir)
   /* the frames first, then what the lab is told */
   flush_writes (f, dir);
   flush_reports (f);
+  return n;
 }
 
 static int
@@ -678,6 +680,20 @@ read_control (Fwd *f)
     }
   else if (buf[0] == 'T')
     send_stats (f);
+  else if (buf[0] == 'Y' && n >= 9)
+    {
+      SsWireMsg m;
+
+      for (int i = 0; i < 2; i++)
+        while (read_frames (f, i) == BATCH)
+          ;
+      memset (&m, 0, sizeof m);
+      m.kind = SS_WIRE_MSG_SYNC;
+      memcpy (&m.id, buf + 1, sizeof m.id);
+      m.queued = f->dir[0].queued + f->dir[1].queued;
+      if (send (f->ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
+        f->stats.reports_lost++;
+    }
   return true;
 }
 

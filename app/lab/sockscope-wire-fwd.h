@@ -9,7 +9,9 @@
  * no room for is counted as lost, a frame is never held back by the log.
  *
  * Control messages to the forwarder: "S" + a spec (applied as ss_wire_spec_apply does; the lab
- * checks it first), "T" (answered with one SS_WIRE_MSG_STATS). Its first message is a
+ * checks it first), "T" (answered with one SS_WIRE_MSG_STATS), "Y" + 8 bytes (the forwarder reads
+ * every frame waiting in its sockets, then answers SS_WIRE_MSG_SYNC with those 8 bytes in `id`:
+ * the lab logs a call's return after the frames the call sent). Its first message is a
  * SS_WIRE_MSG_STATS too, once its packet sockets are open: from then on no frame is missed.
  */
 #pragma once
@@ -26,6 +28,7 @@ typedef enum
   SS_WIRE_MSG_DECISION,
   SS_WIRE_MSG_STATS,
   SS_WIRE_MSG_IDLE,    /* the last frame waiting in the wire has left */
+  SS_WIRE_MSG_SYNC,    /* answers "Y": every frame read before it was reported before it */
 } SsWireMsgKind;
 
 typedef enum

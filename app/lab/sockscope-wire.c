@@ -252,31 +252,73 @@ ss_wire_cmd_wire (SsLab  *lab,
   g_string_append (lab->out, "}\n");
 }
 
+/* One message of the forwarder: frames and decisions into the capture's queue. Returns the
+ * number of a SYNC it answers, else 0. */
+static guint64
+take_message (SsLab        *lab,
+              const guint8 *buf,
+              gsize         n)
+{
+  SsWireMsg m;
+
+  if (n < sizeof m)
+    return 0;
+  memcpy (&m, buf, sizeof m);
+  if (m.kind == SS_WIRE_MSG_FRAME || m.kind == SS_WIRE_MSG_DECISION || m.kind == SS_WIRE_MSG_IDLE
+      || m.kind == SS_WIRE_MSG_SYNC)
+    lab->wire_queued = m.queued;
+  if (m.kind == SS_WIRE_MSG_FRAME && n >= sizeof m + m.len)
+    ss_capture_enqueue (lab, m.dir == SS_WIRE_B_TO_A ? SS_SRC_WIRE_BA : SS_SRC_WIRE_AB, m.id, m.t_ns,
+                        m.len, m.len, buf + sizeof m);
+  else if (m.kind == SS_WIRE_MSG_DECISION)
+    ss_capture_enqueue (lab, SS_SRC_DECISION, m.id, m.t_ns, sizeof m, sizeof m, buf);
+  else if (m.kind == SS_WIRE_MSG_SYNC)
+    return m.id;
+  return 0;
+}
+
+static guint8 wire_buf[sizeof (SsWireMsg) + SS_WIRE_MTU_MAX + 64];
+
 /* Everything the forwarder said, into the capture's queue. */
 void
 ss_wire_read (SsLab *lab)
 {
-  static guint8 buf[sizeof (SsWireMsg) + SS_WIRE_MTU_MAX + 64];
+  ssize_t n;
 
   if (lab->wire_ctl < 0)
     return;
+  while ((n = recv (lab->wire_ctl, wire_buf, sizeof wire_buf, MSG_DONTWAIT)) > 0)
+    take_message (lab, wire_buf, (gsize) n);
+}
+
+/* Before a call's return is logged: every frame the forwarder can read now (those the call
+ * sent) is in the queue, as libpcap's ring has the frames on lo. One round trip to the
+ * forwarder, at most 100 ms. */
+void
+ss_wire_sync (SsLab *lab)
+{
+  static guint64 number;
+  char req[9] = "Y";
+  gint64 deadline;
+
+  if (lab->wire_ctl < 0)
+    return;
+  number++;
+  memcpy (req + 1, &number, sizeof number);
+  if (send (lab->wire_ctl, req, sizeof req, MSG_NOSIGNAL) < 0)
+    return;
+  deadline = g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND;
   for (;;)
     {
-      ssize_t n = recv (lab->wire_ctl, buf, sizeof buf, MSG_DONTWAIT);
-      SsWireMsg m;
+      struct pollfd p = { .fd = lab->wire_ctl, .events = POLLIN };
+      gint64 left = deadline - g_get_monotonic_time ();
+      ssize_t n;
 
-      if (n < (ssize_t) sizeof (guint32))
+      if (left <= 0 || poll (&p, 1, (int) ((left + 999) / 1000)) <= 0)
         return;
-      if ((gsize) n < sizeof m)
-        continue;
-      memcpy (&m, buf, sizeof m);
-      if (m.kind == SS_WIRE_MSG_FRAME || m.kind == SS_WIRE_MSG_DECISION || m.kind == SS_WIRE_MSG_IDLE)
-        lab->wire_queued = m.queued;
-      if (m.kind == SS_WIRE_MSG_FRAME && (gsize) n >= sizeof m + m.len)
-        ss_capture_enqueue (lab, m.dir == SS_WIRE_B_TO_A ? SS_SRC_WIRE_BA : SS_SRC_WIRE_AB, m.id, m.t_ns,
-                            m.len, m.len, buf + sizeof m);
-      else if (m.kind == SS_WIRE_MSG_DECISION)
-        ss_capture_enqueue (lab, SS_SRC_DECISION, m.id, m.t_ns, sizeof m, sizeof m, buf);
+      while ((n = recv (lab->wire_ctl, wire_buf, sizeof wire_buf, MSG_DONTWAIT)) > 0)
+        if (take_message (lab, wire_buf, (gsize) n) == number)
+          return;
     }
 }
 

@@ -113,11 +113,13 @@ def arrows_of_ladder(text):
     """(from column, to column) of every arrow row, and the column names from the header (each
     name starts where its lifeline is drawn)."""
     lines = text.splitlines()
-    header = lines[0]
+    # two hosts: a line of hosts ("bob · 192.0.2.2") above the actors'
+    first = 1 if "·" in lines[0] else 0
+    header = lines[first]
     starts = [m.start() for m in re.finditer(r"\S+", header)]
     names = header.split()
     arrows = []
-    for line in lines[1:]:
+    for line in lines[first + 1:]:
         for m in re.finditer(r"│(<?)─[^│]*?(>?)│", line):
             if not (m.group(1) or m.group(2)) or "─" not in m.group(0)[-3:]:
                 continue
@@ -154,6 +156,10 @@ class Attribution(unittest.TestCase):
         calls = {e["seq"]: e for e in events if e["type"] == "call"}
         wrong, expected_arrows, n_packets = [], [], 0
         for i, e in enumerate(events):
+            if e["type"] == "packet" and e["from"] and e["to"] and e["from"] != e["to"] \
+                    and e["pkt"].get("proto") not in ("tcp", "udp"):
+                # a datagram's later fragments have its first fragment's ends
+                expected_arrows.append((e["from"], e["to"], e["n"]))
             if e["type"] != "packet" or e["pkt"].get("proto") not in ("tcp", "udp"):
                 continue
             n_packets += 1
@@ -191,7 +197,18 @@ class Attribution(unittest.TestCase):
 
         names, arrows = arrows_of_ladder(ladder)
         drawn = [(names[a], names[b]) for a, b in arrows]
-        want = [(a, b) for a, b, _ in expected_arrows if a in names and b in names and names.index(a) != names.index(b)]
+        # two hosts: a frame the wire dropped stops half-way (no arrow head), a delayed or held one
+        # is drawn where it arrived: the same arrows, not in the same order
+        dropped = {w["packet"] for w in events if w["type"] == "wire" and w.get("action") == "drop"}
+        seq_of = {e["n"]: e["seq"] for e in events if e["type"] == "packet"}
+        want = [(a, b) for a, b, n in expected_arrows if a in names and b in names and names.index(a) != names.index(b)
+                and seq_of[n] not in dropped]
+        # ... and a copy the wire made is an arrow of its own
+        ends_of = {seq_of[n]: (a, b) for a, b, n in expected_arrows}
+        want += [ends_of[w["packet"]] for w in events
+                 if w["type"] == "wire" and w.get("action") == "duplicate" and w["packet"] in ends_of]
+        if any(e["type"] == "wire" for e in events):
+            drawn, want = sorted(drawn), sorted(want)
         self.assertEqual(drawn, want, f"{lesson}: the ladder's arrows differ from the lab's ends")
         return n_packets
 

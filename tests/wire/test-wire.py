@@ -357,7 +357,7 @@ def test_mtu():
     try:
         udp_pair(lab)
         wire(lab, "mtu=1280")
-        call(lab, "client", "sendto", "c", '"%s"' % ("x" * 3000), "0", "192.0.2.2:7777")
+        send = call(lab, "client", "sendto", "c", '"%s"' % ("x" * 3000), "0", "192.0.2.2:7777")
         r = call(lab, "server", "recvfrom", "s", "4000", "0")
         wait_return(lab, r["call_seq"])
         ok(lab.settle(200), "settle")
@@ -365,6 +365,8 @@ def test_mtu():
         pk = packets(lab, "a>b")
         check(len(pk) == 3 and all(p["origlen"] <= 1280 + 14 for p in pk), "three fragments of at most 1280 bytes: %r"
               % [p["origlen"] for p in pk])
+        check(all((p["from"], p["to"], p["cause"]) == ("client", "server", send["call_seq"]) for p in pk),
+              "every fragment is the sendto's, client -> server: %r" % [(p["from"], p["to"], p["cause"]) for p in pk])
         lab.quit()
     finally:
         lab.kill()
