@@ -1097,7 +1097,8 @@ static const char * const wire_words[] = {
   "dir", "loss", "drop", "delay", "jitter", "dup", "reorder", "rate", "mtu", "seed", "clear", NULL
 };
 
-/* Checks @spec with the lab's own parser. On an error, @message is its one line naming the word,
+/* Checks @spec with the lab's own parser. On an error, @message (if not NULL) is its one line
+ * naming the word,
  * with a hint when the word's key is near a known one ("los=20%": did you mean loss?). */
 gboolean
 sockscope_wire_spec_check (const char  *spec,
@@ -1108,6 +1109,8 @@ sockscope_wire_spec_check (const char  *spec,
 
   if (ss_wire_spec_check (spec, err, sizeof err))
     return TRUE;
+  if (message == NULL)
+    return FALSE;
   words = g_strsplit (spec, ",", -1);
   for (guint i = 0; words[i]; i++)
     {

@@ -167,6 +167,60 @@ static const BadCase bad_cases[] = {
     "t.lesson:12: the choice 'SYN / SYNACK' can never be the answer; hint: packets are named SYN, SYN-ACK" },
 };
 
+/* Two hosts and a wire: the hosts' names, each actor's host (a child on its parent's), the
+ * lesson's wire lines and a step's, the C code of SO_RCVTIMEO. */
+static void
+test_hosts_and_wire (void)
+{
+  static const char text[] =
+    "id: two-hosts\ntheme: wire\ntitle.en: t\ntitle.fr: t\nhost.b: server1\n"
+    "wire: delay=5ms\nwire: dir=a>b, loss=10%, seed=3\n"
+    "actor: server\n  host: b\n  label.en: S\n  label.fr: S\n"
+    "actor: worker\n  parent: server\n  label.en: W\n  label.fr: W\n"
+    "actor: client\n  host: a\n  label.en: C\n  label.fr: C\n"
+    "server: s = socket(AF_INET, SOCK_DGRAM, 0)\n  en: a b\n  fr: a b\n"
+    "server: setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, {1, 500000})\n  en: a b\n  fr: a b\n"
+    "server: pid = fork() -> worker\n  en: a b\n  fr: a b\n"
+    "client: c = socket(AF_INET, SOCK_DGRAM, 0)\n  wire: dir=b>a, drop=next\n  wire: clear\n  en: a b\n  fr: a b\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SockscopeLesson) lesson = sockscope_lesson_new_from_data (text, "two-hosts.lesson", &error);
+  g_autoptr(SockscopeLesson) one = load_lesson ("tcp-handshake");
+  g_autoptr(SockscopeLesson) shipped = load_lesson ("tcp-retransmission");
+  g_autofree char *code = NULL;
+  g_autofree char *message = NULL;
+  const char * const *wire;
+
+  g_assert_no_error (error);
+  g_assert_true (sockscope_lesson_has_hosts (lesson));
+  g_assert_cmpstr (sockscope_lesson_get_host_name (lesson, "a"), ==, "alice");
+  g_assert_cmpstr (sockscope_lesson_get_host_name (lesson, "b"), ==, "server1");
+  g_assert_cmpstr (sockscope_lesson_get_actor (lesson, 0)->host, ==, "b");
+  g_assert_cmpstr (sockscope_lesson_get_actor (lesson, 1)->host, ==, "b");
+  g_assert_cmpstr (sockscope_lesson_get_actor (lesson, 2)->host, ==, "a");
+  wire = sockscope_lesson_get_wire (lesson);
+  g_assert_cmpuint (g_strv_length ((char **) wire), ==, 2);
+  g_assert_cmpstr (wire[1], ==, "dir=a>b, loss=10%, seed=3");
+  g_assert_null (sockscope_lesson_get_step (lesson, 1)->wire);
+  g_assert_cmpuint (g_strv_length (sockscope_lesson_get_step (lesson, 4)->wire), ==, 2);
+  g_assert_cmpstr (sockscope_lesson_get_step (lesson, 4)->wire[0], ==, "dir=b>a, drop=next");
+
+  g_assert_false (sockscope_lesson_has_hosts (one));
+  g_assert_null (sockscope_lesson_get_wire (one));
+  g_assert_null (sockscope_lesson_get_actor (one, 0)->host);
+  g_assert_true (sockscope_lesson_has_hosts (shipped));
+  g_assert_cmpstr (sockscope_lesson_get_host_name (shipped, "b"), ==, "bob");
+
+  code = sockscope_lesson_render_c (lesson, "server", NULL);
+  g_assert_nonnull (strstr (code, "struct timeval timeout = {1, 500000};"));
+  g_assert_nonnull (strstr (code, "setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);"));
+  g_assert_nonnull (strstr (code, "#include <sys/time.h>"));
+
+  g_assert_true (sockscope_wire_spec_check ("loss=5%, delay=10ms, seed=1", NULL));
+  g_assert_false (sockscope_wire_spec_check ("dely=10ms", &message));
+  g_assert_cmpstr (message, ==, "\"dely=10ms\": unknown word \"dely\"; the words are dir, loss, drop, delay, jitter, dup, "
+                   "reorder, rate, mtu, seed and clear; hint: did you mean delay?");
+}
+
 static void
 test_errors (void)
 {
@@ -717,6 +771,7 @@ main (int    argc,
   g_test_add_func ("/lesson/questions", test_questions);
   g_test_add_func ("/lesson/possible-choices", test_possible_choices);
   g_test_add_func ("/lesson/encoding", test_encoding);
+  g_test_add_func ("/lesson/hosts-and-wire", test_hosts_and_wire);
   g_test_add_func ("/lesson/limits", test_limits);
   return g_test_run ();
 }
