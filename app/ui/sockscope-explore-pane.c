@@ -174,6 +174,9 @@ update_candidates (SockscopeExplorePane *self,
   words = sockscope_explore_complete (self->explore, line, strlen (line), &start);
   row->word_start = start >= prefix ? start - prefix : 0;
   row->word_end = strlen (text);
+  /* Nothing typed of the word yet: every constant would pop up after each comma. */
+  if (row->word_start >= row->word_end)
+    return;
   for (guint i = 0; words[i] != NULL; i++)
     {
       /* The word typed in full is no candidate: the popup would hide the hint for nothing. */

@@ -307,6 +307,32 @@ test_explore (void)
   words = sockscope_explore_pane_get_candidates (pane, "server");
   g_assert_true (strv_has (words, "SOCK_DGRAM"));
   g_clear_pointer (&words, g_strfreev);
+  /* The completion's choice replaces the word being typed, not the line. */
+  {
+    GtkEntry *entry = sockscope_explore_pane_get_entry (pane, "server");
+    GtkEntryCompletion *completion = gtk_entry_get_completion (entry);
+    GtkTreeModel *model = gtk_entry_completion_get_model (completion);
+    GtkTreeIter iter;
+    gboolean handled = FALSE, found = FALSE;
+
+    for (gboolean more = gtk_tree_model_get_iter_first (model, &iter); more && !found;
+         more = found ? FALSE : gtk_tree_model_iter_next (model, &iter))
+      {
+        g_autofree char *word = NULL;
+
+        gtk_tree_model_get (model, &iter, 0, &word, -1);
+        found = g_strcmp0 (word, "SOCK_DGRAM") == 0;
+      }
+    g_assert_true (found);
+    g_signal_emit_by_name (completion, "match-selected", model, &iter, &handled);
+    g_assert_true (handled);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "s = socket(AF_INET, SOCK_DGRAM");
+    /* After a comma, no word yet: no list of every constant. */
+    type_text (entry, "s = socket(AF_INET, ");
+    words = sockscope_explore_pane_get_candidates (pane, "server");
+    g_assert_cmpuint (g_strv_length (words), ==, 0);
+    g_clear_pointer (&words, g_strfreev);
+  }
   hint = sockscope_explore_pane_get_hint (pane, "server");
   g_assert_nonnull (hint);
   g_assert_true (g_str_has_prefix (hint, "socket("));
