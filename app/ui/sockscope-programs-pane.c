@@ -258,7 +258,13 @@ update (SockscopeProgramsPane *self)
   gtk_widget_set_sensitive (self->stop_button, running);
   gtk_widget_set_visible (self->speed_box, self->mode == SOCKSCOPE_TRACE_PLAY);
 
-  if (self->run != NULL && running)
+  if (self->run != NULL && sockscope_programs_run_get_problem (self->run) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Not run: %s"), sockscope_programs_run_get_problem (self->run));
+
+      set_status (self, text);
+    }
+  else if (self->run != NULL && running)
     {
       guint n = sockscope_programs_run_get_n_alive (self->run);
       g_autofree char *text = g_strdup_printf (ngettext ("%u traced process or thread alive.",

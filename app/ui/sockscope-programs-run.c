@@ -41,6 +41,7 @@ struct _SockscopeProgramsRun
   guint               tick;
 
   GHashTable         *alive;          /* actor names */
+  GPtrArray          *order;          /* actor names, in the order they appeared */
   GPtrArray          *held;           /* actor names waiting before a call, oldest first */
   GHashTable         *held_call;      /* actor → the call's text */
   char               *chosen;
@@ -48,6 +49,7 @@ struct _SockscopeProgramsRun
   guint               interval_ms;
   gint64              last_next;
   gboolean            next_pending;
+  char               *problem;        /* why the lab did not run a program */
 };
 
 G_DEFINE_FINAL_TYPE (SockscopeProgramsRun, sockscope_programs_run, G_TYPE_OBJECT)
@@ -124,9 +126,11 @@ sockscope_programs_run_finalize (GObject *object)
   g_ptr_array_unref (self->cwds);
   g_free (self->last_actor);
   g_hash_table_unref (self->alive);
+  g_ptr_array_unref (self->order);
   g_ptr_array_unref (self->held);
   g_hash_table_unref (self->held_call);
   g_free (self->chosen);
+  g_free (self->problem);
   G_OBJECT_CLASS (sockscope_programs_run_parent_class)->finalize (object);
 }
 
@@ -155,6 +159,7 @@ sockscope_programs_run_init (SockscopeProgramsRun *self)
   self->argvs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   self->cwds = g_ptr_array_new_with_free_func (g_free);
   self->alive = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->order = g_ptr_array_new_with_free_func (g_free);
   self->held = g_ptr_array_new_with_free_func (g_free);
   self->held_call = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->interval_ms = 700;
@@ -232,6 +237,7 @@ on_event (SockscopeProgramsRun *self,
   if (g_str_equal (type, "actor"))
     {
       g_hash_table_add (self->alive, g_strdup (actor));
+      g_ptr_array_add (self->order, g_strdup (actor));
       notify = TRUE;
     }
   else if (g_str_equal (type, "call") && json_object_get_boolean_member_with_default (ev, "held", FALSE))
@@ -284,30 +290,12 @@ on_trace_reply (GObject      *object,
   self->starting = FALSE;
   if (reply == NULL)
     {
-      /* A program the lab cannot run: said in the log, as the lab's other notes are. */
-      g_autofree char *line = NULL;
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-
+      /* A program the lab cannot run (no such program, not executable, set-user-ID): the
+       * others still run; the pane says why. */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "seq");
-      json_builder_add_int_value (builder, sockscope_event_log_get_n_events (self->log) + 1);
-      json_builder_set_member_name (builder, "t_ns");
-      json_builder_add_int_value (builder, g_get_real_time () * 1000);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "note");
-      json_builder_set_member_name (builder, "level");
-      json_builder_add_string_value (builder, "error");
-      json_builder_set_member_name (builder, "text");
-      json_builder_add_string_value (builder, error->message);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (gen, root);
-      line = json_generator_to_data (gen, NULL);
-      sockscope_event_log_append (self->log, line, NULL);
+      g_free (self->problem);
+      self->problem = g_strdup (error->message);
       self->last_exited = TRUE;
       changed (self);
       return;
@@ -663,6 +651,11 @@ sockscope_programs_run_get_next_actor (SockscopeProgramsRun *self)
 {
   if (self->chosen != NULL && held_index (self, self->chosen, NULL))
     return self->chosen;
+  /* The program started first goes first, as `sockscope-cli trace --step` does: a server
+   * reaches its accept before its client connects. */
+  for (guint i = 0; i < self->order->len; i++)
+    if (held_index (self, g_ptr_array_index (self->order, i), NULL))
+      return g_ptr_array_index (self->order, i);
   return self->held->len > 0 ? g_ptr_array_index (self->held, 0) : NULL;
 }
 
@@ -719,6 +712,12 @@ guint
 sockscope_programs_run_get_n_alive (SockscopeProgramsRun *self)
 {
   return g_hash_table_size (self->alive);
+}
+
+const char *
+sockscope_programs_run_get_problem (SockscopeProgramsRun *self)
+{
+  return self->problem;
 }
 
 gboolean

@@ -63,13 +63,15 @@ void                  sockscope_programs_run_stop         (SockscopeProgramsRun 
 GPtrArray            *sockscope_programs_run_get_held     (SockscopeProgramsRun *self);
 const char           *sockscope_programs_run_get_held_call (SockscopeProgramsRun *self,
                                                            const char           *actor);
-/* The actor Next lets go: chosen, or the oldest held. */
+/* The actor Next lets go: chosen, or the first started of those waiting. */
 void                  sockscope_programs_run_choose       (SockscopeProgramsRun *self,
                                                            const char           *actor);
 const char           *sockscope_programs_run_get_next_actor (SockscopeProgramsRun *self);
 guint                 sockscope_programs_run_get_n_alive  (SockscopeProgramsRun *self);
 gboolean              sockscope_programs_run_is_running   (SockscopeProgramsRun *self);
 gboolean              sockscope_programs_run_is_lab_up    (SockscopeProgramsRun *self);
+/* Why the lab refused to run a program (the last one refused), or NULL. */
+const char           *sockscope_programs_run_get_problem  (SockscopeProgramsRun *self);
 
 /* The lab's terminal: a shell on the pty slave @tty (the front end holds the master). */
 void                  sockscope_programs_run_open_terminal_async  (SockscopeProgramsRun *self,

@@ -125,7 +125,21 @@ wait_ended (SockscopeWindow *window,
       if (run != NULL && sockscope_programs_run_is_lab_up (run) && !sockscope_programs_run_is_running (run))
         break;
       if (g_get_monotonic_time () > deadline)
-        g_error ("timed out: the programs did not end (%s)", sockscope_programs_pane_get_status (pane));
+        {
+          GPtrArray *held = run != NULL ? sockscope_programs_run_get_held (run) : NULL;
+          guint n = sockscope_window_get_n_events (window);
+
+          for (guint i = n > 8 ? n - 8 : 0; i < n; i++)
+            {
+              g_autoptr(JsonObject) ev = sockscope_event_log_parse (sockscope_programs_run_get_log (run), i);
+
+              g_printerr ("  %s %s %s\n", json_object_get_string_member_with_default (ev, "type", ""),
+                          json_object_get_string_member_with_default (ev, "actor", ""),
+                          json_object_get_string_member_with_default (ev, "text", ""));
+            }
+          g_error ("timed out: the programs did not end (%s; %u held, first %s)", sockscope_programs_pane_get_status (pane),
+                   held != NULL ? held->len : 0, held != NULL && held->len > 0 ? (char *) g_ptr_array_index (held, 0) : "-");
+        }
       spin (20);
     }
   spin (300);   /* the last states and the projection */
@@ -252,6 +266,55 @@ test_compile_error (void)
   g_assert_cmpuint (sockscope_sequence_view_get_n_items (sockscope_window_get_diagram (window)), ==, 0);
   g_unlink (bad);
   g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+}
+
+/* Play: held calls let go by themselves, at the pace chosen. */
+static void
+test_play (void)
+{
+  SockscopeWindow *window = open_programs ();
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  g_autofree char *server = example ("python", "tp09_server.py");
+  g_autofree char *client = example ("python", "tp09_client.py");
+  SockscopeProgramsRun *run;
+
+  sockscope_programs_pane_add_program (pane, server, NULL);
+  sockscope_programs_pane_add_program (pane, client, NULL);
+  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_PLAY);
+  sockscope_programs_pane_run (pane);
+  spin (200);
+  run = sockscope_programs_pane_get_run (pane);
+  g_assert_nonnull (run);
+  sockscope_programs_run_set_interval (run, 60);
+  wait_ended (window, 60000);
+  g_assert_true (has_call (window, "python3", "accept4("));
+  g_assert_true (has_call (window, "python3-2", "connect("));
+  g_assert_cmpuint (packets_between (window, "python3", "python3-2"), >=, 6);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+}
+
+/* A file that is no program: the pane says why it did not run; the others run. */
+static void
+test_not_a_program (void)
+{
+  SockscopeWindow *window = open_programs ();
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  g_autofree char *readme = g_build_filename (g_getenv ("SOCKSCOPE_SOURCE_ROOT"), "README.md", NULL);
+  g_autofree char *server = example ("python", "tp09_server.py");
+  g_autofree char *client = example ("python", "tp09_client.py");
+
+  sockscope_programs_pane_add_program (pane, server, NULL);
+  sockscope_programs_pane_add_program (pane, readme, NULL);
+  sockscope_programs_pane_add_program (pane, client, NULL);
+  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
+  sockscope_programs_pane_run (pane);
+  wait_ended (window, 60000);
+  g_assert_nonnull (strstr (sockscope_programs_pane_get_status (pane), "README.md is not an executable program"));
+  g_assert_cmpint (lifeline (window, "python3-2"), >=, 0);
+  g_assert_cmpuint (packets_between (window, "python3", "python3-2"), >=, 6);
   gtk_window_destroy (GTK_WINDOW (window));
   spin (200);
 }
@@ -490,6 +553,8 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/programs/step", test_step);
   g_test_add_func ("/programs/c-run", test_c_run);
+  g_test_add_func ("/programs/play", test_play);
+  g_test_add_func ("/programs/not-a-program", test_not_a_program);
   g_test_add_func ("/programs/compile-error", test_compile_error);
   g_test_add_func ("/programs/terminal", test_terminal);
   g_test_add_func ("/programs/terminal-close", test_terminal_close);
