@@ -101,6 +101,10 @@ struct _SockscopeCodePane
   GHashTable      *trace_calls;   /* call seq -> StepState */
   GHashTable      *files;         /* path -> GBytes of the file, or NULL: unreadable */
   GHashTable      *file_errors;   /* path -> why it cannot be read */
+  SockscopeEventLog *trace_log;   /* the log the pending calls are in */
+  GHashTable      *pending;       /* actor -> the seq of its last call not shown yet */
+  GHashTable      *pending_lined; /* actor -> ... of its last one not shown yet with a line */
+  GHashTable      *lifelines;     /* actor -> its lifeline + 1 */
   guint            last_step; /* the step set last, highlighted */
   gboolean         switching;
   char            *pinned;    /* the actor the learner brought back with its button */
@@ -210,6 +214,7 @@ update_style_scheme (SockscopeCodePane *self)
 }
 
 static void   queue_tick      (SockscopeCodePane *self);
+static void   flush_traced    (SockscopeCodePane *self);
 static double view_char_width (GtkWidget         *view);
 
 /* ---- Folding the #include lines ---- */
@@ -700,6 +705,10 @@ rebuild (SockscopeCodePane *self)
   self->traced = FALSE;
   g_clear_pointer (&self->trace_actor, g_free);
   g_hash_table_remove_all (self->trace_calls);
+  g_hash_table_remove_all (self->pending);
+  g_hash_table_remove_all (self->pending_lined);
+  g_hash_table_remove_all (self->lifelines);
+  g_clear_object (&self->trace_log);
   if (self->lesson == NULL)
     {
       queue_tick (self);
@@ -1000,6 +1009,7 @@ tick_cb (GtkWidget     *widget,
   SockscopeCodePane *self = SOCKSCOPE_CODE_PANE (widget);
 
   self->tick = 0;
+  flush_traced (self);
   if (self->wanted_key != NULL && g_strcmp0 (self->wanted_key, self->folded_key) != 0)
     {
       g_free (self->folded_key);
@@ -1774,6 +1784,7 @@ sockscope_code_pane_traced_call (SockscopeCodePane   *self,
                                  const char          *outcome)
 {
   StepState *state;
+  g_autofree char *actor = NULL;
 
   g_return_if_fail (SOCKSCOPE_IS_CODE_PANE (self));
 
@@ -1781,7 +1792,73 @@ sockscope_code_pane_traced_call (SockscopeCodePane   *self,
   state->status = status;
   state->outcome = g_strdup (outcome);
   g_hash_table_replace (self->trace_calls, GUINT_TO_POINTER (call_seq), state);
-  show_traced (self, log, call_seq, lifeline);
+  /* Shown at the next frame: a long session's calls, projected by thousands between two
+   * frames, draw each column once, at its last call. */
+  if (log == NULL || call_seq == 0 || call_seq > sockscope_event_log_get_n_events (log) ||
+      (actor = sockscope_event_log_get_string (log, call_seq - 1, "actor")) == NULL)
+    return;
+  if (self->trace_log != log)
+    {
+      g_hash_table_remove_all (self->pending);
+      g_hash_table_remove_all (self->pending_lined);
+      g_set_object (&self->trace_log, log);
+    }
+  /* A call with no line of its own (exit after main) leaves the column on the file of the
+   * actor's last call that had one. */
+  {
+    g_autofree char *file = sockscope_event_log_get_string (log, call_seq - 1, "source.file");
+
+    if (file != NULL)
+      g_hash_table_replace (self->pending_lined, g_strdup (actor), GUINT_TO_POINTER (call_seq));
+  }
+  if (lifeline >= 0 && !g_hash_table_contains (self->lifelines, actor))
+    g_hash_table_insert (self->lifelines, g_strdup (actor), GINT_TO_POINTER (lifeline + 1));
+  g_hash_table_replace (self->pending, g_steal_pointer (&actor), GUINT_TO_POINTER (call_seq));
+  self->traced = TRUE;
+  queue_tick (self);
+}
+
+static int
+compare_seq (gconstpointer a,
+             gconstpointer b)
+{
+  guint sa = GPOINTER_TO_UINT (*(gconstpointer *) a), sb = GPOINTER_TO_UINT (*(gconstpointer *) b);
+
+  return sa < sb ? -1 : sa > sb;
+}
+
+/* The traced calls not shown yet, one per actor, in the log's order (the last one's actor
+ * comes first in the room). */
+static void
+flush_traced (SockscopeCodePane *self)
+{
+  g_autoptr(GPtrArray) seqs = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_hash_table_size (self->pending) == 0)
+    return;
+  seqs = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gpointer lined = g_hash_table_lookup (self->pending_lined, key);
+
+      if (lined != NULL && lined != value)
+        g_ptr_array_add (seqs, lined);
+      g_ptr_array_add (seqs, value);
+    }
+  g_ptr_array_sort (seqs, compare_seq);
+  g_hash_table_remove_all (self->pending);
+  g_hash_table_remove_all (self->pending_lined);
+  for (guint i = 0; i < seqs->len; i++)
+    {
+      guint seq = GPOINTER_TO_UINT (g_ptr_array_index (seqs, i));
+      g_autofree char *actor = sockscope_event_log_get_string (self->trace_log, seq - 1, "actor");
+      int lifeline = actor ? GPOINTER_TO_INT (g_hash_table_lookup (self->lifelines, actor)) - 1 : -1;
+
+      show_traced (self, self->trace_log, seq, lifeline);
+    }
 }
 
 void
@@ -1791,6 +1868,7 @@ sockscope_code_pane_select_traced_call (SockscopeCodePane *self,
 {
   g_return_if_fail (SOCKSCOPE_IS_CODE_PANE (self));
 
+  flush_traced (self);
   show_traced (self, log, call_seq, -1);
 }
 
@@ -1798,8 +1876,10 @@ const char *
 sockscope_code_pane_get_file (SockscopeCodePane *self,
                               const char        *actor)
 {
-  Column *column = find_column (self, actor);
+  Column *column;
 
+  flush_traced (self);
+  column = find_column (self, actor);
   return column != NULL && gtk_widget_get_visible (column->scrolled) ? column->file : NULL;
 }
 
@@ -1807,8 +1887,10 @@ const char *
 sockscope_code_pane_get_message (SockscopeCodePane *self,
                                  const char        *actor)
 {
-  Column *column = find_column (self, actor);
+  Column *column;
 
+  flush_traced (self);
+  column = find_column (self, actor);
   return column != NULL && gtk_widget_get_visible (GTK_WIDGET (column->message))
          ? gtk_label_get_text (column->message) : NULL;
 }
@@ -1877,6 +1959,10 @@ sockscope_code_pane_dispose (GObject *object)
   g_clear_pointer (&self->wanted_key, g_free);
   g_clear_pointer (&self->steps, g_hash_table_unref);
   g_clear_pointer (&self->trace_calls, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->pending_lined, g_hash_table_unref);
+  g_clear_pointer (&self->lifelines, g_hash_table_unref);
+  g_clear_object (&self->trace_log);
   g_clear_pointer (&self->files, g_hash_table_unref);
   g_clear_pointer (&self->file_errors, g_hash_table_unref);
   g_clear_pointer (&self->trace_actor, g_free);
@@ -1905,6 +1991,9 @@ sockscope_code_pane_init (SockscopeCodePane *self)
 
   self->steps = g_hash_table_new_full (NULL, NULL, NULL, step_state_free);
   self->trace_calls = g_hash_table_new_full (NULL, NULL, NULL, step_state_free);
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending_lined = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->lifelines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   self->file_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->code_lang = g_strdup ("c");
