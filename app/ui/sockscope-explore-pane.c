@@ -817,6 +817,9 @@ on_actor_added (GObject      *object,
       return;
     }
   show_message (GTK_WIDGET (self->actor_error), NULL);
+  /* A server first, then most often its client. */
+  if (gtk_drop_down_get_selected (self->actor_role) == 0)
+    gtk_drop_down_set_selected (self->actor_role, 1);
   if (gtk_widget_get_visible (self->status_box) && !gtk_spinner_get_spinning (self->spinner))
     set_status (self, NULL, FALSE, FALSE);
   on_model_changed (self);

@@ -2539,7 +2539,8 @@ sockscope_window_is_projecting (SockscopeWindow *self)
 const char *
 sockscope_window_get_lesson_path (SockscopeWindow *self)
 {
-  return self->lesson ? sockscope_lesson_get_path (self->lesson) : NULL;
+  /* Explore mode's lesson is made in memory: no file to open again. */
+  return self->lesson && !self->exploring ? sockscope_lesson_get_path (self->lesson) : NULL;
 }
 
 const char *
