@@ -168,8 +168,20 @@ def test_c_threads():
     check(len([c for c in calls(ev) if c["actor"] in threads and c["call"] == "bind"]) == 2, "both threads bind")
 
 
+def test_python_no_hook():
+    """python3 -I ignores PYTHONPATH: the calls say the hook is missing, and the program runs."""
+    status, ev, err = trace("--source", "--run", "python3 -I tp09_server.py", "--run", "python3 tp09_client.py",
+                            cwd=os.path.join(EXAMPLES, "python"))
+    check(status == 0, "trace ends with 0: %s" % err)
+    server = [c for c in calls(ev, "python3") if c["call"] not in ("execve", "exit_group")]
+    check(server and all(c["source"] == {"missing": "no-python-hook"} for c in server),
+          "python3 -I: no line, and why: %r" % [c.get("source") for c in server])
+    check(calls(ev, "python3-2", "connect")[0]["source"]["line"] == 10, "the client, with its hook, still has its lines")
+
+
 TESTS = {"c": test_c, "c-ladder": test_c_ladder, "c-nodebug": test_c_nodebug, "python": test_python,
-         "python-fork-threads": test_python_fork_threads, "c-threads": test_c_threads}
+         "python-fork-threads": test_python_fork_threads, "c-threads": test_c_threads,
+         "python-no-hook": test_python_no_hook}
 
 if __name__ == "__main__":
     TESTS[sys.argv[1]]()
