@@ -265,7 +265,7 @@ sockscope_diagram_paint_lost (cairo_t            *cr,
   cairo_set_source_rgb (cr, colour->red, colour->green, colour->blue);
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
-  if (progress >= 1.0)
+  if (progress >= 1.0 && cross != NULL)
     {
       /* The cross where the wire dropped it: thick, in the error colour, seen from the back. */
       cairo_move_to (cr, x - r, y - r);

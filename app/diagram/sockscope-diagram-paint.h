@@ -87,7 +87,8 @@ void sockscope_diagram_paint_arrow   (cairo_t            *cr,
                                       double              halo_alpha);
 
 /* A packet the wire dropped: the shaft from (0, 0) to (dx, dy), the point where it was lost,
- * with no head, and a cross there in the cross colour. */
+ * with no head, and a cross there in the cross colour. With no cross colour, a shaft alone: a
+ * packet still on its way at the last row drawn. */
 void sockscope_diagram_paint_lost    (cairo_t            *cr,
                                       double              dx,
                                       double              dy,

@@ -1085,9 +1085,9 @@ draw_row (SockscopeDiagram         *self,
           {
             cairo_save (cr);
             cairo_translate (cr, box->xa, box->ya);
-            if (box->cut)
+            if (box->cut || box->late)
               sockscope_diagram_paint_lost (cr, box->xb - box->xa, box->yb - box->ya, 1.0, 3.0, kernel, tint,
-                                            &ERROR_RGB, NULL, 0);
+                                            box->cut ? &ERROR_RGB : NULL, NULL, 0);
             else
               sockscope_diagram_paint_arrow (cr, box->xb - box->xa, box->yb - box->ya, 1.0, 3.0,
                                              kernel || row->kind == ROW_SIGNAL, tint, NULL, 0);

@@ -83,10 +83,11 @@ paint_arrow (cairo_t       *cr,
 
   if (lost != NULL)
     {
+      /* lost with alpha 0: still on its way at the last row, a shaft alone */
       SockscopeRgb x = { lost->red, lost->green, lost->blue };
 
-      sockscope_diagram_paint_lost (cr, dx, dy, progress, width, dashed, &c, &x, halo ? &h : NULL,
-                                    halo ? halo->alpha : 0);
+      sockscope_diagram_paint_lost (cr, dx, dy, progress, width, dashed, &c, lost->alpha > 0 ? &x : NULL,
+                                    halo ? &h : NULL, halo ? halo->alpha : 0);
       return;
     }
   sockscope_diagram_paint_arrow (cr, dx, dy, progress, width, dashed, &c, halo ? &h : NULL,
@@ -270,7 +271,8 @@ draw_arrow (SockscopeSequenceView *self,
       return;
     }
 
-  key = g_strdup_printf ("%g %g %g %d %d %d %08x %08x", dx, dy, width, dashed, lost != NULL, scale,
+  key = g_strdup_printf ("%g %g %g %d %d %d %08x %08x", dx, dy, width, dashed,
+                         lost == NULL ? 0 : lost->alpha > 0 ? 1 : 2, scale,
                          (guint) (colour->red * 255) << 16 | (guint) (colour->green * 255) << 8 | (guint) (colour->blue * 255),
                          halo ? (guint) (halo->alpha * 255) : 0);
   texture = g_hash_table_lookup (self->arrows, key);
@@ -400,6 +402,7 @@ draw_arrow_row (SockscopeSequenceView    *self,
   const char *text = sockscope_sequence_view_item_text (self, item);
   const char *space = strchr (text, ' ');
   GdkRGBA halo = c->accent, border = *colour;
+  const GdkRGBA open_end = { 0, 0, 0, 0 };   /* a shaft alone: it arrives after the last row */
   graphene_rect_t pill = to_graphene (&box->box);
   double xb = box->xb, z = l->zoom;
   gsize bold_end = item->kind == ITEM_PACKET ? (space ? (gsize) (space - text) : strlen (text))
@@ -416,7 +419,7 @@ draw_arrow_row (SockscopeSequenceView    *self,
     }
   draw_arrow (self, snapshot, box->xa, box->ya, xb, box->yb, progress, (highlighted ? 3.0 : 2.0) * z,
               (item->flags & ITEM_KERNEL) != 0 || item->kind == ITEM_SIGNAL, colour, selected ? &halo : NULL,
-              box->cut ? &c->error : NULL);
+              box->cut ? &c->error : box->late ? &open_end : NULL);
 
   if (progress < 1.0)
     gtk_snapshot_push_opacity (snapshot, progress);
