@@ -4,7 +4,7 @@
  * type), Enter runs each one for real and the datagram reaches the diagram and the packet list;
  * a palette line clicked and run; a mistyped call shows the checker's message with the nearest
  * name and runs nothing; undo takes the last step back in a new lab; "Save as lesson…" through
- * its file chooser writes a lesson the checker accepts and that joins the lesson list; "Go on
+ * its file chooser writes a lesson `sockscope-cli check` accepts and that joins the lesson list; "Go on
  * from here" at step 4 of udp-echo hands the lab over with its four steps. */
 #include "config.h"
 
@@ -460,6 +460,17 @@ test_explore (void)
   if (!g_file_test (saved, G_FILE_TEST_IS_REGULAR))
     print_labels (GTK_WIDGET (pane));
   g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
+  {
+    g_autofree char *cli = g_build_filename (g_getenv ("SOCKSCOPE_BUILD_ROOT"), "app", "cli", "sockscope-cli", NULL);
+    const char *argv[] = { cli, "check", saved, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = -1;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_test_message ("sockscope-cli check: %s%s", out, err);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
   lesson = sockscope_lesson_new_from_file (saved, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sockscope_lesson_get_n_steps (lesson), ==, 7);
