@@ -46,6 +46,7 @@ typedef struct
   GtkWidget     *scrolled;
   GtkLabel      *message;     /* a traced program: why it has no line to show */
   char          *file;        /* a traced program: the source file shown, NULL: none */
+  int            lifeline;    /* ... its lifeline: the columns go in the diagram's order */
   GtkTextMark   *outcome_mark; /* ... and where its current call's outcome starts */
   GtkSourceView *view;
   GtkTextBuffer *buffer;
@@ -1664,10 +1665,25 @@ trace_column (SockscopeCodePane *self,
     self->columns = g_ptr_array_new_with_free_func (column_free);
   column = column_build (self, actor, actor, lifeline >= 0 ? lifeline : (int) self->columns->len,
                          NULL, "", NULL, FALSE, FALSE);
-  if (self->columns->len > 0)
-    gtk_widget_add_css_class (column->column, "code-column-next");
-  gtk_widget_set_parent (column->column, GTK_WIDGET (self));
-  g_ptr_array_add (self->columns, column);
+  column->lifeline = lifeline >= 0 ? lifeline : G_MAXINT;
+  {
+    guint at = 0;
+
+    while (at < self->columns->len && ((Column *) g_ptr_array_index (self->columns, at))->lifeline <= column->lifeline)
+      at++;
+    gtk_widget_set_parent (column->column, GTK_WIDGET (self));
+    g_ptr_array_insert (self->columns, (int) at, column);
+  }
+  /* A border, not a separator widget, divides the columns. */
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      GtkWidget *widget = ((Column *) g_ptr_array_index (self->columns, i))->column;
+
+      if (i > 0)
+        gtk_widget_add_css_class (widget, "code-column-next");
+      else
+        gtk_widget_remove_css_class (widget, "code-column-next");
+    }
   update_style_scheme (self);
   return column;
 }
