@@ -206,10 +206,10 @@ find_end (SsLab         *lab,
 
   for (guint m = 0; m < G_N_ELEMENTS (connection_first); m++)
     {
+      gboolean fresh = lab->lookup != NULL && lab->lookup_generation == lab->generation;
       /* across the wire a handshake takes tens of microseconds (a second when a SYN is lost):
-       * a dump older than the packet may miss the connection it reaches */
-      gboolean fresh = lab->lookup != NULL && lab->lookup_generation == lab->generation
-                       && (lab->hosts == NULL || lab->lookup_t_ns >= lab->pkt_t_ns);
+       * a TCP segment whose connection no dump holds may reach one born after the last dump */
+      gboolean older = lab->hosts != NULL && t->proto == IPPROTO_TCP && lab->lookup_t_ns < lab->pkt_t_ns;
 
       if (segment && order[m] != MATCH_CONNECTION && !queued)
         {
@@ -223,7 +223,7 @@ find_end (SsLab         *lab,
         return TRUE;
       if (find_in (lab, lab->states, t, order[m], cause, end, &queued))
         return TRUE;
-      if (!fresh && order[m] == MATCH_CONNECTION)
+      if ((!fresh || older) && order[m] == MATCH_CONNECTION)
         {
           g_clear_pointer (&lab->lookup, g_array_unref);
           lab->lookup = ss_sockdiag_snapshot (lab);

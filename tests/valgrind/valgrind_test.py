@@ -73,6 +73,8 @@ def main():
         # name, argv, needs a lab, expected exit status
         ("run-tcp-handshake", ["run", "tcp-handshake", "--session", session], True, 0),
         ("run-udp-echo-json", ["run", "udp-echo", "--json"], True, 0),
+        # two hosts and the wire: the lab's hosts, its forwarder's reports, wire events
+        ("run-udp-loss-two-hosts", ["run", "udp-loss", "--json"], True, 0),
         ("check-lessons", ["check"] + lessons, False, 0),
         ("check-bad-lesson", ["check", bad_lesson], False, 1),
         ("decode-text", ["decode", pcap], False, 0),

@@ -152,6 +152,36 @@ def test_tcp_ping_pong():
         lab.kill()
 
 
+def test_ipv6():
+    """The hosts' IPv6 addresses cross the wire too, with the same ends."""
+    lab = two_hosts()
+    try:
+        lab.actor("server", host="b")
+        lab.actor("client", host="a")
+        call(lab, "server", "socket", "AF_INET6", "SOCK_STREAM", "0", assign="s")
+        call(lab, "server", "bind", "s", "[::]:8080")
+        call(lab, "server", "listen", "s", "5")
+        acc = call(lab, "server", "accept", "s", assign="c")
+        call(lab, "client", "socket", "AF_INET6", "SOCK_STREAM", "0", assign="c")
+        wire(lab, "dir=a>b,drop=syn")
+        con = call(lab, "client", "connect", "c", "[2001:db8::2]:8080")
+        wait_return(lab, con["call_seq"], timeout=6)
+        wait_return(lab, acc["call_seq"])
+        ok(lab.settle(200), "settle")
+        pk = packets(lab)
+        check(pk and all(p["pkt"]["src"] in ("2001:db8::1", "2001:db8::2") for p in pk), "IPv6 on the wire")
+        for p in pk:
+            want = ("client", "server") if p["wire"] == "a>b" else ("server", "client")
+            check((p["from"], p["to"]) == want, "packet %d %s: %r" % (p["n"], p["pkt"]["flags"], (p["from"], p["to"])))
+        syns = [p for p in pk if p["pkt"]["flags"] == "S"]
+        check(len(syns) == 2 and syns[1].get("analysis") == "retransmission", "the lost SYN is sent again: %r"
+              % [(p["pkt"]["flags"], p.get("analysis")) for p in pk])
+        check(syns[1]["t_ns"] - syns[0]["t_ns"] >= 0.9e9, "after about a second")
+        lab.quit()
+    finally:
+        lab.kill()
+
+
 def test_host_loopback():
     """localhost stays inside a host: two actors on host a talk over a's lo, not the wire."""
     lab = two_hosts()
