@@ -526,10 +526,10 @@ CLAIMS = {
     "fragmentation": {
         3: ("server: setsockopt", ["returns 0"]),
         5: ("client: sendto", ["returns 3000", "shows UDP datagram -|client>-|server len=1248, "
-                               "IPV4 ->-|server, IPV4 ->-|server"]),
+                               "IPV4 -|client>-|server, IPV4 -|client>-|server"]),
         6: ("server: recvfrom", ["returns 3000", "no block"]),
         7: ("client: sendto", ["returns 3000", "shows UDP datagram -|client>-|server len=1248, "
-                               "IPV4 ->-|server, IPV4 ->-|server"]),
+                               "IPV4 -|client>-|server, IPV4 -|client>-|server"]),
         8: ("server: recvfrom", ["blocks", "returns -1 EAGAIN"]),
         9: ("client: close", ["sends -"]),
         10: ("server: close", ["sends -"]),
