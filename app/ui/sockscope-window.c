@@ -385,6 +385,16 @@ update_presenter_band (SockscopeWindow *self)
   guint step = self->log && self->lesson ? steps_done_at (self, self->history) : 0;
   g_autofree char *text = NULL;
 
+  /* Your programs: the call Next lets go, or how the programs are. */
+  if (self->presenter && self->programs)
+    {
+      const char *next = sockscope_programs_pane_get_next_text (self->programs_pane);
+
+      text = next != NULL ? g_strdup_printf (_("Next lets go: %s"), next)
+                          : g_strdup (sockscope_programs_pane_get_status (self->programs_pane));
+      gtk_label_set_text (self->presenter_band, text);
+      return;
+    }
   if (!self->presenter || self->lesson == NULL)
     return;
   /* A question before the next step: the room reads it before Space runs the step. */

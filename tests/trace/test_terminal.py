@@ -28,20 +28,46 @@ def check(cond, what):
         sys.exit(1)
 
 
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return ") Z " not in f.read()     # a zombie runs nothing
+    except OSError:
+        return False
+
+
+def parent(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def lab_processes():
-    """Processes whose environment has the lab terminal's prompt: its shell and all it started."""
+    """This test's processes (its labs' descendants) whose environment has the lab terminal's
+    prompt: the shells and all they started.  Other tests may run terminals meanwhile."""
     found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid in map(int, filter(str.isdigit, os.listdir("/proc"))):
+        up = pid
+        while up > 1 and up != os.getpid():
+            up = parent(up)
+        if up != os.getpid() or not alive(pid):
+            continue
         try:
-            with open("/proc/%s/stat" % pid) as f:
-                if ") Z " in f.read():
-                    continue
-            with open("/proc/%s/environ" % pid, "rb") as f:
+            with open("/proc/%d/environ" % pid, "rb") as f:
                 if b"\0PS1=lab:" in b"\0" + f.read():
-                    found.append(int(pid))
+                    found.append(pid)
         except OSError:
             pass
     return found
+
+
+def wait_gone(pids, timeout=5):
+    end = time.monotonic() + timeout
+    while [p for p in pids if alive(p)] and time.monotonic() < end:
+        time.sleep(0.05)
+    return [p for p in pids if alive(p)]
 
 
 class Terminal:
@@ -109,11 +135,12 @@ def test_terminal():
     for client in ("nc", "nc-2"):
         packets = [e for e in t.events("packet") if {e.get("from"), e.get("to")} == {client, "python3"}]
         check(len(packets) >= 6, "%s and the server exchange their packets (%d)" % (client, len(packets)))
-    check(len(lab_processes()) >= 2, "the shell and the server run")
+    started = lab_processes()
+    check(len(started) >= 2, "the shell and the server run")
     r = t.lab.command("terminal_close", terminal=t.id)
     check(r["reply"] == "ok" and r["killed"] >= 2, "terminal_close kills the shell and the server: %r" % r)
     check(t.wait(lambda t: len(t.events("exit", "python3")) == 1), "the server's exit is logged")
-    check(t.wait(lambda t: not lab_processes(), 5), "nothing started from the terminal is left: %r" % lab_processes())
+    check(not wait_gone(started), "nothing started from the terminal is left: %r" % wait_gone(started, 0))
     t.lab.quit()
 
 
@@ -150,8 +177,9 @@ def test_step():
         t.lab.command("next", actor="python3")
     check(b"KeyboardInterrupt" in t.screen, "the server got Ctrl-C: %r" % t.screen[-300:])
     check(len(t.events("exit", "python3")) == 1, "Ctrl-C ended the server")
+    started = lab_processes()
     t.lab.command("terminal_close", terminal=t.id)
-    check(t.wait(lambda t: not lab_processes(), 5), "nothing is left")
+    check(not wait_gone(started), "nothing is left")
     t.lab.quit()
 
 
@@ -177,12 +205,10 @@ def test_kill_lab():
     check(t.wait(lambda t: b"lab:" in t.screen), "the prompt shows")
     t.type("python3 examples/python/tp5b_echo_server.py &\n")
     check(t.wait(lambda t: any(c.startswith("accept4(") for c in t.calls("python3"))), "the server accepts")
-    check(len(lab_processes()) >= 2, "the shell and the server run")
+    started = lab_processes()
+    check(len(started) >= 2, "the shell and the server run")
     t.lab.kill()
-    end = time.monotonic() + 5
-    while lab_processes() and time.monotonic() < end:
-        time.sleep(0.05)
-    check(not lab_processes(), "nothing outlives the lab: %r" % lab_processes())
+    check(not wait_gone(started), "nothing outlives the lab: %r" % wait_gone(started, 0))
 
 
 TESTS = {"terminal": test_terminal, "step": test_step, "refused": test_refused, "kill-lab": test_kill_lab}

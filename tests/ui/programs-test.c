@@ -16,7 +16,9 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sockscope-application.h"
 #include "sockscope-event-log.h"
@@ -38,6 +40,30 @@ spin (guint ms)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+/* Sizes the window so that its content is width × height (decorations aside): the pictures. */
+static void
+resize (SockscopeWindow *window,
+        int              width,
+        int              height)
+{
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  for (int attempt = 0; attempt < 20; attempt++)
+    {
+      int dw, dh, w, h;
+
+      spin (150);
+      dw = width - gtk_widget_get_width (content);
+      dh = height - gtk_widget_get_height (content);
+      if (dw == 0 && dh == 0)
+        break;
+      gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
+      gtk_window_set_default_size (GTK_WINDOW (window), w + dw, h + dh);
+    }
+  spin (300);
 }
 
 static char *
@@ -194,6 +220,13 @@ test_step (void)
           g_assert_cmpstr (sockscope_programs_run_get_next_actor (run), ==, want);
           g_assert_true (g_str_has_prefix (sockscope_programs_pane_get_next_text (pane), want));
           chose_other = TRUE;
+          sockscope_programs_pane_next (pane);
+          nexts++;
+          spin (50);
+          /* back to the default: the program started first (the server reaches accept before
+           * its client connects) */
+          sockscope_programs_run_choose (run, NULL);
+          continue;
         }
       sockscope_programs_pane_next (pane);
       nexts++;
@@ -319,30 +352,72 @@ test_not_a_program (void)
   spin (200);
 }
 
-/* Processes whose environment has the lab terminal's prompt: the shell and all it started. */
-static guint
+static gboolean
+alive (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+
+  /* a zombie runs nothing */
+  return g_file_get_contents (path, &stat, NULL, NULL) && strstr (stat, ") Z ") == NULL;
+}
+
+static int
+parent_of (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
+    return 0;
+  return atoi (end + 4);   /* ") S PPID" */
+}
+
+/* This test's processes (its lab's descendants) whose environment has the lab terminal's prompt:
+ * the shell and all it started.  Other tests may run terminals of their own meanwhile. */
+static GArray *
 terminal_processes (void)
 {
   g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (int));
   const char *name;
-  guint n = 0;
 
   while ((name = g_dir_read_name (proc)) != NULL)
     {
       g_autofree char *path = g_build_filename ("/proc", name, "environ", NULL);
-      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
-      g_autofree char *env = NULL, *stat = NULL;
+      g_autofree char *env = NULL;
       gsize len = 0;
+      int pid = atoi (name), up = pid;
 
-      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &env, &len, NULL) ||
-          !g_file_get_contents (stat_path, &stat, NULL, NULL))
+      if (!g_ascii_isdigit (name[0]) || !alive (pid) || !g_file_get_contents (path, &env, &len, NULL))
         continue;
-      if (strstr (stat, ") Z ") != NULL)
-        continue;   /* a zombie runs nothing */
+      while (up > 1 && up != getpid ())
+        up = parent_of (up);
+      if (up != getpid ())
+        continue;
       for (gsize i = 0; i < len; i += strlen (env + i) + 1)
         if (g_str_has_prefix (env + i, "PS1=lab:"))
-          n++;
+          g_array_append_val (pids, pid);
     }
+  return pids;
+}
+
+static guint
+n_terminal_processes (void)
+{
+  g_autoptr(GArray) pids = terminal_processes ();
+
+  return pids->len;
+}
+
+static guint
+n_still_alive (GArray *pids)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < pids->len; i++)
+    n += alive (g_array_index (pids, int, i));
   return n;
 }
 
@@ -388,8 +463,9 @@ test_terminal (void)
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   SockscopeTerminal *terminal;
   g_autofree char *cd = g_strdup_printf ("cd '%s'\n", g_getenv ("SOCKSCOPE_SOURCE_ROOT"));
+  g_autoptr(GArray) started = NULL;
 
-  g_assert_cmpuint (terminal_processes (), ==, 0);
+  g_assert_cmpuint (n_terminal_processes (), ==, 0);
   sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
   sockscope_programs_pane_open_terminal (pane);
   while ((terminal = SOCKSCOPE_TERMINAL (sockscope_programs_pane_get_terminal (pane))) == NULL ||
@@ -426,13 +502,15 @@ test_terminal (void)
   g_assert_true (has_call (window, "nc-2", "connect(3, [::1]:7777)"));
   g_assert_cmpuint (packets_between (window, "python3", "nc"), >=, 6);
   g_assert_cmpuint (packets_between (window, "python3", "nc-2"), >=, 6);
-  g_assert_cmpuint (terminal_processes (), >=, 2);   /* the shell and the echo server */
+  started = terminal_processes ();
+  g_assert_cmpuint (started->len, >=, 2);   /* the shell and the echo server */
 
   if (shots != NULL)
     {
       g_autofree char *path = g_build_filename (shots, "trace-terminal.png", NULL);
       g_autoptr(GError) error = NULL;
 
+      resize (window, 1600, 1000);
       if (g_getenv ("SOCKSCOPE_TEST_PRESENTER") != NULL)
         {
           sockscope_window_set_no_fullscreen (window, TRUE);
@@ -450,10 +528,10 @@ test_terminal (void)
   /* Closing the window ends the lab: the shell and the server started from it end too. */
   gtk_window_destroy (GTK_WINDOW (window));
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (terminal_processes () > 0)
+  while (n_still_alive (started) > 0)
     {
       if (g_get_monotonic_time () > deadline)
-        g_error ("%u processes started from the lab's terminal outlived the window", terminal_processes ());
+        g_error ("%u processes started from the lab's terminal outlived the window", n_still_alive (started));
       spin (50);
     }
 }
@@ -466,6 +544,7 @@ test_terminal_close (void)
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   SockscopeTerminal *terminal;
   g_autofree char *cd = g_strdup_printf ("cd '%s'\n", g_getenv ("SOCKSCOPE_SOURCE_ROOT"));
+  g_autoptr(GArray) started = NULL;
 
   sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
   sockscope_programs_pane_open_terminal (pane);
@@ -501,13 +580,14 @@ test_terminal_close (void)
         g_error ("the echo server started from the terminal does not accept");
       spin (20);
     }
-  g_assert_cmpuint (terminal_processes (), >=, 2);
+  started = terminal_processes ();
+  g_assert_cmpuint (started->len, >=, 2);
   /* Closing the terminal (its button) ends what it started; the window stays. */
   sockscope_terminal_close (terminal);
-  while (terminal_processes () > 0)
+  while (n_still_alive (started) > 0)
     {
       if (g_get_monotonic_time () > deadline)
-        g_error ("%u processes outlived the lab's terminal", terminal_processes ());
+        g_error ("%u processes outlived the lab's terminal", n_still_alive (started));
       spin (50);
     }
   g_assert_null (sockscope_programs_pane_get_terminal (pane));
