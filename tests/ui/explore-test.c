@@ -327,6 +327,23 @@ test_explore (void)
     g_signal_emit_by_name (completion, "match-selected", model, &iter, &handled);
     g_assert_true (handled);
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "s = socket(AF_INET, SOCK_DGRAM");
+    /* Tab completes too: the only candidate, in place. */
+    type_text (entry, "s = socket(AF_INET, SOCK_DG");
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (entry));
+      gboolean tabbed = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers) && !tabbed; i++)
+        {
+          g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+          if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+              gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+            g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Tab, 0, (GdkModifierType) 0, &tabbed);
+        }
+      g_assert_true (tabbed);
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "s = socket(AF_INET, SOCK_DGRAM");
+    }
     /* After a comma, no word yet: no list of every constant. */
     type_text (entry, "s = socket(AF_INET, ");
     words = sockscope_explore_pane_get_candidates (pane, "server");
