@@ -7,7 +7,8 @@
  * - a .c with a syntax error: the compiler's message (file:line) shown, nothing run;
  * - the terminal: the TP5b echo server started in the background and two nc clients, each with
  *   its lifeline and its packets; after the window is closed no process started from it is left.
- * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-terminal.png (1600×1000); SOCKSCOPE_TEST_PRESENTER=1 takes
+ * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-terminal.png (1600×1000) and trace-programs-step.png (TP09
+ * stepped: the server blocked in accept, the client held before connect); SOCKSCOPE_TEST_PRESENTER=1 takes
  * it in presenter mode at 200 %, SOCKSCOPE_TEST_LANG=fr in French. */
 #include "config.h"
 
@@ -181,6 +182,7 @@ test_step (void)
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   guint nexts = 0;
   gboolean chose_other = FALSE;
+  gboolean shot = FALSE;
   SockscopeProgramsRun *run;
 
   sockscope_programs_pane_add_program (pane, server, NULL);
@@ -227,6 +229,18 @@ test_step (void)
            * its client connects) */
           sockscope_programs_run_choose (run, NULL);
           continue;
+        }
+      /* the picture: the server blocked in accept, the client held before its connect */
+      if (g_getenv ("SOCKSCOPE_TEST_SHOTS") != NULL && !shot && g_str_has_prefix (text, "python3-2 · connect("))
+        {
+          g_autofree char *path = g_build_filename (g_getenv ("SOCKSCOPE_TEST_SHOTS"), "trace-programs-step.png", NULL);
+          g_autoptr(GError) error = NULL;
+
+          resize (window, 1600, 1000);
+          spin (800);
+          sockscope_screenshot_widget (GTK_WIDGET (window), path, &error);
+          g_assert_no_error (error);
+          shot = TRUE;
         }
       sockscope_programs_pane_next (pane);
       nexts++;
