@@ -815,7 +815,7 @@ update_actions (SockscopeWindow *self)
                       && !sockscope_runner_is_done (self->runner);
   gboolean behind = self->log != NULL && self->history < sockscope_event_log_get_n_events (self->log);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next", can_step || behind);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next", can_step || behind || self->programs);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", self->history > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", self->lesson != NULL && !self->exploring);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.explore-here", self->runner != NULL && !self->exploring);
@@ -1431,6 +1431,7 @@ programs_action (GtkWidget  *widget,
   adw_flap_set_reveal_flap (self->flap, TRUE);
   adw_window_title_set_title (self->window_title, _("Your programs"));
   adw_window_title_set_subtitle (self->window_title, _("traced in the lab"));
+  update_actions (self);
 }
 
 /* A lesson, a session or explore mode: the programs' lab and terminal end. */
@@ -1497,6 +1498,12 @@ next_action (GtkWidget  *widget,
         }
       show_history (self, target);
       update_actions (self);
+      return;
+    }
+  /* Your programs: Space, Right and the Next button let the call the pane names go. */
+  if (self->programs)
+    {
+      sockscope_programs_pane_next (self->programs_pane);
       return;
     }
   step_next (self);
