@@ -1412,7 +1412,8 @@ static void
 on_programs_terminal_closed (SockscopeWindow *self,
                              GtkWidget       *terminal)
 {
-  if (gtk_widget_get_parent (terminal) == GTK_WIDGET (self->bottom_stack))
+  /* (the window being disposed may have let its stack go already) */
+  if (self->bottom_stack != NULL && gtk_widget_get_parent (terminal) == GTK_WIDGET (self->bottom_stack))
     gtk_stack_remove (self->bottom_stack, terminal);
 }
 
