@@ -573,6 +573,7 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
   gtk_widget_add_css_class (title, "title-2");
   gtk_label_set_xalign (GTK_LABEL (intro), 0);
   gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (intro), 30);
   gtk_widget_add_css_class (intro, "dim-label");
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), intro);
@@ -581,6 +582,7 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
   gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (placeholder), 30);
   gtk_widget_set_margin_top (placeholder, 12);
   gtk_widget_set_margin_bottom (placeholder, 12);
   gtk_widget_add_css_class (placeholder, "dim-label");
@@ -639,6 +641,7 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
   self->next_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->next_label, 0);
   gtk_label_set_wrap (self->next_label, TRUE);
+  gtk_label_set_max_width_chars (self->next_label, 30);
   gtk_label_set_wrap_mode (self->next_label, PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (GTK_WIDGET (self->next_label), "monospace");
   gtk_widget_add_css_class (GTK_WIDGET (self->next_label), "programs-next");
@@ -647,6 +650,7 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
   self->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->status, 0);
   gtk_label_set_wrap (self->status, TRUE);
+  gtk_label_set_max_width_chars (self->status, 30);
   gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status));
 
@@ -657,6 +661,7 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
   self->errors = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->errors, 0);
   gtk_label_set_wrap (self->errors, TRUE);
+  gtk_label_set_max_width_chars (self->errors, 30);
   gtk_label_set_wrap_mode (self->errors, PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (self->errors, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->errors), "monospace");
