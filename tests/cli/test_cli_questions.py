@@ -187,12 +187,13 @@ class Questions(unittest.TestCase):
         # updates in flight: the one answer no generated choice can foresee.
         unforeseeable = {("packets", "flow-control.lesson", 10)}
         # Nor what the wire of a lesson on two hosts does: a datagram it loses or copies, a send
-        # cut into segments of the MSS (and over a 50 ms wire, whether connect's ACK is logged
-        # before connect returns).
+        # cut into segments of the MSS or into IP fragments by the wire's MTU (and over a 50 ms
+        # wire, whether connect's ACK is logged before connect returns).
         unforeseeable |= {("returns", "udp-loss.lesson", 9), ("returns", "reorder-and-duplicate.lesson", 20),
                           ("packets", "tcp-retransmission.lesson", 13),
                           ("packets", "reorder-and-duplicate.lesson", 8),
-                          ("packets", "bandwidth-delay.lesson", 7), ("packets", "bandwidth-delay.lesson", 9)}
+                          ("packets", "bandwidth-delay.lesson", 7), ("packets", "bandwidth-delay.lesson", 9),
+                          ("packets", "fragmentation.lesson", 5), ("packets", "fragmentation.lesson", 7)}
 
         def asking(text, kind):
             out = []
