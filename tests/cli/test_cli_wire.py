@@ -253,6 +253,22 @@ class CommandLine(unittest.TestCase):
         self.assertEqual([log.ret(s)["errno"] for s in (9, 11)], ["EAGAIN", "EAGAIN"])
         self.assertIn("type wire RULES to change the wire", r.stderr)
 
+    def test_interactive_wire_at_a_question(self):
+        # Six steps, then the question of step 7: a wire line there, then the answer.
+        r = cli("run", "udp-loss", "--interactive", "--json",
+                stdin="\n" * 6 + "wire dir=a>b, delay=5ms\n" + "1\n" * 30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr.count("Question, step 7/13"), 2, r.stderr)   # asked again
+        log = Log(events_of(r.stdout))
+        sets = [(w["spec"], w["step"]) for w in log.decisions("set")]
+        self.assertEqual(sets[:2], [("dir=a>b, delay=5ms", 7), ("dir=a>b, drop=next", 7)])
+        # "three" crosses the wire 5 ms late; "two" is still lost by the lesson's own rule.
+        (late,) = log.decisions("delay")
+        self.assertEqual(log.by_seq[late["packet"]]["pkt"]["len"], 5)
+        self.assertGreaterEqual(late["delay_ns"], 5_000_000)
+        questions = [q for q in events_of(r.stdout) if q.get("type") == "question"]
+        self.assertEqual([(q["step"], q["answer"]) for q in questions][0], (7, "3"))
+
     def test_interactive_wire_on_one_host(self):
         r = cli("run", "tcp-handshake", "--interactive", "--until", "1", stdin="wire loss=5%\n\n")
         self.assertEqual(r.returncode, 0, r.stderr)
