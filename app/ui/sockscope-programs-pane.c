@@ -30,6 +30,7 @@ struct _SockscopeProgramsPane
   GtkWidget            *errors_box;
   GtkLabel             *errors;
   GtkLabel             *status;
+  GtkScale             *history;
 
   SockscopeProgramsRun *run;
   GtkWidget            *terminal;
@@ -670,6 +671,14 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
   gtk_widget_set_visible (self->errors_box, FALSE);
   gtk_box_append (GTK_BOX (box), self->errors_box);
 
+  /* The window's history (its adjustment, sockscope_programs_pane_set_history): scrub back
+   * through the run as through a lesson's. */
+  gtk_box_append (GTK_BOX (box), section (_("History")));
+  self->history = GTK_SCALE (gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, NULL));
+  gtk_scale_set_draw_value (self->history, FALSE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->history), _("Back through what happened, event by event (Left, Right)"));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->history));
+
   gtk_box_append (GTK_BOX (box), section (_("Terminal")));
   self->terminal_button = text_button (_("Open a _Terminal in the Lab"),
                                        _("A shell inside the lab: nc, ss, python3… every program started there is traced"));
@@ -689,6 +698,20 @@ GtkWidget *
 sockscope_programs_pane_new (void)
 {
   return g_object_new (SOCKSCOPE_TYPE_PROGRAMS_PANE, NULL);
+}
+
+void
+sockscope_programs_pane_set_history (SockscopeProgramsPane *self,
+                                     GtkAdjustment         *history)
+{
+  g_return_if_fail (SOCKSCOPE_IS_PROGRAMS_PANE (self));
+  gtk_range_set_adjustment (GTK_RANGE (self->history), history);
+}
+
+GtkAdjustment *
+sockscope_programs_pane_get_history (SockscopeProgramsPane *self)
+{
+  return gtk_range_get_adjustment (GTK_RANGE (self->history));
 }
 
 SockscopeProgramsRun *

@@ -25,6 +25,10 @@ void                  sockscope_programs_pane_set_mode     (SockscopeProgramsPan
 void                  sockscope_programs_pane_next         (SockscopeProgramsPane *self);
 /* Opens the lab's terminal (a lab is started for it if none runs). */
 void                  sockscope_programs_pane_open_terminal (SockscopeProgramsPane *self);
+/* The window's history: the pane's slider moves it. */
+void                  sockscope_programs_pane_set_history  (SockscopeProgramsPane *self,
+                                                            GtkAdjustment         *history);
+GtkAdjustment        *sockscope_programs_pane_get_history  (SockscopeProgramsPane *self);
 /* Ends the run: the lab, its programs and the terminal. */
 void                  sockscope_programs_pane_leave        (SockscopeProgramsPane *self);
 

@@ -2398,6 +2398,7 @@ sockscope_window_init (SockscopeWindow *self)
     self->programs_pane = SOCKSCOPE_PROGRAMS_PANE (sockscope_programs_pane_new ());
     gtk_widget_set_size_request (GTK_WIDGET (self->programs_pane), 380, -1);
     gtk_stack_add_named (self->flap_stack, GTK_WIDGET (self->programs_pane), "programs");
+    sockscope_programs_pane_set_history (self->programs_pane, sockscope_lesson_pane_get_history (self->lesson_pane));
     g_signal_connect_object (self->programs_pane, "run-started", G_CALLBACK (on_programs_run_started), self, G_CONNECT_SWAPPED);
     g_signal_connect_object (self->programs_pane, "terminal-opened", G_CALLBACK (on_programs_terminal_opened), self, G_CONNECT_SWAPPED);
     g_signal_connect_object (self->programs_pane, "terminal-closed", G_CALLBACK (on_programs_terminal_closed), self, G_CONNECT_SWAPPED);

@@ -267,6 +267,26 @@ test_step (void)
   g_assert_true (has_call (window, "python3-2", "connect("));
   /* SYN, SYN-ACK, ACK, data, FIN... between the two lifelines */
   g_assert_cmpuint (packets_between (window, "python3", "python3-2"), >=, 6);
+
+  /* The pane's history slider is the window's: back to the server's first calls, the client's
+   * lifeline has not ended; back to live, it has. */
+  {
+    GtkAdjustment *history = sockscope_programs_pane_get_history (pane);
+    SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+    guint second = (guint) lifeline (window, "python3-2");
+    gboolean ended = FALSE;
+
+    g_assert_true (history == sockscope_lesson_pane_get_history (sockscope_window_get_lesson_pane (window)));
+    g_assert_cmpfloat (gtk_adjustment_get_upper (history), ==, sockscope_window_get_n_events (window));
+    gtk_adjustment_set_value (history, 3);
+    spin (100);
+    sockscope_sequence_view_lifeline_shown (diagram, second, &ended);
+    g_assert_false (ended);
+    gtk_adjustment_set_value (history, gtk_adjustment_get_upper (history));
+    spin (100);
+    g_assert_true (sockscope_sequence_view_lifeline_shown (diagram, second, &ended));
+    g_assert_true (ended);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   spin (200);
 }
