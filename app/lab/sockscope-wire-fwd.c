@@ -80,6 +80,17 @@ typedef struct
   unsigned n;
 } Writes;
 
+/* Reports the lab had no room for yet, in order: the lab falls behind under a burst (it makes
+ * an event of each), the wire never waits for it, and the log still gets every frame. */
+typedef struct Blob
+{
+  struct Blob *next;
+  size_t len;
+  uint8_t data[];
+} Blob;
+
+#define BACKLOG_MAX (256u << 20)
+
 typedef struct
 {
   SsWireConfig config;
@@ -89,6 +100,8 @@ typedef struct
   SsWireStats stats;
   Reports reports;
   Writes writes[2];
+  Blob *backlog, *backlog_tail;
+  size_t backlog_bytes;
 } Fwd;
 
 static uint64_t
@@ -138,6 +151,68 @@ seed_dirs (Fwd *f)
 /* ---- reports ---- */
 
 static void
+keep_for_later (Fwd *f, const struct iovec *iov, size_t n_iov)
+{
+  size_t len = 0;
+  Blob *b;
+
+  for (size_t i = 0; i < n_iov; i++)
+    len += iov[i].iov_len;
+  if (f->backlog_bytes + len > BACKLOG_MAX || (b = malloc (sizeof *b + len)) == NULL)
+    {
+      f->stats.reports_lost++;
+      return;
+    }
+  b->next = NULL;
+  b->len = 0;
+  for (size_t i = 0; i < n_iov; i++)
+    {
+      memcpy (b->data + b->len, iov[i].iov_base, iov[i].iov_len);
+      b->len += iov[i].iov_len;
+    }
+  if (f->backlog_tail != NULL)
+    f->backlog_tail->next = b;
+  else
+    f->backlog = b;
+  f->backlog_tail = b;
+  f->backlog_bytes += len;
+}
+
+/* As much of the backlog as the lab has room for. */
+static void
+drain_backlog (Fwd *f)
+{
+  while (f->backlog != NULL)
+    {
+      Blob *b = f->backlog;
+
+      if (send (f->ctl, b->data, b->len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+        {
+          if (errno == EAGAIN || errno == EINTR || errno == ENOBUFS)
+            return;
+          f->stats.reports_lost++;   /* the lab is gone: nothing to keep */
+        }
+      f->backlog = b->next;
+      if (f->backlog == NULL)
+        f->backlog_tail = NULL;
+      f->backlog_bytes -= b->len;
+      free (b);
+    }
+}
+
+/* One message outside the batches (stats, sync), after everything before it. */
+static void
+report_raw (Fwd *f, const void *msg, size_t len)
+{
+  struct iovec iov = { (void *) msg, len };
+
+  drain_backlog (f);
+  if (f->backlog == NULL && send (f->ctl, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t) len)
+    return;
+  keep_for_later (f, &iov, 1);
+}
+
+static void
 flush_reports (Fwd *f)
 {
   Reports *r = &f->reports;
@@ -148,20 +223,20 @@ flush_reports (Fwd *f)
    * frame held for reordering waits for the next frame, maybe the next step's: not counted) */
   for (unsigned i = 0; i < r->n; i++)
     r->hdr[i].queued = queued;
-  while (done < r->n)
+  drain_backlog (f);
+  while (done < r->n && f->backlog == NULL)
     {
       int n = sendmmsg (f->ctl, r->msgs + done, r->n - done, MSG_DONTWAIT | MSG_NOSIGNAL);
 
+      if (n < 0 && errno == EINTR)
+        continue;
       if (n <= 0)
-        {
-          if (n < 0 && errno == EINTR)
-            continue;
-          /* the reader has no room: those reports are lost, never the frames */
-          f->stats.reports_lost += r->n - done;
-          break;
-        }
+        break;
       done += (unsigned) n;
     }
+  /* the lab has no room now: kept, in order, until it has */
+  for (; done < r->n; done++)
+    keep_for_later (f, r->iov[done], r->msgs[done].msg_hdr.msg_iovlen);
   r->n = 0;
 }
 
@@ -653,8 +728,7 @@ send_stats (Fwd *f)
     }
   flush_reports (f);
   f->stats.kind = SS_WIRE_MSG_STATS;
-  if (send (f->ctl, &f->stats, sizeof f->stats, MSG_NOSIGNAL) < 0)
-    f->stats.reports_lost++;
+  report_raw (f, &f->stats, sizeof f->stats);
 }
 
 /* The lab's command: a spec, or a request for the counters. false: the lab is gone. */
@@ -691,8 +765,7 @@ read_control (Fwd *f)
       m.kind = SS_WIRE_MSG_SYNC;
       memcpy (&m.id, buf + 1, sizeof m.id);
       m.queued = f->dir[0].queued + f->dir[1].queued;
-      if (send (f->ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
-        f->stats.reports_lost++;
+      report_raw (f, &m, sizeof m);
     }
   return true;
 }
@@ -722,7 +795,7 @@ ss_wire_forwarder_run (const int wire_ifindex[2], int ctl)
       struct pollfd p[3] = {
         { .fd = f.dir[0].sock, .events = POLLIN },
         { .fd = f.dir[1].sock, .events = POLLIN },
-        { .fd = ctl, .events = POLLIN },
+        { .fd = ctl, .events = POLLIN | (f.backlog != NULL ? POLLOUT : 0) },
       };
       uint64_t next = release (&f);
       struct timespec ts, *tsp = NULL;
@@ -745,6 +818,8 @@ ss_wire_forwarder_run (const int wire_ifindex[2], int ctl)
         }
       else if (p[2].revents & (POLLHUP | POLLERR))
         return 0;
+      if (p[2].revents & POLLOUT)
+        drain_backlog (&f);
       for (int i = 0; i < 2; i++)
         if (p[i].revents & POLLIN)
           read_frames (&f, i);

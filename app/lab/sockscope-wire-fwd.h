@@ -5,8 +5,9 @@
  * lab's end of that veth, applies the wire's rules (sockscope-wire-spec.h) and writes the frame
  * to the other veth, at once or when its delay is over. It tells its control socket (a
  * SOCK_SEQPACKET socketpair) about every frame it read (SS_WIRE_MSG_FRAME, with the frame) and
- * every decision (SS_WIRE_MSG_DECISION), never waiting for the reader: a report the reader has
- * no room for is counted as lost, a frame is never held back by the log.
+ * every decision (SS_WIRE_MSG_DECISION), never waiting for the reader: the reports the reader has
+ * no room for wait in the forwarder's memory (up to 256 MiB, then they are counted as lost); a
+ * frame is never held back by the log.
  *
  * Control messages to the forwarder: "S" + a spec (applied as ss_wire_spec_apply does; the lab
  * checks it first), "T" (answered with one SS_WIRE_MSG_STATS), "Y" + 8 bytes (the forwarder reads
