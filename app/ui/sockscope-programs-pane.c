@@ -31,6 +31,7 @@ struct _SockscopeProgramsPane
   GtkLabel             *errors;
   GtkLabel             *status;
   GtkScale             *history;
+  GtkWidget            *history_box;
 
   SockscopeProgramsRun *run;
   GtkWidget            *terminal;
@@ -251,9 +252,13 @@ update (SockscopeProgramsPane *self)
       self->next_text = g_strdup_printf ("%s · %s", next, sockscope_programs_run_get_held_call (self->run, next));
       gtk_label_set_text (self->next_label, self->next_text);
     }
+  else if (self->run == NULL)
+    gtk_label_set_text (self->next_label, "");
   else
     gtk_label_set_text (self->next_label, self->mode == SOCKSCOPE_TRACE_RUN ? _("The programs run freely.")
                                           : _("No program waits before a call."));
+  gtk_widget_set_visible (GTK_WIDGET (self->next_label), self->run != NULL);
+  gtk_widget_set_visible (self->history_box, self->run != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_drop), held != NULL && held->len > 1);
   gtk_widget_set_sensitive (self->next_button, next != NULL && self->mode != SOCKSCOPE_TRACE_RUN);
   gtk_widget_set_sensitive (self->stop_button, running);
@@ -673,11 +678,13 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
 
   /* The window's history (its adjustment, sockscope_programs_pane_set_history): scrub back
    * through the run as through a lesson's. */
-  gtk_box_append (GTK_BOX (box), section (_("History")));
+  self->history_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_box_append (GTK_BOX (self->history_box), section (_("History")));
   self->history = GTK_SCALE (gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, NULL));
   gtk_scale_set_draw_value (self->history, FALSE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->history), _("Back through what happened, event by event (Left, Right)"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->history));
+  gtk_box_append (GTK_BOX (self->history_box), GTK_WIDGET (self->history));
+  gtk_box_append (GTK_BOX (box), self->history_box);
 
   gtk_box_append (GTK_BOX (box), section (_("Terminal")));
   self->terminal_button = text_button (_("Open a _Terminal in the Lab"),

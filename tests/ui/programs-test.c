@@ -8,7 +8,8 @@
  * - the terminal: the TP5b echo server started in the background and two nc clients, each with
  *   its lifeline and its packets; after the window is closed no process started from it is left.
  * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-terminal.png (1600×1000) and trace-programs-step.png (TP09
- * stepped: the server blocked in accept, the client held before connect); SOCKSCOPE_TEST_PRESENTER=1 takes
+ * stepped: the server blocked in accept, the client held before connect) and
+ * trace-programs-compile-error.png; SOCKSCOPE_TEST_PRESENTER=1 takes
  * it in presenter mode at 200 %, SOCKSCOPE_TEST_LANG=fr in French. */
 #include "config.h"
 
@@ -343,6 +344,15 @@ test_compile_error (void)
   spin (500);
   g_assert_cmpuint (sockscope_window_get_n_events (window), ==, 0);
   g_assert_cmpuint (sockscope_sequence_view_get_n_items (sockscope_window_get_diagram (window)), ==, 0);
+  if (g_getenv ("SOCKSCOPE_TEST_SHOTS") != NULL)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("SOCKSCOPE_TEST_SHOTS"), "trace-programs-compile-error.png", NULL);
+      g_autoptr(GError) error = NULL;
+
+      resize (window, 1600, 1000);
+      sockscope_screenshot_widget (GTK_WIDGET (window), path, &error);
+      g_assert_no_error (error);
+    }
   g_unlink (bad);
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (window));
