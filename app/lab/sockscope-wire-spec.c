@@ -9,9 +9,14 @@
 #include "sockscope-wire-spec.h"
 
 #include <ctype.h>
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Messages in the front end's language (it binds the "sockscope" domain); the lab, in the C
+ * locale, answers in English. Plain C: libc's gettext, no GLib. */
+#define _(s) dgettext ("sockscope", s)
 
 #define MAX_DELAY_NS (10ull * 1000000000ull)
 #define MAX_COUNT 1000000u
@@ -101,24 +106,24 @@ parse_uint (const char *s, uint64_t max, uint64_t *out)
   return true;
 }
 
-/* "20%", "12.5%", "0%", "100%" → millionths */
+/* "20%", "12.5%", "0%", "100%" → millionths; BAD and RANGE: what is wrong, as sentences */
 static bool
-parse_percent (Word *w, const char *v, const char *what, uint32_t *ppm)
+parse_percent (Word *w, const char *v, const char *bad, const char *range, uint32_t *ppm)
 {
   uint64_t x;
   const char *end;
 
   if (!parse_decimal (v, 4, &x, &end) || strcmp (end, "%") != 0)
-    return fail (w, "%s is a percentage, such as 20%%", what);
+    return fail (w, "%s", bad);
   if (x > 1000000)
-    return fail (w, "%s is between 0%% and 100%%", what);
+    return fail (w, "%s", range);
   *ppm = (uint32_t) x;
   return true;
 }
 
 /* "50ms", "1.5s", "200us", "0" → ns */
 static bool
-parse_duration (Word *w, const char *v, const char *what, uint64_t *ns)
+parse_duration (Word *w, const char *v, const char *bad, const char *too_long, uint64_t *ns)
 {
   static const struct { const char *unit; unsigned digits; uint64_t mult; } units[] = {
     { "ns", 0, 1 }, { "us", 3, 1 }, { "µs", 3, 1 }, { "ms", 6, 1 }, { "s", 9, 1 },
@@ -140,11 +145,11 @@ parse_duration (Word *w, const char *v, const char *what, uint64_t *ns)
       if (!parse_decimal (v, units[i].digits, &x, &end) || (size_t) (end - v) != vl - ul)
         break;
       if (x > MAX_DELAY_NS)
-        return fail (w, "%s is at most 10 s", what);
+        return fail (w, "%s", too_long);
       *ns = x * units[i].mult;
       return true;
     }
-  return fail (w, "%s is a time with its unit: us, ms or s (such as 50ms)", what);
+  return fail (w, "%s", bad);
 }
 
 /* "100kB/s", "2Mbit/s", "off" → bytes/s */
@@ -176,16 +181,16 @@ parse_rate (Word *w, const char *v, uint64_t *Bps)
       if (!parse_decimal (v, 3, &x, &end) || (size_t) (end - v) != vl - ul)
         break;
       if (x > UINT64_MAX / units[i].bits)
-        return fail (w, "a rate is at most 10 GB/s");
+        return fail (w, "%s", _("a rate is at most 10 GB/s"));
       bits = x * units[i].bits / 1000; /* x had 3 decimals */
       if (bits / 8 > 10000000000ull)
-        return fail (w, "a rate is at most 10 GB/s");
+        return fail (w, "%s", _("a rate is at most 10 GB/s"));
       if (bits / 8 < 100)
-        return fail (w, "a rate is at least 100 B/s (or off)");
+        return fail (w, "%s", _("a rate is at least 100 B/s (or off)"));
       *Bps = bits / 8;
       return true;
     }
-  return fail (w, "a rate is a number with its unit: B/s, kB/s, MB/s, kbit/s or Mbit/s (such as 100kB/s), or off");
+  return fail (w, "%s", _("a rate is a number with its unit: B/s, kB/s, MB/s, kbit/s or Mbit/s (such as 100kB/s), or off"));
 }
 
 /* "next" → 1, "next:3" → 3 */
@@ -203,7 +208,7 @@ parse_count_suffix (Word *w, const char *v, const char *name, uint32_t *n)
       return true;
     }
   if (v[nl] != ':' || !parse_uint (v + nl + 1, MAX_COUNT, &x) || x == 0)
-    return fail (w, "%s:N needs a count N from 1 to %u", name, MAX_COUNT);
+    return fail (w, _("%s:N needs a count N from 1 to %u"), name, MAX_COUNT);
   *n = (uint32_t) x;
   return true;
 }
@@ -258,13 +263,13 @@ apply_drop (Word *w, SsWireDirRules *r, const char *v)
       uint64_t x;
 
       if (v[5] != ':' || !parse_uint (v + 6, MAX_COUNT, &x) || x == 0)
-        return fail (w, "drop=every:N needs a count N from 1 to %u", MAX_COUNT);
+        return fail (w, _("drop=every:N needs a count N from 1 to %u"), MAX_COUNT);
       r->drop_every = (uint32_t) x;
       r->every_count = 0;
       set_rule (r->drop_every_rule, "drop", v);
       return true;
     }
-  return fail (w, "drop is next, next:N, syn, syn-ack, fin, data, data:N or every:N");
+  return fail (w, "%s", _("drop is next, next:N, syn, syn-ack, fin, data, data:N or every:N"));
 }
 
 /* dup / reorder: "10%", "next", "next:N" */
@@ -281,14 +286,21 @@ apply_chance (Word *w, const char *key, const char *v, uint32_t *ppm, uint32_t *
     }
   else if (isdigit ((unsigned char) v[0]) || v[0] == '.')
     {
-      char what[40];
+      bool dup = strcmp (key, "dup") == 0;
 
-      snprintf (what, sizeof what, "%s", strcmp (key, "dup") == 0 ? "a duplication rate" : "a reordering rate");
-      if (!parse_percent (w, v, what, ppm))
+      if (!parse_percent (w, v,
+                          /* xgettext:no-c-format */
+                          dup ? _("a duplication rate is a percentage, such as 10%")
+                              /* xgettext:no-c-format */
+                              : _("a reordering rate is a percentage, such as 10%"),
+                          /* xgettext:no-c-format */
+                          dup ? _("a duplication rate is between 0% and 100%")
+                              /* xgettext:no-c-format */
+                              : _("a reordering rate is between 0% and 100%"), ppm))
         return false;
     }
   else
-    return fail (w, "%s is a percentage (such as 10%%), next or next:N", key);
+    return fail (w, _("%s is a percentage (such as 10%%), next or next:N"), key);
   set_rule (rule, key, v);
   return true;
 }
@@ -349,7 +361,7 @@ apply_word (SsWireConfig *c, bool dirs[SS_WIRE_N_DIRS], Word *w, char *word)
       return true;
     }
   if (eq == NULL)
-    return fail (w, "a word is key=value (dir, loss, drop, delay, jitter, dup, reorder, rate, mtu, seed) or clear");
+    return fail (w, "%s", _("a word is key=value (dir, loss, drop, delay, jitter, dup, reorder, rate, mtu, seed) or clear"));
   /* whitespace around '=' */
   v = eq + 1;
   while (eq > key && isspace ((unsigned char) eq[-1]))
@@ -358,7 +370,7 @@ apply_word (SsWireConfig *c, bool dirs[SS_WIRE_N_DIRS], Word *w, char *word)
   while (isspace ((unsigned char) *v))
     v++;
   if (*v == '\0')
-    return fail (w, "%s= needs a value", key);
+    return fail (w, _("%s= needs a value"), key);
 
   if (strcmp (key, "dir") == 0)
     {
@@ -369,7 +381,7 @@ apply_word (SsWireConfig *c, bool dirs[SS_WIRE_N_DIRS], Word *w, char *word)
       else if (strcmp (v, "both") == 0)
         dirs[SS_WIRE_A_TO_B] = true, dirs[SS_WIRE_B_TO_A] = true;
       else
-        return fail (w, "dir is a>b, b>a or both");
+        return fail (w, "%s", _("dir is a>b, b>a or both"));
       return true;
     }
   if (strcmp (key, "mtu") == 0)
@@ -377,7 +389,7 @@ apply_word (SsWireConfig *c, bool dirs[SS_WIRE_N_DIRS], Word *w, char *word)
       uint64_t x;
 
       if (!parse_uint (v, 1000000, &x) || x < SS_WIRE_MTU_MIN || x > SS_WIRE_MTU_MAX)
-        return fail (w, "an MTU is a number of bytes from %d to %d", SS_WIRE_MTU_MIN, SS_WIRE_MTU_MAX);
+        return fail (w, _("an MTU is a number of bytes from %d to %d"), SS_WIRE_MTU_MIN, SS_WIRE_MTU_MAX);
       c->mtu = (unsigned) x;
       c->mtu_changed = true;
       return true;
@@ -387,7 +399,7 @@ apply_word (SsWireConfig *c, bool dirs[SS_WIRE_N_DIRS], Word *w, char *word)
       uint64_t x;
 
       if (!parse_uint (v, UINT64_MAX, &x))
-        return fail (w, "a seed is a whole number, such as 7");
+        return fail (w, "%s", _("a seed is a whole number, such as 7"));
       c->seed = x;
       c->seed_changed = true;
       return true;
@@ -401,7 +413,10 @@ apply_word (SsWireConfig *c, bool dirs[SS_WIRE_N_DIRS], Word *w, char *word)
         continue;
       if (strcmp (key, "loss") == 0)
         {
-          if (!parse_percent (w, v, "a loss", &r->loss_ppm))
+          /* xgettext:no-c-format */
+          if (!parse_percent (w, v, _("a loss is a percentage, such as 20%"),
+                              /* xgettext:no-c-format */
+                              _("a loss is between 0% and 100%"), &r->loss_ppm))
             return false;
           set_rule (r->loss_rule, key, v);
         }
@@ -412,13 +427,15 @@ apply_word (SsWireConfig *c, bool dirs[SS_WIRE_N_DIRS], Word *w, char *word)
         }
       else if (strcmp (key, "delay") == 0)
         {
-          if (!parse_duration (w, v, "a delay", &r->delay_ns))
+          if (!parse_duration (w, v, _("a delay is a time with its unit: us, ms or s (such as 50ms)"),
+                               _("a delay is at most 10 s"), &r->delay_ns))
             return false;
           set_rule (r->delay_rule, key, v);
         }
       else if (strcmp (key, "jitter") == 0)
         {
-          if (!parse_duration (w, v, "a jitter", &r->jitter_ns))
+          if (!parse_duration (w, v, _("a jitter is a time with its unit: us, ms or s (such as 10ms)"),
+                               _("a jitter is at most 10 s"), &r->jitter_ns))
             return false;
           set_rule (r->jitter_rule, key, v);
         }
@@ -439,7 +456,7 @@ apply_word (SsWireConfig *c, bool dirs[SS_WIRE_N_DIRS], Word *w, char *word)
           set_rule (r->rate_rule, key, v);
         }
       else
-        return fail (w, "unknown word \"%s\"; the words are dir, loss, drop, delay, jitter, dup, reorder, rate, mtu, seed and clear", key);
+        return fail (w, _("unknown word \"%s\"; the words are dir, loss, drop, delay, jitter, dup, reorder, rate, mtu, seed and clear"), key);
     }
   return true;
 }
@@ -470,7 +487,7 @@ ss_wire_spec_apply (SsWireConfig *config, const char *spec, char *err, size_t er
       if (len >= sizeof word)
         {
           snprintf (word, sizeof word, "%.40s…", p);
-          return fail (&w, "a word is at most %zu characters", sizeof word - 1);
+          return fail (&w, _("a word is at most %zu characters"), sizeof word - 1);
         }
       memcpy (word, p, len);
       word[len] = '\0';
@@ -479,7 +496,7 @@ ss_wire_spec_apply (SsWireConfig *config, const char *spec, char *err, size_t er
           if (comma != NULL || any)
             {
               if (err != NULL && err_len > 0)
-                snprintf (err, err_len, "\"%s\": an empty word between commas", spec);
+                snprintf (err, err_len, "\"%s\": %s", spec, _("an empty word between commas"));
               return false;
             }
         }
@@ -500,7 +517,8 @@ ss_wire_spec_apply (SsWireConfig *config, const char *spec, char *err, size_t er
   if (!any)
     {
       if (err != NULL && err_len > 0)
-        snprintf (err, err_len, "\"%s\": an empty wire spec (words such as loss=20%%, delay=50ms, clear)", spec);
+        /* xgettext:no-c-format */
+        snprintf (err, err_len, "\"%s\": %s", spec, _("an empty wire spec (words such as loss=20%, delay=50ms, clear)"));
       return false;
     }
   *config = work;
