@@ -25,6 +25,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+static bool fail (char *err, size_t err_len, const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+
 static bool
 fail (char *err, size_t err_len, const char *fmt, ...)
 {

@@ -28,6 +28,8 @@ typedef struct
   size_t err_len;
 } Word;
 
+static bool fail (Word *w, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
 static bool
 fail (Word *w, const char *fmt, ...)
 {
