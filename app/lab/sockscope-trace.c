@@ -1086,7 +1086,8 @@ ss_trace_drain (SsLab *lab)
   if (t == NULL || t->busy)
     return;
   t->busy = TRUE;
-  while (read (t->pipe[0], buf, sizeof buf) > 0)
+  /* a short read emptied the pipe: no second read to learn it (one syscall less a stop) */
+  while (read (t->pipe[0], buf, sizeof buf) == (ssize_t) sizeof buf)
     ;
   while (again)
     {
