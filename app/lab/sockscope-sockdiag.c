@@ -598,7 +598,7 @@ static gboolean
 same_connection (const SsSockEntry *a,
                  const SsSockEntry *b)
 {
-  return a->proto == IPPROTO_TCP && b->proto == IPPROTO_TCP &&
+  return a->proto == IPPROTO_TCP && b->proto == IPPROTO_TCP && a->host == b->host &&
          a->tuple.lport != 0 && a->tuple.rport != 0 &&
          memcmp (&a->tuple, &b->tuple, sizeof a->tuple) == 0;
 }
