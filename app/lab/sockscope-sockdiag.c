@@ -350,9 +350,13 @@ ss_sockdiag_dump_lab (SsLab   *lab,
                       GError **error)
 {
   GArray *entries;
+  gboolean all_on_hosts = lab->hosts != NULL;
 
-  /* with hosts, every actor lives in one of them: the lab's own namespace holds no socket */
-  if (lab->hosts != NULL)
+  for (guint i = 0; all_on_hosts && i < lab->actors->len; i++)
+    all_on_hosts = ((SsActor *) g_ptr_array_index (lab->actors, i))->host != SS_HOST_NONE;
+  /* with hosts, the lesson's actors live on them: the lab's own namespace holds no socket of
+   * theirs (a traced program still runs there) */
+  if (all_on_hosts)
     {
       entries = g_array_new (FALSE, TRUE, sizeof (SsSockEntry));
       g_array_set_clear_func (entries, entry_clear);
