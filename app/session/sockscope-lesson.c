@@ -1391,7 +1391,8 @@ static const char * const zero_or_error_calls[] = {
 /* Packet names as the grader gives them (sockscope-question.c), in English and in French. */
 static const char * const packet_names[] = {
   "SYN", "SYN-ACK", "ACK", "PSH-ACK", "PSH", "FIN", "PSH-FIN", "RST", "TCP", "ICMP",
-  "UDP datagram", "datagramme UDP", "ICMP port unreachable", "ICMP port injoignable", NULL
+  "UDP datagram", "datagramme UDP", "ICMP port unreachable", "ICMP port injoignable",
+  "IP fragment", "fragment IP", NULL
 };
 
 /* Could @choice ever be the answer of @step's question? If not, why (a hint), for `check`. */
@@ -1442,7 +1443,7 @@ choice_cannot_match (const SockscopeStep *step,
           for (guint j = 0; packet_names[j] && !known; j++)
             known = g_ascii_strcasecmp (names[i], packet_names[j]) == 0;
           if (!known)
-            return N_("packets are named SYN, SYN-ACK, ACK, PSH-ACK, FIN, RST, UDP datagram or ICMP port unreachable, separated by /, or none");
+            return N_("packets are named SYN, SYN-ACK, ACK, PSH-ACK, FIN, RST, UDP datagram, ICMP port unreachable or IP fragment, separated by /, or none");
         }
     }
   return NULL;
