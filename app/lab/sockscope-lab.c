@@ -813,8 +813,12 @@ emit_return (SsLab            *lab,
           g_string_append (out, comma ? ",\"data\":" : "\"data\":");
           ss_json_append_string (out, (const char *) msg->data, msg->data_len);
           g_string_append (out, ",\"data_hex\":\"");
+          /* not a printf a byte: a free-running traced echo receives thousands a second */
           for (guint32 i = 0; i < msg->data_len; i++)
-            g_string_append_printf (out, "%02x", msg->data[i]);
+            {
+              g_string_append_c (out, "0123456789abcdef"[msg->data[i] >> 4]);
+              g_string_append_c (out, "0123456789abcdef"[msg->data[i] & 15]);
+            }
           g_string_append_printf (out, "\",\"len\":%u", msg->data_len);
           append_flags (out, msg->msg_flags);
           break;
