@@ -43,6 +43,7 @@ typedef struct
   guint             lineno;
   guint             refused;     /* lines refused or failed */
   GError           *error;       /* the lab failed: the session cannot go on */
+  gboolean          lab_failed;  /* the lab died on its own and it was said */
 } Explore;
 
 static Explore *current;   /* readline's callbacks take no user data */
@@ -129,10 +130,60 @@ refuse (Explore      *ex,
         const GError *error)
 {
   ex->refused++;
+  /* The lab itself is gone (crashed, killed): nothing more can run. A script ends there; a
+   * terminal can still :save. The lab's death was said when it came: a script hears it once. */
+  if (!sockscope_explore_is_running (ex->explore) && !ex->terminal)
+    {
+      ex->quitting = TRUE;
+      if (ex->lab_failed)
+        return;
+    }
   say (ex, TRUE, error->message);
-  /* The lab itself is gone (crashed, killed): nothing more can run, the message said why. */
-  if (!sockscope_explore_is_running (ex->explore))
-    ex->quitting = TRUE;
+}
+
+/* The lab died while nothing ran or while the learner types: said at once, not at the next
+ * line; readline's prompt and the line being typed come back after it. */
+static void
+on_lab_failed (SockscopeExplore *explore,
+               const GError     *error,
+               Explore          *ex)
+{
+  g_autofree char *text = NULL;
+
+  ex->refused++;
+  ex->lab_failed = TRUE;
+  if (!ex->terminal)
+    {
+      fflush (stdout);
+      fprintf (stderr, _("sockscope-cli explore: the lab has stopped: %s\n"), error->message);
+      fflush (stderr);
+      /* A script goes no further; a line still running ends first (its refusal is not said). */
+      ex->quitting = TRUE;
+      if (!sockscope_explore_is_busy (explore))
+        g_main_loop_quit (ex->loop);
+      return;
+    }
+  text = g_strdup_printf (_("The lab has stopped: %s. Nothing more can run: ':save FILE' keeps your steps as a lesson, ':quit' ends."),
+                          error->message);
+#ifdef HAVE_READLINE
+  if (ex->reading)
+    {
+      int point = rl_point;
+      char *typed = rl_copy_text (0, rl_end);
+
+      rl_set_prompt ("");
+      rl_replace_line ("", 0);
+      rl_redisplay ();
+      say (ex, FALSE, text);
+      rl_set_prompt (PROMPT);
+      rl_replace_line (typed, 0);
+      rl_point = point;
+      rl_redisplay ();
+      free (typed);
+      return;
+    }
+#endif
+  say (ex, FALSE, text);
 }
 
 static void
@@ -368,6 +419,9 @@ on_pipe_line (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL, &error);
 
+  /* The session ended while this line was awaited (the lab died): it is not run. */
+  if (ex->quitting)
+    return;
   if (line == NULL)
     {
       if (error != NULL)
@@ -646,6 +700,7 @@ sockscope_cli_explore (int    argc,
       ex.input = g_data_input_stream_new (in);
     }
   g_signal_connect (ex.explore, "reset", G_CALLBACK (on_reset), &ex);
+  g_signal_connect (ex.explore, "lab-failed", G_CALLBACK (on_lab_failed), &ex);
   attach_log (&ex);
 
   sigint = g_unix_signal_add (SIGINT, on_signal, &ex);

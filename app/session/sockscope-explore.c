@@ -53,7 +53,7 @@ struct _SockscopeExplore
 G_DEFINE_FINAL_TYPE (SockscopeExplore, sockscope_explore, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_LOG, PROP_BUSY, N_PROPS };
-enum { CHANGED, RESET, N_SIGNALS };
+enum { CHANGED, RESET, LAB_FAILED, N_SIGNALS };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -175,6 +175,15 @@ sockscope_explore_class_init (SockscopeExploreClass *klass)
    */
   signals[RESET] = g_signal_new ("reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * SockscopeExplore::lab-failed:
+   * @error: why the lab is gone
+   *
+   * The lab stopped on its own (crashed, killed) the moment it did: nothing more runs in it;
+   * the steps and actors stay (sockscope_explore_replay_async starts a new lab with them).
+   */
+  signals[LAB_FAILED] = g_signal_new ("lab-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                      NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -569,6 +578,7 @@ sockscope_explore_check_line (SockscopeExplore  *self,
 /* ---- the lab's events ---- */
 
 static void resume_waiting (SockscopeExplore *self);
+static void run_fail (GTask *task, GError *error);
 
 static void
 on_event (SockscopeLabClient *client,
@@ -605,9 +615,19 @@ on_failed (SockscopeLabClient *client,
            const GError       *error,
            SockscopeExplore   *self)
 {
+  GTask *waiting = g_steal_pointer (&self->waiting);
+
   self->running = FALSE;
   g_clear_error (&self->failure);
   self->failure = g_error_copy (error);
+  g_clear_handle_id (&self->wait_timeout, g_source_remove);
+  /* A run waiting for its actor to return waits no more. */
+  if (waiting != NULL)
+    run_fail (waiting, g_error_new (SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_NOT_STARTED,
+                                    _("the lab is not running: %s; hint: start again (the steps can be saved first)"),
+                                    error->message));
+  g_signal_emit (self, signals[LAB_FAILED], 0, self->failure);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 /* The steps done, with their descriptions, as the lesson front ends read. */
@@ -942,6 +962,32 @@ sockscope_explore_undo_async (SockscopeExplore    *self,
         g_ptr_array_remove_index (self->actors, i - 1);
     }
   restart (self, task);
+}
+
+void
+sockscope_explore_replay_async (SockscopeExplore    *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SOCKSCOPE_IS_EXPLORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sockscope_explore_replay_async);
+  if (refuse_busy (self, task))
+    return;
+  restart (self, task);
+}
+
+gboolean
+sockscope_explore_replay_finish (SockscopeExplore  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean
@@ -1416,6 +1462,20 @@ sockscope_explore_is_busy (SockscopeExplore *self)
 {
   g_return_val_if_fail (SOCKSCOPE_IS_EXPLORE (self), FALSE);
   return self->busy;
+}
+
+const GError *
+sockscope_explore_get_failure (SockscopeExplore *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_EXPLORE (self), NULL);
+  return self->failure;
+}
+
+GPid
+sockscope_explore_get_lab_pid (SockscopeExplore *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_EXPLORE (self), 0);
+  return self->client != NULL && self->running ? sockscope_lab_client_get_pid (self->client) : 0;
 }
 
 gboolean

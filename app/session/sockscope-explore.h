@@ -24,7 +24,8 @@
  * API changes since the first commit: get_lesson is NULL until the first step (not only while
  * there is no actor); get_hint gives the signature only (the catalogue's descriptions are not
  * translated); save's @id NULL is made from the file's name; stop is never refused as busy.
- * Added (nothing removed): add_actor_full_async (a host), get_host_name, get_actor_host.
+ * Added (nothing removed): add_actor_full_async (a host), get_host_name, get_actor_host;
+ * the "lab-failed" signal, get_failure, get_lab_pid and replay_async (a lab that died).
  *
  * "changed" is emitted whenever the steps, the actors or the lesson change; properties "log"
  * (SockscopeEventLog) and "busy" (gboolean) notify.
@@ -151,6 +152,16 @@ gboolean           sockscope_explore_stop_finish      (SockscopeExplore    *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+/* A new lab with the actors and every step done, replayed (after the lab died: see
+ * "lab-failed"; "reset" is emitted as for undo). */
+void               sockscope_explore_replay_async     (SockscopeExplore    *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean           sockscope_explore_replay_finish    (SockscopeExplore    *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 /* The same, waiting in the thread-default main context: for the CLI and tests. */
 gboolean           sockscope_explore_start_sync       (SockscopeExplore    *self,
                                                        SockscopeLesson     *from,
@@ -173,6 +184,10 @@ gboolean           sockscope_explore_stop_sync        (SockscopeExplore    *self
 
 gboolean           sockscope_explore_is_busy          (SockscopeExplore    *self);
 gboolean           sockscope_explore_is_running       (SockscopeExplore    *self);  /* a lab is up */
+/* Why the lab stopped on its own (crashed, killed), or NULL while it runs or was stopped. */
+const GError      *sockscope_explore_get_failure      (SockscopeExplore    *self);
+/* The lab's process id, 0 when no lab runs (for tests that kill it). */
+GPid               sockscope_explore_get_lab_pid      (SockscopeExplore    *self);
 const char        *sockscope_explore_get_lang         (SockscopeExplore    *self);
 /* The log of the current lab (replaced at start and undo). Never NULL. */
 SockscopeEventLog *sockscope_explore_get_log          (SockscopeExplore    *self);

@@ -48,6 +48,7 @@ struct _SockscopeExplorePane
   GtkWidget        *status_box;
   GtkSpinner       *spinner;
   GtkLabel         *status;
+  GtkButton        *replay;     /* shown once the lab has died */
   GtkBox           *actors;
   GtkEntry         *actor_name;
   GtkDropDown      *actor_role;
@@ -111,6 +112,7 @@ set_status (SockscopeExplorePane *self,
             gboolean              busy,
             gboolean              error)
 {
+  gtk_widget_set_visible (GTK_WIDGET (self->replay), FALSE);
   gtk_widget_set_visible (self->status_box, text != NULL);
   gtk_label_set_text (self->status, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
@@ -119,6 +121,22 @@ set_status (SockscopeExplorePane *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->status), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status), "error");
+}
+
+/* The lab died on its own: one message, what is kept, and the way on. */
+static void
+show_failure (SockscopeExplorePane *self)
+{
+  const GError *failure = self->explore ? sockscope_explore_get_failure (self->explore) : NULL;
+  g_autofree char *text = NULL;
+
+  if (failure == NULL)
+    return;
+  /* TRANSLATORS: explore mode, the lab process died (crashed, killed); %s says why */
+  text = g_strdup_printf (_("The lab has stopped: %s. Your steps and actors are kept: restart the lab and replay them, or save them as a lesson."),
+                          failure->message);
+  set_status (self, text, FALSE, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->replay), TRUE);
 }
 
 static void
@@ -340,7 +358,9 @@ on_run_done (GObject      *object,
   if (SOCKSCOPE_EXPLORE (object) != self->explore || (row = find_row (self, actor)) == NULL)
     return;
   row->running = FALSE;
-  if (!ok)
+  if (!ok && sockscope_explore_get_failure (self->explore) != NULL)
+    show_failure (self);
+  else if (!ok)
     show_message (row->message, error->message);
   else
     {
@@ -712,6 +732,53 @@ on_model_busy (SockscopeExplorePane *self)
 /* ---- Start, actors, undo, save -------------------------------------------------------------- */
 
 static void
+on_lab_failed (SockscopeExplorePane *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    ((ActorRow *) g_ptr_array_index (self->rows, i))->running = FALSE;
+  show_failure (self);
+  update_rows (self);
+}
+
+static void
+on_replayed (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SockscopeExplorePane) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = sockscope_explore_replay_finish (SOCKSCOPE_EXPLORE (object), result, &error);
+
+  if (SOCKSCOPE_EXPLORE (object) != self->explore)
+    return;
+  if (!ok && sockscope_explore_get_failure (self->explore) != NULL)
+    show_failure (self);
+  else if (!ok)
+    {
+      set_status (self, error->message, FALSE, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->replay), TRUE);
+    }
+  else
+    set_status (self, _("A new lab ran your steps again: go on."), FALSE, FALSE);
+  on_model_changed (self);
+}
+
+static void
+on_replay (SockscopeExplorePane *self)
+{
+  guint n;
+  g_autofree char *text = NULL;
+
+  if (self->explore == NULL || sockscope_explore_is_busy (self->explore))
+    return;
+  n = sockscope_explore_get_n_steps (self->explore);
+  text = g_strdup_printf (ngettext ("Restarting the lab and replaying %u step…",
+                                    "Restarting the lab and replaying %u steps…", n), n);
+  set_status (self, text, TRUE, FALSE);
+  sockscope_explore_replay_async (self->explore, self->cancellable, on_replayed, g_object_ref (self));
+}
+
+static void
 on_started (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -774,6 +841,7 @@ sockscope_explore_pane_start (SockscopeExplorePane *self,
   g_signal_connect_object (self->explore, "changed", G_CALLBACK (on_model_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->explore, "reset", G_CALLBACK (on_model_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->explore, "notify::busy", G_CALLBACK (on_model_busy), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->explore, "lab-failed", G_CALLBACK (on_lab_failed), self, G_CONNECT_SWAPPED);
   show_message (GTK_WIDGET (self->actor_error), NULL);
   self->starting = TRUE;
   if (from != NULL)
@@ -1378,6 +1446,7 @@ sockscope_explore_pane_class_init (SockscopeExplorePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeExplorePane, status_box);
   gtk_widget_class_bind_template_child (widget_class, SockscopeExplorePane, spinner);
   gtk_widget_class_bind_template_child (widget_class, SockscopeExplorePane, status);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeExplorePane, replay);
   gtk_widget_class_bind_template_child (widget_class, SockscopeExplorePane, actors);
   gtk_widget_class_bind_template_child (widget_class, SockscopeExplorePane, actor_name);
   gtk_widget_class_bind_template_child (widget_class, SockscopeExplorePane, actor_role);
@@ -1390,6 +1459,7 @@ sockscope_explore_pane_class_init (SockscopeExplorePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeExplorePane, undo_note);
   gtk_widget_class_bind_template_callback (widget_class, on_add_actor);
   gtk_widget_class_bind_template_callback (widget_class, on_undo);
+  gtk_widget_class_bind_template_callback (widget_class, on_replay);
   gtk_widget_class_bind_template_callback (widget_class, on_save);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "explorepane");
