@@ -98,7 +98,7 @@ static const Spec ip4_specs[] = {
   { "ip.flags.rb", "Reserved bit", 6, 1, SS_FIELD_FLAG, 0, 8, 0x80 },
   { "ip.flags.df", "Don't fragment", 6, 1, SS_FIELD_FLAG, 0, 8, 0x40 },
   { "ip.flags.mf", "More fragments", 6, 1, SS_FIELD_FLAG, 0, 8, 0x20 },
-  { "ip.frag_offset", "Fragment offset (8-byte units)", 6, 2, SS_FIELD_UINT, 0, 0, 0x1fff },
+  { "ip.frag_offset", "Fragment offset (8-byte units)", 6, 2, SS_FIELD_UNITS8, 0, 0, 0x1fff },
   { "ip.ttl", "Time to live", 8, 1, SS_FIELD_UINT },
   { "ip.proto", "Protocol", 9, 1, SS_FIELD_UINT, SS_NAMES_IPPROTO },
   { "ip.checksum", "Header checksum", 10, 2, SS_FIELD_HEX },
@@ -137,7 +137,7 @@ static const Spec routing_specs[] = {
 static const Spec fraghdr_specs[] = {
   { "ipv6.fraghdr.nxt", "Next header", 0, 1, SS_FIELD_UINT, SS_NAMES_IPPROTO },
   { "ipv6.fraghdr.reserved_octet", "Reserved", 1, 1, SS_FIELD_HEX },
-  { "ipv6.fraghdr.offset", "Fragment offset (8-byte units)", 2, 2, SS_FIELD_UINT, 0, 0, 0xfff8 },
+  { "ipv6.fraghdr.offset", "Fragment offset (8-byte units)", 2, 2, SS_FIELD_UNITS8, 0, 0, 0xfff8 },
   { "ipv6.fraghdr.reserved_bits", "Reserved bits", 2, 2, SS_FIELD_UINT, 0, 0, 0x0006 },
   { "ipv6.fraghdr.more", "More fragments", 2, 2, SS_FIELD_FLAG, 0, 0, 0x0001 },
   { "ipv6.fraghdr.ident", "Identification", 4, 4, SS_FIELD_HEX },
@@ -224,7 +224,9 @@ typedef struct
   uint16_t         ethertype;    /* network protocol announced by the link layer */
   uint8_t          ipproto;      /* transport protocol announced by IP */
   bool             fragment;     /* a non-first fragment: no transport header */
+  bool             first_fragment; /* offset 0, more follow: the transport's lengths go past it */
   uint32_t         frag_off;
+  uint32_t         frag_len;     /* IPv6: the bytes after the Fragment header */
   uint32_t         ip_payload;   /* IP payload length according to the headers */
   char             opts[200];    /* TCP options, tcpdump style */
   size_t           opts_len;
@@ -367,7 +369,7 @@ emit_specs (Ctx *c, int node, uint32_t base, const Spec *specs, size_t n, int *i
       idx[i] = -1;
       if (p == NULL || (sp->parent && parent < 0))
         continue;
-      if (sp->kind <= SS_FIELD_EXTLEN)
+      if (sp->kind <= SS_FIELD_UNITS8)
         {
           v = ss_be_n (p, sp->len);
           if (sp->mask != 0)
@@ -691,6 +693,14 @@ decode_udp (Ctx *c, int parent, uint32_t off, uint32_t end)
   payload = seg >= 8 ? seg - 8 : 0;
   if (ulen < 8)
     flag (c, SS_STATUS_MALFORMED, "UDP length %u < 8", ulen);
+  else if (ulen > seg && c->first_fragment && c->quoted == 0)
+    {
+      /* The length is the whole datagram's; this fragment holds its first bytes. */
+      c->s->payload_len = ulen - 8;
+      if (payload > 0)
+        add_data (c, node, "udp.payload", off + 8, off + 8 + payload);
+      return;
+    }
   else if (ulen > seg)
     flag (c, SS_STATUS_MALFORMED, "UDP length %u past end of IP payload (%u bytes)", ulen, seg);
   else
@@ -948,15 +958,24 @@ decode_ipv4 (Ctx *c, int parent, uint32_t off, uint32_t end)
       decode_ipv4_options (c, node, off + 20, off + hl);
     }
 
-  frag = ss_be16 (ip->frag) & 0x1fff;
-  if (frag != 0)
+  frag = ss_be16 (ip->frag);
+  if ((frag & 0x3fff) != 0 && c->quoted == 0)
+    {
+      c->s->frag = (uint8_t) (((frag & 0x1fff) != 0 ? SS_FRAG_LATER : SS_FRAG_FIRST)
+                              | ((frag & 0x2000) != 0 ? SS_FRAG_MORE : 0));
+      c->s->frag_off = (uint16_t) ((frag & 0x1fff) * 8);
+      c->s->frag_id = ss_be16 (ip->id);
+      c->first_fragment = (frag & 0x1fff) == 0;
+    }
+  if ((frag & 0x1fff) != 0)
     {
       if (c->quoted == 0)
         {
           c->fragment = true;
-          c->frag_off = frag * 8;
+          c->frag_off = (frag & 0x1fff) * 8u;
           c->ip_payload = total - hl;
           c->s->payload_len = c->ip_payload;
+          c->s->proto = SS_PROTO_FRAGMENT;
         }
       add_data (c, parent, "data", off + hl, off + total);
       return;
@@ -1091,7 +1110,18 @@ decode_ipv6 (Ctx *c, int parent, uint32_t off, uint32_t end)
         decode_ipv6_options (c, ext, p + 2, p + hlen);
       else if (nxt == 43 && hlen > 4)
         add_bytes (c, ext, "ipv6.routing.data", "Data", SS_FIELD_BYTES, p + 4, hlen - 4);
-      else if (nxt == 44 && (number_at (c, p + 2, 2) & 0xfff8) != 0)
+      else if (nxt == 44 && c->quoted == 0 && (number_at (c, p + 2, 2) & 0xfff9) != 0)
+        {
+          uint32_t fo = (uint32_t) (number_at (c, p + 2, 2) & 0xfff8);
+
+          c->s->frag = (uint8_t) ((fo != 0 ? SS_FRAG_LATER : SS_FRAG_FIRST)
+                                  | ((number_at (c, p + 2, 2) & 1) != 0 ? SS_FRAG_MORE : 0));
+          c->s->frag_off = (uint16_t) fo;
+          c->s->frag_id = (uint32_t) number_at (c, p + 4, 4);
+          c->first_fragment = fo == 0;
+          c->frag_len = pend - p - 8;
+        }
+      if (nxt == 44 && (number_at (c, p + 2, 2) & 0xfff8) != 0)
         {
           if (c->quoted == 0)
             {
@@ -1100,6 +1130,7 @@ decode_ipv6 (Ctx *c, int parent, uint32_t off, uint32_t end)
               c->ipproto = h[0];
               c->ip_payload = pend - p - 8;
               c->s->payload_len = c->ip_payload;
+              c->s->proto = SS_PROTO_FRAGMENT;
             }
           add_data (c, parent, "data", p + 8, pend);
           return;
@@ -1423,6 +1454,22 @@ icmpv6_text (Ctx *c, Out *o)
   out_printf (o, ", length %u", s->payload_len);
 }
 
+/* "IP a.1 > b.2" (ports < 0: "IP a > b"); with ip "" (after an IPv6 fragment header) the
+ * ports alone, "1 > 2", as tcpdump prints a first fragment's transport. */
+static void
+endpoints (Out *o, const char *ip, const char *a, long sport, const char *b, long dport)
+{
+  if (ip[0] == '\0')
+    {
+      if (sport >= 0)
+        out_printf (o, "%ld > %ld", sport, dport);
+    }
+  else if (sport >= 0)
+    out_printf (o, "%s %s.%ld > %s.%ld", ip, a, sport, b, dport);
+  else
+    out_printf (o, "%s %s > %s", ip, a, b);
+}
+
 static void
 build_text (Ctx *c, char *buf, size_t cap)
 {
@@ -1439,20 +1486,32 @@ build_text (Ctx *c, char *buf, size_t cap)
 
       ss_packet_src (s, data, a);
       ss_packet_dst (s, data, b);
+      /* An IPv6 fragment, as tcpdump prints it: "frag (offset|bytes after the header)"; the
+       * first one goes on with its transport, the ports without the addresses. */
+      if (s->l3 == SS_PROTO_IPV6 && s->frag != SS_FRAG_NONE)
+        {
+          out_printf (&o, "IP6 %s > %s: frag (%u|%u)", a, b, (unsigned) s->frag_off, c->frag_len);
+          if (s->frag & SS_FRAG_LATER)
+            return;
+          out_printf (&o, " ");
+          ip = "";
+          a[0] = b[0] = '\0';
+        }
       /* A cut transport header, as tcpdump prints it: the ports when they were captured. */
-      if (s->proto >= SS_PROTO_TCP && s->l4_caplen < fixed)
+      if (s->proto >= SS_PROTO_TCP && s->proto <= SS_PROTO_ICMPV6 && s->l4_caplen < fixed)
         {
           if ((s->proto == SS_PROTO_TCP || s->proto == SS_PROTO_UDP) && s->l4_caplen >= 4)
-            out_printf (&o, "%s %s.%u > %s.%u: [|%s]", ip, a, s->sport, b, s->dport, l4_name (c->ipproto));
+            endpoints (&o, ip, a, s->sport, b, s->dport);
           else
-            out_printf (&o, "%s %s > %s: [|%s]", ip, a, b, l4_name (c->ipproto));
+            endpoints (&o, ip, a, -1, b, -1);
+          out_printf (&o, ": [|%s]", l4_name (c->ipproto));
           return;
         }
       switch (s->proto)
         {
         case SS_PROTO_TCP:
-          out_printf (&o, "%s %s.%u > %s.%u: Flags [%s]", ip, a, s->sport, b, s->dport,
-                      ss_tcp_flags_string (s->tcp_flags, fl));
+          endpoints (&o, ip, a, s->sport, b, s->dport);
+          out_printf (&o, ": Flags [%s]", ss_tcp_flags_string (s->tcp_flags, fl));
           if (s->payload_len > 0)
             out_printf (&o, ", seq %u:%u", s->seq, s->seq + s->payload_len);
           else if (s->tcp_flags & (TH_SYN | TH_FIN | TH_RST))
@@ -1467,22 +1526,23 @@ build_text (Ctx *c, char *buf, size_t cap)
           out_printf (&o, ", length %u", s->payload_len);
           break;
         case SS_PROTO_UDP:
-          out_printf (&o, "%s %s.%u > %s.%u: UDP, length %u", ip, a, s->sport, b, s->dport, s->payload_len);
+          endpoints (&o, ip, a, s->sport, b, s->dport);
+          out_printf (&o, ": UDP, length %u", s->payload_len);
           break;
         case SS_PROTO_ICMP:
           out_printf (&o, "%s %s > %s: ", ip, a, b);
           icmp_text (c, &o);
           break;
         case SS_PROTO_ICMPV6:
-          out_printf (&o, "%s %s > %s: ", ip, a, b);
+          if (ip[0] != '\0')
+            out_printf (&o, "%s %s > %s: ", ip, a, b);
           icmpv6_text (c, &o);
           break;
         default:
           out_printf (&o, "%s %s > %s: ", ip, a, b);
-          if (c->fragment && strcmp (l4_name (c->ipproto), "ip") != 0)
-            out_printf (&o, "%s fragment (offset %u), length %u", l4_name (c->ipproto), c->frag_off, c->ip_payload);
-          else if (c->fragment)
-            out_printf (&o, "ip-proto-%u fragment (offset %u), length %u", c->ipproto, c->frag_off, c->ip_payload);
+          /* IPv4 past the first fragment: tcpdump -n names only IP's protocol number. */
+          if (c->fragment)
+            out_printf (&o, "ip-proto-%u", c->ipproto);
           else if ((c->ipproto == 6 || c->ipproto == 17 || c->ipproto == 1 || c->ipproto == 58)
                    && (s->status & SS_STATUS_TRUNCATED))
             out_printf (&o, "[|%s]", l4_name (c->ipproto));
@@ -1700,6 +1760,7 @@ ss_proto_name (unsigned proto)
     [SS_PROTO_UNKNOWN] = "unknown", [SS_PROTO_ETH] = "eth", [SS_PROTO_ARP] = "arp",
     [SS_PROTO_IPV4] = "ipv4", [SS_PROTO_IPV6] = "ipv6", [SS_PROTO_TCP] = "tcp",
     [SS_PROTO_UDP] = "udp", [SS_PROTO_ICMP] = "icmp", [SS_PROTO_ICMPV6] = "icmpv6",
+    [SS_PROTO_FRAGMENT] = "ip-fragment",
   };
 
   return proto < sizeof names / sizeof names[0] ? names[proto] : "unknown";
@@ -1901,6 +1962,9 @@ ss_field_format (const SsField *f, const uint8_t *data, uint32_t caplen, char *b
       return buf;
     case SS_FIELD_EXTLEN:
       snprintf (buf, len, "%" PRIu64 " (%" PRIu64 " bytes)", f->value, (f->value + 1) * 8);
+      return buf;
+    case SS_FIELD_UNITS8:
+      snprintf (buf, len, "%" PRIu64 " bytes (%" PRIu64 ")", f->value * 8, f->value);
       return buf;
     case SS_FIELD_MAC:
       if (p != NULL && f->length == 6)

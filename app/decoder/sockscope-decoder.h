@@ -1,7 +1,7 @@
 /* sockscope-decoder.h: decode one captured frame (libc only).
  *
  * Two entry points over the same code:
- *  - ss_packet_summarize(): the fast path, fills the 48-byte SsPacketSummary the app keeps for
+ *  - ss_packet_summarize(): the fast path, fills the 56-byte SsPacketSummary the app keeps for
  *    every packet; no field tree, no text, no allocation.
  *  - ss_packet_decode(): the full field tree, in pre-order, written into a caller-provided array,
  *    plus the reason of a truncated/malformed flag and a one-line tcpdump -n style summary.
@@ -63,9 +63,16 @@
 extern "C" {
 #endif
 
+/* SS_PROTO_FRAGMENT: an IPv4 or IPv6 fragment past the first (offset > 0): IP's bytes only, the
+ * transport header is in the first fragment. */
 enum { SS_PROTO_UNKNOWN, SS_PROTO_ETH, SS_PROTO_ARP, SS_PROTO_IPV4, SS_PROTO_IPV6,
-       SS_PROTO_TCP, SS_PROTO_UDP, SS_PROTO_ICMP, SS_PROTO_ICMPV6 };
+       SS_PROTO_TCP, SS_PROTO_UDP, SS_PROTO_ICMP, SS_PROTO_ICMPV6, SS_PROTO_FRAGMENT };
 enum { SS_STATUS_TRUNCATED = 1 << 0, SS_STATUS_MALFORMED = 1 << 1 };
+/* SsPacketSummary.frag: a fragment of an IP datagram (IPv4 MF or offset, IPv6 Fragment header).
+ * The first fragment (offset 0) carries the transport header: its length fields speak for the
+ * whole datagram (a UDP length past the fragment is not malformed); payload_len is then what
+ * the transport header announces, as tcpdump and tshark print it. */
+enum { SS_FRAG_NONE = 0, SS_FRAG_FIRST = 1 << 0, SS_FRAG_LATER = 1 << 1, SS_FRAG_MORE = 1 << 2 };
 
 #define SS_OFF_NONE 0xffff
 
@@ -84,6 +91,9 @@ typedef struct {           /* the compact per-packet record the app keeps: keep 
   uint8_t  status;           /* SS_STATUS_* */
   uint8_t  icmp_type, icmp_code;
   uint8_t  l4_caplen;        /* bytes of the transport's fixed header captured (TCP 20, UDP and ICMP 8) */
+  uint8_t  frag;             /* SS_FRAG_*: FIRST or LATER, with MORE when more fragments follow */
+  uint16_t frag_off;         /* a fragment's offset in the datagram, in bytes */
+  uint32_t frag_id;          /* a fragment's identification (IPv4 16 bits, IPv6 32 bits) */
 } SsPacketSummary;
 
 /* Fast path: fills *out, returns 0 (also for truncated/malformed frames, flagged in status).
@@ -100,7 +110,7 @@ const char *ss_packet_src (const SsPacketSummary *s, const uint8_t *data, char b
 const char *ss_packet_dst (const SsPacketSummary *s, const uint8_t *data, char buf[46]);
 /* tcpdump-style flags: "S", "S.", ".", "P.", "F.", "FP.", "R", "R." ... ("none" for 0) */
 const char *ss_tcp_flags_string (uint8_t flags, char buf[16]);
-/* "tcp", "udp", "icmp", "icmpv6", "arp", "ipv4", "ipv6", "eth", "unknown" */
+/* "tcp", "udp", "icmp", "icmpv6", "arp", "ipv4", "ipv6", "ip-fragment", "eth", "unknown" */
 const char *ss_proto_name (unsigned proto);
 
 typedef enum {
@@ -110,6 +120,7 @@ typedef enum {
   SS_FIELD_FLAG,     /* one bit (mask): value 0 or 1 */
   SS_FIELD_WORDS4,   /* a count of 32-bit words; value is already in bytes */
   SS_FIELD_EXTLEN,   /* IPv6 extension header length: value, meaning (value + 1) * 8 bytes */
+  SS_FIELD_UNITS8,   /* a count of 8-byte units (a fragment offset): value as in the header */
   SS_FIELD_MAC,      /* 6 bytes at offset */
   SS_FIELD_IPV4,     /* 4 bytes at offset */
   SS_FIELD_IPV6,     /* 16 bytes at offset */
@@ -166,7 +177,7 @@ int ss_packet_decode (uint32_t linktype, const uint8_t *data, uint32_t caplen, u
 const char *ss_value_name (unsigned names, uint64_t value);
 
 /* Renders the field's value ("" for SS_FIELD_NONE): "TCP (6)", "0x0800", "20 bytes (5)",
- * "Set"/"Not set", "127.0.0.1", "00:00:00:00:00:00", hex bytes (cut with "..." past 64 bytes).
+ * "Set"/"Not set", "1256 bytes (157)" (8-byte units), "127.0.0.1", "00:00:00:00:00:00", hex bytes (cut with "..." past 64 bytes).
  * data/caplen are the frame the field was decoded from. Returns buf. */
 const char *ss_field_format (const SsField *f, const uint8_t *data, uint32_t caplen, char *buf, size_t len);
 

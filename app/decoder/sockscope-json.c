@@ -189,6 +189,7 @@ field_value (SsStr *s, const SsField *f, const char *shown)
     case SS_FIELD_HEX:
     case SS_FIELD_WORDS4:
     case SS_FIELD_EXTLEN:
+    case SS_FIELD_UNITS8:
       ss_str_printf (s, "%" PRIu64, f->value);
       break;
     default:
@@ -287,6 +288,17 @@ json_packet (SsStr *s, uint32_t linktype, const uint8_t *data, uint32_t caplen, 
   append_json_or_null (s, res.reason);
   append_str (s, ",\"summary\":");
   ss_str_append_json_string (s, res.text, strlen (res.text));
+  /* A fragment of an IP datagram: which datagram (id), where in it (offset, bytes), whether
+   * more follow, and the same in words. */
+  append_str (s, ",\"fragment\":");
+  if (sum->frag != SS_FRAG_NONE)
+    ss_str_printf (s, "{\"id\":%" PRIu32 ",\"offset\":%u,\"more\":%s,\"note\":\"%s fragment of datagram id 0x%0*" PRIx32 "%s\"}",
+                   sum->frag_id, (unsigned) sum->frag_off, (sum->frag & SS_FRAG_MORE) ? "true" : "false",
+                   (sum->frag & SS_FRAG_FIRST) ? "first" : (sum->frag & SS_FRAG_MORE) ? "middle" : "last",
+                   sum->l3 == SS_PROTO_IPV6 ? 8 : 4, sum->frag_id,
+                   (sum->frag & SS_FRAG_MORE) ? ", more follow" : "");
+  else
+    append_str (s, "null");
   if (with_fields)
     {
       append_str (s, ",\"fields\":");

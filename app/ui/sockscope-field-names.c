@@ -343,6 +343,14 @@ sockscope_field_value_text (const SsField *f,
         /* TRANSLATORS: an IPv6 extension header length, "0 (8 bytes)" */
         return g_strdup_printf (C_("packet value", "%s (%s bytes)"), raw, bytes);
       }
+    case SS_FIELD_UNITS8:
+      {
+        g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) f->value * 8);
+        g_autofree char *units = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) f->value);
+
+        /* a fragment offset, "1256 bytes (157)": the raw count of 8-byte units in brackets */
+        return g_strdup_printf (C_("packet value", "%s bytes (%s)"), bytes, units);
+      }
     case SS_FIELD_UINT:
     case SS_FIELD_HEX:
       name = ss_value_name (f->names, f->value);

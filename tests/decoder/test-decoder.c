@@ -355,6 +355,111 @@ test_udp (void)
   assert_shown (d, f.b, f.len, "udp.payload", "68656c6c6f");
 }
 
+/* The fragments of one 3000-byte UDP datagram over an MTU of 1280, as the fragmentation
+ * lesson's wire carries them: one IP identification; the first fragment holds the UDP header
+ * (its length, 3008, is the whole datagram's) and 1248 bytes of data, the others 1256 and 496
+ * bytes at offsets 1256 and 2512; MF on all but the last. tcpdump -n and tshark agree on the
+ * same frames (tests/tshark, scenario frag). */
+static JsonObject *json_of (JsonParser *parser, const Frame *f, guint origlen);
+
+static void
+ip4_fragment (Frame *f, guint frag, guint ip_payload)
+{
+  f->len = 0;
+  eth (f, 0x0800);
+  put8 (f, 0x45); put8 (f, 0); put16 (f, 20 + ip_payload); put16 (f, 0x0a1b); put16 (f, frag);
+  put8 (f, 64); put8 (f, 17); put16 (f, 0); put (f, lo4, 4); put (f, lo4, 4);
+}
+
+static void
+test_ipv4_fragments (void)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree Decoded *d = NULL;
+  JsonObject *o, *fr;
+  Frame f;
+
+  ip4_fragment (&f, 0x2000, 1256);
+  udp (&f, 39172, 7777, 3000);
+  for (guint i = 0; i < 1248; i++)
+    put8 (&f, 'x');
+  d = decode_frame (1, &f);
+  /* the UDP length runs past the fragment: the rest follows, nothing is malformed */
+  g_assert_cmpstr (d->res.reason, ==, "");
+  g_assert_cmpuint (d->res.summary.status, ==, 0);
+  g_assert_cmpuint (d->res.summary.proto, ==, SS_PROTO_UDP);
+  g_assert_cmpuint (d->res.summary.payload_len, ==, 3000);
+  g_assert_cmpuint (d->res.summary.frag, ==, SS_FRAG_FIRST | SS_FRAG_MORE);
+  g_assert_cmpuint (d->res.summary.frag_id, ==, 0x0a1b);
+  g_assert_cmpuint (d->res.summary.frag_off, ==, 0);
+  g_assert_cmpstr (d->res.text, ==, "IP 127.0.0.1.39172 > 127.0.0.1.7777: UDP, length 3000");
+  assert_field (d, "ip.id", 18, 2, 0x0a1b);
+  assert_field (d, "ip.flags.mf", 20, 1, 1);
+  assert_field (d, "ip.flags.df", 20, 1, 0);
+  assert_field (d, "ip.frag_offset", 20, 2, 0);
+  assert_field (d, "udp.length", 38, 2, 3008);
+  assert_field (d, "udp.payload", 42, 1248, 0);
+  o = json_of (parser, &f, f.len);
+  g_assert_false (json_object_get_boolean_member (o, "malformed"));
+  g_assert_cmpint (json_object_get_int_member (o, "len"), ==, 3000);
+  fr = json_object_get_object_member (o, "fragment");
+  g_assert_cmpint (json_object_get_int_member (fr, "id"), ==, 0x0a1b);
+  g_assert_cmpint (json_object_get_int_member (fr, "offset"), ==, 0);
+  g_assert_true (json_object_get_boolean_member (fr, "more"));
+  g_assert_cmpstr (json_object_get_string_member (fr, "note"), ==, "first fragment of datagram id 0x0a1b, more follow");
+
+  /* the second: IP and data only, named by IP's protocol as tcpdump -n does */
+  ip4_fragment (&f, 0x2000 | 1256 / 8, 1256);
+  for (guint i = 0; i < 1256; i++)
+    put8 (&f, 'x');
+  g_clear_pointer (&d, g_free);
+  d = decode_frame (1, &f);
+  g_assert_cmpuint (d->res.summary.status, ==, 0);
+  g_assert_cmpuint (d->res.summary.proto, ==, SS_PROTO_FRAGMENT);
+  g_assert_cmpuint (d->res.summary.l3, ==, SS_PROTO_IPV4);
+  g_assert_cmpuint (d->res.summary.l4_off, ==, SS_OFF_NONE);
+  g_assert_cmpuint (d->res.summary.payload_len, ==, 1256);
+  g_assert_cmpuint (d->res.summary.frag, ==, SS_FRAG_LATER | SS_FRAG_MORE);
+  g_assert_cmpuint (d->res.summary.frag_off, ==, 1256);
+  g_assert_cmpstr (d->res.text, ==, "IP 127.0.0.1 > 127.0.0.1: ip-proto-17");
+  assert_field (d, "ip.frag_offset", 20, 2, 157);
+  assert_shown (d, f.b, f.len, "ip.frag_offset", "1256 bytes (157)");
+  assert_field (d, "data", 34, 1256, 0);
+  g_assert_null (find_nth (d, "udp", 0));
+  o = json_of (parser, &f, f.len);
+  g_assert_cmpstr (json_object_get_string_member (o, "proto"), ==, "ip-fragment");
+  g_assert_true (json_object_get_null_member (o, "sport"));
+  fr = json_object_get_object_member (o, "fragment");
+  g_assert_cmpint (json_object_get_int_member (fr, "offset"), ==, 1256);
+  g_assert_cmpstr (json_object_get_string_member (fr, "note"), ==, "middle fragment of datagram id 0x0a1b, more follow");
+
+  /* the last: MF clear */
+  ip4_fragment (&f, 2512 / 8, 496);
+  for (guint i = 0; i < 496; i++)
+    put8 (&f, 'x');
+  g_clear_pointer (&d, g_free);
+  d = decode_frame (1, &f);
+  g_assert_cmpuint (d->res.summary.frag, ==, SS_FRAG_LATER);
+  g_assert_cmpuint (d->res.summary.frag_off, ==, 2512);
+  g_assert_cmpuint (d->res.summary.payload_len, ==, 496);
+  o = json_of (parser, &f, f.len);
+  fr = json_object_get_object_member (o, "fragment");
+  g_assert_false (json_object_get_boolean_member (fr, "more"));
+  g_assert_cmpstr (json_object_get_string_member (fr, "note"), ==, "last fragment of datagram id 0x0a1b");
+
+  /* a datagram that fits is no fragment (DF set, offset 0); a UDP length past a packet that is
+   * not a first fragment is still malformed */
+  udp_frame (&f, 5);
+  g_clear_pointer (&d, g_free);
+  d = decode_frame (1, &f);
+  g_assert_cmpuint (d->res.summary.frag, ==, SS_FRAG_NONE);
+  g_assert_true (json_object_get_null_member (json_of (parser, &f, f.len), "fragment"));
+  set16 (&f, 38, 3008);
+  g_clear_pointer (&d, g_free);
+  d = decode_frame (1, &f);
+  g_assert_cmpuint (d->res.summary.status, ==, SS_STATUS_MALFORMED);
+}
+
 static void
 test_ipv4_options (void)
 {
@@ -415,7 +520,11 @@ test_ipv6_ext (void)
   g_assert_cmpuint (d->res.summary.l3, ==, SS_PROTO_IPV6);
   g_assert_cmpuint (d->res.summary.l4_off, ==, 14 + 40 + 48);
   g_assert_cmpuint (d->res.summary.payload_len, ==, 2);
-  g_assert_cmpstr (d->res.text, ==, "IP6 ::1.5000 > ::1.7777: UDP, length 2");
+  /* a first fragment (offset 0, M=1), as tcpdump prints it: the ports after "frag (0|bytes)" */
+  g_assert_cmpstr (d->res.text, ==, "IP6 ::1 > ::1: frag (0|18) 5000 > 7777: UDP, length 2");
+  g_assert_cmpuint (d->res.summary.frag, ==, SS_FRAG_FIRST | SS_FRAG_MORE);
+  g_assert_cmpuint (d->res.summary.frag_id, ==, 0x11223344);
+  g_assert_cmpuint (d->res.summary.frag_off, ==, 0);
   assert_field (d, "ipv6.plen", 18, 2, plen);
   assert_field (d, "ipv6.nxt", 20, 1, 0);
   assert_field (d, "ipv6.src", 22, 16, 0);
@@ -440,9 +549,16 @@ test_ipv6_ext (void)
   set16 (&f, 88, 0x0008 << 3 | 1);
   g_clear_pointer (&d, g_free);
   d = decode_frame (1, &f);
-  g_assert_cmpuint (d->res.summary.proto, ==, SS_PROTO_IPV6);
+  g_assert_cmpuint (d->res.summary.proto, ==, SS_PROTO_FRAGMENT);
+  g_assert_cmpstr (ss_proto_name (d->res.summary.proto), ==, "ip-fragment");
+  g_assert_cmpuint (d->res.summary.l3, ==, SS_PROTO_IPV6);
   g_assert_cmpuint (d->res.summary.status, ==, 0);
-  g_assert_cmpstr (d->res.text, ==, "IP6 ::1 > ::1: ip-proto-60 fragment (offset 64), length 18");
+  g_assert_cmpuint (d->res.summary.frag, ==, SS_FRAG_LATER | SS_FRAG_MORE);
+  g_assert_cmpuint (d->res.summary.frag_off, ==, 64);
+  g_assert_cmpuint (d->res.summary.payload_len, ==, 18);
+  assert_field (d, "ipv6.fraghdr.offset", 88, 2, 8);
+  assert_shown (d, f.b, f.len, "ipv6.fraghdr.offset", "64 bytes (8)");
+  g_assert_cmpstr (d->res.text, ==, "IP6 ::1 > ::1: frag (64|18)");
   g_assert_null (find_nth (d, "udp", 0));
 }
 
@@ -1060,6 +1176,7 @@ main (int argc, char **argv)
   g_test_add_func ("/decoder/tcp-options", test_tcp_options);
   g_test_add_func ("/decoder/udp", test_udp);
   g_test_add_func ("/decoder/ipv4-options", test_ipv4_options);
+  g_test_add_func ("/decoder/ipv4-fragments", test_ipv4_fragments);
   g_test_add_func ("/decoder/ipv6-extension-headers", test_ipv6_ext);
   g_test_add_func ("/decoder/ipv6-tcp", test_ipv6_tcp);
   g_test_add_func ("/decoder/cut-transport", test_cut_transport);
