@@ -31,7 +31,7 @@ typedef enum
 
 #define SS_WIRE_RULE_LEN 40
 #define SS_WIRE_MTU_MIN 1280
-#define SS_WIRE_MTU_MAX 9000
+#define SS_WIRE_MTU_MAX 1500   /* the forwarder's ring slots hold an Ethernet frame */
 #define SS_WIRE_MTU_DEFAULT 1500
 
 /* One direction's rules. A probability is in millionths (0..1,000,000); a count of 0 is off;

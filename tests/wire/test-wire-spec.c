@@ -115,7 +115,7 @@ main (void)
   refused ("delay=5", "\"delay=5\": a delay is a time with its unit: us, ms or s (such as 50ms)");
   refused ("delay=11s", "\"delay=11s\": a delay is at most 10 s");
   refused ("jitter=fast", "\"jitter=fast\": a jitter is a time with its unit: us, ms or s (such as 10ms)");
-  refused ("mtu=500", "\"mtu=500\": an MTU is a number of bytes from 1280 to 9000");
+  refused ("mtu=500", "\"mtu=500\": an MTU is a number of bytes from 1280 to 1500");
   refused ("rate=1B/s", "\"rate=1B/s\": a rate is at least 100 B/s (or off)");
   refused ("rate=fast", "\"rate=fast\": a rate is a number with its unit: B/s, kB/s, MB/s, kbit/s or Mbit/s (such as 100kB/s), or off");
   refused ("drop=sometimes", "\"drop=sometimes\": drop is next, next:N, syn, syn-ack, fin, data, data:N or every:N");

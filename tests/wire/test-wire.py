@@ -439,7 +439,7 @@ def test_bad_specs():
             "delay=5": '"delay=5": a delay is a time with its unit',
             "foo=1": '"foo=1": unknown word "foo"',
             "drop=sometimes": '"drop=sometimes": drop is next',
-            "mtu=100": '"mtu=100": an MTU is a number of bytes from 1280 to 9000',
+            "mtu=100": '"mtu=100": an MTU is a number of bytes from 1280 to 1500',
             "rate=fast": '"rate=fast": a rate is a number with its unit',
             "dir=up": '"dir=up": dir is a>b, b>a or both',
             "loss=5%,,delay=1ms": "an empty word",
