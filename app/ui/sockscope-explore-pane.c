@@ -737,6 +737,9 @@ on_lab_failed (SockscopeExplorePane *self)
   for (guint i = 0; i < self->rows->len; i++)
     ((ActorRow *) g_ptr_array_index (self->rows, i))->running = FALSE;
   show_failure (self);
+  /* The way on has the focus before the entries go insensitive (a focused entry made
+   * insensitive misses its focus-out). */
+  gtk_widget_grab_focus (GTK_WIDGET (self->replay));
   update_rows (self);
 }
 
@@ -1387,6 +1390,18 @@ GtkEntry *
 sockscope_explore_pane_get_actor_entry (SockscopeExplorePane *self)
 {
   return self->actor_name;
+}
+
+const char *
+sockscope_explore_pane_get_status (SockscopeExplorePane *self)
+{
+  return gtk_widget_get_visible (self->status_box) ? gtk_label_get_text (self->status) : NULL;
+}
+
+GtkWidget *
+sockscope_explore_pane_get_replay_button (SockscopeExplorePane *self)
+{
+  return GTK_WIDGET (self->replay);
 }
 
 char **

@@ -45,6 +45,10 @@ const char       *sockscope_explore_pane_get_message (SockscopeExplorePane *self
 GtkWidget        *sockscope_explore_pane_get_palette (SockscopeExplorePane *self,
                                                       const char           *actor);
 GtkEntry         *sockscope_explore_pane_get_actor_entry (SockscopeExplorePane *self);
+/* The pane's status line (NULL when none is shown), and its "Restart the Lab and Replay" button
+ * (shown once the lab has died). */
+const char       *sockscope_explore_pane_get_status  (SockscopeExplorePane *self);
+GtkWidget        *sockscope_explore_pane_get_replay_button (SockscopeExplorePane *self);
 /* The completion candidates offered now for an actor's entry. */
 char            **sockscope_explore_pane_get_candidates (SockscopeExplorePane *self,
                                                          const char           *actor);

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 
 #include "sockscope-application.h"
@@ -530,6 +531,64 @@ test_explore (void)
   spin (300);
 }
 
+/* The lab killed while exploring: the pane says so at once, in one message, and offers to
+ * restart the lab and replay; the replay gives the steps back in a new lab, and the learner goes
+ * on. Nothing crashes (warnings are fatal). */
+static void
+test_lab_dies (void)
+{
+  SockscopeWindow *window = sockscope_window_new (app);
+  SockscopeExplorePane *pane = sockscope_window_get_explore_pane (window);
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+  SockscopeExplore *explore;
+  GtkWidget *replay;
+  const char *status;
+  GPid pid;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.explore", NULL));
+  wait_for (window, explore_idle, 10000, "an empty lab");
+  add_actor (window, "server", 0);
+  run_line (window, "server", "s = socket(AF_INET, SOCK_DGRAM, 0)");
+  run_line (window, "server", "bind(s, 127.0.0.1:7777)");
+  explore = sockscope_explore_pane_get_explore (pane);
+  g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 2);
+  replay = sockscope_explore_pane_get_replay_button (pane);
+  g_assert_false (gtk_widget_get_visible (replay));
+
+  pid = sockscope_explore_get_lab_pid (explore);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  for (int i = 0; i < 1000 && !gtk_widget_get_visible (replay); i++)
+    spin (10);
+  status = sockscope_explore_pane_get_status (pane);
+  g_test_message ("status: %s", status);
+  g_assert_nonnull (status);
+  g_assert_true (g_str_has_prefix (status, "The lab has stopped: "));
+  g_assert_nonnull (strstr (status, "killed by signal"));
+  g_assert_true (gtk_widget_get_visible (replay));
+  g_assert_true (sockscope_window_is_exploring (window));
+  /* Nothing runs in a dead lab: the entry waits. */
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (sockscope_explore_pane_get_entry (pane, "server"))));
+  g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 2);
+
+  gtk_widget_activate (replay);
+  spin (200);
+  wait_for (window, explore_idle, 20000, "the replay in a new lab");
+  spin (300);
+  g_assert_false (gtk_widget_get_visible (replay));
+  g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 2);
+  g_assert_cmpint (sockscope_explore_get_lab_pid (explore), !=, pid);
+  g_assert_cmpuint (count_items (diagram, "call", NULL), ==, 2);
+  run_line (window, "server", "close(s)");
+  g_assert_null (sockscope_explore_pane_get_message (pane, "server"));
+  g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 3);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (300);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -551,5 +610,6 @@ main (int argc, char **argv)
     g_error ("%s", error->message);
 
   g_test_add_func ("/explore/window", test_explore);
+  g_test_add_func ("/explore/lab-dies", test_lab_dies);
   return g_test_run ();
 }
