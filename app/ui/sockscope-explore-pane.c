@@ -6,6 +6,7 @@
  * runs; the pane only asks it, and says what it answered. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -1175,6 +1176,18 @@ type_line (SockscopeExplorePane  *self,
   g_autofree char *actor = colon ? g_strstrip (g_strndup (line, colon - line)) : NULL;
   ActorRow *row;
 
+  /* For pictures of a lab that dies: the lab killed as a crash would end it. */
+  if (g_str_equal (line, ":kill-lab"))
+    {
+      GPid pid = self->explore ? sockscope_explore_get_lab_pid (self->explore) : 0;
+
+      if (pid <= 0 || kill (pid, SIGKILL) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no lab to kill");
+          return FALSE;
+        }
+      return TRUE;
+    }
   if (g_str_has_prefix (line, ":actor "))
     {
       g_auto(GStrv) words = g_strsplit_set (line + strlen (":actor "), " \t", -1);
@@ -1221,7 +1234,10 @@ script_tick (gpointer data)
       g_object_unref (task);
       return G_SOURCE_REMOVE;
     }
-  if (!sockscope_explore_pane_is_idle (self))
+  /* A lab killed (":kill-lab") is idle once the pane says so. */
+  if (!sockscope_explore_pane_is_idle (self) &&
+      !(self->explore != NULL && sockscope_explore_get_failure (self->explore) != NULL &&
+        !sockscope_explore_is_busy (self->explore) && gtk_widget_get_visible (GTK_WIDGET (self->replay))))
     return G_SOURCE_CONTINUE;
   for (guint i = 0; i < self->rows->len; i++)
     if (((ActorRow *) g_ptr_array_index (self->rows, i))->running)
