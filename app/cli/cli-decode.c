@@ -71,15 +71,16 @@ print_json (SsStr *line, uint64_t n, const SsCapturePacket *pkt)
 static int
 summarize (SsCaptureReader *r, gint64 start_us)
 {
-  static const char *const order[] = { "tcp", "udp", "icmp", "icmpv6", "arp", "ipv4", "ipv6", "eth", "unknown" };
+  static const char *const order[] = { "tcp", "udp", "icmp", "icmpv6", "arp", "ipv4", "ipv6", "ip-fragment",
+                                       "eth", "unknown" };
   static const unsigned order_proto[] = { SS_PROTO_TCP, SS_PROTO_UDP, SS_PROTO_ICMP, SS_PROTO_ICMPV6,
-                                          SS_PROTO_ARP, SS_PROTO_IPV4, SS_PROTO_IPV6, SS_PROTO_ETH,
-                                          SS_PROTO_UNKNOWN };
+                                          SS_PROTO_ARP, SS_PROTO_IPV4, SS_PROTO_IPV6, SS_PROTO_FRAGMENT,
+                                          SS_PROTO_ETH, SS_PROTO_UNKNOWN };
   const uint8_t *base;
   size_t file_len, cap, n = 0;
   SsPacketSummary *sums;
   uint64_t *offsets;   /* where each frame is in the mapped file: the bytes stay there */
-  guint64 counts[SS_PROTO_ICMPV6 + 1] = { 0 };
+  guint64 counts[SS_PROTO_FRAGMENT + 1] = { 0 };
   guint64 captured = 0, wire = 0, truncated = 0, malformed = 0;
   SsCapturePacket pkt;
   double elapsed;
