@@ -6,7 +6,9 @@ GROUP: tcp (IPv4 and IPv6 sessions), teardown (RST, refused connect, half-close)
        udp-icmp (UDP echo, ICMP/ICMPv6 port unreachable), snaplen (everything with -s 60),
        linktypes (tcp4 and unreach captured on "any": Linux cooked v1 and v2 headers),
        cut (TCP and UDP over IPv4 and IPv6 cut inside the transport header: live with
-       tcpdump -s N, and golden/cut-*.pcap, real frames at every cut length)
+       tcpdump -s N, and golden/cut-*.pcap, real frames at every cut length),
+       frag (UDP datagrams of 3000 and 1500 bytes over lo at an MTU of 1280: IPv4 and IPv6
+       fragments)
 
 Each capture is made inside a private user+net namespace (traffic.py), decoded with
 `sockscope-cli decode --json`, dissected with tshark, and compared packet by packet. The same
@@ -35,6 +37,7 @@ GROUPS = {
                   ("unreach", None, ("-i", "any", "-y", "LINUX_SLL2"))],
     # 4 bytes of TCP header over IPv6 (the ports only), 4 over IPv4, UDP v4 whole and v6 cut
     "cut": [("tcp6", 58, ()), ("tcp4", 38, ()), ("udp", 58, ())],
+    "frag": [("frag", None, ())],
 }
 # committed captures compared in a group after its live ones (see make_cut.py)
 GROUP_FILES = {"cut": ["cut-tcp.pcap", "cut-udp.pcap"]}
@@ -42,7 +45,25 @@ GROUP_FILES = {"cut": ["cut-tcp.pcap", "cut-udp.pcap"]}
 MAX_REPORTED = 25
 
 
+def fragment_of(layer):
+    """tshark's (id, offset in bytes, more) of an IP fragment, None for a whole datagram."""
+    if first(layer, "ipv6.fraghdr.ident") is not None:
+        off, more = int(first(layer, "ipv6.fraghdr.offset")) * 8, first(layer, "ipv6.fraghdr.more") == "1"
+        if off == 0 and not more:
+            return None                       # an atomic fragment: the datagram whole
+        return int(first(layer, "ipv6.fraghdr.ident"), 16), off, more
+    if first(layer, "ip.frag_offset") is None:
+        return None
+    off, more = int(first(layer, "ip.frag_offset")) * 8, first(layer, "ip.flags.mf") == "1"
+    if off == 0 and not more:
+        return None
+    return int(first(layer, "ip.id"), 16), off, more
+
+
 def expected_proto(layer):
+    frag = fragment_of(layer)
+    if frag is not None and frag[1] > 0:
+        return "ip-fragment"
     protos = (first(layer, "frame.protocols") or "").split(":")
     for p in protos:
         if p in ("tcp", "udp", "icmp", "icmpv6", "arp"):
@@ -164,6 +185,26 @@ def check_packet(p, t, n, what, malformed=False, frame=None):
     if p.get("proto") != proto:
         bad("proto", p.get("proto"), proto)
         return problems
+
+    # an IP fragment: its datagram's id, its offset, MF; the raw offset in the field tree
+    frag = fragment_of(t)
+    mine = p.get("fragment")
+    got = None if mine is None else (mine.get("id"), mine.get("offset"), mine.get("more"))
+    if got != frag:
+        bad("fragment (id, offset, more)", got, frag)
+    if frag is not None:
+        ident = "ipv6.fraghdr.offset" if first(t, "ipv6.fraghdr.ident") else "ip.frag_offset"
+        raw = values(p, ident)
+        if not raw or as_int(raw[0]) != frag[1] // 8:
+            bad("fields: " + ident, raw[0] if raw else "missing", frag[1] // 8)
+        if proto == "ip-fragment" and as_int(p.get("len")) != int(first(t, "data.len")):
+            bad("len (the fragment's bytes)", p.get("len"), int(first(t, "data.len")))
+        if proto == "udp" and first(t, "data.len") is not None:
+            payload = sslib.tree_find(p.get("fields"), "udp.payload")
+            got_len = payload[0].get("length") if payload else None
+            if got_len != int(first(t, "data.len")):
+                bad("fields: udp.payload length (the first fragment's part)", got_len,
+                    int(first(t, "data.len")))
 
     # ARP: the sender and target protocol addresses
     src = first(t, "ip.src") or first(t, "ipv6.src") or first(t, "arp.src.proto_ipv4")
@@ -297,6 +338,10 @@ def scenario_happened(scenario, layers, what):
                  and any(first(t, "udp.length") == "8" for t in udp))],
         "unreach": [("3 ICMP port unreachable", icmp.count(("3", "3")) >= 3),
                     ("3 ICMPv6 port unreachable", icmp6.count(("1", "4")) >= 3)],
+        "frag": [("4 first fragments with the UDP header, v4 and v6",
+                  sum(1 for t in udp if fragment_of(t) is not None) == 4 and fams == {"4", "6"}),
+                 ("6 later fragments", sum(1 for t in layers
+                                           if expected_proto(t) == "ip-fragment") == 6)],
     }
     need["tcp6"] = need["tcp4"]
     # 'all' (snaplen 60): the options and lengths are cut; the main events must be there

@@ -161,6 +161,8 @@ TSHARK_FIELDS = [
     "udp.srcport", "udp.dstport", "udp.length",
     "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code",
     "arp.opcode", "arp.src.proto_ipv4", "arp.dst.proto_ipv4", "_ws.malformed", "_ws.expert.message",
+    "ip.id", "ip.flags.mf", "ip.frag_offset", "ipv6.fraghdr.offset", "ipv6.fraghdr.more",
+    "ipv6.fraghdr.ident", "data.len",
 ]
 
 
@@ -168,6 +170,8 @@ def tshark(path, extra=()):
     """tshark's view of a file: list (one per frame) of {field: [values...]}."""
     cmd = ["tshark", "-n", "-r", path, "-o", "tcp.relative_sequence_numbers:FALSE",
            "-o", "tcp.analyze_sequence_numbers:FALSE", "-o", "tcp.desegment_tcp_streams:FALSE",
+           # each IP fragment as itself, as our decoder shows it (not the reassembled datagram)
+           "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
            "-T", "json"] + list(extra)
     for f in TSHARK_FIELDS:
         cmd += ["-e", f]

@@ -2,7 +2,7 @@
 on it, runs one traffic scenario with real sockets, stops tcpdump.
 
 usage: traffic.py OUT.pcap SCENARIO [SNAPLEN|- [TCPDUMP-ARGS...]]
-SCENARIO: tcp4 tcp6 rst halfclose udp unreach handshake analysis all
+SCENARIO: tcp4 tcp6 rst halfclose udp unreach handshake analysis frag all
 TCPDUMP-ARGS replace "-i lo", e.g. "-i any -y LINUX_SLL2".
 """
 
@@ -248,13 +248,32 @@ def analysis():
         k.close()
 
 
+def frag():
+    """lo at an MTU of 1280: UDP datagrams of 3000 and 1500 bytes leave in IP fragments (IPv4
+    with MF and offsets in its header, IPv6 with Fragment extension headers)."""
+    subprocess.run(["ip", "link", "set", "lo", "mtu", "1280"], check=True)
+    try:
+        for fam, port in ((V4, 47030), (V6, 47031)):
+            srv = socket.socket(fam[0], socket.SOCK_DGRAM)
+            srv.bind((fam[1], port))
+            cli = socket.socket(fam[0], socket.SOCK_DGRAM)
+            for size in (3000, 1500):
+                cli.sendto(b"f" * size, (fam[1], port))
+                data, peer = srv.recvfrom(65536)
+                assert len(data) == size
+            cli.close()
+            srv.close()
+    finally:
+        subprocess.run(["ip", "link", "set", "lo", "mtu", "65536"], check=True)
+
+
 def everything():
     for fn in (tcp4, tcp6, rst, halfclose, udp, unreach):
         fn()
 
 
 SCENARIOS = {"tcp4": tcp4, "tcp6": tcp6, "rst": rst, "halfclose": halfclose, "udp": udp,
-             "unreach": unreach, "handshake": handshake, "analysis": analysis,
+             "unreach": unreach, "handshake": handshake, "analysis": analysis, "frag": frag,
              "all": everything}
 
 
