@@ -143,12 +143,23 @@ sockscope_packet_info (const SockscopePacketFacts *p)
     describe_tcp (p, parts);
   else if (g_str_equal (proto, "udp") && p->has_len)
     add_data (parts, p->len);
+  else if (g_str_equal (proto, "ip-fragment"))
+    {
+      /* IP's bytes only: the transport header went in the first fragment */
+      g_autofree char *off = g_strdup_printf ("%" G_GINT64_FORMAT, p->fragment_offset);
+
+      g_ptr_array_add (parts, p->is_fragment ? g_strdup_printf (_("IP fragment (offset %s)"), off)
+                                             : g_strdup (_("IP fragment")));
+    }
   else
     {
       char *tail = summary_tail (p->summary);
 
       g_ptr_array_add (parts, tail != NULL ? tail : g_ascii_strup (proto, -1));
     }
+  /* the first fragment: its length fields are the datagram's; the rest follows */
+  if (p->is_fragment && p->fragment_offset == 0 && !g_str_equal (proto, "ip-fragment"))
+    g_ptr_array_add (parts, g_strdup (_("first IP fragment")));
   g_ptr_array_add (parts, NULL);
   body = g_strjoinv (", ", (char **) parts->pdata);
 

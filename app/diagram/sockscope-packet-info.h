@@ -1,7 +1,7 @@
 /* sockscope-packet-info.h: a packet said in words for the packet list's Info column, in the
  * language of the messages: "SYN, seq 0, window 64240", "data: 5 bytes, seq 1, ack 1",
  * "retransmission of #7 — SYN, seq 0, window 64240", "ICMP port unreachable: datagram #3
- * refused"; the TCP flags by name ("SYN, ACK"); and the relative sequence numbers of any packet
+ * refused", "IP fragment (offset 1256)", "data: 3000 bytes, first IP fragment"; the TCP flags by name ("SYN, ACK"); and the relative sequence numbers of any packet
  * of a log, looked up in any order (a list binds the rows it shows, not the log's order).
  * No GTK, no JSON: a caller reads the members it needs its own way (the app's list with
  * sockscope_event_log_get_string/_get_int, never a parse per row). */
@@ -22,6 +22,8 @@ typedef struct
   gint64      analysis_of;    /* the packet it refers to (n), 0 when unknown */
   gint64      analysis_count; /* dup-ack: which duplicate, 0 when unknown */
   const char *summary;        /* pkt.summary, the decoder's one line: for what is not TCP or UDP */
+  gboolean    is_fragment;    /* pkt.fragment is there: a fragment of an IP datagram */
+  gint64      fragment_offset; /* pkt.fragment.offset, in bytes (0: the first fragment) */
 } SockscopePacketFacts;
 
 /* The Info text of a packet; never NULL. */

@@ -186,7 +186,18 @@ sockscope_packet_label_logged (SockscopeSeqTracker         *tracker,
         g_string_append_printf (out, " len=%" G_GINT64_FORMAT, len);
     }
   else if (g_str_equal (proto, "udp"))
-    g_string_append_printf (out, "UDP len=%" G_GINT64_FORMAT, or_zero (p->len));
+    {
+      g_string_append_printf (out, "UDP len=%" G_GINT64_FORMAT, or_zero (p->len));
+      /* a datagram cut by the MTU: its first fragment carries the UDP header */
+      if (p->is_fragment && p->fragment_offset == 0)
+        g_string_append_printf (out, " (%s)", _("first IP fragment"));
+    }
+  else if (g_str_equal (proto, "ip-fragment"))
+    {
+      g_autofree char *off = g_strdup_printf ("%" G_GINT64_FORMAT, p->fragment_offset);
+
+      g_string_append_printf (out, _("IP fragment (offset %s)"), off);
+    }
   else
     g_string_append (out, p->summary != NULL ? p->summary : proto);
 
@@ -249,5 +260,11 @@ sockscope_packet_label (SockscopeSeqTracker *tracker,
   p.ack = int_or_absent (pkt, "ack");
   p.win = int_or_absent (pkt, "win");
   p.len = int_or_absent (pkt, "len");
+  if (pkt != NULL && json_object_has_member (pkt, "fragment") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (pkt, "fragment")))
+    {
+      p.is_fragment = TRUE;
+      p.fragment_offset = or_zero (int_or_absent (json_object_get_object_member (pkt, "fragment"), "offset"));
+    }
   return sockscope_packet_label_logged (tracker, &p, relative);
 }

@@ -967,6 +967,39 @@ packet_int (Scan     *s,
   return *has;
 }
 
+/* pkt.fragment's offset (the object at s->p); skips its other members. */
+static gboolean
+fragment_members (Scan                  *s,
+                  SockscopeLoggedPacket *p)
+{
+  gboolean has;
+
+  s->p++;
+  scan_space (s);
+  while (*s->p == '"')
+    {
+      const char *k;
+      gsize klen;
+      gboolean esc;
+
+      if (!scan_key (s, &k, &klen, &esc) || esc)
+        return FALSE;
+      if (key_is (k, klen, "offset") ? !packet_int (s, &has, &p->fragment_offset) : !scan_value (s))
+        return FALSE;
+      scan_space (s);
+      if (*s->p == ',')
+        {
+          s->p++;
+          scan_space (s);
+        }
+    }
+  if (*s->p != '}')
+    return FALSE;
+  s->p++;
+  p->is_fragment = TRUE;
+  return TRUE;
+}
+
 /* Reads the members of the object at s->p a diagram draws (those of pkt when in_pkt); skips the
  * others. */
 static gboolean
@@ -1028,6 +1061,8 @@ packet_members (Scan                  *s,
         ok = packet_int (s, &has, &p->win);
       else if (in_pkt && KEY ("len"))
         ok = packet_int (s, &has, &p->len);
+      else if (in_pkt && KEY ("fragment") && *s->p == '{')
+        ok = fragment_members (s, p);
       else
         ok = scan_value (s);
 #undef KEY

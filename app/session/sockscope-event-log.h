@@ -19,6 +19,8 @@ typedef struct
   const char *from, *to, *analysis;
   const char *proto, *src, *dst, *flags, *summary;   /* pkt's */
   gint64      sport, dport, pkt_seq, ack, win, len;
+  gboolean    is_fragment;        /* pkt.fragment is an object: a fragment of an IP datagram */
+  gint64      fragment_offset;    /* pkt.fragment.offset, in bytes */
   char        text[768];
 } SockscopeLoggedPacket;
 

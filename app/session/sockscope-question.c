@@ -29,7 +29,7 @@
 
 /* Words of an answer shown in the UI language; answers are compared in English. */
 static const char * const answer_words[] = {
-  N_("yes"), N_("no"), N_("none"), N_("UDP datagram"), N_("ICMP port unreachable"), NULL
+  N_("yes"), N_("no"), N_("none"), N_("UDP datagram"), N_("ICMP port unreachable"), N_("IP fragment"), NULL
 };
 
 const char *
@@ -189,7 +189,9 @@ window_end (SockscopeEventLog *log,
   return n;
 }
 
-/* "SYN", "SYN-ACK", "ACK", "PSH-ACK", "FIN", "RST", "UDP datagram", "ICMP port unreachable". */
+/* "SYN", "SYN-ACK", "ACK", "PSH-ACK", "FIN", "RST", "UDP datagram", "ICMP port unreachable",
+ * "IP fragment" (a fragment past the first of an IP datagram cut by the MTU: the first one
+ * carries the transport header and is named by it). */
 static char *
 packet_name (JsonObject *pkt)
 {
@@ -215,6 +217,8 @@ packet_name (JsonObject *pkt)
     return g_strdup ("UDP datagram");
   if (g_str_has_prefix (proto, "icmp"))
     return g_strdup (strstr (summary, "unreachable") != NULL ? "ICMP port unreachable" : "ICMP");
+  if (g_str_equal (proto, "ip-fragment"))
+    return g_strdup ("IP fragment");
   return g_ascii_strup (proto, -1);
 }
 

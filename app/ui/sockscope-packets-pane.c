@@ -213,6 +213,7 @@ info_text (SockscopePacketsPane *self,
   sockscope_event_log_get_int (self->log, position, "analysis_of", &p.analysis_of);
   sockscope_event_log_get_int (self->log, position, "analysis_count", &p.analysis_count);
   p.has_len = sockscope_event_log_get_int (self->log, position, "pkt.len", &p.len);
+  p.is_fragment = sockscope_event_log_get_int (self->log, position, "pkt.fragment.offset", &p.fragment_offset);
   if (g_strcmp0 (proto, "tcp") == 0)
     {
       g_autofree char *src = sockscope_event_log_get_string (self->log, position, "pkt.src");

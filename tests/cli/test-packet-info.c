@@ -109,6 +109,14 @@ test_english (void)
   assert_info (&p, "ICMP echo request, id 1, seq 1, length 64");
   p = (SockscopePacketFacts) { .proto = "arp" };
   assert_info (&p, "ARP");
+
+  /* A datagram cut by the MTU: the first fragment says the datagram's length, the others
+   * where they go in it. */
+  p = (SockscopePacketFacts) { .proto = "udp", .has_len = TRUE, .len = 3000, .is_fragment = TRUE };
+  assert_info (&p, "data: 3000 bytes, first IP fragment");
+  p = (SockscopePacketFacts) { .proto = "ip-fragment", .has_len = TRUE, .len = 1256, .is_fragment = TRUE,
+                               .fragment_offset = 1256, .summary = "IP 192.0.2.1 > 192.0.2.2: ip-proto-17" };
+  assert_info (&p, "IP fragment (offset 1256)");
 }
 
 static void
@@ -134,6 +142,10 @@ test_french (void)
   assert_info (&p, "retransmission de #7 — SYN, seq 0, fenêtre 64240");
   p = (SockscopePacketFacts) { .proto = "icmp", .analysis = "port-unreachable", .analysis_of = 3 };
   assert_info (&p, "ICMP port injoignable : datagramme #3 refusé");
+  p = (SockscopePacketFacts) { .proto = "ip-fragment", .is_fragment = TRUE, .fragment_offset = 2512 };
+  assert_info (&p, "fragment IP (décalage 2512)");
+  p = (SockscopePacketFacts) { .proto = "udp", .has_len = TRUE, .len = 3000, .is_fragment = TRUE };
+  assert_info (&p, "données : 3000 octets, premier fragment IP");
 
   g_unsetenv ("LANGUAGE");
   setlocale (LC_ALL, "C");
