@@ -320,7 +320,10 @@ apply_language (SockscopeApplication *self)
       window = sockscope_window_new (self);
       gtk_window_get_default_size (GTK_WINDOW (old), &w, &h);
       gtk_window_set_default_size (GTK_WINDOW (window), w, h);
-      if (sockscope_window_get_replayed_session (old) != NULL)
+      /* An exploration goes on in the new window: the same lab, steps and actors. */
+      if (sockscope_window_is_exploring (old) && sockscope_window_take_exploration (window, old))
+        ;
+      else if (sockscope_window_get_replayed_session (old) != NULL)
         sockscope_window_open_file (window, sockscope_window_get_replayed_session (old));
       else
         sockscope_window_open_lesson (window, sockscope_window_get_lesson_path (old));

@@ -65,6 +65,7 @@ struct _SockscopeExplorePane
   GCancellable     *cancellable;
   char             *lang;
   char             *from_id;    /* the lesson gone on from, or NULL */
+  guint             from_step;
   GPtrArray        *rows;       /* ActorRow *, in the explore's order */
   gboolean          starting;
   gboolean          filling;    /* the pane sets an entry's text itself */
@@ -732,6 +733,8 @@ on_model_busy (SockscopeExplorePane *self)
 
 /* ---- Start, actors, undo, save -------------------------------------------------------------- */
 
+static void connect_model (SockscopeExplorePane *self);
+
 static void
 on_lab_failed (SockscopeExplorePane *self)
 {
@@ -840,12 +843,10 @@ sockscope_explore_pane_start (SockscopeExplorePane *self,
   self->lang = g_strdup (lang ? lang : "en");
   g_free (self->from_id);
   self->from_id = from ? g_strdup (sockscope_lesson_get_id (from)) : NULL;
+  self->from_step = from ? step : 0;
   self->explore = sockscope_explore_new (self->lang);
   self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (self->explore, "changed", G_CALLBACK (on_model_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->explore, "reset", G_CALLBACK (on_model_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->explore, "notify::busy", G_CALLBACK (on_model_busy), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->explore, "lab-failed", G_CALLBACK (on_lab_failed), self, G_CONNECT_SWAPPED);
+  connect_model (self);
   show_message (GTK_WIDGET (self->actor_error), NULL);
   self->starting = TRUE;
   if (from != NULL)
@@ -854,6 +855,73 @@ sockscope_explore_pane_start (SockscopeExplorePane *self,
   update_rows (self);
   g_signal_emit (self, signals[CHANGED], 0);
   sockscope_explore_start_async (self->explore, from, from ? step : 0, self->cancellable, on_started, g_object_ref (self));
+}
+
+static void
+connect_model (SockscopeExplorePane *self)
+{
+  g_signal_connect_object (self->explore, "changed", G_CALLBACK (on_model_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->explore, "reset", G_CALLBACK (on_model_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->explore, "notify::busy", G_CALLBACK (on_model_busy), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->explore, "lab-failed", G_CALLBACK (on_lab_failed), self, G_CONNECT_SWAPPED);
+}
+
+static void
+forget_rows (SockscopeExplorePane *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    gtk_box_remove (self->actors, ((ActorRow *) g_ptr_array_index (self->rows, i))->card);
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+SockscopeExplore *
+sockscope_explore_pane_release (SockscopeExplorePane  *self,
+                                char                 **from_id,
+                                guint                 *from_step)
+{
+  SockscopeExplore *explore;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_EXPLORE_PANE (self), NULL);
+
+  if ((explore = g_steal_pointer (&self->explore)) == NULL)
+    return NULL;
+  g_signal_handlers_disconnect_by_data (explore, self);
+  /* Its answers to this pane's commands are not awaited any more: the model stays as it is. */
+  g_clear_object (&self->cancellable);
+  *from_id = g_steal_pointer (&self->from_id);
+  *from_step = self->from_step;
+  forget_rows (self);
+  set_status (self, NULL, FALSE, FALSE);
+  update_rows (self);
+  return explore;
+}
+
+void
+sockscope_explore_pane_adopt (SockscopeExplorePane *self,
+                              SockscopeExplore     *explore,
+                              const char           *from_id,
+                              guint                 from_step,
+                              const char           *lang)
+{
+  g_return_if_fail (SOCKSCOPE_IS_EXPLORE_PANE (self));
+  g_return_if_fail (SOCKSCOPE_IS_EXPLORE (explore));
+
+  disconnect_model (self);
+  forget_rows (self);
+  g_free (self->lang);
+  self->lang = g_strdup (lang ? lang : "en");
+  g_free (self->from_id);
+  self->from_id = g_strdup (from_id);
+  self->from_step = from_step;
+  self->explore = g_object_ref (explore);
+  self->cancellable = g_cancellable_new ();
+  self->starting = FALSE;
+  connect_model (self);
+  show_message (GTK_WIDGET (self->actor_error), NULL);
+  set_status (self, NULL, FALSE, FALSE);
+  show_failure (self);
+  update_rows (self);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 void

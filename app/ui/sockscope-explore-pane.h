@@ -27,6 +27,16 @@ void              sockscope_explore_pane_start       (SockscopeExplorePane *self
 /* Quits the lab (leaving explore mode); the pane forgets the exploration. */
 void              sockscope_explore_pane_stop        (SockscopeExplorePane *self);
 SockscopeExplore *sockscope_explore_pane_get_explore (SockscopeExplorePane *self);
+/* The window is made again (a new language): the old pane lets its model go without stopping
+ * its lab (NULL when it has none), the new pane takes it as it is, steps, actors and lab. */
+SockscopeExplore *sockscope_explore_pane_release     (SockscopeExplorePane *self,
+                                                      char                **from_id,
+                                                      guint                *from_step);
+void              sockscope_explore_pane_adopt       (SockscopeExplorePane *self,
+                                                      SockscopeExplore     *explore,
+                                                      const char           *from_id,
+                                                      guint                 from_step,
+                                                      const char           *lang);
 /* TRUE once the lab is up and no operation runs. */
 gboolean          sockscope_explore_pane_is_idle     (SockscopeExplorePane *self);
 /* Writes the lesson (as "Save as lesson…" does once a file is chosen); emits ::saved. */

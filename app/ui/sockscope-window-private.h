@@ -22,6 +22,9 @@ SockscopeExplorePane  *sockscope_window_get_explore_pane (SockscopeWindow *self)
 SockscopeProgramsPane *sockscope_window_get_programs_pane (SockscopeWindow *self);
 /* Explore mode (win.explore, win.explore-here): the explore pane in the lesson pane's place. */
 gboolean               sockscope_window_is_exploring     (SockscopeWindow *self);
+/* The window made again (a new language) explores on with @from's exploration: TRUE if it had one. */
+gboolean               sockscope_window_take_exploration (SockscopeWindow *self,
+                                                          SockscopeWindow *from);
 SockscopePacketsPane  *sockscope_window_get_packets_pane (SockscopeWindow *self);
 /* Two-host runs: the wire panel and the header bar's button that shows it (hidden otherwise). */
 SockscopeWirePanel    *sockscope_window_get_wire_panel   (SockscopeWindow *self);

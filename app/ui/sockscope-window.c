@@ -1318,6 +1318,32 @@ on_explore_changed (SockscopeWindow *self)
   update_actions (self);
 }
 
+/* The window in explore mode: its pane, its title; no run, no recording of a lesson's. */
+static void
+enter_explore (SockscopeWindow *self,
+               const char      *from_id,
+               guint            step)
+{
+  g_autofree char *subtitle = NULL;
+
+  gtk_popover_popdown (self->lessons_popover);
+  leave_programs (self);
+  stop_run (self);
+  g_clear_object (&self->lesson);
+  /* The last lesson's recording is not this exploration (export writes the explore's log). */
+  g_clear_pointer (&self->session_path, g_free);
+  self->exploring = TRUE;
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  gtk_stack_set_visible_child_name (self->flap_stack, "explore");
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  gtk_widget_set_visible (self->explore_here_button, FALSE);
+  adw_window_title_set_title (self->window_title, _("Explore"));
+  if (from_id != NULL)
+    /* TRANSLATORS: the window's subtitle in explore mode: a lesson's id and a step number */
+    subtitle = g_strdup_printf (_("going on from %s, step %u"), from_id, step);
+  adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : _("an empty lab"));
+}
+
 /* From a lesson's step (the step shown, "go on from here") or from an empty lab. */
 static void
 start_explore (SockscopeWindow *self,
@@ -1325,24 +1351,28 @@ start_explore (SockscopeWindow *self,
                guint            step)
 {
   g_autoptr(SockscopeLesson) lesson = from ? g_object_ref (from) : NULL;
-  g_autofree char *subtitle = NULL;
 
-  gtk_popover_popdown (self->lessons_popover);
-  leave_programs (self);
-  stop_run (self);
-  g_clear_object (&self->lesson);
-  self->exploring = TRUE;
-  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
-  gtk_stack_set_visible_child_name (self->flap_stack, "explore");
-  adw_flap_set_reveal_flap (self->flap, TRUE);
-  gtk_widget_set_visible (self->explore_here_button, FALSE);
-  adw_window_title_set_title (self->window_title, _("Explore"));
-  if (lesson != NULL)
-    /* TRANSLATORS: the window's subtitle in explore mode: a lesson's id and a step number */
-    subtitle = g_strdup_printf (_("going on from %s, step %u"), sockscope_lesson_get_id (lesson), step);
-  adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : _("an empty lab"));
+  enter_explore (self, lesson ? sockscope_lesson_get_id (lesson) : NULL, step);
   sockscope_explore_pane_start (self->explore_pane, lesson, step, self->lang);
   update_actions (self);
+}
+
+/* The window made again in another language: it explores on with @from's model, lab and all. */
+gboolean
+sockscope_window_take_exploration (SockscopeWindow *self,
+                                   SockscopeWindow *from)
+{
+  g_autoptr(SockscopeExplore) explore = NULL;
+  g_autofree char *from_id = NULL;
+  guint step = 0;
+
+  if (!from->exploring ||
+      (explore = sockscope_explore_pane_release (from->explore_pane, &from_id, &step)) == NULL)
+    return FALSE;
+  enter_explore (self, from_id, step);
+  sockscope_explore_pane_adopt (self->explore_pane, explore, from_id, step, self->lang);
+  update_actions (self);
+  return TRUE;
 }
 
 static void

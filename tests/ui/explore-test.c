@@ -589,6 +589,87 @@ test_lab_dies (void)
   spin (300);
 }
 
+static gboolean
+label_shown (GtkWidget  *root,
+             const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (label_shown (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+static SockscopeWindow *
+only_window (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SOCKSCOPE_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+new_window_explores (SockscopeWindow *old)
+{
+  SockscopeWindow *window = only_window ();
+
+  return window != NULL && window != old && explore_idle (window);
+}
+
+/* The UI language changed while exploring: the window is made again in French and explores on
+ * with the same lab, steps and actors (one added with no step yet too); a call runs there. */
+static void
+test_language (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.sockscope.Sockscope");
+  SockscopeWindow *window = sockscope_window_new (app);
+  SockscopeWindow *french;
+  SockscopeExplorePane *pane;
+  SockscopeExplore *explore;
+  GPid pid;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.explore", NULL));
+  wait_for (window, explore_idle, 10000, "an empty lab");
+  add_actor (window, "server", 0);
+  run_line (window, "server", "s = socket(AF_INET, SOCK_DGRAM, 0)");
+  run_line (window, "server", "bind(s, 127.0.0.1:7777)");
+  add_actor (window, "client", 1);
+  explore = sockscope_explore_pane_get_explore (sockscope_window_get_explore_pane (window));
+  pid = sockscope_explore_get_lab_pid (explore);
+  g_assert_true (label_shown (GTK_WIDGET (window), "Steps done"));
+
+  g_settings_set_string (settings, "language", "fr");
+  wait_for (window, new_window_explores, 10000, "the window to explore on in French");
+  french = only_window ();
+  spin (300);
+  pane = sockscope_window_get_explore_pane (french);
+  g_assert_true (sockscope_window_is_exploring (french));
+  g_assert_true (sockscope_explore_pane_get_explore (pane) == explore);
+  g_assert_cmpint (sockscope_explore_get_lab_pid (explore), ==, pid);
+  g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 2);
+  g_assert_nonnull (sockscope_explore_pane_get_entry (pane, "server"));
+  g_assert_nonnull (sockscope_explore_pane_get_entry (pane, "client"));
+  g_assert_true (label_shown (GTK_WIDGET (french), "Étapes faites"));
+  g_assert_false (label_shown (GTK_WIDGET (french), "Steps done"));
+  /* The diagram shows what the lab did before: both calls, both lifelines. */
+  g_assert_cmpuint (count_items (sockscope_window_get_diagram (french), "call", NULL), ==, 2);
+  g_assert_cmpuint (sockscope_sequence_view_get_n_lifelines (sockscope_window_get_diagram (french)), ==, 2);
+  run_line (french, "client", "c = socket(AF_INET, SOCK_DGRAM, 0)");
+  g_assert_null (sockscope_explore_pane_get_message (pane, "client"));
+  g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 3);
+
+  g_settings_set_string (settings, "language", "");
+  wait_for (french, new_window_explores, 10000, "the window to explore on in English");
+  window = only_window ();
+  g_assert_cmpuint (sockscope_explore_get_n_steps (sockscope_explore_pane_get_explore (sockscope_window_get_explore_pane (window))), ==, 3);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (300);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -611,5 +692,6 @@ main (int argc, char **argv)
 
   g_test_add_func ("/explore/window", test_explore);
   g_test_add_func ("/explore/lab-dies", test_lab_dies);
+  g_test_add_func ("/explore/language", test_language);
   return g_test_run ();
 }
