@@ -525,11 +525,12 @@ CLAIMS = {
     },
     "fragmentation": {
         3: ("server: setsockopt", ["returns 0"]),
-        5: ("client: sendto", ["returns 3000", "shows UDP datagram -|client>-|server len=1248, "
-                               "IPV4 -|client>-|server, IPV4 -|client>-|server"]),
+        # the first fragment's UDP length is the whole datagram's (as tcpdump and tshark say)
+        5: ("client: sendto", ["returns 3000", "shows UDP datagram -|client>-|server len=3000, "
+                               "IP fragment -|client>-|server, IP fragment -|client>-|server"]),
         6: ("server: recvfrom", ["returns 3000", "no block"]),
-        7: ("client: sendto", ["returns 3000", "shows UDP datagram -|client>-|server len=1248, "
-                               "IPV4 -|client>-|server, IPV4 -|client>-|server"]),
+        7: ("client: sendto", ["returns 3000", "shows UDP datagram -|client>-|server len=3000, "
+                               "IP fragment -|client>-|server, IP fragment -|client>-|server"]),
         8: ("server: recvfrom", ["blocks", "returns -1 EAGAIN"]),
         9: ("client: close", ["sends -"]),
         10: ("server: close", ["sends -"]),
@@ -576,6 +577,8 @@ def packet_name(pkt):
         return "UDP datagram"
     if pkt["proto"].startswith("icmp"):
         return "ICMP port unreachable" if "unreachable" in pkt["summary"] else "ICMP"
+    if pkt["proto"] == "ip-fragment":
+        return "IP fragment"
     return pkt["proto"].upper()
 
 
