@@ -670,6 +670,119 @@ test_language (void)
   spin (300);
 }
 
+static GtkWidget *
+wait_for_chooser (void)
+{
+  for (int i = 0; i < 500; i++)
+    {
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      for (guint j = 0; j < g_list_model_get_n_items (toplevels); j++)
+        {
+          g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, j);
+
+          if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_mapped (w))
+            return w;
+        }
+      spin (20);
+    }
+  g_error ("no file chooser showed up");
+  return NULL;
+}
+
+/* Export → Session file in explore mode writes the exploration (not the lesson recorded before
+ * it), with its lesson embedded: the session opens in a window and `replay` reads it. */
+static void
+test_session (void)
+{
+  SockscopeWindow *window;
+  SockscopeExplore *explore;
+  g_autofree char *dir = g_dir_make_tmp ("sockscope-explore-session-XXXXXX", NULL);
+  g_autofree char *saved = g_build_filename (dir, "mine.sockscope", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog, *chooser;
+
+  /* Lessons are recorded, as for a learner: the window has a recording when explore begins. */
+  g_unsetenv ("SOCKSCOPE_NO_RECORDING");
+  window = sockscope_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  sockscope_window_open_lesson (window, "tcp-handshake");
+  wait_for (window, lesson_idle, 10000, "the lesson's lab");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
+  wait_for (window, lesson_idle, 10000, "the step");
+  g_assert_nonnull (sockscope_window_get_session_path (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.explore", NULL));
+  wait_for (window, explore_idle, 10000, "an empty lab");
+  g_setenv ("SOCKSCOPE_NO_RECORDING", "1", TRUE);
+  add_actor (window, "server", 0);
+  add_actor (window, "client", 1);
+  run_line (window, "server", "s = socket(AF_INET, SOCK_DGRAM, 0)");
+  run_line (window, "server", "bind(s, 127.0.0.1:7777)");
+  run_line (window, "client", "c = socket(AF_INET, SOCK_DGRAM, 0)");
+  run_line (window, "client", "sendto(c, \"ping\", 0, 127.0.0.1:7777)");
+  explore = sockscope_explore_pane_get_explore (sockscope_window_get_explore_pane (window));
+  g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 4);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  dialog = wait_for_dialog (GTK_WIDGET (window));
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_type (dialog, GTK_TYPE_DROP_DOWN)), 4);   /* Session file */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "export");
+  chooser = wait_for_chooser ();
+  spin (500);
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+  spin (300);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "mine.sockscope");
+  spin (100);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  for (int i = 0; i < 500 && !g_file_test (saved, G_FILE_TEST_IS_REGULAR); i++)
+    spin (10);
+  g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
+
+  /* `replay` reads it: the explore's lesson, its four calls, the datagram. */
+  {
+    g_autofree char *cli = g_build_filename (g_getenv ("SOCKSCOPE_BUILD_ROOT"), "app", "cli", "sockscope-cli", NULL);
+    const char *argv[] = { cli, "replay", saved, "--json", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    g_auto(GStrv) lines = NULL;
+    guint calls = 0, packets = 0;
+    int status = -1;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_test_message ("replay: %s", err);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    lines = g_strsplit (out, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        calls += strstr (lines[i], "\"type\":\"call\"") != NULL;
+        packets += strstr (lines[i], "\"type\":\"packet\"") != NULL;
+        /* Nothing of the lesson recorded before explore began. */
+        g_assert_null (strstr (lines[i], "SOCK_STREAM"));
+      }
+    g_assert_cmpuint (calls, ==, 4);
+    g_assert_cmpuint (packets, ==, 1);
+  }
+
+  /* The window opens it as a session, with its embedded lesson's steps. */
+  sockscope_window_open_file (window, saved);
+  for (int i = 0; i < 500 && sockscope_window_get_replayed_session (window) == NULL; i++)
+    spin (10);
+  spin (300);
+  g_assert_null (sockscope_window_get_error (window));
+  g_assert_cmpstr (sockscope_window_get_replayed_session (window), ==, saved);
+  g_assert_false (sockscope_window_is_exploring (window));
+  g_assert_cmpuint (count_items (sockscope_window_get_diagram (window), "call", NULL), ==, 4);
+  g_assert_cmpuint (count_items (sockscope_window_get_diagram (window), "packet", NULL), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (300);
+  g_remove (saved);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -693,5 +806,6 @@ main (int argc, char **argv)
   g_test_add_func ("/explore/window", test_explore);
   g_test_add_func ("/explore/lab-dies", test_lab_dies);
   g_test_add_func ("/explore/language", test_language);
+  g_test_add_func ("/explore/session", test_session);
   return g_test_run ();
 }
