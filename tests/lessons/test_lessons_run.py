@@ -99,6 +99,8 @@ def packet_name(pkt):
         return "UDP datagram"
     if pkt["proto"].startswith("icmp"):
         return "ICMP port unreachable" if "unreachable" in pkt["summary"] else "ICMP"
+    if pkt["proto"] == "ip-fragment":
+        return "IP fragment"      # a later fragment of a datagram cut by the MTU
     return pkt["proto"].upper()
 
 
