@@ -437,8 +437,8 @@ ss_cause_attribute (SsLab                 *lab,
   int fragment = ss_ipv4_fragment (sum, data);
 
   *is_burst = FALSE;
-  /* a datagram cut into fragments: the first is the datagram's (the decoder calls it
-   * malformed: its UDP length runs past it), the others the first's (sockscope-ends.c) */
+  /* a datagram cut into fragments: the first is the datagram's (the decoder reads its UDP
+   * header, whose length runs past it), the others the first's (sockscope-ends.c) */
   if (fragment == 2)
     {
       gint i = ss_fragment_slot (lab, sum, data);

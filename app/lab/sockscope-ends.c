@@ -297,7 +297,7 @@ ss_ends_attribute (SsLab                 *lab,
         }
       return;
     }
-  /* a first fragment is "malformed" to the decoder: its UDP length runs past it */
+  /* a first fragment's UDP length runs past it: still the datagram's (the decoder says so) */
   if ((sum->status & SS_STATUS_MALFORMED) && fragment != 1)
     return;
 
