@@ -406,8 +406,10 @@ sockscope_explore_write_text (SockscopeExplore *self,
                        "# it 'ask: blocks', 'ask: returns', 'ask: packets' or 'ask: state' (lessons/README.md,\n"
                        "# Questions). Check the file with: sockscope-cli check FILE\n");
       g_string_append_printf (out, "id: %s\ntheme: explore\ntitle.en: %s\ntitle.fr: %s\n", id, title_en, title_fr);
-      g_string_append_printf (out, "description.en: Made in explore mode on %s: %u steps.\n", date, steps->len);
-      g_string_append_printf (out, "description.fr: Faite en mode exploration le %s : %u étapes.\n", date, steps->len);
+      g_string_append_printf (out, "description.en: Made in explore mode on %s: %u %s.\n", date, steps->len,
+                              steps->len == 1 ? "step" : "steps");
+      g_string_append_printf (out, "description.fr: Faite en mode exploration le %s : %u %s.\n", date, steps->len,
+                              steps->len == 1 ? "étape" : "étapes");
     }
   else
     g_string_append (out, "id: explore\ntitle.en: Explore\ntitle.fr: Explorer\n");

@@ -1464,6 +1464,24 @@ sockscope_explore_is_busy (SockscopeExplore *self)
   return self->busy;
 }
 
+SockscopeLesson *
+sockscope_explore_get_outline (SockscopeExplore *self)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  SockscopeLesson *lesson;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_EXPLORE (self), NULL);
+
+  if (self->actors->len == 0)
+    return NULL;
+  text = sockscope_explore_write_text (self, self->actors, none, 0, NULL, NULL, FALSE);
+  if ((lesson = sockscope_lesson_new_outline (text, "explore", &error)) == NULL)
+    g_warning ("explore: %s", error->message);
+  return lesson;
+}
+
 const GError *
 sockscope_explore_get_failure (SockscopeExplore *self)
 {

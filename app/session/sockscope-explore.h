@@ -25,7 +25,8 @@
  * there is no actor); get_hint gives the signature only (the catalogue's descriptions are not
  * translated); save's @id NULL is made from the file's name; stop is never refused as busy.
  * Added (nothing removed): add_actor_full_async (a host), get_host_name, get_actor_host;
- * the "lab-failed" signal, get_failure, get_lab_pid and replay_async (a lab that died).
+ * the "lab-failed" signal, get_failure, get_lab_pid and replay_async (a lab that died);
+ * get_outline (the actors before the first step).
  *
  * "changed" is emitted whenever the steps, the actors or the lesson change; properties "log"
  * (SockscopeEventLog) and "busy" (gboolean) notify.
@@ -195,6 +196,9 @@ SockscopeEventLog *sockscope_explore_get_log          (SockscopeExplore    *self
  * step → lines spans; the ladder's lifelines). NULL until a step has run (a lesson has steps). Its id is
  * "explore"; a step's text is its plain description (see sockscope_explore_describe_step). */
 SockscopeLesson   *sockscope_explore_get_lesson       (SockscopeExplore    *self);
+/* Before the first step: the actors alone, as a lesson with no step (their empty programs for
+ * the code pane), a new reference; NULL with no actor. */
+SockscopeLesson   *sockscope_explore_get_outline      (SockscopeExplore    *self);
 guint              sockscope_explore_get_n_steps      (SockscopeExplore    *self);
 /* The actors' names, in the order they were added (children after their fork). */
 char             **sockscope_explore_get_actors       (SockscopeExplore    *self);

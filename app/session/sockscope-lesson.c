@@ -62,6 +62,7 @@ typedef struct
   guint            host_lines[2];  /* lines of host.a: and host.b:, 0 if none */
   guint            wire_line;   /* line of the first top-level wire:, 0 if none */
   guint            host_line;   /* line of the first actor's host:, 0 if none */
+  gboolean         outline;     /* actors only: no step needed (sockscope_lesson_new_outline) */
 } Parser;
 
 /* Size limits (lessons/README.md): a lesson is read whole and each step becomes a row, a code
@@ -1668,7 +1669,7 @@ check_complete (Parser *p)
     parser_error (p, 1, _("missing French title; hint: add a line 'title.fr: ...'"));
   if (self->actors->len == 0)
     parser_error (p, last, _("the lesson has no actor; hint: declare one with 'actor: server'"));
-  else if (self->steps->len == 0)
+  else if (self->steps->len == 0 && !p->outline)
     parser_error (p, last, _("the lesson has no step; hint: add a line like 'server: s = socket(AF_INET, SOCK_STREAM, 0)'"));
 
   for (guint i = 0; i < self->actors->len; i++)
@@ -1748,10 +1749,11 @@ line_of (const char *data,
 
 /* Reads @length bytes of @data (NUL bytes included: they are an error, not an end). */
 static SockscopeLesson *
-parse_lesson (const char  *data,
-              gsize        length,
-              const char  *filename,
-              GError     **error)
+parse_lesson_full (const char  *data,
+                   gsize        length,
+                   const char  *filename,
+                   gboolean     outline,
+                   GError     **error)
 {
   g_autoptr(SockscopeLesson) self = g_object_new (SOCKSCOPE_TYPE_LESSON, NULL);
   g_auto(GStrv) lines = NULL;
@@ -1763,6 +1765,7 @@ parse_lesson (const char  *data,
   Parser p = { self, filename, errors, 0, 0, NULL, NULL, vars, 0, exited, early, FALSE };
   const char *nul, *bad;
 
+  p.outline = outline;
   self->path = g_strdup (filename);
   if (length > LESSON_MAX_BYTES)
     {
@@ -1842,6 +1845,23 @@ parse_lesson (const char  *data,
       return NULL;
     }
   return g_steal_pointer (&self);
+}
+
+static SockscopeLesson *
+parse_lesson (const char  *data,
+              gsize        length,
+              const char  *filename,
+              GError     **error)
+{
+  return parse_lesson_full (data, length, filename, FALSE, error);
+}
+
+SockscopeLesson *
+sockscope_lesson_new_outline (const char  *data,
+                              const char  *filename,
+                              GError     **error)
+{
+  return parse_lesson_full (data, strlen (data), filename, TRUE, error);
 }
 
 SockscopeLesson *

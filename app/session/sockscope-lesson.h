@@ -61,6 +61,11 @@ SockscopeLesson      *sockscope_lesson_new_from_file   (const char       *path,
 SockscopeLesson      *sockscope_lesson_new_from_data   (const char       *data,
                                                         const char       *filename,
                                                         GError          **error);
+/* The same text with no step allowed: its actors only, for showing their empty programs (explore
+ * mode before its first call). Not a lesson to run or to check. */
+SockscopeLesson      *sockscope_lesson_new_outline     (const char       *data,
+                                                        const char       *filename,
+                                                        GError          **error);
 const char           *sockscope_lesson_default_lang    (void);
 
 const char           *sockscope_lesson_get_id          (SockscopeLesson  *self);

@@ -1310,7 +1310,12 @@ on_explore_changed (SockscopeWindow *self)
           label[0] = g_ascii_toupper (label[0]);
           sockscope_sequence_view_add_child_lifeline (self->diagram, actors[i], label, -1, FALSE);
         }
-      sockscope_code_pane_set_lesson (self->code_pane, NULL, self->lang);
+      {
+        /* The actors' programs, empty, until their first call. */
+        g_autoptr(SockscopeLesson) outline = explore ? sockscope_explore_get_outline (explore) : NULL;
+
+        sockscope_code_pane_set_lesson (self->code_pane, outline, self->lang);
+      }
       sockscope_packets_pane_set_lesson (self->packets_pane, NULL, self->lang);
       sockscope_packets_pane_set_log (self->packets_pane, log, G_MAXUINT);
       sockscope_sockets_pane_set_log (self->sockets_pane, log);

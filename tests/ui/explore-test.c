@@ -302,6 +302,18 @@ test_explore (void)
   add_actor (window, "server", 0);
   add_actor (window, "client", 1);
   g_assert_cmpuint (sockscope_sequence_view_get_n_lifelines (diagram), ==, 2);
+  /* Before the first call the code pane shows each actor's program, still empty. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *actor = i == 0 ? "server" : "client";
+      g_autofree char *head = sockscope_code_pane_get_line_text (code, actor, 1);
+      g_autofree char *main_line = sockscope_code_pane_get_line_text (code, actor, 3);
+
+      g_assert_nonnull (sockscope_code_pane_get_view (code, actor));
+      g_assert_nonnull (head);
+      g_assert_true (g_str_has_prefix (head, i == 0 ? "/* server" : "/* client"));
+      g_assert_cmpstr (main_line, ==, "int main(void)");
+    }
 
   /* Typing: candidates for the word at the end, the argument hint of the call being typed. */
   type_text (sockscope_explore_pane_get_entry (pane, "server"), "s = socket(AF_INET, SOCK_DG");
