@@ -370,6 +370,63 @@ try sockscope-cli explore --from tcp-handshake:1
         self.assertEqual(lines[1].split(), [str(n) for n in range(1, 14)], r.stderr)
         self.assertEqual(lines[2].split(), ["1", "10", "11", "12", "13"], r.stderr)
 
+    def lab_of(self, pid):
+        for child in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{child}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{child}/cmdline", "rb") as f:
+                    cmd = f.read()
+            except OSError:
+                continue
+            if ppid == pid and b"sockscope-lab" in cmd:
+                return int(child)
+        return None
+
+    def test_a_lab_that_dies_is_said_at_the_prompt_and_the_steps_can_be_saved(self):
+        master, slave = os.openpty()
+        p = subprocess.Popen(as_user([CLI, "explore"]), stdin=slave, stdout=subprocess.PIPE, stderr=slave,
+                             env=dict(os.environ, TERM="dumb", INPUTRC="/dev/null"))
+        os.close(slave)
+        screen = bytearray()
+        path = os.path.join(self.tmp, "kept.lesson")
+
+        def wait_for(text, timeout=20):
+            end = time.time() + timeout
+            while text.encode() not in screen and time.time() < end:
+                if select.select([master], [], [], 0.1)[0]:
+                    try:
+                        screen.extend(os.read(master, 4096))
+                    except OSError:
+                        break
+            self.assertIn(text, screen.decode(errors="replace"))
+
+        try:
+            wait_for("explore> ")
+            os.write(master, b":actor server\r")
+            os.write(master, b"server: s = socket(AF_INET, SOCK_DGRAM, 0)\r")
+            wait_for("explore> server: s = socket(AF_INET, SOCK_DGRAM, 0)\r\nexplore> ")
+            time.sleep(0.5)
+            os.write(master, b"server: clo")                  # a line half typed
+            wait_for("explore> server: clo")
+            lab = self.lab_of(p.pid)
+            self.assertIsNotNone(lab)
+            os.kill(lab, 9)
+            # Said at once, at the prompt; the line being typed comes back after it.
+            wait_for("The lab has stopped: the lab stopped unexpectedly")
+            wait_for("':quit' ends.\r\nexplore> server: clo")
+            os.write(master, b"\x15:save " + path.encode() + b"\r")
+            wait_for("Saved " + path)
+            os.write(master, b":quit\r")
+            p.communicate(timeout=60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            os.close(master)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(self.cli("check", path).returncode, 0)
+
     def test_command_line(self):
         h = self.cli("explore", "--help")
         self.assertEqual(h.returncode, 0)
