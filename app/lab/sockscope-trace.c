@@ -355,6 +355,8 @@ cmd_trace (SsLab      *lab,
   const char *cwd = member_string (cmd, "cwd");
   const char *name = member_string (cmd, "name");
   const char *mode = member_string (cmd, "mode");
+  const char *host_name = member_string (cmd, "host");
+  guint8 host = SS_HOST_NONE;
   g_autofree char *path = NULL;
   g_autofree char *base = NULL;
   g_autofree char *actor_name = NULL;
@@ -366,6 +368,15 @@ cmd_trace (SsLab      *lab,
     return ss_lab_reply_error (lab, id, "trace needs argv: the program and its arguments");
   if (cwd == NULL)
     cwd = "/";
+  /* two hosts (`hosts`): each program runs on its host, as a lesson's actor */
+  if (host_name != NULL && g_strcmp0 (host_name, "a") != 0 && g_strcmp0 (host_name, "b") != 0)
+    return ss_lab_reply_error (lab, id, "%s: host is a or b, not '%s'", argv[0], host_name);
+  if (host_name != NULL && lab->hosts == NULL)
+    return ss_lab_reply_error (lab, id, "%s is on host %s: send the hosts command first", argv[0], host_name);
+  if (host_name == NULL && lab->hosts != NULL)
+    return ss_lab_reply_error (lab, id, "%s needs a host (a or b): this lab has two", argv[0]);
+  if (host_name != NULL)
+    host = host_name[0] == 'a' ? SS_HOST_A : SS_HOST_B;
   if (mode != NULL)
     t->step = g_str_equal (mode, "step");
   if (n_tasks (t) >= MAX_TASKS)
@@ -413,6 +424,8 @@ cmd_trace (SsLab      *lab,
   pid = fork ();
   if (pid < 0)
     return ss_lab_reply_error (lab, id, "%s: cannot start it: %s", argv[0], g_strerror (errno));
+  if (pid == 0 && host != SS_HOST_NONE && !ss_wire_enter_host (lab, host))
+    _exit (127);
   if (pid == 0)
     child_exec (t, path, argv, (char **) envp->pdata, cwd, member_bool (cmd, "stdin"));
 
@@ -436,6 +449,7 @@ cmd_trace (SsLab      *lab,
   actor_name = unique_name (lab, base);
   actor = ss_lab_new_actor (lab, actor_name, NULL, pid, -1);
   actor->lab_child = TRUE;
+  actor->host = host;
   add_tracee (t, pid, actor, base)->source = member_bool (cmd, "source");
   ss_lab_emit_actor (lab, actor);
   reply_ok (lab, id, actor);
@@ -959,6 +973,7 @@ on_new_task (SsLab    *lab,
   child = ss_lab_new_actor (lab, name, parent->name, thread ? parent->pid : tid, -1);
   child->tid = tid;
   child->thread = thread;
+  child->host = parent->host;   /* a fork or a thread stays on its parent's host */
   child->via = parent->call != NULL ? parent->call->seq : 0;
   {
     SsTracee *born = add_tracee (t, tid, child, te->base);
