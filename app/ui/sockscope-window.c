@@ -219,7 +219,10 @@ sink_call (gpointer data, guint seq, gint64 t_ns, guint lifeline, const char *te
   SockscopeWindow *self = data;
 
   sockscope_sequence_view_add_call (self->diagram, seq, t_ns, lifeline, text);
-  sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_RUNNING, NULL);
+  if (step == 0)    /* a traced program's call: its own source */
+    sockscope_code_pane_traced_call (self->code_pane, self->log, seq, (int) lifeline, SOCKSCOPE_CALL_RUNNING, NULL);
+  else
+    sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_RUNNING, NULL);
 }
 
 static void
@@ -229,7 +232,10 @@ sink_blocked (gpointer data, guint call_seq, guint seq, guint step, const char *
   g_autofree char *text = g_strdup_printf (_("blocked in %s()"), call);
 
   sockscope_sequence_view_set_call_blocked (self->diagram, call_seq, seq);
-  sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_BLOCKED, text);
+  if (step == 0)
+    sockscope_code_pane_traced_call (self->code_pane, self->log, call_seq, -1, SOCKSCOPE_CALL_BLOCKED, text);
+  else
+    sockscope_code_pane_set_call (self->code_pane, step, SOCKSCOPE_CALL_BLOCKED, text);
 }
 
 static void
@@ -239,8 +245,12 @@ sink_result (gpointer data, guint call_seq, guint seq, gint64 t_ns, guint step,
   SockscopeWindow *self = data;
 
   sockscope_sequence_view_set_call_result (self->diagram, call_seq, seq, t_ns, result, failed);
-  sockscope_code_pane_set_call (self->code_pane, step,
-                                failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
+  if (step == 0)
+    sockscope_code_pane_traced_call (self->code_pane, self->log, call_seq, -1,
+                                     failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
+  else
+    sockscope_code_pane_set_call (self->code_pane, step,
+                                  failed ? SOCKSCOPE_CALL_FAILED : SOCKSCOPE_CALL_RETURNED, result);
 }
 
 static void
@@ -616,6 +626,8 @@ select_event (SockscopeWindow *self,
 
       if (step != 0)
         sockscope_code_pane_select_step (self->code_pane, step);
+      else if (call != NULL)
+        sockscope_code_pane_select_traced_call (self->code_pane, self->log, call_seq);
       if (g_strcmp0 (type, "packet") != 0 && fd != NULL && JSON_NODE_HOLDS_VALUE (fd))
         sockscope_sockets_pane_select (self->sockets_pane, string_member (call, "actor"),
                                        (int) json_node_get_int (fd), NULL, NULL);
