@@ -41,6 +41,7 @@ struct _CliLadder
   gboolean             headed;      /* the actors' names are printed */
   guint                printed;     /* events of the log printed so far */
   char                *hosts[MAX_COLUMNS]; /* lifeline → its host's label (two hosts), or NULL */
+  char                *host_names[2]; /* no lesson (trace --hosts): the hosts' names, or NULL */
   /* A packet that crossed the wire waits for what the wire did to it (the lab logs its wire
    * events right after it), then is printed with it: cut short, marked, or twice. */
   gboolean             pending;
@@ -52,6 +53,18 @@ struct _CliLadder
   guint                pending_copies;
   GHashTable          *wire_labels;   /* seq → label of the packets that crossed the wire */
 };
+
+/* No lesson: the names of the two hosts (trace --hosts=A,B) above their programs' columns. */
+void
+cli_ladder_set_host_names (CliLadder  *self,
+                           const char *a,
+                           const char *b)
+{
+  g_free (self->host_names[0]);
+  g_free (self->host_names[1]);
+  self->host_names[0] = g_strdup (a);
+  self->host_names[1] = g_strdup (b);
+}
 
 /* A terminal measures text in cells, one line high. */
 static void
@@ -179,6 +192,8 @@ cli_ladder_free (CliLadder *self)
   g_clear_pointer (&self->call_names, g_hash_table_unref);
   for (guint i = 0; i < MAX_COLUMNS; i++)
     g_free (self->hosts[i]);
+  g_free (self->host_names[0]);
+  g_free (self->host_names[1]);
   g_free (self->pending_label);
   g_clear_pointer (&self->wire_labels, g_hash_table_unref);
   if (self->pending_marks != NULL)
@@ -624,6 +639,7 @@ on_actor_signal (gpointer data, guint seq, gint64 t_ns, int from, guint to, cons
 }
 
 static void print_header (CliLadder *self);
+static void print_hosts (CliLadder *self);
 
 /* A traced program (an actor no lesson names) appears: a column of its own, and the names again. */
 static void
@@ -639,6 +655,17 @@ on_lifeline (gpointer data, guint lifeline, const char *name, int parent, gboole
   self->alive[c] = TRUE;
   g_ptr_array_add (self->names, g_strdup (name));
   equal_lanes (self);
+  /* a traced program on one of two hosts (trace --hosts): its host above it */
+  if (self->event != NULL && json_object_has_member (self->event, "host") && lifeline < MAX_COLUMNS)
+    {
+      gboolean b = g_strcmp0 (json_object_get_string_member_with_default (self->event, "host", "a"), "b") == 0;
+
+      g_free (self->hosts[lifeline]);
+      self->hosts[lifeline] = self->host_names[b] != NULL
+                              ? g_strdup_printf ("%s · %s", self->host_names[b], b ? "192.0.2.2" : "192.0.2.1")
+                              : sockscope_projection_host_label (self->lesson, b ? "b" : "a");
+    }
+  print_hosts (self);
   print_header (self);
 }
 

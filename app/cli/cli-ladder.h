@@ -15,6 +15,9 @@ typedef struct _CliLadder CliLadder;
 CliLadder *cli_ladder_new         (SockscopeLesson   *lesson,
                                    gboolean           json);
 void       cli_ladder_free        (CliLadder         *self);
+void       cli_ladder_set_host_names (CliLadder      *self,
+                                      const char     *a,
+                                      const char     *b);
 gboolean   cli_ladder_is_json     (CliLadder         *self);
 /* Prints the events of @log not printed yet. */
 void       cli_ladder_print_new   (CliLadder         *self,

@@ -25,6 +25,7 @@
 #include "sockscope-error.h"
 #include "sockscope-event-log.h"
 #include "sockscope-lab-client.h"
+#include "sockscope-lesson.h"
 
 #define IDLE_US        (200 * G_TIME_SPAN_MILLISECOND)   /* a program idle this long: start the next */
 #define END_QUIET_US   G_TIME_SPAN_SECOND                /* after the last program's exit */
@@ -36,6 +37,10 @@ typedef struct
   SockscopeLabClient *client;
   SockscopeEventLog  *log;
   GPtrArray          *programs;      /* GStrv, the argv of each --run */
+  GPtrArray          *hosts_of;      /* "a", "b" or NULL: the host of each program (--hosts) */
+  gboolean            two_hosts;     /* --hosts: hosts a and b joined by the wire */
+  char               *host_names[2]; /* their names (NULL: alice, bob) */
+  char               *wire;          /* --wire: the wire's rules */
   guint               n_started;     /* programs asked for */
   guint               stdin_to;      /* the program (from 1) that reads standard input */
   gboolean            starting;      /* a trace command waits for its reply */
@@ -160,6 +165,8 @@ start_next (Trace *tr)
   json_object_set_string_member (cmd, "cwd", cwd);
   json_object_set_boolean_member (cmd, "stdin", tr->n_started + 1 == tr->stdin_to);
   json_object_set_string_member (cmd, "mode", tr->stepping ? "step" : "run");
+  if (g_ptr_array_index (tr->hosts_of, tr->n_started) != NULL)
+    json_object_set_string_member (cmd, "host", g_ptr_array_index (tr->hosts_of, tr->n_started));
   if (tr->source)
     json_object_set_boolean_member (cmd, "source", TRUE);
   tr->n_started++;
@@ -333,6 +340,49 @@ on_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The lab is ready (its hosts and wire too): the first program starts. */
+static void
+begin (Trace *tr)
+{
+  start_next (tr);
+  tr->timer = g_timeout_add (10, on_tick, tr);
+}
+
+static void
+on_wire (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Trace *tr = user_data;
+  GError *error = NULL;
+
+  if (!sockscope_lab_client_wire_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    {
+      finish (tr, error);
+      return;
+    }
+  begin (tr);
+}
+
+static void
+on_hosts (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Trace *tr = user_data;
+  GError *error = NULL;
+
+  if (!sockscope_lab_client_hosts_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    {
+      finish (tr, error);
+      return;
+    }
+  if (tr->wire != NULL)
+    sockscope_lab_client_wire_async (tr->client, tr->wire, 0, NULL, on_wire, tr);
+  else
+    begin (tr);
+}
+
 static void
 on_started (GObject      *object,
             GAsyncResult *result,
@@ -355,8 +405,10 @@ on_started (GObject      *object,
   prio = getpriority (PRIO_PROCESS, 0);
   if (errno == 0)
     setpriority (PRIO_PROCESS, 0, MIN (prio + 5, 19));
-  start_next (tr);
-  tr->timer = g_timeout_add (10, on_tick, tr);
+  if (tr->two_hosts)
+    sockscope_lab_client_hosts_async (tr->client, tr->host_names[0], tr->host_names[1], NULL, on_hosts, tr);
+  else
+    begin (tr);
 }
 
 static void
@@ -378,6 +430,43 @@ on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* --hosts[=A,B]: an optional value, through a callback */
+static gboolean hosts_given;
+static char    *hosts_value;
+
+static gboolean
+on_hosts_option (const char  *option_name,
+                 const char  *value,
+                 gpointer     data,
+                 GError     **error)
+{
+  hosts_given = TRUE;
+  g_free (hosts_value);
+  hosts_value = g_strdup (value);
+  return TRUE;
+}
+
+/* "a: CMD ARGS", "bob: CMD ARGS": the host a --run names (a, b or one of the hosts' names),
+ * "a" or "b" in *host and the command after it returned; NULL in *host when it names none. */
+static const char *
+split_host (const char  *run,
+            char       **names,
+            const char **host)
+{
+  const char *colon = strchr (run, ':');
+  g_autofree char *word = NULL;
+
+  *host = NULL;
+  if (colon == NULL)
+    return run;
+  word = g_strstrip (g_strndup (run, colon - run));
+  if (g_str_equal (word, "a") || g_strcmp0 (word, names[0] != NULL ? names[0] : "alice") == 0)
+    *host = "a";
+  else if (g_str_equal (word, "b") || g_strcmp0 (word, names[1] != NULL ? names[1] : "bob") == 0)
+    *host = "b";
+  return *host != NULL ? colon + 1 : run;
+}
+
 int
 sockscope_cli_trace (int    argc,
                      char **argv)
@@ -386,11 +475,14 @@ sockscope_cli_trace (int    argc,
     _("--run \"CMD ARGS\"... | -- CMD ARGS"),
     _("Run your own programs in a fresh lab and print each socket call, packet and socket state.\n"
       "Programs start in the order given, each one when the one before it waits in a call, has\n"
-      "exited or has been idle for 200 ms; the first one reads this command's standard input (--stdin)."));
+      "exited or has been idle for 200 ms; the first one reads this command's standard input (--stdin).\n"
+      "On two hosts joined by a wire you can break: --run \"a: CMD ARGS\" --run \"b: CMD ARGS\" --wire RULES."));
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) runs = NULL;
   g_autofree char *session = NULL;
   g_autofree char *pcapng = NULL;
+  g_autofree char *wire = NULL;
+  g_autofree char *wire_message = NULL;
   gboolean json = FALSE, step = FALSE, interactive = FALSE, source = FALSE;
   int stdin_to = 1;
   guint sigint, sigterm;
@@ -400,6 +492,8 @@ sockscope_cli_trace (int    argc,
     { "run", 0, 0, G_OPTION_ARG_STRING_ARRAY, &runs, N_("A program and its arguments, as a shell would split them (repeat for each program)"), N_("\"CMD ARGS\"") },
     { "step", 0, 0, G_OPTION_ARG_NONE, &step, N_("Stop every program before each socket call and let the calls go one at a time"), NULL },
     { "interactive", 0, 0, G_OPTION_ARG_NONE, &interactive, N_("Stop before each socket call and wait for Enter on the terminal"), NULL },
+    { "hosts", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_hosts_option, N_("Two hosts joined by a wire, a (192.0.2.1) and b (192.0.2.2), named alice and bob or A and B; each --run starts with its host: \"a: CMD ARGS\""), N_("A,B") },
+    { "wire", 0, 0, G_OPTION_ARG_STRING, &wire, N_("Break the wire between the two hosts with these rules, e.g. loss=10%,delay=50ms,seed=3"), N_("RULES") },
     { "stdin", 0, 0, G_OPTION_ARG_INT, &stdin_to, N_("Which program reads standard input: 1 the first (default), 2 the second..."), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the event log as JSON lines"), NULL },
     { "source", 0, 0, G_OPTION_ARG_NONE, &source, N_("Name each call's line in the program's own source (C built with cc -g, Python)"), NULL },
@@ -415,11 +509,33 @@ sockscope_cli_trace (int    argc,
       return SOCKSCOPE_CLI_USAGE;
     }
   tr.programs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  tr.hosts_of = g_ptr_array_new ();
+  if (hosts_given && hosts_value != NULL)
+    {
+      g_auto(GStrv) names = g_strsplit (hosts_value, ",", -1);
+
+      if (g_strv_length (names) != 2 || *g_strstrip (names[0]) == '\0' || *g_strstrip (names[1]) == '\0' ||
+          g_str_equal (names[0], names[1]))
+        {
+          fprintf (stderr, _("sockscope-cli trace: --hosts=%s: two different names, as --hosts=alice,bob\n"), hosts_value);
+          g_ptr_array_unref (tr.programs);
+          g_ptr_array_unref (tr.hosts_of);
+          return SOCKSCOPE_CLI_USAGE;
+        }
+      tr.host_names[0] = g_strdup (names[0]);
+      tr.host_names[1] = g_strdup (names[1]);
+    }
   for (guint i = 0; runs != NULL && runs[i] != NULL; i++)
     {
       char **pargv = NULL;
+      const char *host = NULL;
+      const char *command_line = split_host (runs[i], tr.host_names, &host);
 
-      if (!g_shell_parse_argv (runs[i], NULL, &pargv, &error))
+      /* "a: CMD" puts the programs on two hosts, --hosts or not */
+      if (host != NULL)
+        hosts_given = TRUE;
+      g_ptr_array_add (tr.hosts_of, (gpointer) host);
+      if (!g_shell_parse_argv (command_line, NULL, &pargv, &error))
         {
           fprintf (stderr, _("sockscope-cli trace: --run \"%s\": %s\n"), runs[i], error->message);
           g_ptr_array_unref (tr.programs);
@@ -437,17 +553,49 @@ sockscope_cli_trace (int    argc,
           g_ptr_array_add (v, g_strdup (argv[i]));
       g_ptr_array_add (v, NULL);
       if (v->len > 1)
-        g_ptr_array_add (tr.programs, g_ptr_array_free (v, FALSE));
+        {
+          g_ptr_array_add (tr.programs, g_ptr_array_free (v, FALSE));
+          g_ptr_array_add (tr.hosts_of, NULL);
+        }
       else
         g_ptr_array_free (v, TRUE);
     }
   if (tr.programs->len == 0)
     {
-      fprintf (stderr, _("Usage: sockscope-cli trace [--step|--interactive] [--stdin N] [--json] [--session FILE] [--pcapng FILE] --run \"CMD ARGS\" [--run \"CMD ARGS\"]...\n"
+      fprintf (stderr, _("Usage: sockscope-cli trace [--step|--interactive] [--hosts[=A,B]] [--wire RULES] [--stdin N] [--json] [--session FILE] [--pcapng FILE] --run \"CMD ARGS\" [--run \"CMD ARGS\"]...\n"
                          "       sockscope-cli trace -- CMD ARGS\n"));
       g_ptr_array_unref (tr.programs);
       return SOCKSCOPE_CLI_USAGE;
     }
+
+  tr.two_hosts = hosts_given;
+  if (wire != NULL && !tr.two_hosts)
+    {
+      fprintf (stderr, _("sockscope-cli trace: --wire: the programs run on one host, with no wire to break; hint: put them on two hosts, as --run \"a: python3 server.py\" --run \"b: python3 client.py alice\"\n"));
+      status = SOCKSCOPE_CLI_USAGE;
+    }
+  else if (wire != NULL && !sockscope_wire_spec_check (wire, &wire_message))
+    {
+      fprintf (stderr, "sockscope-cli trace: --wire: %s\n", wire_message);
+      status = SOCKSCOPE_CLI_USAGE;
+    }
+  for (guint i = 0; status == 0 && tr.two_hosts && i < tr.programs->len; i++)
+    if (g_ptr_array_index (tr.hosts_of, i) == NULL)
+      {
+        char **pargv = g_ptr_array_index (tr.programs, i);
+
+        fprintf (stderr, _("sockscope-cli trace: %s: with two hosts, each program names its host: --run \"a: CMD ARGS\" or --run \"b: CMD ARGS\"\n"), pargv[0]);
+        status = SOCKSCOPE_CLI_USAGE;
+      }
+  if (status != 0)
+    {
+      g_ptr_array_unref (tr.programs);
+      g_ptr_array_unref (tr.hosts_of);
+      g_free (tr.host_names[0]);
+      g_free (tr.host_names[1]);
+      return status;
+    }
+  tr.wire = wire;
 
   if (stdin_to < 1 || (guint) stdin_to > tr.programs->len)
     {
@@ -492,6 +640,7 @@ sockscope_cli_trace (int    argc,
     }
   /* no lesson: the ladder adds a column for each actor as it appears */
   tr.ladder = cli_ladder_new (NULL, json);
+  cli_ladder_set_host_names (tr.ladder, tr.host_names[0], tr.host_names[1]);
   tr.last_event = g_get_monotonic_time ();
   g_signal_connect (tr.client, "event", G_CALLBACK (on_event), &tr);
   g_signal_connect (tr.client, "failed", G_CALLBACK (on_failed), &tr);
@@ -527,6 +676,9 @@ sockscope_cli_trace (int    argc,
   g_hash_table_unref (tr.busy);
   g_ptr_array_unref (tr.order);
   g_ptr_array_unref (tr.programs);
+  g_ptr_array_unref (tr.hosts_of);
+  g_free (tr.host_names[0]);
+  g_free (tr.host_names[1]);
   g_clear_object (&tr.client);
   g_clear_object (&tr.log);
   g_main_loop_unref (tr.loop);

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """TP09 server: waits on port 65432 for one client, greets it, prints its two messages.
 
+Usage: python3 tp09_server.py [ADDRESS]   (default 127.0.0.1; 0.0.0.0 for a client on another host)
+
 Trace it with its client:
     sockscope-cli trace --run "python3 tp09_server.py" --run "python3 tp09_client.py"
+and across a wire, the client on host b reaching host a by its name:
+    sockscope-cli trace --run "a: python3 tp09_server.py 0.0.0.0" --run "b: python3 tp09_client.py alice"
 """
 import socket
+import sys
 
-HOST = "127.0.0.1"
+HOST = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1"
 PORT = 65432
 
 with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
