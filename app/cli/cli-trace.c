@@ -47,6 +47,7 @@ typedef struct
   char               *last_actor;    /* the actor of the program started last */
   GHashTable         *alive;         /* actor names alive */
   GHashTable         *busy;          /* actor name → 1 blocked, 2 held: waits */
+  GHashTable         *held_seq;      /* actor name → the seq of the call it is held before */
   GPtrArray          *order;         /* actor names, in the order they appeared */
   guint               n_held;
   gboolean            stepping, interactive, next_pending, stopping;
@@ -187,8 +188,13 @@ on_next_reply (GObject      *object,
   if (reply != NULL)
     {
       const char *actor = json_object_get_string_member_with_default (reply, "actor", "");
+      gint64 call_seq = json_object_get_int_member_with_default (reply, "call_seq", 0);
 
-      if (g_hash_table_lookup (tr->busy, actor) == GINT_TO_POINTER (2))
+      /* The events that follow the reply in the lab's stream may be read first (the client
+       * hands over the lines of a read in one go): the call let go may have returned already,
+       * and the actor be held before its next call, which still waits. */
+      if (g_hash_table_lookup (tr->busy, actor) == GINT_TO_POINTER (2) &&
+          GPOINTER_TO_SIZE (g_hash_table_lookup (tr->held_seq, actor)) == (gsize) call_seq)
         {
           g_hash_table_remove (tr->busy, actor);
           tr->n_held--;
@@ -271,13 +277,21 @@ on_event (SockscopeLabClient *client,
       if (json_object_get_boolean_member_with_default (ev, "held", FALSE))
         {
           g_hash_table_replace (tr->busy, g_strdup (actor), GINT_TO_POINTER (2));
+          g_hash_table_replace (tr->held_seq, g_strdup (actor),
+                                GSIZE_TO_POINTER ((gsize) json_object_get_int_member_with_default (ev, "seq", 0)));
           tr->n_held++;
         }
     }
-  else if (g_str_equal (type, "blocked"))
-    g_hash_table_replace (tr->busy, g_strdup (actor), GINT_TO_POINTER (1));
-  else if (g_str_equal (type, "return"))
-    g_hash_table_remove (tr->busy, actor);
+  else if (g_str_equal (type, "blocked") || g_str_equal (type, "return"))
+    {
+      /* a held call let go that blocks or returns before the reply to its `next` is read */
+      if (g_hash_table_lookup (tr->busy, actor) == GINT_TO_POINTER (2))
+        tr->n_held--;
+      if (g_str_equal (type, "blocked"))
+        g_hash_table_replace (tr->busy, g_strdup (actor), GINT_TO_POINTER (1));
+      else
+        g_hash_table_remove (tr->busy, actor);
+    }
   else if (g_str_equal (type, "exit"))
     {
       if (g_hash_table_lookup (tr->busy, actor) == GINT_TO_POINTER (2))
@@ -627,6 +641,7 @@ sockscope_cli_trace (int    argc,
   tr.log = sockscope_event_log_new ();
   tr.alive = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   tr.busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  tr.held_seq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   tr.order = g_ptr_array_new_with_free_func (g_free);
   tr.stepping = step || interactive;
   tr.interactive = interactive;
@@ -674,6 +689,7 @@ sockscope_cli_trace (int    argc,
   g_free (tr.last_actor);
   g_hash_table_unref (tr.alive);
   g_hash_table_unref (tr.busy);
+  g_hash_table_unref (tr.held_seq);
   g_ptr_array_unref (tr.order);
   g_ptr_array_unref (tr.programs);
   g_ptr_array_unref (tr.hosts_of);
