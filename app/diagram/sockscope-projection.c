@@ -220,6 +220,15 @@ call_outcome (JsonObject *event,
   return g_string_free (text, FALSE);
 }
 
+char *
+sockscope_projection_call_outcome (JsonObject *return_event,
+                                   gboolean   *failed)
+{
+  gboolean dummy;
+
+  return call_outcome (return_event, failed != NULL ? failed : &dummy);
+}
+
 /* A call as the learner reads it, with long string literals cut: send(3, "xxxxxxxxxxxxxxxxxxxx…"
  * (65536 bytes), 0). The lab's text holds the whole payload (a 64 KiB send is a 64 KiB line). */
 static char *

@@ -91,6 +91,10 @@ char                *sockscope_projection_host_label     (SockscopeLesson       
  * the wire", "delayed 50 ms", "duplicated", "reordered". */
 char                *sockscope_wire_mark                 (SockscopeWireAction       action,
                                                           gint64                    delay_ns);
+/* A return event's outcome as the diagram writes it after its call: "= 4 (127.0.0.1:41562)",
+ * "= -1 ECONNREFUSED"; @failed (may be NULL) says whether the call failed. */
+char                *sockscope_projection_call_outcome   (JsonObject               *return_event,
+                                                          gboolean                 *failed);
 /* A wire spec ("loss=20%,delay=50ms") in words: "loss 20 %, delay 50 ms". */
 char                *sockscope_wire_spec_words           (const char               *spec);
 

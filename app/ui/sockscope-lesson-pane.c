@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sockscope-actor-style.h"
 #include "sockscope-lesson-pane.h"
 #include "sockscope-palette.h"
+#include "sockscope-projection.h"
 
 struct _SockscopeLessonPane
 {
@@ -25,6 +27,7 @@ struct _SockscopeLessonPane
   GtkAdjustment   *history;
   GtkLabel        *history_label;
   GtkListBox      *steps;
+  GtkLabel        *steps_heading;
   GtkScrolledWindow *steps_scroller;
   guint            follow_tick;  /* centres the current step once the list is laid out */
   GtkWidget       *question_card;
@@ -43,6 +46,14 @@ struct _SockscopeLessonPane
   SockscopeLesson *lesson;
   char            *lang;
   guint            position;     /* steps done */
+
+  /* A session of traced programs (no lesson): the programs and their calls. */
+  SockscopeEventLog *trace;
+  guint            trace_scanned;   /* events looked at */
+  GArray          *trace_calls;     /* the calls' positions in the log, in order */
+  GHashTable      *trace_actors;    /* actor name -> its colour index + 1 */
+  GPtrArray       *trace_programs;  /* the programs' actors still waiting for their execve */
+  guint            trace_selected;  /* seq of the call selected, 0: the latest shown */
 };
 
 G_DEFINE_FINAL_TYPE (SockscopeLessonPane, sockscope_lesson_pane, GTK_TYPE_WIDGET)
@@ -170,9 +181,14 @@ sockscope_lesson_pane_set_lesson (SockscopeLessonPane *self,
 
   g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
 
+  if (self->trace != NULL)
+    sockscope_lesson_pane_set_trace (self, NULL);
   g_set_object (&self->lesson, lesson);
-  g_free (self->lang);
-  self->lang = g_strdup (lang);
+  if (self->lang != lang)
+    {
+      g_free (self->lang);
+      self->lang = g_strdup (lang);
+    }
   self->position = 0;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps))) != NULL)
@@ -190,6 +206,283 @@ sockscope_lesson_pane_set_lesson (SockscopeLessonPane *self,
   for (guint i = 1; i <= sockscope_lesson_get_n_steps (lesson); i++)
     gtk_list_box_append (self->steps, step_row_new (self, sockscope_lesson_get_step (lesson, i)));
   update_steps (self);
+}
+
+/* ---- A session of traced programs ---------------------------------------------------------- */
+
+/* A C string literal as the lab writes an argument ("\"7777\""), read back; anything else (a
+ * string cut: "\"/tmp/…\" (35 bytes)") as it is. */
+static char *
+unquote (const char *arg)
+{
+  gsize len = strlen (arg);
+
+  if (len >= 2 && arg[0] == '"' && arg[len - 1] == '"')
+    {
+      g_autofree char *inner = g_strndup (arg + 1, len - 2);
+
+      return g_strcompress (inner);
+    }
+  return g_strdup (arg);
+}
+
+static void
+trace_add_program (SockscopeLessonPane *self,
+                   const char          *actor,
+                   JsonObject          *execve)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *tag = gtk_label_new (actor);
+  g_autoptr(GString) line = g_string_new (actor);
+  JsonArray *args = execve ? json_object_get_array_member (execve, "args") : NULL;
+  int index = GPOINTER_TO_INT (g_hash_table_lookup (self->trace_actors, actor)) - 1;
+  g_autofree char *css = g_strdup_printf ("actor-%d", MAX (index, 0) % SOCKSCOPE_PALETTE_SIZE);
+  GtkWidget *command;
+
+  /* The command line: the program's name, then its arguments (execve's own, after its path). */
+  for (guint i = 1; args != NULL && i < json_array_get_length (args); i++)
+    {
+      g_autofree char *arg = unquote (json_array_get_string_element (args, i));
+
+      g_string_append_c (line, ' ');
+      if (arg[0] == '\0' || strpbrk (arg, " \t\n'\"\\$") != NULL)
+        {
+          g_autofree char *quoted = g_shell_quote (arg);
+
+          g_string_append (line, quoted);
+        }
+      else
+        g_string_append (line, arg);
+    }
+  command = gtk_label_new (line->str);
+  gtk_widget_add_css_class (tag, "actor-tag");
+  gtk_widget_add_css_class (tag, css);
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_label_set_xalign (GTK_LABEL (command), 0);
+  gtk_label_set_wrap (GTK_LABEL (command), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (command), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (command), 30);
+  gtk_label_set_selectable (GTK_LABEL (command), TRUE);
+  gtk_widget_set_focusable (command, FALSE);
+  gtk_widget_set_hexpand (command, TRUE);
+  gtk_widget_add_css_class (command, "monospace");
+  gtk_box_append (GTK_BOX (box), tag);
+  gtk_box_append (GTK_BOX (box), command);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_object_set_data_full (G_OBJECT (row), "command", g_strdup (line->str), g_free);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, line->str, -1);
+  gtk_list_box_append (self->steps, row);
+}
+
+/* Reads the events not seen yet: the actors (each program started by the front end, a row with
+ * its command line once its execve is there) and the calls. */
+static void
+trace_scan (SockscopeLessonPane *self)
+{
+  guint n = sockscope_event_log_get_n_events (self->trace);
+
+  for (; self->trace_scanned < n; self->trace_scanned++)
+    {
+      guint i = self->trace_scanned;
+      SockscopeEventType type = sockscope_event_log_get_event_type (self->trace, i);
+
+      if (type == SOCKSCOPE_EVENT_CALL)
+        g_array_append_val (self->trace_calls, i);
+      if (type == SOCKSCOPE_EVENT_ACTOR)
+        {
+          g_autoptr(JsonObject) e = sockscope_event_log_parse (self->trace, i);
+          const char *actor = json_object_get_string_member_with_default (e, "actor", "");
+          JsonNode *parent = json_object_get_member (e, "parent");
+
+          if (g_hash_table_contains (self->trace_actors, actor))
+            continue;
+          g_hash_table_insert (self->trace_actors, g_strdup (actor),
+                               GINT_TO_POINTER (g_hash_table_size (self->trace_actors) + 1));
+          if (parent == NULL || JSON_NODE_HOLDS_NULL (parent))
+            g_ptr_array_add (self->trace_programs, g_strdup (actor));
+        }
+      else if (type == SOCKSCOPE_EVENT_CALL && self->trace_programs->len > 0)
+        {
+          g_autoptr(JsonObject) e = sockscope_event_log_parse (self->trace, i);
+          const char *actor = json_object_get_string_member_with_default (e, "actor", "");
+          guint k;
+
+          if (g_ptr_array_find_with_equal_func (self->trace_programs, actor, g_str_equal, &k))
+            {
+              gboolean exec = g_strcmp0 (json_object_get_string_member_with_default (e, "call", ""), "execve") == 0;
+
+              trace_add_program (self, actor, exec ? e : NULL);
+              g_ptr_array_remove_index (self->trace_programs, k);
+            }
+        }
+    }
+}
+
+/* The call at the history's position (or the one selected before it) in the step's place. */
+static void
+trace_update (SockscopeLessonPane *self)
+{
+  guint position = (guint) gtk_adjustment_get_value (self->history);
+  guint n_calls, shown = 0, found = G_MAXUINT;
+  g_autoptr(JsonObject) call = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *where = NULL;
+  JsonObject *source;
+  gint64 seq;
+
+  if (self->trace == NULL)
+    return;
+  trace_scan (self);
+  n_calls = self->trace_calls->len;
+  position = MIN (position, self->trace_scanned);
+  /* the calls shown: those before the position */
+  while (shown < n_calls && g_array_index (self->trace_calls, guint, shown) < position)
+    shown++;
+  if (self->trace_selected != 0 && self->trace_selected <= position)
+    for (guint i = 0; i < shown && found == G_MAXUINT; i++)
+      if (g_array_index (self->trace_calls, guint, i) + 1 == self->trace_selected)
+        found = i;
+  if (found == G_MAXUINT && shown > 0)
+    found = shown - 1;
+
+  if (found == G_MAXUINT)
+    {
+      heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u call", "%u calls", n_calls), n_calls);
+      gtk_label_set_text (self->step_label, heading);
+      gtk_label_set_text (self->step_call, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->step_call), FALSE);
+      gtk_label_set_text (self->explanation, _("Press Next Step (or Space) to show the first call."));
+      return;
+    }
+
+  call = sockscope_event_log_parse (self->trace, g_array_index (self->trace_calls, guint, found));
+  seq = g_array_index (self->trace_calls, guint, found) + 1;
+  text = g_string_new (NULL);
+  g_string_printf (text, "%s: %s", json_object_get_string_member_with_default (call, "actor", "?"),
+                   json_object_get_string_member_with_default (call, "text", ""));
+  /* its result, or that it is blocked, as far as the history goes */
+  {
+    gboolean blocked = FALSE, returned = FALSE;
+
+    for (guint i = (guint) seq; i < position && !returned; i++)
+      {
+        SockscopeEventType type = sockscope_event_log_get_event_type (self->trace, i);
+        gint64 of = 0;
+
+        if ((type != SOCKSCOPE_EVENT_RETURN && type != SOCKSCOPE_EVENT_BLOCKED) ||
+            !sockscope_event_log_get_int (self->trace, i, "call_seq", &of) || of != seq)
+          continue;
+        if (type == SOCKSCOPE_EVENT_BLOCKED)
+          blocked = TRUE;
+        else
+          {
+            g_autoptr(JsonObject) ret = sockscope_event_log_parse (self->trace, i);
+            g_autofree char *outcome = sockscope_projection_call_outcome (ret, NULL);
+
+            g_string_append_printf (text, " %s", outcome);
+            returned = TRUE;
+          }
+      }
+    if (!returned && blocked)
+      /* TRANSLATORS: after a traced call that waits, in the lesson pane: "accept(3) (blocked)" */
+      g_string_append_printf (text, " %s", _("(blocked)"));
+  }
+
+  /* TRANSLATORS: in the lesson pane, for a session of traced programs */
+  heading = g_strdup_printf (_("Call %u of %u"), found + 1, n_calls);
+  source = json_object_get_object_member (call, "source");
+  if (source != NULL && json_object_has_member (source, "file"))
+    {
+      g_autofree char *base = g_path_get_basename (json_object_get_string_member_with_default (source, "file", ""));
+
+      /* TRANSLATORS: where a traced call is in the program's own source: "echoserveri.c, line 48" */
+      where = g_strdup_printf (_("In the source: %s, line %" G_GINT64_FORMAT),
+                               base, json_object_get_int_member_with_default (source, "line", 0));
+    }
+  else if (source != NULL && g_strcmp0 (json_object_get_string_member_with_default (source, "missing", ""),
+                                        "no-debug-info") == 0)
+    where = g_strdup (_("No source line: build the program with cc -g to see it."));
+  else
+    where = g_strdup (_("Select a call in the diagram, or walk the calls with Back and Next Step."));
+  gtk_label_set_text (self->step_label, heading);
+  gtk_label_set_text (self->step_call, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->step_call), TRUE);
+  gtk_label_set_text (self->explanation, where);
+}
+
+static void
+on_history_changed (SockscopeLessonPane *self)
+{
+  trace_update (self);
+}
+
+void
+sockscope_lesson_pane_set_trace (SockscopeLessonPane *self,
+                                 SockscopeEventLog   *log)
+{
+  g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
+
+  if (log != NULL)
+    sockscope_lesson_pane_set_lesson (self, NULL, self->lang);
+  g_set_object (&self->trace, log);
+  self->trace_scanned = 0;
+  self->trace_selected = 0;
+  g_array_set_size (self->trace_calls, 0);
+  g_hash_table_remove_all (self->trace_actors);
+  g_ptr_array_set_size (self->trace_programs, 0);
+  gtk_widget_set_valign (GTK_WIDGET (self->steps), log != NULL ? GTK_ALIGN_START : GTK_ALIGN_FILL);
+  if (log == NULL)
+    {
+      gtk_label_set_text (self->steps_heading, _("Steps"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->steps), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Steps"), -1);
+      return;
+    }
+  gtk_label_set_text (self->title, _("Your programs"));
+  gtk_label_set_text (self->description,
+                      _("Your own programs, traced in the lab: each socket call they made, the packets it sent and the sockets' states."));
+  gtk_widget_set_visible (GTK_WIDGET (self->description), TRUE);
+  gtk_label_set_text (self->steps_heading, _("Programs"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->steps), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Programs"), -1);
+  trace_update (self);
+}
+
+void
+sockscope_lesson_pane_select_call (SockscopeLessonPane *self,
+                                   guint                call_seq)
+{
+  g_return_if_fail (SOCKSCOPE_IS_LESSON_PANE (self));
+
+  self->trace_selected = call_seq;
+  trace_update (self);
+}
+
+const char *
+sockscope_lesson_pane_get_call_text (SockscopeLessonPane *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON_PANE (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->step_call)) ? gtk_label_get_text (self->step_call) : NULL;
+}
+
+char *
+sockscope_lesson_pane_get_programs (SockscopeLessonPane *self)
+{
+  GString *lines = g_string_new (NULL);
+
+  g_return_val_if_fail (SOCKSCOPE_IS_LESSON_PANE (self), NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->steps)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_object_get_data (G_OBJECT (row), "command") != NULL)
+      g_string_append_printf (lines, "%s\n", (const char *) g_object_get_data (G_OBJECT (row), "command"));
+  return g_string_free (lines, FALSE);
 }
 
 /* Where the lesson comes from when it is not a built-in one ("Your lesson: PATH"); NULL hides
@@ -416,6 +709,10 @@ sockscope_lesson_pane_dispose (GObject *object)
   self->follow_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), SOCKSCOPE_TYPE_LESSON_PANE);
   g_clear_object (&self->lesson);
+  g_clear_object (&self->trace);
+  g_clear_pointer (&self->trace_calls, g_array_unref);
+  g_clear_pointer (&self->trace_actors, g_hash_table_unref);
+  g_clear_pointer (&self->trace_programs, g_ptr_array_unref);
   g_clear_pointer (&self->lang, g_free);
   G_OBJECT_CLASS (sockscope_lesson_pane_parent_class)->dispose (object);
 }
@@ -441,6 +738,7 @@ sockscope_lesson_pane_class_init (SockscopeLessonPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, history);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, history_label);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, steps);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, steps_heading);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, steps_scroller);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_card);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_title);
@@ -460,6 +758,11 @@ static void
 sockscope_lesson_pane_init (SockscopeLessonPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->trace_calls = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->trace_actors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->trace_programs = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect_object (self->history, "value-changed", G_CALLBACK (on_history_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "changed", G_CALLBACK (on_history_changed), self, G_CONNECT_SWAPPED);
   sockscope_actor_style_install (gtk_widget_get_display (GTK_WIDGET (self)));
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "sockscope-event-log.h"
 #include "sockscope-lesson.h"
 
 G_BEGIN_DECLS
@@ -56,5 +57,18 @@ void           sockscope_lesson_pane_show_verdict          (SockscopeLessonPane 
 SockscopeVerdict sockscope_lesson_pane_get_verdict         (SockscopeLessonPane *self,
                                                             const char         **title,
                                                             const char         **detail);
+
+/* A session of traced programs, which has no lesson (NULL: none). The pane names the programs
+ * (their command lines, from their execve) where the steps would be, and shows in the step's
+ * place the call at the history's position, or the one selected: who made it, its result (or
+ * that it is blocked) and its line in the program's source. */
+void           sockscope_lesson_pane_set_trace             (SockscopeLessonPane *self,
+                                                            SockscopeEventLog   *log);
+/* The call (seq, or that of the event's call) selected in a traced session; 0: the latest. */
+void           sockscope_lesson_pane_select_call           (SockscopeLessonPane *self,
+                                                            guint                call_seq);
+/* For tests: the call shown ("actor: text = result") and the programs, one a line. */
+const char    *sockscope_lesson_pane_get_call_text         (SockscopeLessonPane *self);
+char          *sockscope_lesson_pane_get_programs          (SockscopeLessonPane *self);
 
 G_END_DECLS

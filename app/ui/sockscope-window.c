@@ -632,6 +632,7 @@ select_event (SockscopeWindow *self,
         sockscope_sockets_pane_select (self->sockets_pane, string_member (call, "actor"),
                                        (int) json_node_get_int (fd), NULL, NULL);
     }
+  sockscope_lesson_pane_select_call (self->lesson_pane, call_seq);
 }
 
 static void
@@ -1531,6 +1532,17 @@ next_action (GtkWidget  *widget,
       guint target = self->history;
       int step = steps_done_at (self, self->history);
 
+      /* Traced programs (no lesson): the next call, and what follows it up to the call after. */
+      if (self->lesson == NULL)
+        {
+          while (target < n && sockscope_event_log_get_event_type (self->log, target) != SOCKSCOPE_EVENT_CALL)
+            target++;
+          for (target++; target < n && sockscope_event_log_get_event_type (self->log, target) != SOCKSCOPE_EVENT_CALL; target++)
+            ;
+          show_history (self, MIN (target, n));
+          update_actions (self);
+          return;
+        }
       while (target < n && !(sockscope_event_log_get_event_type (self->log, target) == SOCKSCOPE_EVENT_CALL
                              && sockscope_event_log_get_step (self->log, target) > step
                              && target > self->history))
@@ -2150,6 +2162,8 @@ session_loaded (GObject      *source,
   g_free (self->session_path);
   self->session_path = g_strdup (d->path);
   attach_log (self);
+  if (lesson == NULL)   /* traced programs: the lesson pane names them and shows their calls */
+    sockscope_lesson_pane_set_trace (self->lesson_pane, self->log);
   set_status (self, d->warning != NULL ? d->warning : _("A recorded session: scrub through it with the history slider."), FALSE);
   if (sockscope_event_log_has_rest (self->log))
     {
