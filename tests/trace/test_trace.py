@@ -56,8 +56,16 @@ def states(events, state):
 
 
 def no_traced_process_left(marker):
-    time.sleep(0.3)
-    out = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()
+    """No process has MARKER (unique to this test: other tests and other builds run the same
+    examples at the same time) in its command line once the lab has had the time to see its
+    front end go and to kill what it traced (a SIGKILL and its end are not instantaneous on a
+    loaded machine: a process that stays is still there after 5 s)."""
+    deadline = time.monotonic() + 5
+    while True:
+        out = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()
+        if out == [] or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     check(out == [], "no process left running %s: %s" % (marker, out))
 
 
@@ -224,7 +232,8 @@ def test_mode_stop():
     """trace_mode run lets held calls go; stop kills every traced process and logs each end."""
     import labclient
     lab = labclient.Lab(NOBODY, lab=os.path.join(BUILD, "app", "lab", "sockscope-lab"))
-    r = lab.command("trace", argv=["python3", "tp09_server.py", "mode-stop-marker"], cwd=os.path.join(EXAMPLES, "python"), mode="step")
+    marker = "mode-stop-marker-%d" % os.getpid()
+    r = lab.command("trace", argv=["python3", "tp09_server.py", "127.0.0.1", marker], cwd=os.path.join(EXAMPLES, "python"), mode="step")
     check(r["reply"] == "ok" and r["actor"] == "python3", "trace: %r" % r)
     lab.pump(1.0)
     held = [e for e in lab.events if e["type"] == "call" and e.get("held")]
@@ -242,7 +251,7 @@ def test_mode_stop():
     check([e for e in lab.events if e["type"] == "exit" and e["actor"] == "python3" and e["signal"] == "SIGKILL"],
           "its exit is logged before stop's reply")
     lab.quit()
-    no_traced_process_left("mode-stop-marker")
+    no_traced_process_left(marker)
 
 
 def test_step_cli():
@@ -476,7 +485,9 @@ def test_sigkill_cli():
         os.setsid()
         fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
 
-    p = subprocess.Popen(list(NOBODY) + [CLI, "trace", "--json", "--interactive", "--run", "python3 tp09_server.py"],
+    # its own processes only, by a marker in their command line (the server's address is argv[1])
+    server = "python3 tp09_server.py 127.0.0.1 sigkill-cli-%d" % os.getpid()
+    p = subprocess.Popen(list(NOBODY) + [CLI, "trace", "--json", "--interactive", "--run", server],
                          cwd=os.path.join(EXAMPLES, "python"), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=slave, preexec_fn=ctty)
     os.close(slave)
@@ -486,15 +497,14 @@ def test_sigkill_cli():
     out, _ = p.communicate()
     os.close(master)
     check(b'"held":true' in out, "a call was held when the CLI was killed")
-    no_traced_process_left("tp09_server.py")
+    no_traced_process_left(server)
     for delay in (0.05, 0.3, 0.8):
-        p = subprocess.Popen(list(NOBODY) + [CLI, "trace", "--json", "--run", "python3 tp09_server.py"],
+        p = subprocess.Popen(list(NOBODY) + [CLI, "trace", "--json", "--run", server],
                              cwd=os.path.join(EXAMPLES, "python"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         p.kill()
         p.wait()
-        no_traced_process_left("tp09_server.py")
-        out = subprocess.run(["pgrep", "-f", "sockscope-lab"], capture_output=True, text=True).stdout.split()
+        no_traced_process_left(server)
 
 
 TESTS = {
