@@ -113,6 +113,17 @@ def test_fork_threads():
     check(child and calls(ev, child[0], "sendto"), "the child serves the client")
 
 
+def test_step():
+    """--step across the wire: every call held, let go one at a time, the run still completes."""
+    status, ev, err = trace("--step", "--run", SERVER, "--run", CLIENT, cwd=TP09)
+    check(status == 0, "trace ends with 0: %s" % err)
+    held = [e for e in ev if e["type"] == "call" and e.get("held")]
+    check({e["actor"] for e in held} == {"python3", "python3-2"}, "both programs' calls are held")
+    check(actor_hosts(ev) == {"python3": "a", "python3-2": "b"}, "on their hosts: %r" % actor_hosts(ev))
+    data = "".join(ret(ev, c)["out"].get("data", "") for c in calls(ev, "python3", "recvfrom"))
+    check("au revoir" in data, "the messages cross the wire: %r" % data)
+
+
 def test_text():
     """The ladder: each host's name and address above its program's column."""
     p = subprocess.run(list(NOBODY) + [CLI, "trace", "--hosts=paris,lyon", "--run", "paris: python3 tp09_server.py 0.0.0.0",
@@ -147,7 +158,7 @@ def test_errors():
 
 
 TESTS = {"tp09": test_tp09, "loss": test_loss, "drop-syn": test_drop_syn, "fork-threads": test_fork_threads,
-         "text": test_text, "errors": test_errors}
+         "step": test_step, "text": test_text, "errors": test_errors}
 
 if __name__ == "__main__":
     TESTS[sys.argv[1]]()
