@@ -70,6 +70,7 @@ struct _SsTrace
   guint64      hold_counter;
   gboolean     noted_bomb;
   gboolean     noted_net;
+  gboolean     noted_refused;   /* two hosts: a connect refused, explained once */
   SsActorMsg  *msg;
   SsUnwind    *unwind;
   struct sock_filter *filter;
@@ -752,6 +753,18 @@ finish_call (SsLab    *lab,
 
       note (lab, "warning", text);
       t->noted_net = TRUE;
+    }
+  if (msg->ret < 0 && msg->err == ECONNREFUSED && call->info->id == SS_CALL_CONNECT && lab->hosts != NULL && !t->noted_refused)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "%s: %s failed with ECONNREFUSED: no socket listens there on that host. On two hosts, "
+        "127.0.0.1 and localhost stay inside each host: a client reaches a server on the other "
+        "host by its name (%s, %s) or address (192.0.2.1, 192.0.2.2), and the server listens on "
+        "0.0.0.0 or its host's address, not 127.0.0.1.", actor->name, call->text,
+        lab->host_names[0] ? lab->host_names[0] : "alice", lab->host_names[1] ? lab->host_names[1] : "bob");
+
+      note (lab, "warning", text);
+      t->noted_refused = TRUE;
     }
   actor->call = NULL;
   actor->started = actor->blocked = FALSE;
