@@ -124,6 +124,22 @@ def test_step():
     check("au revoir" in data, "the messages cross the wire: %r" % data)
 
 
+def test_refused():
+    """The client left at its default, 127.0.0.1, on the other host: refused, and one note says why."""
+    status, ev, err = trace("--run", SERVER, "--run", "b: python3 tp09_client.py", cwd=TP09)
+    check(status == 0, "trace ends with 0: %s" % err)
+    conn = [c for c in calls(ev, "python3-2", "connect") if c["args"][1] == "127.0.0.1:65432"]
+    check(conn and ret(ev, conn[0])["errno"] == "ECONNREFUSED", "connect to 127.0.0.1 on host b is refused")
+    rst = [p for p in packets(ev) if "R" in p["pkt"]["flags"]]
+    check(rst and all(p.get("host") == "b" and "wire" not in p for p in packets(ev)),
+          "the SYN and its RST stay on host b's lo: %r" % [(p.get("host"), p.get("wire")) for p in packets(ev)])
+    notes = [e for e in ev if e["type"] == "note" and "ECONNREFUSED" in e["text"]]
+    check(len(notes) == 1 and "stay inside each host" in notes[0]["text"] and "alice" in notes[0]["text"],
+          "one note explains it: %r" % notes)
+    exits = {e["actor"]: e for e in ev if e["type"] == "exit"}
+    check(set(exits) == {"python3", "python3-2"}, "the client fails, the waiting server is stopped: %r" % exits)
+
+
 def test_text():
     """The ladder: each host's name and address above its program's column."""
     p = subprocess.run(list(NOBODY) + [CLI, "trace", "--hosts=paris,lyon", "--run", "paris: python3 tp09_server.py 0.0.0.0",
@@ -158,7 +174,7 @@ def test_errors():
 
 
 TESTS = {"tp09": test_tp09, "loss": test_loss, "drop-syn": test_drop_syn, "fork-threads": test_fork_threads,
-         "step": test_step, "text": test_text, "errors": test_errors}
+         "step": test_step, "refused": test_refused, "text": test_text, "errors": test_errors}
 
 if __name__ == "__main__":
     TESTS[sys.argv[1]]()
