@@ -118,6 +118,8 @@ update_steps (SockscopeLessonPane *self)
   guint n = self->lesson ? sockscope_lesson_get_n_steps (self->lesson) : 0;
   guint i = 1;
 
+  if (self->trace != NULL)   /* the rows are the programs: the call shown is trace_update ()'s */
+    return;
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->steps));
        row != NULL;
        row = gtk_widget_get_next_sibling (row), i++)
@@ -354,7 +356,7 @@ trace_update (SockscopeLessonPane *self)
 
   if (found == G_MAXUINT)
     {
-      heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u call", "%u calls", n_calls), n_calls);
+      heading = g_strdup_printf (_("%u calls"), n_calls);
       gtk_label_set_text (self->step_label, heading);
       gtk_label_set_text (self->step_call, NULL);
       gtk_widget_set_visible (GTK_WIDGET (self->step_call), FALSE);
@@ -403,8 +405,8 @@ trace_update (SockscopeLessonPane *self)
       g_autofree char *base = g_path_get_basename (json_object_get_string_member_with_default (source, "file", ""));
 
       /* TRANSLATORS: where a traced call is in the program's own source: "echoserveri.c, line 48" */
-      where = g_strdup_printf (_("In the source: %s, line %" G_GINT64_FORMAT),
-                               base, json_object_get_int_member_with_default (source, "line", 0));
+      where = g_strdup_printf (_("In the source: %s, line %d"),
+                               base, (int) json_object_get_int_member_with_default (source, "line", 0));
     }
   else if (source != NULL && g_strcmp0 (json_object_get_string_member_with_default (source, "missing", ""),
                                         "no-debug-info") == 0)
@@ -417,6 +419,15 @@ trace_update (SockscopeLessonPane *self)
   gtk_label_set_text (self->explanation, where);
 }
 
+/* Back, Next and the slider walk the calls: the one shown is then the latest before the position. */
+static void
+on_history_moved (SockscopeLessonPane *self)
+{
+  self->trace_selected = 0;
+  trace_update (self);
+}
+
+/* More events (a session read in parts): the same call, the programs may grow. */
 static void
 on_history_changed (SockscopeLessonPane *self)
 {
@@ -761,7 +772,7 @@ sockscope_lesson_pane_init (SockscopeLessonPane *self)
   self->trace_calls = g_array_new (FALSE, FALSE, sizeof (guint));
   self->trace_actors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->trace_programs = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect_object (self->history, "value-changed", G_CALLBACK (on_history_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "value-changed", G_CALLBACK (on_history_moved), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->history, "changed", G_CALLBACK (on_history_changed), self, G_CONNECT_SWAPPED);
   sockscope_actor_style_install (gtk_widget_get_display (GTK_WIDGET (self)));
 }

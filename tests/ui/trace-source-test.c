@@ -155,6 +155,7 @@ select_call (SockscopeWindow   *window,
 {
   sockscope_sequence_view_select (sockscope_window_get_diagram (window), seq);
   sockscope_code_pane_select_traced_call (sockscope_window_get_code_pane (window), log, seq);
+  sockscope_lesson_pane_select_call (sockscope_window_get_lesson_pane (window), seq);
   spin (400);
 }
 
@@ -220,6 +221,21 @@ test_c_debug (void)
   g_assert_cmpstr (sockscope_code_pane_get_file (pane, "echoserveri"), ==, real_server_c);
   g_assert_cmpuint (sockscope_code_pane_get_current_line (pane, "echoserveri", NULL), ==, 48);
 
+  /* The lesson pane has no lesson: it names the programs and shows the call selected, its
+   * result and its line. */
+  {
+    SockscopeLessonPane *left = sockscope_window_get_lesson_pane (window);
+    g_autofree char *programs = sockscope_lesson_pane_get_programs (left);
+    const char *call = sockscope_lesson_pane_get_call_text (left);
+
+    g_assert_cmpstr (programs, ==, "echoserveri 7777 1\nechoclient localhost 7777\n");
+    g_assert_nonnull (call);
+    g_assert_true (g_str_has_prefix (call, "echoserveri: accept(3"));
+    g_assert_nonnull (strstr (call, "= 4 (127.0.0.1:"));
+    g_assert_nonnull (strstr (sockscope_lesson_pane_get_explanation (left), "echoserveri.c"));
+    g_assert_nonnull (strstr (sockscope_lesson_pane_get_explanation (left), "48"));
+  }
+
   if (shots != NULL)
     {
       g_autofree char *path = g_build_filename (shots, "trace-c-source.png", NULL);
@@ -236,6 +252,28 @@ test_c_debug (void)
       g_assert_true (sockscope_screenshot_widget (GTK_WIDGET (window), path, &error));
       g_assert_no_error (error);
     }
+
+  /* Back and Next walk the calls one at a time: back before the last call, the pane shows the
+   * one before it; Next shows the last call again. */
+  {
+    SockscopeLessonPane *left = sockscope_window_get_lesson_pane (window);
+    g_autoptr(JsonObject) last = NULL;
+    g_autofree char *before = NULL;
+    g_autofree char *expected = NULL;
+
+    for (guint i = sockscope_event_log_get_n_events (log); i > 0 && last == NULL; i--)
+      if (sockscope_event_log_get_event_type (log, i - 1) == SOCKSCOPE_EVENT_CALL)
+        last = sockscope_event_log_parse (log, i - 1);
+    expected = g_strdup_printf ("%s: %s", json_object_get_string_member (last, "actor"),
+                                json_object_get_string_member (last, "text"));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+    spin (100);
+    before = g_strdup (sockscope_lesson_pane_get_call_text (left));
+    g_assert_false (g_str_has_prefix (before, expected));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL);
+    spin (100);
+    g_assert_true (g_str_has_prefix (sockscope_lesson_pane_get_call_text (left), expected));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   spin (100);
