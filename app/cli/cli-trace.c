@@ -460,6 +460,15 @@ on_hosts_option (const char  *option_name,
   return TRUE;
 }
 
+static void
+free_hosts (Trace *tr)
+{
+  g_clear_pointer (&tr->hosts_of, g_ptr_array_unref);
+  g_clear_pointer (&tr->host_names[0], g_free);
+  g_clear_pointer (&tr->host_names[1], g_free);
+  g_clear_pointer (&hosts_value, g_free);
+}
+
 /* "a: CMD ARGS", "bob: CMD ARGS": the host a --run names (a, b or one of the hosts' names),
  * "a" or "b" in *host and the command after it returned; NULL in *host when it names none. */
 static const char *
@@ -533,7 +542,7 @@ sockscope_cli_trace (int    argc,
         {
           fprintf (stderr, _("sockscope-cli trace: --hosts=%s: two different names, as --hosts=alice,bob\n"), hosts_value);
           g_ptr_array_unref (tr.programs);
-          g_ptr_array_unref (tr.hosts_of);
+          free_hosts (&tr);
           return SOCKSCOPE_CLI_USAGE;
         }
       tr.host_names[0] = g_strdup (names[0]);
@@ -553,6 +562,7 @@ sockscope_cli_trace (int    argc,
         {
           fprintf (stderr, _("sockscope-cli trace: --run \"%s\": %s\n"), runs[i], error->message);
           g_ptr_array_unref (tr.programs);
+          free_hosts (&tr);
           return SOCKSCOPE_CLI_USAGE;
         }
       g_ptr_array_add (tr.programs, pargv);
@@ -579,6 +589,7 @@ sockscope_cli_trace (int    argc,
       fprintf (stderr, _("Usage: sockscope-cli trace [--step|--interactive] [--hosts[=A,B]] [--wire RULES] [--stdin N] [--json] [--session FILE] [--pcapng FILE] --run \"CMD ARGS\" [--run \"CMD ARGS\"]...\n"
                          "       sockscope-cli trace -- CMD ARGS\n"));
       g_ptr_array_unref (tr.programs);
+      free_hosts (&tr);
       return SOCKSCOPE_CLI_USAGE;
     }
 
@@ -604,9 +615,7 @@ sockscope_cli_trace (int    argc,
   if (status != 0)
     {
       g_ptr_array_unref (tr.programs);
-      g_ptr_array_unref (tr.hosts_of);
-      g_free (tr.host_names[0]);
-      g_free (tr.host_names[1]);
+      free_hosts (&tr);
       return status;
     }
   tr.wire = wire;
@@ -615,6 +624,7 @@ sockscope_cli_trace (int    argc,
     {
       fprintf (stderr, _("sockscope-cli trace: --stdin takes a program's number, from 1 to %u\n"), tr.programs->len);
       g_ptr_array_unref (tr.programs);
+      free_hosts (&tr);
       return SOCKSCOPE_CLI_USAGE;
     }
   tr.stdin_to = (guint) stdin_to;
@@ -630,6 +640,7 @@ sockscope_cli_trace (int    argc,
         {
           fprintf (stderr, _("sockscope-cli trace: cannot write %s: %s\n"), session, g_strerror (errno));
           g_ptr_array_unref (tr.programs);
+          free_hosts (&tr);
           return SOCKSCOPE_CLI_FAILED;
         }
       n = write (tr.session_fd, header, strlen (header));
@@ -692,9 +703,7 @@ sockscope_cli_trace (int    argc,
   g_hash_table_unref (tr.held_seq);
   g_ptr_array_unref (tr.order);
   g_ptr_array_unref (tr.programs);
-  g_ptr_array_unref (tr.hosts_of);
-  g_free (tr.host_names[0]);
-  g_free (tr.host_names[1]);
+  free_hosts (&tr);
   g_clear_object (&tr.client);
   g_clear_object (&tr.log);
   g_main_loop_unref (tr.loop);
