@@ -498,6 +498,24 @@ update_current_scale (SockscopeCodePane *self,
   g_object_set (tag, "scale", self->presenter ? PRESENTER_SCALE : 1.0, NULL);
 }
 
+/* GTK 4.8 scrolls a text view to a mark with an animation of its adjustment. If its scrolled
+ * window is unmapped meanwhile (the window closed, presenter mode, another page), GTK jumps the
+ * adjustment to the animation's end, the text view's value-changed handler lays out the lines
+ * there and sets the value again, which ends the animation under GTK, and GTK then disconnects
+ * frame-clock handler 0 ("g_signal_handler_disconnect: assertion 'handler_id > 0' failed").
+ * The view is unmapped just before its scrolled window: setting the value it has ends any
+ * animation there, so GTK finds none. */
+static void
+on_view_unmap (GtkWidget *view)
+{
+  GtkAdjustment *adjustments[] = { gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)),
+                                   gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (view)) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (adjustments); i++)
+    if (adjustments[i] != NULL)
+      gtk_adjustment_set_value (adjustments[i], gtk_adjustment_get_value (adjustments[i]));
+}
+
 /* A column: its header (the actor's name in its colour, @caption under it), its view of @code
  * highlighted as @lang_id, the #include (import) lines folded when @fold says so. */
 static Column *
@@ -564,6 +582,7 @@ column_build (SockscopeCodePane *self,
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (column->view), TRUE);
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (column->view), FALSE);
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (column->view), GTK_WRAP_WORD_CHAR);
+  g_signal_connect (column->view, "unmap", G_CALLBACK (on_view_unmap), NULL);
   gtk_text_view_set_left_margin (GTK_TEXT_VIEW (column->view), TEXT_MARGIN);
   gtk_text_view_set_right_margin (GTK_TEXT_VIEW (column->view), TEXT_MARGIN);
   gtk_text_view_set_top_margin (GTK_TEXT_VIEW (column->view), TEXT_MARGIN);
