@@ -279,11 +279,14 @@ def test_interactive():
                                          "--run", "python3 tp09_client.py"], cwd=os.path.join(EXAMPLES, "python"),
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, preexec_fn=ctty)
     os.close(slave)
-    prompts, answers, buf = 0, [], b""
+    prompts, answers, buf, early = 0, [], b"", b""
     deadline = time.monotonic() + 60
     while p.poll() is None and time.monotonic() < deadline:
-        r, _, _ = select.select([master], [], [], 0.2)
-        if not r:
+        r, _, _ = select.select([master, p.stdout], [], [], 0.2)
+        # the events first: the CLI prints them before its prompt
+        if p.stdout in r:
+            early += os.read(p.stdout.fileno(), 65536)
+        if master not in r:
             continue
         try:
             buf += os.read(master, 4096)
@@ -292,11 +295,14 @@ def test_interactive():
         while b"Ctrl-D" in buf:
             buf = buf.split(b"Ctrl-D", 1)[1]
             prompts += 1
-            # the server's calls by name until it waits in accept, then Enter (the oldest)
-            answer = "python3" if prompts <= 4 else ""
+            # the server's calls by name until it waits before its accept, then Enter (the
+            # oldest); a prompt that comes while the server runs to its next call (a loaded
+            # machine) names it again, the lab's error makes the CLI ask once more
+            answer = "python3" if b'"call":"accept4"' not in early else ""
             answers.append(answer)
             os.write(master, (answer + "\n").encode())
     out, _ = p.communicate(timeout=30)
+    out = early + out
     os.close(master)
     ev = [json.loads(line) for line in out.decode().splitlines() if line.strip()]
     held = [c for c in calls(ev) if c.get("held")]
