@@ -8,6 +8,9 @@
  * The pty is given to VTE only once the shell has the slave open (a master with no slave reads
  * EIO, which VTE takes for the end).  Closing the terminal, or the shell's exit, kills the shell
  * and everything started from it (`terminal_close`). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* ptsname_r */
+#endif
 #include "config.h"
 
 #include <glib/gi18n.h>

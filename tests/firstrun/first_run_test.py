@@ -90,7 +90,7 @@ def readme_course():
     ids = []
     with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"\| (tcp|udp|errors|servers|multiplexing|advanced) \|(.*)\|", line)
+            m = re.match(r"\| (tcp|udp|errors|servers|multiplexing|advanced|wire)\b[^|]*\|(.*)\|", line)
             if m:
                 ids += re.findall(r"`([a-z0-9-]+)`", m.group(2))
     return ids
