@@ -13,7 +13,9 @@
 #include "sockscope-error.h"
 #include "sockscope-explore-private.h"
 #include "sockscope-lab-client.h"
+#include "sockscope-lesson-private.h"
 #include "sockscope-runner.h"
+#include "sockscope-sync.h"
 
 #define MAX_ACTORS 64
 /* A step for an actor blocked in an earlier call waits this long for the call to return (the
@@ -247,43 +249,6 @@ set_busy (SockscopeExplore *self,
 
 /* ---- names ---- */
 
-static gboolean
-is_identifier (const char *s)
-{
-  if (s == NULL || (!g_ascii_isalpha (*s) && *s != '_'))
-    return FALSE;
-  for (s++; *s; s++)
-    if (!g_ascii_isalnum (*s) && *s != '_')
-      return FALSE;
-  return TRUE;
-}
-
-static guint
-edit_distance (const char *a,
-               const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  g_autofree guint *row = g_new (guint, lb + 1);
-
-  for (gsize j = 0; j <= lb; j++)
-    row[j] = j;
-  for (gsize i = 1; i <= la; i++)
-    {
-      guint diag = row[0];
-
-      row[0] = i;
-      for (gsize j = 1; j <= lb; j++)
-        {
-          guint up = row[j];
-          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
-
-          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
-          diag = up;
-        }
-    }
-  return row[lb];
-}
-
 static SockscopeExploreActor *
 find_actor (SockscopeExplore *self,
             const char       *name)
@@ -308,7 +273,7 @@ nearest_actor (SockscopeExplore *self,
   for (guint i = 0; i < self->actors->len; i++)
     {
       SockscopeExploreActor *actor = g_ptr_array_index (self->actors, i);
-      guint score = edit_distance (name, actor->name);
+      guint score = sockscope_edit_distance (name, actor->name);
 
       if (score < best_score)
         {
@@ -412,7 +377,7 @@ new_child (SockscopeExplore *self,
   eq = strchr (head, '=');
   info = ss_call_lookup (g_strstrip (eq ? (char *) eq + 1 : head));
   name = g_strstrip (g_strdup (arrow + 2));
-  if (info == NULL || !info->new_actor || !is_identifier (name) || find_actor (self, name) != NULL)
+  if (info == NULL || !info->new_actor || !sockscope_is_identifier (name) || find_actor (self, name) != NULL)
     return NULL;
   child = g_new0 (SockscopeExploreActor, 1);
   child->name = g_steal_pointer (&name);
@@ -451,7 +416,7 @@ check_line (SockscopeExplore  *self,
       checked->actor = g_strstrip (g_strndup (line, colon - line));
       checked->call = g_strstrip (g_strdup (colon + 1));
     }
-  if (checked->actor == NULL || !is_identifier (checked->actor) || strchr (checked->call, '(') == NULL)
+  if (checked->actor == NULL || !sockscope_is_identifier (checked->actor) || strchr (checked->call, '(') == NULL)
     {
       const char *example = self->actors->len > 0 ? ((SockscopeExploreActor *) g_ptr_array_index (self->actors, 0))->name : "server";
 
@@ -1080,7 +1045,7 @@ sockscope_explore_add_actor_full_async (SockscopeExplore    *self,
   g_task_set_source_tag (task, sockscope_explore_add_actor_async);
   if (refuse_busy (self, task) || refuse_not_running (self, task))
     return;
-  if (!is_identifier (name) || g_strv_contains (reserved_names, name) || strlen (name) > 32)
+  if (!sockscope_is_identifier (name) || g_strv_contains (reserved_names, name) || strlen (name) > 32)
     g_task_return_new_error (task, SOCKSCOPE_EXPLORE_ERROR, SOCKSCOPE_EXPLORE_ERROR_BAD_ACTOR,
                              _("bad actor name '%s'; hint: a name is one word of letters, digits and _, like server, client or c2"),
                              name);
@@ -1112,7 +1077,7 @@ sockscope_explore_add_actor_full_async (SockscopeExplore    *self,
       else
         actor->label_en = g_strstrip (g_strdup (label));
       actor->label_fr = g_strdup (actor->label_en);
-      actor->role = role != NULL && is_identifier (role) ? g_strdup (role) : NULL;
+      actor->role = role != NULL && sockscope_is_identifier (role) ? g_strdup (role) : NULL;
       /* On two hosts, every actor is on one: the first, unless told. */
       actor->host = g_strdup (host_letter (self, host));
       {
@@ -1383,22 +1348,6 @@ sockscope_explore_stop_finish (SockscopeExplore  *self,
 
 /* ---- synchronous forms ---- */
 
-static void
-on_sync_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
-  return *result;
-}
-
 gboolean
 sockscope_explore_start_sync (SockscopeExplore  *self,
                               SockscopeLesson   *from,
@@ -1407,8 +1356,8 @@ sockscope_explore_start_sync (SockscopeExplore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sockscope_explore_start_async (self, from, from_step, NULL, on_sync_done, &result);
-  return sockscope_explore_start_finish (self, wait_for_result (&result), error);
+  sockscope_explore_start_async (self, from, from_step, NULL, sockscope_sync_done, &result);
+  return sockscope_explore_start_finish (self, sockscope_sync_wait (&result), error);
 }
 
 gboolean
@@ -1420,8 +1369,8 @@ sockscope_explore_add_actor_sync (SockscopeExplore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sockscope_explore_add_actor_async (self, name, label, role, NULL, on_sync_done, &result);
-  return sockscope_explore_add_actor_finish (self, wait_for_result (&result), error);
+  sockscope_explore_add_actor_async (self, name, label, role, NULL, sockscope_sync_done, &result);
+  return sockscope_explore_add_actor_finish (self, sockscope_sync_wait (&result), error);
 }
 
 gboolean
@@ -1431,8 +1380,8 @@ sockscope_explore_run_sync (SockscopeExplore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sockscope_explore_run_async (self, line, NULL, on_sync_done, &result);
-  return sockscope_explore_run_finish (self, wait_for_result (&result), error);
+  sockscope_explore_run_async (self, line, NULL, sockscope_sync_done, &result);
+  return sockscope_explore_run_finish (self, sockscope_sync_wait (&result), error);
 }
 
 gboolean
@@ -1441,8 +1390,8 @@ sockscope_explore_undo_sync (SockscopeExplore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sockscope_explore_undo_async (self, NULL, on_sync_done, &result);
-  return sockscope_explore_undo_finish (self, wait_for_result (&result), error);
+  sockscope_explore_undo_async (self, NULL, sockscope_sync_done, &result);
+  return sockscope_explore_undo_finish (self, sockscope_sync_wait (&result), error);
 }
 
 gboolean
@@ -1451,8 +1400,8 @@ sockscope_explore_stop_sync (SockscopeExplore  *self,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sockscope_explore_stop_async (self, NULL, on_sync_done, &result);
-  return sockscope_explore_stop_finish (self, wait_for_result (&result), error);
+  sockscope_explore_stop_async (self, NULL, sockscope_sync_done, &result);
+  return sockscope_explore_stop_finish (self, sockscope_sync_wait (&result), error);
 }
 
 /* ---- state ---- */

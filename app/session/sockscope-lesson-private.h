@@ -28,4 +28,10 @@ void                 sockscope_code_spans_add          (GArray          *spans,
                                                         guint            last);
 void                 sockscope_code_spans_sort         (GArray          *spans);
 
+/* Shared with the explore model: a C identifier (FALSE for NULL), and the case-insensitive
+ * Levenshtein distance behind the "did you mean" hints. */
+gboolean             sockscope_is_identifier           (const char      *s);
+guint                sockscope_edit_distance           (const char      *a,
+                                                        const char      *b);
+
 G_END_DECLS

@@ -163,10 +163,10 @@ parser_error (Parser     *p,
   p->n_errors++;
 }
 
-static gboolean
-is_identifier (const char *s)
+gboolean
+sockscope_is_identifier (const char *s)
 {
-  if (!g_ascii_isalpha (*s) && *s != '_')
+  if (s == NULL || (!g_ascii_isalpha (*s) && *s != '_'))
     return FALSE;
   for (s++; *s; s++)
     if (!g_ascii_isalnum (*s) && *s != '_')
@@ -375,9 +375,9 @@ check_address (const char *s)
 }
 
 /* Levenshtein distance, case-insensitive, one row at a time. */
-static guint
-edit_distance (const char *a,
-               const char *b)
+guint
+sockscope_edit_distance (const char *a,
+                         const char *b)
 {
   gsize la = strlen (a), lb = strlen (b);
   g_autofree guint *row = g_new (guint, lb + 1);
@@ -412,7 +412,7 @@ nearest_constant (const char *name)
 
   for (unsigned i = 0; i < n; i++)
     {
-      guint score = edit_distance (name, constants[i].name);
+      guint score = sockscope_edit_distance (name, constants[i].name);
 
       if (score < best_score)
         {
@@ -569,7 +569,7 @@ classify_argument (Parser        *p,
         *bracket = '\0';
         indexed = TRUE;
       }
-    if (!is_identifier (name))
+    if (!sockscope_is_identifier (name))
       {
         parser_error (p, step->line,
                       _("cannot read argument '%s' of %s(); hint: see the table of arguments in lessons/README.md"),
@@ -586,7 +586,7 @@ classify_argument (Parser        *p,
           parser_error (p, step->line,
                         _("unknown variable '%s' for %s; hint: '%s' belongs to %s, each actor has its own variables"),
                         name, step->actor, name, owner);
-        else if (constant != NULL && edit_distance (name, constant) <= 2)
+        else if (constant != NULL && sockscope_edit_distance (name, constant) <= 2)
           parser_error (p, step->line, _("unknown variable '%s' for %s; hint: did you mean the constant %s? Constants are written in capitals"),
                         name, step->actor, constant);
         else
@@ -643,7 +643,7 @@ check_argument (Parser           *p,
             check_constant (p, step, value);
           return;
         }
-      if (is_identifier (arg))
+      if (sockscope_is_identifier (arg))
         {
           VarKind kind = GPOINTER_TO_INT (g_hash_table_lookup (vars, arg));
 
@@ -728,7 +728,7 @@ nearest_call (const char *name)
   for (guint id = 0; id < SS_CALL_N_CALLS; id++)
     {
       const char *candidate = ss_call_info (id)->name;
-      guint score = edit_distance (name, candidate);
+      guint score = sockscope_edit_distance (name, candidate);
 
       if (score < best_score)
         {
@@ -957,7 +957,7 @@ parse_step (Parser     *p,
       *eq = '\0';
       step->assign = g_strdup (g_strstrip (head));
       step->call = g_strdup (g_strstrip (eq + 1));
-      if (!is_identifier (step->assign))
+      if (!sockscope_is_identifier (step->assign))
         parser_error (p, p->lineno, _("cannot assign to '%s'; hint: a variable is a name like s, c or n"), step->assign);
     }
   else
@@ -973,7 +973,7 @@ parse_step (Parser     *p,
     {
       const SsCallInfo *called = ss_call_lookup (step->call);
 
-      if (g_str_has_prefix (tail, "->") && is_identifier (g_strstrip (tail + 2)))
+      if (g_str_has_prefix (tail, "->") && sockscope_is_identifier (g_strstrip (tail + 2)))
         {
           if (called != NULL && called->new_actor)
             step->new_actor = g_strdup (tail + 2);
@@ -1127,7 +1127,7 @@ sockscope_wire_spec_check (const char  *spec,
         continue;
       for (guint j = 0; wire_words[j]; j++)
         {
-          guint score = edit_distance (key, wire_words[j]);
+          guint score = sockscope_edit_distance (key, wire_words[j]);
 
           if (score < best_score)
             {
@@ -1215,7 +1215,7 @@ parse_header (Parser     *p,
 
   if (g_str_equal (key, "id"))
     {
-      if (!is_identifier (value) && strspn (value, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen (value))
+      if (!sockscope_is_identifier (value) && strspn (value, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen (value))
         parser_error (p, p->lineno, _("bad id '%s'; hint: use lower-case letters, digits and '-'"), value);
       p->id_line = p->lineno;
       set_once (p, &self->id, key, value);
@@ -1284,7 +1284,7 @@ parse_header (Parser     *p,
     {
       SockscopeActor *actor;
 
-      if (!is_identifier (value) || g_strv_contains (header_keys, value))
+      if (!sockscope_is_identifier (value) || g_strv_contains (header_keys, value))
         {
           parser_error (p, p->lineno, _("bad actor name '%s'; hint: a name is one word, like server or client"), value);
           return;
@@ -1311,7 +1311,7 @@ parse_header (Parser     *p,
     }
   else if (sockscope_lesson_find_actor (self, key) >= 0)
     parse_step (p, key, value);
-  else if (is_identifier (key) && strchr (value, '(') != NULL)
+  else if (sockscope_is_identifier (key) && strchr (value, '(') != NULL)
     parser_error (p, p->lineno, _("unknown actor '%s'; hint: declare it first with a line 'actor: %s'"), key, key);
   else
     {
@@ -1320,7 +1320,7 @@ parse_header (Parser     *p,
 
       for (guint i = 0; header_keys[i]; i++)
         {
-          guint score = edit_distance (key, header_keys[i]);
+          guint score = sockscope_edit_distance (key, header_keys[i]);
 
           if (score < best_score && !g_str_equal (header_keys[i], "host"))
             {
@@ -1610,9 +1610,9 @@ parse_attribute (Parser     *p,
           guint best_score = G_MAXUINT;
 
           for (guint i = 0; attributes[i]; i++)
-            if (edit_distance (key, attributes[i]) < best_score)
+            if (sockscope_edit_distance (key, attributes[i]) < best_score)
               {
-                best_score = edit_distance (key, attributes[i]);
+                best_score = sockscope_edit_distance (key, attributes[i]);
                 best = attributes[i];
               }
           if (best_score <= 2)
@@ -1630,7 +1630,7 @@ parse_attribute (Parser     *p,
         append_text (&p->step->text_fr, value);
       else if (g_str_equal (key, "loop"))
         {
-          if (!is_identifier (value))
+          if (!sockscope_is_identifier (value))
             parser_error (p, p->lineno, _("bad loop name '%s'; hint: a loop name is one word, like echo"), value);
           else
             set_once (p, &p->step->loop, key, value);

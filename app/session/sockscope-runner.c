@@ -9,6 +9,7 @@
 
 #include "sockscope-error.h"
 #include "sockscope-runner.h"
+#include "sockscope-sync.h"
 
 /* A step whose actor stays blocked this long in an earlier call is an error in the lesson. */
 #define BLOCKED_TIMEOUT_MS 3000
@@ -702,22 +703,6 @@ sockscope_runner_stop_finish (SockscopeRunner  *self,
 
 /* ---- synchronous forms ---- */
 
-static void
-on_sync_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
-  return *result;
-}
-
 gboolean
 sockscope_runner_start_sync (SockscopeRunner  *self,
                              GError          **error)
@@ -726,8 +711,8 @@ sockscope_runner_start_sync (SockscopeRunner  *self,
 
   g_return_val_if_fail (SOCKSCOPE_IS_RUNNER (self), FALSE);
 
-  sockscope_runner_start_async (self, NULL, on_sync_done, &result);
-  return sockscope_runner_start_finish (self, wait_for_result (&result), error);
+  sockscope_runner_start_async (self, NULL, sockscope_sync_done, &result);
+  return sockscope_runner_start_finish (self, sockscope_sync_wait (&result), error);
 }
 
 gboolean
@@ -738,8 +723,8 @@ sockscope_runner_next_sync (SockscopeRunner  *self,
 
   g_return_val_if_fail (SOCKSCOPE_IS_RUNNER (self), FALSE);
 
-  sockscope_runner_next_async (self, NULL, on_sync_done, &result);
-  return sockscope_runner_next_finish (self, wait_for_result (&result), error);
+  sockscope_runner_next_async (self, NULL, sockscope_sync_done, &result);
+  return sockscope_runner_next_finish (self, sockscope_sync_wait (&result), error);
 }
 
 gboolean
@@ -750,8 +735,8 @@ sockscope_runner_stop_sync (SockscopeRunner  *self,
 
   g_return_val_if_fail (SOCKSCOPE_IS_RUNNER (self), FALSE);
 
-  sockscope_runner_stop_async (self, NULL, on_sync_done, &result);
-  return sockscope_runner_stop_finish (self, wait_for_result (&result), error);
+  sockscope_runner_stop_async (self, NULL, sockscope_sync_done, &result);
+  return sockscope_runner_stop_finish (self, sockscope_sync_wait (&result), error);
 }
 
 gboolean
