@@ -17,22 +17,11 @@
 #include "sockscope-screenshot.h"
 #include "sockscope-settings.h"
 #include "sockscope-window-private.h"
+#include "ui-test-util.h"
 
 static SockscopeApplication *app;
 static char *lessons_dir;
 static char *teacher_dir;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static void
 wait_idle (SockscopeWindow *window)
@@ -60,7 +49,7 @@ keep_shot (GtkWidget  *widget,
 
   if (dir == NULL)
     return;
-  spin (300);
+  ui_test_spin (300);
   path = g_build_filename (dir, name, NULL);
   if (!sockscope_screenshot_widget (widget, path, &error))
     g_test_message ("%s: %s", path, error->message);
@@ -186,7 +175,7 @@ test_broken_and_duplicate (void)
   g_assert_cmpint (find_row (rows, "saved-later"), <, 0);
   rows_free (rows);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find-lesson", NULL));
-  spin (50);
+  ui_test_spin (50);
   rows = picker_rows (window);
   g_assert_cmpint (find_row (rows, "saved-later"), >=, 0);
   rows_free (rows);
@@ -282,7 +271,7 @@ test_opened_file (void)
   rows_free (rows);
 
   sockscope_window_open_lesson (window, half);
-  spin (100);
+  ui_test_spin (100);
   g_assert_cmpstr (sockscope_window_get_lesson_path (window), ==, opened);
   g_assert_nonnull (strstr (sockscope_window_get_error (window), "half-written.lesson:15:"));
   session = g_strdup (sockscope_window_get_session_path (window));
@@ -356,7 +345,6 @@ main (int argc, char **argv)
   const char *src = g_getenv ("SOCKSCOPE_SOURCE_ROOT");
   g_autofree char *data_home = g_dir_make_tmp ("sockscope-picker-XXXXXX", NULL);
   g_autofree char *here = g_build_filename (src, "tests", "firstrun", NULL);
-  g_autoptr(GError) error = NULL;
   int status;
 
   lessons_dir = g_dir_make_tmp ("sockscope-builtin-XXXXXX", NULL);
@@ -386,17 +374,7 @@ main (int argc, char **argv)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("LANGUAGE", "en", TRUE);
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  adw_init ();
-  app = sockscope_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("%s", error->message);
+  app = ui_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/picker/broken-and-duplicate", test_broken_and_duplicate);
   g_test_add_func ("/picker/teacher-lesson", test_teacher_lesson);

@@ -18,20 +18,9 @@
 #include "sockscope-screenshot.h"
 #include "sockscope-tcp-state-view.h"
 #include "sockscope-window-private.h"
+#include "ui-test-util.h"
 
 static SockscopeApplication *app;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static void
 on_prepared (GObject      *source,
@@ -62,8 +51,8 @@ resize (SockscopeWindow *window,
 
       while ((gtk_widget_get_width (content) == 0 || gtk_widget_get_width (content) == width - 1)
              && g_get_monotonic_time () < deadline)
-        spin (10);
-      spin (200);
+        ui_test_spin (10);
+      ui_test_spin (200);
       if (gtk_widget_get_width (content) == width && gtk_widget_get_height (content) == height)
         break;
       gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
@@ -71,7 +60,7 @@ resize (SockscopeWindow *window,
                                    h + height - gtk_widget_get_height (content));
     }
   /* The step list follows at the next frames. */
-  spin (400);
+  ui_test_spin (400);
   /* Xvfb's screen is 2560 wide: a window as wide loses its invisible CSD border (10 px). */
   g_assert_cmpint (gtk_widget_get_width (content), >=, width - 12);
   g_assert_cmpint (gtk_widget_get_width (content), <=, width);
@@ -340,9 +329,9 @@ test_sizes (void)
     gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
     while (adw_flap_get_reveal_progress (flap) > 0 && g_get_monotonic_time () < deadline)
-      spin (10);
+      ui_test_spin (10);
   }
-  spin (600);
+  ui_test_spin (600);
   presenter_points = header_points (sockets);
   g_test_message ("sockets header %.1f pt, %.1f pt in presenter mode", normal_points, presenter_points);
   g_assert_cmpfloat (presenter_points, >=, 1.9 * normal_points);
@@ -352,7 +341,7 @@ test_sizes (void)
   assert_table_whole (sockets);
   assert_actor_labels (sockets);
   sockscope_window_set_presenter (window, FALSE);
-  spin (300);
+  ui_test_spin (300);
 
   /* History moves: the list follows back to step 5. */
   {
@@ -362,15 +351,15 @@ test_sizes (void)
     while (sockscope_lesson_pane_get_position (lesson_pane) > 5)
       {
         gtk_adjustment_set_value (history, gtk_adjustment_get_value (history) - 1);
-        spin (5);
+        ui_test_spin (5);
       }
-    spin (300);
+    ui_test_spin (300);
     g_assert_true (sockscope_lesson_pane_step_in_view (lesson_pane, 5));
     g_assert_false (sockscope_lesson_pane_step_in_view (lesson_pane, 20));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 /* A dark-style picture is opaque to its corners (a slide or a web page behind it must not show
@@ -395,7 +384,7 @@ test_dark_screenshot (void)
   sockscope_window_prepare_async (window, "tcp-handshake", 3, NULL, on_prepared, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
-  spin (500);
+  ui_test_spin (500);
   g_assert_true (sockscope_screenshot_widget (content, path, &error));
   texture = gdk_texture_new_from_filename (path, &error);
   g_assert_no_error (error);
@@ -418,7 +407,7 @@ test_dark_screenshot (void)
   }
   g_settings_reset (settings, "style");
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -479,7 +468,7 @@ test_high_contrast (void)
   sockscope_window_prepare_async (window, "tcp-handshake", 3, NULL, on_prepared, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
-  spin (500);
+  ui_test_spin (500);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "high-contrast"));
   row = find_class (lesson_pane, "step-current");
   g_assert_nonnull (row);
@@ -499,29 +488,17 @@ test_high_contrast (void)
     }
   g_settings_reset (settings, "style");
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *data_home = g_dir_make_tmp ("sockscope-adapt-XXXXXX", NULL);
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
   /* French, as --lang fr does. */
-  sockscope_language_apply ("fr");
-  gtk_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  adw_init ();
-  app = sockscope_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("%s", error->message);
+  app = ui_test_init (&argc, &argv, "fr");
 
   g_test_add_func ("/adapt/sizes", test_sizes);
   g_test_add_func ("/adapt/dark-screenshot", test_dark_screenshot);

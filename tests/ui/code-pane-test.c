@@ -16,24 +16,13 @@
 #include "sockscope-locale.h"
 #include "sockscope-screenshot.h"
 #include "sockscope-window-private.h"
+#include "ui-test-util.h"
 
 #define MIN_CHARS 24
 #define STEP      20
 
 static SockscopeApplication *app;
 static const char * const actors[] = { "server", "worker1", "worker2", "client1", "client2", NULL };
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static void
 on_prepared (GObject      *source,
@@ -62,7 +51,7 @@ resize (SockscopeWindow *window,
     {
       int dw, dh, w, h;
 
-      spin (150);
+      ui_test_spin (150);
       dw = width - gtk_widget_get_width (content);
       dh = height - gtk_widget_get_height (content);
       if (dw == 0 && dh == 0)
@@ -70,7 +59,7 @@ resize (SockscopeWindow *window,
       gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
       gtk_window_set_default_size (GTK_WINDOW (window), w + dw, h + dh);
     }
-  spin (500);
+  ui_test_spin (500);
   g_assert_cmpint (gtk_widget_get_width (content), ==, width);
   g_assert_cmpint (gtk_widget_get_height (content), ==, height);
 }
@@ -259,12 +248,12 @@ check_fold_click (SockscopeCodePane *code,
 
   g_assert_nonnull (click);
   gtk_text_view_scroll_to_iter (view, (gtk_text_buffer_get_start_iter (buffer, &iter), &iter), 0, TRUE, 0, 0);
-  spin (200);
+  ui_test_spin (200);
   gtk_text_buffer_get_iter_at_line_offset (buffer, &iter, 1, 2);
   rect = location (view, &iter);
   gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, rect.x + 1, rect.y + rect.height / 2, &x, &y);
   g_signal_emit_by_name (click, "released", 1, (double) x, (double) y);
-  spin (200);
+  ui_test_spin (200);
   gtk_text_buffer_get_iter_at_line (buffer, &iter, 2);
   gtk_text_view_get_line_yrange (view, &iter, &line_y, &height);
   g_assert_cmpint (height, >, 0);
@@ -274,7 +263,7 @@ check_fold_click (SockscopeCodePane *code,
   rect = location (view, &iter);
   gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, rect.x + 1, rect.y + rect.height / 2, &x, &y);
   g_signal_emit_by_name (click, "released", 1, (double) x, (double) y);
-  spin (200);
+  ui_test_spin (200);
   gtk_text_view_get_line_yrange (view, &iter, &line_y, &height);
   g_assert_cmpint (height, ==, 0);
 }
@@ -331,16 +320,16 @@ test_python_switch (void)
 
   check_pane (window, names, "worker", "recv(conn", "= 5", "ui-fork in C");
   g_signal_emit_by_name (find_button (GTK_WIDGET (code), "Python"), "clicked");
-  spin (500);
+  ui_test_spin (500);
   g_assert_cmpstr (sockscope_code_pane_get_code_lang (code), ==, "python");
   keep_shot (window, "code-python.png");
   check_pane (window, names, "worker", "n = conn.recv(64)", "= 5", "ui-fork in Python");
   g_signal_emit_by_name (find_button (GTK_WIDGET (code), "C"), "clicked");
-  spin (500);
+  ui_test_spin (500);
   g_assert_cmpstr (sockscope_code_pane_get_code_lang (code), ==, "c");
   check_pane (window, names, "worker", "recv(conn", "= 5", "ui-fork in C again");
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 static SockscopeWindow *
@@ -365,9 +354,9 @@ switch_language (GSettings       *settings,
   while ((window = only_window ()) == NULL || window == old || !sockscope_window_is_idle (window))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      spin (20);
+      ui_test_spin (20);
     }
-  spin (300);
+  ui_test_spin (300);
   return window;
 }
 
@@ -392,7 +381,7 @@ test_language (void)
   english = sockscope_code_pane_get_line_text (sockscope_window_get_code_pane (window), "worker1", 1);
   g_assert_cmpstr (english, ==, "/* worker1: generated from the lesson concurrent-fork */");
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 static void
@@ -424,7 +413,7 @@ test_concurrent_fork (void)
       folded = actors[i];
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
-  spin (500);
+  ui_test_spin (500);
   g_assert_true (shown (sockscope_code_pane_get_view (code, folded)));
   check_pane (window, actors, "client1", "send(c, \"one\\n\", 4, 0);", "= 4", "after a click on a folded program");
 
@@ -462,28 +451,17 @@ test_concurrent_fork (void)
   sockscope_window_set_presenter (window, FALSE);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *data_home = g_dir_make_tmp ("sockscope-code-pane-XXXXXX", NULL);
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
   /* GTK and GLib warnings are fatal, as in window-test. */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  adw_init ();
-  app = sockscope_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("%s", error->message);
+  app = ui_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/code-pane/concurrent-fork", test_concurrent_fork);
   g_test_add_func ("/code-pane/python-switch", test_python_switch);

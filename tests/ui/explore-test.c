@@ -18,20 +18,9 @@
 #include "sockscope-application.h"
 #include "sockscope-locale.h"
 #include "sockscope-window-private.h"
+#include "ui-test-util.h"
 
 static SockscopeApplication *app;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 typedef gboolean (*Condition) (SockscopeWindow *window);
 
@@ -130,7 +119,7 @@ type_text (GtkEntry   *entry,
       gtk_editable_insert_text (GTK_EDITABLE (entry), one, -1, &position);
       gtk_editable_set_position (GTK_EDITABLE (entry), position);
     }
-  spin (20);
+  ui_test_spin (20);
 }
 
 static GtkWidget *
@@ -185,10 +174,10 @@ add_actor (SockscopeWindow *window,
   gtk_drop_down_set_selected (roles, role);
   type_text (sockscope_explore_pane_get_actor_entry (pane), name);
   gtk_widget_activate (find_button (GTK_WIDGET (pane), "_Add", NULL));
-  spin (400);
+  ui_test_spin (400);
   wait_for (window, explore_idle, 10000, "the actor to be added");
   for (int i = 0; i < 500 && sockscope_explore_pane_get_entry (pane, name) == NULL; i++)
-    spin (10);
+    ui_test_spin (10);
   if (sockscope_explore_pane_get_entry (pane, name) == NULL)
     g_error ("no entry for %s: %s", name, gtk_widget_get_visible (find_error_label (GTK_WIDGET (pane)))
              ? gtk_label_get_text (GTK_LABEL (find_error_label (GTK_WIDGET (pane)))) : "no message");
@@ -205,9 +194,9 @@ run_line (SockscopeWindow *window,
 
   type_text (entry, text);
   g_signal_emit_by_name (entry, "activate");
-  spin (20);
+  ui_test_spin (20);
   wait_for (window, explore_idle, 10000, "the call to run");
-  spin (100);
+  ui_test_spin (100);
 }
 
 static guint
@@ -254,7 +243,7 @@ wait_for_dialog (GtkWidget *except)
           if (w != except && gtk_widget_get_mapped (w) && GTK_IS_WINDOW (w))
             return w;
         }
-      spin (20);
+      ui_test_spin (20);
     }
   g_error ("no dialog showed up");
   return NULL;
@@ -289,7 +278,7 @@ test_explore (void)
 
   /* Explore, from the lesson picker (the Lessons popover): an empty lab, no actor yet. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find-lesson", NULL));
-  spin (200);
+  ui_test_spin (200);
   button = find_button (GTK_WIDGET (sockscope_window_get_lesson_picker (window)), NULL, "win.explore");
   g_assert_nonnull (button);
   gtk_widget_activate (button);
@@ -389,7 +378,7 @@ test_explore (void)
   run_line (window, "client", "sendto(c, \"ping\", 0, 127.0.0.1:7777)");
 
   /* The datagram reaches the diagram, from the client's lifeline to the server's, and the list. */
-  spin (300);
+  ui_test_spin (300);
   g_assert_cmpuint (count_items (diagram, "packet", NULL), ==, 1);
   g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, 1);
   cell = sockscope_packets_pane_get_cell (packets, 0, "protocol");
@@ -411,13 +400,13 @@ test_explore (void)
       button = c;
   g_assert_nonnull (button);
   gtk_widget_activate (button);
-  spin (400);   /* an activated button clicks once its pressed look has shown */
+  ui_test_spin (400);   /* an activated button clicks once its pressed look has shown */
   g_assert_true (strstr (gtk_editable_get_text (GTK_EDITABLE (sockscope_explore_pane_get_entry (pane, "server"))),
                          "recvfrom(s") != NULL);
   g_signal_emit_by_name (sockscope_explore_pane_get_entry (pane, "server"), "activate");
-  spin (20);
+  ui_test_spin (20);
   wait_for (window, explore_idle, 10000, "the palette's call to run");
-  spin (200);
+  ui_test_spin (200);
   g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 5);
   g_assert_cmpuint (count_items (diagram, "call", "recvfrom("), ==, 1);
 
@@ -429,7 +418,7 @@ test_explore (void)
   g_assert_nonnull (message);
   g_assert_true (strstr (message, "recvfrom") != NULL);
   g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 5);
-  spin (300);
+  ui_test_spin (300);
   g_assert_cmpuint (sockscope_window_get_n_events (window), ==, n_events);
   /* The line stays, to be corrected. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (sockscope_explore_pane_get_entry (pane, "client"))), ==,
@@ -448,7 +437,7 @@ test_explore (void)
   g_assert_true (strstr (message, "server") != NULL);
   g_assert_cmpuint (sockscope_window_get_n_events (window), ==, n_events);
   run_line (window, "server", "sendto(s, n, 0, peer)");
-  spin (300);
+  ui_test_spin (300);
   g_assert_false (sockscope_explore_is_blocked (explore, "client"));
   g_assert_cmpuint (count_items (diagram, "packet", NULL), ==, 2);
 
@@ -456,15 +445,15 @@ test_explore (void)
   n_steps = sockscope_explore_get_n_steps (explore);
   n_calls = count_items (diagram, "call", NULL);
   gtk_widget_activate (find_button (GTK_WIDGET (pane), "_Undo Last Step", NULL));
-  spin (400);
+  ui_test_spin (400);
   wait_for (window, explore_idle, 20000, "the undo's replay");
-  spin (400);
+  ui_test_spin (400);
   g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, n_steps - 1);
   g_assert_cmpuint (count_items (diagram, "packet", NULL), ==, 1);
   g_assert_cmpuint (count_items (diagram, "call", NULL), ==, n_calls - 1);
   g_assert_true (sockscope_explore_is_blocked (explore, "client"));
   run_line (window, "server", "sendto(s, n, 0, peer)");
-  spin (300);
+  ui_test_spin (300);
   g_assert_cmpuint (count_items (diagram, "packet", NULL), ==, 2);
 
   /* Save as lesson…: its file chooser, a folder of this test's; the checker accepts the file
@@ -472,11 +461,11 @@ test_explore (void)
   gtk_widget_activate (find_button (GTK_WIDGET (pane), "_Save as Lesson…", NULL));
   dialog = wait_for_dialog (GTK_WIDGET (window));
   g_assert_true (GTK_IS_FILE_CHOOSER (dialog));
-  spin (500);   /* the chooser has loaded the folder it opened on (your lessons') */
+  ui_test_spin (500);   /* the chooser has loaded the folder it opened on (your lessons') */
   g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL));
-  spin (500);
+  ui_test_spin (500);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "my-udp.lesson");
-  spin (200);
+  ui_test_spin (200);
   {
     g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
     g_autofree char *path = g_file_get_path (file);
@@ -484,9 +473,9 @@ test_explore (void)
     g_assert_cmpstr (path, ==, saved);
   }
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  spin (300);
+  ui_test_spin (300);
   for (int i = 0; i < 200 && !g_file_test (saved, G_FILE_TEST_IS_REGULAR); i++)
-    spin (10);
+    ui_test_spin (10);
   if (!g_file_test (saved, G_FILE_TEST_IS_REGULAR))
     print_labels (GTK_WIDGET (pane));
   g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
@@ -523,12 +512,12 @@ test_explore (void)
   for (int i = 0; i < 4; i++)
     {
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
-      spin (5);
+      ui_test_spin (5);
       wait_for (window, lesson_idle, 10000, "the step");
     }
   gtk_widget_activate (find_button (GTK_WIDGET (window), NULL, "win.explore-here"));
   wait_for (window, explore_idle, 20000, "the lesson replayed up to step 4");
-  spin (300);
+  ui_test_spin (300);
   explore = sockscope_explore_pane_get_explore (pane);
   g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 4);
   g_assert_cmpuint (count_items (diagram, "packet", NULL), ==, 1);
@@ -540,7 +529,7 @@ test_explore (void)
   g_remove (saved);
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (300);
+  ui_test_spin (300);
 }
 
 /* The lab killed while exploring: the pane says so at once, in one message, and offers to
@@ -573,7 +562,7 @@ test_lab_dies (void)
   g_assert_cmpint (pid, >, 0);
   g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
   for (int i = 0; i < 1000 && !gtk_widget_get_visible (replay); i++)
-    spin (10);
+    ui_test_spin (10);
   status = sockscope_explore_pane_get_status (pane);
   g_test_message ("status: %s", status);
   g_assert_nonnull (status);
@@ -586,9 +575,9 @@ test_lab_dies (void)
   g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 2);
 
   gtk_widget_activate (replay);
-  spin (200);
+  ui_test_spin (200);
   wait_for (window, explore_idle, 20000, "the replay in a new lab");
-  spin (300);
+  ui_test_spin (300);
   g_assert_false (gtk_widget_get_visible (replay));
   g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 2);
   g_assert_cmpint (sockscope_explore_get_lab_pid (explore), !=, pid);
@@ -598,7 +587,7 @@ test_lab_dies (void)
   g_assert_cmpuint (sockscope_explore_get_n_steps (explore), ==, 3);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (300);
+  ui_test_spin (300);
 }
 
 static gboolean
@@ -657,7 +646,7 @@ test_language (void)
   g_settings_set_string (settings, "language", "fr");
   wait_for (window, new_window_explores, 10000, "the window to explore on in French");
   french = only_window ();
-  spin (300);
+  ui_test_spin (300);
   pane = sockscope_window_get_explore_pane (french);
   g_assert_true (sockscope_window_is_exploring (french));
   g_assert_true (sockscope_explore_pane_get_explore (pane) == explore);
@@ -679,7 +668,7 @@ test_language (void)
   window = only_window ();
   g_assert_cmpuint (sockscope_explore_get_n_steps (sockscope_explore_pane_get_explore (sockscope_window_get_explore_pane (window))), ==, 3);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (300);
+  ui_test_spin (300);
 }
 
 static GtkWidget *
@@ -696,7 +685,7 @@ wait_for_chooser (void)
           if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_mapped (w))
             return w;
         }
-      spin (20);
+      ui_test_spin (20);
     }
   g_error ("no file chooser showed up");
   return NULL;
@@ -743,14 +732,14 @@ test_session (void)
   gtk_drop_down_set_selected (GTK_DROP_DOWN (find_type (dialog, GTK_TYPE_DROP_DOWN)), 4);   /* Session file */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "export");
   chooser = wait_for_chooser ();
-  spin (500);
+  ui_test_spin (500);
   g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
-  spin (300);
+  ui_test_spin (300);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "mine.sockscope");
-  spin (100);
+  ui_test_spin (100);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   for (int i = 0; i < 500 && !g_file_test (saved, G_FILE_TEST_IS_REGULAR); i++)
-    spin (10);
+    ui_test_spin (10);
   g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
 
   /* `replay` reads it: the explore's lesson, its four calls, the datagram. */
@@ -781,8 +770,8 @@ test_session (void)
   /* The window opens it as a session, with its embedded lesson's steps. */
   sockscope_window_open_file (window, saved);
   for (int i = 0; i < 500 && sockscope_window_get_replayed_session (window) == NULL; i++)
-    spin (10);
-  spin (300);
+    ui_test_spin (10);
+  ui_test_spin (300);
   g_assert_null (sockscope_window_get_error (window));
   g_assert_cmpstr (sockscope_window_get_replayed_session (window), ==, saved);
   g_assert_false (sockscope_window_is_exploring (window));
@@ -790,7 +779,7 @@ test_session (void)
   g_assert_cmpuint (count_items (sockscope_window_get_diagram (window), "packet", NULL), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (300);
+  ui_test_spin (300);
   g_remove (saved);
   g_rmdir (dir);
 }
@@ -798,22 +787,11 @@ test_session (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *data_home = g_dir_make_tmp ("sockscope-explore-home-XXXXXX", NULL);
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("SOCKSCOPE_NO_RECORDING", "1", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  adw_init ();
-  app = sockscope_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("%s", error->message);
+  app = ui_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/explore/window", test_explore);
   g_test_add_func ("/explore/lab-dies", test_lab_dies);

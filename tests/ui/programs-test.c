@@ -29,44 +29,9 @@
 #include "sockscope-screenshot.h"
 #include "sockscope-terminal.h"
 #include "sockscope-window-private.h"
+#include "ui-test-util.h"
 
 static SockscopeApplication *app;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-/* Sizes the window so that its content is width × height (decorations aside): the pictures. */
-static void
-resize (SockscopeWindow *window,
-        int              width,
-        int              height)
-{
-  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  for (int attempt = 0; attempt < 20; attempt++)
-    {
-      int dw, dh, w, h;
-
-      spin (150);
-      dw = width - gtk_widget_get_width (content);
-      dh = height - gtk_widget_get_height (content);
-      if (dw == 0 && dh == 0)
-        break;
-      gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
-      gtk_window_set_default_size (GTK_WINDOW (window), w + dw, h + dh);
-    }
-  spin (300);
-}
 
 static char *
 example (const char *kind,
@@ -83,7 +48,7 @@ open_programs (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.programs", NULL));
-  spin (100);
+  ui_test_spin (100);
   return window;
 }
 
@@ -168,9 +133,9 @@ wait_ended (SockscopeWindow *window,
           g_error ("timed out: the programs did not end (%s; %u held, first %s)", sockscope_programs_pane_get_status (pane),
                    held != NULL ? held->len : 0, held != NULL && held->len > 0 ? (char *) g_ptr_array_index (held, 0) : "-");
         }
-      spin (20);
+      ui_test_spin (20);
     }
-  spin (300);   /* the last states and the projection */
+  ui_test_spin (300);   /* the last states and the projection */
 }
 
 static void
@@ -197,7 +162,7 @@ test_step (void)
       const char *text;
       GPtrArray *held;
 
-      spin (30);
+      ui_test_spin (30);
       run = sockscope_programs_pane_get_run (pane);
       g_assert_nonnull (run);
       if (sockscope_programs_run_is_lab_up (run) && !sockscope_programs_run_is_running (run))
@@ -219,13 +184,13 @@ test_step (void)
           g_autofree char *want = g_strdup (other);
 
           sockscope_programs_run_choose (run, want);
-          spin (10);
+          ui_test_spin (10);
           g_assert_cmpstr (sockscope_programs_run_get_next_actor (run), ==, want);
           g_assert_true (g_str_has_prefix (sockscope_programs_pane_get_next_text (pane), want));
           chose_other = TRUE;
           sockscope_programs_pane_next (pane);
           nexts++;
-          spin (50);
+          ui_test_spin (50);
           /* back to the default: the program started first (the server reaches accept before
            * its client connects) */
           sockscope_programs_run_choose (run, NULL);
@@ -237,8 +202,8 @@ test_step (void)
           g_autofree char *path = g_build_filename (g_getenv ("SOCKSCOPE_TEST_SHOTS"), "trace-programs-step.png", NULL);
           g_autoptr(GError) error = NULL;
 
-          resize (window, 1600, 1000);
-          spin (800);
+          ui_test_resize (window, 1600, 1000);
+          ui_test_spin (800);
           sockscope_screenshot_widget (GTK_WIDGET (window), path, &error);
           g_assert_no_error (error);
           shot = TRUE;
@@ -251,14 +216,14 @@ test_step (void)
 
           g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
           while (sockscope_window_get_n_events (window) == before && g_get_monotonic_time () < until)
-            spin (10);
+            ui_test_spin (10);
           g_assert_cmpuint (sockscope_window_get_n_events (window), >, before);   /* the call went on */
         }
       else
         sockscope_programs_pane_next (pane);
       nexts++;
     }
-  spin (300);
+  ui_test_spin (300);
   g_assert_true (chose_other);
   g_assert_cmpuint (nexts, >=, 10);
   g_assert_cmpint (lifeline (window, "python3"), >=, 0);
@@ -280,16 +245,16 @@ test_step (void)
     g_assert_true (history == sockscope_lesson_pane_get_history (sockscope_window_get_lesson_pane (window)));
     g_assert_cmpfloat (gtk_adjustment_get_upper (history), ==, sockscope_window_get_n_events (window));
     gtk_adjustment_set_value (history, 3);
-    spin (100);
+    ui_test_spin (100);
     sockscope_sequence_view_lifeline_shown (diagram, second, &ended);
     g_assert_false (ended);
     gtk_adjustment_set_value (history, gtk_adjustment_get_upper (history));
-    spin (100);
+    ui_test_spin (100);
     g_assert_true (sockscope_sequence_view_lifeline_shown (diagram, second, &ended));
     g_assert_true (ended);
   }
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (200);
+  ui_test_spin (200);
 }
 
 static void
@@ -312,7 +277,7 @@ test_c_run (void)
   g_assert_true (has_call (window, "echoclient", "connect("));
   g_assert_cmpuint (packets_between (window, "echoserveri", "echoclient"), >=, 4);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (200);
+  ui_test_spin (200);
 }
 
 static void
@@ -335,13 +300,13 @@ test_compile_error (void)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("the compiler's errors were not shown (%s)", sockscope_programs_pane_get_status (pane));
-      spin (20);
+      ui_test_spin (20);
     }
   /* file:line, then the compiler's message; nothing ran, not even the Python server */
   g_assert_true (g_str_has_prefix (errors, "bad.c:4: error: expected"));
   g_assert_null (strstr (errors, "^"));
   g_assert_null (sockscope_programs_pane_get_run (pane));
-  spin (500);
+  ui_test_spin (500);
   g_assert_cmpuint (sockscope_window_get_n_events (window), ==, 0);
   g_assert_cmpuint (sockscope_sequence_view_get_n_items (sockscope_window_get_diagram (window)), ==, 0);
   if (g_getenv ("SOCKSCOPE_TEST_SHOTS") != NULL)
@@ -349,14 +314,14 @@ test_compile_error (void)
       g_autofree char *path = g_build_filename (g_getenv ("SOCKSCOPE_TEST_SHOTS"), "trace-programs-compile-error.png", NULL);
       g_autoptr(GError) error = NULL;
 
-      resize (window, 1600, 1000);
+      ui_test_resize (window, 1600, 1000);
       sockscope_screenshot_widget (GTK_WIDGET (window), path, &error);
       g_assert_no_error (error);
     }
   g_unlink (bad);
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (200);
+  ui_test_spin (200);
 }
 
 /* Play: held calls let go by themselves, at the pace chosen. */
@@ -373,7 +338,7 @@ test_play (void)
   sockscope_programs_pane_add_program (pane, client, NULL);
   sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_PLAY);
   sockscope_programs_pane_run (pane);
-  spin (200);
+  ui_test_spin (200);
   run = sockscope_programs_pane_get_run (pane);
   g_assert_nonnull (run);
   sockscope_programs_run_set_interval (run, 60);
@@ -382,7 +347,7 @@ test_play (void)
   g_assert_true (has_call (window, "python3-2", "connect("));
   g_assert_cmpuint (packets_between (window, "python3", "python3-2"), >=, 6);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (200);
+  ui_test_spin (200);
 }
 
 /* A file that is no program: the pane says why it did not run; the others run. */
@@ -405,7 +370,7 @@ test_not_a_program (void)
   g_assert_cmpint (lifeline (window, "python3-2"), >=, 0);
   g_assert_cmpuint (packets_between (window, "python3", "python3-2"), >=, 6);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (200);
+  ui_test_spin (200);
 }
 
 static gboolean
@@ -506,7 +471,7 @@ wait_terminal (SockscopeWindow   *window,
 
           g_error ("the terminal does not show %s %u times:\n%s", text, times, screen);
         }
-      spin (20);
+      ui_test_spin (20);
     }
 }
 
@@ -529,7 +494,7 @@ test_terminal (void)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("the lab's terminal did not start");
-      spin (20);
+      ui_test_spin (20);
     }
   /* the terminal is the bottom page the window shows */
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (terminal)));
@@ -540,14 +505,14 @@ test_terminal (void)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("the echo server started from the terminal does not accept");
-      spin (20);
+      ui_test_spin (20);
     }
   sockscope_terminal_type (terminal, "echo hello | nc -q 1 127.0.0.1 7777\n");
   wait_terminal (window, terminal, "hello", 2);   /* typed, then echoed by the server */
-  spin (1500);    /* nc -q 1 ends a second after its input: the prompt is back */
+  ui_test_spin (1500);    /* nc -q 1 ends a second after its input: the prompt is back */
   sockscope_terminal_type (terminal, "echo bonjour | nc -q 1 ::1 7777\n");
   wait_terminal (window, terminal, "bonjour", 2);
-  spin (1500);
+  ui_test_spin (1500);
 
   g_assert_cmpint (lifeline (window, "python3"), >=, 0);
   g_assert_cmpint (lifeline (window, "nc"), >=, 0);
@@ -566,7 +531,7 @@ test_terminal (void)
       g_autofree char *path = g_build_filename (shots, "trace-terminal.png", NULL);
       g_autoptr(GError) error = NULL;
 
-      resize (window, 1600, 1000);
+      ui_test_resize (window, 1600, 1000);
       if (g_getenv ("SOCKSCOPE_TEST_PRESENTER") != NULL)
         {
           sockscope_window_set_no_fullscreen (window, TRUE);
@@ -576,7 +541,7 @@ test_terminal (void)
       else
         /* the whole story: the server's accept, each client's connection, data and end */
         g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "view.diagram-overview", NULL));
-      spin (1500);
+      ui_test_spin (1500);
       sockscope_screenshot_widget (GTK_WIDGET (window), path, &error);
       g_assert_no_error (error);
     }
@@ -588,7 +553,7 @@ test_terminal (void)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("%u processes started from the lab's terminal outlived the window", n_still_alive (started));
-      spin (50);
+      ui_test_spin (50);
     }
 }
 
@@ -609,7 +574,7 @@ test_terminal_close (void)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("the lab's terminal did not start");
-      spin (20);
+      ui_test_spin (20);
     }
   /* Real keys, as a learner types them (xdotool under Xvfb): the window's own keys (Space, the
    * arrows, Home) go to the shell, not to the lesson's Next and Back. */
@@ -634,7 +599,7 @@ test_terminal_close (void)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("the echo server started from the terminal does not accept");
-      spin (20);
+      ui_test_spin (20);
     }
   started = terminal_processes ();
   g_assert_cmpuint (started->len, >=, 2);
@@ -644,10 +609,10 @@ test_terminal_close (void)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("%u processes outlived the lab's terminal", n_still_alive (started));
-      spin (50);
+      ui_test_spin (50);
     }
   g_assert_null (sockscope_programs_pane_get_terminal (pane));
-  spin (300);
+  ui_test_spin (300);
   {
     /* the server's lifeline ends: its exit is drawn */
     gboolean ended = FALSE;
@@ -658,7 +623,7 @@ test_terminal_close (void)
     g_assert_true (ended);
   }
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (200);
+  ui_test_spin (200);
 }
 
 int
@@ -668,19 +633,7 @@ main (int argc, char **argv)
   g_autofree char *data_home = g_dir_make_tmp ("sockscope-programs-XXXXXX", NULL);
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  if (g_getenv ("SOCKSCOPE_TEST_LANG") != NULL)
-    sockscope_language_apply (g_getenv ("SOCKSCOPE_TEST_LANG"));
-  gtk_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  adw_init ();
-  app = sockscope_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("%s", error->message);
+  app = ui_test_init (&argc, &argv, g_getenv ("SOCKSCOPE_TEST_LANG"));
 
   if (!g_find_program_in_path ("nc") || !g_find_program_in_path ("cc") || !g_find_program_in_path ("bash"))
     {

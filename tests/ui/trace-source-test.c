@@ -20,20 +20,9 @@
 #include "sockscope-screenshot.h"
 #include "sockscope-sequence-view.h"
 #include "sockscope-window-private.h"
+#include "ui-test-util.h"
 
 static SockscopeApplication *app;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 /* Builds the echo server and client in @dir (copies of the examples' sources when @copy, so
  * that they can be removed) and records their trace to @dir/echo.sockscope. */
@@ -63,30 +52,6 @@ record (const char *dir,
   return g_steal_pointer (&session);
 }
 
-/* Sizes the window so that its content is width × height (decorations aside). */
-static void
-resize (SockscopeWindow *window,
-        int              width,
-        int              height)
-{
-  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  for (int attempt = 0; attempt < 20; attempt++)
-    {
-      int dw, dh, w, h;
-
-      spin (150);
-      dw = width - gtk_widget_get_width (content);
-      dh = height - gtk_widget_get_height (content);
-      if (dw == 0 && dh == 0)
-        break;
-      gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
-      gtk_window_set_default_size (GTK_WINDOW (window), w + dw, h + dh);
-    }
-  spin (300);
-}
-
 static SockscopeWindow *
 open_session (const char *path)
 {
@@ -96,7 +61,7 @@ open_session (const char *path)
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   gtk_window_present (GTK_WINDOW (window));
   sockscope_window_open_file (window, path);
-  spin (100);
+  ui_test_spin (100);
   while (sockscope_window_is_projecting (window) || sockscope_window_get_n_events (window) == 0)
     {
       if (g_get_monotonic_time () > deadline)
@@ -105,7 +70,7 @@ open_session (const char *path)
       g_main_context_iteration (NULL, FALSE);
     }
   g_assert_null (sockscope_window_get_error (window));
-  resize (window, 1600, 1000);
+  ui_test_resize (window, 1600, 1000);
   return window;
 }
 
@@ -172,7 +137,7 @@ select_call (SockscopeWindow   *window,
   sockscope_sequence_view_select (sockscope_window_get_diagram (window), seq);
   sockscope_code_pane_select_traced_call (sockscope_window_get_code_pane (window), log, seq);
   sockscope_lesson_pane_select_call (sockscope_window_get_lesson_pane (window), seq);
-  spin (400);
+  ui_test_spin (400);
 }
 
 static void
@@ -261,10 +226,10 @@ test_c_debug (void)
           sockscope_window_set_no_fullscreen (window, TRUE);
           sockscope_window_set_presenter (window, TRUE);
           sockscope_window_set_presenter_zoom (window, 2.0);
-          spin (800);
+          ui_test_spin (800);
           assert_line_on_screen (pane, "echoserveri", 48);
         }
-      spin (500);
+      ui_test_spin (500);
       g_assert_true (sockscope_screenshot_widget (GTK_WIDGET (window), path, &error));
       g_assert_no_error (error);
     }
@@ -283,16 +248,16 @@ test_c_debug (void)
     expected = g_strdup_printf ("%s: %s", json_object_get_string_member (last, "actor"),
                                 json_object_get_string_member (last, "text"));
     gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
-    spin (100);
+    ui_test_spin (100);
     before = g_strdup (sockscope_lesson_pane_get_call_text (left));
     g_assert_false (g_str_has_prefix (before, expected));
     gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL);
-    spin (100);
+    ui_test_spin (100);
     g_assert_true (g_str_has_prefix (sockscope_lesson_pane_get_call_text (left), expected));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
   g_remove (session);
   g_remove (g_build_filename (dir, "echoserveri", NULL));
   g_remove (g_build_filename (dir, "echoclient", NULL));
@@ -326,11 +291,11 @@ test_c_no_debug (void)
       g_autofree char *path = g_build_filename (g_getenv ("SOCKSCOPE_TEST_SHOTS"), "trace-c-nodebug.png", NULL);
       g_autoptr(GError) error = NULL;
 
-      spin (300);
+      ui_test_spin (300);
       g_assert_true (sockscope_screenshot_widget (GTK_WIDGET (pane), path, &error));
     }
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
   g_remove (session);
   g_remove (g_build_filename (dir, "echoserveri", NULL));
   g_remove (g_build_filename (dir, "echoclient", NULL));
@@ -359,7 +324,7 @@ test_c_missing_file (void)
   g_assert_nonnull (strstr (message, "echoserveri.c"));
   g_assert_nonnull (sockscope_code_pane_get_file (pane, "echoclient"));
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
   {
     g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
     const char *name;
@@ -421,7 +386,7 @@ test_python (void)
   assert_line_on_screen (pane, "python3-2", connect_line);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
   g_remove (session);
   g_rmdir (dir);
 }
@@ -429,23 +394,10 @@ test_python (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *data_home = g_dir_make_tmp ("sockscope-trace-src-home-XXXXXX", NULL);
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  if (g_getenv ("SOCKSCOPE_TEST_LANG") != NULL)
-    sockscope_language_apply (g_getenv ("SOCKSCOPE_TEST_LANG"));
-  gtk_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  adw_init ();
-  app = sockscope_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("%s", error->message);
+  app = ui_test_init (&argc, &argv, g_getenv ("SOCKSCOPE_TEST_LANG"));
 
   if (g_find_program_in_path ("cc") == NULL)
     {

@@ -15,6 +15,7 @@
 #include "sockscope-screenshot.h"
 #include "sockscope-text-cell.h"
 #include "sockscope-window-private.h"
+#include "ui-test-util.h"
 
 static SockscopeApplication *app;
 
@@ -39,18 +40,6 @@ wait_for (SockscopeWindow *window,
     }
 }
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static SockscopeWindow *
 open_window (const char *lesson)
 {
@@ -67,7 +56,7 @@ static void
 next_step (SockscopeWindow *window)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
-  spin (5);
+  ui_test_spin (5);
   wait_for (window, sockscope_window_is_idle, 10000, "the step to finish");
 }
 
@@ -189,7 +178,7 @@ check_packet_list (SockscopeWindow *window)
 
   /* Nothing selected: the list has the pane's whole width, no detail. */
   sockscope_window_show_pane (window, "packets");
-  spin (100);
+  ui_test_spin (100);
   g_assert_null (sockscope_packets_pane_get_empty_text (packets));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (detail)));
   g_assert_true (sockscope_packets_pane_get_column_visible (packets, "info"));
@@ -197,7 +186,7 @@ check_packet_list (SockscopeWindow *window)
 
   /* The SYN clicked: the detail opens, from IP; Ethernet is one folded line, last. */
   g_assert_true (sockscope_packets_pane_select_row (packets, 0));
-  spin (200);
+  ui_test_spin (200);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (detail)));
   g_assert_cmpstr (sockscope_packet_detail_get_row (detail, 0, &id, &expanded), ==, "Internet Protocol version 4");
   g_assert_cmpstr (id, ==, "ip");
@@ -218,7 +207,7 @@ check_packet_list (SockscopeWindow *window)
 
   /* Unselected: the detail gives its room back. */
   sockscope_packets_pane_select (packets, G_MAXUINT);
-  spin (100);
+  ui_test_spin (100);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (detail)));
 }
 
@@ -251,7 +240,7 @@ test_tcp_handshake (void)
   max_gap = 0;
   next_step (window);   /* client socket */
   next_step (window);   /* client connect: accept returns */
-  spin (300);
+  ui_test_spin (300);
   g_source_remove (timer);
   /* A window waiting on the blocked call would stall until the test gave up; frames late on a
    * loaded machine are a speed matter, measured by bench/ (ui-bench), not here. */
@@ -341,7 +330,7 @@ test_tcp_handshake (void)
    * ESTAB" left beside it. */
   while (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)) < 11)
     next_step (window);
-  spin (300);
+  ui_test_spin (300);
   g_assert_false (has_socket_state (sockets, "client", "ESTAB"));
   g_assert_cmpint (socket_row (sockets, "client", "3, closed"), >=, 0);
   g_assert_true (has_socket_state (sockets, "server", "CLOSE-WAIT"));
@@ -350,7 +339,7 @@ test_tcp_handshake (void)
    * how it ended, along its edges (LAST-ACK is too short for the lab's samples to see). */
   sockscope_sockets_pane_select (sockets, "server", 4, NULL, NULL);
   next_step (window);
-  spin (300);
+  ui_test_spin (300);
   g_assert_false (has_socket_state (sockets, NULL, "CLOSED"));
   g_assert_false (has_socket_state (sockets, "server", "CLOSE-WAIT"));
   g_assert_false (window_shows (GTK_WIDGET (window), "CLOSE-WAIT → CLOSED"));
@@ -361,7 +350,7 @@ test_tcp_handshake (void)
   /* To the end: a FIN, and the first closer in TIME-WAIT, in the row of its closed fd. */
   while (!sockscope_window_is_done (window))
     next_step (window);
-  spin (400);
+  ui_test_spin (400);
   g_assert_cmpint (find_packet_row (packets, "FIN, ACK", 0), >=, 0);
   g_assert_true (has_socket_state (sockets, "client", "TIME-WAIT"));
   {
@@ -380,12 +369,12 @@ test_tcp_handshake (void)
   packets_live = sockscope_packets_pane_get_n_rows (packets);
   for (int i = 0; i < 6; i++)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  spin (50);
+  ui_test_spin (50);
   g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), <, packets_live);
   g_assert_false (has_socket_state (sockets, NULL, "TIME-WAIT"));
   for (int i = 0; i < 20 && sockscope_packets_pane_get_n_rows (packets) < packets_live; i++)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL);
-  spin (50);
+  ui_test_spin (50);
   g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, packets_live);
   g_assert_cmpuint (sockscope_window_get_n_events (window), >=, events_live);
 
@@ -398,7 +387,7 @@ test_tcp_handshake (void)
   g_assert_cmpuint (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 /* A lesson of Unix sockets sends no packet: the packets pane says so in one line. */
@@ -411,14 +400,14 @@ test_unix_sockets (void)
   sockscope_window_show_pane (window, "packets");
   for (int i = 0; i < 6 && !sockscope_window_is_done (window); i++)
     next_step (window);
-  spin (100);
+  ui_test_spin (100);
   g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, 0);
   g_assert_cmpstr (sockscope_packets_pane_get_empty_text (packets), ==,
                    "No packets in this lesson: Unix sockets carry their bytes inside the kernel, never over a network.");
   g_assert_false (sockscope_packets_pane_get_column_visible (packets, "info"));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 static void
@@ -436,7 +425,7 @@ test_udp_echo (void)
       if (has_socket_state (sockets, "client", "UNCONN"))
         g_assert_true (has_socket_state (sockets, "server", "UNCONN"));
     }
-  spin (200);
+  ui_test_spin (200);
 
   for (guint i = 0; i < sockscope_packets_pane_get_n_rows (packets); i++)
     {
@@ -450,7 +439,7 @@ test_udp_echo (void)
   g_assert_cmpuint (count_diagram (diagram, "packet", "SYN"), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 /* ---- A recorded session ------------------------------------------------------------------- */
@@ -516,7 +505,7 @@ test_session (void)
   g_assert_null (sockscope_window_get_error (window));
   g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, 3000);
   g_assert_cmpuint (first_seen, <=, 3000);
-  spin (200);
+  ui_test_spin (200);
 
   /* The first packet is the client's SYN, caused by its connect(), and the cells on screen say
    * so. */
@@ -544,14 +533,14 @@ test_session (void)
   history = sockscope_lesson_pane_get_history (sockscope_window_get_lesson_pane (window));
   n_events = sockscope_window_get_n_events (window);
   gtk_adjustment_set_value (history, 0);
-  spin (50);
+  ui_test_spin (50);
   g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, 0);
   gtk_adjustment_set_value (history, n_events);
-  spin (50);
+  ui_test_spin (50);
   g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, 3000);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
   g_remove (path);
   g_rmdir (dir);
 }
@@ -653,7 +642,7 @@ test_language (void)
   window = only_window ();
   g_assert_true (window_shows (GTK_WIDGET (window), "_Next Step"));
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 /* The shortcut bound to key (no modifier) in the window's class shortcuts, activated. */
@@ -678,7 +667,7 @@ press (SockscopeWindow *window,
               gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (window),
                                             gtk_shortcut_get_arguments (shortcut)))
             {
-              spin (20);
+              ui_test_spin (20);
               return;
             }
         }
@@ -714,14 +703,14 @@ test_presenter (void)
   g_settings_set_uint (settings, "default-zoom", 200);
   for (int i = 0; i < 4; i++)
     next_step (window);
-  spin (100);
+  ui_test_spin (100);
   rows_at_1 = arrow_length (window);
 
   press (window, "F5");
   g_assert_true (sockscope_window_get_presenter (window));
   g_assert_cmpfloat (sockscope_sequence_view_get_zoom (diagram), ==, 2.0);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "presenter"));
-  spin (300);
+  ui_test_spin (300);
   g_assert_false (gtk_widget_get_mapped (lesson_pane) && gtk_widget_get_width (lesson_pane) > 10);
   g_assert_cmpfloat_with_epsilon (arrow_length (window), 2 * rows_at_1, 2.0);
   /* The band tells the step in the lesson's words. */
@@ -745,12 +734,12 @@ test_presenter (void)
   g_assert_false (sockscope_window_get_presenter (window));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "presenter"));
   g_assert_cmpfloat (sockscope_sequence_view_get_zoom (diagram), ==, 1.0);
-  spin (300);
+  ui_test_spin (300);
   g_assert_true (gtk_widget_get_mapped (lesson_pane));
 
   g_settings_reset (settings, "default-zoom");
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 /* ---- Processes, threads, select, queues, Python: the fixture lesson tests/ui/lessons/ui-fork ---- */
@@ -766,7 +755,7 @@ keep_shot (GtkWidget  *widget,
 
   if (dir == NULL)
     return;
-  spin (300);
+  ui_test_spin (300);
   path = g_build_filename (dir, name, NULL);
   if (!sockscope_screenshot_widget (widget, path, &error))
     g_test_message ("%s: %s", path, error->message);
@@ -904,7 +893,7 @@ test_fork (void)
 
   /* fork: the child's lifeline appears, created by the server, and both hold the sockets. */
   step_to (window, 8);
-  spin (400);
+  ui_test_spin (400);
   g_assert_true (sockscope_sequence_view_lifeline_shown (diagram, (guint) worker, &ended));
   g_assert_false (ended);
   g_assert_true (find_item (diagram, "spawn", "fork()", &from, &to));
@@ -918,11 +907,11 @@ test_fork (void)
 
   /* The parent closes its copy: the child holds it alone; 5 bytes wait in its queue. */
   step_to (window, 10);
-  spin (400);
+  ui_test_spin (400);
   holders = socket_cell (sockets, "ESTAB", "127.0.0.1:7777", "actor");
   g_assert_cmpstr (holders, ==, "worker");
   sockscope_window_show_pane (window, "sockets");
-  spin (200);
+  ui_test_spin (200);
   collect_bars (GTK_WIDGET (sockets), "recv-queue", bars);
   /* One receive gauge per row (the side panel's has no name). */
   g_assert_cmpuint (bars->len, ==, sockscope_sockets_pane_get_n_rows (sockets));
@@ -955,7 +944,7 @@ test_fork (void)
   g_assert_cmpstr (sockscope_code_pane_get_code_lang (code), ==, "c");
   /* A button activated from the keyboard clicks when its press animation ends. */
   gtk_widget_activate (find_button (GTK_WIDGET (code), "Python"));
-  spin (400);
+  ui_test_spin (400);
   g_assert_cmpstr (sockscope_code_pane_get_code_lang (code), ==, "python");
   line = current_line (code, "worker", &outcome);
   g_test_message ("Python line: %s", line);
@@ -969,14 +958,14 @@ test_fork (void)
   g_assert_true (strstr (line, "conn.send") != NULL);
   g_clear_pointer (&line, g_free);
   gtk_widget_activate (find_button (GTK_WIDGET (code), "C"));
-  spin (400);
+  ui_test_spin (400);
   line = current_line (code, "worker", NULL);
   g_assert_true (strstr (line, "send(conn, buf64, n, 0);") != NULL);
   g_clear_pointer (&line, g_free);
 
   /* exit: the child's lifeline ends with its status; the parent gets SIGCHLD from it. */
   step_to (window, 14);
-  spin (400);
+  ui_test_spin (400);
   g_assert_true (sockscope_sequence_view_lifeline_shown (diagram, (guint) worker, &ended));
   g_assert_true (ended);
   g_assert_true (find_item (diagram, "exit", "exited, status 0", &from, NULL));
@@ -1000,12 +989,12 @@ test_fork (void)
   /* Back in history before the fork: no child lifeline. */
   while (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)) > 7)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  spin (50);
+  ui_test_spin (50);
   g_assert_false (sockscope_sequence_view_lifeline_shown (diagram, (guint) worker, NULL));
   g_assert_false (sockscope_sequence_view_lifeline_shown (diagram, (guint) t1, NULL));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 static guint ask_window_question;
@@ -1043,7 +1032,7 @@ test_questions (void)
 
   /* Play pauses on it: the step does not run unanswered. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
-  spin (1500);
+  ui_test_spin (1500);
   g_assert_cmpuint (sockscope_lesson_pane_get_position (pane), ==, 2);
   g_assert_cmpuint (sockscope_lesson_pane_get_question (pane), ==, 3);
 
@@ -1051,7 +1040,7 @@ test_questions (void)
   button = find_button (GTK_WIDGET (pane), "LISTEN");
   g_assert_nonnull (button);
   gtk_widget_activate (button);
-  spin (5);
+  ui_test_spin (5);
   wait_for (window, verdict_given, 10000, "the verdict of step 3");
   g_assert_cmpuint (sockscope_lesson_pane_get_position (pane), ==, 3);
   g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, &title, &detail), ==, SOCKSCOPE_VERDICT_RIGHT);
@@ -1066,7 +1055,7 @@ test_questions (void)
   ask_window_question = 5;
   wait_for (window, question_shown, 5000, "the question of step 5");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.answer", "s", "0"));
-  spin (5);
+  ui_test_spin (5);
   wait_for (window, verdict_given, 10000, "the verdict of step 5");
   g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, &title, &detail), ==, SOCKSCOPE_VERDICT_WRONG);
   g_test_message ("verdict: %s / %s", title, detail);
@@ -1084,12 +1073,12 @@ test_questions (void)
 
   /* Back in history, the verdict of the step shown. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  spin (50);
+  ui_test_spin (50);
   g_assert_cmpuint (sockscope_lesson_pane_get_position (pane), ==, 5);
   g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, NULL, NULL), ==, SOCKSCOPE_VERDICT_WRONG);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 /* ---- Sockets as the kernel has them --------------------------------------------------------- */
@@ -1105,7 +1094,7 @@ test_fork_sockets (void)
 
   while (!sockscope_window_is_done (window))
     next_step (window);
-  spin (400);
+  ui_test_spin (400);
   for (guint i = 0; i < sockscope_sockets_pane_get_n_rows (sockets); i++)
     {
       g_autofree char *actor = sockscope_sockets_pane_get_cell (sockets, i, "actor");
@@ -1128,7 +1117,7 @@ test_fork_sockets (void)
   g_assert_cmpuint (sockscope_sockets_pane_get_n_rows (sockets), ==, 2);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 /* ---- The diagram never blanks ------------------------------------------------------------- */
@@ -1222,7 +1211,7 @@ diagram_stays_drawn (const char *style)
   /* Up to the handshake, then packet 2 clicked in the list, as a user does. */
   for (int i = 0; i < 6; i++)
     next_step (window);
-  spin (500);
+  ui_test_spin (500);
   for (guint i = 0; i < sockscope_sequence_view_get_n_items (diagram) && second == 0; i++)
     {
       const char *kind = NULL;
@@ -1234,7 +1223,7 @@ diagram_stays_drawn (const char *style)
     }
   g_assert_cmpuint (second, >, 0);
   g_signal_emit_by_name (packets, "packet-selected", second - 1);
-  spin (600);
+  ui_test_spin (600);
   when = g_strdup_printf ("%s, packet 2 clicked", style);
   assert_diagram_drawn (window, when);
   g_assert_cmpuint (sockscope_sequence_view_get_selected (diagram), ==, second);
@@ -1244,7 +1233,7 @@ diagram_stays_drawn (const char *style)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
   wait_for (window, sockscope_window_is_done, 30000, "Play to reach the end");
   wait_for (window, sockscope_window_is_idle, 10000, "the last step to finish");
-  spin (800);
+  ui_test_spin (800);
   g_clear_pointer (&when, g_free);
   when = g_strdup_printf ("%s, end of Play", style);
   assert_diagram_drawn (window, when);
@@ -1253,7 +1242,7 @@ diagram_stays_drawn (const char *style)
   g_settings_reset (settings, "play-interval-ms");
   g_settings_reset (settings, "style");
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 static void
@@ -1280,7 +1269,7 @@ wait_for_dialog (GtkWidget *except)
           if (w != except && gtk_widget_get_mapped (w))
             return w;
         }
-      spin (20);
+      ui_test_spin (20);
     }
   g_error ("no dialog showed up");
   return NULL;
@@ -1317,7 +1306,7 @@ test_dialogs (void)
   g_assert_true (has_label (dialog, "Style"));
   keep_shot (dialog, "preferences.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (50);
+  ui_test_spin (50);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
   dialog = wait_for_dialog (GTK_WIDGET (window));
@@ -1330,26 +1319,14 @@ test_dialogs (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-
   g_autofree char *data_home = g_dir_make_tmp ("sockscope-window-XXXXXX", NULL);
 
   /* Runs are recorded: into a folder of this test's, before GLib reads the variable. */
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   /* As main.c does: the app's catalogs, for the language test. */
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
   /* GTK and GLib warnings are fatal: "Trying to snapshot SockscopeSequenceView without a
    * current allocation" was a warning, and the diagram stayed blank after it. */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  adw_init ();
-  app = sockscope_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("%s", error->message);
+  app = ui_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/window/tcp-handshake", test_tcp_handshake);
   g_test_add_func ("/window/udp-echo", test_udp_echo);

@@ -16,20 +16,9 @@
 #include "sockscope-locale.h"
 #include "sockscope-screenshot.h"
 #include "sockscope-window-private.h"
+#include "ui-test-util.h"
 
 static SockscopeApplication *app;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static char *
 session_path (void)
@@ -42,14 +31,14 @@ wait_opened (SockscopeWindow *window)
 {
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  spin (50);
+  ui_test_spin (50);
   while (sockscope_window_is_projecting (window) || sockscope_window_get_n_events (window) == 0)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, FALSE);
     }
   g_assert_null (sockscope_window_get_error (window));
-  spin (300);
+  ui_test_spin (300);
 }
 
 static void
@@ -64,14 +53,14 @@ resize (SockscopeWindow *window,
     {
       int w, h;
 
-      spin (250);
+      ui_test_spin (250);
       if (gtk_widget_get_width (content) == width && gtk_widget_get_height (content) == height)
         break;
       gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
       gtk_window_set_default_size (GTK_WINDOW (window), w + width - gtk_widget_get_width (content),
                                    h + height - gtk_widget_get_height (content));
     }
-  spin (400);
+  ui_test_spin (400);
 }
 
 /* History at the first packet event whose text holds what: it is the newest row. */
@@ -84,7 +73,7 @@ show_packet (SockscopeWindow *window,
   guint n = sockscope_sequence_view_get_n_items (diagram), at = 0;
 
   gtk_adjustment_set_value (history, gtk_adjustment_get_upper (history));
-  spin (100);
+  ui_test_spin (100);
   for (guint i = 0; i < n && at == 0; i++)
     {
       guint seq;
@@ -97,7 +86,7 @@ show_packet (SockscopeWindow *window,
   g_assert_cmpuint (at, >, 0);
   /* the wire's decision comes right after its packet */
   gtk_adjustment_set_value (history, at + 1);
-  spin (400);
+  ui_test_spin (400);
 }
 
 static void
@@ -110,7 +99,7 @@ keep_shot (SockscopeWindow *window,
 
   if (dir == NULL)
     return;
-  spin (300);
+  ui_test_spin (300);
   path = g_build_filename (dir, name, NULL);
   if (!sockscope_screenshot_widget (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)), path, &error))
     g_error ("%s: %s", path, error->message);
@@ -259,14 +248,14 @@ test_wire_session (void)
     SockscopePacketDetail *detail = sockscope_packets_pane_get_detail (packets);
 
     g_assert_true (sockscope_packets_pane_select_row (packets, 3));
-    spin (100);
+    ui_test_spin (100);
     g_assert_cmpstr (sockscope_packet_detail_get_row (detail, 0, NULL, NULL), ==, "Wire");
     g_assert_true (sockscope_packets_pane_select_row (packets, 0));
-    spin (100);
+    ui_test_spin (100);
     g_assert_cmpstr (sockscope_packet_detail_get_row (detail, 0, NULL, NULL), !=, "Wire");
   }
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  ui_test_spin (100);
 }
 
 static gboolean
@@ -307,7 +296,7 @@ test_wire_presenter_french (void)
   wait_opened (window);
   sockscope_window_set_presenter (window, TRUE);
   sockscope_window_set_presenter_zoom (window, 2.0);
-  spin (500);
+  ui_test_spin (500);
   show_packet (window, "perdu sur le câble");
   keep_shot (window, "wire-retransmission-presenter-fr.png");
   check_lost (window, "perdu sur le câble");
@@ -315,11 +304,11 @@ test_wire_presenter_french (void)
   check_retransmission (window);
   sockscope_window_set_presenter (window, FALSE);
   g_settings_set_string (settings, "language", "");
-  spin (500);
+  ui_test_spin (500);
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
     if (SOCKSCOPE_IS_WINDOW (l->data))
       gtk_window_destroy (GTK_WINDOW (l->data));
-  spin (100);
+  ui_test_spin (100);
 }
 
 static gboolean
@@ -437,7 +426,7 @@ test_wire_panel (void)
   while (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)) < 6)
     {
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
-      spin (5);
+      ui_test_spin (5);
       wait_until (window, window_idle, "a step to finish");
     }
   g_signal_emit_by_name (lose, "clicked");
@@ -446,7 +435,7 @@ test_wire_panel (void)
   wait_until (window, note_shown, "the wire's note");
   g_assert_cmpuint (sockscope_wire_panel_get_n_pending (panel), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
-  spin (5);
+  ui_test_spin (5);
   /* The SYN lost on the wire (connect blocks), and the kernel's SYN again a second later. */
   wait_until (window, syn_again, "the SYN sent again");
   wait_until (window, window_idle, "connect to return");
@@ -466,27 +455,16 @@ test_wire_panel (void)
   g_assert_true (g_str_has_prefix (sockscope_wire_panel_get_status (panel), "Sent: clear"));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (200);
+  ui_test_spin (200);
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *data_home = g_dir_make_tmp ("sockscope-wire-XXXXXX", NULL);
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-  adw_init ();
-  app = sockscope_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("%s", error->message);
+  app = ui_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/wire/session", test_wire_session);
   g_test_add_func ("/wire/presenter-french", test_wire_presenter_french);

@@ -1,0 +1,68 @@
+/* ui-test-util.c: what the window tests share. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "sockscope-language.h"
+#include "sockscope-locale.h"
+#include "ui-test-util.h"
+
+void
+ui_test_spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+SockscopeApplication *
+ui_test_init (int          *argc,
+              char       ***argv,
+              const char   *lang)
+{
+  g_autoptr(GError) error = NULL;
+  SockscopeApplication *app;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, sockscope_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  if (lang != NULL)
+    sockscope_language_apply (lang);
+  gtk_test_init (argc, argv, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  adw_init ();
+  app = sockscope_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("%s", error->message);
+  return app;
+}
+
+void
+ui_test_resize (SockscopeWindow *window,
+                int              width,
+                int              height)
+{
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  for (int attempt = 0; attempt < 20; attempt++)
+    {
+      int dw, dh, w, h;
+
+      ui_test_spin (150);
+      dw = width - gtk_widget_get_width (content);
+      dh = height - gtk_widget_get_height (content);
+      if (dw == 0 && dh == 0)
+        break;
+      gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
+      gtk_window_set_default_size (GTK_WINDOW (window), w + dw, h + dh);
+    }
+  ui_test_spin (300);
+}
