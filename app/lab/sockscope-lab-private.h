@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -404,6 +405,12 @@ void     ss_lab_event_end        (SsLab       *lab);
 void     ss_json_append_string   (GString     *s,
                                   const char  *str,
                                   gssize       len);
+/* A command's member: its string, or NULL; its integer, or @fallback (absent or another type). */
+const char *ss_member_string     (JsonObject  *obj,
+                                  const char  *name);
+gint64   ss_member_int           (JsonObject  *obj,
+                                  const char  *name,
+                                  gint64       fallback);
 void     ss_lab_drain_actors     (SsLab       *lab);
 void     ss_lab_drain_starts     (SsLab       *lab);
 SsActor *ss_lab_actor_by_pid     (SsLab       *lab,

@@ -1164,9 +1164,9 @@ ss_lab_drain_actors (SsLab *lab)
 
 /* ---- commands ---- */
 
-static const char *
-member_string (JsonObject *obj,
-               const char *name)
+const char *
+ss_member_string (JsonObject *obj,
+                  const char *name)
 {
   JsonNode *node = json_object_get_member (obj, name);
 
@@ -1175,10 +1175,10 @@ member_string (JsonObject *obj,
   return json_node_get_string (node);
 }
 
-static gint64
-member_int (JsonObject *obj,
-            const char *name,
-            gint64      fallback)
+gint64
+ss_member_int (JsonObject *obj,
+               const char *name,
+               gint64      fallback)
 {
   JsonNode *node = json_object_get_member (obj, name);
 
@@ -1193,9 +1193,9 @@ cmd_actor (SsLab      *lab,
            JsonObject *cmd)
 {
   g_autoptr(GError) error = NULL;
-  const char *name = member_string (cmd, "name");
-  const char *parent = member_string (cmd, "parent");
-  const char *host_name = member_string (cmd, "host");
+  const char *name = ss_member_string (cmd, "name");
+  const char *parent = ss_member_string (cmd, "parent");
+  const char *host_name = ss_member_string (cmd, "host");
   guint8 host = SS_HOST_NONE;
   SsActor *actor;
 
@@ -1227,7 +1227,7 @@ idle_actor (SsLab      *lab,
             gint64      id,
             JsonObject *cmd)
 {
-  const char *name = member_string (cmd, "actor");
+  const char *name = ss_member_string (cmd, "actor");
   SsActor *actor = find_actor (lab, name);
 
   if (actor == NULL)
@@ -1316,11 +1316,11 @@ cmd_call (SsLab      *lab,
           JsonObject *cmd)
 {
   g_autoptr(GError) error = NULL;
-  const char *call_name = member_string (cmd, "call");
-  const char *assign = member_string (cmd, "assign");
-  const char *new_name = member_string (cmd, "new_actor");
+  const char *call_name = ss_member_string (cmd, "call");
+  const char *assign = ss_member_string (cmd, "assign");
+  const char *new_name = ss_member_string (cmd, "new_actor");
   JsonNode *args_node = json_object_get_member (cmd, "args");
-  gint64 step = member_int (cmd, "step", -1);
+  gint64 step = ss_member_int (cmd, "step", -1);
   SsArgValue values[SS_CALL_MAX_ARGS] = { 0 };
   g_autoptr(GString) text = NULL;
   g_autofree SsActorRequest *req = NULL;
@@ -1578,10 +1578,10 @@ cmd_burst (SsLab      *lab,
 {
   g_autoptr(GError) error = NULL;
   g_autofree SsActorRequest *req = NULL;
-  const char *fd_var = member_string (cmd, "fd_var");
-  const char *addr = member_string (cmd, "addr");
-  gint64 count = member_int (cmd, "count", -1);
-  gint64 size = member_int (cmd, "size", -1);
+  const char *fd_var = ss_member_string (cmd, "fd_var");
+  const char *addr = ss_member_string (cmd, "addr");
+  gint64 count = ss_member_int (cmd, "count", -1);
+  gint64 size = ss_member_int (cmd, "size", -1);
   SsArgValue fd = { 0 }, to = { 0 };
   SsSockRec *rec;
   SsActor *actor;
@@ -1622,9 +1622,9 @@ cmd_note (SsLab      *lab,
           gint64      id,
           JsonObject *cmd)
 {
-  const char *text = member_string (cmd, "text");
-  const char *level = member_string (cmd, "level");
-  gint64 step = member_int (cmd, "step", -1);
+  const char *text = ss_member_string (cmd, "text");
+  const char *level = ss_member_string (cmd, "level");
+  gint64 step = ss_member_int (cmd, "step", -1);
 
   if (level == NULL)
     level = "info";
@@ -1659,8 +1659,8 @@ handle_command (SsLab      *lab,
                         error ? error->message : "not an object");
 
   cmd = json_node_get_object (json_parser_get_root (parser));
-  id = member_int (cmd, "id", -1);
-  name = member_string (cmd, "cmd");
+  id = ss_member_int (cmd, "id", -1);
+  name = ss_member_string (cmd, "cmd");
 
   if (ss_trace_command (lab, name, id, cmd))
     return;
@@ -1671,7 +1671,7 @@ handle_command (SsLab      *lab,
   else if (g_strcmp0 (name, "note") == 0)
     cmd_note (lab, id, cmd);
   else if (g_strcmp0 (name, "settle") == 0)
-    add_pending (lab, SS_PENDING_SETTLE, id, NULL, CLAMP (member_int (cmd, "ms", 300), 0, 600000) * MS);
+    add_pending (lab, SS_PENDING_SETTLE, id, NULL, CLAMP (ss_member_int (cmd, "ms", 300), 0, 600000) * MS);
   else if (g_strcmp0 (name, "burst") == 0)
     cmd_burst (lab, id, cmd);
   else if (g_strcmp0 (name, "hosts") == 0)

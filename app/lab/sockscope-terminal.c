@@ -119,37 +119,15 @@ child_shell (int          tty,
   _exit (127);
 }
 
-static gint64
-member_int (JsonObject *obj,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
-static const char *
-member_string (JsonObject *obj,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static void
 cmd_terminal (SsLab      *lab,
               gint64      id,
               JsonObject *cmd)
 {
   g_autoptr(GError) error = NULL;
-  const char *cwd = member_string (cmd, "cwd");
-  const char *mode = member_string (cmd, "mode");
-  g_autofree char *term = g_strdup_printf ("TERM=%s", member_string (cmd, "term") ? member_string (cmd, "term") : "xterm-256color");
+  const char *cwd = ss_member_string (cmd, "cwd");
+  const char *mode = ss_member_string (cmd, "mode");
+  g_autofree char *term = g_strdup_printf ("TERM=%s", ss_member_string (cmd, "term") ? ss_member_string (cmd, "term") : "xterm-256color");
   /* Python scripts started from it name their lines through the lab's startup hook. */
   g_autofree char *pythonpath = g_strdup_printf ("PYTHONPATH=%s", ss_unwind_python_hook_dir ());
   const char *extra[] = { term, "PS1=" PROMPT, "HISTFILE=/dev/null", pythonpath, NULL };
@@ -160,7 +138,7 @@ cmd_terminal (SsLab      *lab,
 
   if (cwd == NULL || !g_path_is_absolute (cwd))
     cwd = "/";
-  if ((tty = open_tty (member_string (cmd, "tty"), &error)) < 0)
+  if ((tty = open_tty (ss_member_string (cmd, "tty"), &error)) < 0)
     return ss_lab_reply_error (lab, id, "%s", error->message);
   /* A folder of the host's /tmp is shown at its own path, as for a traced program. */
   ss_namespace_show_host_tmp (cwd);
@@ -173,7 +151,7 @@ cmd_terminal (SsLab      *lab,
       return ss_lab_reply_error (lab, id, "cannot start the shell: %s", g_strerror (errno));
     }
   if (pid == 0)
-    child_shell (tty, cwd, envp, (guint) member_int (cmd, "rows"), (guint) member_int (cmd, "cols"));
+    child_shell (tty, cwd, envp, (guint) ss_member_int (cmd, "rows", 0), (guint) ss_member_int (cmd, "cols", 0));
   close (tty);
 
   while (waitpid (pid, &status, __WALL) < 0 && errno == EINTR)
@@ -192,7 +170,7 @@ cmd_terminal_close (SsLab      *lab,
                     gint64      id,
                     JsonObject *cmd)
 {
-  gint64 group = member_int (cmd, "terminal");
+  gint64 group = ss_member_int (cmd, "terminal", 0);
   guint killed;
 
   if (group <= 0)

@@ -124,17 +124,6 @@ ss_trace_poll_fd (SsLab *lab)
   return lab->trace != NULL ? lab->trace->pipe[0] : -1;
 }
 
-static const char *
-member_string (JsonObject *obj,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 member_bool (JsonObject *obj,
              const char *name)
@@ -353,10 +342,10 @@ cmd_trace (SsLab      *lab,
   g_auto(GStrv) argv = member_strv (cmd, "argv");
   g_auto(GStrv) env = member_strv (cmd, "env");
   g_autoptr(GPtrArray) envp = g_ptr_array_new_with_free_func (g_free);
-  const char *cwd = member_string (cmd, "cwd");
-  const char *name = member_string (cmd, "name");
-  const char *mode = member_string (cmd, "mode");
-  const char *host_name = member_string (cmd, "host");
+  const char *cwd = ss_member_string (cmd, "cwd");
+  const char *name = ss_member_string (cmd, "name");
+  const char *mode = ss_member_string (cmd, "mode");
+  const char *host_name = ss_member_string (cmd, "host");
   guint8 host = SS_HOST_NONE;
   g_autofree char *path = NULL;
   g_autofree char *base = NULL;
@@ -1157,7 +1146,7 @@ cmd_next (SsLab      *lab,
           JsonObject *cmd)
 {
   SsTrace *t = trace_get (lab);
-  const char *name = member_string (cmd, "actor");
+  const char *name = ss_member_string (cmd, "actor");
   SsTracee *pick = NULL;
 
   for (guint i = 0; i < t->tracees->len; i++)
@@ -1187,7 +1176,7 @@ cmd_mode (SsLab      *lab,
           JsonObject *cmd)
 {
   SsTrace *t = trace_get (lab);
-  const char *mode = member_string (cmd, "mode");
+  const char *mode = ss_member_string (cmd, "mode");
 
   if (g_strcmp0 (mode, "step") != 0 && g_strcmp0 (mode, "run") != 0)
     return ss_lab_reply_error (lab, id, "trace_mode is \"step\" or \"run\"");
