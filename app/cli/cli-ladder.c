@@ -51,7 +51,7 @@ struct _CliLadder
   GString             *pending_marks;
   gboolean             pending_dropped;
   guint                pending_copies;
-  GHashTable          *wire_labels;   /* seq → label of the packets that crossed the wire */
+  GHashTable          *wire_labels;   /* seq → WireLabel of the packets that crossed the wire */
 };
 
 /* No lesson: the names of the two hosts (trace --hosts=A,B) above their programs' columns. */
@@ -464,6 +464,22 @@ print_lost_arrow (CliLadder  *self,
   cli_row_print (row);
 }
 
+/* A packet that crossed the wire, for a decision the lab logs after other events. */
+typedef struct
+{
+  char *label;
+  int   a, b, colour;
+} WireLabel;
+
+static void
+wire_label_free (gpointer data)
+{
+  WireLabel *w = data;
+
+  g_free (w->label);
+  g_free (w);
+}
+
 /* The packet held for the wire's decisions, printed with them. */
 static void
 flush_pending (CliLadder *self)
@@ -510,8 +526,17 @@ on_wire (gpointer data, guint seq, gint64 t_ns, const SockscopeWireItem *item)
     {
       /* A decision about a packet printed before: a reordered one is known once the packet it
        * was held behind went by. */
-      const char *label = self->wire_labels ? g_hash_table_lookup (self->wire_labels, GUINT_TO_POINTER (item->packet_seq)) : NULL;
+      WireLabel *w = self->wire_labels ? g_hash_table_lookup (self->wire_labels, GUINT_TO_POINTER (item->packet_seq)) : NULL;
+      const char *label = w != NULL ? w->label : NULL;
 
+      if (w != NULL && item->action == SOCKSCOPE_WIRE_DUPLICATE)
+        {
+          /* A copy decided after other events: its second arrow where the decision is known. */
+          g_autofree char *copy = g_strdup_printf (_("%s (copy)"), w->label);
+
+          print_arrow (self, w->a, w->b, copy, w->colour);
+          return;
+        }
       if (label != NULL && item->action == SOCKSCOPE_WIRE_REORDER)
         /* TRANSLATORS: the ladder, under the packet a reordered one was held behind:
          * "↑ UDP len=3 (sent before it): reordered, delivered after the packet above" */
@@ -555,9 +580,17 @@ on_packet (gpointer data, guint seq, gint64 t_ns, int from, int to, const char *
       if (self->wire_labels == NULL || g_hash_table_size (self->wire_labels) > 4096)
         {
           g_clear_pointer (&self->wire_labels, g_hash_table_unref);
-          self->wire_labels = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+          self->wire_labels = g_hash_table_new_full (NULL, NULL, NULL, wire_label_free);
         }
-      g_hash_table_insert (self->wire_labels, GUINT_TO_POINTER (seq), g_strdup (label));
+      {
+        WireLabel *w = g_new (WireLabel, 1);
+
+        w->label = g_strdup (label);
+        w->a = a;
+        w->b = b;
+        w->colour = colour;
+        g_hash_table_insert (self->wire_labels, GUINT_TO_POINTER (seq), w);
+      }
       self->pending = TRUE;
       self->pending_seq = seq;
       self->pending_a = a;
