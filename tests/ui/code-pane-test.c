@@ -332,15 +332,6 @@ test_python_switch (void)
   ui_test_spin (100);
 }
 
-static SockscopeWindow *
-only_window (void)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (SOCKSCOPE_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
-
 /* The window made again in another language: the same programs, their comments in it. */
 static SockscopeWindow *
 switch_language (GSettings       *settings,
@@ -351,7 +342,7 @@ switch_language (GSettings       *settings,
   SockscopeWindow *window;
 
   g_settings_set_string (settings, "language", lang);
-  while ((window = only_window ()) == NULL || window == old || !sockscope_window_is_idle (window))
+  while ((window = ui_test_only_window (app)) == NULL || window == old || !sockscope_window_is_idle (window))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       ui_test_spin (20);

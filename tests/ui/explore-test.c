@@ -602,19 +602,10 @@ label_shown (GtkWidget  *root,
   return FALSE;
 }
 
-static SockscopeWindow *
-only_window (void)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (SOCKSCOPE_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
-
 static gboolean
 new_window_explores (SockscopeWindow *old)
 {
-  SockscopeWindow *window = only_window ();
+  SockscopeWindow *window = ui_test_only_window (app);
 
   return window != NULL && window != old && explore_idle (window);
 }
@@ -645,7 +636,7 @@ test_language (void)
 
   g_settings_set_string (settings, "language", "fr");
   wait_for (window, new_window_explores, 10000, "the window to explore on in French");
-  french = only_window ();
+  french = ui_test_only_window (app);
   ui_test_spin (300);
   pane = sockscope_window_get_explore_pane (french);
   g_assert_true (sockscope_window_is_exploring (french));
@@ -665,7 +656,7 @@ test_language (void)
 
   g_settings_set_string (settings, "language", "");
   wait_for (french, new_window_explores, 10000, "the window to explore on in English");
-  window = only_window ();
+  window = ui_test_only_window (app);
   g_assert_cmpuint (sockscope_explore_get_n_steps (sockscope_explore_pane_get_explore (sockscope_window_get_explore_pane (window))), ==, 3);
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_spin (300);

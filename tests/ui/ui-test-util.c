@@ -6,6 +6,7 @@
 
 #include "sockscope-language.h"
 #include "sockscope-locale.h"
+#include "sockscope-window-private.h"
 #include "ui-test-util.h"
 
 void
@@ -65,4 +66,31 @@ ui_test_resize (SockscopeWindow *window,
       gtk_window_set_default_size (GTK_WINDOW (window), w + dw, h + dh);
     }
   ui_test_spin (300);
+}
+
+void
+ui_test_wait_for (SockscopeWindow *window,
+                  UiTestCondition  cond,
+                  guint            timeout_ms,
+                  const char      *what)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (!cond (window))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for %s (error banner: %s)", what,
+                 sockscope_window_get_error (window) ? sockscope_window_get_error (window) : "none");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+SockscopeWindow *
+ui_test_only_window (SockscopeApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SOCKSCOPE_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
 }

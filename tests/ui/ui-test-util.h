@@ -23,4 +23,16 @@ void                  ui_test_resize (SockscopeWindow  *window,
                                       int               width,
                                       int               height);
 
+typedef gboolean (*UiTestCondition) (SockscopeWindow *window);
+
+/* Runs the main context until @cond holds for @window; after @timeout_ms, fails the test with
+ * @what and the window's error banner. */
+void                  ui_test_wait_for    (SockscopeWindow   *window,
+                                           UiTestCondition    cond,
+                                           guint              timeout_ms,
+                                           const char        *what);
+
+/* The application's first SockscopeWindow, or NULL. */
+SockscopeWindow      *ui_test_only_window (SockscopeApplication *app);
+
 G_END_DECLS

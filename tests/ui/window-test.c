@@ -19,27 +19,6 @@
 
 static SockscopeApplication *app;
 
-typedef gboolean (*Condition) (SockscopeWindow *window);
-
-/* Runs the main loop until cond holds; fails the test after timeout_ms. */
-static void
-wait_for (SockscopeWindow *window,
-          Condition        cond,
-          guint            timeout_ms,
-          const char      *what)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (!cond (window))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s (error banner: %s)", what,
-                 sockscope_window_get_error (window) ? sockscope_window_get_error (window) : "none");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static SockscopeWindow *
 open_window (const char *lesson)
 {
@@ -48,7 +27,7 @@ open_window (const char *lesson)
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   gtk_window_present (GTK_WINDOW (window));
   sockscope_window_open_lesson (window, lesson);
-  wait_for (window, sockscope_window_is_idle, 10000, "the lab to start");
+  ui_test_wait_for (window, sockscope_window_is_idle, 10000, "the lab to start");
   return window;
 }
 
@@ -57,7 +36,7 @@ next_step (SockscopeWindow *window)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
   ui_test_spin (5);
-  wait_for (window, sockscope_window_is_idle, 10000, "the step to finish");
+  ui_test_wait_for (window, sockscope_window_is_idle, 10000, "the step to finish");
 }
 
 static int
@@ -381,7 +360,7 @@ test_tcp_handshake (void)
   /* Restart: a fresh lab, nothing shown, ready to step again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL));
   g_assert_cmpuint (sockscope_packets_pane_get_n_rows (packets), ==, 0);
-  wait_for (window, sockscope_window_is_idle, 10000, "the lab to restart");
+  ui_test_wait_for (window, sockscope_window_is_idle, 10000, "the lab to restart");
   g_assert_cmpuint (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)), ==, 0);
   next_step (window);
   g_assert_cmpuint (sockscope_lesson_pane_get_position (sockscope_window_get_lesson_pane (window)), ==, 1);
@@ -495,7 +474,7 @@ test_session (void)
   sockscope_window_show_pane (window, "packets");
   sockscope_window_open_file (window, path);
   /* While it is projected, the list shows part of it. */
-  wait_for (window, window_not_projecting, 60000, "the session to open");
+  ui_test_wait_for (window, window_not_projecting, 60000, "the session to open");
   while (sockscope_window_is_projecting (window))
     {
       g_main_context_iteration (NULL, FALSE);
@@ -592,21 +571,10 @@ window_shows_prefix (GtkWidget  *window,
   return FALSE;
 }
 
-static SockscopeWindow *
-only_window (void)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
-
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (SOCKSCOPE_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
-
 static gboolean
 has_new_window (SockscopeWindow *old)
 {
-  SockscopeWindow *window = only_window ();
+  SockscopeWindow *window = ui_test_only_window (app);
 
   return window != NULL && window != old && sockscope_window_is_idle (window);
 }
@@ -626,8 +594,8 @@ test_language (void)
     g_assert_true (window_shows (GTK_WIDGET (window), english[i]));
 
   g_settings_set_string (settings, "language", "fr");
-  wait_for (window, has_new_window, 10000, "the window to reopen in French");
-  french = only_window ();
+  ui_test_wait_for (window, has_new_window, 10000, "the window to reopen in French");
+  french = ui_test_only_window (app);
   for (guint i = 0; i < G_N_ELEMENTS (french_labels); i++)
     {
       g_test_message ("looking for %s", french_labels[i]);
@@ -638,8 +606,8 @@ test_language (void)
   g_assert_true (window_shows (GTK_WIDGET (french), "La poignée de main TCP, un échange et la fermeture"));
 
   g_settings_set_string (settings, "language", "");
-  wait_for (french, has_new_window, 10000, "the window to reopen in the desktop's language");
-  window = only_window ();
+  ui_test_wait_for (french, has_new_window, 10000, "the window to reopen in the desktop's language");
+  window = ui_test_only_window (app);
   g_assert_true (window_shows (GTK_WIDGET (window), "_Next Step"));
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_spin (100);
@@ -719,7 +687,7 @@ test_presenter (void)
   /* Keyboard only: the stepping keys and the zoom keys. */
   n = sockscope_window_get_n_events (window);
   press (window, "space");
-  wait_for (window, sockscope_window_is_idle, 10000, "the step to finish");
+  ui_test_wait_for (window, sockscope_window_is_idle, 10000, "the step to finish");
   g_assert_cmpuint (sockscope_window_get_n_events (window), >, n);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.diagram-zoom-in", NULL));
   g_assert_cmpfloat (sockscope_window_get_presenter_zoom (window), ==, 2.25);
@@ -1026,7 +994,7 @@ test_questions (void)
   /* Step 3 asks a question before it runs: the card, with its choices as buttons. */
   step_to (window, 2);
   ask_window_question = 3;
-  wait_for (window, question_shown, 5000, "the question of step 3");
+  ui_test_wait_for (window, question_shown, 5000, "the question of step 3");
   g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, NULL, NULL), ==, SOCKSCOPE_VERDICT_NONE);
   keep_shot (GTK_WIDGET (pane), "question.png");
 
@@ -1041,7 +1009,7 @@ test_questions (void)
   g_assert_nonnull (button);
   gtk_widget_activate (button);
   ui_test_spin (5);
-  wait_for (window, verdict_given, 10000, "the verdict of step 3");
+  ui_test_wait_for (window, verdict_given, 10000, "the verdict of step 3");
   g_assert_cmpuint (sockscope_lesson_pane_get_position (pane), ==, 3);
   g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, &title, &detail), ==, SOCKSCOPE_VERDICT_RIGHT);
   g_test_message ("verdict: %s / %s", title, detail);
@@ -1053,10 +1021,10 @@ test_questions (void)
   /* A wrong answer, through the action: the kernel's answer and why. */
   next_step (window);
   ask_window_question = 5;
-  wait_for (window, question_shown, 5000, "the question of step 5");
+  ui_test_wait_for (window, question_shown, 5000, "the question of step 5");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.answer", "s", "0"));
   ui_test_spin (5);
-  wait_for (window, verdict_given, 10000, "the verdict of step 5");
+  ui_test_wait_for (window, verdict_given, 10000, "the verdict of step 5");
   g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, &title, &detail), ==, SOCKSCOPE_VERDICT_WRONG);
   g_test_message ("verdict: %s / %s", title, detail);
   g_assert_cmpstr (title, ==, "Not quite: you said 0");
@@ -1065,9 +1033,9 @@ test_questions (void)
 
   /* Next skips a question: the step runs, the kernel's answer is shown. */
   ask_window_question = 6;
-  wait_for (window, question_shown, 5000, "the question of step 6");
+  ui_test_wait_for (window, question_shown, 5000, "the question of step 6");
   next_step (window);
-  wait_for (window, verdict_given, 10000, "the verdict of step 6");
+  ui_test_wait_for (window, verdict_given, 10000, "the verdict of step 6");
   g_assert_cmpuint (sockscope_lesson_pane_get_verdict (pane, &title, NULL), ==, SOCKSCOPE_VERDICT_SKIPPED);
   g_assert_cmpstr (title, ==, "Skipped. The kernel says: none");
 
@@ -1203,7 +1171,7 @@ diagram_stays_drawn (const char *style)
   gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1200);
   gtk_window_present (GTK_WINDOW (window));
   sockscope_window_open_lesson (window, "tcp-handshake");
-  wait_for (window, sockscope_window_is_idle, 10000, "the lab to start");
+  ui_test_wait_for (window, sockscope_window_is_idle, 10000, "the lab to start");
   diagram = sockscope_window_get_diagram (window);
   packets = sockscope_window_get_packets_pane (window);
   sockscope_sequence_view_set_animation_speed (diagram, 1.0);
@@ -1231,8 +1199,8 @@ diagram_stays_drawn (const char *style)
   /* Play to the end. */
   g_settings_set_uint (settings, "play-interval-ms", 200);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
-  wait_for (window, sockscope_window_is_done, 30000, "Play to reach the end");
-  wait_for (window, sockscope_window_is_idle, 10000, "the last step to finish");
+  ui_test_wait_for (window, sockscope_window_is_done, 30000, "Play to reach the end");
+  ui_test_wait_for (window, sockscope_window_is_idle, 10000, "the last step to finish");
   ui_test_spin (800);
   g_clear_pointer (&when, g_free);
   when = g_strdup_printf ("%s, end of Play", style);

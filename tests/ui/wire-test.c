@@ -317,23 +317,6 @@ window_idle (SockscopeWindow *window)
   return sockscope_window_is_idle (window);
 }
 
-static void
-wait_until (SockscopeWindow *window,
-            gboolean       (*cond) (SockscopeWindow *window),
-            const char      *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!cond (window))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s (error: %s)", what,
-                 sockscope_window_get_error (window) ? sockscope_window_get_error (window) : "none");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *label)
@@ -413,7 +396,7 @@ test_wire_panel (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   gtk_window_present (GTK_WINDOW (window));
   sockscope_window_open_lesson (window, "tcp-retransmission");
-  wait_until (window, window_idle, "the lab to start");
+  ui_test_wait_for (window, window_idle, 20000, "the lab to start");
   g_assert_true (gtk_widget_get_visible (sockscope_window_get_wire_button (window)));
 
   lose = find_button (GTK_WIDGET (panel), "Lose the next packet →");
@@ -427,18 +410,18 @@ test_wire_panel (void)
     {
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
       ui_test_spin (5);
-      wait_until (window, window_idle, "a step to finish");
+      ui_test_wait_for (window, window_idle, 20000, "a step to finish");
     }
   g_signal_emit_by_name (lose, "clicked");
   g_assert_cmpstr (sockscope_wire_panel_get_last_spec (panel), ==, "dir=a>b,drop=next");
   wanted_note = "wire: dir a → b, drop next";
-  wait_until (window, note_shown, "the wire's note");
+  ui_test_wait_for (window, note_shown, 20000, "the wire's note");
   g_assert_cmpuint (sockscope_wire_panel_get_n_pending (panel), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next", NULL));
   ui_test_spin (5);
   /* The SYN lost on the wire (connect blocks), and the kernel's SYN again a second later. */
-  wait_until (window, syn_again, "the SYN sent again");
-  wait_until (window, window_idle, "connect to return");
+  ui_test_wait_for (window, syn_again, 20000, "the SYN sent again");
+  ui_test_wait_for (window, window_idle, 20000, "connect to return");
   keep_shot (window, "wire-panel-syn-lost.png");
   g_assert_nonnull (diagram_text (window, "packet", "SYN", "· lost on the wire"));
 
@@ -446,12 +429,12 @@ test_wire_panel (void)
   gtk_drop_down_set_selected (GTK_DROP_DOWN (loss), 3);
   g_assert_cmpstr (sockscope_wire_panel_get_last_spec (panel), ==, "loss=20%");
   wanted_note = "wire: loss 20 %";
-  wait_until (window, note_shown, "the loss note");
+  ui_test_wait_for (window, note_shown, 20000, "the loss note");
   g_signal_emit_by_name (find_button (GTK_WIDGET (panel), "Repair the wire"), "clicked");
   g_assert_cmpstr (sockscope_wire_panel_get_last_spec (panel), ==, "clear");
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (loss)), ==, 0);
   wanted_note = "wire: a perfect wire";
-  wait_until (window, note_shown, "the repair note");
+  ui_test_wait_for (window, note_shown, 20000, "the repair note");
   g_assert_true (g_str_has_prefix (sockscope_wire_panel_get_status (panel), "Sent: clear"));
 
   gtk_window_destroy (GTK_WINDOW (window));
