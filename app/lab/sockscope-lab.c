@@ -363,7 +363,12 @@ emit_actor_event (SsLab   *lab,
   else
     g_string_append (out, ",\"via\":null");
   if (actor->host != SS_HOST_NONE)
-    g_string_append_printf (out, ",\"host\":\"%s\"", ss_host_name (actor->host));
+    {
+      /* and the host's name (`hosts`'s, alice/bob by default): a session keeps the names given */
+      g_string_append_printf (out, ",\"host\":\"%s\",\"host_name\":", ss_host_name (actor->host));
+      ss_json_append_string (out, lab->host_names[actor->host == SS_HOST_B] ? lab->host_names[actor->host == SS_HOST_B]
+                                  : actor->host == SS_HOST_B ? "bob" : "alice", -1);
+    }
   ss_lab_event_end (lab);
 }
 
