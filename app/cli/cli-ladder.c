@@ -696,7 +696,8 @@ on_lifeline (gpointer data, guint lifeline, const char *name, int parent, gboole
       g_free (self->hosts[lifeline]);
       self->hosts[lifeline] = self->host_names[b] != NULL
                               ? g_strdup_printf ("%s · %s", self->host_names[b], b ? "192.0.2.2" : "192.0.2.1")
-                              : sockscope_projection_host_label (self->lesson, b ? "b" : "a");
+                              : sockscope_projection_host_label_named (self->lesson, b ? "b" : "a",
+                                                                       json_object_get_string_member_with_default (self->event, "host_name", NULL));
     }
   print_hosts (self);
   print_header (self);
@@ -769,14 +770,16 @@ learn_hosts (CliLadder         *self,
     {
       g_autofree char *actor = NULL;
       g_autofree char *host = NULL;
+      g_autofree char *host_name = NULL;
 
       if (sockscope_event_log_get_event_type (log, i) != SOCKSCOPE_EVENT_ACTOR)
         continue;
       actor = sockscope_event_log_get_string (log, i, "actor");
       host = sockscope_event_log_get_string (log, i, "host");
+      host_name = sockscope_event_log_get_string (log, i, "host_name");
       for (guint l = 0; host != NULL && actor != NULL && l < self->names->len && l < MAX_COLUMNS; l++)
         if (g_str_equal (g_ptr_array_index (self->names, l), actor) && self->hosts[l] == NULL)
-          self->hosts[l] = sockscope_projection_host_label (self->lesson, host);
+          self->hosts[l] = sockscope_projection_host_label_named (self->lesson, host, host_name);
     }
 }
 

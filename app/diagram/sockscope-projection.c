@@ -442,6 +442,17 @@ sockscope_projection_host_label (SockscopeLesson *lesson,
   return g_strdup_printf ("%s · %s", name, b ? "192.0.2.2" : "192.0.2.1");
 }
 
+char *
+sockscope_projection_host_label_named (SockscopeLesson *lesson,
+                                       const char      *host,
+                                       const char      *name)
+{
+  /* Older sessions do not name the host: the lesson's name, or alice / bob. */
+  if (name == NULL || *name == '\0')
+    return sockscope_projection_host_label (lesson, host);
+  return g_strdup_printf ("%s · %s", name, g_strcmp0 (host, "b") == 0 ? "192.0.2.2" : "192.0.2.1");
+}
+
 /* A `wire` event: a change of the rules, or what the wire did to a packet. */
 static void
 project_wire (JsonObject                    *event,
@@ -539,7 +550,7 @@ sockscope_projection_project (SockscopeProjection           *self,
 
       if (host != NULL && sink->host != NULL)
         {
-          g_autofree char *label = sockscope_projection_host_label (self->lesson, host);
+          g_autofree char *label = sockscope_projection_host_label_named (self->lesson, host, string_member (event, "host_name"));
 
           sink->host (data, lifeline, host, label);
         }

@@ -87,6 +87,11 @@ void                 sockscope_projection_project_packet (SockscopeProjection   
  * lesson's name for it when it names one (`host.a: NAME`), else alice / bob. */
 char                *sockscope_projection_host_label     (SockscopeLesson          *lesson,
                                                           const char               *host);
+/* The same with the name an `actor` event logged (`host_name`: the names `hosts` was given);
+ * @name NULL (a session recorded before the lab logged it): as above. */
+char                *sockscope_projection_host_label_named (SockscopeLesson        *lesson,
+                                                            const char             *host,
+                                                            const char             *name);
 /* A wire decision's mark, in words, for the packet list, the diagram and the ladder: "lost on
  * the wire", "delayed 50 ms", "duplicated", "reordered". */
 char                *sockscope_wire_mark                 (SockscopeWireAction       action,
