@@ -3,9 +3,12 @@
 as an unprivileged user (uid 65534 when the tests run as root): TP09's server on host a and its
 client on host b reaching it by name, a lost SYN sent again after a second, forks and threads on
 their parent's host, and the command line's errors.  Usage: test_hosts.py NAME (see TESTS)."""
+import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from test_trace import CLI, EXAMPLES, NOBODY, PROGRAMS, calls, check, check_tcp_causes, packets, ret, states, trace  # noqa: E402
@@ -158,6 +161,45 @@ def test_text():
         check(line in out, "the text has %r:\n%s" % (line, out))
 
 
+def test_session_names():
+    """trace --hosts=paris,tokyo --session: the session keeps the names (each actor event's
+    host_name), so replay's events and its ladder say paris and tokyo, not alice and bob; a session
+    recorded before the lab logged them still reads, with alice and bob."""
+    tmp = tempfile.mkdtemp(prefix="sockscope-hosts-session-")
+    os.chmod(tmp, 0o777)
+    session = os.path.join(tmp, "paris-tokyo.sockscope")
+    try:
+        status, ev, err = trace("--hosts=paris,tokyo", "--session", session, "--run", "paris: python3 tp09_server.py 0.0.0.0",
+                                "--run", "tokyo: python3 tp09_client.py paris", cwd=TP09)
+        check(status == 0, "trace ends with 0: %s" % err)
+        names = {e["actor"]: (e.get("host"), e.get("host_name")) for e in ev if e["type"] == "actor"}
+        check(names == {"python3": ("a", "paris"), "python3-2": ("b", "tokyo")}, "each actor names its host: %r" % names)
+        p = subprocess.run([CLI, "replay", "--json", session], capture_output=True, timeout=60)
+        check(p.returncode == 0, "replay reads the session: %s" % p.stderr.decode())
+        replayed = [json.loads(line) for line in p.stdout.decode().splitlines() if line.strip()]
+        check({e["actor"]: e.get("host_name") for e in replayed if e["type"] == "actor"} == {"python3": "paris", "python3-2": "tokyo"},
+              "the session keeps the hosts' names")
+        for command in (["replay", session],):
+            p = subprocess.run([CLI] + command, capture_output=True, timeout=60, env=dict(os.environ, LANGUAGE="en"))
+            out = p.stdout.decode()
+            check(p.returncode == 0, "%s reads the session: %s" % (command[0], p.stderr.decode()))
+            heads = [line for line in out.splitlines() if "paris · 192.0.2.1" in line and "tokyo · 192.0.2.2" in line]
+            check(heads and heads[0].index("paris") < heads[0].index("tokyo"), "%s's ladder heads the columns with paris and tokyo:\n%s" % (command[0], out))
+            check("alice" not in out and "bob" not in out, "%s's ladder never says alice or bob:\n%s" % (command[0], out))
+        # an older session: no host_name
+        old = os.path.join(tmp, "older.sockscope")
+        with open(session) as f, open(old, "w") as o:
+            for line in f:
+                o.write(line.replace(',"host_name":"paris"', "").replace(',"host_name":"tokyo"', ""))
+        p = subprocess.run([CLI, "replay", old], capture_output=True, timeout=60, env=dict(os.environ, LANGUAGE="en"))
+        out = p.stdout.decode()
+        check(p.returncode == 0 and "host_name" not in open(old).read(), "an older session reads: %s" % p.stderr.decode())
+        check([line for line in out.splitlines() if "alice · 192.0.2.1" in line and "bob · 192.0.2.2" in line],
+              "an older session's ladder says alice and bob:\n%s" % out)
+    finally:
+        shutil.rmtree(tmp)
+
+
 def cli_error(*args):
     p = subprocess.run(list(NOBODY) + [CLI, "trace"] + list(args), cwd=TP09, capture_output=True, timeout=20,
                        env=dict(os.environ, LANGUAGE="en"))
@@ -179,7 +221,8 @@ def test_errors():
 
 
 TESTS = {"tp09": test_tp09, "loss": test_loss, "drop-syn": test_drop_syn, "fork-threads": test_fork_threads,
-         "step": test_step, "refused": test_refused, "text": test_text, "errors": test_errors}
+         "step": test_step, "refused": test_refused, "text": test_text, "errors": test_errors,
+         "session-names": test_session_names}
 
 if __name__ == "__main__":
     TESTS[sys.argv[1]]()
