@@ -44,11 +44,14 @@ typedef struct
   guint               n_started;     /* programs asked for */
   guint               stdin_to;      /* the program (from 1) that reads standard input */
   gboolean            starting;      /* a trace command waits for its reply */
-  char               *last_actor;    /* the actor of the program started last */
+  const char         *last_actor;    /* the actor of the program started last */
+  /* actor names, interned (as the log keeps them): pointers compared, not strings */
   GHashTable         *alive;         /* actor names alive */
   GHashTable         *busy;          /* actor name → 1 blocked, 2 held: waits */
   GHashTable         *held_seq;      /* actor name → the seq of the call it is held before */
   GPtrArray          *order;         /* actor names, in the order they appeared */
+  guint               n_seen;        /* events of the log handled */
+  GString            *session_lines; /* the lines of a read, for the session file */
   guint               n_held;
   gboolean            stepping, interactive, next_pending, stopping;
   gboolean            source;        /* --source: each call names its line of the program's source */
@@ -147,8 +150,7 @@ on_trace_reply (GObject      *object,
       finish (tr, error);
       return;
     }
-  g_free (tr->last_actor);
-  tr->last_actor = g_strdup (json_object_get_string_member_with_default (reply, "actor", ""));
+  tr->last_actor = g_intern_string (json_object_get_string_member_with_default (reply, "actor", ""));
   tr->last_event = g_get_monotonic_time ();
 }
 
@@ -187,7 +189,7 @@ on_next_reply (GObject      *object,
   tr->next_pending = FALSE;
   if (reply != NULL)
     {
-      const char *actor = json_object_get_string_member_with_default (reply, "actor", "");
+      const char *actor = g_intern_string (json_object_get_string_member_with_default (reply, "actor", ""));
       gint64 call_seq = json_object_get_int_member_with_default (reply, "call_seq", 0);
 
       /* The events that follow the reply in the lab's stream may be read first (the client
@@ -242,64 +244,93 @@ print_now (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The events of a read, appended to the log by the lab client (one items-changed for all). */
 static void
-on_event (SockscopeLabClient *client,
-          const char         *line,
-          JsonObject         *ev,
-          Trace              *tr)
+on_events (GListModel *model,
+           guint       position,
+           guint       removed,
+           guint       added,
+           Trace      *tr)
 {
-  const char *type = json_object_get_string_member_with_default (ev, "type", "");
-  const char *actor = json_object_get_string_member_with_default (ev, "actor", "");
-  g_autoptr(GError) error = NULL;
+  guint n = sockscope_event_log_get_n_events (tr->log);
 
   tr->last_event = g_get_monotonic_time ();
-  if (!sockscope_event_log_append (tr->log, line, &error))
-    g_printerr ("sockscope-cli: %s\n", error->message);
   if (tr->session_fd >= 0)
     {
-      g_autofree char *l = g_strconcat (line, "\n", NULL);
-      ssize_t n = write (tr->session_fd, l, strlen (l));
+      ssize_t w;
 
-      (void) n;
+      g_string_truncate (tr->session_lines, 0);
+      for (guint i = tr->n_seen; i < n; i++)
+        {
+          g_string_append (tr->session_lines, sockscope_event_log_get_line (tr->log, i));
+          g_string_append_c (tr->session_lines, '\n');
+        }
+      w = write (tr->session_fd, tr->session_lines->str, tr->session_lines->len);
+      (void) w;
     }
   /* one write for all the events of a turn, not one each (a free-running program makes tens of
    * thousands a second) */
   if (tr->print_idle == 0)
     tr->print_idle = g_idle_add_full (G_PRIORITY_DEFAULT, print_now, tr, NULL);
 
-  if (g_str_equal (type, "actor"))
+  for (; tr->n_seen < n; tr->n_seen++)
     {
-      g_hash_table_add (tr->alive, g_strdup (actor));
-      g_ptr_array_add (tr->order, g_strdup (actor));
-    }
-  else if (g_str_equal (type, "call"))
-    {
-      if (json_object_get_boolean_member_with_default (ev, "held", FALSE))
+      guint i = tr->n_seen;
+      SockscopeEventType type = sockscope_event_log_get_event_type (tr->log, i);
+      const char *actor = sockscope_event_log_get_actor (tr->log, i);
+      gpointer busy;
+
+      if (actor == NULL)
+        actor = g_intern_static_string ("");
+      switch (type)
         {
-          g_hash_table_replace (tr->busy, g_strdup (actor), GINT_TO_POINTER (2));
-          g_hash_table_replace (tr->held_seq, g_strdup (actor),
-                                GSIZE_TO_POINTER ((gsize) json_object_get_int_member_with_default (ev, "seq", 0)));
-          tr->n_held++;
+        case SOCKSCOPE_EVENT_ACTOR:
+          g_hash_table_add (tr->alive, (gpointer) actor);
+          g_ptr_array_add (tr->order, (gpointer) actor);
+          break;
+        case SOCKSCOPE_EVENT_CALL:
+          /* "held": only in step mode */
+          if (tr->stepping)
+            {
+              g_autoptr(JsonObject) ev = sockscope_event_log_parse (tr->log, i);
+
+              if (json_object_get_boolean_member_with_default (ev, "held", FALSE))
+                {
+                  g_hash_table_replace (tr->busy, (gpointer) actor, GINT_TO_POINTER (2));
+                  g_hash_table_replace (tr->held_seq, (gpointer) actor,
+                                        GSIZE_TO_POINTER ((gsize) json_object_get_int_member_with_default (ev, "seq", 0)));
+                  tr->n_held++;
+                }
+            }
+          break;
+        case SOCKSCOPE_EVENT_BLOCKED:
+        case SOCKSCOPE_EVENT_RETURN:
+          busy = g_hash_table_lookup (tr->busy, actor);
+          /* a held call let go that blocks or returns before the reply to its `next` is read */
+          if (busy == GINT_TO_POINTER (2))
+            tr->n_held--;
+          if (type == SOCKSCOPE_EVENT_BLOCKED)
+            g_hash_table_replace (tr->busy, (gpointer) actor, GINT_TO_POINTER (1));
+          else if (busy != NULL)
+            g_hash_table_remove (tr->busy, actor);
+          break;
+        case SOCKSCOPE_EVENT_OTHER:
+          {
+            g_autofree char *name = sockscope_event_log_get_string (tr->log, i, "type");
+
+            if (g_strcmp0 (name, "exit") != 0)
+              break;
+            if (g_hash_table_lookup (tr->busy, actor) == GINT_TO_POINTER (2))
+              tr->n_held--;
+            g_hash_table_remove (tr->busy, actor);
+            g_hash_table_remove (tr->alive, actor);
+            if (actor == tr->last_actor)
+              tr->last_exited = TRUE;
+          }
+          break;
+        default:
+          break;
         }
-    }
-  else if (g_str_equal (type, "blocked") || g_str_equal (type, "return"))
-    {
-      /* a held call let go that blocks or returns before the reply to its `next` is read */
-      if (g_hash_table_lookup (tr->busy, actor) == GINT_TO_POINTER (2))
-        tr->n_held--;
-      if (g_str_equal (type, "blocked"))
-        g_hash_table_replace (tr->busy, g_strdup (actor), GINT_TO_POINTER (1));
-      else
-        g_hash_table_remove (tr->busy, actor);
-    }
-  else if (g_str_equal (type, "exit"))
-    {
-      if (g_hash_table_lookup (tr->busy, actor) == GINT_TO_POINTER (2))
-        tr->n_held--;
-      g_hash_table_remove (tr->busy, actor);
-      g_hash_table_remove (tr->alive, actor);
-      if (g_strcmp0 (actor, tr->last_actor) == 0)
-        tr->last_exited = TRUE;
     }
 }
 
@@ -650,10 +681,11 @@ sockscope_cli_trace (int    argc,
   tr.loop = g_main_loop_new (NULL, FALSE);
   tr.client = sockscope_lab_client_new ();
   tr.log = sockscope_event_log_new ();
-  tr.alive = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  tr.busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  tr.held_seq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  tr.order = g_ptr_array_new_with_free_func (g_free);
+  tr.alive = g_hash_table_new (NULL, NULL);
+  tr.busy = g_hash_table_new (NULL, NULL);
+  tr.held_seq = g_hash_table_new (NULL, NULL);
+  tr.order = g_ptr_array_new ();
+  tr.session_lines = g_string_new (NULL);
   tr.stepping = step || interactive;
   tr.interactive = interactive;
   tr.source = source;
@@ -668,7 +700,9 @@ sockscope_cli_trace (int    argc,
   tr.ladder = cli_ladder_new (NULL, json);
   cli_ladder_set_host_names (tr.ladder, tr.host_names[0], tr.host_names[1]);
   tr.last_event = g_get_monotonic_time ();
-  g_signal_connect (tr.client, "event", G_CALLBACK (on_event), &tr);
+  /* the lab client appends the events to the log, without a JsonObject each */
+  sockscope_lab_client_set_log (tr.client, tr.log);
+  g_signal_connect (tr.log, "items-changed", G_CALLBACK (on_events), &tr);
   g_signal_connect (tr.client, "failed", G_CALLBACK (on_failed), &tr);
 
   sigint = g_unix_signal_add (SIGINT, on_signal, &tr);
@@ -697,7 +731,7 @@ sockscope_cli_trace (int    argc,
   g_clear_error (&tr.error);
   g_clear_object (&tr.tty_input);
   g_clear_pointer (&tr.ladder, cli_ladder_free);
-  g_free (tr.last_actor);
+  g_string_free (tr.session_lines, TRUE);
   g_hash_table_unref (tr.alive);
   g_hash_table_unref (tr.busy);
   g_hash_table_unref (tr.held_seq);

@@ -28,6 +28,14 @@ typedef struct
   guint8      type;      /* SockscopeEventType */
 } Record;
 
+/* The actors met last, interned: a log of 100,000 events names a handful of actors, and
+ * g_intern_string takes a lock and a copy. One per reader (the loading thread has its own). */
+typedef struct
+{
+  const char *names[8];
+  guint       next;
+} ActorCache;
+
 struct _SockscopeEventLog
 {
   GObject       parent_instance;
@@ -48,6 +56,7 @@ struct _SockscopeEventLog
   int           fd;              /* session file being written, or -1 */
   char         *path;
   int           write_errno;     /* first failed write, 0 if none */
+  ActorCache    actors;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -429,7 +438,26 @@ read_int (const char *p,
           gint64     *out)
 {
   char *stop = NULL;
-  gint64 v = g_ascii_strtoll (p, &stop, 10);
+  gint64 v;
+
+  /* Most are short (seqs, fds, lengths): read them here; 19 digits and more may overflow. */
+  if (end - p < 19 && end > p)
+    {
+      const char *q = p + (*p == '-');
+      guint64 u = 0;
+
+      if (q == end)
+        return FALSE;
+      for (; q < end; q++)
+        {
+          if (*q < '0' || *q > '9')
+            return FALSE;
+          u = u * 10 + (guint64) (*q - '0');
+        }
+      *out = *p == '-' ? -(gint64) u : (gint64) u;
+      return TRUE;
+    }
+  v = g_ascii_strtoll (p, &stop, 10);
 
   if (stop != end)
     return FALSE;
@@ -518,8 +546,37 @@ scan_typed_object (Scan             *s,
     }
 }
 
+
+static const char *
+intern_actor (ActorCache *cache,
+              const char *name,
+              gsize       len)
+{
+  char small[128];
+  g_autofree char *copy = NULL;
+  const char *interned;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cache->names) && cache->names[i] != NULL; i++)
+    if (strncmp (cache->names[i], name, len) == 0 && cache->names[i][len] == '\0')
+      return cache->names[i];
+  if (len < sizeof small)
+    {
+      memcpy (small, name, len);
+      small[len] = '\0';
+      interned = g_intern_string (small);
+    }
+  else
+    interned = g_intern_string ((copy = g_strndup (name, len)));
+  cache->names[cache->next] = interned;
+  cache->next = (cache->next + 1) % G_N_ELEMENTS (cache->names);
+  return interned;
+}
+
+/* @len: the line's length, or -1 when it ends at its NUL. */
 static gboolean
 parse_record (const char  *line,
+              gssize       len_or_nul,
+              ActorCache  *cache,
               Record      *r,
               const char **why)
 {
@@ -530,7 +587,8 @@ parse_record (const char  *line,
 
   memset (r, 0, sizeof *r);
   *why = N_("not a JSON object");
-  if (!g_utf8_validate (line, -1, NULL))
+  /* a NUL inside a line of known length is refused too (g_utf8_validate_len) */
+  if (!(len_or_nul < 0 ? g_utf8_validate (line, -1, NULL) : g_utf8_validate_len (line, len_or_nul, NULL)))
     return FALSE;
   scan_space (&s);
   if (*s.p != '{')
@@ -582,8 +640,6 @@ parse_record (const char  *line,
               }
             else if (key_is (k, klen, "actor"))
               {
-                g_autofree char *copy = g_strndup (str, len);
-
                 if (esc)
                   {
                     /* Rare: let json-glib unescape it. */
@@ -593,7 +649,7 @@ parse_record (const char  *line,
                     r->actor = node && JSON_NODE_HOLDS_VALUE (node) ? g_intern_string (json_node_get_string (node)) : NULL;
                   }
                 else
-                  r->actor = g_intern_string (copy);
+                  r->actor = intern_actor (cache, str, len);
               }
             else if (key_is (k, klen, "seq"))
               return (*why = N_("not an event (no seq or type)"), FALSE);
@@ -655,7 +711,7 @@ sockscope_event_log_append (SockscopeEventLog  *self,
 
   g_return_val_if_fail (SOCKSCOPE_IS_EVENT_LOG (self), FALSE);
 
-  if (!parse_record (line, &r, &why))
+  if (!parse_record (line, -1, &self->actors, &r, &why))
     {
       g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PROTOCOL, _("bad event: %s"), _(why));
       return FALSE;
@@ -668,6 +724,55 @@ sockscope_event_log_append (SockscopeEventLog  *self,
 
   g_list_model_items_changed (G_LIST_MODEL (self), self->records->len - 1, 0, 1);
   return TRUE;
+}
+
+/**
+ * sockscope_event_log_append_quietly:
+ * @line: an event line, NUL-terminated after its @len bytes
+ *
+ * Appends @line as sockscope_event_log_append() does, but tells no view yet: a reader of many
+ * lines at once (the lab client, tens of thousands of events a second from a traced program)
+ * tells them once for all with sockscope_event_log_announce(). FALSE, and nothing appended,
+ * when the line is not an event (or not UTF-8).
+ */
+gboolean
+sockscope_event_log_append_quietly (SockscopeEventLog *self,
+                                    const char        *line,
+                                    gsize              len)
+{
+  Record r;
+  const char *why = NULL;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_EVENT_LOG (self), FALSE);
+
+  if (!parse_record (line, (gssize) len, &self->actors, &r, &why))
+    return FALSE;
+  r.line = g_string_chunk_insert_len (self->lines, line, (gssize) len);
+  g_array_append_val (self->records, r);
+
+  if (self->fd >= 0 && self->write_errno == 0)
+    self->write_errno = write_line (self->fd, r.line);
+  return TRUE;
+}
+
+/* One items-changed for the events appended quietly from @position on. */
+void
+sockscope_event_log_announce (SockscopeEventLog *self,
+                              guint              position)
+{
+  g_return_if_fail (SOCKSCOPE_IS_EVENT_LOG (self));
+
+  if (position < self->records->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), position, 0, self->records->len - position);
+}
+
+/* The actor of the event at @position (interned), or NULL. */
+const char *
+sockscope_event_log_get_actor (SockscopeEventLog *self,
+                               guint              position)
+{
+  g_return_val_if_fail (position < self->records->len, NULL);
+  return g_array_index (self->records, Record, position).actor;
 }
 
 guint
@@ -911,11 +1016,12 @@ JsonObject *
 sockscope_event_log_parse_line (const char *line)
 {
   const char *why = NULL;
+  ActorCache actors = { { NULL } };
   Record r;
 
   g_return_val_if_fail (line != NULL, NULL);
 
-  if (!parse_record (line, &r, &why))
+  if (!parse_record (line, -1, &actors, &r, &why))
     return NULL;
   return build_event (line);
 }
@@ -1264,7 +1370,8 @@ sockscope_event_log_get_lesson_path (SockscopeEventLog *self)
 
 /* Starts writing the session file: the header (which embeds the lesson's text, so the session
  * opens where the lesson is not installed), the events so far, then each event as it is
- * appended. */
+ * appended. With no @lesson, a session of traced programs: lesson "trace", as `sockscope-cli
+ * trace --session` writes it. */
 gboolean
 sockscope_event_log_record_to (SockscopeEventLog  *self,
                                const char         *path,
@@ -1272,9 +1379,9 @@ sockscope_event_log_record_to (SockscopeEventLog  *self,
                                const char         *lang,
                                GError            **error)
 {
-  const char *lesson_id = sockscope_lesson_get_id (lesson);
-  const char *lesson_text = sockscope_lesson_get_text (lesson);
-  const char *lesson_path = sockscope_lesson_get_path (lesson);
+  const char *lesson_id = lesson != NULL ? sockscope_lesson_get_id (lesson) : "trace";
+  const char *lesson_text = lesson != NULL ? sockscope_lesson_get_text (lesson) : NULL;
+  const char *lesson_path = lesson != NULL ? sockscope_lesson_get_path (lesson) : NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *header = NULL;
@@ -1303,6 +1410,11 @@ sockscope_event_log_record_to (SockscopeEventLog  *self,
   json_builder_add_string_value (builder, lang);
   json_builder_set_member_name (builder, "started_ns");
   json_builder_add_int_value (builder, g_get_real_time () * 1000);
+  if (lesson == NULL)
+    {
+      json_builder_set_member_name (builder, "traced");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   header = json_to_string (root, FALSE);
@@ -1375,6 +1487,7 @@ load_lines (GArray               *records,
             char                **warning,
             GError              **error)
 {
+  ActorCache actors = { { NULL } };
   char *line, *next;
 
   for (line = *cursor; line != NULL && max > 0; (*number)++, line = next, max--)
@@ -1402,7 +1515,7 @@ load_lines (GArray               *records,
           break;
         }
       *next++ = '\0';
-      if (!parse_record (line, &r, &why))
+      if (!parse_record (line, -1, &actors, &r, &why))
         {
           g_set_error (error, SOCKSCOPE_ERROR, SOCKSCOPE_ERROR_PARSE, _("%s:%u: corrupt line: %s"),
                        path, *number, _(why));
@@ -1411,7 +1524,7 @@ load_lines (GArray               *records,
       if (legacy != NULL && (rewritten = sockscope_legacy_ends_rewrite (legacy, line)) != NULL)
         {
           g_ptr_array_add (owned, rewritten);
-          if (!parse_record (rewritten, &r, &why))
+          if (!parse_record (rewritten, -1, &actors, &r, &why))
             continue;
         }
       r.line = rewritten != NULL ? rewritten : line;

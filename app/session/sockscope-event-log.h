@@ -31,7 +31,14 @@ SockscopeEventLog  *sockscope_event_log_new            (void);
 gboolean            sockscope_event_log_append         (SockscopeEventLog  *self,
                                                         const char         *line,
                                                         GError            **error);
+gboolean            sockscope_event_log_append_quietly (SockscopeEventLog  *self,
+                                                        const char         *line,
+                                                        gsize               len);
+void                sockscope_event_log_announce       (SockscopeEventLog  *self,
+                                                        guint               position);
 guint               sockscope_event_log_get_n_events   (SockscopeEventLog  *self);
+const char         *sockscope_event_log_get_actor      (SockscopeEventLog  *self,
+                                                        guint               position);
 const char         *sockscope_event_log_get_line       (SockscopeEventLog  *self,
                                                         guint               position);
 SockscopeEventType  sockscope_event_log_get_event_type (SockscopeEventLog  *self,

@@ -22,7 +22,11 @@ struct _SockscopeLabClient
   GObject           parent_instance;
   GSubprocess      *subprocess;
   GSocketConnection *connection;
-  GDataInputStream *input;
+  GInputStream     *input;           /* the connection's */
+  char             *in_buf;          /* bytes read, their last line not whole yet */
+  gsize             in_len, in_size;
+  SockscopeEventLog *log;            /* where events go, or NULL: the "event" signal only */
+  guint             announced;       /* the log's events the views were told of */
   GOutputStream    *output;
   GCancellable     *cancellable;
   GQueue            write_queue;     /* GBytes */
@@ -48,7 +52,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void read_next_line (SockscopeLabClient *self);
+static void read_more (SockscopeLabClient *self);
 
 static void
 sockscope_lab_client_dispose (GObject *object)
@@ -60,8 +64,9 @@ sockscope_lab_client_dispose (GObject *object)
     g_subprocess_force_exit (self->subprocess);
   g_clear_handle_id (&self->quit_timeout, g_source_remove);
   g_clear_object (&self->subprocess);
-  g_clear_object (&self->input);
+  self->input = NULL;
   g_clear_object (&self->connection);
+  g_clear_object (&self->log);
   self->output = NULL;
   g_queue_clear_full (&self->write_queue, (GDestroyNotify) g_bytes_unref);
 
@@ -74,6 +79,7 @@ sockscope_lab_client_finalize (GObject *object)
   SockscopeLabClient *self = SOCKSCOPE_LAB_CLIENT (object);
 
   g_clear_object (&self->cancellable);
+  g_free (self->in_buf);
   g_hash_table_unref (self->pending);
   g_clear_error (&self->failure);
   g_clear_error (&self->fatal);
@@ -146,6 +152,23 @@ sockscope_lab_client_find_lab (GError **error)
                _("cannot find sockscope-lab (looked next to this program and in %s); set SOCKSCOPE_LAB to its path"),
                LIBEXECDIR);
   return NULL;
+}
+
+/**
+ * sockscope_lab_client_set_log:
+ *
+ * The events the lab sends are appended to @log as they come, without a JsonObject each: the
+ * lines of one read together, with one items-changed. "event" is still emitted, with the event
+ * parsed, when a handler is connected to it; it must not append the event again.
+ */
+void
+sockscope_lab_client_set_log (SockscopeLabClient *self,
+                              SockscopeEventLog  *log)
+{
+  g_return_if_fail (SOCKSCOPE_IS_LAB_CLIENT (self));
+
+  g_set_object (&self->log, log);
+  self->announced = log != NULL ? sockscope_event_log_get_n_events (log) : 0;
 }
 
 GPid
@@ -268,70 +291,124 @@ handle_reply (SockscopeLabClient *self,
   g_object_unref (task);
 }
 
-/* Whether a whole line waits in the input's buffer: reading it does not block. */
-static gboolean
-buffered_line (SockscopeLabClient *self)
+/* Tells the log's views of the events appended since they were last told: once for the lines
+ * of a read, not once each (a traced program makes tens of thousands of events a second). */
+static void
+announce (SockscopeLabClient *self)
 {
-  gsize n = 0;
-  const void *data = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (self->input), &n);
-
-  return n > 0 && memchr (data, '\n', n) != NULL;
+  if (self->log == NULL)
+    return;
+  sockscope_event_log_announce (self->log, self->announced);
+  self->announced = sockscope_event_log_get_n_events (self->log);
 }
 
+/* One line from the lab (@len bytes, NUL-terminated): an event, or a reply. */
 static void
-on_line (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+take_line (SockscopeLabClient *self,
+           const char         *line,
+           gsize               len)
 {
-  g_autoptr(SockscopeLabClient) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
   JsonObject *obj;
-  gsize len;
 
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, &len, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (line == NULL)
+  if (self->log != NULL && sockscope_event_log_append_quietly (self->log, line, len))
     {
-      /* End of the stream: on_exited says why once the process is reaped. */
-      g_subprocess_wait_async (self->subprocess, self->cancellable, on_exited, g_object_ref (self));
+      /* the tree only for a handler that wants it */
+      if (g_signal_has_handler_pending (self, signals[EVENT], 0, FALSE))
+        {
+          g_autoptr(JsonObject) event = NULL;
+
+          announce (self);
+          event = sockscope_event_log_parse (self->log, self->announced - 1);
+          g_signal_emit (self, signals[EVENT], 0, line, event);
+        }
       return;
     }
-
-  for (;;)
+  if (self->log == NULL)
     {
       /* an event: the event log's own parser (a fifth of json-glib's time) */
       g_autoptr(JsonObject) event = sockscope_event_log_parse_line (line);
 
       if (event != NULL)
-        g_signal_emit (self, signals[EVENT], 0, line, event);
-      else if ((node = json_from_string (line, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-        g_warning ("sockscope-lab sent a line that is not JSON: %s", line);
-      else if (json_object_has_member ((obj = json_node_get_object (node)), "seq"))
-        g_signal_emit (self, signals[EVENT], 0, line, obj);
-      else if (json_object_has_member (obj, "reply"))
-        handle_reply (self, obj);
-      g_clear_pointer (&node, json_node_unref);
-      g_clear_pointer (&line, g_free);
-      /* The lines already read in: one after the other, not a main-loop turn each (a traced
-       * program makes tens of thousands of events a second). */
-      if (self->input == NULL || g_cancellable_is_cancelled (self->cancellable) ||
-          !buffered_line (self) ||
-          (line = g_data_input_stream_read_line_utf8 (self->input, &len, NULL, NULL)) == NULL)
-        break;
+        {
+          g_signal_emit (self, signals[EVENT], 0, line, event);
+          return;
+        }
     }
-
-  if (self->input != NULL)
-    read_next_line (self);
+  /* the events before a reply are known before it */
+  announce (self);
+  if (!g_utf8_validate_len (line, len, NULL))
+    return;
+  if ((node = json_from_string (line, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    g_warning ("sockscope-lab sent a line that is not JSON: %s", line);
+  else if (json_object_has_member ((obj = json_node_get_object (node)), "seq"))
+    {
+      if (self->log == NULL)
+        g_signal_emit (self, signals[EVENT], 0, line, obj);
+      else if (!sockscope_event_log_append (self->log, line, &error))
+        g_warning ("sockscope-lab: %s: %s", error->message, line);
+    }
+  else if (json_object_has_member (obj, "reply"))
+    handle_reply (self, obj);
 }
 
 static void
-read_next_line (SockscopeLabClient *self)
+on_read (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
-  g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT, self->cancellable,
-                                       on_line, g_object_ref (self));
+  g_autoptr(SockscopeLabClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  char *start, *end, *newline;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (n > 0)
+    self->in_len += (gsize) n;
+  else if (self->in_len > 0 && n == 0)
+    self->in_buf[self->in_len++] = '\n';   /* the end of the stream ends the last line */
+  else
+    self->in_len = 0;
+
+  /* The lines read in: one after the other, not a main-loop turn each. */
+  start = self->in_buf;
+  end = self->in_buf + self->in_len;
+  while (self->input != NULL && !g_cancellable_is_cancelled (self->cancellable) &&
+         (newline = memchr (start, '\n', (gsize) (end - start))) != NULL)
+    {
+      *newline = '\0';
+      take_line (self, start, (gsize) (newline - start));
+      start = newline + 1;
+    }
+  announce (self);
+  self->in_len = (gsize) (end - start);
+  memmove (self->in_buf, start, self->in_len);
+
+  if (n <= 0)
+    {
+      /* End of the stream: on_exited says why once the process is reaped. */
+      g_subprocess_wait_async (self->subprocess, self->cancellable, on_exited, g_object_ref (self));
+      return;
+    }
+  if (self->input != NULL)
+    read_more (self);
+}
+
+#define READ_SIZE (64 << 10)
+
+static void
+read_more (SockscopeLabClient *self)
+{
+  /* room for a read and the newline the end of the stream may add */
+  if (self->in_size - self->in_len < READ_SIZE + 1)
+    {
+      self->in_size = MAX (self->in_size * 2, self->in_len + 2 * READ_SIZE);
+      self->in_buf = g_realloc (self->in_buf, self->in_size);
+    }
+  g_input_stream_read_async (self->input, self->in_buf + self->in_len, self->in_size - self->in_len - 1,
+                             G_PRIORITY_DEFAULT, self->cancellable, on_read, g_object_ref (self));
 }
 
 static void write_next (SockscopeLabClient *self);
@@ -433,12 +510,10 @@ sockscope_lab_client_start_async (SockscopeLabClient  *self,
       return;
     }
   self->connection = g_socket_connection_factory_create_connection (socket);
-  self->input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)));
-  g_data_input_stream_set_newline_type (self->input, G_DATA_STREAM_NEWLINE_TYPE_LF);
-  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (self->input), 64 << 10);
+  self->input = g_io_stream_get_input_stream (G_IO_STREAM (self->connection));
   self->output = g_io_stream_get_output_stream (G_IO_STREAM (self->connection));
   self->start_task = g_steal_pointer (&task);
-  read_next_line (self);
+  read_more (self);
 }
 
 gboolean

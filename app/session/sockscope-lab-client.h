@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "sockscope-event-log.h"
+
 G_BEGIN_DECLS
 
 #define SOCKSCOPE_TYPE_LAB_CLIENT (sockscope_lab_client_get_type ())
@@ -12,6 +14,8 @@ G_DECLARE_FINAL_TYPE (SockscopeLabClient, sockscope_lab_client, SOCKSCOPE, LAB_C
 SockscopeLabClient *sockscope_lab_client_new             (void);
 char               *sockscope_lab_client_find_lab        (GError             **error);
 GPid                sockscope_lab_client_get_pid         (SockscopeLabClient  *self);
+void                sockscope_lab_client_set_log         (SockscopeLabClient  *self,
+                                                          SockscopeEventLog   *log);
 
 void                sockscope_lab_client_start_async     (SockscopeLabClient  *self,
                                                           GCancellable        *cancellable,
