@@ -122,7 +122,9 @@ sockscope_cli_export (int    argc,
         fprintf (stderr, "%s\n", warning);
       if (lang == NULL && sockscope_event_log_get_lang (log) != NULL)
         lang = g_strdup (sockscope_event_log_get_lang (log));
-      if ((lesson = sockscope_lesson_for_session (log, argv[1], &error)) == NULL)
+      /* traced programs (sockscope-cli trace --session, the window's Your Programs): no lesson */
+      if (g_strcmp0 (sockscope_event_log_get_lesson_id (log), "trace") != 0 &&
+          (lesson = sockscope_lesson_for_session (log, argv[1], &error)) == NULL)
         {
           fprintf (stderr, "%s\n", error->message);
           return 1;

@@ -126,6 +126,13 @@ lifeline_get (SockscopeDiagram *self,
   return index >= 0 && (guint) index < self->lifelines->len ? &g_array_index (self->lifelines, Lifeline, index) : NULL;
 }
 
+/* The slides' title: the lesson's, or "Your programs" for traced programs. */
+static const char *
+diagram_title (SockscopeDiagram *self)
+{
+  return self->lesson != NULL ? sockscope_lesson_get_title (self->lesson, self->lang) : _("Your programs");
+}
+
 /* An actor whose creation the log does not show (an older session) is there from the start. */
 static void
 lifeline_used (SockscopeDiagram *self,
@@ -367,9 +374,23 @@ build_wire (gpointer data, guint seq, gint64 t_ns, const SockscopeWireItem *item
     packet->arrive_ns = packet->t_ns + item->delay_ns;
 }
 
+/* An actor the lesson does not name (traced programs, a session with no lesson): a lifeline
+ * after the others, there from the start unless a call created it (build_spawn). */
+static void
+build_lifeline (gpointer data, guint lifeline, const char *name, int parent, gboolean thread)
+{
+  Build *b = data;
+  Lifeline line = { g_strdup (name), parent, thread, parent >= 0 ? G_MAXUINT : 0, 0, -1, NULL, 0 };
+
+  if (lifeline == b->self->lifelines->len)
+    g_array_append_val (b->self->lifelines, line);
+  else
+    g_free (line.label);
+}
+
 static const SockscopeProjectionSink build_sink = {
   build_call, build_blocked, build_result, build_state, build_packet,
-  build_spawn, build_exit, build_signal, NULL, build_host, build_wire,
+  build_spawn, build_exit, build_signal, build_lifeline, build_host, build_wire,
 };
 
 static void
@@ -381,6 +402,18 @@ lifeline_clear (gpointer data)
   g_free (line->host);
 }
 
+/* The lifelines' order, children next to their parent: the lesson's actors and those that
+ * appeared (traced programs) alike. */
+static void
+lifeline_order (SockscopeDiagram *self,
+                int              *parents,
+                guint            *order)
+{
+  for (guint i = 0; i < self->lifelines->len; i++)
+    parents[i] = lifeline_get (self, (int) i)->parent;
+  sockscope_projection_lifeline_order (parents, self->lifelines->len, order);
+}
+
 /* Columns: the actors there at the last event shown, children next to their parent. */
 static void
 place_columns (SockscopeDiagram *self)
@@ -389,7 +422,7 @@ place_columns (SockscopeDiagram *self)
   g_autofree int *parents = g_new0 (int, n + 1);
   g_autofree guint *order = g_new0 (guint, n + 1);
 
-  sockscope_projection_lesson_order (self->lesson, parents, order);
+  lifeline_order (self, parents, order);
   self->n_columns = 0;
   for (guint i = 0; i < n; i++)
     {
@@ -416,7 +449,7 @@ sockscope_diagram_new (SockscopeLesson    *lesson,
   Build build = { self, call_rows, calls, states };
   guint n = sockscope_event_log_get_n_events (log);
 
-  self->lesson = g_object_ref (lesson);
+  self->lesson = lesson != NULL ? g_object_ref (lesson) : NULL;
   self->lang = g_strdup (lang ? lang : "en");
   self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_array_set_clear_func (self->rows, row_clear);
@@ -438,7 +471,7 @@ sockscope_diagram_new (SockscopeLesson    *lesson,
   self->first = first;
   self->last = last;
 
-  for (guint i = 0; i < sockscope_lesson_get_n_actors (lesson); i++)
+  for (guint i = 0; lesson != NULL && i < sockscope_lesson_get_n_actors (lesson); i++)
     {
       const SockscopeActor *actor = sockscope_lesson_get_actor (lesson, i);
       Lifeline line = { g_strdup (sockscope_actor_get_label (actor, self->lang)),
@@ -650,7 +683,7 @@ layout_range (SockscopeDiagram      *self,
   guint last_seq = end > 0 ? g_array_index (self->rows, Row, end - 1).seq : 0;
   gboolean outside = FALSE;
 
-  sockscope_projection_lesson_order (self->lesson, parents, order);
+  lifeline_order (self, parents, order);
   for (guint i = 0; i < n; i++)
     {
       const Lifeline *line = lifeline_get (self, (int) i);
@@ -872,7 +905,7 @@ draw_title (SockscopeDiagram *self,
   layout = pango_cairo_create_layout (cr);
   pango_font_description_set_absolute_size (desc, SOCKSCOPE_DIAGRAM_HEIGHT * 0.036 * PANGO_SCALE);
   pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, sockscope_lesson_get_title (self->lesson, self->lang), -1);
+  pango_layout_set_text (layout, diagram_title (self), -1);
   pango_layout_get_pixel_size (layout, NULL, &th);
   cairo_move_to (cr, MARGIN, MARGIN / 2 + (TITLE_H - MARGIN / 2 - th) / 2);
   set_rgb (cr, &FG, 1);
@@ -1288,7 +1321,7 @@ sockscope_diagram_export (SockscopeDiagram        *self,
    * slide. */
   surface = cairo_pdf_surface_create (path, SOCKSCOPE_DIAGRAM_WIDTH / 2, SOCKSCOPE_DIAGRAM_HEIGHT / 2);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
-                                  sockscope_lesson_get_title (self->lesson, self->lang));
+                                  diagram_title (self));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Sockscope " PACKAGE_VERSION);
   cr = cairo_create (surface);
   cairo_scale (cr, 0.5, 0.5);

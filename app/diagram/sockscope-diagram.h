@@ -25,7 +25,8 @@ typedef enum
 typedef struct _SockscopeDiagram SockscopeDiagram;
 
 /* Events first..last (log seqs from 1, both included; 0, 0: the whole session) of log, with
- * the lifelines of lesson and its texts in lang ("fr" or "en"). */
+ * the lifelines of lesson and its texts in lang ("fr" or "en"); lesson NULL: traced programs,
+ * a lifeline for each actor as the log makes it, titled "Your programs". */
 SockscopeDiagram *sockscope_diagram_new         (SockscopeLesson         *lesson,
                                                  SockscopeEventLog       *log,
                                                  const char              *lang,

@@ -147,7 +147,9 @@ on_dialog_response (AdwMessageDialog *dialog,
       export_free (export);
       return;
     }
-  name = g_strdup_printf ("%s.%s", sockscope_lesson_get_id (export->lesson), formats[index].extension);
+  /* (traced programs have no lesson: "trace", as their recordings are named) */
+  name = g_strdup_printf ("%s.%s", export->lesson != NULL ? sockscope_lesson_get_id (export->lesson) : "trace",
+                          formats[index].extension);
   chooser = gtk_file_chooser_native_new (_("Export"), export->parent, GTK_FILE_CHOOSER_ACTION_SAVE,
                                          _("_Export"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
@@ -194,7 +196,7 @@ sockscope_export_dialog_present (GtkWindow         *parent,
   GtkWidget *dialog, *box, *range;
 
   export->parent = g_object_ref (parent);
-  export->lesson = g_object_ref (lesson);
+  export->lesson = lesson != NULL ? g_object_ref (lesson) : NULL;
   export->log = g_object_ref (log);
   export->session_path = g_strdup (session_path);
   export->lang = g_strdup (lang);

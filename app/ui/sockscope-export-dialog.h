@@ -10,8 +10,8 @@
 
 G_BEGIN_DECLS
 
-/* session_path: the file the log is recorded in or was read from, or NULL. first/last: the
- * range offered at first (event seqs from 1). */
+/* lesson: NULL for traced programs. session_path: the file the log is recorded in or was read
+ * from, or NULL. first/last: the range offered at first (event seqs from 1). */
 void sockscope_export_dialog_present (GtkWindow         *parent,
                                       SockscopeLesson   *lesson,
                                       SockscopeEventLog *log,

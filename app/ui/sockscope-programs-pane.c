@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sockscope-programs-pane.h"
 #include "sockscope-terminal.h"
@@ -32,6 +33,10 @@ struct _SockscopeProgramsPane
   GtkLabel             *status;
   GtkScale             *history;
   GtkWidget            *history_box;
+  GtkSwitch            *hosts_switch;       /* two hosts joined by the wire */
+  GtkWidget            *hosts_box;          /* their names */
+  GtkEditable          *host_entries[2];
+  GtkStringList        *host_model;         /* the two names, for each program's host */
 
   SockscopeProgramsRun *run;
   GtkWidget            *terminal;
@@ -130,6 +135,8 @@ sockscope_programs_pane_add_program (SockscopeProgramsPane *self,
   GtkWidget *name = gtk_label_new (base);
   GtkWidget *kind = gtk_label_new (kind_of (path));
   GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *host;
 
   g_return_if_fail (SOCKSCOPE_IS_PROGRAMS_PANE (self));
 
@@ -149,8 +156,17 @@ sockscope_programs_pane_add_program (SockscopeProgramsPane *self,
   gtk_box_append (GTK_BOX (top), icon_button ("list-remove-symbolic", _("Remove it from the list"), G_CALLBACK (on_remove)));
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("arguments (none)"));
   gtk_editable_set_text (GTK_EDITABLE (entry), args != NULL ? args : "");
+  gtk_widget_set_hexpand (entry, TRUE);
+  /* With two hosts, the host it runs on: the first program (a server) on a, the others on b. */
+  host = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->host_model)), NULL);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (host), sockscope_programs_pane_get_n_programs (self) == 0 ? 0 : 1);
+  gtk_widget_set_tooltip_text (host, _("The host it runs on"));
+  gtk_widget_set_valign (host, GTK_ALIGN_CENTER);
+  g_object_bind_property (self->hosts_switch, "active", host, "visible", G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (bottom), entry);
+  gtk_box_append (GTK_BOX (bottom), host);
   gtk_box_append (GTK_BOX (box), top);
-  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), bottom);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_widget_set_margin_start (box, 8);
@@ -159,7 +175,84 @@ sockscope_programs_pane_add_program (SockscopeProgramsPane *self,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   g_object_set_data_full (G_OBJECT (row), "path", g_strdup (path), g_free);
   g_object_set_data (G_OBJECT (row), "args", entry);
+  g_object_set_data (G_OBJECT (row), "host", host);
   gtk_list_box_append (self->list, row);
+}
+
+/* ---- two hosts ---- */
+
+static const char *
+host_name (SockscopeProgramsPane *self,
+           guint                  h)
+{
+  const char *name = gtk_editable_get_text (self->host_entries[h]);
+
+  return *name != '\0' ? name : h == 0 ? "alice" : "bob";
+}
+
+/* The drop-downs name the hosts as the entries do. */
+static void
+on_host_name_changed (SockscopeProgramsPane *self)
+{
+  const char *names[] = { host_name (self, 0), host_name (self, 1), NULL };
+  GtkListBoxRow *row;
+  g_autoptr(GArray) selected = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  /* (a splice of the model resets each drop-down's choice: kept) */
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
+    {
+      guint h = gtk_drop_down_get_selected (g_object_get_data (G_OBJECT (row), "host"));
+
+      g_array_append_val (selected, h);
+    }
+  gtk_string_list_splice (self->host_model, 0, 2, names);
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
+    gtk_drop_down_set_selected (g_object_get_data (G_OBJECT (row), "host"), g_array_index (selected, guint, i));
+}
+
+void
+sockscope_programs_pane_set_hosts (SockscopeProgramsPane *self,
+                                   gboolean               two_hosts,
+                                   const char            *a,
+                                   const char            *b)
+{
+  g_return_if_fail (SOCKSCOPE_IS_PROGRAMS_PANE (self));
+  if (a != NULL)
+    gtk_editable_set_text (self->host_entries[0], a);
+  if (b != NULL)
+    gtk_editable_set_text (self->host_entries[1], b);
+  gtk_switch_set_active (self->hosts_switch, two_hosts);
+}
+
+void
+sockscope_programs_pane_set_program_host (SockscopeProgramsPane *self,
+                                          guint                  index,
+                                          const char            *host)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, (int) index);
+
+  g_return_if_fail (row != NULL);
+  gtk_drop_down_set_selected (g_object_get_data (G_OBJECT (row), "host"), g_strcmp0 (host, "b") == 0 ? 1 : 0);
+}
+
+/* A name the lab takes (letters, digits, '-', '.'; not localhost), or why not. */
+static char *
+host_name_problem (SockscopeProgramsPane *self)
+{
+  for (guint h = 0; h < 2; h++)
+    {
+      const char *name = host_name (self, h);
+      gboolean ok = strlen (name) <= 63 && name[0] != '-' && name[strlen (name) - 1] != '-' &&
+                    g_ascii_strcasecmp (name, "localhost") != 0;
+
+      for (const char *p = name; ok && *p != '\0'; p++)
+        ok = g_ascii_isalnum (*p) || *p == '-' || *p == '.';
+      if (!ok)
+        return g_strdup_printf (_("“%s” is not a host name: letters, digits, “-” and “.” only."), name);
+    }
+  if (g_ascii_strcasecmp (host_name (self, 0), host_name (self, 1)) == 0)
+    return g_strdup_printf (_("The two hosts need two names, not “%s” twice."), host_name (self, 0));
+  return NULL;
 }
 
 void
@@ -188,8 +281,10 @@ programs (SockscopeProgramsPane *self)
   GtkListBoxRow *row;
 
   for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
-    g_ptr_array_add (list, sockscope_program_new (g_object_get_data (G_OBJECT (row), "path"),
-                                                  gtk_editable_get_text (g_object_get_data (G_OBJECT (row), "args"))));
+    g_ptr_array_add (list, sockscope_program_new_on_host (g_object_get_data (G_OBJECT (row), "path"),
+                                                          gtk_editable_get_text (g_object_get_data (G_OBJECT (row), "args")),
+                                                          gtk_drop_down_get_selected (g_object_get_data (G_OBJECT (row), "host")) == 1
+                                                          ? "b" : "a"));
   return list;
 }
 
@@ -377,6 +472,8 @@ start (SockscopeProgramsPane *self,
   self->cancellable = g_cancellable_new ();
   self->run = sockscope_programs_run_new ();
   sockscope_programs_run_set_interval (self->run, (guint) gtk_range_get_value (GTK_RANGE (self->speed)));
+  if (gtk_switch_get_active (self->hosts_switch) && list->len > 0)
+    sockscope_programs_run_set_hosts (self->run, host_name (self, 0), host_name (self, 1));
   g_signal_connect_object (self->run, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   set_status (self, list->len > 0 ? _("Starting the lab and your programs…") : _("Starting the lab…"));
   sockscope_programs_run_start_async (self->run, list, self->mode, self->cancellable, on_run_started, self);
@@ -386,11 +483,17 @@ void
 sockscope_programs_pane_run (SockscopeProgramsPane *self)
 {
   g_autoptr(GPtrArray) list = programs (self);
+  g_autofree char *problem = NULL;
 
   g_return_if_fail (SOCKSCOPE_IS_PROGRAMS_PANE (self));
   if (list->len == 0)
     {
       set_status (self, _("Add a program first: an executable, a .py or a .c."));
+      return;
+    }
+  if (gtk_switch_get_active (self->hosts_switch) && (problem = host_name_problem (self)) != NULL)
+    {
+      set_status (self, problem);
       return;
     }
   start (self, list);
@@ -487,6 +590,7 @@ sockscope_programs_pane_finalize (GObject *object)
 
   g_free (self->next_text);
   g_clear_object (&self->held_model);
+  g_clear_object (&self->host_model);
   G_OBJECT_CLASS (sockscope_programs_pane_parent_class)->finalize (object);
 }
 
@@ -563,8 +667,11 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
   GtkWidget *speed_label = gtk_label_new (_("Pause between calls (ms)"));
   GtkWidget *errors_title = gtk_label_new (_("The compiler's errors (nothing ran)"));
   GtkWidget *placeholder = gtk_label_new (_("No program yet. Add your server, then its client."));
+  GtkWidget *hosts_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *hosts_label = gtk_label_new (_("Two hosts, joined by a wire"));
 
   self->mode = SOCKSCOPE_TRACE_STEP;
+  self->host_model = gtk_string_list_new ((const char * const []) { "alice", "bob", NULL });
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_widget_add_css_class (GTK_WIDGET (self), "programs-pane");
   /* Its rows expand in its own width; the pane does not take the window's (as the explore
@@ -596,6 +703,47 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->list));
   g_signal_connect_object (add, "clicked", G_CALLBACK (on_add), self, G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (box), add);
+
+  /* Two hosts joined by the wire (sockscope-cli trace --hosts=A,B): a name for each, a host for
+   * each program; the window's Wire button then breaks the wire between them. */
+  gtk_box_append (GTK_BOX (box), section (_("Hosts")));
+  gtk_label_set_xalign (GTK_LABEL (hosts_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (hosts_label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (hosts_label), 24);
+  gtk_widget_set_hexpand (hosts_label, TRUE);
+  self->hosts_switch = GTK_SWITCH (gtk_switch_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->hosts_switch), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->hosts_switch),
+                               _("Each program on one of two hosts, a (192.0.2.1) and b (192.0.2.2), joined by a wire you can break"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->hosts_switch), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Two hosts"), -1);
+  gtk_box_append (GTK_BOX (hosts_row), hosts_label);
+  gtk_box_append (GTK_BOX (hosts_row), GTK_WIDGET (self->hosts_switch));
+  gtk_box_append (GTK_BOX (box), hosts_row);
+  self->hosts_box = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (self->hosts_box), 4);
+  gtk_grid_set_column_spacing (GTK_GRID (self->hosts_box), 8);
+  for (guint h = 0; h < 2; h++)
+    {
+      static const char *captions[] = { N_("Host a · 192.0.2.1"), N_("Host b · 192.0.2.2") };
+      static const char *defaults[] = { "alice", "bob" };
+      GtkWidget *caption = gtk_label_new (_(captions[h]));
+      GtkWidget *name = gtk_entry_new ();
+
+      gtk_label_set_xalign (GTK_LABEL (caption), 0);
+      gtk_widget_add_css_class (caption, "dim-label");
+      gtk_editable_set_text (GTK_EDITABLE (name), defaults[h]);
+      gtk_entry_set_placeholder_text (GTK_ENTRY (name), defaults[h]);
+      gtk_editable_set_width_chars (GTK_EDITABLE (name), 10);
+      gtk_widget_set_hexpand (name, TRUE);
+      gtk_widget_set_tooltip_text (name, _("Its name: the other host's programs reach it by this name"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (name), GTK_ACCESSIBLE_PROPERTY_LABEL, _(captions[h]), -1);
+      self->host_entries[h] = GTK_EDITABLE (name);
+      g_signal_connect_object (name, "changed", G_CALLBACK (on_host_name_changed), self, G_CONNECT_SWAPPED);
+      gtk_grid_attach (GTK_GRID (self->hosts_box), caption, 0, (int) h, 1, 1);
+      gtk_grid_attach (GTK_GRID (self->hosts_box), name, 1, (int) h, 1, 1);
+    }
+  g_object_bind_property (self->hosts_switch, "active", self->hosts_box, "visible", G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (box), self->hosts_box);
 
   gtk_box_append (GTK_BOX (box), section (_("How they run")));
   gtk_widget_add_css_class (modes, "linked");

@@ -18,6 +18,15 @@ void                  sockscope_programs_pane_add_program  (SockscopeProgramsPan
                                                             const char            *args);
 void                  sockscope_programs_pane_clear        (SockscopeProgramsPane *self);
 guint                 sockscope_programs_pane_get_n_programs (SockscopeProgramsPane *self);
+/* Two hosts joined by the wire (the "Two hosts" switch), named @a and @b (NULL: as they are). */
+void                  sockscope_programs_pane_set_hosts    (SockscopeProgramsPane *self,
+                                                            gboolean               two_hosts,
+                                                            const char            *a,
+                                                            const char            *b);
+/* The host program @index runs on with two hosts: "a" or "b". */
+void                  sockscope_programs_pane_set_program_host (SockscopeProgramsPane *self,
+                                                            guint                  index,
+                                                            const char            *host);
 /* Runs the programs in a fresh lab, in the mode chosen. */
 void                  sockscope_programs_pane_run          (SockscopeProgramsPane *self);
 void                  sockscope_programs_pane_set_mode     (SockscopeProgramsPane *self,

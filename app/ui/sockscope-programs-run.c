@@ -32,6 +32,9 @@ struct _SockscopeProgramsRun
 
   GPtrArray          *argvs;          /* GStrv */
   GPtrArray          *cwds;
+  GPtrArray          *hosts_of;       /* "a" / "b" for each program, with two hosts */
+  gboolean            two_hosts;
+  char               *host_names[2];  /* NULL: alice, bob */
   guint               n_started;
   gboolean            starting;       /* a trace command waits for its reply */
   gboolean            lab_up;
@@ -68,6 +71,17 @@ sockscope_program_new (const char *path,
   return program;
 }
 
+SockscopeProgram *
+sockscope_program_new_on_host (const char *path,
+                               const char *args,
+                               const char *host)
+{
+  SockscopeProgram *program = sockscope_program_new (path, args);
+
+  program->host = g_strdup (host);
+  return program;
+}
+
 void
 sockscope_program_free (SockscopeProgram *program)
 {
@@ -75,6 +89,7 @@ sockscope_program_free (SockscopeProgram *program)
     return;
   g_free (program->path);
   g_free (program->args);
+  g_free (program->host);
   g_free (program);
 }
 
@@ -124,6 +139,9 @@ sockscope_programs_run_finalize (GObject *object)
     g_string_free (self->compile_errors, TRUE);
   g_ptr_array_unref (self->argvs);
   g_ptr_array_unref (self->cwds);
+  g_ptr_array_unref (self->hosts_of);
+  g_free (self->host_names[0]);
+  g_free (self->host_names[1]);
   g_free (self->last_actor);
   g_hash_table_unref (self->alive);
   g_ptr_array_unref (self->order);
@@ -158,6 +176,7 @@ sockscope_programs_run_init (SockscopeProgramsRun *self)
   self->log = sockscope_event_log_new ();
   self->argvs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   self->cwds = g_ptr_array_new_with_free_func (g_free);
+  self->hosts_of = g_ptr_array_new_with_free_func (g_free);
   self->alive = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->order = g_ptr_array_new_with_free_func (g_free);
   self->held = g_ptr_array_new_with_free_func (g_free);
@@ -318,6 +337,8 @@ start_next (SockscopeProgramsRun *self)
   json_object_set_string_member (cmd, "cwd", g_ptr_array_index (self->cwds, self->n_started));
   json_object_set_string_member (cmd, "mode", self->mode == SOCKSCOPE_TRACE_RUN ? "run" : "step");
   json_object_set_boolean_member (cmd, "source", TRUE);
+  if (self->two_hosts)
+    json_object_set_string_member (cmd, "host", g_ptr_array_index (self->hosts_of, self->n_started));
   self->n_started++;
   self->starting = TRUE;
   self->last_exited = FALSE;
@@ -346,25 +367,61 @@ on_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The lab is up, with its two hosts if any: the programs start. */
+static void
+lab_ready (SockscopeProgramsRun *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+
+  self->lab_up = TRUE;
+  self->last_event = g_get_monotonic_time ();
+  self->tick = g_timeout_add (TICK_MS, on_tick, self);
+  g_task_return_boolean (task, TRUE);
+  changed (self);
+}
+
+static void
+on_hosts (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(SockscopeProgramsRun) self = user_data;
+  GError *error = NULL;
+
+  if (!sockscope_lab_client_hosts_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+
+      if (task != NULL)
+        g_task_return_error (task, error);
+      else
+        g_error_free (error);
+      return;
+    }
+  lab_ready (self);
+}
+
 static void
 on_lab_started (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(SockscopeProgramsRun) self = user_data;
-  g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
   GError *error = NULL;
 
   if (!sockscope_lab_client_start_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
     {
+      g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+
       g_task_return_error (task, error);
       return;
     }
-  self->lab_up = TRUE;
-  self->last_event = g_get_monotonic_time ();
-  self->tick = g_timeout_add (TICK_MS, on_tick, self);
-  g_task_return_boolean (task, TRUE);
-  changed (self);
+  /* Two hosts first, as `sockscope-cli trace --hosts` does: `hosts` comes before any actor. */
+  if (self->two_hosts)
+    sockscope_lab_client_hosts_async (self->client, self->host_names[0], self->host_names[1], self->cancellable,
+                                      on_hosts, g_object_ref (self));
+  else
+    lab_ready (self);
 }
 
 static void
@@ -504,6 +561,7 @@ compile_next (SockscopeProgramsRun *self)
           g_ptr_array_add (argv, NULL);
           g_ptr_array_add (self->argvs, g_ptr_array_free (argv, FALSE));
           g_ptr_array_add (self->cwds, g_strdup (dir));
+          g_ptr_array_add (self->hosts_of, g_strdup (g_strcmp0 (p->host, "b") == 0 ? "b" : "a"));
           /* With the .c files beside it that have no main() (its helpers). */
           g_ptr_array_add (cc_argv, g_strdup ("cc"));
           g_ptr_array_add (cc_argv, g_strdup ("-g"));
@@ -538,6 +596,7 @@ compile_next (SockscopeProgramsRun *self)
       g_ptr_array_add (argv, NULL);
       g_ptr_array_add (self->argvs, g_ptr_array_free (argv, FALSE));
       g_ptr_array_add (self->cwds, g_strdup (dir));
+      g_ptr_array_add (self->hosts_of, g_strdup (g_strcmp0 (p->host, "b") == 0 ? "b" : "a"));
     }
   if (self->compile_errors->len > 0)
     {
@@ -569,7 +628,7 @@ sockscope_programs_run_start_async (SockscopeProgramsRun *self,
     {
       SockscopeProgram *p = g_ptr_array_index (programs, i);
 
-      g_ptr_array_add (self->sources, sockscope_program_new (p->path, p->args));
+      g_ptr_array_add (self->sources, sockscope_program_new_on_host (p->path, p->args, p->host));
     }
   self->compile_errors = g_string_new (NULL);
   if ((self->build_dir = g_dir_make_tmp ("your-programs-XXXXXX", &error)) == NULL)
@@ -589,6 +648,36 @@ sockscope_programs_run_start_finish (SockscopeProgramsRun *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- two hosts ---- */
+
+void
+sockscope_programs_run_set_hosts (SockscopeProgramsRun *self,
+                                  const char           *a,
+                                  const char           *b)
+{
+  g_return_if_fail (SOCKSCOPE_IS_PROGRAMS_RUN (self));
+  g_return_if_fail (self->client == NULL);
+  self->two_hosts = TRUE;
+  g_free (self->host_names[0]);
+  g_free (self->host_names[1]);
+  self->host_names[0] = g_strdup (a);
+  self->host_names[1] = g_strdup (b);
+}
+
+gboolean
+sockscope_programs_run_has_hosts (SockscopeProgramsRun *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_PROGRAMS_RUN (self), FALSE);
+  return self->two_hosts;
+}
+
+SockscopeLabClient *
+sockscope_programs_run_get_client (SockscopeProgramsRun *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_PROGRAMS_RUN (self), NULL);
+  return self->lab_up ? self->client : NULL;
 }
 
 /* ---- modes, next, stop ---- */

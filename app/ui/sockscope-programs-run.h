@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "sockscope-event-log.h"
+#include "sockscope-lab-client.h"
 
 G_BEGIN_DECLS
 
@@ -22,10 +23,14 @@ typedef struct
 {
   char *path;
   char *args;
+  char *host;   /* with two hosts, "a" or "b": the host it runs on (NULL: a) */
 } SockscopeProgram;
 
 SockscopeProgram *sockscope_program_new  (const char       *path,
                                           const char       *args);
+SockscopeProgram *sockscope_program_new_on_host (const char *path,
+                                                 const char *args,
+                                                 const char *host);
 void              sockscope_program_free (SockscopeProgram *program);
 
 #define SOCKSCOPE_TYPE_PROGRAMS_RUN (sockscope_programs_run_get_type ())
@@ -47,6 +52,15 @@ void                  sockscope_programs_run_start_async  (SockscopeProgramsRun 
 gboolean              sockscope_programs_run_start_finish (SockscopeProgramsRun *self,
                                                            GAsyncResult         *result,
                                                            GError              **error);
+
+/* Before the start: the programs run on two hosts joined by the wire, named @a and @b (NULL:
+ * alice, bob), as `sockscope-cli trace --hosts=A,B` does; each program on its host. */
+void                  sockscope_programs_run_set_hosts    (SockscopeProgramsRun *self,
+                                                           const char           *a,
+                                                           const char           *b);
+gboolean              sockscope_programs_run_has_hosts    (SockscopeProgramsRun *self);
+/* The lab's client once the lab is up (the window's wire panel sends `wire` through it). */
+SockscopeLabClient   *sockscope_programs_run_get_client   (SockscopeProgramsRun *self);
 
 void                  sockscope_programs_run_set_mode     (SockscopeProgramsRun *self,
                                                            SockscopeTraceMode    mode);

@@ -1112,7 +1112,9 @@ record_session (SockscopeWindow *self)
   g_autofree char *dir = sessions_dir ();
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d-%H%M%S");
-  g_autofree char *name = g_strdup_printf ("%s-%s.sockscope", sockscope_lesson_get_id (self->lesson), stamp);
+  /* a run of Your Programs has no lesson: recorded as `sockscope-cli trace --session` does */
+  const char *id = self->lesson != NULL ? sockscope_lesson_get_id (self->lesson) : "trace";
+  g_autofree char *name = g_strdup_printf ("%s-%s.sockscope", id, stamp);
   g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&self->session_path, g_free);
@@ -1130,7 +1132,7 @@ record_session (SockscopeWindow *self)
     {
       g_free (self->session_path);
       g_free (name);
-      name = g_strdup_printf ("%s-%s-%u.sockscope", sockscope_lesson_get_id (self->lesson), stamp, i);
+      name = g_strdup_printf ("%s-%s-%u.sockscope", id, stamp, i);
       self->session_path = g_build_filename (dir, name, NULL);
     }
   if (!sockscope_event_log_record_to (self->log, self->session_path, self->lesson, self->lang, &error))
@@ -1150,13 +1152,21 @@ static void
 update_wire_panel (SockscopeWindow *self)
 {
   gboolean two_hosts = FALSE;
+  SockscopeLabClient *client = self->client;
+  SockscopeProgramsRun *run = self->programs ? sockscope_programs_pane_get_run (self->programs_pane) : NULL;
 
   for (guint i = 0; self->lesson != NULL && i < sockscope_lesson_get_n_actors (self->lesson); i++)
     two_hosts |= sockscope_lesson_get_actor (self->lesson, i)->host != NULL;
+  /* Your programs on two hosts: the wire of their lab */
+  if (run != NULL && sockscope_programs_run_has_hosts (run))
+    {
+      two_hosts = TRUE;
+      client = sockscope_programs_run_get_client (run);
+    }
   if (self->wire_panel != NULL)
-    sockscope_wire_panel_set_client (self->wire_panel, two_hosts ? self->client : NULL);
+    sockscope_wire_panel_set_client (self->wire_panel, two_hosts ? client : NULL);
   if (self->wire_button != NULL)
-    gtk_widget_set_visible (self->wire_button, two_hosts && self->client != NULL);
+    gtk_widget_set_visible (self->wire_button, two_hosts && client != NULL);
 }
 
 static void
@@ -1442,7 +1452,9 @@ on_programs_run_started (SockscopeWindow      *self,
   g_clear_object (&self->lesson);
   g_clear_pointer (&self->session_path, g_free);
   self->log = g_object_ref (sockscope_programs_run_get_log (run));
+  record_session (self);   /* a session as `trace --session` writes, File → Export copies it */
   attach_log (self);
+  update_wire_panel (self);
   update_actions (self);
 }
 
@@ -1491,6 +1503,7 @@ leave_programs (SockscopeWindow *self)
     return;
   self->programs = FALSE;
   sockscope_programs_pane_leave (self->programs_pane);
+  update_wire_panel (self);
   gtk_stack_set_visible_child_name (self->flap_stack, "lesson");
 }
 
@@ -1992,7 +2005,7 @@ export_action (GtkWidget  *widget,
 {
   SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
 
-  if (self->log == NULL || self->lesson == NULL || sockscope_event_log_get_n_events (self->log) == 0)
+  if (self->log == NULL || sockscope_event_log_get_n_events (self->log) == 0)
     {
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Nothing to export yet: take a step first")));
       return;
