@@ -448,7 +448,8 @@ gboolean ss_trace_command        (SsLab       *lab,
                                   gint64       id,
                                   void        *cmd);   /* JsonObject */
 int      ss_trace_poll_fd        (SsLab       *lab);
-void     ss_trace_drain          (SsLab       *lab);
+void     ss_trace_drain          (SsLab       *lab,
+                                  gboolean     woken);
 void     ss_trace_shutdown       (SsLab       *lab);
 
 /* sockscope-capture.c */

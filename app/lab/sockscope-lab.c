@@ -1164,7 +1164,6 @@ ss_lab_drain_actors (SsLab *lab)
   lab->last_drain_ns = ss_now_ns ();
   for (guint i = 0; i < lab->actors->len; i++)
     drain_actor (lab, g_ptr_array_index (lab->actors, i));
-  ss_trace_drain (lab);
 }
 
 /* ---- commands ---- */
@@ -1920,6 +1919,7 @@ run (SsLab *lab)
 
       /* Actors first: a packet is attributed knowing every call started so far. */
       ss_lab_drain_actors (lab);
+      ss_trace_drain (lab, (fds[2].revents & POLLIN) != 0);
       ss_capture_read (lab);
       /* Events are made only while the front end keeps up; frames wait in the queue. */
       if (lab->out->len < OUTPUT_HIGH_WATER)

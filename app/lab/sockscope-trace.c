@@ -24,7 +24,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <pthread.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -63,7 +65,7 @@ typedef struct
 
 struct _SsTrace
 {
-  int          pipe[2];      /* SIGCHLD → a byte: the poll loop wakes to collect stops */
+  int          sigfd;        /* SIGCHLD, blocked, read here: the poll loop wakes to collect stops */
   gboolean     step;
   GPtrArray   *tracees;      /* SsTracee, alive */
   gboolean     busy;
@@ -77,25 +79,25 @@ struct _SsTrace
   guint        n_insns;
 };
 
-static int sigchld_pipe = -1;
-
+/* Every child the lab forks (lessons' actors, the wire's forwarder, traced programs, the
+ * terminal's shell) starts with SIGCHLD unblocked, as it would be outside the lab: a blocked
+ * mask is inherited across fork and exec. */
 static void
-on_sigchld (int sig)
+unblock_sigchld_in_child (void)
 {
-  int saved = errno;
-  char c = 0;
-  ssize_t n = write (sigchld_pipe, &c, 1);
+  sigset_t set;
 
-  (void) n;
-  (void) sig;
-  errno = saved;
+  sigemptyset (&set);
+  sigaddset (&set, SIGCHLD);
+  sigprocmask (SIG_UNBLOCK, &set, NULL);
 }
 
 static SsTrace *
 trace_get (SsLab *lab)
 {
+  static gboolean atfork_set;
   SsTrace *t = lab->trace;
-  struct sigaction sa = { 0 };
+  sigset_t set;
 
   if (t != NULL)
     return t;
@@ -103,25 +105,31 @@ trace_get (SsLab *lab)
   t->tracees = g_ptr_array_new ();
   t->msg = g_malloc0 (sizeof *t->msg + SS_DATA_MAX);
   t->filter = ss_trace_filter (&t->n_insns);
-  if (pipe2 (t->pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-    t->pipe[0] = t->pipe[1] = -1;
-  sigchld_pipe = t->pipe[1];
   /* Ctrl-C on the learner's terminal reaches the whole foreground group: the traced programs
    * get it as they would in a terminal; the lab stays to log their ends (its front end stops
    * the trace). */
   signal (SIGINT, SIG_IGN);
   signal (SIGQUIT, SIG_IGN);
-  sa.sa_handler = on_sigchld;
-  sa.sa_flags = SA_RESTART;   /* ptrace stops come as SIGCHLD too: no SA_NOCLDSTOP */
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGCHLD, &sa, NULL);
+  /* Stops come as SIGCHLD (ptrace stops too). It is blocked and read from a signalfd the poll
+   * loop watches: no handler runs, nothing is written, no call is interrupted, a stop. The lab
+   * has no other thread to take it. */
+  if (!atfork_set)
+    {
+      pthread_atfork (NULL, NULL, unblock_sigchld_in_child);
+      atfork_set = TRUE;
+    }
+  signal (SIGCHLD, SIG_DFL);
+  sigemptyset (&set);
+  sigaddset (&set, SIGCHLD);
+  sigprocmask (SIG_BLOCK, &set, NULL);
+  t->sigfd = signalfd (-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
   return t;
 }
 
 int
 ss_trace_poll_fd (SsLab *lab)
 {
-  return lab->trace != NULL ? lab->trace->pipe[0] : -1;
+  return lab->trace != NULL ? lab->trace->sigfd : -1;
 }
 
 static gboolean
@@ -1093,47 +1101,43 @@ handle_status (SsLab    *lab,
   resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, sig == SIGTRAP ? 0 : sig);
 }
 
+/* @woken: the poll loop saw SIGCHLD pending (the signalfd readable). One pass over the tracees
+ * collects every stop reported before the signal was read; a stop that comes after raises it
+ * again, and the loop wakes for it. */
 void
-ss_trace_drain (SsLab *lab)
+ss_trace_drain (SsLab    *lab,
+                gboolean  woken)
 {
   SsTrace *t = lab->trace;
-  gboolean again = TRUE;
-  char buf[64];
+  struct signalfd_siginfo si[4];
 
-  if (t == NULL || t->busy)
+  if (t == NULL || t->busy || !woken)
     return;
   t->busy = TRUE;
-  /* a short read emptied the pipe: no second read to learn it (one syscall less a stop) */
-  while (read (t->pipe[0], buf, sizeof buf) == (ssize_t) sizeof buf)
-    ;
-  while (again)
+  /* SIGCHLD is not queued: one read takes it, whatever the number of stops */
+  if (read (t->sigfd, si, sizeof si) < 0 && errno != EAGAIN)
+    g_printerr ("sockscope-lab: signalfd: %s\n", g_strerror (errno));
+  for (guint i = 0; i < t->tracees->len;)
     {
-      again = FALSE;
-      for (guint i = 0; i < t->tracees->len; i++)
-        {
-          SsTracee *te = g_ptr_array_index (t->tracees, i);
-          int status;
-          pid_t r;
+      SsTracee *te = g_ptr_array_index (t->tracees, i);
+      int status;
+      pid_t r;
 
-          /* a held tracee has reported its stop: waitpid says 0, unless it was killed */
-          r = waitpid (te->tid, &status, __WALL | WNOHANG);
-          if (r == te->tid)
-            {
-              handle_status (lab, t, te, status);
-              again = TRUE;
-              break;    /* the array may have changed */
-            }
-          if (r < 0 && errno == ECHILD)
-            {
-              /* reaped by someone else: gone, status unknown */
-              if (te->actor != NULL)
-                ss_lab_actor_ended (lab, te->actor, FALSE, 0);
-              g_ptr_array_remove_index (t->tracees, i);
-              free_tracee (te);
-              again = TRUE;
-              break;
-            }
+      /* a held tracee has reported its stop: waitpid says 0, unless it was killed */
+      r = waitpid (te->tid, &status, __WALL | WNOHANG);
+      if (r == te->tid)
+        handle_status (lab, t, te, status);
+      else if (r < 0 && errno == ECHILD)
+        {
+          /* reaped by someone else: gone, status unknown */
+          if (te->actor != NULL)
+            ss_lab_actor_ended (lab, te->actor, FALSE, 0);
+          g_ptr_array_remove (t->tracees, te);
+          free_tracee (te);
         }
+      /* the next one: te may have left the array (its end); children are added at its end */
+      if (i < t->tracees->len && g_ptr_array_index (t->tracees, i) == te)
+        i++;
     }
   t->busy = FALSE;
 }
@@ -1267,9 +1271,8 @@ ss_trace_shutdown (SsLab *lab)
     return;
   stop_all (lab);
   ss_trace_stats_print ();
-  signal (SIGCHLD, SIG_DFL);
-  close (t->pipe[0]);
-  close (t->pipe[1]);
+  close (t->sigfd);
+  unblock_sigchld_in_child ();     /* as the lab was before it traced */
   g_ptr_array_unref (t->tracees);
   g_free (t->msg);
   g_free (t->filter);
