@@ -599,6 +599,15 @@ append_flags (GString *out,
   g_string_append_c (out, '"');
 }
 
+/* Frames read from the rings that are not events yet. */
+static gboolean
+capture_queued (SsLab *lab)
+{
+  GByteArray *head = g_queue_peek_head (lab->queue);
+
+  return head != NULL && (lab->queue_pos < head->len || lab->queue->length > 1);
+}
+
 /* The packets a call made are in the capture ring before the call returns (lo hands packet
  * sockets their copy as it transmits): log them first, so that the log reads in time order,
  * SYN, SYN-ACK, ACK, then connect's return. The actors were just drained, so the packet path
@@ -614,7 +623,8 @@ log_packets_before_return (SsLab *lab)
   lab->last_drain_ns = G_MAXUINT64;
   ss_wire_sync (lab);
   ss_capture_read (lab);
-  while (ss_capture_process (lab, 64))
+  /* (a call that sent nothing: no second look at the empty ring, a poll each in libpcap) */
+  while (capture_queued (lab) && ss_capture_process (lab, 64))
     ;
   lab->last_drain_ns = drained;
 }
@@ -1920,10 +1930,15 @@ run (SsLab *lab)
       /* Actors first: a packet is attributed knowing every call started so far. */
       ss_lab_drain_actors (lab);
       ss_trace_drain (lab, (fds[2].revents & POLLIN) != 0);
-      ss_capture_read (lab);
+      /* The rings and the wire's reports when poll saw something there: a look at an empty
+       * ring is a poll of its own in libpcap, and a traced program's stops wake the loop
+       * tens of thousands of times a second. What comes after poll is seen at the next turn
+       * (poll says so at once), or before the return of the call that sent it. */
+      if ((fds[1].revents | fds[3].revents | fds[4].revents | fds[5].revents) != 0)
+        ss_capture_read (lab);
       /* Events are made only while the front end keeps up; frames wait in the queue. */
       if (lab->out->len < OUTPUT_HIGH_WATER)
-        lab->backlog = ss_capture_process (lab, 64);
+        lab->backlog = capture_queued (lab) && ss_capture_process (lab, 64);
       if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
         read_commands (lab);
       check_timers (lab, g_get_monotonic_time ());
