@@ -586,8 +586,10 @@ compile_next (SockscopeProgramsRun *self)
         }
       if (g_str_has_suffix (base, ".py"))
         {
+          /* run from its folder as a learner types it: "python3 server.py" (the command line
+           * the session and the left pane show) */
           g_ptr_array_add (argv, g_strdup ("python3"));
-          g_ptr_array_add (argv, g_strdup (p->path));
+          g_ptr_array_add (argv, g_strdup (base));
         }
       else
         g_ptr_array_add (argv, g_strdup (p->path));

@@ -6,11 +6,16 @@
  *   freely;
  * - a .c with a syntax error: the compiler's message (file:line) shown, nothing run;
  * - the terminal: the TP5b echo server started in the background and two nc clients, each with
- *   its lifeline and its packets; after the window is closed no process started from it is left.
- * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-terminal.png (1600×1000) and trace-programs-step.png (TP09
- * stepped: the server blocked in accept, the client held before connect) and
- * trace-programs-compile-error.png; SOCKSCOPE_TEST_PRESENTER=1 takes
- * it in presenter mode at 200 %, SOCKSCOPE_TEST_LANG=fr in French. */
+ *   its lifeline and its packets; after the window is closed no process started from it is left;
+ * - two hosts: TP09's client on alice reaching its server on bob by name, the host bands drawn,
+ *   and the Wire button losing the client's SYN (the kernel sends it again);
+ * - a run on hosts named paris and tokyo recorded as a session, exported as File → Export does,
+ *   and opened again: the programs' command lines and the hosts' names.
+ * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-terminal.png (1600×1000), trace-programs-step.png (TP09
+ * stepped: the server blocked in accept, the client held before connect),
+ * trace-programs-compile-error.png and trace-programs-hosts.png (TP09 across the wire, its SYN
+ * lost); SOCKSCOPE_TEST_PRESENTER=1 takes the terminal's in presenter mode at 200 %,
+ * SOCKSCOPE_TEST_LANG=fr in French. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -24,10 +29,12 @@
 
 #include "sockscope-application.h"
 #include "sockscope-event-log.h"
+#include "sockscope-export-dialog.h"
 #include "sockscope-language.h"
 #include "sockscope-locale.h"
 #include "sockscope-screenshot.h"
 #include "sockscope-terminal.h"
+#include "sockscope-wire-panel.h"
 #include "sockscope-window-private.h"
 #include "ui-test-util.h"
 
@@ -50,6 +57,64 @@ open_programs (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.programs", NULL));
   ui_test_spin (100);
   return window;
+}
+
+static void
+close_window (SockscopeWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (200);
+}
+
+/* A program of the list: an example (kind: its folder) or a path (kind NULL), its arguments,
+ * and with two hosts its host ("a", "b"). */
+typedef struct
+{
+  const char *kind;
+  const char *name;
+  const char *args;
+  const char *host;
+} Program;
+
+static const Program tp09[] = { { "python", "tp09_server.py" }, { "python", "tp09_client.py" }, { NULL } };
+
+/* Adds the programs to the pane's list, as "Add a Program…" does, and runs them in @mode. */
+static void
+run_programs (SockscopeProgramsPane *pane,
+              SockscopeTraceMode     mode,
+              const Program         *programs)
+{
+  guint n = sockscope_programs_pane_get_n_programs (pane);
+
+  for (guint i = 0; programs[i].name != NULL; i++)
+    {
+      g_autofree char *path = programs[i].kind != NULL ? example (programs[i].kind, programs[i].name)
+                                                       : g_strdup (programs[i].name);
+
+      sockscope_programs_pane_add_program (pane, path, programs[i].args);
+      if (programs[i].host != NULL)
+        sockscope_programs_pane_set_program_host (pane, n + i, programs[i].host);
+    }
+  sockscope_programs_pane_set_mode (pane, mode);
+  sockscope_programs_pane_run (pane);
+}
+
+/* SOCKSCOPE_TEST_SHOTS=DIR: the window at 1600×1000 in DIR/name. */
+static void
+keep_shot (SockscopeWindow *window,
+           const char      *name,
+           guint            settle_ms)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_getenv ("SOCKSCOPE_TEST_SHOTS") == NULL)
+    return;
+  path = g_build_filename (g_getenv ("SOCKSCOPE_TEST_SHOTS"), name, NULL);
+  ui_test_resize (window, 1600, 1000);
+  ui_test_spin (settle_ms);
+  sockscope_screenshot_widget (GTK_WIDGET (window), path, &error);
+  g_assert_no_error (error);
 }
 
 static int
@@ -104,6 +169,33 @@ has_call (SockscopeWindow *window,
   return FALSE;
 }
 
+/* Runs until @actor's lifeline has a call starting with @prefix. */
+static void
+wait_call (SockscopeWindow *window,
+           const char      *actor,
+           const char      *prefix,
+           gint64           deadline,
+           const char      *what)
+{
+  while (!has_call (window, actor, prefix))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s", what);
+      ui_test_spin (20);
+    }
+}
+
+/* TP09 (or a server and client of the same story) drawn: accept, connect, the packets. */
+static void
+assert_exchange (SockscopeWindow *window,
+                 const char      *server,
+                 const char      *client)
+{
+  g_assert_true (has_call (window, server, "accept4("));
+  g_assert_true (has_call (window, client, "connect("));
+  g_assert_cmpuint (packets_between (window, server, client), >=, 6);
+}
+
 static void
 wait_ended (SockscopeWindow *window,
             guint            timeout_ms)
@@ -143,19 +235,14 @@ test_step (void)
 {
   SockscopeWindow *window = open_programs ();
   SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
-  g_autofree char *server = example ("python", "tp09_server.py");
-  g_autofree char *client = example ("python", "tp09_client.py");
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   guint nexts = 0;
   gboolean chose_other = FALSE;
   gboolean shot = FALSE;
   SockscopeProgramsRun *run;
 
-  sockscope_programs_pane_add_program (pane, server, NULL);
-  sockscope_programs_pane_add_program (pane, client, NULL);
+  run_programs (pane, SOCKSCOPE_TRACE_STEP, tp09);
   g_assert_cmpuint (sockscope_programs_pane_get_n_programs (pane), ==, 2);
-  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_STEP);
-  sockscope_programs_pane_run (pane);
 
   for (;;)
     {
@@ -197,15 +284,9 @@ test_step (void)
           continue;
         }
       /* the picture: the server blocked in accept, the client held before its connect */
-      if (g_getenv ("SOCKSCOPE_TEST_SHOTS") != NULL && !shot && g_str_has_prefix (text, "python3-2 · connect("))
+      if (!shot && g_str_has_prefix (text, "python3-2 · connect("))
         {
-          g_autofree char *path = g_build_filename (g_getenv ("SOCKSCOPE_TEST_SHOTS"), "trace-programs-step.png", NULL);
-          g_autoptr(GError) error = NULL;
-
-          ui_test_resize (window, 1600, 1000);
-          ui_test_spin (800);
-          sockscope_screenshot_widget (GTK_WIDGET (window), path, &error);
-          g_assert_no_error (error);
+          keep_shot (window, "trace-programs-step.png", 800);
           shot = TRUE;
         }
       /* Space (win.next) lets it go as the pane's Next does, every other time */
@@ -229,10 +310,8 @@ test_step (void)
   g_assert_cmpint (lifeline (window, "python3"), >=, 0);
   g_assert_cmpint (lifeline (window, "python3-2"), >=, 0);
   g_assert_true (has_call (window, "python3", "bind("));
-  g_assert_true (has_call (window, "python3", "accept4("));
-  g_assert_true (has_call (window, "python3-2", "connect("));
-  /* SYN, SYN-ACK, ACK, data, FIN... between the two lifelines */
-  g_assert_cmpuint (packets_between (window, "python3", "python3-2"), >=, 6);
+  /* accept, connect; SYN, SYN-ACK, ACK, data, FIN... between the two lifelines */
+  assert_exchange (window, "python3", "python3-2");
 
   /* The pane's history slider is the window's: back to the server's first calls, the client's
    * lifeline has not ended; back to live, it has. */
@@ -253,8 +332,7 @@ test_step (void)
     g_assert_true (sockscope_sequence_view_lifeline_shown (diagram, second, &ended));
     g_assert_true (ended);
   }
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_spin (200);
+  close_window (window);
 }
 
 static void
@@ -262,13 +340,9 @@ test_c_run (void)
 {
   SockscopeWindow *window = open_programs ();
   SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
-  g_autofree char *server = example ("c", "echoserveri.c");
-  g_autofree char *client = example ("c", "echoclient.c");
+  static const Program echo[] = { { "c", "echoserveri.c", "7777 1" }, { "c", "echoclient.c", "localhost 7777" }, { NULL } };
 
-  sockscope_programs_pane_add_program (pane, server, "7777 1");
-  sockscope_programs_pane_add_program (pane, client, "localhost 7777");
-  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
-  sockscope_programs_pane_run (pane);
+  run_programs (pane, SOCKSCOPE_TRACE_RUN, echo);
   wait_ended (window, 60000);
   g_assert_null (sockscope_programs_pane_get_errors (pane));
   g_assert_cmpint (lifeline (window, "echoserveri"), >=, 0);
@@ -276,8 +350,7 @@ test_c_run (void)
   g_assert_true (has_call (window, "echoserveri", "listen("));
   g_assert_true (has_call (window, "echoclient", "connect("));
   g_assert_cmpuint (packets_between (window, "echoserveri", "echoclient"), >=, 4);
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_spin (200);
+  close_window (window);
 }
 
 static void
@@ -287,15 +360,12 @@ test_compile_error (void)
   SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
   g_autofree char *dir = g_dir_make_tmp ("programs-test-XXXXXX", NULL);
   g_autofree char *bad = g_build_filename (dir, "bad.c", NULL);
-  g_autofree char *good = example ("python", "tp09_server.py");
+  const Program programs[] = { { "python", "tp09_server.py" }, { NULL, bad }, { NULL } };
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   const char *errors;
 
   g_assert_true (g_file_set_contents (bad, "int\nmain (void)\n{\n  return 0\n}\n", -1, NULL));
-  sockscope_programs_pane_add_program (pane, good, NULL);
-  sockscope_programs_pane_add_program (pane, bad, NULL);
-  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
-  sockscope_programs_pane_run (pane);
+  run_programs (pane, SOCKSCOPE_TRACE_RUN, programs);
   while ((errors = sockscope_programs_pane_get_errors (pane)) == NULL)
     {
       if (g_get_monotonic_time () > deadline)
@@ -309,19 +379,10 @@ test_compile_error (void)
   ui_test_spin (500);
   g_assert_cmpuint (sockscope_window_get_n_events (window), ==, 0);
   g_assert_cmpuint (sockscope_sequence_view_get_n_items (sockscope_window_get_diagram (window)), ==, 0);
-  if (g_getenv ("SOCKSCOPE_TEST_SHOTS") != NULL)
-    {
-      g_autofree char *path = g_build_filename (g_getenv ("SOCKSCOPE_TEST_SHOTS"), "trace-programs-compile-error.png", NULL);
-      g_autoptr(GError) error = NULL;
-
-      ui_test_resize (window, 1600, 1000);
-      sockscope_screenshot_widget (GTK_WIDGET (window), path, &error);
-      g_assert_no_error (error);
-    }
+  keep_shot (window, "trace-programs-compile-error.png", 0);
   g_unlink (bad);
   g_rmdir (dir);
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_spin (200);
+  close_window (window);
 }
 
 /* Play: held calls let go by themselves, at the pace chosen. */
@@ -330,24 +391,16 @@ test_play (void)
 {
   SockscopeWindow *window = open_programs ();
   SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
-  g_autofree char *server = example ("python", "tp09_server.py");
-  g_autofree char *client = example ("python", "tp09_client.py");
   SockscopeProgramsRun *run;
 
-  sockscope_programs_pane_add_program (pane, server, NULL);
-  sockscope_programs_pane_add_program (pane, client, NULL);
-  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_PLAY);
-  sockscope_programs_pane_run (pane);
+  run_programs (pane, SOCKSCOPE_TRACE_PLAY, tp09);
   ui_test_spin (200);
   run = sockscope_programs_pane_get_run (pane);
   g_assert_nonnull (run);
   sockscope_programs_run_set_interval (run, 60);
   wait_ended (window, 60000);
-  g_assert_true (has_call (window, "python3", "accept4("));
-  g_assert_true (has_call (window, "python3-2", "connect("));
-  g_assert_cmpuint (packets_between (window, "python3", "python3-2"), >=, 6);
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_spin (200);
+  assert_exchange (window, "python3", "python3-2");
+  close_window (window);
 }
 
 /* A file that is no program: the pane says why it did not run; the others run. */
@@ -357,20 +410,14 @@ test_not_a_program (void)
   SockscopeWindow *window = open_programs ();
   SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
   g_autofree char *readme = g_build_filename (g_getenv ("SOCKSCOPE_SOURCE_ROOT"), "README.md", NULL);
-  g_autofree char *server = example ("python", "tp09_server.py");
-  g_autofree char *client = example ("python", "tp09_client.py");
+  const Program programs[] = { tp09[0], { NULL, readme }, tp09[1], { NULL } };
 
-  sockscope_programs_pane_add_program (pane, server, NULL);
-  sockscope_programs_pane_add_program (pane, readme, NULL);
-  sockscope_programs_pane_add_program (pane, client, NULL);
-  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
-  sockscope_programs_pane_run (pane);
+  run_programs (pane, SOCKSCOPE_TRACE_RUN, programs);
   wait_ended (window, 60000);
   g_assert_nonnull (strstr (sockscope_programs_pane_get_status (pane), "README.md is not an executable program"));
   g_assert_cmpint (lifeline (window, "python3-2"), >=, 0);
-  g_assert_cmpuint (packets_between (window, "python3", "python3-2"), >=, 6);
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_spin (200);
+  assert_exchange (window, "python3", "python3-2");
+  close_window (window);
 }
 
 static gboolean
@@ -475,18 +522,13 @@ wait_terminal (SockscopeWindow   *window,
     }
 }
 
-static void
-test_terminal (void)
+/* Opens the lab's terminal from the pane (a lab of its own), ready for keys. */
+static SockscopeTerminal *
+open_terminal (SockscopeProgramsPane *pane,
+               gint64                 deadline)
 {
-  SockscopeWindow *window = open_programs ();
-  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
-  const char *shots = g_getenv ("SOCKSCOPE_TEST_SHOTS");
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   SockscopeTerminal *terminal;
-  g_autofree char *cd = g_strdup_printf ("cd '%s'\n", g_getenv ("SOCKSCOPE_SOURCE_ROOT"));
-  g_autoptr(GArray) started = NULL;
 
-  g_assert_cmpuint (n_terminal_processes (), ==, 0);
   sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
   sockscope_programs_pane_open_terminal (pane);
   while ((terminal = SOCKSCOPE_TERMINAL (sockscope_programs_pane_get_terminal (pane))) == NULL ||
@@ -496,17 +538,37 @@ test_terminal (void)
         g_error ("the lab's terminal did not start");
       ui_test_spin (20);
     }
+  return terminal;
+}
+
+/* The TP5b echo server started in the background from the terminal, waiting in accept. */
+static void
+start_echo_server (SockscopeWindow   *window,
+                   SockscopeTerminal *terminal,
+                   gint64             deadline)
+{
+  g_autofree char *cd = g_strdup_printf ("cd '%s'\n", g_getenv ("SOCKSCOPE_SOURCE_ROOT"));
+
+  sockscope_terminal_type (terminal, cd);
+  sockscope_terminal_type (terminal, "python3 examples/python/tp5b_echo_server.py &\n");
+  wait_call (window, "python3", "accept4(", deadline, "the echo server started from the terminal does not accept");
+}
+
+static void
+test_terminal (void)
+{
+  SockscopeWindow *window = open_programs ();
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  SockscopeTerminal *terminal;
+  g_autoptr(GArray) started = NULL;
+
+  g_assert_cmpuint (n_terminal_processes (), ==, 0);
+  terminal = open_terminal (pane, deadline);
   /* the terminal is the bottom page the window shows */
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (terminal)));
   wait_terminal (window, terminal, "lab:", 1);
-  sockscope_terminal_type (terminal, cd);
-  sockscope_terminal_type (terminal, "python3 examples/python/tp5b_echo_server.py &\n");
-  while (!has_call (window, "python3", "accept4("))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the echo server started from the terminal does not accept");
-      ui_test_spin (20);
-    }
+  start_echo_server (window, terminal, deadline);
   sockscope_terminal_type (terminal, "echo hello | nc -q 1 127.0.0.1 7777\n");
   wait_terminal (window, terminal, "hello", 2);   /* typed, then echoed by the server */
   ui_test_spin (1500);    /* nc -q 1 ends a second after its input: the prompt is back */
@@ -526,12 +588,8 @@ test_terminal (void)
   started = terminal_processes ();
   g_assert_cmpuint (started->len, >=, 2);   /* the shell and the echo server */
 
-  if (shots != NULL)
+  if (g_getenv ("SOCKSCOPE_TEST_SHOTS") != NULL)
     {
-      g_autofree char *path = g_build_filename (shots, "trace-terminal.png", NULL);
-      g_autoptr(GError) error = NULL;
-
-      ui_test_resize (window, 1600, 1000);
       if (g_getenv ("SOCKSCOPE_TEST_PRESENTER") != NULL)
         {
           sockscope_window_set_no_fullscreen (window, TRUE);
@@ -541,9 +599,7 @@ test_terminal (void)
       else
         /* the whole story: the server's accept, each client's connection, data and end */
         g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "view.diagram-overview", NULL));
-      ui_test_spin (1500);
-      sockscope_screenshot_widget (GTK_WIDGET (window), path, &error);
-      g_assert_no_error (error);
+      keep_shot (window, "trace-terminal.png", 1500);
     }
 
   /* Closing the window ends the lab: the shell and the server started from it end too. */
@@ -563,19 +619,9 @@ test_terminal_close (void)
   SockscopeWindow *window = open_programs ();
   SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  SockscopeTerminal *terminal;
-  g_autofree char *cd = g_strdup_printf ("cd '%s'\n", g_getenv ("SOCKSCOPE_SOURCE_ROOT"));
+  SockscopeTerminal *terminal = open_terminal (pane, deadline);
   g_autoptr(GArray) started = NULL;
 
-  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
-  sockscope_programs_pane_open_terminal (pane);
-  while ((terminal = SOCKSCOPE_TERMINAL (sockscope_programs_pane_get_terminal (pane))) == NULL ||
-         !sockscope_terminal_is_ready (terminal))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the lab's terminal did not start");
-      ui_test_spin (20);
-    }
   /* Real keys, as a learner types them (xdotool under Xvfb): the window's own keys (Space, the
    * arrows, Home) go to the shell, not to the lesson's Next and Back. */
   if (g_find_program_in_path ("xdotool") != NULL)
@@ -593,14 +639,7 @@ test_terminal_close (void)
       wait_terminal (window, terminal, "echo typed by keys", 1);
       wait_terminal (window, terminal, "typed by keys", 2);
     }
-  sockscope_terminal_type (terminal, cd);
-  sockscope_terminal_type (terminal, "python3 examples/python/tp5b_echo_server.py &\n");
-  while (!has_call (window, "python3", "accept4("))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the echo server started from the terminal does not accept");
-      ui_test_spin (20);
-    }
+  start_echo_server (window, terminal, deadline);
   started = terminal_processes ();
   g_assert_cmpuint (started->len, >=, 2);
   /* Closing the terminal (its button) ends what it started; the window stays. */
@@ -622,8 +661,225 @@ test_terminal_close (void)
                                                            (guint) lifeline (window, "python3"), &ended));
     g_assert_true (ended);
   }
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_spin (200);
+  close_window (window);
+}
+
+/* ---- two hosts ---- */
+
+/* The diagram's host bands: a on the left with its name and address, b on the right, the wire
+ * between them and each program's column on its host's side. */
+static void
+assert_host_bands (SockscopeWindow *window,
+                   const char      *a,
+                   const char      *b,
+                   const char      *on_a,
+                   const char      *on_b)
+{
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+  const SockscopeLayout *l = sockscope_sequence_view_get_layout (diagram, NULL);
+  g_autofree char *band_a = NULL;
+  g_autofree char *band_b = NULL;
+
+  g_assert_nonnull (l);
+  g_assert_cmpuint (l->n_hosts, ==, 2);
+  band_a = g_strjoinv (" ", l->hosts[0].lines);
+  band_b = g_strjoinv (" ", l->hosts[1].lines);
+  g_assert_cmpstr (band_a, ==, a);
+  g_assert_cmpstr (band_b, ==, b);
+  g_assert_cmpfloat (l->hosts[0].band.x + l->hosts[0].band.width, <, l->wire_x);
+  g_assert_cmpfloat (l->hosts[1].band.x, >, l->wire_x);
+  g_assert_cmpfloat (l->columns[lifeline (window, on_a)].x, <, l->wire_x);
+  g_assert_cmpfloat (l->columns[lifeline (window, on_b)].x, >, l->wire_x);
+}
+
+/* The diagram item of a packet whose text starts with @prefix and holds @holds, or NULL. */
+static const char *
+packet_text (SockscopeWindow *window,
+             const char      *prefix,
+             const char      *holds)
+{
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+
+  for (guint i = 0; i < sockscope_sequence_view_get_n_items (diagram); i++)
+    {
+      const char *kind, *text;
+      int from, to;
+      guint seq;
+
+      if (sockscope_sequence_view_get_item (diagram, i, &seq, &kind, &text, &from, &to) &&
+          g_str_equal (kind, "packet") && g_str_has_prefix (text, prefix) && strstr (text, holds) != NULL)
+        return text;
+    }
+  return NULL;
+}
+
+/* "Two hosts": TP09's client on alice (a) reaching its server on bob (b) by name, stepped; held
+ * before its connect, the Wire button loses its next packet: the SYN stops on the wire, the
+ * kernel sends it again a second later and the exchange completes. */
+static void
+test_two_hosts (void)
+{
+  SockscopeWindow *window = open_programs ();
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  SockscopeWirePanel *panel = sockscope_window_get_wire_panel (window);
+  static const Program programs[] = {
+    { "python", "tp09_server.py", "0.0.0.0", "b" }, { "python", "tp09_client.py", "bob", "a" }, { NULL }
+  };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  SockscopeProgramsRun *run;
+  SockscopeEventLog *log;
+  guint drops = 0;
+
+  g_assert_false (gtk_widget_get_visible (sockscope_window_get_wire_button (window)));
+  sockscope_programs_pane_set_hosts (pane, TRUE, NULL, NULL);   /* alice and bob, as shown */
+  run_programs (pane, SOCKSCOPE_TRACE_STEP, programs);
+  /* Next until the client waits before its connect to the server (which waits in accept). */
+  for (;;)
+    {
+      const char *next;
+
+      ui_test_spin (20);
+      run = sockscope_programs_pane_get_run (pane);
+      g_assert_nonnull (run);
+      next = sockscope_programs_pane_get_next_text (pane);
+      /* (name lookups connect to nscd's socket first) */
+      if (next != NULL && g_str_has_prefix (next, "python3-2 · connect(") && strstr (next, ":65432") != NULL)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out: the client never waited before its connect (%s)", sockscope_programs_pane_get_status (pane));
+      if (next != NULL)
+        sockscope_programs_pane_next (pane);
+    }
+  /* the client connects to bob's address, which it found by name */
+  g_assert_nonnull (strstr (sockscope_programs_pane_get_next_text (pane), "192.0.2.2:65432"));
+  g_assert_true (sockscope_programs_run_has_hosts (run));
+  g_assert_true (gtk_widget_get_visible (sockscope_window_get_wire_button (window)));
+  /* the Wire popover's button: one `wire` command on the run's lab */
+  sockscope_wire_panel_send (panel, "dir=a>b,drop=next");
+  while (sockscope_wire_panel_get_n_pending (panel) > 0 && g_get_monotonic_time () < deadline)
+    ui_test_spin (20);
+  g_assert_true (g_str_has_prefix (sockscope_wire_panel_get_status (panel), "Sent: dir=a>b,drop=next"));
+  sockscope_programs_pane_set_mode (pane, SOCKSCOPE_TRACE_RUN);
+  wait_ended (window, 60000);
+
+  assert_exchange (window, "python3", "python3-2");
+  g_assert_true (has_call (window, "python3-2", "connect(3, 192.0.2.2:65432)"));
+  assert_host_bands (window, "alice · 192.0.2.1", "bob · 192.0.2.2", "python3-2", "python3");
+  /* the lost SYN on the diagram, and in the log: one drop, the client's SYN from a to b */
+  g_assert_nonnull (packet_text (window, "SYN", "lost on the wire"));
+  log = sockscope_programs_run_get_log (run);
+  for (guint i = 0; i < sockscope_event_log_get_n_events (log); i++)
+    {
+      g_autoptr(JsonObject) ev = sockscope_event_log_parse (log, i);
+
+      if (g_str_equal (json_object_get_string_member (ev, "type"), "wire") &&
+          g_strcmp0 (json_object_get_string_member_with_default (ev, "action", ""), "drop") == 0)
+        {
+          g_autoptr(JsonObject) packet = sockscope_event_log_parse (log, (guint) json_object_get_int_member (ev, "packet") - 1);
+          JsonObject *pkt = json_object_get_object_member (packet, "pkt");
+
+          g_assert_cmpstr (json_object_get_string_member (pkt, "flags"), ==, "S");
+          g_assert_cmpstr (json_object_get_string_member (packet, "wire"), ==, "a>b");
+          g_assert_cmpstr (json_object_get_string_member (packet, "from"), ==, "python3-2");
+          drops++;
+        }
+    }
+  g_assert_cmpuint (drops, ==, 1);
+  /* the picture: the history a few events past the SYN-ACK that answered the SYN sent again */
+  for (guint i = 0; i < sockscope_event_log_get_n_events (log); i++)
+    {
+      g_autoptr(JsonObject) ev = sockscope_event_log_parse (log, i);
+
+      if (g_str_equal (json_object_get_string_member (ev, "type"), "packet") &&
+          g_str_equal (json_object_get_string_member (json_object_get_object_member (ev, "pkt"), "flags"), "SA"))
+        {
+          gtk_adjustment_set_value (sockscope_programs_pane_get_history (pane), i + 8);
+          break;
+        }
+    }
+  keep_shot (window, "trace-programs-hosts.png", 1500);
+  close_window (window);
+}
+
+/* A run on hosts named paris and tokyo is recorded as `trace --session` records one; exported as
+ * File → Export writes it, it opens again with its programs' command lines and the names. */
+static void
+test_session (void)
+{
+  SockscopeWindow *window = open_programs ();
+  SockscopeProgramsPane *pane = sockscope_window_get_programs_pane (window);
+  static const Program programs[] = {
+    { "python", "tp09_server.py", "0.0.0.0", "a" }, { "python", "tp09_client.py", "paris", "b" }, { NULL }
+  };
+  g_autofree char *dir = g_dir_make_tmp ("programs-session-XXXXXX", NULL);
+  g_autofree char *exported = g_build_filename (dir, "paris-tokyo.sockscope", NULL);
+  g_autofree char *slides = g_build_filename (dir, "slides.png", NULL);
+  g_autofree char *slide = g_build_filename (dir, "slides-1.png", NULL);
+  g_autofree char *recorded = NULL;
+  g_autofree char *programs_shown = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  SockscopeEventLog *log;
+  guint n_events;
+  gint64 deadline;
+
+  sockscope_programs_pane_set_hosts (pane, TRUE, "paris", "tokyo");
+  run_programs (pane, SOCKSCOPE_TRACE_RUN, programs);
+  wait_ended (window, 60000);
+  assert_host_bands (window, "paris · 192.0.2.1", "tokyo · 192.0.2.2", "python3", "python3-2");
+  g_assert_true (has_call (window, "python3-2", "connect(3, 192.0.2.1:65432)"));
+
+  /* recorded as it ran, among the recent sessions, as a traced session */
+  recorded = g_strdup (sockscope_window_get_session_path (window));
+  g_assert_nonnull (recorded);
+  {
+    g_autoptr(GPtrArray) sessions = sockscope_window_list_sessions ();
+
+    g_assert_cmpstr (g_ptr_array_index (sessions, 0), ==, recorded);
+  }
+  g_assert_true (g_file_get_contents (recorded, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "{\"sockscope_session\":2,\"lesson\":\"trace\""));
+  g_assert_nonnull (strstr (text, "\"host_name\":\"tokyo\""));
+  /* File → Export: the session (the recording copied) and slides */
+  log = sockscope_programs_run_get_log (sockscope_programs_pane_get_run (pane));
+  g_assert_true (sockscope_export_write (NULL, log, recorded, "en", FALSE, "session", 1, 0, 0, exported, &error));
+  g_assert_no_error (error);
+  g_assert_true (sockscope_export_write (NULL, log, NULL, "en", FALSE, "png", 1, 0, 0, slides, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (slide, G_FILE_TEST_EXISTS));
+  n_events = sockscope_event_log_get_n_events (log);
+  close_window (window);
+
+  /* Opened again (File → Open): the programs where the steps would be, the hosts' names. */
+  window = sockscope_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-session", "s", exported));
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (sockscope_window_get_n_events (window) < n_events || sockscope_window_is_projecting (window))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the exported session did not open (%u events; %s)", sockscope_window_get_n_events (window),
+                 sockscope_window_get_error (window) ? sockscope_window_get_error (window) : "no error");
+      ui_test_spin (20);
+    }
+  g_assert_null (sockscope_window_get_error (window));
+  ui_test_spin (500);
+  programs_shown = sockscope_lesson_pane_get_programs (sockscope_window_get_lesson_pane (window));
+  g_assert_cmpstr (programs_shown, ==, "python3 tp09_server.py 0.0.0.0\npython3-2 tp09_client.py paris\n");
+  assert_host_bands (window, "paris · 192.0.2.1", "tokyo · 192.0.2.2", "python3", "python3-2");
+  assert_exchange (window, "python3", "python3-2");
+  close_window (window);
+  g_unlink (slide);
+  g_unlink (exported);
+  for (guint i = 2; ; i++)
+    {
+      g_autofree char *more = g_strdup_printf ("%s/slides-%u.png", dir, i);
+
+      if (g_unlink (more) != 0)
+        break;
+    }
+  g_rmdir (dir);
 }
 
 int
@@ -645,6 +901,8 @@ main (int argc, char **argv)
   g_test_add_func ("/programs/play", test_play);
   g_test_add_func ("/programs/not-a-program", test_not_a_program);
   g_test_add_func ("/programs/compile-error", test_compile_error);
+  g_test_add_func ("/programs/two-hosts", test_two_hosts);
+  g_test_add_func ("/programs/session", test_session);
   g_test_add_func ("/programs/terminal", test_terminal);
   g_test_add_func ("/programs/terminal-close", test_terminal_close);
   return g_test_run ();
