@@ -13,8 +13,8 @@
  *   and opened again: the programs' command lines and the hosts' names.
  * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-terminal.png (1600×1000), trace-programs-step.png (TP09
  * stepped: the server blocked in accept, the client held before connect),
- * trace-programs-compile-error.png and trace-programs-hosts.png (TP09 across the wire, its SYN
- * lost); SOCKSCOPE_TEST_PRESENTER=1 takes the terminal's in presenter mode at 200 %,
+ * trace-programs-compile-error.png, trace-programs-hosts.png (TP09 across the wire, its SYN
+ * lost) and trace-programs-session.png (the paris/tokyo run reopened); SOCKSCOPE_TEST_PRESENTER=1 takes the terminal's in presenter mode at 200 %,
  * SOCKSCOPE_TEST_LANG=fr in French. */
 #include "config.h"
 
@@ -875,6 +875,7 @@ test_session (void)
   g_assert_cmpstr (programs_shown, ==, "python3 tp09_server.py 0.0.0.0\npython3-2 tp09_client.py paris\n");
   assert_host_bands (window, "paris · 192.0.2.1", "tokyo · 192.0.2.2", "python3", "python3-2");
   assert_exchange (window, "python3", "python3-2");
+  keep_shot (window, "trace-programs-session.png", 800);
   close_window (window);
   g_unlink (slide);
   g_unlink (exported);
