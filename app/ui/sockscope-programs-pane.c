@@ -510,8 +510,9 @@ sockscope_programs_pane_open_terminal (SockscopeProgramsPane *self)
       g_signal_emit (self, signals[TERMINAL_OPENED], 0, self->terminal);
       return;
     }
-  /* The lab of the programs shown, if it runs: the terminal's programs join them. */
-  if (self->run != NULL && sockscope_programs_run_is_lab_up (self->run))
+  /* The lab of the programs shown, if it runs: the terminal's programs join them (on one host:
+   * a shell on neither of two hosts would reach nothing, so a lab of its own then). */
+  if (self->run != NULL && sockscope_programs_run_is_lab_up (self->run) && !sockscope_programs_run_has_hosts (self->run))
     {
       make_terminal (self);
       update (self);

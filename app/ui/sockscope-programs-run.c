@@ -380,6 +380,19 @@ lab_ready (SockscopeProgramsRun *self)
   changed (self);
 }
 
+/* The start failed: the lab did not start, or refused the hosts. */
+static void
+start_failed (SockscopeProgramsRun *self,
+              GError               *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+
+  if (task != NULL)
+    g_task_return_error (task, error);
+  else
+    g_error_free (error);
+}
+
 static void
 on_hosts (GObject      *object,
           GAsyncResult *result,
@@ -388,17 +401,10 @@ on_hosts (GObject      *object,
   g_autoptr(SockscopeProgramsRun) self = user_data;
   GError *error = NULL;
 
-  if (!sockscope_lab_client_hosts_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
-    {
-      g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
-
-      if (task != NULL)
-        g_task_return_error (task, error);
-      else
-        g_error_free (error);
-      return;
-    }
-  lab_ready (self);
+  if (sockscope_lab_client_hosts_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
+    lab_ready (self);
+  else
+    start_failed (self, error);
 }
 
 static void
@@ -411,9 +417,7 @@ on_lab_started (GObject      *object,
 
   if (!sockscope_lab_client_start_finish (SOCKSCOPE_LAB_CLIENT (object), result, &error))
     {
-      g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
-
-      g_task_return_error (task, error);
+      start_failed (self, error);
       return;
     }
   /* Two hosts first, as `sockscope-cli trace --hosts` does: `hosts` comes before any actor. */
