@@ -91,11 +91,28 @@ ss_trace_sys_lookup (long nr)
   return NULL;
 }
 
+/* Not traced, but stopped: they change what a process's fd numbers are in ways the tracer
+ * cannot follow (unshare (CLONE_FILES) gives a thread a table of its own, io_uring closes fds
+ * with no call, a seccomp listener's supervisor puts fds in), so it stops trusting what it learnt
+ * of them (sockscope-trace.c). Students' programs hardly make them. seccomp stops only with
+ * SECCOMP_FILTER_FLAG_NEW_LISTENER: the tracer's own filters (sockscope-trace-fdfilter.c) go
+ * through. */
+static const long fd_table_calls[] = { __NR_unshare, __NR_io_uring_setup, __NR_seccomp };
+
+gboolean
+ss_trace_is_fd_table_call (long nr)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (fd_table_calls); i++)
+    if (fd_table_calls[i] == nr)
+      return TRUE;
+  return FALSE;
+}
+
 struct sock_filter *
 ss_trace_filter (guint *n_insns)
 {
-  guint n = G_N_ELEMENTS (table);
-  guint total = 5 + n + 2, pos = 0;
+  guint n = G_N_ELEMENTS (table), m = G_N_ELEMENTS (fd_table_calls);
+  guint total = 5 + n + (m - 1) + 3 + 2, pos = 0;
   guint trace = total - 1;
   struct sock_filter *f = g_new0 (struct sock_filter, total);
 
@@ -110,6 +127,18 @@ ss_trace_filter (guint *n_insns)
   for (guint i = 0; i < n; i++, pos++)
     f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) table[i].nr,
                                             (table[i].flags & SS_TRACE_ON_SOCK ? trace - 1 : trace) - pos - 1, 0);
+  for (guint i = 0; i < m; i++, pos++)
+    if (fd_table_calls[i] != __NR_seccomp)
+      f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) fd_table_calls[i], trace - pos - 1, 0);
+    else
+      {
+        /* seccomp (op, flags, args): flags, the low 32 bits of argument 1 */
+        f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_seccomp, 0, trace - 1 - pos - 1);
+        pos++;
+        f[pos++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[1]));
+        f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JSET | BPF_K, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+                                                trace - pos - 1, trace - 1 - pos - 1);
+      }
   f[pos++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
   f[pos++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_TRACE);
   g_assert (pos == total);

@@ -5,7 +5,8 @@
  * before its first socket: each would be a stop). When a call gives the program a socket (socket,
  * socketpair, accept, a dup of a socket), the tracer, which holds it stopped at that call's exit,
  * makes it call seccomp() once more: a filter that stops those calls, and dup, dup2 and dup3 (to
- * follow the socket to its copies), when their fd is that number. The call is run in the
+ * follow the socket to its copies), when their fd is that number; and dup2, dup3 onto the number
+ * and close_range over it (what the number is changes). The call is run in the
  * program's place (its instruction pointer moved back onto the `syscall` instruction, the
  * filter written below its stack pointer), then its registers are put back as they were.
  * Filters cannot be taken off: after the socket is closed, a file that gets the same number
@@ -55,26 +56,46 @@ ss_trace_fdfilter_is_dup (long    nr,
          (nr == __NR_fcntl && (arg1 == F_DUPFD || arg1 == F_DUPFD_CLOEXEC));
 }
 
-#define N_INSNS (3 + G_N_ELEMENTS (on_fd) + 5)
+/* The filter also stops the calls that put another file at the fd's number (dup2 and dup3 onto
+ * it, close_range over it): with close and execve (always stopped), the tracer sees every change
+ * of what the number is, and can keep what it learnt of it (sockscope-trace.c). */
+#define N_INSNS (3 + G_N_ELEMENTS (on_fd) + 1 + 1 + 2 + 2 + 4 + 2)
 
 static guint
 build (struct sock_filter *f,
        int                 fd)
 {
   guint n = G_N_ELEMENTS (on_fd), pos = 0;
-  guint check = 3 + n + 1, trace = check + 2, allow = check + 3;
+  /* where the checks start: after the numbers, close_range's and the ALLOW */
+  guint check01 = 3 + n + 1 + 1, check0 = check01 + 2, range = check0 + 2;
+  guint trace = range + 4, allow = trace + 1;
 
   f[pos++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch));
   f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, allow - pos - 1);
   pos++;
   f[pos++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr));
   for (guint i = 0; i < n; i++, pos++)
-    f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) on_fd[i], check - pos - 1, 0);
+    f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) on_fd[i],
+                                            (on_fd[i] == __NR_dup2 || on_fd[i] == __NR_dup3 ? check01 : check0) - pos - 1, 0);
+  f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_close_range, range - pos - 1, 0);
+  pos++;
   f[pos++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-  g_assert (pos == check);
-  /* the fd: the low 32 bits of argument 0 (the kernel reads an fd as an int) */
+  g_assert (pos == check01);
+  /* the fd: the low 32 bits of an argument (the kernel reads an fd as an int) */
+  f[pos++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[1]));
+  f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) fd, trace - pos - 1, 0);
+  pos++;
+  g_assert (pos == check0);
   f[pos++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[0]));
-  f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) fd, 0, allow - pos - 1);
+  f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) fd, trace - pos - 1, allow - pos - 1);
+  pos++;
+  g_assert (pos == range);
+  /* close_range (first, last, flags): first <= fd <= last, unsigned */
+  f[pos++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[0]));
+  f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JGT | BPF_K, (guint32) fd, allow - pos - 1, 0);
+  pos++;
+  f[pos++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[1]));
+  f[pos] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JGE | BPF_K, (guint32) fd, 0, allow - pos - 1);
   pos++;
   g_assert (pos == trace);
   f[pos++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_TRACE);

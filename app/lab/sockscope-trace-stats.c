@@ -23,8 +23,9 @@ ss_trace_stats_print (void)
            "sockscope-lab: trace stats: entry_stops=%" G_GUINT64_FORMAT " exit_stops=%" G_GUINT64_FORMAT
            " untraced_stops=%" G_GUINT64_FORMAT " other_stops=%" G_GUINT64_FORMAT
            " fd_filters=%" G_GUINT64_FORMAT " fd_filters_failed=%" G_GUINT64_FORMAT
+           " fd_known=%" G_GUINT64_FORMAT " fd_table_stops=%" G_GUINT64_FORMAT
            " diag_dumps=%" G_GUINT64_FORMAT " diag_ms=%.1f lab_cpu_ms=%.0f programs_cpu_ms=%.0f\n",
-           s->entry_stops, s->exit_stops, s->untraced_stops, s->other_stops, s->fd_filters, s->fd_filters_failed,
+           s->entry_stops, s->exit_stops, s->untraced_stops, s->other_stops, s->fd_filters, s->fd_filters_failed, s->fd_known, s->fd_table_stops,
            s->diag_dumps, s->diag_ns / 1e6,
            (self.ru_utime.tv_sec + self.ru_stime.tv_sec) * 1e3 + (self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e3,
            (children.ru_utime.tv_sec + children.ru_stime.tv_sec) * 1e3 +

@@ -12,6 +12,8 @@ typedef struct
   guint64 other_stops;      /* fork/clone/exec/exit events, signals, a new task's SIGSTOP */
   guint64 fd_filters;       /* filters added for a socket's fd (sockscope-trace-fdfilter.c) */
   guint64 fd_filters_failed;
+  guint64 fd_known;         /* a traced call's fd found a socket in what the tracer knew: no readlink */
+  guint64 fd_table_stops;   /* dup2/dup3 onto a socket's number, close_range over it, unshare... */
   guint64 diag_dumps;       /* sock_diag dumps (every family, one each) */
   guint64 diag_ns;          /* their time */
 } SsTraceStats;

@@ -41,10 +41,29 @@
 #define MAX_TASKS       64      /* processes and threads of all traced programs together */
 #define TRACE_PATH      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+/* What the tracer knows of a process's fd numbers, so that a traced read, write, send or
+ * recv does not ask /proc which socket its fd is (a readlink a call). Threads share it, a fork
+ * copies it. It answers only for a number with its own seccomp filter
+ * (sockscope-trace-fdfilter.c): then every change of what the number is stops the process
+ * first (close, dup2 or dup3 onto it, close_range over it; execve always), and the number is
+ * forgotten there; nothing is learnt while such a change is in flight (another thread may
+ * look before it is done). A table some other process shares (clone CLONE_FILES), a thread
+ * with a table of its own, unshare, io_uring, a seccomp listener: never trusted again. */
+typedef struct
+{
+  guint        refs;
+  gboolean     untrusted;
+  guint        changing;     /* close, dup2, dup3, close_range resumed, their exit not seen */
+  GHashTable  *filtered;     /* fd + 1: numbers with their own filter (filters stay for good) */
+  GHashTable  *socks;        /* fd + 1 -> SsSockRec: the socket the number is */
+} SsFdTable;
+
 typedef struct
 {
   pid_t        tid;
   SsActor     *actor;
+  SsFdTable   *fdtab;
+  gboolean     fd_change;    /* resumed in a close, dup2, dup3, close_range: fdtab->changing */
   char        *base;         /* the command's name: "python3" */
   gboolean     new_born;     /* its first SIGSTOP is still to come */
   gboolean     in_call;      /* resumed with PTRACE_SYSCALL: its exit stop comes */
@@ -195,6 +214,123 @@ unique_name (SsLab      *lab,
   return name;
 }
 
+static SsFdTable *
+fdtab_new (const SsFdTable *from)
+{
+  SsFdTable *ft = g_new0 (SsFdTable, 1);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  ft->refs = 1;
+  ft->filtered = g_hash_table_new (NULL, NULL);
+  ft->socks = g_hash_table_new (NULL, NULL);
+  if (from == NULL)
+    return ft;
+  ft->untrusted = from->untrusted;
+  g_hash_table_iter_init (&iter, from->filtered);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (ft->filtered, key);
+  g_hash_table_iter_init (&iter, from->socks);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (ft->socks, key, value);
+  return ft;
+}
+
+static SsFdTable *
+fdtab_ref (SsFdTable *ft)
+{
+  ft->refs++;
+  return ft;
+}
+
+static void
+fdtab_unref (SsFdTable *ft)
+{
+  if (ft == NULL || --ft->refs > 0)
+    return;
+  g_hash_table_unref (ft->filtered);
+  g_hash_table_unref (ft->socks);
+  g_free (ft);
+}
+
+static void
+fdtab_forget_range (SsFdTable *ft,
+                    guint      first,
+                    guint      last)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (ft == NULL)
+    return;
+  if (first == last)
+    {
+      g_hash_table_remove (ft->socks, GUINT_TO_POINTER (first + 1));
+      return;
+    }
+  g_hash_table_iter_init (&iter, ft->socks);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (GPOINTER_TO_UINT (key) - 1 >= first && GPOINTER_TO_UINT (key) - 1 <= last)
+      g_hash_table_iter_remove (&iter);
+}
+
+/* @te is resumed in a call that changes what @first..@last are: forgotten now, nothing
+ * learnt until its exit stop (on_exit_stop). */
+static void
+fdtab_changing (SsTracee *te,
+                guint     first,
+                guint     last)
+{
+  SsFdTable *ft = te->fdtab;
+
+  if (ft == NULL)
+    return;
+  fdtab_forget_range (ft, first, last);
+  if (te->hidden)
+    ft->untrusted = TRUE;    /* resumed without an exit stop */
+  else if (!te->fd_change)
+    {
+      te->fd_change = TRUE;
+      ft->changing++;
+    }
+}
+
+/* The socket @fd is in @te's process, from what the tracer knows or from /proc; NULL: not a
+ * socket. */
+static SsSockRec *
+sock_for_fd (SsLab    *lab,
+             SsTracee *te,
+             int       fd)
+{
+  SsFdTable *ft = te->fdtab;
+  gpointer key = GUINT_TO_POINTER ((guint) fd + 1);
+  gboolean trusted;
+  SsSockRec *rec;
+
+  if (fd < 0 || te->actor == NULL)
+    return NULL;
+  trusted = ft != NULL && !ft->untrusted && g_hash_table_contains (ft->filtered, key);
+  if (trusted && (rec = g_hash_table_lookup (ft->socks, key)) != NULL)
+    {
+      ss_trace_stats.fd_known++;
+      return rec;
+    }
+  rec = ss_cause_sock_for_fd (lab, te->actor, fd);
+  if (rec != NULL && trusted && ft->changing == 0)
+    g_hash_table_insert (ft->socks, key, rec);
+  return rec;
+}
+
+static gboolean
+fd_is_socket (SsLab    *lab,
+              SsTracee *te,
+              int       fd)
+{
+  if (te->actor == NULL)
+    return ss_trace_fd_is_socket (te->pid, fd);   /* hidden: the terminal's shell */
+  return sock_for_fd (lab, te, fd) != NULL;
+}
+
 static SsTracee *
 add_tracee (SsTrace    *t,
             pid_t       tid,
@@ -218,6 +354,9 @@ static void
 free_tracee (SsTracee *te)
 {
   ss_trace_call_clear (&te->call);
+  if (te->fd_change && te->fdtab != NULL)
+    te->fdtab->untrusted = TRUE;    /* ended in the change: what it did is not known */
+  fdtab_unref (te->fdtab);
   g_free (te->base);
   g_free (te);
 }
@@ -448,7 +587,12 @@ cmd_trace (SsLab      *lab,
   actor = ss_lab_new_actor (lab, actor_name, NULL, pid, -1);
   actor->lab_child = TRUE;
   actor->host = host;
-  add_tracee (t, pid, actor, base)->source = member_bool (cmd, "source");
+  {
+    SsTracee *te = add_tracee (t, pid, actor, base);
+
+    te->source = member_bool (cmd, "source");
+    te->fdtab = fdtab_new (NULL);
+  }
   ss_lab_emit_actor (lab, actor);
   reply_ok (lab, id, actor);
   ptrace (PTRACE_CONT, pid, 0, 0);
@@ -501,6 +645,7 @@ ss_trace_adopt (SsLab       *lab,
       return FALSE;
     }
   te = add_tracee (t, pid, NULL, base);
+  te->fdtab = fdtab_new (NULL);
   te->group = group;
   te->shell = TRUE;
   te->source = TRUE;    /* the programs started from it name their source lines */
@@ -576,6 +721,8 @@ release (SsLab    *lab,
 {
   te->held = FALSE;
   te->in_call = TRUE;
+  if (te->call.sys->info.id == SS_CALL_CLOSE && te->call.fd >= 0)
+    fdtab_changing (te, (guint) te->call.fd, (guint) te->call.fd);
   te->actor->started = TRUE;
   te->actor->started_mono = g_get_monotonic_time ();
   resume (te, PTRACE_SYSCALL, 0);
@@ -694,7 +841,7 @@ emit_call (SsLab    *lab,
   /* The generation tells the cause and the ends that the kernel's socket tables may have
    * changed (they dump them again). A call that only reads or waits changes none: in a
    * free-running echo loop, half the dumps are saved. */
-  actor->call_sock = tc->sys->info.acts_on_fd && tc->fd >= 0 ? ss_cause_sock_for_fd (lab, actor, tc->fd) : NULL;
+  actor->call_sock = tc->sys->info.acts_on_fd && tc->fd >= 0 ? sock_for_fd (lab, te, tc->fd) : NULL;
   if (!only_reads (tc->sys) && !(tc->sys->info.id == SS_CALL_SEND && established_tcp (lab, actor->call_sock)))
     lab->generation++;
   actor->call = call;
@@ -802,14 +949,42 @@ on_entry (SsLab    *lab,
         }
       finish_call (lab, t, te, -EINTR);
     }
-  if (sys == NULL || (sys->flags & SS_TRACE_ON_SOCK && !ss_trace_fd_is_socket (pid, (int) regs.rdi)) ||
+  if (sys == NULL || (sys->flags & SS_TRACE_ON_SOCK && !fd_is_socket (lab, te, (int) regs.rdi)) ||
       (sys->flags & SS_TRACE_FCNTL_FL && regs.rsi != F_GETFL && regs.rsi != F_SETFL))
     {
-      if (ss_trace_fdfilter_is_dup ((long) regs.orig_rax, regs.rsi) && ss_trace_fd_is_socket (pid, (int) regs.rdi))
+      long nr = (long) regs.orig_rax;
+      gboolean change = FALSE;
+
+      /* what fd numbers are changes: forgotten (SsFdTable) */
+      if (nr == __NR_dup2 || nr == __NR_dup3)
+        change = (guint) regs.rsi != (guint) regs.rdi;
+      if (change)
+        fdtab_changing (te, (guint) regs.rsi, (guint) regs.rsi);
+      else if (nr == __NR_close_range && (guint) regs.rdi <= (guint) regs.rsi)
+        {
+          change = TRUE;
+          fdtab_changing (te, (guint) regs.rdi, (guint) regs.rsi);
+        }
+      else if (ss_trace_is_fd_table_call (nr))
+        {
+          if (te->fdtab != NULL && (nr != __NR_unshare || (regs.rdi & CLONE_FILES)))
+            te->fdtab->untrusted = TRUE;
+          ss_trace_stats.fd_table_stops++;
+          resume (te, PTRACE_CONT, 0);
+          return;
+        }
+      if (ss_trace_fdfilter_is_dup (nr, regs.rsi) && fd_is_socket (lab, te, (int) regs.rdi))
         {
           te->dup_exit = TRUE;
           ss_trace_stats.other_stops++;
           resume (te, PTRACE_SYSCALL, 0);
+          return;
+        }
+      if (change)
+        {
+          /* dup2 or dup3 onto a socket's number, close_range over it: its exit ends the change */
+          ss_trace_stats.fd_table_stops++;
+          resume (te, te->hidden ? PTRACE_CONT : PTRACE_SYSCALL, 0);
           return;
         }
       ss_trace_stats.untraced_stops++;
@@ -887,6 +1062,8 @@ follow_fd (SsLab                         *lab,
     {
     case SS_FDFILTER_DONE:
       ss_trace_stats.fd_filters++;
+      if (te->fdtab != NULL)
+        g_hash_table_add (te->fdtab->filtered, GUINT_TO_POINTER ((guint) fd + 1));
       return TRUE;
     case SS_FDFILTER_FAILED:
       ss_trace_stats.fd_filters_failed++;
@@ -906,6 +1083,16 @@ on_exit_stop (SsLab    *lab,
   struct user_regs_struct regs;
   const SsTraceSys *sys = te->call.sys;
 
+  if (te->fd_change)
+    {
+      te->fd_change = FALSE;
+      te->fdtab->changing--;
+      if (!te->dup_exit && !te->in_call)
+        {
+          resume (te, PTRACE_CONT, 0);
+          return;
+        }
+    }
   if (te->dup_exit)
     {
       te->dup_exit = FALSE;
@@ -947,6 +1134,34 @@ on_exit_stop (SsLab    *lab,
   resume (te, PTRACE_CONT, 0);
 }
 
+/* A new task's fd table: its parent's (a thread, CLONE_FILES), or a copy (fork). */
+static SsFdTable *
+child_fdtab (SsTracee *te,
+             gboolean  thread)
+{
+  const SsTraceSys *sys = te->call.sys;
+  guint64 flags;
+  SsFdTable *ft;
+
+  if (te->fdtab == NULL || sys == NULL || !(sys->flags & SS_TRACE_PROCESS))
+    {
+      ft = fdtab_new (te->fdtab);
+      ft->untrusted = TRUE;    /* made by a call the tracer did not see */
+      return ft;
+    }
+  flags = sys->nr == __NR_clone3 ? te->call.args[5] : sys->nr == __NR_clone ? te->call.args[0] : 0;
+  if (flags & CLONE_FILES)
+    {
+      if (!thread)
+        te->fdtab->untrusted = TRUE;    /* two processes, one table: /proc shows each its own */
+      return fdtab_ref (te->fdtab);
+    }
+  ft = fdtab_new (te->fdtab);
+  if (thread)
+    ft->untrusted = TRUE;      /* a thread with a table of its own: /proc shows its process's */
+  return ft;
+}
+
 static void
 on_new_task (SsLab    *lab,
              SsTrace  *t,
@@ -957,6 +1172,7 @@ on_new_task (SsLab    *lab,
   gboolean thread = FALSE;
   SsActor *parent = te->actor, *child;
   SsTracee *c;
+  SsFdTable *fdtab;
   g_autofree char *name = NULL;
   pid_t tid;
 
@@ -968,9 +1184,11 @@ on_new_task (SsLab    *lab,
 
       thread = (flags & CLONE_THREAD) != 0;
     }
+  fdtab = child_fdtab (te, thread);
   if (te->hidden)
     {
       c = add_tracee (t, tid, NULL, te->base);
+      c->fdtab = fdtab;
       c->new_born = TRUE;
       c->thread = thread;
       c->pid = thread ? te->pid : tid;
@@ -990,6 +1208,7 @@ on_new_task (SsLab    *lab,
 
     born->new_born = TRUE;
     born->source = te->source;
+    born->fdtab = fdtab;
   }
   c = g_ptr_array_index (t->tracees, t->tracees->len - 1);   /* the child just added */
   c->thread = thread;
@@ -1073,6 +1292,7 @@ handle_status (SsLab    *lab,
       return;
     case PTRACE_EVENT_EXEC:
       ss_unwind_forget (t->unwind, te->actor->pid);   /* another program: its own modules */
+      fdtab_forget_range (te->fdtab, 0, G_MAXUINT);   /* its close-on-exec fds are closed */
       resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
       return;
     case PTRACE_EVENT_EXIT:

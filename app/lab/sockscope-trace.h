@@ -44,6 +44,8 @@ typedef struct
 const SsTraceSys *ss_trace_sys_lookup   (long            nr);
 /* The seccomp filter: SECCOMP_RET_TRACE for every call of the table, ALLOW for the rest. */
 struct sock_filter *ss_trace_filter     (guint          *n_insns);
+/* unshare, io_uring_setup: stopped, not traced (what the tracer knows of fds is dropped) */
+gboolean          ss_trace_is_fd_table_call (long    nr);
 gboolean          ss_trace_fd_is_socket (pid_t           pid,
                                          int             fd);
 void              ss_trace_decode_entry (pid_t           pid,

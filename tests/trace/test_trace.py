@@ -513,12 +513,40 @@ def test_sigkill_cli():
         no_traced_process_left(server)
 
 
+def test_fd_reuse():
+    """A socket's fd number given to a file (dup2, dup3, close then open, close_range, exec), in
+    a process, a thread and a fork: a write there is traced while the number is a socket, never
+    after. The tracer keeps what it learnt of the numbers instead of asking /proc each call."""
+    os.environ["SOCKSCOPE_TRACE_STATS"] = "1"
+    try:
+        status, ev, err = trace("--run", "python3 fd_reuse.py", cwd=PROGRAMS)
+    finally:
+        del os.environ["SOCKSCOPE_TRACE_STATS"]
+    check(status == 0, "trace ends with 0: %s" % err)
+    exits = [e["status"] for e in ev if e["type"] == "exit" and not e["thread"]]
+    check(exits == [0, 0], "the program and its fork exit with 0: %r %s" % (exits, err))
+    writes = [c for c in ev if c["type"] == "call" and c["call"] == "write"]
+    texts = [c["args"][1] for c in writes]
+    check(not [t for t in texts if "file" in t], "no write on a file is traced: %r" % texts)
+    for i in range(1, 11):
+        check(["\"socket %d\"" % i] == [t for t in texts if t == "\"socket %d\"" % i],
+              "the write of 'socket %d' is traced: %r" % (i, texts))
+    for c in writes:
+        check(ret(ev, c)["ret"] == int(c["args"][2]), "%s returns its length" % c["text"])
+    stats = [l for l in err.splitlines() if "trace stats" in l]
+    check(stats and " untraced_stops=" in stats[0], "the lab's trace stats: %r" % err)
+    known = int(stats[0].split(" fd_known=")[1].split()[0])
+    changes = int(stats[0].split(" fd_table_stops=")[1].split()[0])
+    check(known > 0, "some fds were known without /proc: %s" % stats[0])
+    check(changes >= 4, "dup2, dup3 and close_range onto sockets' numbers stopped: %s" % stats[0])
+
+
 TESTS = {
     "tp09": test_tp09, "text": test_text, "tp5b-nc": test_tp5b_nc, "c-echo": test_c_echo, "step": test_step,
     "step-cli": test_step_cli, "mode-stop": test_mode_stop, "interactive": test_interactive, "fork-threads": test_fork_threads, "bad-program": test_bad_program,
     "crash": test_crash, "busy-loop-stop": test_busy_loop_stop, "ctrl-c": test_ctrl_c, "fork-bomb": test_fork_bomb,
     "internet": test_internet, "tmp": test_tmp, "stdin": test_stdin, "session-replay": test_session_replay,
-    "sigkill-cli": test_sigkill_cli,
+    "sigkill-cli": test_sigkill_cli, "fd-reuse": test_fd_reuse,
 }
 
 if __name__ == "__main__":
