@@ -10,7 +10,8 @@
  * - two hosts: TP09's client on alice reaching its server on bob by name, the host bands drawn,
  *   and the Wire button losing the client's SYN (the kernel sends it again);
  * - a run on hosts named paris and tokyo recorded as a session, exported as File → Export does,
- *   and opened again: the programs' command lines and the hosts' names.
+ *   and opened again: the programs' command lines and the hosts' names (two hosts of one name
+ *   refused first).
  * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-terminal.png (1600×1000), trace-programs-step.png (TP09
  * stepped: the server blocked in accept, the client held before connect),
  * trace-programs-compile-error.png, trace-programs-hosts.png (TP09 across the wire, its SYN
@@ -829,7 +830,17 @@ test_session (void)
   guint n_events;
   gint64 deadline;
 
-  sockscope_programs_pane_set_hosts (pane, TRUE, "paris", "tokyo");
+  /* two hosts of one name: the pane says so and nothing runs */
+  {
+    g_autofree char *twice = g_strdup_printf (_("The two hosts need two names, not “%s” twice."), "paris");
+
+    sockscope_programs_pane_set_hosts (pane, TRUE, "paris", "Paris");
+    run_programs (pane, SOCKSCOPE_TRACE_RUN, programs);
+    g_assert_cmpstr (sockscope_programs_pane_get_status (pane), ==, twice);
+    g_assert_null (sockscope_programs_pane_get_run (pane));
+    sockscope_programs_pane_clear (pane);
+  }
+  sockscope_programs_pane_set_hosts (pane, TRUE, NULL, "tokyo");
   run_programs (pane, SOCKSCOPE_TRACE_RUN, programs);
   wait_ended (window, 60000);
   assert_host_bands (window, "paris · 192.0.2.1", "tokyo · 192.0.2.2", "python3", "python3-2");
