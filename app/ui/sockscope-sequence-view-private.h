@@ -113,6 +113,8 @@ struct _SockscopeSequenceView
   gboolean       follow;
   gboolean       overview;
   guint          top_row;         /* the first row shown when not following */
+  guint          focus_seq;       /* following: the step's first event, kept in view (0: none) */
+  gboolean       focus_released;  /* the user scrolled since focus_seq was set */
 
   GtkAdjustment *hadjustment;     /* pixels */
   GtkAdjustment *vadjustment;     /* rows */

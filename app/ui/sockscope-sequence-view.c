@@ -244,17 +244,84 @@ is_arrow_kind (const Item *item)
   return item->kind == ITEM_PACKET || item->kind == ITEM_SPAWN || item->kind == ITEM_SIGNAL;
 }
 
+/* The row of the step's first event (the first item at or after focus_seq), or G_MAXUINT when
+ * there is none to keep in view. */
+static guint
+focus_row (SockscopeSequenceView *self)
+{
+  guint row;
+
+  if (self->focus_seq == 0 || self->focus_released)
+    return G_MAXUINT;
+  row = row_lower_bound (self, self->focus_seq);
+  return row < self->n_visible ? row : G_MAXUINT;
+}
+
+/* Lays out rows [start, end) of the items; current: the row to keep in sight when the
+ * selection is not among them. */
+static SockscopeLayout *
+layout_slice (SockscopeSequenceView       *self,
+              const SockscopeLayoutParams *params,
+              guint                        start,
+              guint                        end,
+              guint                        current)
+{
+  guint n = self->lifelines->len;
+  g_autofree SockscopeLayoutLifeline *lines = g_new0 (SockscopeLayoutLifeline, n + 1);
+  g_autofree SockscopeLayoutRow *rows = g_new0 (SockscopeLayoutRow, MAX (end - start, 1));
+  SockscopeLayout *layout;
+  guint selected;
+  gint64 t0 = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      const Lifeline *line = g_ptr_array_index (self->lifelines, i);
+
+      lines[i].label = line->label;
+      lines[i].thread = line->thread;
+      lines[i].host = line->host;
+      lines[i].host_rank = line->host_rank;
+      lines[i].shown = lifeline_in_slice (self, line, start);
+    }
+  for (guint r = start; r < end; r++)
+    {
+      const Item *item = item_get (self, r);
+      SockscopeLayoutRow *row = &rows[r - start];
+
+      row->kind = (SockscopeLayoutKind) item->kind;
+      row->from = item->from;
+      row->to = is_arrow_kind (item) ? item->to : item->from;
+      row->text = sockscope_sequence_view_item_text (self, item);
+      row->tagged = item->kind == ITEM_CALL && sockscope_sequence_view_shows_seq (self, item->blocked_seq);
+      row->t_ns = item->t_ns;
+      if (item->kind == ITEM_PACKET && (item->wire_seq == 0 || sockscope_sequence_view_shows_seq (self, item->wire_seq)))
+        {
+          row->dropped = (item->flags & ITEM_DROPPED) != 0;
+          row->arrive_ns = item->arrive_ns;
+        }
+      if (item->kind == ITEM_PACKET || item->kind == ITEM_SIGNAL)
+        {
+          row->inset_from = on_bar (self, item->from, r);
+          row->inset_to = on_bar (self, item->to, r);
+        }
+    }
+  /* The row to keep in sight: the selection when it is shown, else the one asked for. */
+  if (sockscope_sequence_view_lookup (self, self->selected, &selected) != NULL && selected >= start && selected < end)
+    current = selected;
+  layout = sockscope_layout_new (params, lines, (const guint *) (gpointer) self->order->data, n,
+                                 rows, end - start, current >= start && current < end ? current - start : G_MAXUINT);
+  g_debug ("Sequence view: %u rows laid out in %.1f ms", end - start, (g_get_monotonic_time () - t0) / 1000.0);
+  return layout;
+}
+
 const SockscopeLayout *
 sockscope_sequence_view_ensure_layout (SockscopeSequenceView *self,
                                        guint                 *first)
 {
   double width = gtk_widget_get_width (GTK_WIDGET (self));
   double height = gtk_widget_get_height (GTK_WIDGET (self));
-  guint n = self->lifelines->len;
-  g_autofree SockscopeLayoutLifeline *lines = NULL;
-  g_autofree SockscopeLayoutRow *rows = NULL;
   SockscopeLayoutParams params = { 0 };
-  guint start, end, current;
+  guint start, end, focus = G_MAXUINT;
 
   if (self->layout != NULL)
     {
@@ -287,6 +354,7 @@ sockscope_sequence_view_ensure_layout (SockscopeSequenceView *self,
       start = self->overview ? (end > OVERVIEW_ROWS ? end - OVERVIEW_ROWS : 0)
                              : sockscope_layout_follow_start (&params, end);
       params.anchor = SOCKSCOPE_LAYOUT_BOTTOM;
+      focus = focus_row (self);
     }
   else
     {
@@ -296,57 +364,22 @@ sockscope_sequence_view_ensure_layout (SockscopeSequenceView *self,
       params.anchor = SOCKSCOPE_LAYOUT_TOP;
     }
 
-  lines = g_new0 (SockscopeLayoutLifeline, n + 1);
-  for (guint i = 0; i < n; i++)
+  /* Following: the newest rows, unless the step's first row would not be among them; then the
+   * step from its first row down, as many of its rows as fit. */
+  if (focus >= start)
     {
-      const Lifeline *line = g_ptr_array_index (self->lifelines, i);
-
-      lines[i].label = line->label;
-      lines[i].thread = line->thread;
-      lines[i].host = line->host;
-      lines[i].host_rank = line->host_rank;
-      lines[i].shown = lifeline_in_slice (self, line, start);
+      self->layout = layout_slice (self, &params, start, end, end > start ? end - 1 : G_MAXUINT);
+      self->layout_rows = start + self->layout->first;
     }
-  rows = g_new0 (SockscopeLayoutRow, MAX (end - start, 1));
-  for (guint r = start; r < end; r++)
+  if (focus != G_MAXUINT && (self->layout == NULL || self->layout_rows > focus))
     {
-      const Item *item = item_get (self, r);
-      SockscopeLayoutRow *row = &rows[r - start];
-
-      row->kind = (SockscopeLayoutKind) item->kind;
-      row->from = item->from;
-      row->to = is_arrow_kind (item) ? item->to : item->from;
-      row->text = sockscope_sequence_view_item_text (self, item);
-      row->tagged = item->kind == ITEM_CALL && sockscope_sequence_view_shows_seq (self, item->blocked_seq);
-      row->t_ns = item->t_ns;
-      if (item->kind == ITEM_PACKET && (item->wire_seq == 0 || sockscope_sequence_view_shows_seq (self, item->wire_seq)))
-        {
-          row->dropped = (item->flags & ITEM_DROPPED) != 0;
-          row->arrive_ns = item->arrive_ns;
-        }
-      if (item->kind == ITEM_PACKET || item->kind == ITEM_SIGNAL)
-        {
-          row->inset_from = on_bar (self, item->from, r);
-          row->inset_to = on_bar (self, item->to, r);
-        }
+      g_clear_pointer (&self->layout, sockscope_layout_free);
+      params.anchor = SOCKSCOPE_LAYOUT_TOP;
+      end = MIN (end, focus + (self->overview ? OVERVIEW_ROWS
+                                : self->n_visible - sockscope_layout_follow_start (&params, self->n_visible)));
+      self->layout = layout_slice (self, &params, focus, end, focus);
+      self->layout_rows = focus + self->layout->first;
     }
-  /* The row to keep in sight: the selection when it is shown, else the newest. */
-  current = end > start ? end - 1 - start : G_MAXUINT;
-  {
-    guint selected;
-
-    if (sockscope_sequence_view_lookup (self, self->selected, &selected) != NULL && selected >= start && selected < end)
-      current = selected - start;
-  }
-  {
-    gint64 t0 = g_get_monotonic_time ();
-
-    self->layout = sockscope_layout_new (&params, lines, (const guint *) (gpointer) self->order->data, n,
-                                         rows, end - start, current);
-    g_debug ("Sequence view: %u rows laid out in %.1f ms", end - start, (g_get_monotonic_time () - t0) / 1000.0);
-  }
-  /* Rows first (from the slice's start on) are the ones laid out, l->rows[0] on. */
-  self->layout_rows = start + self->layout->first;
   if (first != NULL)
     *first = self->layout_rows;
   return self->layout;
@@ -452,21 +485,22 @@ set_follow_internal (SockscopeSequenceView *self,
 static void
 scroll_to_selected (SockscopeSequenceView *self)
 {
-  guint row, first;
-  const SockscopeLayout *l;
+  guint row, first, n_rows;
 
   if (sockscope_sequence_view_lookup (self, self->selected, &row) == NULL || row >= self->n_visible)
     return;
-  l = sockscope_sequence_view_ensure_layout (self, &first);
-  if (row >= first && row < first + l->n_rows)
+  n_rows = sockscope_sequence_view_ensure_layout (self, &first)->n_rows;
+  if (row >= first && row < first + n_rows)
     return;
-  if (row + MAX (l->n_rows, 1) >= self->n_visible)
+  /* The user's selection wins over the step's first row. */
+  self->focus_released = TRUE;
+  invalidate_layout (self);
+  if (row + MAX (n_rows, 1) >= self->n_visible)
     set_follow_internal (self, TRUE);
   else
     {
       set_follow_internal (self, FALSE);
-      self->top_row = row - MIN (row, MAX (l->n_rows, 3) / 3);
-      invalidate_layout (self);
+      self->top_row = row - MIN (row, MAX (n_rows, 3) / 3);
     }
 }
 
@@ -504,7 +538,8 @@ update_adjustments (SockscopeSequenceView *self)
   configure_adjustment (self, self->hadjustment, hvalue, l->content_width, width, 20 * self->zoom);
 
   page = MAX (l->n_rows, 1);
-  configure_adjustment (self, self->vadjustment, self->follow ? self->n_visible : first,
+  /* Following the newest rows: at the bottom; following the step's first row: there. */
+  configure_adjustment (self, self->vadjustment, self->follow && first + l->n_rows >= self->n_visible ? self->n_visible : first,
                         MAX (self->n_visible, page), page, 1);
 }
 
@@ -592,6 +627,8 @@ adjustment_value_changed (GtkAdjustment         *adjustment,
       double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
 
       self->top_row = (guint) MAX (0, floor (value + 0.5));
+      /* The user's scroll: the step's first row no longer holds the view. */
+      self->focus_released = TRUE;
       set_follow_internal (self, value >= bottom - 0.5);
       sockscope_sequence_view_queue_layout (self);
     }
@@ -1207,6 +1244,8 @@ sockscope_sequence_view_clear (SockscopeSequenceView *self)
   g_hash_table_remove_all (self->states);
   self->max_span = 0;
   self->top_row = 0;
+  self->focus_seq = 0;
+  self->focus_released = FALSE;
   self->has_outside = FALSE;
   self->position = G_MAXUINT;
   self->n_visible = 0;
@@ -1356,6 +1395,27 @@ sockscope_sequence_view_set_overview (SockscopeSequenceView *self,
   self->overview = overview;
   sockscope_sequence_view_queue_layout (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERVIEW]);
+}
+
+void
+sockscope_sequence_view_set_focus (SockscopeSequenceView *self,
+                                   guint                  seq)
+{
+  g_return_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self));
+
+  if (seq == self->focus_seq)
+    return;
+  self->focus_seq = seq;
+  self->focus_released = FALSE;
+  sockscope_sequence_view_queue_layout (self);
+}
+
+guint
+sockscope_sequence_view_get_focus (SockscopeSequenceView *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_SEQUENCE_VIEW (self), 0);
+
+  return self->focus_seq;
 }
 
 gboolean

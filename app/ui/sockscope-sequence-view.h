@@ -121,6 +121,13 @@ void       sockscope_sequence_view_set_animation_speed (SockscopeSequenceView *s
 gboolean   sockscope_sequence_view_get_overview      (SockscopeSequenceView *self);
 void       sockscope_sequence_view_set_overview      (SockscopeSequenceView *self,
                                                       gboolean               overview);
+/* The first event of the step shown (a log seq; 0: none). While following, the rows from its
+ * row on are shown: the newest at the bottom when they all fit, else from its row at the top
+ * down (the step's start wins over its end). Scrolling by hand lets go of it until another seq
+ * is set. */
+void       sockscope_sequence_view_set_focus         (SockscopeSequenceView *self,
+                                                      guint                  seq);
+guint      sockscope_sequence_view_get_focus         (SockscopeSequenceView *self);
 gboolean   sockscope_sequence_view_get_follow        (SockscopeSequenceView *self);
 void       sockscope_sequence_view_set_follow        (SockscopeSequenceView *self,
                                                       gboolean               follow);

@@ -355,6 +355,7 @@ project_event (SockscopeWindow *self,
 }
 
 static void update_presenter_band (SockscopeWindow *self);
+static void update_diagram_focus  (SockscopeWindow *self);
 static void update_questions      (SockscopeWindow *self);
 static struct _Question *pending_question (SockscopeWindow *self);
 
@@ -373,6 +374,7 @@ update_history (SockscopeWindow *self)
     label = g_strdup_printf (_("%u of %u"), self->history, n);
   sockscope_lesson_pane_set_history_label (self->lesson_pane, label);
   update_presenter_band (self);
+  update_diagram_focus (self);
 }
 
 static guint
@@ -386,6 +388,28 @@ steps_done_at (SockscopeWindow *self,
     if (sockscope_event_log_get_event_type (self->log, i - 1) == SOCKSCOPE_EVENT_CALL)
       return MIN ((guint) MAX (sockscope_event_log_get_step (self->log, i - 1), 0), n_steps);
   return 0;
+}
+
+/* The diagram keeps the step shown in view from its first event (its note, its wire rules, its
+ * call), found by the steps the log records: a step's events all come after the call of the
+ * step before it (a late return of an earlier step may come among them, never before). */
+static void
+update_diagram_focus (SockscopeWindow *self)
+{
+  guint step = self->log && self->lesson ? steps_done_at (self, self->history) : 0;
+  guint first = 0;
+
+  for (guint i = step > 0 ? self->history : 0; i > 0; i--)
+    {
+      int s = sockscope_event_log_get_step (self->log, i - 1);
+
+      if (s == (int) step)
+        first = i;
+      else if (s > 0 && s < (int) step && sockscope_event_log_get_event_type (self->log, i - 1) == SOCKSCOPE_EVENT_CALL)
+        break;
+    }
+  /* Positions count from 0, seqs from 1. */
+  sockscope_sequence_view_set_focus (self->diagram, first);
 }
 
 /* The slim band of presenter mode: the explanation of the step shown. */
