@@ -75,6 +75,9 @@ cli_row_new (CliCanvas *canvas)
 static guint
 char_width (gunichar c)
 {
+  /* printable ASCII and the box-drawing lines (lifelines, arrows): most of what a ladder prints */
+  if ((c >= 0x20 && c < 0x7f) || (c >= 0x2500 && c <= 0x257f))
+    return 1;
   if (g_unichar_iszerowidth (c))
     return 0;
   return g_unichar_iswide (c) ? 2 : 1;
@@ -91,7 +94,7 @@ cli_row_put (CliRow     *row,
 
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c = (guchar) *p < 0x80 ? (gunichar) *p : g_utf8_get_char (p);
       guint w = char_width (c);
 
       if (w == 0)
@@ -152,11 +155,15 @@ cli_row_print (CliRow *row)
           colour = cell->colour;
           bold = cell->bold;
         }
-      g_string_append_unichar (out, cell->ch);
+      if (cell->ch < 0x80)
+        g_string_append_c (out, (char) cell->ch);
+      else
+        g_string_append_unichar (out, cell->ch);
     }
   if (row->canvas->colour && (colour != CLI_PLAIN || bold))
     g_string_append (out, "\033[0m");
-  printf ("%s\n", out->str);
+  g_string_append_c (out, '\n');
+  fwrite (out->str, 1, out->len, stdout);
   g_free (row->cells);
   g_free (row);
 }
@@ -167,7 +174,7 @@ cli_text_width (const char *text)
   guint width = 0;
 
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    width += char_width (g_utf8_get_char (p));
+    width += (guchar) *p >= 0x20 && (guchar) *p < 0x7f ? 1 : char_width (g_utf8_get_char (p));
   return width;
 }
 
@@ -175,13 +182,30 @@ char **
 cli_text_wrap (const char *text,
                guint       width)
 {
-  GStrvBuilder *lines = g_strv_builder_new ();
-  g_auto(GStrv) words = g_strsplit (text, " ", -1);
-  g_autoptr(GString) line = g_string_new (NULL);
+  GStrvBuilder *lines;
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GString) line = NULL;
   guint line_width = 0;
   char **result;
+  gsize len = 0;
 
   width = MAX (width, 8);
+  /* Most texts are a short line of printable ASCII, its words one space apart: one line as it
+   * is (what the words' loop below would give). */
+  while (len <= width && (guchar) text[len] >= 0x20 && (guchar) text[len] < 0x7f &&
+         !(text[len] == ' ' && (len == 0 || text[len + 1] == ' ' || text[len + 1] == '\0')))
+    len++;
+  if (text[len] == '\0' && len <= width)
+    {
+      result = g_new (char *, 2);
+      result[0] = g_strdup (text);
+      result[1] = NULL;
+      return result;
+    }
+
+  lines = g_strv_builder_new ();
+  words = g_strsplit (text, " ", -1);
+  line = g_string_new (NULL);
   for (guint i = 0; words[i] != NULL; i++)
     {
       const char *word = words[i];

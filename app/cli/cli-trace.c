@@ -63,7 +63,6 @@ typedef struct
   int                 session_fd;
   guint               timer;
   CliLadder          *ladder;        /* the ladder (or JSON lines), columns added as actors appear */
-  guint               print_idle;    /* the events read in one main-loop turn are printed together */
   GError             *error;
 } Trace;
 
@@ -234,16 +233,6 @@ on_tty_line (GObject      *object,
     send_next (tr, g_strstrip (line));
 }
 
-static gboolean
-print_now (gpointer user_data)
-{
-  Trace *tr = user_data;
-
-  tr->print_idle = 0;
-  cli_ladder_print_new (tr->ladder, tr->log);
-  return G_SOURCE_REMOVE;
-}
-
 /* The events of a read, appended to the log by the lab client (one items-changed for all). */
 static void
 on_events (GListModel *model,
@@ -268,11 +257,6 @@ on_events (GListModel *model,
       w = write (tr->session_fd, tr->session_lines->str, tr->session_lines->len);
       (void) w;
     }
-  /* one write for all the events of a turn, not one each (a free-running program makes tens of
-   * thousands a second) */
-  if (tr->print_idle == 0)
-    tr->print_idle = g_idle_add_full (G_PRIORITY_DEFAULT, print_now, tr, NULL);
-
   for (; tr->n_seen < n; tr->n_seen++)
     {
       guint i = tr->n_seen;
@@ -332,6 +316,9 @@ on_events (GListModel *model,
           break;
         }
     }
+  /* one write for all the events of a read, not one each (a free-running program makes tens
+   * of thousands a second) */
+  cli_ladder_print_new (tr->ladder, tr->log);
 }
 
 static gboolean
@@ -696,6 +683,9 @@ sockscope_cli_trace (int    argc,
       tr.tty = open ("/dev/tty", O_RDONLY | O_CLOEXEC);
       tr.tty_input = g_data_input_stream_new (g_unix_input_stream_new (tr.tty >= 0 ? tr.tty : STDIN_FILENO, FALSE));
     }
+  /* a file or a pipe: fewer, larger writes (the ladder flushes what each read of the lab gave) */
+  if (!isatty (STDOUT_FILENO))
+    setvbuf (stdout, NULL, _IOFBF, 64 << 10);
   /* no lesson: the ladder adds a column for each actor as it appears */
   tr.ladder = cli_ladder_new (NULL, json);
   cli_ladder_set_host_names (tr.ladder, tr.host_names[0], tr.host_names[1]);
@@ -713,8 +703,6 @@ sockscope_cli_trace (int    argc,
   g_source_remove (sigterm);
   if (tr.timer != 0)
     g_source_remove (tr.timer);
-  if (tr.print_idle != 0)
-    g_source_remove (tr.print_idle);
   cli_ladder_print_new (tr.ladder, tr.log);
 
   if (pcapng != NULL && tr.error == NULL)

@@ -254,6 +254,16 @@ scan_space (Scan *s)
     s->p++;
 }
 
+/* The bytes a string holds as they are: not a control character, a quote or a backslash. */
+#define PLAIN(c) ((c) >= 0x20 && (c) != '"' && (c) != '\\')
+#define PLAIN_8(b) PLAIN (b), PLAIN (b + 1), PLAIN (b + 2), PLAIN (b + 3), PLAIN (b + 4), PLAIN (b + 5), \
+                   PLAIN (b + 6), PLAIN (b + 7)
+#define PLAIN_32(b) PLAIN_8 (b), PLAIN_8 (b + 8), PLAIN_8 (b + 16), PLAIN_8 (b + 24)
+static const guint8 plain_byte[256] = {
+  PLAIN_32 (0x00), PLAIN_32 (0x20), PLAIN_32 (0x40), PLAIN_32 (0x60),
+  PLAIN_32 (0x80), PLAIN_32 (0xa0), PLAIN_32 (0xc0), PLAIN_32 (0xe0),
+};
+
 /* A string; *start and *len give its raw bytes between the quotes, *escaped whether it has \. */
 static gboolean
 scan_string (Scan        *s,
@@ -272,7 +282,7 @@ scan_string (Scan        *s,
       guchar c;
 
       /* Most bytes are plain (base64 frames): skip them in a tight loop. */
-      while ((guchar) *s->p >= 0x20 && *s->p != '"' && *s->p != '\\')
+      while (plain_byte[(guchar) *s->p])
         s->p++;
       c = (guchar) *s->p;
       if (c == '"')
@@ -440,8 +450,9 @@ read_int (const char *p,
   char *stop = NULL;
   gint64 v;
 
-  /* Most are short (seqs, fds, lengths): read them here; 19 digits and more may overflow. */
-  if (end - p < 19 && end > p)
+  /* Most are read here (seqs, fds, times in ns): up to 19 digits, which a guint64 holds; the
+   * rest, and what overflows a gint64, as g_ascii_strtoll reads them. */
+  if (end > p && end - p <= 19 + (*p == '-'))
     {
       const char *q = p + (*p == '-');
       guint64 u = 0;
@@ -454,8 +465,11 @@ read_int (const char *p,
             return FALSE;
           u = u * 10 + (guint64) (*q - '0');
         }
-      *out = *p == '-' ? -(gint64) u : (gint64) u;
-      return TRUE;
+      if (u <= (guint64) G_MAXINT64)
+        {
+          *out = *p == '-' ? -(gint64) u : (gint64) u;
+          return TRUE;
+        }
     }
   v = g_ascii_strtoll (p, &stop, 10);
 
@@ -495,7 +509,7 @@ find_member (const MemberType *members,
              gsize             klen)
 {
   for (gsize i = 0; i < n_members; i++)
-    if (members[i].len == klen && memcmp (members[i].name, k, klen) == 0)
+    if (members[i].len == klen && members[i].name[0] == k[0] && memcmp (members[i].name, k, klen) == 0)
       return &members[i];
   return NULL;
 }
@@ -572,6 +586,29 @@ intern_actor (ActorCache *cache,
   return interned;
 }
 
+/* Whether @len bytes are ASCII without a NUL, eight at a time: what the lab writes, mostly (a
+ * quicker yes than g_utf8_validate_len's). */
+static gboolean
+ascii_without_nul (const char *p,
+                   gsize       len)
+{
+  const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080), ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 v;
+
+      memcpy (&v, p + i, 8);
+      if ((v & high) != 0 || ((v - ones) & ~v & high) != 0)
+        return FALSE;
+    }
+  for (; i < len; i++)
+    if ((guchar) p[i] >= 0x80 || p[i] == '\0')
+      return FALSE;
+  return TRUE;
+}
+
 /* @len: the line's length, or -1 when it ends at its NUL. */
 static gboolean
 parse_record (const char  *line,
@@ -588,7 +625,8 @@ parse_record (const char  *line,
   memset (r, 0, sizeof *r);
   *why = N_("not a JSON object");
   /* a NUL inside a line of known length is refused too (g_utf8_validate_len) */
-  if (!(len_or_nul < 0 ? g_utf8_validate (line, -1, NULL) : g_utf8_validate_len (line, len_or_nul, NULL)))
+  if (!(len_or_nul < 0 ? g_utf8_validate (line, -1, NULL)
+                       : ascii_without_nul (line, len_or_nul) || g_utf8_validate_len (line, len_or_nul, NULL)))
     return FALSE;
   scan_space (&s);
   if (*s.p != '{')
@@ -1139,6 +1177,8 @@ packet_members (Scan                  *s,
         ok = packet_string (p, used, s, &p->from);
       else if (!in_pkt && KEY ("to"))
         ok = packet_string (p, used, s, &p->to);
+      else if (!in_pkt && KEY ("wire"))
+        ok = packet_string (p, used, s, &p->wire);
       else if (!in_pkt && KEY ("analysis"))
         ok = packet_string (p, used, s, &p->analysis);
       else if (!in_pkt && KEY ("analysis_of"))

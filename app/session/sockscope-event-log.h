@@ -17,6 +17,7 @@ typedef struct
   gboolean    has_cause;
   gint64      cause, analysis_of, analysis_count;
   const char *from, *to, *analysis;
+  const char *wire;               /* what the wire between two hosts did to it, or NULL */
   const char *proto, *src, *dst, *flags, *summary;   /* pkt's */
   gint64      sport, dport, pkt_seq, ack, win, len;
   gboolean    is_fragment;        /* pkt.fragment is an object: a fragment of an IP datagram */

@@ -22,7 +22,12 @@ struct _SockscopeLabClient
   GObject           parent_instance;
   GSubprocess      *subprocess;
   GSocketConnection *connection;
-  GInputStream     *input;           /* the connection's */
+  GSocket          *input;           /* the connection's socket, read when the lab writes */
+  GSource          *read_source;
+  gpointer          read_tag;        /* its socket's poll */
+  gboolean          polled;          /* the source polls the socket (else its ready time wakes it) */
+  gboolean          reading;         /* in on_readable */
+  gboolean          read_paused;     /* a nested main loop met it reading */
   char             *in_buf;          /* bytes read, their last line not whole yet */
   gsize             in_len, in_size;
   SockscopeEventLog *log;            /* where events go, or NULL: the "event" signal only */
@@ -52,7 +57,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void read_more (SockscopeLabClient *self);
 
 static void
 sockscope_lab_client_dispose (GObject *object)
@@ -65,6 +69,9 @@ sockscope_lab_client_dispose (GObject *object)
   g_clear_handle_id (&self->quit_timeout, g_source_remove);
   g_clear_object (&self->subprocess);
   self->input = NULL;
+  if (self->read_source != NULL)
+    g_source_destroy (self->read_source);
+  g_clear_pointer (&self->read_source, g_source_unref);
   g_clear_object (&self->connection);
   g_clear_object (&self->log);
   self->output = NULL;
@@ -353,18 +360,71 @@ take_line (SockscopeLabClient *self,
     handle_reply (self, obj);
 }
 
-static void
-on_read (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(SockscopeLabClient) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
-  char *start, *end, *newline;
+#define READ_SIZE (64 << 10)
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+/* Ready when its socket is (no prepare nor check: its poll says so). */
+static gboolean
+read_source_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs read_source_funcs = { .dispatch = read_source_dispatch };
+
+/* With a log (a traced program's tens of thousands of events a second, in small writes), the
+ * socket is read every COALESCE_US while the lab writes, not at each of its writes: each
+ * wake-up costs the CLI more than the lines it reads, on a machine the traced programs share. */
+#define COALESCE_US 2000
+
+static void
+poll_socket (SockscopeLabClient *self,
+             gboolean            poll)
+{
+  if (self->read_source == NULL || self->polled == poll)
     return;
+  g_source_modify_unix_fd (self->read_source, self->read_tag, poll ? G_IO_IN : 0);
+  self->polled = poll;
+}
+
+/* The lab wrote: what it wrote is read (never blocking), its whole lines taken one after the
+ * other, not a main-loop turn each. One source for the lab's life, not an async read each. */
+static gboolean
+on_readable (gpointer user_data)
+{
+  g_autoptr(SockscopeLabClient) self = g_object_ref (user_data);
+  g_autoptr(GError) error = NULL;
+  char *start, *end, *newline;
+  gsize room;
+  gssize n;
+
+  /* A handler ran a main loop of its own (the source may recurse, so that GLib does not take
+   * its poll away and give it back around each dispatch, two wake-ups each): the lines are
+   * taken by the dispatch it interrupted, the socket left alone until then. */
+  if (self->reading)
+    {
+      poll_socket (self, FALSE);
+      g_source_set_ready_time (self->read_source, -1);
+      self->read_paused = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+  /* room for a read and the newline the end of the stream may add */
+  if (self->in_size - self->in_len < READ_SIZE + 1)
+    {
+      self->in_size = MAX (self->in_size * 2, self->in_len + 2 * READ_SIZE);
+      self->in_buf = g_realloc (self->in_buf, self->in_size);
+    }
+  room = self->in_size - self->in_len - 1;
+  n = g_socket_receive_with_blocking (self->input, self->in_buf + self->in_len, room, FALSE, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      /* the lab is quiet: wait for its next write */
+      poll_socket (self, TRUE);
+      g_source_set_ready_time (self->read_source, -1);
+      return G_SOURCE_CONTINUE;
+    }
+  self->reading = TRUE;
   if (n > 0)
     self->in_len += (gsize) n;
   else if (self->in_len > 0 && n == 0)
@@ -372,7 +432,6 @@ on_read (GObject      *object,
   else
     self->in_len = 0;
 
-  /* The lines read in: one after the other, not a main-loop turn each. */
   start = self->in_buf;
   end = self->in_buf + self->in_len;
   while (self->input != NULL && !g_cancellable_is_cancelled (self->cancellable) &&
@@ -385,30 +444,27 @@ on_read (GObject      *object,
   announce (self);
   self->in_len = (gsize) (end - start);
   memmove (self->in_buf, start, self->in_len);
+  self->reading = FALSE;
 
+  if (self->input == NULL)
+    return G_SOURCE_REMOVE;   /* disposed meanwhile: its source is destroyed */
   if (n <= 0)
     {
       /* End of the stream: on_exited says why once the process is reaped. */
+      g_clear_pointer (&self->read_source, g_source_unref);
       g_subprocess_wait_async (self->subprocess, self->cancellable, on_exited, g_object_ref (self));
-      return;
+      return G_SOURCE_REMOVE;
     }
-  if (self->input != NULL)
-    read_more (self);
-}
-
-#define READ_SIZE (64 << 10)
-
-static void
-read_more (SockscopeLabClient *self)
-{
-  /* room for a read and the newline the end of the stream may add */
-  if (self->in_size - self->in_len < READ_SIZE + 1)
+  if (self->log != NULL)
     {
-      self->in_size = MAX (self->in_size * 2, self->in_len + 2 * READ_SIZE);
-      self->in_buf = g_realloc (self->in_buf, self->in_size);
+      /* more now if the read filled the buffer, else in a moment */
+      poll_socket (self, FALSE);
+      g_source_set_ready_time (self->read_source, (gsize) n == room ? 0 : g_get_monotonic_time () + COALESCE_US);
     }
-  g_input_stream_read_async (self->input, self->in_buf + self->in_len, self->in_size - self->in_len - 1,
-                             G_PRIORITY_DEFAULT, self->cancellable, on_read, g_object_ref (self));
+  else if (self->read_paused)
+    poll_socket (self, TRUE);
+  self->read_paused = FALSE;
+  return G_SOURCE_CONTINUE;
 }
 
 static void write_next (SockscopeLabClient *self);
@@ -510,10 +566,15 @@ sockscope_lab_client_start_async (SockscopeLabClient  *self,
       return;
     }
   self->connection = g_socket_connection_factory_create_connection (socket);
-  self->input = g_io_stream_get_input_stream (G_IO_STREAM (self->connection));
+  self->input = g_socket_connection_get_socket (self->connection);
   self->output = g_io_stream_get_output_stream (G_IO_STREAM (self->connection));
   self->start_task = g_steal_pointer (&task);
-  read_more (self);
+  self->read_source = g_source_new (&read_source_funcs, sizeof (GSource));   /* destroyed in dispose */
+  self->read_tag = g_source_add_unix_fd (self->read_source, g_socket_get_fd (self->input), G_IO_IN);
+  self->polled = TRUE;
+  g_source_set_can_recurse (self->read_source, TRUE);
+  g_source_set_callback (self->read_source, on_readable, self, NULL);
+  g_source_attach (self->read_source, g_main_context_get_thread_default ());
 }
 
 gboolean
