@@ -402,6 +402,8 @@ void     ss_lab_event_begin      (SsLab       *lab,
                                   const char  *type,
                                   gint64       step);
 void     ss_lab_event_end        (SsLab       *lab);
+void     ss_lab_append_int       (GString     *s,
+                                  gint64       v);
 void     ss_json_append_string   (GString     *s,
                                   const char  *str,
                                   gssize       len);

@@ -436,6 +436,28 @@ mem_iov (pid_t    pid,
   return got;
 }
 
+/* A number as text, without printf (a call or two of every traced call). */
+static char *
+uint_text (guint64 u,
+           gboolean negative)
+{
+  char buf[24], *p = buf + sizeof buf;
+
+  *--p = '\0';
+  do
+    *--p = (char) ('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (negative)
+    *--p = '-';
+  return g_strdup (p);
+}
+
+static char *
+int_text (int v)
+{
+  return uint_text (v < 0 ? -(guint64) v : (guint64) v, v < 0);
+}
+
 static void
 add (SsTraceCall *call,
      char        *text)
@@ -447,7 +469,7 @@ static void
 add_fd (SsTraceCall *call)
 {
   call->fd = (int) call->args[0];
-  add (call, g_strdup_printf ("%d", (int) call->args[0]));
+  add (call, int_text ((int) call->args[0]));
 }
 
 void
@@ -511,7 +533,7 @@ ss_trace_decode_entry (pid_t        pid,
     case __NR_write:
       add_fd (call);
       add (call, mem_data (pid, a[1], a[2]));
-      add (call, g_strdup_printf ("%" G_GUINT64_FORMAT, a[2]));
+      add (call, uint_text (a[2], FALSE));
       if (call->sys->nr == __NR_sendto)
         {
           add (call, BITS (msg_flags, a[3]));
@@ -573,13 +595,13 @@ ss_trace_decode_entry (pid_t        pid,
 
     case __NR_recvfrom:
       add_fd (call);
-      add (call, g_strdup_printf ("%" G_GUINT64_FORMAT, a[2]));
+      add (call, uint_text (a[2], FALSE));
       add (call, BITS (msg_flags, a[3]));
       break;
 
     case __NR_read:
       add_fd (call);
-      add (call, g_strdup_printf ("%" G_GUINT64_FORMAT, a[2]));
+      add (call, uint_text (a[2], FALSE));
       break;
 
     case __NR_readv:
@@ -719,10 +741,15 @@ ss_trace_decode_entry (pid_t        pid,
       break;
     }
 
-  text = g_string_new (call->sys->info.name);
+  text = g_string_sized_new (128);
+  g_string_append (text, call->sys->info.name);
   g_string_append_c (text, '(');
   for (guint i = 0; i < call->texts->len; i++)
-    g_string_append_printf (text, "%s%s", i ? ", " : "", (char *) g_ptr_array_index (call->texts, i));
+    {
+      if (i > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, g_ptr_array_index (call->texts, i));
+    }
   g_string_append_c (text, ')');
   call->text = g_string_free (text, FALSE);
 }

@@ -18,13 +18,14 @@
 #include <json-glib/json-glib.h>
 #include <netinet/in.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
-#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -790,7 +791,7 @@ emit_call (SsLab    *lab,
   call->actor = actor;
   call->info = &tc->sys->info;
   call->text = g_strdup (tc->text);
-  call->cause_text = g_strdup_printf ("%s: %s", actor->name, call->text);
+  call->cause_text = g_strconcat (actor->name, ": ", call->text, NULL);
   call->step = -1;
   call->seq = lab->seq + 1;
   call->args_src = g_new0 (char *, tc->texts->len + 1);
@@ -813,9 +814,11 @@ emit_call (SsLab    *lab,
   ss_lab_event_begin (lab, ss_now_ns (), "call", -1);
   g_string_append (lab->out, ",\"actor\":");
   ss_json_append_string (lab->out, actor->name, -1);
-  g_string_append_printf (lab->out, ",\"call\":\"%s\",\"fd\":", tc->sys->info.name);
+  g_string_append (lab->out, ",\"call\":\"");
+  g_string_append (lab->out, tc->sys->info.name);
+  g_string_append (lab->out, "\",\"fd\":");
   if (tc->fd >= 0)
-    g_string_append_printf (lab->out, "%d", tc->fd);
+    ss_lab_append_int (lab->out, tc->fd);
   else
     g_string_append (lab->out, "null");
   g_string_append (lab->out, ",\"args\":[");
@@ -1075,6 +1078,27 @@ follow_fd (SsLab                         *lab,
     }
 }
 
+/* At a call's exit: its result, and every register when they are needed (a refused fork's
+ * are rewritten, a new socket's fd gets its filter through them); the result alone is one
+ * word, not the whole set. */
+static gboolean
+exit_regs (SsTracee                *te,
+           struct user_regs_struct *regs)
+{
+  const SsTraceSys *sys = te->call.sys;
+  long rax;
+
+  if (te->denied || sys == NULL || sys->info.creates_fd)
+    return ptrace (PTRACE_GETREGS, te->tid, 0, regs) == 0;
+  errno = 0;
+  rax = ptrace (PTRACE_PEEKUSER, te->tid, (void *) offsetof (struct user_regs_struct, rax), 0);
+  if (errno != 0)
+    return FALSE;
+  memset (regs, 0, sizeof *regs);
+  regs->rax = (unsigned long long) rax;
+  return TRUE;
+}
+
 static void
 on_exit_stop (SsLab    *lab,
               SsTrace  *t,
@@ -1102,7 +1126,7 @@ on_exit_stop (SsLab    *lab,
       resume (te, PTRACE_CONT, 0);
       return;
     }
-  if (!te->in_call || ptrace (PTRACE_GETREGS, te->tid, 0, &regs) < 0)
+  if (!te->in_call || !exit_regs (te, &regs))
     {
       resume (te, PTRACE_CONT, 0);
       return;
