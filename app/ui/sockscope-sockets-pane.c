@@ -32,6 +32,7 @@ struct _SockscopeSocketsPane
   GtkLabel              *recv_label;
   GtkLabel              *send_label;
   GtkLabel              *machine_label;
+  GtkWidget             *side;        /* the machine, its heading and the gauges */
   SockscopeEvent        *gone;        /* the CLOSED event of the socket selected last, or NULL */
   char                  *gone_previous;
   char                  *gone_key;
@@ -650,6 +651,27 @@ sockscope_sockets_pane_get_cell (SockscopeSocketsPane *self,
   return event ? cell_text (sockscope_event_get_object (event), column) : NULL;
 }
 
+int
+sockscope_sockets_pane_get_table_height (SockscopeSocketsPane *self,
+                                         guint                 min_rows)
+{
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (self->view));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  int table = 0, header_h = 0, side = 0, row_h;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_SOCKETS_PANE (self), 0);
+
+  gtk_widget_measure (GTK_WIDGET (self->view), GTK_ORIENTATION_VERTICAL, -1, NULL, &table, NULL, NULL);
+  if (header != NULL && gtk_widget_get_visible (header))
+    gtk_widget_measure (header, GTK_ORIENTATION_VERTICAL, -1, NULL, &header_h, NULL, NULL);
+  /* Rows not made yet (none at all before the first socket) count as tall as the header. */
+  row_h = n > 0 && table > header_h ? (table - header_h) / (int) n : header_h;
+  /* The state machine's side no shorter than its least (the machine scales down to it). */
+  gtk_widget_measure (self->side, GTK_ORIENTATION_VERTICAL, MAX (gtk_widget_get_width (self->side), 1),
+                      &side, NULL, NULL, NULL);
+  return MAX (header_h + (int) MAX (n, min_rows) * row_h, side);
+}
+
 static GtkWidget *
 gauge_new (GtkLevelBar **bar,
            GtkLabel    **label)
@@ -757,6 +779,7 @@ sockscope_sockets_pane_init (SockscopeSocketsPane *self)
   gtk_widget_set_margin_start (side, 8);
   gtk_widget_set_margin_end (side, 8);
   gtk_widget_set_margin_bottom (side, 8);
+  self->side = side;
 
   /* The state machine keeps a legible size: the side scrolls rather than squeeze it. */
   scroller = gtk_scrolled_window_new ();
@@ -848,8 +871,8 @@ on_paned_resized (SockscopeSocketsPane *self)
 }
 
 /* Presenter mode: the table's text scales with the window's CSS zoom and its columns fit their
- * cells (compact if need be, see fit_table); the state machine follows the zoom, scaled down to
- * fit the room left to it. */
+ * cells (compact if need be, see fit_table); the state machine is scaled down to fit the room
+ * left to it. */
 void
 sockscope_sockets_pane_set_zoom (SockscopeSocketsPane *self,
                                  double                zoom)
@@ -862,7 +885,10 @@ sockscope_sockets_pane_set_zoom (SockscopeSocketsPane *self,
   /* Every column measured again at the new size. */
   set_compact (self, FALSE);
   queue_fit_table (self);
-  sockscope_tcp_state_view_set_zoom (self->machine, zoom);
+  /* The machine keeps its own size: below the page's height at any presenter zoom it is drawn
+   * scaled down to fit, the same drawing at every zoom, and a zoomed one would only ask the
+   * page for more height (a fifth of its zoomed size) than the table needs. */
+  sockscope_tcp_state_view_set_zoom (self->machine, 1.0);
 }
 
 /* The lesson whose actors hold the sockets: the Actor column shows their labels in lang and

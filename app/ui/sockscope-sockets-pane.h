@@ -30,6 +30,10 @@ void       sockscope_sockets_pane_set_lesson (SockscopeSocketsPane *self,
 /* Scales the table's columns and the TCP state machine (presenter mode). */
 void       sockscope_sockets_pane_set_zoom   (SockscopeSocketsPane *self,
                                               double                zoom);
+/* The height the table needs for its header and its rows (at least min_rows), at its zoom:
+ * presenter mode gives the page no more, and the diagram the rest. */
+int        sockscope_sockets_pane_get_table_height (SockscopeSocketsPane *self,
+                                                    guint                 min_rows);
 /* For tests: "actor", "fd", "type", "local", "peer", "state", "recv_q", "send_q". */
 char      *sockscope_sockets_pane_get_cell   (SockscopeSocketsPane *self,
                                               guint                 row,

@@ -65,10 +65,14 @@ struct _SockscopeWindow
   gboolean               placing_split;
   guint                  place_tick;
   guint                  place_frames;
+  gboolean               place_top;       /* presenter mode: the code/diagram split too */
+  int                    presenter_bottom; /* the page's height presenter mode placed, or 0 */
+  int                    presenter_height; /* main_paned's height it was placed for */
   AdwHeaderBar          *header_bar;
   GtkWidget             *wire_button;   /* two-host runs: the wire panel's popover */
   SockscopeWirePanel    *wire_panel;
   GtkLabel              *presenter_band;
+  GtkScrolledWindow     *presenter_band_scroller;
   GMenu                 *recent_menu;
 
   /* Presenter mode: full screen, the diagram, the code and the sockets, a zoom for them. */
@@ -356,6 +360,7 @@ project_event (SockscopeWindow *self,
 
 static void update_presenter_band (SockscopeWindow *self);
 static void update_diagram_focus  (SockscopeWindow *self);
+static void queue_place_presenter_panes (SockscopeWindow *self);
 static void update_questions      (SockscopeWindow *self);
 static struct _Question *pending_question (SockscopeWindow *self);
 
@@ -375,6 +380,8 @@ update_history (SockscopeWindow *self)
   sockscope_lesson_pane_set_history_label (self->lesson_pane, label);
   update_presenter_band (self);
   update_diagram_focus (self);
+  /* The sockets table may want another height. */
+  queue_place_presenter_panes (self);
 }
 
 static guint
@@ -427,6 +434,7 @@ update_presenter_band (SockscopeWindow *self)
       text = next != NULL ? g_strdup_printf (_("Next lets go: %s"), next)
                           : g_strdup (sockscope_programs_pane_get_status (self->programs_pane));
       gtk_label_set_text (self->presenter_band, text);
+      queue_place_presenter_panes (self);
       return;
     }
   if (!self->presenter || self->lesson == NULL)
@@ -447,6 +455,7 @@ update_presenter_band (SockscopeWindow *self)
       text = g_strdup_printf ("%s · %s: %s %s  [%s]", label, who, call,
                               sockscope_question_get_prompt (next->ask), choices);
       gtk_label_set_text (self->presenter_band, text);
+      queue_place_presenter_panes (self);
       return;
     }
   if (step == 0)
@@ -470,6 +479,8 @@ update_presenter_band (SockscopeWindow *self)
         }
     }
   gtk_label_set_text (self->presenter_band, text ? text : "");
+  /* The band and the sockets table may want other heights. */
+  queue_place_presenter_panes (self);
 }
 
 static void
@@ -1851,8 +1862,12 @@ on_main_position (SockscopeWindow *self)
   self->bottom_share = CLAMP (1 - gtk_paned_get_position (self->main_paned) / (double) height, 0.0, 1.0);
 }
 
-/* Presenter mode gives the diagram most of the room: 64 % of the height, 60 % of the width.
- * Placed once the panes have their size (after going full screen), for a few frames. */
+/* Presenter mode gives the diagram most of the room: under the band of the step's text (its
+ * whole text, up to a quarter of the window), the sockets page takes the height of its table
+ * (header and rows, at least four: the state machine beside it scales down to that), between a
+ * fifth and 36 % of the height; the diagram 60 % of the width. Placed once the
+ * panes have their size (after going full screen), for a few frames, and again when the table
+ * wants another height (a socket more or less): a split the user dragged holds until then. */
 static gboolean
 place_presenter_panes (GtkWidget     *widget,
                        GdkFrameClock *clock,
@@ -1861,20 +1876,38 @@ place_presenter_panes (GtkWidget     *widget,
   SockscopeWindow *self = SOCKSCOPE_WINDOW (widget);
   int height = gtk_widget_get_height (GTK_WIDGET (self->main_paned));
   int width = gtk_widget_get_width (GTK_WIDGET (self->top_paned));
-  int main = (int) (height * 0.64), top = (int) (width * 0.40);
+  int top = (int) (width * 0.40), bottom;
 
   if (!self->presenter)
     {
       self->place_tick = 0;
       return G_SOURCE_REMOVE;
     }
-  if (height > 0 && abs (gtk_paned_get_position (self->main_paned) - main) > 2)
-    gtk_paned_set_position (self->main_paned, main);
-  if (width > 0 && abs (gtk_paned_get_position (self->top_paned) - top) > 2)
+  /* The band: the step's whole text, up to a quarter of the window (a longer one scrolls). Its
+   * height is asked for as a minimum: the panes below want more than the window has. */
+  {
+    int cap = MAX (gtk_widget_get_height (GTK_WIDGET (self)) / 4, 48), text = 0;
+    int text_width = gtk_widget_get_width (GTK_WIDGET (self->presenter_band_scroller));
+
+    if (text_width > 0)
+      gtk_widget_measure (GTK_WIDGET (self->presenter_band), GTK_ORIENTATION_VERTICAL, text_width,
+                          NULL, &text, NULL, NULL);
+    gtk_scrolled_window_set_max_content_height (self->presenter_band_scroller, cap);
+    gtk_scrolled_window_set_min_content_height (self->presenter_band_scroller, MIN (MAX (text, 1), cap));
+  }
+  bottom = CLAMP (sockscope_sockets_pane_get_table_height (self->sockets_pane, 4), height / 5, (int) (height * 0.36));
+  if (height > 0 && (bottom != self->presenter_bottom || height != self->presenter_height))
+    {
+      self->presenter_bottom = bottom;
+      self->presenter_height = height;
+      gtk_paned_set_position (self->main_paned, height - bottom);
+    }
+  if (self->place_top && width > 0 && abs (gtk_paned_get_position (self->top_paned) - top) > 2)
     gtk_paned_set_position (self->top_paned, top);
   if (++self->place_frames >= 10)
     {
       self->place_tick = 0;
+      self->place_top = FALSE;
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
@@ -1886,6 +1919,15 @@ queue_place_presenter_panes (SockscopeWindow *self)
   self->place_frames = 0;
   if (self->presenter && self->place_tick == 0)
     self->place_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), place_presenter_panes, NULL, NULL);
+}
+
+/* Entering presenter mode, or its window's size changed: both splits placed again. */
+static void
+queue_place_presenter_layout (SockscopeWindow *self)
+{
+  self->place_top = TRUE;
+  self->presenter_bottom = 0;
+  queue_place_presenter_panes (self);
 }
 
 void
@@ -1913,7 +1955,7 @@ sockscope_window_set_presenter (SockscopeWindow *self,
       gtk_stack_set_visible_child_name (self->bottom_stack, "sockets");
       gtk_widget_set_visible (self->bottom_switcher, FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->header_bar), FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->presenter_band), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->presenter_band_scroller), TRUE);
       gtk_widget_add_css_class (GTK_WIDGET (self), "presenter");
       gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (self->zoom_css),
                                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
@@ -1923,7 +1965,7 @@ sockscope_window_set_presenter (SockscopeWindow *self,
         gtk_window_fullscreen (GTK_WINDOW (self));
       /* Keys step the lesson wherever the focus was. */
       gtk_widget_grab_focus (GTK_WIDGET (self->diagram));
-      queue_place_presenter_panes (self);
+      queue_place_presenter_layout (self);
     }
   else
     {
@@ -1932,7 +1974,7 @@ sockscope_window_set_presenter (SockscopeWindow *self,
         gtk_stack_set_visible_child_name (self->bottom_stack, self->bottom_before);
       gtk_widget_set_visible (self->bottom_switcher, TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->header_bar), TRUE);
-      gtk_widget_set_visible (GTK_WIDGET (self->presenter_band), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->presenter_band_scroller), FALSE);
       gtk_widget_remove_css_class (GTK_WIDGET (self), "presenter");
       gtk_style_context_remove_provider_for_display (display, GTK_STYLE_PROVIDER (self->zoom_css));
       sockscope_sequence_view_set_zoom (self->diagram, 1.0);
@@ -2397,6 +2439,7 @@ sockscope_window_class_init (SockscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, top_paned);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, presenter_band);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, presenter_band_scroller);
   gtk_widget_class_bind_template_child (widget_class, SockscopeWindow, recent_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss);
   gtk_widget_class_bind_template_callback (widget_class, on_picker_lesson_activated);
@@ -2522,7 +2565,7 @@ sockscope_window_init (SockscopeWindow *self)
   self->zoom_css = gtk_css_provider_new ();
   self->presenter_zoom = 1.0;
   add_presenter_keys (self);
-  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (queue_place_presenter_panes), NULL);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (queue_place_presenter_layout), NULL);
   self->bottom_share = BOTTOM_SHARE;
   g_signal_connect_object (self->main_paned, "notify::max-position", G_CALLBACK (on_main_max_position), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->main_paned, "notify::position", G_CALLBACK (on_main_position), self, G_CONNECT_SWAPPED);
