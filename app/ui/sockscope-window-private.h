@@ -30,6 +30,8 @@ SockscopePacketsPane  *sockscope_window_get_packets_pane (SockscopeWindow *self)
 SockscopeWirePanel    *sockscope_window_get_wire_panel   (SockscopeWindow *self);
 GtkWidget             *sockscope_window_get_wire_button  (SockscopeWindow *self);
 SockscopeSocketsPane  *sockscope_window_get_sockets_pane (SockscopeWindow *self);
+/* Presenter mode's band: the step's text (in a scrolled window when taller than its cap). */
+GtkLabel              *sockscope_window_get_presenter_band (SockscopeWindow *self);
 /* TRUE once the lab is up and no step is running: the next step can be taken. */
 gboolean               sockscope_window_is_idle          (SockscopeWindow *self);
 gboolean               sockscope_window_is_done          (SockscopeWindow *self);

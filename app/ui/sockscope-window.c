@@ -2653,6 +2653,12 @@ sockscope_window_get_sockets_pane (SockscopeWindow *self)
   return self->sockets_pane;
 }
 
+GtkLabel *
+sockscope_window_get_presenter_band (SockscopeWindow *self)
+{
+  return self->presenter_band;
+}
+
 gboolean
 sockscope_window_is_idle (SockscopeWindow *self)
 {
