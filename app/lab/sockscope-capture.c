@@ -323,6 +323,8 @@ ss_capture_close (SsLab *lab)
 void
 ss_capture_read (SsLab *lab)
 {
+  if (lab->capture_cut)
+    return;
   pcap_dispatch (lab->pcap, -1, on_frame, (u_char *) &lab->cap_source[SS_SRC_LAB]);
   for (int h = 0; h < 2; h++)
     if (lab->host_pcap[h] != NULL)

@@ -337,6 +337,8 @@ struct _SsLab
   gint64      last_packet_mono;
   guint64     last_drain_ns;
   gboolean    processing_frames;   /* inside ss_capture_process: it must not be re-entered */
+  gboolean    capture_cut;         /* ss_capture_read reads nothing: a traced return's frames are
+                                    * those read before its program went on (sockscope-trace.c) */
   SsStr       pkt_json;
   SsAnalyzer *analyzer;       /* names retransmissions, zero windows... (sockscope-analysis.h) */
   GQueue     *queue;          /* chunks of frames read from the ring, not yet events */
@@ -435,6 +437,13 @@ void     ss_lab_actor_ended      (SsLab       *lab,
 void     ss_lab_emit_return      (SsLab       *lab,
                                   SsActor     *actor,
                                   const SsActorMsg *msg);
+/* A traced call's return in two halves: the frames it sent read from the rings while its
+ * program is stopped, then, the program resumed, those frames' events and the return's. */
+guint64  ss_lab_return_cut       (SsLab       *lab);    /* the return's time */
+void     ss_lab_emit_return_after_cut (SsLab  *lab,
+                                  SsActor     *actor,
+                                  const SsActorMsg *msg,
+                                  guint64      t_ns);
 void     ss_lab_add_refresh      (SsLab       *lab);
 void     ss_lab_reply_begin      (SsLab       *lab,
                                   const char  *reply,

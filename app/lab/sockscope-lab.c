@@ -813,16 +813,16 @@ append_addrs (GString          *out,
 }
 
 static void
-emit_return (SsLab            *lab,
-             SsActor          *actor,
-             const SsActorMsg *msg)
+emit_return_event (SsLab            *lab,
+                   SsActor          *actor,
+                   const SsActorMsg *msg,
+                   guint64           t_ns)
 {
   GString *out = lab->out;
   SsCallRec *call = actor->call;
   SsCallId id = call->info->id;
 
-  log_packets_before_return (lab);
-  ss_lab_event_begin (lab, ss_now_ns (), "return", call->step);
+  ss_lab_event_begin (lab, t_ns, "return", call->step);
   g_string_append (out, ",\"actor\":");
   ss_json_append_string (out, actor->name, -1);
   g_string_append (out, ",\"call\":\"");
@@ -941,6 +941,15 @@ emit_return (SsLab            *lab,
     }
   g_string_append (out, "}");
   ss_lab_event_end (lab);
+}
+
+static void
+emit_return (SsLab            *lab,
+             SsActor          *actor,
+             const SsActorMsg *msg)
+{
+  log_packets_before_return (lab);
+  emit_return_event (lab, actor, msg, ss_now_ns ());
 }
 
 static void
@@ -2106,6 +2115,40 @@ ss_lab_emit_return (SsLab            *lab,
                     const SsActorMsg *msg)
 {
   emit_return (lab, actor, msg);
+}
+
+guint64
+ss_lab_return_cut (SsLab *lab)
+{
+  if (!lab->processing_frames)
+    {
+      ss_wire_sync (lab);
+      ss_capture_read (lab);
+    }
+  return ss_now_ns ();
+}
+
+/* After ss_lab_return_cut, the program already resumed: the frames read then, and none that
+ * its next calls may have sent since (they stay in the ring for the loop), are logged before
+ * the return. */
+void
+ss_lab_emit_return_after_cut (SsLab            *lab,
+                              SsActor          *actor,
+                              const SsActorMsg *msg,
+                              guint64           t_ns)
+{
+  guint64 drained = lab->last_drain_ns;
+
+  if (!lab->processing_frames)
+    {
+      lab->last_drain_ns = G_MAXUINT64;
+      lab->capture_cut = TRUE;
+      while (capture_queued (lab) && ss_capture_process (lab, 64))
+        ;
+      lab->capture_cut = FALSE;
+      lab->last_drain_ns = drained;
+    }
+  emit_return_event (lab, actor, msg, t_ns);
 }
 
 /* A state dump after a traced call: one waiting is enough (it comes after this call). A program

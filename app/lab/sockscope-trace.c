@@ -716,9 +716,14 @@ resume (SsTracee *te,
     g_printerr ("sockscope-lab: ptrace resume %d: %s\n", (int) te->tid, g_strerror (errno));
 }
 
+static gboolean
+holdable (const SsTraceSys *sys)
+{
+  return !(sys->flags & (SS_TRACE_EXIT | SS_TRACE_EXEC));
+}
+
 static void
-release (SsLab    *lab,
-         SsTracee *te)
+released (SsTracee *te)
 {
   te->held = FALSE;
   te->in_call = TRUE;
@@ -726,7 +731,57 @@ release (SsLab    *lab,
     fdtab_changing (te, (guint) te->call.fd, (guint) te->call.fd);
   te->actor->started = TRUE;
   te->actor->started_mono = g_get_monotonic_time ();
+}
+
+static void
+release (SsLab    *lab,
+         SsTracee *te)
+{
+  released (te);
   resume (te, PTRACE_SYSCALL, 0);
+}
+
+/* The program is stopped for as little as the lab needs: a free-running echo loop waits for the
+ * lab at each of its stops, so what can be done while it runs is.
+ * At the entry of these calls (not held in step mode, no source line to unwind), the program
+ * goes on into the kernel first and the lab then reads the arguments and makes the `call`
+ * event: the registers are read, the memory the call reads stays as it is until the call's exit
+ * stop (which waits for the lab), and the call is known before any packet it sends is looked
+ * at. Not for the calls whose memory the kernel writes before their exit (select, poll), those
+ * that need the program stopped (fork, exec, exit) or a state dump before they run (close,
+ * shutdown). */
+static gboolean
+goes_on_at_entry (SsTrace          *t,
+                  SsTracee         *te,
+                  const SsTraceSys *sys)
+{
+  if (te->hidden || te->actor == NULL || te->source || te->denied || (t->step && holdable (sys)))
+    return FALSE;
+  switch (sys->nr)
+    {
+    case __NR_sendto: case __NR_sendmsg: case __NR_write: case __NR_writev:
+    case __NR_recvfrom: case __NR_recvmsg: case __NR_read: case __NR_readv:
+    case __NR_setsockopt: case __NR_getsockopt: case __NR_getsockname: case __NR_getpeername:
+    case __NR_fcntl: case __NR_bind: case __NR_listen: case __NR_connect:
+    case __NR_accept: case __NR_accept4: case __NR_socket: case __NR_socketpair:
+    case __NR_epoll_wait: case __NR_epoll_pwait: case __NR_epoll_pwait2: case __NR_wait4:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* At the exit of a call that makes no fd and that no state dump must follow at once (accept,
+ * connect: sockdiag), the program goes on once its results are read and the frames it sent are
+ * out of the rings (ss_lab_return_cut); their events and the return's are made after. */
+static gboolean
+goes_on_at_exit (SsTracee *te)
+{
+  const SsTraceSys *sys = te->call.sys;
+
+  return !te->hidden && te->actor != NULL && !te->denied && sys != NULL && !sys->info.creates_fd &&
+         sys->info.id != SS_CALL_CONNECT && sys->info.id != SS_CALL_ACCEPT &&
+         !(sys->flags & (SS_TRACE_PROCESS | SS_TRACE_EXEC | SS_TRACE_EXIT));
 }
 
 /* exit: every socket of the process closes with it; its FINs are the exit's. */
@@ -743,11 +798,6 @@ note_exit_closes (SsLab     *lab,
     ss_cause_note_call (ss_cause_sock_for_fd (lab, actor, atoi (name)), call);
 }
 
-static gboolean
-holdable (const SsTraceSys *sys)
-{
-  return !(sys->flags & (SS_TRACE_EXIT | SS_TRACE_EXEC));
-}
 
 static gboolean
 only_reads (const SsTraceSys *sys)
@@ -782,7 +832,8 @@ established_tcp (SsLab     *lab,
 static void
 emit_call (SsLab    *lab,
            SsTrace  *t,
-           SsTracee *te)
+           SsTracee *te,
+           guint64   t_ns)
 {
   SsActor *actor = te->actor;
   SsTraceCall *tc = &te->call;
@@ -811,7 +862,7 @@ emit_call (SsLab    *lab,
     ss_cause_note_remote (call, &tc->remote);
   g_ptr_array_add (lab->calls, call);
 
-  ss_lab_event_begin (lab, ss_now_ns (), "call", -1);
+  ss_lab_event_begin (lab, t_ns, "call", -1);
   g_string_append (lab->out, ",\"actor\":");
   ss_json_append_string (lab->out, actor->name, -1);
   g_string_append (lab->out, ",\"call\":\"");
@@ -858,11 +909,12 @@ emit_call (SsLab    *lab,
 }
 
 /* The call in flight ended without an exit stop we could see (interrupted, not restarted). */
-static void
+static gboolean
 finish_call (SsLab    *lab,
              SsTrace  *t,
              SsTracee *te,
-             gint64    rax)
+             gint64    rax,
+             gboolean  go_on)
 {
   SsActor *actor = te->actor;
   SsActorMsg *msg = t->msg;
@@ -871,7 +923,7 @@ finish_call (SsLab    *lab,
   te->in_call = FALSE;
   te->restarting = FALSE;
   if (call == NULL)
-    return;
+    return FALSE;
   ss_trace_decode_exit (actor->pid, &te->call, rax, msg);
   if (te->denied)
     {
@@ -879,7 +931,15 @@ finish_call (SsLab    *lab,
       msg->err = EAGAIN;
       te->denied = FALSE;
     }
-  ss_lab_emit_return (lab, actor, msg);
+  if (go_on)
+    {
+      guint64 t_ns = ss_lab_return_cut (lab);
+
+      resume (te, PTRACE_CONT, 0);
+      ss_lab_emit_return_after_cut (lab, actor, msg, t_ns);
+    }
+  else
+    ss_lab_emit_return (lab, actor, msg);
   if (msg->ret >= 0 && call->info->id == SS_CALL_SOCKETPAIR)
     for (guint i = 0; i < 2; i++)
       ss_cause_note_call (ss_cause_sock_for_fd (lab, actor, msg->fds[i]), call);
@@ -918,6 +978,7 @@ finish_call (SsLab    *lab,
   lab->states_stale = TRUE;
   ss_lab_add_refresh (lab);
   ss_trace_call_clear (&te->call);
+  return go_on;
 }
 
 static gboolean
@@ -950,7 +1011,7 @@ on_entry (SsLab    *lab,
           resume (te, PTRACE_SYSCALL, 0);
           return;
         }
-      finish_call (lab, t, te, -EINTR);
+      finish_call (lab, t, te, -EINTR, FALSE);
     }
   if (sys == NULL || (sys->flags & SS_TRACE_ON_SOCK && !fd_is_socket (lab, te, (int) regs.rdi)) ||
       (sys->flags & SS_TRACE_FCNTL_FL && regs.rsi != F_GETFL && regs.rsi != F_SETFL))
@@ -1005,6 +1066,16 @@ on_entry (SsLab    *lab,
   te->call.args[3] = regs.r10;
   te->call.args[4] = regs.r8;
   te->call.args[5] = regs.r9;
+  if (goes_on_at_entry (t, te, sys))
+    {
+      guint64 t_ns = ss_now_ns ();
+
+      resume (te, PTRACE_SYSCALL, 0);
+      ss_trace_decode_entry (pid, &te->call);
+      emit_call (lab, t, te, t_ns);
+      released (te);
+      return;
+    }
   ss_trace_decode_entry (pid, &te->call);
 
   /* A fork bomb: past MAX_TASKS, fork and clone fail with EAGAIN, as under RLIMIT_NPROC. */
@@ -1038,7 +1109,7 @@ on_entry (SsLab    *lab,
    * closes a connection at once, before any dump, and its FIN must still have its ends. */
   if (sys->info.id == SS_CALL_CLOSE || sys->info.id == SS_CALL_SHUTDOWN || sys->info.id == SS_CALL_EXIT)
     ss_sockdiag_refresh (lab);
-  emit_call (lab, t, te);
+  emit_call (lab, t, te, ss_now_ns ());
   if (t->step && holdable (sys) && !te->denied)
     {
       te->held = TRUE;
@@ -1149,7 +1220,8 @@ on_exit_stop (SsLab    *lab,
       resume (te, PTRACE_CONT, 0);
       return;
     }
-  finish_call (lab, t, te, (gint64) regs.rax);
+  if (finish_call (lab, t, te, (gint64) regs.rax, goes_on_at_exit (te)))
+    return;
   if (sys != NULL && sys->info.creates_fd && (gint64) regs.rax >= 0 &&
       !(sys->info.id == SS_CALL_SOCKETPAIR
         ? follow_fd (lab, t, te, &regs, t->msg->fds[0]) && follow_fd (lab, t, te, &regs, t->msg->fds[1])
