@@ -399,13 +399,18 @@ steps_done_at (SockscopeWindow *self,
 
 /* The diagram keeps the step shown in view from its first event (its note, its wire rules, its
  * call), found by the steps the log records: a step's events all come after the call of the
- * step before it (a late return of an earlier step may come among them, never before). */
+ * step before it (a late return of an earlier step may come among them, never before). That
+ * is when the history shows the step to its end (live, or moved by steps); stopped inside a
+ * step (moved event by event), the newest event shown is the one to see. */
 static void
 update_diagram_focus (SockscopeWindow *self)
 {
   guint step = self->log && self->lesson ? steps_done_at (self, self->history) : 0;
   guint first = 0;
 
+  if (step > 0 && self->history < sockscope_event_log_get_n_events (self->log) &&
+      sockscope_event_log_get_step (self->log, self->history) <= (int) step)
+    step = 0;
   for (guint i = step > 0 ? self->history : 0; i > 0; i--)
     {
       int s = sockscope_event_log_get_step (self->log, i - 1);
