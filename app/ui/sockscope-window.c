@@ -1891,12 +1891,22 @@ place_presenter_panes (GtkWidget     *widget,
   /* The band: the step's whole text, up to a quarter of the window (a longer one scrolls). Its
    * height is asked for as a minimum: the panes below want more than the window has. */
   {
-    int cap = MAX (gtk_widget_get_height (GTK_WIDGET (self)) / 4, 48), text = 0;
+    int quarter = gtk_widget_get_height (GTK_WIDGET (self)) / 4, one = 0, cap, text = 0, lines;
     int text_width = gtk_widget_get_width (GTK_WIDGET (self->presenter_band_scroller));
 
+    /* One line and its padding, then whole lines: a scrolled text never shows half a line. */
+    gtk_widget_measure (GTK_WIDGET (self->presenter_band), GTK_ORIENTATION_VERTICAL, -1, &one, NULL, NULL, NULL);
     if (text_width > 0)
       gtk_widget_measure (GTK_WIDGET (self->presenter_band), GTK_ORIENTATION_VERTICAL, text_width,
                           NULL, &text, NULL, NULL);
+    lines = pango_layout_get_line_count (gtk_label_get_layout (self->presenter_band));
+    cap = MAX (one, 48);
+    if (lines > 1 && text > one && quarter > cap)
+      {
+        double line_h = (text - one) / (double) (lines - 1);
+
+        cap = one + (int) (floor ((quarter - one) / line_h) * line_h);
+      }
     gtk_scrolled_window_set_max_content_height (self->presenter_band_scroller, cap);
     gtk_scrolled_window_set_min_content_height (self->presenter_band_scroller, MIN (MAX (text, 1), cap));
   }
