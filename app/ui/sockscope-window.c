@@ -1907,8 +1907,15 @@ place_presenter_panes (GtkWidget     *widget,
 
         cap = one + (int) (floor ((quarter - one) / line_h) * line_h);
       }
-    gtk_scrolled_window_set_max_content_height (self->presenter_band_scroller, cap);
-    gtk_scrolled_window_set_min_content_height (self->presenter_band_scroller, MIN (MAX (text, 1), cap));
+    text = MIN (MAX (text, 1), cap);
+    if (cap != gtk_scrolled_window_get_max_content_height (self->presenter_band_scroller) ||
+        text != gtk_scrolled_window_get_min_content_height (self->presenter_band_scroller))
+      {
+        /* GTK wants min <= max at every call. */
+        gtk_scrolled_window_set_min_content_height (self->presenter_band_scroller, -1);
+        gtk_scrolled_window_set_max_content_height (self->presenter_band_scroller, cap);
+        gtk_scrolled_window_set_min_content_height (self->presenter_band_scroller, text);
+      }
   }
   bottom = CLAMP (sockscope_sockets_pane_get_table_height (self->sockets_pane, 4), height / 5, (int) (height * 0.36));
   if (height > 0 && (bottom != self->presenter_bottom || height != self->presenter_height))
