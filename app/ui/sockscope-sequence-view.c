@@ -2,7 +2,8 @@
  *
  * Every item (call, packet, state) takes one row, in log order. Items are compact structs in
  * one GArray, their strings in a GStringChunk. What is shown is a slice of rows: the newest
- * ones while following, or from the row the vertical scroll points to (the vertical
+ * ones while following (or, when they would leave it out, the step shown from its first row:
+ * focus_seq, which the window sets), or from the row the vertical scroll points to (the vertical
  * adjustment counts rows), or the last few hundred fitted to the pane in the overview. The
  * slice is laid out by SockscopeLayout (app/diagram), which places the columns, wraps the
  * labels and says which x range holds the current row: the horizontal scroll keeps it in
