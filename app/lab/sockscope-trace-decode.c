@@ -549,9 +549,39 @@ ss_trace_decode_entry (pid_t        pid,
         }
       break;
 
+    case __NR_sendmmsg:
+      /* sendmmsg(fd, msgvec, vlen, flags): each message's data ("one", "two"), then vlen and
+       * flags, as C reads them (flags are the fourth argument, not the third) */
+      add_fd (call);
+      {
+        GString *msgs = g_string_new ("[");
+
+        for (guint64 i = 0; i < MIN (a[2], 8); i++)
+          {
+            struct mmsghdr mm;
+            guint8 buf[DATA_SHOWN + 4];
+            guint64 total = 0;
+            gsize got;
+            g_autofree char *lit = NULL;
+
+            if (ss_trace_read_mem (pid, a[1] + i * sizeof mm, &mm, sizeof mm) != sizeof mm)
+              break;
+            got = mem_iov (pid, (guint64) (uintptr_t) mm.msg_hdr.msg_iov, mm.msg_hdr.msg_iovlen,
+                           G_MAXUINT64, buf, sizeof buf, &total);
+            lit = data_literal (buf, got, total);
+            g_string_append_printf (msgs, "%s%s", i ? ", " : "", lit);
+          }
+        if (a[2] > 8)
+          g_string_append (msgs, ", ...");
+        g_string_append_c (msgs, ']');
+        add (call, g_string_free (msgs, FALSE));
+      }
+      add (call, g_strdup_printf ("%u", (guint) a[2]));
+      add (call, BITS (msg_flags, a[3]));
+      break;
+
     case __NR_writev:
     case __NR_sendmsg:
-    case __NR_sendmmsg:
       {
         guint8 buf[DATA_SHOWN + 4];
         guint64 total = 0;
@@ -605,11 +635,34 @@ ss_trace_decode_entry (pid_t        pid,
       break;
 
     case __NR_readv:
-    case __NR_recvmsg:
-    case __NR_recvmmsg:
+      /* readv(fd, iov, iovcnt): the bytes it may read in all, then iovcnt */
       add_fd (call);
-      if (call->sys->nr != __NR_readv)
-        add (call, BITS (msg_flags, a[2]));
+      {
+        guint64 room = 0;
+
+        for (guint64 i = 0; i < MIN (a[2], 1024); i++)
+          {
+            struct iovec iov;
+
+            if (ss_trace_read_mem (pid, a[1] + i * sizeof iov, &iov, sizeof iov) != sizeof iov)
+              break;
+            room += iov.iov_len;
+          }
+        add (call, g_strdup_printf ("%" G_GUINT64_FORMAT, room));
+        add (call, g_strdup_printf ("%u", (guint) a[2]));
+      }
+      break;
+
+    case __NR_recvmsg:
+      add_fd (call);
+      add (call, BITS (msg_flags, a[2]));
+      break;
+
+    case __NR_recvmmsg:
+      /* recvmmsg(fd, msgvec, vlen, flags, timeout) */
+      add_fd (call);
+      add (call, g_strdup_printf ("%u", (guint) a[2]));
+      add (call, BITS (msg_flags, a[3]));
       break;
 
     case __NR_shutdown:
@@ -839,6 +892,21 @@ ss_trace_decode_exit (pid_t              pid,
           }
         msg->data_len = (guint32) mem_iov (pid, iov, iovcnt, (guint64) rax, msg->data, SS_DATA_MAX, &total);
       }
+      break;
+
+    case __NR_recvmmsg:
+      /* the messages received (rax of them), their bytes one after the other */
+      for (gint64 i = 0; i < MIN (rax, 64) && msg->data_len < SS_DATA_MAX; i++)
+        {
+          struct mmsghdr mm;
+          guint64 total = 0;
+
+          if (ss_trace_read_mem (pid, a[1] + (guint64) i * sizeof mm, &mm, sizeof mm) != sizeof mm)
+            break;
+          msg->data_len += (guint32) mem_iov (pid, (guint64) (uintptr_t) mm.msg_hdr.msg_iov,
+                                              mm.msg_hdr.msg_iovlen, mm.msg_len,
+                                              msg->data + msg->data_len, SS_DATA_MAX - msg->data_len, &total);
+        }
       break;
 
     case __NR_socketpair:

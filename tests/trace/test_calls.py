@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""The socket calls the course's examples do not make (socketpair, readv/writev on sockets,
+sendmmsg/recvmmsg, getsockopt, getpeername, fcntl O_NONBLOCK, select/pselect, poll/ppoll,
+epoll_wait, shutdown, vfork, wait4), traced from tests/trace/programs/calls.c as uid 65534 when
+run as root: each shown with its arguments as C reads them."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get("SOCKSCOPE_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("SOCKSCOPE_BUILD_ROOT", os.path.join(SRC, "build"))
+CLI = os.path.join(BUILD, "app", "cli", "sockscope-cli")
+NOBODY = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups") if os.geteuid() == 0 else ()
+
+
+def check(cond, what):
+    if not cond:
+        print("FAIL:", what)
+        sys.exit(1)
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="trace-calls-", dir=BUILD)
+    os.chmod(tmp, 0o755)
+    try:
+        prog = os.path.join(tmp, "calls")
+        subprocess.run(["cc", "-g", "-o", prog, os.path.join(SRC, "tests", "trace", "programs", "calls.c")], check=True)
+        p = subprocess.run(list(NOBODY) + [CLI, "trace", "--json", "--", prog], cwd=tmp,
+                           capture_output=True, timeout=60)
+    finally:
+        shutil.rmtree(tmp)
+    check(p.returncode == 0, "trace ends with 0: %s" % p.stderr.decode())
+    ev = [json.loads(line) for line in p.stdout.decode().splitlines() if line.strip()]
+    text = {}
+    for e in ev:
+        if e["type"] == "call":
+            text.setdefault(e["call"], []).append(e)
+
+    def ret(call):
+        return [e for e in ev if e["type"] == "return" and e["call_seq"] == call["seq"]][0]
+
+    def one(name, expected):
+        check(name in text, "%s is traced" % name)
+        check(text[name][0]["text"] == expected, "%s shown as %r, not %r" % (name, expected, text[name][0]["text"]))
+        return text[name][0]
+
+    check(ret(one("socketpair", "socketpair(AF_UNIX, SOCK_STREAM, 0)"))["out"]["fds"] == [3, 4], "socketpair's two fds")
+    one("writev", 'writev(3, "abcde", 5)')
+    check(ret(one("readv", "readv(4, 12, 2)"))["out"]["data"] == "abcde", "readv's data")
+    # sendmmsg(fd, msgvec, vlen, flags): vlen 2 is not MSG_PEEK, each message's data shown
+    one("sendmmsg", 'sendmmsg(5, ["one", "two!"], 2, 0)')
+    r = ret(one("recvmmsg", "recvmmsg(6, 2, MSG_DONTWAIT)"))
+    check(r["ret"] == 2 and r["out"]["data"] == "onetwo!", "recvmmsg's two messages received: %r" % r)
+    check(ret(one("getsockopt", "getsockopt(6, SOL_SOCKET, SO_RCVBUF)"))["out"]["value"] > 0, "getsockopt's value")
+    check(ret(one("getpeername", "getpeername(5)"))["out"]["addr"] == "127.0.0.1:9000", "getpeername's address")
+    check([c for c in text["fcntl"] if c["text"] == "fcntl(5, F_SETFL, O_RDWR|O_NONBLOCK)"], "fcntl O_NONBLOCK by name")
+    check(ret(text["recvfrom"][0])["errno"] == "EAGAIN", "a non-blocking recv: EAGAIN")
+    one("pselect6", "pselect6(4, 6)")
+    check(ret(one("poll", "poll(4, 6)"))["out"]["ready_fds"] == [4], "poll's ready fd")
+    one("ppoll", "ppoll(4, 6)")
+    one("epoll_wait", "epoll_wait(7, 4)")
+    one("shutdown", "shutdown(3, SHUT_WR)")
+    one("vfork", "vfork()")
+    w = ret(one("wait4", "wait4(%d, 0)" % ret(text["vfork"][0])["ret"]))
+    check(w["out"]["exit_status"] == 3, "wait4 reads the child's status: %r" % w)
+    child = [e for e in ev if e["type"] == "actor" and e["parent"] == "calls"]
+    check(child and child[0]["via"] == text["vfork"][0]["seq"], "the vfork child is an actor made by vfork")
+
+
+main()
