@@ -989,6 +989,15 @@ update_bar (SockscopeCodePane *self)
   gtk_widget_set_visible (self->bar, any || gtk_widget_get_visible (self->switcher));
 }
 
+/* The one way a column scrolls to a line: its current line after a step or a resize (then
+ * column_fit_current places the whole span), a step selected in another pane. */
+static void
+column_scroll_to_mark (Column      *column,
+                       GtkTextMark *mark)
+{
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (column->view), mark, 0.1, FALSE, 0, 0);
+}
+
 /* Scrolls the least that shows the current span whole, from the start of its first line to the
  * outcome after its last, with a margin of context; a span taller than the view shows from its
  * start. */
@@ -1055,7 +1064,7 @@ tick_cb (GtkWidget     *widget,
           column->scroll_pending = FALSE;
           column->fit_pending = TRUE;
           column->fit_rounds = 0;
-          gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (column->view), column->current_end, 0.1, FALSE, 0, 0);
+          column_scroll_to_mark (column, column->current_end);
           queue_tick (self);
         }
       else if (column->fit_pending && column->shown && column->current != NULL)
@@ -1440,8 +1449,7 @@ sockscope_code_pane_select_step (SockscopeCodePane *self,
     return;
   line_bounds (column->buffer, span->first_line, span->last_line, &start, &end);
   gtk_text_buffer_select_range (column->buffer, &start, &end);
-  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (column->view), gtk_text_buffer_get_insert (column->buffer),
-                                0.15, FALSE, 0, 0);
+  column_scroll_to_mark (column, gtk_text_buffer_get_insert (column->buffer));
   /* The column of the step selected is brought back if it was folded. */
   if (!column->shown)
     {
