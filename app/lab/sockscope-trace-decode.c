@@ -722,12 +722,15 @@ ss_trace_decode_entry (pid_t        pid,
 
     case __NR_poll:
     case __NR_ppoll:
-      for (guint64 i = 0; i < MIN (a[1], SS_CALL_MAX_ARGS); i++)
+      /* the fds watched; an entry of fd -1 is one the kernel ignores (nc leaves two): not shown */
+      for (guint64 i = 0; i < MIN (a[1], 64) && call->n_fds < SS_CALL_MAX_ARGS; i++)
         {
           struct pollfd p;
 
           if (ss_trace_read_mem (pid, a[0] + i * sizeof p, &p, sizeof p) != sizeof p)
             break;
+          if (p.fd < 0)
+            continue;
           call->fds[call->n_fds++] = p.fd;
           add (call, g_strdup_printf ("%d", p.fd));
         }
@@ -946,12 +949,16 @@ ss_trace_decode_exit (pid_t              pid,
 
     case __NR_poll:
     case __NR_ppoll:
-      for (guint i = 0; i < call->n_fds; i++)
+      /* entry i of call->fds is the i-th pollfd whose fd is not negative */
+      for (guint i = 0, j = 0; i < call->n_fds; i++, j++)
         {
-          struct pollfd p;
+          struct pollfd p = { 0 };
           short revents = 0;
 
-          if (ss_trace_read_mem (pid, a[0] + i * sizeof p, &p, sizeof p) == sizeof p)
+          while (j < MIN (a[1], 64) && ss_trace_read_mem (pid, a[0] + j * sizeof p, &p, sizeof p) == sizeof p
+                 && p.fd < 0)
+            j++;
+          if (j < MIN (a[1], 64) && p.fd == call->fds[i])
             revents = p.revents;
           if (revents)
             msg->ready_mask |= 1u << i;

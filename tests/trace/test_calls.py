@@ -59,8 +59,9 @@ def main():
     check([c for c in text["fcntl"] if c["text"] == "fcntl(5, F_SETFL, O_RDWR|O_NONBLOCK)"], "fcntl O_NONBLOCK by name")
     check(ret(text["recvfrom"][0])["errno"] == "EAGAIN", "a non-blocking recv: EAGAIN")
     one("pselect6", "pselect6(4, 6)")
+    # a pollfd of fd -1 (the kernel ignores it) is not shown; the ready fd still found
     check(ret(one("poll", "poll(4, 6)"))["out"]["ready_fds"] == [4], "poll's ready fd")
-    one("ppoll", "ppoll(4, 6)")
+    check(ret(one("ppoll", "ppoll(4, 6)"))["out"]["revents"] == ["POLLIN", "0"], "ppoll's revents by fd")
     one("epoll_wait", "epoll_wait(7, 4)")
     one("shutdown", "shutdown(3, SHUT_WR)")
     one("vfork", "vfork()")

@@ -56,10 +56,10 @@ int main(void)
   struct timespec ts = { 0, 1000000 };
   FD_ZERO(&rs); FD_SET(u2, &rs);
   pselect(u2 + 1, &rs, NULL, NULL, &ts, NULL);
-  struct pollfd pf[2] = { { sp[1], POLLIN, 0 }, { u2, POLLIN, 0 } };
+  struct pollfd pf[3] = { { -1, POLLIN, 0 }, { sp[1], POLLIN, 0 }, { u2, POLLIN, 0 } };  /* -1: ignored, as nc does */
   write(sp[0], "x", 1);
-  poll(pf, 2, 10);
-  ppoll(pf, 2, &ts, NULL);
+  poll(pf, 3, 10);
+  ppoll(pf, 3, &ts, NULL);
   int ep = epoll_create1(0);
   struct epoll_event ev = { .events = EPOLLIN, .data.fd = sp[1] };
   epoll_ctl(ep, EPOLL_CTL_ADD, sp[1], &ev);
