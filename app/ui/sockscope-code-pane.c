@@ -40,7 +40,7 @@ typedef struct
   char          *label;
   GtkWidget     *column;
   GtkWidget     *header;
-  GtkWidget     *spinner;
+  GtkWidget     *blocked_icon;
   GtkLabel      *status;
   GtkLabel      *caption;
   GtkWidget     *scrolled;
@@ -624,9 +624,13 @@ column_build (SockscopeCodePane *self,
   gtk_box_append (GTK_BOX (titles), GTK_WIDGET (column->caption));
   if (caption != NULL)
     accessible = g_strdup_printf ("%s, %s", column->label, caption);
-  column->spinner = gtk_spinner_new ();
-  gtk_widget_set_visible (column->spinner, FALSE);
-  gtk_widget_set_valign (column->spinner, GTK_ALIGN_START);
+  /* A still icon, not a GtkSpinner: a spinning one redraws the window at every frame for as
+   * long as a call stays blocked (a server in accept), which on a software renderer takes the
+   * whole main loop and starves the lab's terminal (VTE reads its pty at idle priority). */
+  column->blocked_icon = gtk_image_new_from_icon_name ("content-loading-symbolic");
+  gtk_widget_set_visible (column->blocked_icon, FALSE);
+  gtk_widget_set_valign (column->blocked_icon, GTK_ALIGN_START);
+  gtk_widget_add_css_class (column->blocked_icon, "dim-label");
   column->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (column->status, 1);
   gtk_label_set_ellipsize (column->status, PANGO_ELLIPSIZE_END);
@@ -634,7 +638,7 @@ column_build (SockscopeCodePane *self,
   gtk_widget_set_valign (GTK_WIDGET (column->status), GTK_ALIGN_START);
   gtk_widget_add_css_class (GTK_WIDGET (column->status), "dim-label");
   gtk_box_append (GTK_BOX (header), titles);
-  gtk_box_append (GTK_BOX (header), column->spinner);
+  gtk_box_append (GTK_BOX (header), column->blocked_icon);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (column->status));
 
   scrolled = column->scrolled = gtk_scrolled_window_new ();
@@ -1417,8 +1421,7 @@ apply_call (SockscopeCodePane   *self,
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 
   /* The header repeats the outcome. */
-  gtk_widget_set_visible (column->spinner, status == SOCKSCOPE_CALL_BLOCKED);
-  gtk_spinner_set_spinning (GTK_SPINNER (column->spinner), status == SOCKSCOPE_CALL_BLOCKED);
+  gtk_widget_set_visible (column->blocked_icon, status == SOCKSCOPE_CALL_BLOCKED);
   gtk_label_set_text (column->status, outcome);
   gtk_widget_remove_css_class (GTK_WIDGET (column->status), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (column->status), "warning");
@@ -1800,8 +1803,7 @@ show_traced (SockscopeCodePane *self,
   column->current_outcome = g_strdup (outcome);
   column_update_need (column);
   column->scroll_pending = TRUE;
-  gtk_widget_set_visible (column->spinner, status == SOCKSCOPE_CALL_BLOCKED);
-  gtk_spinner_set_spinning (GTK_SPINNER (column->spinner), status == SOCKSCOPE_CALL_BLOCKED);
+  gtk_widget_set_visible (column->blocked_icon, status == SOCKSCOPE_CALL_BLOCKED);
   gtk_label_set_text (column->status, outcome);
   gtk_widget_remove_css_class (GTK_WIDGET (column->status), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (column->status), "warning");
