@@ -332,6 +332,36 @@ test_python_switch (void)
   ui_test_spin (100);
 }
 
+static void
+on_paint (GdkFrameClock *clock,
+          guint         *n)
+{
+  (*n)++;
+}
+
+/* A call that stays blocked (tcp-handshake's accept at step 4) draws no animation: the window
+ * stops painting once laid out. A spinning GtkSpinner in the column's header repainted it every
+ * frame, which took the main loop of a software renderer and starved the lab's terminal. */
+static void
+test_blocked_idle (void)
+{
+  SockscopeWindow *window = open_at_step ("tcp-handshake", 4, 1600, 1000);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  guint n = 0;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  g_assert_cmpuint (sockscope_code_pane_get_current_line (sockscope_window_get_code_pane (window), "server", NULL), >, 0);
+  ui_test_spin (3000);    /* the diagram's and the panes' own transitions end */
+  id = g_signal_connect (clock, "paint", G_CALLBACK (on_paint), &n);
+  ui_test_spin (2000);
+  g_signal_handler_disconnect (clock, id);
+  g_test_message ("%u frames painted in 2 s with accept blocked", n);
+  g_assert_cmpuint (n, <, 10);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (100);
+}
+
 /* The window made again in another language: the same programs, their comments in it. */
 static SockscopeWindow *
 switch_language (GSettings       *settings,
@@ -455,6 +485,7 @@ main (int argc, char **argv)
   app = ui_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/code-pane/concurrent-fork", test_concurrent_fork);
+  g_test_add_func ("/code-pane/blocked-idle", test_blocked_idle);
   g_test_add_func ("/code-pane/python-switch", test_python_switch);
   g_test_add_func ("/code-pane/language", test_language);
   return g_test_run ();
