@@ -29,6 +29,8 @@ struct _SockscopeLessonPane
   GtkListBox      *steps;
   GtkLabel        *steps_heading;
   GtkScrolledWindow *steps_scroller;
+  GtkScrolledWindow *text_scroller; /* the lesson's text and the step's, scrolled when short */
+  GtkWidget       *step_card;
   guint            follow_tick;  /* centres the current step once the list is laid out */
   GtkWidget       *question_card;
   GtkLabel        *question_title;
@@ -516,6 +518,25 @@ sockscope_lesson_pane_get_origin (SockscopeLessonPane *self)
   return gtk_widget_get_visible (GTK_WIDGET (self->origin)) ? gtk_label_get_text (self->origin) : NULL;
 }
 
+/* In a window too short for the lesson's text, its scroller shows the question asked, or else
+ * the step just run, from its top. */
+static void
+follow_step_card (SockscopeLessonPane *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->text_scroller);
+  GtkWidget *card = gtk_widget_get_visible (self->question_card) ? self->question_card : self->step_card;
+  /* The box of text, in the viewport the scroller put it in: its coordinates do not scroll. */
+  GtkWidget *text = gtk_widget_get_parent (self->step_card);
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  graphene_rect_t r;
+
+  if (gtk_adjustment_get_upper (adjustment) <= page || !gtk_widget_compute_bounds (card, text, &r))
+    return;
+  if (r.origin.y < value || r.origin.y + r.size.height > value + page)
+    gtk_adjustment_set_value (adjustment, r.origin.y);
+}
+
 /* The step list follows the lesson: the current step (before the first, the first) is centred
  * in the list, at every step and every move in the history. Done at the next frame, when the
  * rows have their place. */
@@ -530,6 +551,7 @@ follow_current_step (GtkWidget     *widget,
   graphene_point_t top;
 
   self->follow_tick = 0;
+  follow_step_card (self);
   if (row == NULL || gtk_widget_get_height (GTK_WIDGET (row)) == 0 ||
       !gtk_widget_compute_point (GTK_WIDGET (row), GTK_WIDGET (self->steps), &GRAPHENE_POINT_INIT (0, 0), &top))
     return G_SOURCE_REMOVE;
@@ -751,6 +773,8 @@ sockscope_lesson_pane_class_init (SockscopeLessonPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, steps);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, steps_heading);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, steps_scroller);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, text_scroller);
+  gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, step_card);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_card);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_title);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, question_call);

@@ -491,6 +491,78 @@ test_high_contrast (void)
   ui_test_spin (100);
 }
 
+
+/* Every mapped widget of the lesson pane (what a scrolled window holds aside: it scrolls) lies
+ * inside the window and outside @other. */
+static guint
+count_outside (GtkWidget             *widget,
+               GtkWidget             *content,
+               const graphene_rect_t *other)
+{
+  graphene_rect_t r, overlap;
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) == 0 || gtk_widget_get_height (widget) == 0 ||
+      !gtk_widget_compute_bounds (widget, content, &r))
+    return 0;
+  if (r.origin.x < 0 || r.origin.y < 0 ||
+      r.origin.x + r.size.width > gtk_widget_get_width (content) ||
+      r.origin.y + r.size.height > gtk_widget_get_height (content) ||
+      (graphene_rect_intersection (&r, other, &overlap) && overlap.size.width >= 1 && overlap.size.height >= 1))
+    {
+      g_test_message ("outside: %s.%s at %.0f,%.0f %.0f×%.0f%s%s", G_OBJECT_TYPE_NAME (widget),
+                      gtk_widget_get_css_name (widget), r.origin.x, r.origin.y, r.size.width, r.size.height,
+                      GTK_IS_LABEL (widget) ? " " : "", GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget)) : "");
+      n++;
+    }
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    return n;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_outside (child, content, other);
+  return n;
+}
+
+/* On a laptop (1280×720) a step with a long text, after a long description: the lesson pane
+ * keeps to its side of the window (its text scrolls) instead of being widened past the
+ * window's left edge and overflowing onto the packets, and the step just run is in view. */
+static void
+test_short_window (void)
+{
+  SockscopeWindow *window = sockscope_window_new (app);
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  GtkWidget *lesson_pane = GTK_WIDGET (sockscope_window_get_lesson_pane (window));
+  GtkWidget *packets = GTK_WIDGET (sockscope_window_get_packets_pane (window));
+  GtkWidget *step_card = find_class (lesson_pane, "explanation-card");
+  GtkWidget *text_scroller = gtk_widget_get_ancestor (step_card, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t pane, table, card, text;
+  gboolean done = FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  sockscope_window_prepare_async (window, "tcp-retransmission", 9, NULL, on_prepared, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  resize (window, 1280, 720);
+  g_assert_true (gtk_widget_compute_bounds (lesson_pane, content, &pane));
+  g_assert_true (gtk_widget_compute_bounds (packets, content, &table));
+  g_test_message ("lesson pane %.0f,%.0f %.0f×%.0f, packets %.0f,%.0f %.0f×%.0f", pane.origin.x, pane.origin.y,
+                  pane.size.width, pane.size.height, table.origin.x, table.origin.y, table.size.width, table.size.height);
+  g_assert_cmpfloat (pane.origin.x, >=, 0);
+  g_assert_cmpfloat (pane.origin.x + pane.size.width, <=, table.origin.x);
+  g_assert_cmpuint (count_outside (lesson_pane, content, &table), ==, 0);
+  g_assert_cmpuint (count_cut (lesson_pane, content), ==, 0);
+  /* The step card is shown from its top, and the current step in the list. */
+  g_assert_nonnull (text_scroller);
+  g_assert_true (gtk_widget_compute_bounds (step_card, text_scroller, &card));
+  g_assert_true (gtk_widget_compute_bounds (text_scroller, text_scroller, &text));
+  g_test_message ("step card at %.0f in a text %.0f px tall", card.origin.y, text.size.height);
+  g_assert_cmpfloat (card.origin.y, >=, 0);
+  g_assert_cmpfloat (card.origin.y, <, text.size.height / 2);
+  g_assert_true (sockscope_lesson_pane_step_in_view (SOCKSCOPE_LESSON_PANE (lesson_pane), 9));
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (100);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -500,6 +572,7 @@ main (int argc, char **argv)
   /* French, as --lang fr does. */
   app = ui_test_init (&argc, &argv, "fr");
 
+  g_test_add_func ("/adapt/short-window", test_short_window);
   g_test_add_func ("/adapt/sizes", test_sizes);
   g_test_add_func ("/adapt/dark-screenshot", test_dark_screenshot);
   g_test_add_func ("/adapt/high-contrast", test_high_contrast);
