@@ -250,12 +250,18 @@ shorten_literals (const char *text)
       start = p++;
       for (q = p; *q != '\0' && *q != '"'; n_bytes++)
         {
+          /* the bytes the literal stands for: an escape is one byte, a character its UTF-8 */
           if (*q == '\\' && q[1] == 'x' && g_ascii_isxdigit (q[2]) && g_ascii_isxdigit (q[3]))
             q += 4;
           else if (*q == '\\' && q[1] != '\0')
             q += 2;
           else
-            q = g_utf8_next_char (q);
+            {
+              const char *next = g_utf8_next_char (q);
+
+              n_bytes += (gsize) (next - q) - 1;
+              q = next;
+            }
         }
       if (*q != '"' || n_bytes <= 32)
         {
@@ -270,6 +276,14 @@ shorten_literals (const char *text)
         for (guint i = 0; i < 20 && cut < q; i++)
           cut = (*cut == '\\' && cut[1] != '\0') ? cut + 2 : g_utf8_next_char (cut);
         g_string_append_len (out, start, cut - start);
+        if (g_str_has_prefix (q + 1, "..."))
+          {
+            /* the lab already cut it (its first bytes only): how many there were is the
+             * call's length argument, not this literal's */
+            g_string_append (out, "…\"");
+            p = q + 4;
+            continue;
+          }
         /* TRANSLATORS: a long string cut in a call: "xxxx…" (65536 bytes) */
         g_string_append_printf (out, _("…\" (%lu bytes)"), (gulong) n_bytes);
         p = q + 1;

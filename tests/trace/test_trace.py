@@ -4,6 +4,7 @@ unprivileged user (uid 65534 when the tests run as root), step mode, fork and th
 bad input, and SIGKILL of the CLI.  Usage: test_trace.py NAME (see TESTS at the end)."""
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -132,6 +133,16 @@ def test_text():
                  "python3-2: exited, status 0", "TIME-WAIT"):
         check(line in out, "the text has %r:\n%s" % (line, out))
     check("client connected from" in p.stderr.decode(), "the program's own output goes to standard error")
+    # A long literal cut in the picture says how many bytes it stands for: UTF-8 bytes ("é" is
+    # two), the call's own length; one the lab already cut (its first bytes) says no count.
+    wide = subprocess.run(list(NOBODY) + [CLI, "trace", "--run", "python3 tp09_server.py", "--run", "python3 tp09_client.py"],
+                          cwd=os.path.join(EXAMPLES, "python"), capture_output=True, timeout=60,
+                          env=dict(os.environ, LANGUAGE="en", COLUMNS="240")).stdout.decode()
+    counts = re.findall(r'…" \((\d+) bytes\), (\d+),', wide)
+    check(counts, "a long literal is cut with its byte count:\n%s" % wide)
+    for shown, length in counts:
+        check(shown == length, "the cut literal says %s bytes where the call sends %s:\n%s" % (shown, length, wide))
+    check("…\"..." not in wide and "bytes)..." not in wide, "a literal the lab cut is not cut twice:\n%s" % wide)
 
 
 def test_tp5b_nc():
@@ -348,6 +359,13 @@ def test_bad_program():
         os.chmod(plain, 0o644)
         status, ev, err = trace("--", "./server.py", cwd=tmp)
         check(status == 1 and "is not an executable program" in err and "python3" in err, "not executable: %r" % err)
+        source = os.path.join(tmp, "echo.c")
+        with open(source, "w") as f:
+            f.write("int main(void) { return 0; }\n")
+        os.chmod(source, 0o755)
+        status, ev, err = trace("--", "./echo.c", cwd=tmp)
+        check(status == 1 and "is C source" in err and "cc -g -o echo ./echo.c" in err and "./echo" in err,
+              "a .c is told to be compiled first: %r" % err)
         if os.geteuid() == 0:
             setuid = os.path.join(tmp, "setuid-true")
             shutil.copy("/bin/true", setuid)
