@@ -402,6 +402,16 @@ find_program (const char  *arg0,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s: no such program (%s)", arg0, g_strerror (errno));
       return NULL;
     }
+  if (S_ISREG (st.st_mode) && g_str_has_suffix (arg0, ".c"))
+    {
+      g_autofree char *base = g_path_get_basename (arg0);
+
+      base[strlen (base) - 2] = '\0';
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "%s is C source, not a program: compile it first (cc -g -o %s %s; -g lets the lab "
+                   "show your source lines), then trace ./%s", arg0, base, arg0, base);
+      return NULL;
+    }
   if (!S_ISREG (st.st_mode) || access (path, X_OK) < 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
