@@ -12,7 +12,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
+#include <linux/netlink.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -618,6 +620,17 @@ ss_sockaddr_to_string (const struct sockaddr *sa,
           return g_strdup_printf ("@%.*s", (int) path_len - 1, sun->sun_path + 1);
         return g_strndup (sun->sun_path, strnlen (sun->sun_path, path_len));
       }
+    case AF_NETLINK:
+      if (len >= sizeof (struct sockaddr_nl))
+        {
+          /* the kernel's own messages (ss, ip): its port id, as ss -f netlink names it */
+          const struct sockaddr_nl *nl = (const struct sockaddr_nl *) sa;
+
+          if (nl->nl_groups != 0)
+            return g_strdup_printf ("netlink:%u groups 0x%x", nl->nl_pid, nl->nl_groups);
+          return g_strdup_printf ("netlink:%u", nl->nl_pid);
+        }
+      return g_strdup ("netlink");
     default:
       return g_strdup_printf ("(family %u)", sa->sa_family);
     }

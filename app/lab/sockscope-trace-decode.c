@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/netlink.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
@@ -189,7 +190,7 @@ static const Name protocols[] = {
 };
 static const Name levels[] = {
   { SOL_SOCKET, "SOL_SOCKET" }, { IPPROTO_TCP, "IPPROTO_TCP" }, { IPPROTO_IP, "IPPROTO_IP" },
-  { IPPROTO_IPV6, "IPPROTO_IPV6" }, { IPPROTO_UDP, "IPPROTO_UDP" },
+  { IPPROTO_IPV6, "IPPROTO_IPV6" }, { IPPROTO_UDP, "IPPROTO_UDP" }, { SOL_NETLINK, "SOL_NETLINK" },
 };
 static const Name sol_socket[] = {
   { SO_REUSEADDR, "SO_REUSEADDR" }, { SO_REUSEPORT, "SO_REUSEPORT" }, { SO_KEEPALIVE, "SO_KEEPALIVE" },
@@ -205,6 +206,13 @@ static const Name sol_tcp[] = {
 };
 static const Name sol_ipv6[] = { { IPV6_V6ONLY, "IPV6_V6ONLY" } };
 static const Name sol_ip[] = { { IP_TOS, "IP_TOS" }, { IP_TTL, "IP_TTL" } };
+/* what ss and ip set on their netlink sockets */
+static const Name sol_netlink[] = {
+  { NETLINK_ADD_MEMBERSHIP, "NETLINK_ADD_MEMBERSHIP" }, { NETLINK_DROP_MEMBERSHIP, "NETLINK_DROP_MEMBERSHIP" },
+  { NETLINK_PKTINFO, "NETLINK_PKTINFO" }, { NETLINK_NO_ENOBUFS, "NETLINK_NO_ENOBUFS" },
+  { NETLINK_LISTEN_ALL_NSID, "NETLINK_LISTEN_ALL_NSID" }, { NETLINK_CAP_ACK, "NETLINK_CAP_ACK" },
+  { NETLINK_EXT_ACK, "NETLINK_EXT_ACK" }, { NETLINK_GET_STRICT_CHK, "NETLINK_GET_STRICT_CHK" },
+};
 static const Name msg_flags[] = {
   { MSG_OOB, "MSG_OOB" }, { MSG_PEEK, "MSG_PEEK" }, { MSG_DONTROUTE, "MSG_DONTROUTE" },
   { MSG_TRUNC, "MSG_TRUNC" }, { MSG_DONTWAIT, "MSG_DONTWAIT" }, { MSG_EOR, "MSG_EOR" },
@@ -279,6 +287,7 @@ optname_text (guint64 level,
     case IPPROTO_TCP:  return ONE (sol_tcp, name);
     case IPPROTO_IPV6: return ONE (sol_ipv6, name);
     case IPPROTO_IP:   return ONE (sol_ip, name);
+    case SOL_NETLINK:  return ONE (sol_netlink, name);
     default:           return g_strdup_printf ("%d", (int) name);
     }
 }

@@ -70,5 +70,14 @@ def main():
     child = [e for e in ev if e["type"] == "actor" and e["parent"] == "calls"]
     check(child and child[0]["via"] == text["vfork"][0]["seq"], "the vfork child is an actor made by vfork")
 
+    # ss (in the lab's terminal too) talks to the kernel over netlink: its address and options by name
+    p = subprocess.run(list(NOBODY) + [CLI, "trace", "--json", "--", "ss", "-tln"], cwd="/", capture_output=True, timeout=60)
+    check(p.returncode == 0, "ss traced: %s" % p.stderr.decode())
+    calls = [json.loads(line) for line in p.stdout.decode().splitlines() if line.strip()]
+    shown = [e["text"] for e in calls if e["type"] == "call"]
+    check("bind(3, netlink:0)" in shown, "ss's bind shows a netlink address: %r" % shown)
+    check("setsockopt(3, SOL_NETLINK, NETLINK_EXT_ACK, 1)" in shown, "SOL_NETLINK options by name: %r" % shown)
+    check(not [t for t in shown if "(family" in t], "no address left as a bare family number: %r" % shown)
+
 
 main()
