@@ -750,6 +750,45 @@ sockscope_lesson_pane_dispose (GObject *object)
   G_OBJECT_CLASS (sockscope_lesson_pane_parent_class)->dispose (object);
 }
 
+/* The text's scroller is as tall as the text at the pane's width, up to what the window gives:
+ * GtkScrolledWindow measures its child for no particular width (-1), so its natural height
+ * would be that of the text wrapped at the labels' natural width, narrower than the pane (a
+ * gap under the step card). Its max-content-height caps it at the height for the real width;
+ * the box is measured again before it is allocated. */
+static void
+sockscope_lesson_pane_measure (GtkWidget      *widget,
+                               GtkOrientation  orientation,
+                               int             for_size,
+                               int            *minimum,
+                               int            *natural,
+                               int            *minimum_baseline,
+                               int            *natural_baseline)
+{
+  gtk_widget_measure (SOCKSCOPE_LESSON_PANE (widget)->box, orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
+}
+
+static void
+sockscope_lesson_pane_size_allocate (GtkWidget *widget,
+                                     int        width,
+                                     int        height,
+                                     int        baseline)
+{
+  SockscopeLessonPane *self = SOCKSCOPE_LESSON_PANE (widget);
+  GtkWidget *text = gtk_widget_get_parent (self->step_card);
+  int text_width = width - gtk_widget_get_margin_start (self->box) - gtk_widget_get_margin_end (self->box);
+  int natural = 0;
+
+  if (text_width > 0)
+    gtk_widget_measure (text, GTK_ORIENTATION_VERTICAL, text_width, NULL, &natural, NULL, NULL);
+  natural = MAX (natural, gtk_scrolled_window_get_min_content_height (self->text_scroller));
+  if (natural != gtk_scrolled_window_get_max_content_height (self->text_scroller))
+    gtk_scrolled_window_set_max_content_height (self->text_scroller, natural);
+  gtk_widget_measure (self->box, GTK_ORIENTATION_HORIZONTAL, height, NULL, NULL, NULL, NULL);
+  gtk_widget_measure (self->box, GTK_ORIENTATION_VERTICAL, width, NULL, NULL, NULL, NULL);
+  gtk_widget_allocate (self->box, width, height, baseline, NULL);
+}
+
 static void
 sockscope_lesson_pane_class_init (SockscopeLessonPaneClass *klass)
 {
@@ -757,6 +796,8 @@ sockscope_lesson_pane_class_init (SockscopeLessonPaneClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sockscope_lesson_pane_dispose;
+  widget_class->measure = sockscope_lesson_pane_measure;
+  widget_class->size_allocate = sockscope_lesson_pane_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/sockscope/Sockscope/sockscope-lesson-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, box);
@@ -785,7 +826,6 @@ sockscope_lesson_pane_class_init (SockscopeLessonPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, verdict_title);
   gtk_widget_class_bind_template_child (widget_class, SockscopeLessonPane, verdict_detail);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lessonpane");
 }
 
