@@ -91,6 +91,7 @@ struct _SockscopeCodePane
   GtkWidget       *switcher;  /* C | Python, when the lesson has both */
   GtkWidget       *c_button;
   GtkWidget       *python_button;
+  GtkWidget       *placeholder;   /* what the pane says while it has no column, or hidden */
   GPtrArray       *columns;   /* Column, in the diagram's order */
   SockscopeLesson *lesson;
   char            *lang;
@@ -717,6 +718,17 @@ remove_columns (SockscopeCodePane *self)
   g_clear_pointer (&self->columns, g_ptr_array_unref);
 }
 
+/* The placeholder, while there is one and no column. */
+static void
+update_placeholder (SockscopeCodePane *self)
+{
+  gboolean empty = self->columns == NULL || self->columns->len == 0;
+
+  gtk_widget_set_visible (self->placeholder,
+                          empty && *gtk_label_get_text (GTK_LABEL (self->placeholder)) != '\0');
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
 static void
 rebuild (SockscopeCodePane *self)
 {
@@ -735,6 +747,7 @@ rebuild (SockscopeCodePane *self)
   g_clear_object (&self->trace_log);
   if (self->lesson == NULL)
     {
+      update_placeholder (self);
       queue_tick (self);
       gtk_widget_queue_resize (GTK_WIDGET (self));
       return;
@@ -757,6 +770,7 @@ rebuild (SockscopeCodePane *self)
       gtk_widget_set_parent (column->column, GTK_WIDGET (self));
       g_ptr_array_add (self->columns, column);
     }
+  update_placeholder (self);
   update_style_scheme (self);
   queue_tick (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
@@ -1106,6 +1120,8 @@ sockscope_code_pane_measure (GtkWidget      *widget,
 
   if (gtk_widget_get_visible (self->bar))
     gtk_widget_measure (self->bar, orientation, for_size, &bar_min, &bar_nat, NULL, NULL);
+  if (gtk_widget_get_visible (self->placeholder))
+    gtk_widget_measure (self->placeholder, orientation, -1, NULL, NULL, NULL, NULL);
   self->char_width = code_char_width (self);
   for (guint i = 0; self->columns != NULL && i < self->columns->len; i++)
     {
@@ -1152,6 +1168,9 @@ sockscope_code_pane_size_allocate (GtkWidget *widget,
       gtk_widget_measure (self->bar, GTK_ORIENTATION_VERTICAL, width, &bar_height, NULL, NULL, NULL);
       gtk_widget_allocate (self->bar, width, bar_height, -1, NULL);
     }
+  if (gtk_widget_get_visible (self->placeholder))
+    gtk_widget_allocate (self->placeholder, width, MAX (height - bar_height, 0), -1,
+                         gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, bar_height)));
   if (self->columns == NULL)
     return;
   allocate_columns (self, width);
@@ -1231,6 +1250,25 @@ sockscope_code_pane_set_lesson (SockscopeCodePane *self,
   self->last_step = 0;
   update_switcher (self);
   rebuild (self);
+}
+
+/* Shown while the pane has no column (Your programs before any program ran); NULL: nothing. */
+void
+sockscope_code_pane_set_placeholder (SockscopeCodePane *self,
+                                     const char        *text)
+{
+  g_return_if_fail (SOCKSCOPE_IS_CODE_PANE (self));
+
+  gtk_label_set_text (GTK_LABEL (self->placeholder), text != NULL ? text : "");
+  update_placeholder (self);
+}
+
+const char *
+sockscope_code_pane_get_placeholder (SockscopeCodePane *self)
+{
+  g_return_val_if_fail (SOCKSCOPE_IS_CODE_PANE (self), NULL);
+
+  return gtk_widget_get_visible (self->placeholder) ? gtk_label_get_text (GTK_LABEL (self->placeholder)) : NULL;
 }
 
 void
@@ -1714,6 +1752,7 @@ trace_column (SockscopeCodePane *self,
       else
         gtk_widget_remove_css_class (widget, "code-column-next");
     }
+  update_placeholder (self);
   update_style_scheme (self);
   return column;
 }
@@ -1996,6 +2035,7 @@ sockscope_code_pane_dispose (GObject *object)
   self->tick = 0;
   remove_columns (self);
   g_clear_pointer (&self->bar, gtk_widget_unparent);
+  g_clear_pointer (&self->placeholder, gtk_widget_unparent);
   g_clear_object (&self->lesson);
   g_clear_pointer (&self->lang, g_free);
   g_clear_pointer (&self->code_lang, g_free);
@@ -2090,6 +2130,15 @@ sockscope_code_pane_init (SockscopeCodePane *self)
   gtk_widget_set_visible (self->switcher, FALSE);
   gtk_box_append (GTK_BOX (self->bar), self->switcher);
   gtk_widget_set_visible (self->bar, FALSE);
+
+  self->placeholder = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->placeholder), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->placeholder), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (self->placeholder, "dim-label");
+  gtk_widget_set_margin_start (self->placeholder, 24);
+  gtk_widget_set_margin_end (self->placeholder, 24);
+  gtk_widget_set_visible (self->placeholder, FALSE);
+  gtk_widget_set_parent (self->placeholder, GTK_WIDGET (self));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Code"), -1);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",

@@ -25,6 +25,10 @@ void        sockscope_code_pane_set_lesson        (SockscopeCodePane   *self,
                                                    SockscopeLesson     *lesson,
                                                    const char          *lang);
 void        sockscope_code_pane_reset             (SockscopeCodePane   *self);
+/* What the pane says while it has no column (NULL: nothing); for tests, the text shown or NULL. */
+void        sockscope_code_pane_set_placeholder   (SockscopeCodePane   *self,
+                                                   const char          *text);
+const char *sockscope_code_pane_get_placeholder   (SockscopeCodePane   *self);
 void        sockscope_code_pane_set_call          (SockscopeCodePane   *self,
                                                    guint                step,
                                                    SockscopeCallStatus  status,

@@ -1526,6 +1526,19 @@ programs_action (GtkWidget  *widget,
 
   gtk_popover_popdown (self->lessons_popover);
   leave_explore (self);
+  if (!self->programs)
+    {
+      /* No lesson's picture under the programs' title: an empty log until a program runs (a
+       * lesson chosen again starts afresh). */
+      stop_run (self);
+      g_clear_object (&self->lesson);
+      g_clear_pointer (&self->session_path, g_free);
+      self->log = sockscope_event_log_new ();
+      sockscope_code_pane_set_placeholder (self->code_pane,
+                                           _("The code of your programs appears here once they run, "
+                                             "the line of each socket call highlighted."));
+      attach_log (self);
+    }
   self->programs = TRUE;
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   gtk_stack_set_visible_child_name (self->flap_stack, "programs");
@@ -1542,6 +1555,7 @@ leave_programs (SockscopeWindow *self)
   if (!self->programs)
     return;
   self->programs = FALSE;
+  sockscope_code_pane_set_placeholder (self->code_pane, NULL);
   sockscope_programs_pane_leave (self->programs_pane);
   update_wire_panel (self);
   gtk_stack_set_visible_child_name (self->flap_stack, "lesson");

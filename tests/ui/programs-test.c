@@ -231,6 +231,44 @@ wait_ended (SockscopeWindow *window,
   ui_test_spin (300);   /* the last states and the projection */
 }
 
+/* Your programs before any program ran: not the lesson's picture under the programs' title (no
+ * lifeline, no lesson code, no packet), the code pane saying where the programs' code will be;
+ * a lesson chosen again shows its own again. */
+static void
+test_empty (void)
+{
+  SockscopeWindow *window = sockscope_window_new (app);
+  SockscopeCodePane *code = sockscope_window_get_code_pane (window);
+  SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  sockscope_window_open_lesson (window, "tcp-handshake");
+  ui_test_wait_for (window, sockscope_window_is_idle, 10000, "the lesson's lab");
+  g_assert_cmpuint (sockscope_sequence_view_get_n_lifelines (diagram), ==, 2);
+  g_assert_nonnull (sockscope_code_pane_get_view (code, "server"));
+  g_assert_null (sockscope_code_pane_get_placeholder (code));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.programs", NULL));
+  ui_test_spin (300);
+  g_assert_cmpuint (sockscope_sequence_view_get_n_lifelines (diagram), ==, 0);
+  g_assert_cmpuint (sockscope_sequence_view_get_n_items (diagram), ==, 0);
+  g_assert_null (sockscope_code_pane_get_view (code, "server"));
+  g_assert_null (sockscope_code_pane_get_view (code, "client"));
+  g_assert_nonnull (sockscope_code_pane_get_placeholder (code));
+  g_assert_true (strstr (sockscope_code_pane_get_placeholder (code), "appears here once they run") != NULL);
+  g_assert_null (sockscope_window_get_lesson_path (window));
+  g_assert_cmpuint (sockscope_window_get_n_events (window), ==, 0);
+
+  /* the lesson again: its lifelines and code, no placeholder */
+  sockscope_window_open_lesson (window, "tcp-handshake");
+  ui_test_wait_for (window, sockscope_window_is_idle, 10000, "the lesson's lab again");
+  g_assert_cmpuint (sockscope_sequence_view_get_n_lifelines (diagram), ==, 2);
+  g_assert_nonnull (sockscope_code_pane_get_view (code, "server"));
+  g_assert_null (sockscope_code_pane_get_placeholder (code));
+  close_window (window);
+}
+
 static void
 test_step (void)
 {
@@ -914,6 +952,7 @@ main (int argc, char **argv)
       g_print ("1..0 # SKIP needs nc, cc and bash\n");
       return 77;
     }
+  g_test_add_func ("/programs/empty", test_empty);
   g_test_add_func ("/programs/step", test_step);
   g_test_add_func ("/programs/c-run", test_c_run);
   g_test_add_func ("/programs/play", test_play);
