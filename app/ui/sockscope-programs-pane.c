@@ -4,12 +4,15 @@
  * the window shows as a lesson's.  Step holds every socket call: Next lets the actor shown go
  * (a drop-down chooses another among those waiting); Play lets one go every so often; Run lets
  * them run; Stop kills them.  A .c that does not compile shows the compiler's errors and nothing
- * runs.  Terminal opens a shell inside the lab (SockscopeTerminal) at the window's bottom. */
+ * runs.  Terminal opens a shell inside the lab (SockscopeTerminal) at the window's bottom; the
+ * programs started from it are listed as they appear in the run's log. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sockscope-event-log.h"
+#include "sockscope-palette.h"
 #include "sockscope-programs-pane.h"
 #include "sockscope-terminal.h"
 
@@ -37,11 +40,22 @@ struct _SockscopeProgramsPane
   GtkWidget            *hosts_box;          /* their names */
   GtkEditable          *host_entries[2];
   GtkStringList        *host_model;         /* the two names, for each program's host */
+  GtkWidget            *started_box;        /* the programs started from the terminal */
+  GtkListBox           *started;
+
+  /* The run's log read so far for the programs started from the terminal: its top-level actors
+   * after the @listed ones the run started itself, each listed with its command line. */
+  SockscopeEventLog    *log;
+  guint                 scanned;
+  guint                 n_top;
+  guint                 listed;
+  GHashTable           *actors;             /* the actors seen, in the order of their lifelines */
 
   SockscopeProgramsRun *run;
   GtkWidget            *terminal;
   gboolean              terminal_wanted;   /* a lab is being started for the terminal */
   GCancellable         *cancellable;
+  guint                 starting_listed;    /* the programs the run being started runs */
   SockscopeTraceMode    mode;
   char                 *next_text;
   gboolean              updating;
@@ -177,6 +191,7 @@ sockscope_programs_pane_add_program (SockscopeProgramsPane *self,
   g_object_set_data (G_OBJECT (row), "args", entry);
   g_object_set_data (G_OBJECT (row), "host", host);
   gtk_list_box_append (self->list, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->list), TRUE);
 }
 
 /* ---- two hosts ---- */
@@ -317,6 +332,94 @@ on_add (SockscopeProgramsPane *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* ---- the programs started from the terminal ---- */
+
+/* A row: the actor's name in its lifeline's colour (@index: its lifeline). The lab names a
+ * program started from the shell at its exec, after its command; no command line is logged. */
+static void
+add_started (SockscopeProgramsPane *self,
+             const char            *actor,
+             guint                  index)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *tag = gtk_label_new (actor);
+  GtkWidget *caption = gtk_label_new (_("traced: its lifeline in the diagram"));
+  g_autofree char *css = g_strdup_printf ("actor-%u", index % SOCKSCOPE_PALETTE_SIZE);
+
+  gtk_widget_add_css_class (tag, "actor-tag");
+  gtk_widget_add_css_class (tag, css);
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+  gtk_widget_set_hexpand (caption, TRUE);
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_widget_add_css_class (caption, "caption");
+  gtk_box_append (GTK_BOX (box), tag);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 8);
+  gtk_widget_set_margin_end (box, 8);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_object_set_data_full (G_OBJECT (row), "line", g_strdup (actor), g_free);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, actor, -1);
+  gtk_list_box_append (self->started, row);
+}
+
+/* The list shows what to run; once the terminal's programs ran and nothing is listed, they take
+ * its place (not "No program yet" beside a terminal full of traced programs). */
+static void
+update_lists (SockscopeProgramsPane *self)
+{
+  gboolean started = gtk_list_box_get_row_at_index (self->started, 0) != NULL;
+
+  gtk_widget_set_visible (self->started_box, started);
+  gtk_widget_set_visible (GTK_WIDGET (self->list), !started || sockscope_programs_pane_get_n_programs (self) > 0);
+}
+
+static void
+scan_log (SockscopeProgramsPane *self)
+{
+  guint n = sockscope_event_log_get_n_events (self->log);
+
+  for (; self->scanned < n; self->scanned++)
+    {
+      g_autoptr(JsonObject) e = NULL;
+      JsonNode *parent;
+      const char *actor;
+
+      if (sockscope_event_log_get_event_type (self->log, self->scanned) != SOCKSCOPE_EVENT_ACTOR)
+        continue;
+      e = sockscope_event_log_parse (self->log, self->scanned);
+      actor = json_object_get_string_member_with_default (e, "actor", "");
+      parent = json_object_get_member (e, "parent");
+      if (g_hash_table_contains (self->actors, actor))
+        continue;
+      g_hash_table_add (self->actors, g_strdup (actor));
+      /* the programs the run started itself come first; children and threads are theirs */
+      if ((parent == NULL || JSON_NODE_HOLDS_NULL (parent)) && ++self->n_top > self->listed)
+        add_started (self, actor, g_hash_table_size (self->actors) - 1);
+    }
+  update_lists (self);
+}
+
+static void
+forget_log (SockscopeProgramsPane *self)
+{
+  GtkWidget *row;
+
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_func (self->log, scan_log, self);
+  g_clear_object (&self->log);
+  self->scanned = self->n_top = self->listed = 0;
+  g_hash_table_remove_all (self->actors);
+  while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->started, 0))) != NULL)
+    gtk_list_box_remove (self->started, row);
+  update_lists (self);
+}
+
 /* ---- the run ---- */
 
 static void
@@ -453,6 +556,11 @@ on_run_started (GObject      *object,
     }
   if (run != self->run)
     return;
+  forget_log (self);
+  self->log = g_object_ref (sockscope_programs_run_get_log (run));
+  self->listed = self->starting_listed;
+  g_signal_connect_object (self->log, "items-changed", G_CALLBACK (scan_log), self, G_CONNECT_SWAPPED);
+  scan_log (self);
   g_signal_emit (self, signals[RUN_STARTED], 0, run);
   if (self->terminal_wanted)
     {
@@ -470,6 +578,7 @@ start (SockscopeProgramsPane *self,
   gtk_widget_set_visible (self->errors_box, FALSE);
   gtk_label_set_text (self->errors, "");
   self->cancellable = g_cancellable_new ();
+  self->starting_listed = list->len;
   self->run = sockscope_programs_run_new ();
   sockscope_programs_run_set_interval (self->run, (guint) gtk_range_get_value (GTK_RANGE (self->speed)));
   if (gtk_switch_get_active (self->hosts_switch) && list->len > 0)
@@ -570,6 +679,7 @@ sockscope_programs_pane_leave (SockscopeProgramsPane *self)
 {
   g_return_if_fail (SOCKSCOPE_IS_PROGRAMS_PANE (self));
   drop_run (self);
+  forget_log (self);
   update (self);
 }
 
@@ -581,6 +691,9 @@ sockscope_programs_pane_dispose (GObject *object)
   SockscopeProgramsPane *self = SOCKSCOPE_PROGRAMS_PANE (object);
 
   drop_run (self);
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_func (self->log, scan_log, self);
+  g_clear_object (&self->log);
   G_OBJECT_CLASS (sockscope_programs_pane_parent_class)->dispose (object);
 }
 
@@ -590,6 +703,7 @@ sockscope_programs_pane_finalize (GObject *object)
   SockscopeProgramsPane *self = SOCKSCOPE_PROGRAMS_PANE (object);
 
   g_free (self->next_text);
+  g_clear_pointer (&self->actors, g_hash_table_unref);
   g_clear_object (&self->held_model);
   g_clear_object (&self->host_model);
   G_OBJECT_CLASS (sockscope_programs_pane_parent_class)->finalize (object);
@@ -702,6 +816,15 @@ sockscope_programs_pane_init (SockscopeProgramsPane *self)
   gtk_widget_add_css_class (placeholder, "dim-label");
   gtk_list_box_set_placeholder (self->list, placeholder);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->list));
+  self->actors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->started_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  self->started = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->started, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->started), "boxed-list");
+  gtk_box_append (GTK_BOX (self->started_box), section (_("Started from the terminal")));
+  gtk_box_append (GTK_BOX (self->started_box), GTK_WIDGET (self->started));
+  gtk_widget_set_visible (self->started_box, FALSE);
+  gtk_box_append (GTK_BOX (box), self->started_box);
   g_signal_connect_object (add, "clicked", G_CALLBACK (on_add), self, G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (box), add);
 
@@ -898,4 +1021,17 @@ const char *
 sockscope_programs_pane_get_next_text (SockscopeProgramsPane *self)
 {
   return self->next_text;
+}
+
+/* For tests: the programs started from the terminal, "ACTOR\n" each, in order. */
+char *
+sockscope_programs_pane_get_started (SockscopeProgramsPane *self)
+{
+  GString *lines = g_string_new (NULL);
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (SOCKSCOPE_IS_PROGRAMS_PANE (self), NULL);
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->started, i)) != NULL; i++)
+    g_string_append_printf (lines, "%s\n", (const char *) g_object_get_data (G_OBJECT (row), "line"));
+  return g_string_free (lines, FALSE);
 }

@@ -45,6 +45,8 @@ SockscopeProgramsRun *sockscope_programs_pane_get_run      (SockscopeProgramsPan
 GtkWidget            *sockscope_programs_pane_get_terminal (SockscopeProgramsPane *self);
 /* The compiler's errors shown, or NULL. */
 const char           *sockscope_programs_pane_get_errors   (SockscopeProgramsPane *self);
+/* For tests: the programs started from the terminal as the pane lists them, "ACTOR\n" each. */
+char                 *sockscope_programs_pane_get_started  (SockscopeProgramsPane *self);
 const char           *sockscope_programs_pane_get_status   (SockscopeProgramsPane *self);
 /* What the pane says Next lets go: "python3 · accept4(3, SOCK_CLOEXEC)", or NULL. */
 const char           *sockscope_programs_pane_get_next_text (SockscopeProgramsPane *self);

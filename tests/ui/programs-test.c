@@ -5,14 +5,16 @@
  * - the C echo server and client (csapp-lite.c linked beside them) compiled with cc -g and run
  *   freely;
  * - a .c with a syntax error: the compiler's message (file:line) shown, nothing run;
+ * - before any program ran: no lesson's lifelines or code under the programs' title;
  * - the terminal: the TP5b echo server started in the background and two nc clients, each with
- *   its lifeline and its packets; after the window is closed no process started from it is left;
+ *   its lifeline and its packets, listed in the pane as started from the terminal; after the window is closed no process started from it is left;
  * - two hosts: TP09's client on alice reaching its server on bob by name, the host bands drawn,
  *   and the Wire button losing the client's SYN (the kernel sends it again);
  * - a run on hosts named paris and tokyo recorded as a session, exported as File → Export does,
  *   and opened again: the programs' command lines and the hosts' names (two hosts of one name
  *   refused first).
- * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-terminal.png (1600×1000), trace-programs-step.png (TP09
+ * SOCKSCOPE_TEST_SHOTS=DIR keeps trace-terminal.png (1600×1000, the diagram at 80 % from the
+ * first nc's data on), trace-programs-step.png (TP09
  * stepped: the server blocked in accept, the client held before connect),
  * trace-programs-compile-error.png, trace-programs-hosts.png (TP09 across the wire, its SYN
  * lost) and trace-programs-session.png (the paris/tokyo run reopened); SOCKSCOPE_TEST_PRESENTER=1 takes the terminal's in presenter mode at 200 %,
@@ -149,8 +151,40 @@ packets_between (SockscopeWindow *window,
   return n;
 }
 
+/* Whether a label inside @widget that is on screen says @text. */
 static gboolean
-has_call (SockscopeWindow *window,
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The first paned of @orientation in @widget (the window's split between its top and bottom). */
+static GtkPaned *
+find_paned (GtkWidget      *widget,
+            GtkOrientation  orientation)
+{
+  if (GTK_IS_PANED (widget) && gtk_orientable_get_orientation (GTK_ORIENTABLE (widget)) == orientation)
+    return GTK_PANED (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkPaned *found = find_paned (child, orientation);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The log seq of @actor's first call starting with @prefix, or 0. */
+static guint
+call_seq (SockscopeWindow *window,
           const char      *actor,
           const char      *prefix)
 {
@@ -165,9 +199,17 @@ has_call (SockscopeWindow *window,
 
       if (sockscope_sequence_view_get_item (diagram, i, &seq, &kind, &text, &from, &to) &&
           g_str_equal (kind, "call") && from == l && g_str_has_prefix (text, prefix))
-        return TRUE;
+        return seq;
     }
-  return FALSE;
+  return 0;
+}
+
+static gboolean
+has_call (SockscopeWindow *window,
+          const char      *actor,
+          const char      *prefix)
+{
+  return call_seq (window, actor, prefix) != 0;
 }
 
 /* Runs until @actor's lifeline has a call starting with @prefix. */
@@ -624,6 +666,13 @@ test_terminal (void)
   g_assert_true (has_call (window, "nc-2", "connect(3, [::1]:7777)"));
   g_assert_cmpuint (packets_between (window, "python3", "nc"), >=, 6);
   g_assert_cmpuint (packets_between (window, "python3", "nc-2"), >=, 6);
+  {
+    /* the pane lists the programs started from the terminal, not "No program yet" */
+    g_autofree char *listed = sockscope_programs_pane_get_started (pane);
+
+    g_assert_cmpstr (listed, ==, "python3\nnc\nnc-2\n");
+    g_assert_false (shows_label (GTK_WIDGET (pane), "No program yet"));
+  }
   started = terminal_processes ();
   g_assert_cmpuint (started->len, >=, 2);   /* the shell and the echo server */
 
@@ -636,8 +685,19 @@ test_terminal (void)
           sockscope_window_set_presenter_zoom (window, 2.0);
         }
       else
-        /* the whole story: the server's accept, each client's connection, data and end */
-        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "view.diagram-overview", NULL));
+        {
+          /* Readable (not the whole session squeezed): the terminal's page as high as its ten
+           * lines (the split dragged down), the diagram at 80 % from the first nc's "hello" on:
+           * the server echoing it, nc's FIN and the server's close, the second nc's lifeline
+           * beside them. */
+          SockscopeSequenceView *diagram = sockscope_window_get_diagram (window);
+
+          ui_test_resize (window, 1600, 1000);
+          ui_test_spin (300);
+          gtk_paned_set_position (find_paned (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL), 715);
+          sockscope_sequence_view_set_zoom (diagram, 0.8);
+          sockscope_sequence_view_set_focus (diagram, call_seq (window, "nc", "write(3, \"hello"));
+        }
       keep_shot (window, "trace-terminal.png", 1500);
     }
 
