@@ -22,19 +22,6 @@
 
 static SockscopeApplication *app;
 
-static void
-on_prepared (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean *done = user_data;
-
-  if (!sockscope_window_prepare_finish (SOCKSCOPE_WINDOW (source), result, &error))
-    g_error ("preparing the lesson: %s", error->message);
-  *done = TRUE;
-}
-
 /* The window's content at width×height (the decorations are not the picture). */
 static void
 resize (SockscopeWindow *window,
@@ -275,16 +262,13 @@ test_sizes (void)
   GtkWidget *diagram_pane = gtk_widget_get_ancestor (diagram, GTK_TYPE_OVERLAY);
   GtkWidget *main_paned = gtk_widget_get_ancestor (diagram_pane, GTK_TYPE_PANED);
   GtkWidget *bottom;
-  gboolean done = FALSE;
   double normal_points, presenter_points;
 
   main_paned = gtk_widget_get_ancestor (gtk_widget_get_parent (main_paned), GTK_TYPE_PANED);
   bottom = gtk_paned_get_end_child (GTK_PANED (main_paned));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
   gtk_window_present (GTK_WINDOW (window));
-  sockscope_window_prepare_async (window, "concurrent-fork", 20, NULL, on_prepared, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  ui_test_prepare (window, "concurrent-fork", 20);
   g_assert_cmpuint (sockscope_lesson_pane_get_position (lesson_pane), ==, 20);
   sockscope_window_show_pane (window, "sockets");
 
@@ -376,14 +360,11 @@ test_dark_screenshot (void)
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree guchar *pixels = NULL;
   int width, height;
-  gboolean done = FALSE;
 
   g_settings_set_enum (settings, "style", 2);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
   gtk_window_present (GTK_WINDOW (window));
-  sockscope_window_prepare_async (window, "tcp-handshake", 3, NULL, on_prepared, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  ui_test_prepare (window, "tcp-handshake", 3);
   ui_test_spin (500);
   g_assert_true (sockscope_screenshot_widget (content, path, &error));
   texture = gdk_texture_new_from_filename (path, &error);
@@ -460,14 +441,11 @@ test_high_contrast (void)
   GtkWidget *lesson_pane = GTK_WIDGET (sockscope_window_get_lesson_pane (window));
   GtkWidget *row, *pill;
   GdkRGBA accent, fg;
-  gboolean done = FALSE;
 
   g_settings_set_enum (settings, "style", 3);
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 1000);
   gtk_window_present (GTK_WINDOW (window));
-  sockscope_window_prepare_async (window, "tcp-handshake", 3, NULL, on_prepared, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  ui_test_prepare (window, "tcp-handshake", 3);
   ui_test_spin (500);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "high-contrast"));
   row = find_class (lesson_pane, "step-current");
@@ -535,13 +513,10 @@ test_short_window (void)
   GtkWidget *step_card = find_class (lesson_pane, "explanation-card");
   GtkWidget *text_scroller = gtk_widget_get_ancestor (step_card, GTK_TYPE_SCROLLED_WINDOW);
   graphene_rect_t pane, table, card, text;
-  gboolean done = FALSE;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
   gtk_window_present (GTK_WINDOW (window));
-  sockscope_window_prepare_async (window, "tcp-retransmission", 9, NULL, on_prepared, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  ui_test_prepare (window, "tcp-retransmission", 9);
   resize (window, 1280, 720);
   g_assert_true (gtk_widget_compute_bounds (lesson_pane, content, &pane));
   g_assert_true (gtk_widget_compute_bounds (packets, content, &table));

@@ -15,19 +15,6 @@
 
 static SockscopeApplication *app;
 
-static void
-on_prepared (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean *done = user_data;
-
-  if (!sockscope_window_prepare_finish (SOCKSCOPE_WINDOW (source), result, &error))
-    g_error ("preparing the lesson: %s", error->message);
-  *done = TRUE;
-}
-
 /* The log position of the first event of step whose type is type, or -1. */
 static int
 first_of_step (SockscopeEventLog  *log,
@@ -130,14 +117,11 @@ check_step (const char *lesson,
   g_autoptr(SockscopeEventLog) log = NULL;
   g_autoptr(GError) error = NULL;
   GtkAdjustment *history;
-  gboolean done = FALSE;
   double share;
 
   gtk_window_present (GTK_WINDOW (window));
   ui_test_resize (window, 1920, 1080);
-  sockscope_window_prepare_async (window, lesson, (guint) step, NULL, on_prepared, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  ui_test_prepare (window, lesson, (int) step);
   sockscope_window_set_no_fullscreen (window, TRUE);
   sockscope_window_set_presenter (window, TRUE);
   sockscope_window_set_presenter_zoom (window, 2.0);

@@ -94,3 +94,28 @@ ui_test_only_window (SockscopeApplication *app)
       return l->data;
   return NULL;
 }
+
+static void
+on_prepared (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean *done = user_data;
+
+  if (!sockscope_window_prepare_finish (SOCKSCOPE_WINDOW (source), result, &error))
+    g_error ("preparing the lesson: %s", error->message);
+  *done = TRUE;
+}
+
+void
+ui_test_prepare (SockscopeWindow *window,
+                 const char      *lesson,
+                 int              step)
+{
+  gboolean done = FALSE;
+
+  sockscope_window_prepare_async (window, lesson, step, NULL, on_prepared, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}

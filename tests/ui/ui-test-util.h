@@ -32,6 +32,12 @@ void                  ui_test_wait_for    (SockscopeWindow   *window,
                                            guint              timeout_ms,
                                            const char        *what);
 
+/* Prepares @lesson at @step in @window (sockscope_window_prepare_async) and waits for it;
+ * fails the test with its error. */
+void                  ui_test_prepare     (SockscopeWindow   *window,
+                                           const char        *lesson,
+                                           int                step);
+
 /* The application's first SockscopeWindow, or NULL. */
 SockscopeWindow      *ui_test_only_window (SockscopeApplication *app);
 
