@@ -46,20 +46,8 @@ resize (SockscopeWindow *window,
 {
   GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
 
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  for (int attempt = 0; attempt < 20; attempt++)
-    {
-      int dw, dh, w, h;
-
-      ui_test_spin (150);
-      dw = width - gtk_widget_get_width (content);
-      dh = height - gtk_widget_get_height (content);
-      if (dw == 0 && dh == 0)
-        break;
-      gtk_window_get_default_size (GTK_WINDOW (window), &w, &h);
-      gtk_window_set_default_size (GTK_WINDOW (window), w + dw, h + dh);
-    }
-  ui_test_spin (500);
+  ui_test_resize (window, width, height);
+  ui_test_spin (200);
   g_assert_cmpint (gtk_widget_get_width (content), ==, width);
   g_assert_cmpint (gtk_widget_get_height (content), ==, height);
 }
