@@ -102,10 +102,20 @@ typedef struct
   int32_t                 wstatus;     /* waitpid: the status; SIGCHLD: si_status */
   int32_t                 child_pid;   /* waitpid: pid reaped; SIGCHLD: si_pid */
   int32_t                 child_code;  /* SIGCHLD: si_code (CLD_EXITED, CLD_KILLED...) */
+  int32_t                 epoll_wait;  /* a traced epoll_wait: data holds its SsEpollReady[] */
   uint32_t                data_len;    /* recv: bytes; lookups: struct sockaddr_storage[];
                                         * byte order: the value's bytes in memory order */
   uint8_t                 data[];
 } SsActorMsg;
+
+/* A traced epoll_wait's ready events (SsActorMsg.data). */
+typedef struct
+{
+  int32_t  fd;       /* the fd the program registered with that data (the kernel's list of the
+                      * epoll's fds, /proc/PID/fdinfo), -1 when none has it */
+  uint32_t events;   /* EPOLLIN... */
+  uint64_t data;     /* what the program gave epoll_ctl (data.fd, data.ptr...) */
+} SsEpollReady;
 
 G_NORETURN void ss_actor_main (int chan);
 gboolean        ss_chan_send  (int          chan,

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "sockscope-lab-private.h"
+#include "sockscope-trace.h"
 
 #define MS                 G_TIME_SPAN_MILLISECOND
 #define QUIET_US           (10 * MS)    /* capture quiet for this long: settled */
@@ -862,6 +863,8 @@ emit_return_event (SsLab            *lab,
           ss_json_append_string (out, addr, -1);
           comma = TRUE;
         }
+      if (msg->epoll_wait)
+        ss_trace_append_epoll_ready (out, msg);
       switch (id)
         {
         case SS_CALL_RECV:

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -63,7 +64,11 @@ static const SsTraceSys table[] = {
   SYS (__NR_pselect6,     "pselect6",     SS_CALL_SELECT,      false, true,  false, SS_TRACE_ALWAYS),
   SYS (__NR_poll,         "poll",         SS_CALL_POLL,        false, true,  false, SS_TRACE_ALWAYS),
   SYS (__NR_ppoll,        "ppoll",        SS_CALL_POLL,        false, true,  false, SS_TRACE_ALWAYS),
-  /* epoll: the ready fds are not decoded; out is empty (id of a call with no out) */
+  /* epoll: no lesson call is like them (PTHREAD_JOIN: no cause rules, its out is empty); the
+   * epoll fd is not a socket. epoll_wait's ready fds are read at its exit. */
+  SYS (__NR_epoll_create, "epoll_create", SS_CALL_PTHREAD_JOIN, false, false, false, SS_TRACE_ALWAYS),
+  SYS (__NR_epoll_create1, "epoll_create1", SS_CALL_PTHREAD_JOIN, false, false, false, SS_TRACE_ALWAYS),
+  SYS (__NR_epoll_ctl,    "epoll_ctl",    SS_CALL_PTHREAD_JOIN, false, false, false, SS_TRACE_ALWAYS),
   SYS (__NR_epoll_wait,   "epoll_wait",   SS_CALL_PTHREAD_JOIN, false, true, false, SS_TRACE_ALWAYS),
   SYS (__NR_epoll_pwait,  "epoll_pwait",  SS_CALL_PTHREAD_JOIN, false, true, false, SS_TRACE_ALWAYS),
   SYS (__NR_epoll_pwait2, "epoll_pwait2", SS_CALL_PTHREAD_JOIN, false, true, false, SS_TRACE_ALWAYS),
@@ -188,6 +193,13 @@ static const Name socktypes[] = {
 static const Name protocols[] = {
   { IPPROTO_TCP, "IPPROTO_TCP" }, { IPPROTO_UDP, "IPPROTO_UDP" }, { IPPROTO_ICMP, "IPPROTO_ICMP" },
 };
+/* socket (AF_NETLINK, type, protocol): what ss (sock_diag) and ip (route) open */
+static const Name netlink_protocols[] = {
+  { NETLINK_ROUTE, "NETLINK_ROUTE" }, { NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG" },
+  { NETLINK_NETFILTER, "NETLINK_NETFILTER" }, { NETLINK_GENERIC, "NETLINK_GENERIC" },
+  { NETLINK_AUDIT, "NETLINK_AUDIT" }, { NETLINK_KOBJECT_UEVENT, "NETLINK_KOBJECT_UEVENT" },
+  { NETLINK_XFRM, "NETLINK_XFRM" }, { NETLINK_SELINUX, "NETLINK_SELINUX" },
+};
 static const Name levels[] = {
   { SOL_SOCKET, "SOL_SOCKET" }, { IPPROTO_TCP, "IPPROTO_TCP" }, { IPPROTO_IP, "IPPROTO_IP" },
   { IPPROTO_IPV6, "IPPROTO_IPV6" }, { IPPROTO_UDP, "IPPROTO_UDP" }, { SOL_NETLINK, "SOL_NETLINK" },
@@ -222,6 +234,16 @@ static const Name msg_flags[] = {
 static const Name open_flags[] = {
   { O_WRONLY, "O_WRONLY" }, { O_RDWR, "O_RDWR" }, { O_APPEND, "O_APPEND" },
   { O_NONBLOCK, "O_NONBLOCK" }, { O_ASYNC, "O_ASYNC" },
+};
+static const Name epoll_ops[] = {
+  { EPOLL_CTL_ADD, "EPOLL_CTL_ADD" }, { EPOLL_CTL_MOD, "EPOLL_CTL_MOD" }, { EPOLL_CTL_DEL, "EPOLL_CTL_DEL" },
+};
+static const Name epoll_events[] = {
+  { EPOLLIN, "EPOLLIN" }, { EPOLLPRI, "EPOLLPRI" }, { EPOLLOUT, "EPOLLOUT" }, { EPOLLERR, "EPOLLERR" },
+  { EPOLLHUP, "EPOLLHUP" }, { EPOLLRDNORM, "EPOLLRDNORM" }, { EPOLLRDBAND, "EPOLLRDBAND" },
+  { EPOLLWRNORM, "EPOLLWRNORM" }, { EPOLLWRBAND, "EPOLLWRBAND" }, { EPOLLMSG, "EPOLLMSG" },
+  { EPOLLRDHUP, "EPOLLRDHUP" }, { EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE" }, { EPOLLWAKEUP, "EPOLLWAKEUP" },
+  { EPOLLONESHOT, "EPOLLONESHOT" }, { (long) (unsigned) EPOLLET, "EPOLLET" },
 };
 static const Name clone_flags[] = {
   { CLONE_VM, "CLONE_VM" }, { CLONE_FS, "CLONE_FS" }, { CLONE_FILES, "CLONE_FILES" },
@@ -500,7 +522,10 @@ ss_trace_decode_entry (pid_t        pid,
     case __NR_socketpair:
       add (call, ONE (families, a[0]));
       add (call, socktype_text (a[1]));
-      add (call, a[2] == 0 ? g_strdup ("0") : ONE (protocols, a[2]));
+      if (a[0] == AF_NETLINK)
+        add (call, ONE (netlink_protocols, a[2]));
+      else
+        add (call, a[2] == 0 ? g_strdup ("0") : ONE (protocols, a[2]));
       break;
 
     case __NR_bind:
@@ -745,6 +770,39 @@ ss_trace_decode_entry (pid_t        pid,
         }
       break;
 
+    case __NR_epoll_create:
+      add (call, int_text ((int) a[0]));
+      break;
+
+    case __NR_epoll_create1:
+      add (call, g_strdup (a[0] & EPOLL_CLOEXEC ? "EPOLL_CLOEXEC" : "0"));
+      break;
+
+    case __NR_epoll_ctl:
+      /* epoll_ctl(epfd, op, fd, {events=EPOLLIN, data.fd=5}): data is what epoll_wait gives
+       * back (data.fd, data.ptr: the kernel keeps the 64 bits) */
+      add (call, int_text ((int) a[0]));
+      add (call, ONE (epoll_ops, a[1]));
+      add (call, int_text ((int) a[2]));
+      {
+        struct epoll_event ev;
+
+        if (a[3] == 0)
+          add (call, g_strdup ("NULL"));
+        else if (ss_trace_read_mem (pid, a[3], &ev, sizeof ev) != sizeof ev)
+          add (call, g_strdup_printf ("%#" G_GINT64_MODIFIER "x", a[3]));
+        else
+          {
+            g_autofree char *events = BITS (epoll_events, ev.events);
+
+            /* data.fd = fd, the usual way (Python's too), leaves the high half as it was */
+            add (call, (guint32) ev.data.u64 == (guint32) a[2]
+                       ? g_strdup_printf ("{events=%s, data.fd=%d}", events, (int) a[2])
+                       : g_strdup_printf ("{events=%s, data=%#" G_GINT64_MODIFIER "x}", events, (guint64) ev.data.u64));
+          }
+      }
+      break;
+
     case __NR_epoll_wait:
     case __NR_epoll_pwait:
     case __NR_epoll_pwait2:
@@ -844,6 +902,106 @@ out_addr (pid_t       pid,
     return;
   if (mem_sockaddr (pid, addr, len, &msg->addr, &sslen))
     msg->addrlen = sslen;
+}
+
+/* The fd each epoll item was registered for, and its data: the kernel lists them in the epoll
+ * fd's fdinfo ("tfd:        5 events:       19 data:                5  pos:0 ino:..."). */
+static GArray *
+epoll_items (pid_t pid,
+             int   epfd)
+{
+  char path[64];
+  g_autofree char *text = NULL;
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (SsEpollReady));
+
+  g_snprintf (path, sizeof path, "/proc/%d/fdinfo/%d", (int) pid, epfd);
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return items;
+  for (const char *p = text; (p = strstr (p, "tfd:")) != NULL; p++)
+    {
+      SsEpollReady item = { -1, 0, 0 };
+      unsigned long long data = 0;
+
+      if (sscanf (p, "tfd: %d events: %x data: %llx", &item.fd, &item.events, &data) == 3)
+        {
+          item.data = data;
+          g_array_append_val (items, item);
+        }
+    }
+  return items;
+}
+
+/* epoll_wait's events (@n of them at @addr), each with the fd its data was registered for. */
+static void
+epoll_ready (pid_t       pid,
+             int         epfd,
+             guint64     addr,
+             gint64      n,
+             SsActorMsg *msg)
+{
+  g_autoptr(GArray) items = NULL;
+  SsEpollReady *ready = (SsEpollReady *) msg->data;
+  guint max = SS_DATA_MAX / sizeof (SsEpollReady);
+
+  msg->epoll_wait = TRUE;
+  if (n <= 0)
+    return;
+  items = epoll_items (pid, epfd);
+  for (gint64 i = 0; i < MIN (n, (gint64) max); i++)
+    {
+      struct epoll_event ev;
+
+      if (ss_trace_read_mem (pid, addr + (guint64) i * sizeof ev, &ev, sizeof ev) != sizeof ev)
+        break;
+      ready[i] = (SsEpollReady) { -1, ev.events, ev.data.u64 };
+      for (guint j = 0; j < items->len; j++)
+        if (g_array_index (items, SsEpollReady, j).data == ev.data.u64)
+          {
+            ready[i].fd = g_array_index (items, SsEpollReady, j).fd;
+            break;
+          }
+      msg->data_len = (guint32) ((i + 1) * sizeof (SsEpollReady));
+    }
+}
+
+void
+ss_trace_append_epoll_ready (GString          *out,
+                             const SsActorMsg *msg)
+{
+  const SsEpollReady *ready = (const SsEpollReady *) msg->data;
+  guint n = msg->ret > 0 ? msg->data_len / sizeof (SsEpollReady) : 0;
+
+  /* "ready" as select's and poll's: the fds as the program knows them (an unknown data as is) */
+  g_string_append (out, "\"ready\":[");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = ready[i].fd >= 0 ? int_text (ready[i].fd)
+                              : g_strdup_printf ("data=%#" G_GINT64_MODIFIER "x", (guint64) ready[i].data);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      ss_json_append_string (out, name, -1);
+    }
+  g_string_append (out, "],\"ready_fds\":[");
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (ready[i].fd >= 0)
+        g_string_append_printf (out, "%d", ready[i].fd);
+      else
+        g_string_append (out, "null");
+    }
+  g_string_append (out, "],\"revents\":[");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *events = BITS (epoll_events, ready[i].events);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      ss_json_append_string (out, events, -1);
+    }
+  g_string_append_c (out, ']');
 }
 
 void
@@ -954,6 +1112,12 @@ ss_trace_decode_exit (pid_t              pid,
             if (FD_ISSET (call->fds[i], &set))
               msg->ready_mask |= 1u << i;
       }
+      break;
+
+    case __NR_epoll_wait:
+    case __NR_epoll_pwait:
+    case __NR_epoll_pwait2:
+      epoll_ready (pid, (int) a[0], a[1], rax, msg);
       break;
 
     case __NR_poll:

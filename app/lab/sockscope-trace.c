@@ -797,6 +797,7 @@ goes_on_at_entry (SsTrace          *t,
     case __NR_setsockopt: case __NR_getsockopt: case __NR_getsockname: case __NR_getpeername:
     case __NR_fcntl: case __NR_bind: case __NR_listen: case __NR_connect:
     case __NR_accept: case __NR_accept4: case __NR_socket: case __NR_socketpair:
+    case __NR_epoll_create: case __NR_epoll_create1: case __NR_epoll_ctl:
     case __NR_epoll_wait: case __NR_epoll_pwait: case __NR_epoll_pwait2: case __NR_wait4:
       return TRUE;
     default:
@@ -840,6 +841,7 @@ only_reads (const SsTraceSys *sys)
     case __NR_recvfrom: case __NR_recvmsg: case __NR_recvmmsg: case __NR_read: case __NR_readv:
     case __NR_getsockopt: case __NR_getsockname: case __NR_getpeername: case __NR_fcntl:
     case __NR_select: case __NR_pselect6: case __NR_poll: case __NR_ppoll:
+    case __NR_epoll_create: case __NR_epoll_create1: case __NR_epoll_ctl:
     case __NR_epoll_wait: case __NR_epoll_pwait: case __NR_epoll_pwait2: case __NR_wait4:
       return TRUE;
     default:

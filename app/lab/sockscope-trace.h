@@ -56,6 +56,9 @@ void              ss_trace_decode_exit  (pid_t           pid,
                                          gint64          rax,
                                          SsActorMsg     *msg);
 void              ss_trace_call_clear   (SsTraceCall    *call);
+/* A traced epoll_wait's return: "ready":["5"],"ready_fds":[5],"revents":["EPOLLIN"] */
+void              ss_trace_append_epoll_ready (GString          *out,
+                                               const SsActorMsg *msg);
 gssize            ss_trace_read_mem     (pid_t           pid,
                                          guint64         addr,
                                          void           *buf,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The socket calls the course's examples do not make (socketpair, readv/writev on sockets,
 sendmmsg/recvmmsg, getsockopt, getpeername, fcntl O_NONBLOCK, select/pselect, poll/ppoll,
-epoll_wait, shutdown, vfork, wait4), traced from tests/trace/programs/calls.c as uid 65534 when
+epoll_create1/epoll_ctl/epoll_wait, shutdown, vfork, wait4), traced from tests/trace/programs/calls.c as uid 65534 when
 run as root: each shown with its arguments as C reads them."""
 import json
 import os
@@ -62,7 +62,18 @@ def main():
     # a pollfd of fd -1 (the kernel ignores it) is not shown; the ready fd still found
     check(ret(one("poll", "poll(4, 6)"))["out"]["ready_fds"] == [4], "poll's ready fd")
     check(ret(one("ppoll", "ppoll(4, 6)"))["out"]["revents"] == ["POLLIN", "0"], "ppoll's revents by fd")
-    one("epoll_wait", "epoll_wait(7, 4)")
+    # epoll: the epoll fd made, each socket registered (its data as given), the ready fds found
+    # from the kernel's list of the epoll's items even when data is not the fd
+    check(ret(one("epoll_create1", "epoll_create1(0)"))["ret"] == 7, "epoll_create1 gives fd 7")
+    ctl = [c["text"] for c in text.get("epoll_ctl", [])]
+    check(ctl == ["epoll_ctl(7, EPOLL_CTL_ADD, 4, {events=EPOLLIN, data.fd=4})",
+                  "epoll_ctl(7, EPOLL_CTL_ADD, 6, {events=EPOLLIN, data=0x5eed5eed5eed})",
+                  "epoll_ctl(7, EPOLL_CTL_MOD, 4, {events=EPOLLIN|EPOLLRDHUP, data.fd=4})",
+                  "epoll_ctl(7, EPOLL_CTL_DEL, 6, NULL)"], "epoll_ctl's operations as C reads them: %r" % ctl)
+    r = ret(one("epoll_wait", "epoll_wait(7, 4)"))
+    check(r["ret"] == 2 and sorted(r["out"]["ready_fds"]) == [4, 6] and sorted(r["out"]["ready"]) == ["4", "6"],
+          "epoll_wait's two ready sockets: %r" % r)
+    check(r["out"]["revents"] == ["EPOLLIN", "EPOLLIN"], "epoll_wait's events by name: %r" % r)
     one("shutdown", "shutdown(3, SHUT_WR)")
     one("vfork", "vfork()")
     w = ret(one("wait4", "wait4(%d, 0)" % ret(text["vfork"][0])["ret"]))
@@ -75,6 +86,8 @@ def main():
     check(p.returncode == 0, "ss traced: %s" % p.stderr.decode())
     calls = [json.loads(line) for line in p.stdout.decode().splitlines() if line.strip()]
     shown = [e["text"] for e in calls if e["type"] == "call"]
+    check("socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_SOCK_DIAG)" in shown,
+          "ss's netlink protocol by name: %r" % shown)
     check("bind(3, netlink:0)" in shown, "ss's bind shows a netlink address: %r" % shown)
     check("setsockopt(3, SOL_NETLINK, NETLINK_EXT_ACK, 1)" in shown, "SOL_NETLINK options by name: %r" % shown)
     check(not [t for t in shown if "(family" in t], "no address left as a bare family number: %r" % shown)

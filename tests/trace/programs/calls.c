@@ -60,11 +60,18 @@ int main(void)
   write(sp[0], "x", 1);
   poll(pf, 3, 10);
   ppoll(pf, 3, &ts, NULL);
+  send(u1, "y", 1, 0);            /* u2 readable too */
   int ep = epoll_create1(0);
   struct epoll_event ev = { .events = EPOLLIN, .data.fd = sp[1] };
   epoll_ctl(ep, EPOLL_CTL_ADD, sp[1], &ev);
+  /* u2's data is not its fd: the tracer finds the fd in the kernel's list of the epoll's items */
+  struct epoll_event ev2 = { .events = EPOLLIN, .data.u64 = 0x5eed5eed5eedULL };
+  epoll_ctl(ep, EPOLL_CTL_ADD, u2, &ev2);
+  ev.events = EPOLLIN | EPOLLRDHUP;
+  epoll_ctl(ep, EPOLL_CTL_MOD, sp[1], &ev);
   struct epoll_event out[4];
-  epoll_wait(ep, out, 4, 10);
+  epoll_wait(ep, out, 4, 10);     /* sp[1] holds the "x" written before poll */
+  epoll_ctl(ep, EPOLL_CTL_DEL, u2, NULL);
   shutdown(sp[0], SHUT_WR);
   pid_t c = vfork();
   if (c == 0) _exit(3);
