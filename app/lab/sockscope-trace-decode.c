@@ -789,6 +789,9 @@ ss_trace_decode_entry (pid_t        pid,
 
         if (a[3] == 0)
           add (call, g_strdup ("NULL"));
+        else if (a[1] == EPOLL_CTL_DEL)
+          /* the kernel does not read it (Python passes what its stack holds) */
+          add (call, g_strdup_printf ("%#" G_GINT64_MODIFIER "x", a[3]));
         else if (ss_trace_read_mem (pid, a[3], &ev, sizeof ev) != sizeof ev)
           add (call, g_strdup_printf ("%#" G_GINT64_MODIFIER "x", a[3]));
         else

@@ -120,9 +120,10 @@ def test_python():
     status, ev, err = trace("--source", "--run", "python3 tp09_server.py", "--run", "python3 tp09_client.py",
                             cwd=os.path.join(EXAMPLES, "python"))
     check(status == 0, "trace ends with 0: %s" % err)
+    # importing socket imports selectors, which makes an epoll to see that it can (then closes it)
     expect = {"socket": "socket.socket(", "setsockopt": ".setsockopt(", "bind": ".bind(", "listen": ".listen(",
               "accept4": ".accept(", "getsockname": ".accept(", "connect": ".connect(", "recvfrom": ".recv(",
-              "sendto": ".sendall(", "close": "with "}
+              "sendto": ".sendall(", "close": "with ", "epoll_create1": "import socket"}
     n = check_lines(ev, expect, ("python3", "python3-2"))
     check(n >= 14, "every call of TP09 has its line (%d)" % n)
     server_py = os.path.join(os.path.realpath(EXAMPLES), "python", "tp09_server.py")
@@ -144,13 +145,39 @@ def test_python_fork_threads():
     expect = {"socket": ("socket.socket(", "create_connection"), "setsockopt": ".setsockopt(", "bind": ".bind(",
               "listen": ".listen(", "accept4": ".accept(", "getsockname": ".accept(", "recvfrom": ".recv(",
               "sendto": ".sendall(", "close": (".close(", "with "), "clone": "os.fork(", "clone3": "t.start(", "wait4": "os.waitpid(",
-              "connect": "create_connection", "exit_group": "os._exit("}
+              "connect": "create_connection", "exit_group": "os._exit(", "epoll_create1": "import socket"}
     check_lines(ev, expect, ("python3", thread, child, "python3-2"))
     check([c["source"]["line"] for c in calls(ev, thread) if c["call"] != "exit"] == [9, 10, 11],
           "the thread's own lines: %r" % [c["source"] for c in calls(ev, thread)])
     check(calls(ev, "python3", "clone3")[0]["source"]["line"] == 14, "the thread starts at t.start(), line 14")
     check([c["source"]["line"] for c in calls(ev, child) if c["call"] != "exit_group"][:3] == [24, 25, 26],
           "the forked child's own lines: %r" % [c["source"] for c in calls(ev, child)])
+
+
+def test_python_selectors():
+    """A server on one selector (epoll): the epoll made, each socket registered and each wait, at
+    the script's own lines; which socket each wait found ready."""
+    status, ev, err = trace("--source", "--run", "python3 selectors_server.py", "--run", "python3 client.py 7777", cwd=PROGRAMS)
+    check(status == 0, "trace ends with 0: %s" % err)
+    expect = {"epoll_create1": ("import selectors", "DefaultSelector("), "epoll_ctl": ("sel.register(", "sel.unregister("),
+              "epoll_wait": "sel.select(", "socket": "socket.socket(", "setsockopt": ".setsockopt(", "bind": ".bind(",
+              "listen": ".listen(", "accept4": ".accept(", "getsockname": ".accept(", "recvfrom": ".recv(",
+              "sendto": ".sendall(", "close": ".close("}
+    check(check_lines(ev, expect, ("python3",)) >= 14, "every call of the server has its line")
+    server = calls(ev, "python3")
+    first = [c["call"] for c in server if c["call"] != "execve"][0]
+    check(first == "epoll_create1", "the first call is the epoll selectors' import makes, at its line: %r" % first)
+    ctl = [c["text"] for c in server if c["call"] == "epoll_ctl"]
+    check(len(ctl) == 3 and "EPOLL_CTL_ADD" in ctl[0] and "EPOLL_CTL_ADD" in ctl[1] and "EPOLL_CTL_DEL" in ctl[2],
+          "the listener and the connection registered, the connection unregistered: %r" % ctl)
+
+    def ret(call):
+        return [e for e in ev if e["type"] == "return" and e["call_seq"] == call["seq"]][0]
+    listener = ret([c for c in server if c["call"] == "socket"][0])["ret"]
+    conn = ret([c for c in server if c["call"] == "accept4"][0])["ret"]
+    ready = [ret(c)["out"]["ready_fds"] for c in server if c["call"] == "epoll_wait"]
+    check(ready[0] == [listener] and ready[1:] and all(r == [conn] for r in ready[1:]),
+          "the first wait finds the listener (fd %d) ready, the others the connection (fd %d): %r" % (listener, conn, ready))
 
 
 def test_c_threads():
@@ -193,7 +220,7 @@ def test_python_no_hook():
 
 TESTS = {"c": test_c, "c-ladder": test_c_ladder, "c-nodebug": test_c_nodebug, "python": test_python,
          "python-fork-threads": test_python_fork_threads, "c-threads": test_c_threads,
-         "python-no-hook": test_python_no_hook}
+         "python-no-hook": test_python_no_hook, "python-selectors": test_python_selectors}
 
 if __name__ == "__main__":
     TESTS[sys.argv[1]]()

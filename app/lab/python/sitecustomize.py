@@ -1,7 +1,7 @@
 """Sockscope's startup hook for Python programs traced in the lab with their source lines.
 
 The lab puts this folder first on PYTHONPATH.  Around each socket operation (the methods of
-socket.socket, socketpair, select, the selectors, os.fork) the calling thread writes its id and
+socket.socket, socketpair, select, the selectors once imported, os.fork) the calling thread writes its id and
 the script's current file and line (the first frame outside Python's own library) into its slot
 of a small memory area; the lab, which has the thread stopped at the system call, reads the
 slot with process_vm_readv (app/lab/sockscope-unwind.c has the layout).  No sys.settrace: the
@@ -88,23 +88,60 @@ def _install():
         traced.__wrapped__ = func
         return traced
 
-    import socket
-    for name in ("__init__", "accept", "bind", "close", "connect", "connect_ex", "detach", "getpeername",
-                 "getsockname", "getsockopt", "listen", "recv", "recv_into", "recvfrom", "recvfrom_into",
-                 "recvmsg", "recvmsg_into", "send", "sendall", "sendfile", "sendmsg", "sendto",
-                 "setblocking", "setsockopt", "settimeout", "shutdown"):
-        if hasattr(socket.socket, name):
-            setattr(socket.socket, name, wrap(getattr(socket.socket, name)))
-    for name in ("socketpair", "create_connection", "create_server", "fromfd"):
-        if hasattr(socket, name):
-            setattr(socket, name, wrap(getattr(socket, name)))
+    def after_import(module_name, patch):
+        """patch(module) once the program imports module_name (a finder first on sys.meta_path)."""
+        import importlib.machinery
+
+        class Finder:
+            @staticmethod
+            def find_spec(name, path=None, target=None):
+                if name != module_name:
+                    return None
+                sys.meta_path.remove(Finder)
+                spec = importlib.machinery.PathFinder.find_spec(name, path)
+                if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+                    return spec
+                exec_module = spec.loader.exec_module
+
+                def exec_and_patch(module):
+                    wrap(exec_module)(module)      # what its import does is the import's line
+                    try:
+                        patch(module)
+                    except Exception:      # the program runs without these lines
+                        pass
+                spec.loader.exec_module = exec_and_patch
+                return spec
+        sys.meta_path.insert(0, Finder)
+
+    def wrap_socket(socket):
+        for name in ("__init__", "accept", "bind", "close", "connect", "connect_ex", "detach", "getpeername",
+                     "getsockname", "getsockopt", "listen", "recv", "recv_into", "recvfrom", "recvfrom_into",
+                     "recvmsg", "recvmsg_into", "send", "sendall", "sendfile", "sendmsg", "sendto",
+                     "setblocking", "setsockopt", "settimeout", "shutdown"):
+            if hasattr(socket.socket, name):
+                setattr(socket.socket, name, wrap(getattr(socket.socket, name)))
+        for name in ("socketpair", "create_connection", "create_server", "fromfd"):
+            if hasattr(socket, name):
+                setattr(socket, name, wrap(getattr(socket, name)))
+
+    def wrap_selectors(selectors):
+        # a selector's creation (epoll_create1), register/modify/unregister (epoll_ctl), select
+        for cls in ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector"):
+            if hasattr(selectors, cls):
+                for name in ("__init__", "register", "unregister", "modify", "select"):
+                    setattr(getattr(selectors, cls), name, wrap(getattr(getattr(selectors, cls), name)))
+
+    # socket and selectors are wrapped when the program imports them, not imported here: importing
+    # socket imports selectors, which makes an epoll to see that it can; that call is the
+    # program's, at its `import socket` line, not the hook's before the program's first line
+    for module_name, patch in (("socket", wrap_socket), ("selectors", wrap_selectors)):
+        if module_name in sys.modules:
+            patch(sys.modules[module_name])
+        else:
+            after_import(module_name, patch)
     import select
     if hasattr(select, "select"):
         select.select = wrap(select.select)
-    import selectors
-    for cls in ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector"):
-        if hasattr(selectors, cls):
-            getattr(selectors, cls).select = wrap(getattr(selectors, cls).select)
     import threading
     threading.Thread.start = wrap(threading.Thread.start)     # clone3
     for name in ("fork", "read", "write", "close", "_exit", "wait", "waitpid", "wait4", "waitid"):
