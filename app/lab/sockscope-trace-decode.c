@@ -164,6 +164,18 @@ ss_trace_fd_is_socket (pid_t pid,
   return n > 7 && strncmp (link, "socket:", 7) == 0;
 }
 
+gboolean
+ss_trace_fd_is_epoll (pid_t pid,
+                      int   fd)
+{
+  char path[64], link[64];
+  ssize_t n;
+
+  g_snprintf (path, sizeof path, "/proc/%d/fd/%d", (int) pid, fd);
+  n = readlink (path, link, sizeof link - 1);
+  return n == (ssize_t) strlen ("anon_inode:[eventpoll]") && memcmp (link, "anon_inode:[eventpoll]", (size_t) n) == 0;
+}
+
 gssize
 ss_trace_read_mem (pid_t    pid,
                    guint64  addr,

@@ -75,6 +75,7 @@ typedef struct
   gboolean     denied;       /* fork refused: it returns EAGAIN */
   gboolean     killed;       /* by `stop` */
   gboolean     dup_exit;     /* in a dup of a socket: the new fd gets its filter at the exit */
+  int          epoll_peek;   /* fd + 1 of the epoll it just made: the next call's entry stops */
   gboolean     source;       /* its calls name their line of its source (sockscope-unwind.c) */
   gboolean     hidden;       /* the lab's terminal shell and its children: no actor until exec */
   gboolean     thread;
@@ -353,6 +354,38 @@ fd_is_socket (SsLab    *lab,
   if (te->actor == NULL)
     return ss_trace_fd_is_socket (te->pid, fd);   /* hidden: the terminal's shell */
   return sock_for_fd (lab, te, fd) != NULL;
+}
+
+/* epoll_create, epoll_create1: an epoll's close is shown, as a socket's (Python's `import socket`
+ * makes one and closes it at once, and the next socket gets its number): the call after it is
+ * looked at (on_exit_stop), and an epoll in use (epoll_ctl) gets its fd's filter. */
+static gboolean
+makes_epoll (const SsTraceSys *sys)
+{
+  return sys != NULL && (sys->nr == __NR_epoll_create || sys->nr == __NR_epoll_create1);
+}
+
+static gboolean
+epoll_followed (SsTracee *te,
+                int       epfd)
+{
+  return te->fdtab != NULL && g_hash_table_contains (te->fdtab->filtered, GUINT_TO_POINTER ((guint) epfd + 1));
+}
+
+/* An epoll_ctl on an epoll whose close does not stop yet: at its exit, it gets the filter. */
+static gboolean
+epoll_to_follow (SsTracee *te)
+{
+  return te->call.sys != NULL && te->call.sys->nr == __NR_epoll_ctl && !te->hidden &&
+         !epoll_followed (te, (int) te->call.args[0]);
+}
+
+/* How a task stopped for another reason (a signal, an event) is resumed: with a syscall stop to
+ * come (in a call, its exit; after an epoll_create, the next call's entry) or not. */
+static enum __ptrace_request
+next_stop (const SsTracee *te)
+{
+  return te->in_call || te->epoll_peek != 0 ? PTRACE_SYSCALL : PTRACE_CONT;
 }
 
 static SsTracee *
@@ -814,7 +847,7 @@ goes_on_at_exit (SsTracee *te)
   const SsTraceSys *sys = te->call.sys;
 
   return !te->hidden && te->actor != NULL && !te->denied && sys != NULL && !sys->info.creates_fd &&
-         sys->info.id != SS_CALL_CONNECT && sys->info.id != SS_CALL_ACCEPT &&
+         !makes_epoll (sys) && !epoll_to_follow (te) && sys->info.id != SS_CALL_CONNECT && sys->info.id != SS_CALL_ACCEPT &&
          !(sys->flags & (SS_TRACE_PROCESS | SS_TRACE_EXEC | SS_TRACE_EXIT));
 }
 
@@ -1048,7 +1081,9 @@ on_entry (SsLab    *lab,
         }
       finish_call (lab, t, te, -EINTR, FALSE);
     }
-  if (sys == NULL || (sys->flags & SS_TRACE_ON_SOCK && !fd_is_socket (lab, te, (int) regs.rdi)) ||
+  if (sys == NULL ||
+      (sys->flags & SS_TRACE_ON_SOCK && !fd_is_socket (lab, te, (int) regs.rdi) &&
+       !(sys->nr == __NR_close && ss_trace_fd_is_epoll (te->pid, (int) regs.rdi))) ||
       (sys->flags & SS_TRACE_FCNTL_FL && regs.rsi != F_GETFL && regs.rsi != F_SETFL))
     {
       long nr = (long) regs.orig_rax;
@@ -1194,7 +1229,7 @@ exit_regs (SsTracee                *te,
   const SsTraceSys *sys = te->call.sys;
   long rax;
 
-  if (te->denied || sys == NULL || sys->info.creates_fd)
+  if (te->denied || sys == NULL || sys->info.creates_fd || makes_epoll (sys) || epoll_to_follow (te))
     return ptrace (PTRACE_GETREGS, te->tid, 0, regs) == 0;
   errno = 0;
   rax = ptrace (PTRACE_PEEKUSER, te->tid, (void *) offsetof (struct user_regs_struct, rax), 0);
@@ -1213,6 +1248,28 @@ on_exit_stop (SsLab    *lab,
   struct user_regs_struct regs;
   const SsTraceSys *sys = te->call.sys;
 
+  if (te->epoll_peek != 0)
+    {
+      /* the entry of the call after an epoll_create (a syscall-entry stop): closing that epoll
+       * at once, as Python's `import socket` does to see that epoll works, is traced (the next
+       * socket gets its number); any other call runs */
+      int epfd = te->epoll_peek - 1;
+
+      te->epoll_peek = 0;
+      ss_trace_stats.exit_stops--;
+      if (ptrace (PTRACE_GETREGS, te->tid, 0, &regs) == 0 && regs.orig_rax == __NR_close && (int) regs.rdi == epfd)
+        {
+          on_entry (lab, t, te);
+          return;
+        }
+      /* a traced call stops again at its seccomp stop: this one was only a look */
+      if (ss_trace_sys_lookup ((long) regs.orig_rax) != NULL)
+        ss_trace_stats.other_stops++;
+      else
+        ss_trace_stats.untraced_stops++;
+      resume (te, PTRACE_CONT, 0);
+      return;
+    }
   if (te->fd_change)
     {
       te->fd_change = FALSE;
@@ -1261,6 +1318,16 @@ on_exit_stop (SsLab    *lab,
       !(sys->info.id == SS_CALL_SOCKETPAIR
         ? follow_fd (lab, t, te, &regs, t->msg->fds[0]) && follow_fd (lab, t, te, &regs, t->msg->fds[1])
         : follow_fd (lab, t, te, &regs, (int) regs.rax)))
+    return;
+  if (makes_epoll (sys) && (gint64) regs.rax >= 0)
+    {
+      te->epoll_peek = (int) regs.rax + 1;
+      resume (te, PTRACE_SYSCALL, 0);
+      return;
+    }
+  /* an epoll in use: its close stops from now on, as a socket's */
+  if (sys != NULL && sys->nr == __NR_epoll_ctl && (gint64) regs.rax == 0 && !epoll_followed (te, (int) te->call.args[0]) &&
+      !follow_fd (lab, t, te, &regs, (int) te->call.args[0]))
     return;
   resume (te, PTRACE_CONT, 0);
 }
@@ -1325,7 +1392,7 @@ on_new_task (SsLab    *lab,
       c->pid = thread ? te->pid : tid;
       c->group = te->group;
       c->source = te->source;
-      resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+      resume (te, next_stop (te), 0);
       return;
     }
   name = unique_name (lab, te->base);
@@ -1346,7 +1413,7 @@ on_new_task (SsLab    *lab,
   c->pid = child->pid;
   c->group = te->group;
   ss_lab_emit_actor (lab, child);
-  resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+  resume (te, next_stop (te), 0);
 }
 
 static void
@@ -1424,13 +1491,13 @@ handle_status (SsLab    *lab,
     case PTRACE_EVENT_EXEC:
       ss_unwind_forget (t->unwind, te->actor->pid);   /* another program: its own modules */
       fdtab_forget_range (te->fdtab, 0, G_MAXUINT);   /* its close-on-exec fds are closed */
-      resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+      resume (te, next_stop (te), 0);
       return;
     case PTRACE_EVENT_EXIT:
     case PTRACE_EVENT_VFORK_DONE:
     case PTRACE_EVENT_STOP:
       ss_trace_stats.other_stops++;
-      resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+      resume (te, next_stop (te), 0);
       return;
     default:
       break;
@@ -1449,7 +1516,7 @@ handle_status (SsLab    *lab,
       return;
     }
   /* A signal for the program: delivered as it was sent. */
-  resume (te, te->in_call ? PTRACE_SYSCALL : PTRACE_CONT, sig == SIGTRAP ? 0 : sig);
+  resume (te, next_stop (te), sig == SIGTRAP ? 0 : sig);
 }
 
 /* @woken: the poll loop saw SIGCHLD pending (the signalfd readable). One pass over the tracees

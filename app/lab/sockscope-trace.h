@@ -48,6 +48,8 @@ struct sock_filter *ss_trace_filter     (guint          *n_insns);
 gboolean          ss_trace_is_fd_table_call (long    nr);
 gboolean          ss_trace_fd_is_socket (pid_t           pid,
                                          int             fd);
+gboolean          ss_trace_fd_is_epoll  (pid_t           pid,
+                                         int             fd);
 void              ss_trace_decode_entry (pid_t           pid,
                                          SsTraceCall    *call);
 /* At its exit: @msg gets ret, err and the out-arguments (@msg has room for SS_DATA_MAX bytes). */

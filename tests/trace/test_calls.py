@@ -74,6 +74,7 @@ def main():
     check(r["ret"] == 2 and sorted(r["out"]["ready_fds"]) == [4, 6] and sorted(r["out"]["ready"]) == ["4", "6"],
           "epoll_wait's two ready sockets: %r" % r)
     check(r["out"]["revents"] == ["EPOLLIN", "EPOLLIN"], "epoll_wait's events by name: %r" % r)
+    check("close(7)" in [c["text"] for c in text["close"]], "the epoll fd's close is shown, as a socket's")
     one("shutdown", "shutdown(3, SHUT_WR)")
     one("vfork", "vfork()")
     w = ret(one("wait4", "wait4(%d, 0)" % ret(text["vfork"][0])["ret"]))

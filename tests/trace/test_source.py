@@ -123,7 +123,7 @@ def test_python():
     # importing socket imports selectors, which makes an epoll to see that it can (then closes it)
     expect = {"socket": "socket.socket(", "setsockopt": ".setsockopt(", "bind": ".bind(", "listen": ".listen(",
               "accept4": ".accept(", "getsockname": ".accept(", "connect": ".connect(", "recvfrom": ".recv(",
-              "sendto": ".sendall(", "close": "with ", "epoll_create1": "import socket"}
+              "sendto": ".sendall(", "close": ("with ", "import socket"), "epoll_create1": "import socket"}
     n = check_lines(ev, expect, ("python3", "python3-2"))
     check(n >= 14, "every call of TP09 has its line (%d)" % n)
     server_py = os.path.join(os.path.realpath(EXAMPLES), "python", "tp09_server.py")
@@ -144,7 +144,7 @@ def test_python_fork_threads():
     child = [a for a, e in spawned.items() if not e["thread"] and e["parent"] == "python3"][0]
     expect = {"socket": ("socket.socket(", "create_connection"), "setsockopt": ".setsockopt(", "bind": ".bind(",
               "listen": ".listen(", "accept4": ".accept(", "getsockname": ".accept(", "recvfrom": ".recv(",
-              "sendto": ".sendall(", "close": (".close(", "with "), "clone": "os.fork(", "clone3": "t.start(", "wait4": "os.waitpid(",
+              "sendto": ".sendall(", "close": (".close(", "with ", "import socket"), "clone": "os.fork(", "clone3": "t.start(", "wait4": "os.waitpid(",
               "connect": "create_connection", "exit_group": "os._exit(", "epoll_create1": "import socket"}
     check_lines(ev, expect, ("python3", thread, child, "python3-2"))
     check([c["source"]["line"] for c in calls(ev, thread) if c["call"] != "exit"] == [9, 10, 11],
@@ -162,17 +162,22 @@ def test_python_selectors():
     expect = {"epoll_create1": ("import selectors", "DefaultSelector("), "epoll_ctl": ("sel.register(", "sel.unregister("),
               "epoll_wait": "sel.select(", "socket": "socket.socket(", "setsockopt": ".setsockopt(", "bind": ".bind(",
               "listen": ".listen(", "accept4": ".accept(", "getsockname": ".accept(", "recvfrom": ".recv(",
-              "sendto": ".sendall(", "close": ".close("}
+              "sendto": ".sendall(", "close": (".close(", "import selectors")}
     check(check_lines(ev, expect, ("python3",)) >= 14, "every call of the server has its line")
     server = calls(ev, "python3")
-    first = [c["call"] for c in server if c["call"] != "execve"][0]
-    check(first == "epoll_create1", "the first call is the epoll selectors' import makes, at its line: %r" % first)
-    ctl = [c["text"] for c in server if c["call"] == "epoll_ctl"]
-    check(len(ctl) == 3 and "EPOLL_CTL_ADD" in ctl[0] and "EPOLL_CTL_ADD" in ctl[1] and "EPOLL_CTL_DEL" in ctl[2],
-          "the listener and the connection registered, the connection unregistered: %r" % ctl)
 
     def ret(call):
         return [e for e in ev if e["type"] == "return" and e["call_seq"] == call["seq"]][0]
+    first = [c["call"] for c in server if c["call"] != "execve"][0]
+    check(first == "epoll_create1", "the first call is the epoll selectors' import makes, at its line: %r" % first)
+    ctl = [c["text"] for c in server if c["call"] == "epoll_ctl"]
+    epolls = [ret(c)["ret"] for c in server if c["call"] == "epoll_create1"]
+    closed = [c["args"][0] for c in server if c["call"] == "close"]
+    check(len(epolls) == 2 and closed.count(str(epolls[0])) >= 1 and str(epolls[1]) in closed,
+          "both epolls closed: the one import makes at once, the selector's at sel.close(): %r %r" % (epolls, closed))
+    check(len(ctl) == 3 and "EPOLL_CTL_ADD" in ctl[0] and "EPOLL_CTL_ADD" in ctl[1] and "EPOLL_CTL_DEL" in ctl[2],
+          "the listener and the connection registered, the connection unregistered: %r" % ctl)
+
     listener = ret([c for c in server if c["call"] == "socket"][0])["ret"]
     conn = ret([c for c in server if c["call"] == "accept4"][0])["ret"]
     ready = [ret(c)["out"]["ready_fds"] for c in server if c["call"] == "epoll_wait"]

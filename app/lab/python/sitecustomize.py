@@ -125,10 +125,10 @@ def _install():
                 setattr(socket, name, wrap(getattr(socket, name)))
 
     def wrap_selectors(selectors):
-        # a selector's creation (epoll_create1), register/modify/unregister (epoll_ctl), select
+        # a selector's creation (epoll_create1), register/modify/unregister (epoll_ctl), select, close
         for cls in ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector"):
             if hasattr(selectors, cls):
-                for name in ("__init__", "register", "unregister", "modify", "select"):
+                for name in ("__init__", "register", "unregister", "modify", "select", "close"):
                     setattr(getattr(selectors, cls), name, wrap(getattr(getattr(selectors, cls), name)))
 
     # socket and selectors are wrapped when the program imports them, not imported here: importing
