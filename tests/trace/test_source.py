@@ -183,6 +183,13 @@ def test_python_selectors():
     ready = [ret(c)["out"]["ready_fds"] for c in server if c["call"] == "epoll_wait"]
     check(ready[0] == [listener] and ready[1:] and all(r == [conn] for r in ready[1:]),
           "the first wait finds the listener (fd %d) ready, the others the connection (fd %d): %r" % (listener, conn, ready))
+    # the hook keeps no fd of its own: the program's fds are numbered as without --source
+    status, plain, err = trace("--run", "python3 selectors_server.py", "--run", "python3 client.py 7777", cwd=PROGRAMS)
+    check(status == 0, "trace ends with 0: %s" % err)
+    numbers = [e["ret"] for e in plain if e["type"] == "return" and e["actor"] == "python3"
+               and e["call"] in ("epoll_create1", "socket", "accept4")]
+    check(numbers == [3, 3, 4, conn] and listener == 4,
+          "the same fd numbers with and without --source: %r, listener %d" % (numbers, listener))
 
 
 def test_c_threads():

@@ -13,8 +13,24 @@ under way), the file name in UTF-8, NUL-terminated.
 """
 
 
-def _install():
+def _map(fd, size):
+    """A private writable mapping of fd that keeps no fd open: Python's mmap.mmap keeps a
+    duplicate, which would give the program's sockets numbers one higher than without the hook."""
     import mmap
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.mmap.restype = ctypes.c_void_p
+        libc.mmap.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long)
+        addr = libc.mmap(None, size, mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_PRIVATE, fd, 0)
+        if addr is not None and addr != ctypes.c_void_p(-1).value:
+            return memoryview((ctypes.c_char * size).from_address(addr)).cast("B")
+    except Exception:
+        pass
+    return mmap.mmap(fd, size, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+
+
+def _install():
     import os
     import struct
     import sys
@@ -24,8 +40,7 @@ def _install():
     fd = os.memfd_create("sockscope-pysource", os.MFD_CLOEXEC)
     try:
         os.ftruncate(fd, SLOTS * SLOT_SIZE)
-        buf = mmap.mmap(fd, SLOTS * SLOT_SIZE, flags=mmap.MAP_PRIVATE,
-                        prot=mmap.PROT_READ | mmap.PROT_WRITE)
+        buf = _map(fd, SLOTS * SLOT_SIZE)
     finally:
         os.close(fd)
     hook_file = __file__
