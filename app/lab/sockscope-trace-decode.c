@@ -969,11 +969,17 @@ epoll_ready (pid_t       pid,
       if (ss_trace_read_mem (pid, addr + (guint64) i * sizeof ev, &ev, sizeof ev) != sizeof ev)
         break;
       ready[i] = (SsEpollReady) { -1, ev.events, ev.data.u64 };
+      /* the fd registered with that data; none when several share it (data.u64 = 0 for all):
+       * the kernel does not say which of them is ready */
       for (guint j = 0; j < items->len; j++)
         if (g_array_index (items, SsEpollReady, j).data == ev.data.u64)
           {
+            if (ready[i].fd >= 0)
+              {
+                ready[i].fd = -1;
+                break;
+              }
             ready[i].fd = g_array_index (items, SsEpollReady, j).fd;
-            break;
           }
       msg->data_len = (guint32) ((i + 1) * sizeof (SsEpollReady));
     }

@@ -69,12 +69,20 @@ def main():
     check(ctl == ["epoll_ctl(7, EPOLL_CTL_ADD, 4, {events=EPOLLIN, data.fd=4})",
                   "epoll_ctl(7, EPOLL_CTL_ADD, 6, {events=EPOLLIN, data=0x5eed5eed5eed})",
                   "epoll_ctl(7, EPOLL_CTL_MOD, 4, {events=EPOLLIN|EPOLLRDHUP, data.fd=4})",
+                  "epoll_ctl(8, EPOLL_CTL_ADD, 4, {events=EPOLLIN, data=0})",
+                  "epoll_ctl(8, EPOLL_CTL_ADD, 6, {events=EPOLLIN, data=0})",
                   "epoll_ctl(7, EPOLL_CTL_DEL, 6, NULL)"], "epoll_ctl's operations as C reads them: %r" % ctl)
     r = ret(one("epoll_wait", "epoll_wait(7, 4)"))
     check(r["ret"] == 2 and sorted(r["out"]["ready_fds"]) == [4, 6] and sorted(r["out"]["ready"]) == ["4", "6"],
           "epoll_wait's two ready sockets: %r" % r)
     check(r["out"]["revents"] == ["EPOLLIN", "EPOLLIN"], "epoll_wait's events by name: %r" % r)
     check("close(7)" in [c["text"] for c in text["close"]], "the epoll fd's close is shown, as a socket's")
+    # two sockets registered with the same data: the ready events name no fd rather than a wrong one
+    check(ret(one("epoll_create", "epoll_create(1)"))["ret"] == 8, "epoll_create (the old API) gives fd 8")
+    r = ret(one("epoll_pwait", "epoll_pwait(8, 4)"))
+    check(r["ret"] == 2 and r["out"]["ready_fds"] == [None, None] and r["out"]["ready"] == ["data=0", "data=0"],
+          "epoll_pwait's ready events whose data two sockets share name no fd: %r" % r)
+    check("close(8)" in [c["text"] for c in text["close"]], "the second epoll's close is shown")
     one("shutdown", "shutdown(3, SHUT_WR)")
     one("vfork", "vfork()")
     w = ret(one("wait4", "wait4(%d, 0)" % ret(text["vfork"][0])["ret"]))

@@ -71,6 +71,15 @@ int main(void)
   epoll_ctl(ep, EPOLL_CTL_MOD, sp[1], &ev);
   struct epoll_event out[4];
   epoll_wait(ep, out, 4, 10);     /* sp[1] holds the "x" written before poll */
+  /* the old API, and two sockets registered with the same data: which one is ready is unknown */
+  int ep2 = epoll_create(1);
+  struct epoll_event same = { .events = EPOLLIN, .data.u64 = 0 };
+  epoll_ctl(ep2, EPOLL_CTL_ADD, sp[1], &same);
+  epoll_ctl(ep2, EPOLL_CTL_ADD, u2, &same);
+  sigset_t none;
+  sigemptyset(&none);
+  epoll_pwait(ep2, out, 4, 10, &none);
+  close(ep2);
   epoll_ctl(ep, EPOLL_CTL_DEL, u2, NULL);
   shutdown(sp[0], SHUT_WR);
   pid_t c = vfork();
