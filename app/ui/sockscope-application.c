@@ -90,6 +90,9 @@ fit_tick (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+static void screenshot_when_fitted (SockscopeApplication *self,
+                                    SockscopeWindow      *window);
+
 static void
 on_screenshot_ready (GObject      *source,
                      GAsyncResult *result,
@@ -107,6 +110,15 @@ on_screenshot_ready (GObject      *source,
       g_application_quit (G_APPLICATION (self));
       return;
     }
+  screenshot_when_fitted (self, window);
+}
+
+/* The window shows what the picture is of: the pane, packet and presenter mode asked for, then
+ * the picture once the window has its size. */
+static void
+screenshot_when_fitted (SockscopeApplication *self,
+                        SockscopeWindow      *window)
+{
   sockscope_window_show_pane (window, self->pane);
   if (self->select_packet > 0 &&
       !sockscope_packets_pane_select_row (sockscope_window_get_packets_pane (window), self->select_packet - 1))
@@ -155,6 +167,87 @@ sockscope_application_activate (GApplication *app)
   gtk_window_present (window);
   if (self->play)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL);
+}
+
+/* --screenshot of a session given on the command line: taken once it is read and drawn (or
+ * its error said). */
+static gboolean
+session_shot_wait (gpointer user_data)
+{
+  SockscopeApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  SockscopeWindow *w = SOCKSCOPE_WINDOW (window);
+
+  if (sockscope_window_get_error (w) != NULL)
+    {
+      g_printerr ("sockscope: %s\n", sockscope_window_get_error (w));
+      self->exit_status = 1;
+      g_application_quit (G_APPLICATION (self));
+      return G_SOURCE_REMOVE;
+    }
+  if (sockscope_window_get_session_path (w) == NULL || sockscope_window_is_projecting (w) ||
+      sockscope_window_get_n_events (w) == 0)
+    return G_SOURCE_CONTINUE;
+  screenshot_when_fitted (self, w);
+  return G_SOURCE_REMOVE;
+}
+
+/* Files given on the command line, or opened from the file manager: a lesson (.lesson) or a
+ * recorded session (.sockscope), each in a window of its own, as File → Open opens them. */
+static void
+sockscope_application_open (GApplication  *app,
+                            GFile        **files,
+                            int            n_files,
+                            const char    *hint)
+{
+  SockscopeApplication *self = SOCKSCOPE_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+      GtkWindow *window;
+
+      if (path == NULL)
+        {
+          g_autofree char *uri = g_file_get_uri (files[i]);
+
+          g_printerr (_("sockscope: %s is not a file on this computer\n"), uri);
+          self->exit_status = 1;
+          continue;
+        }
+      if (self->screenshot != NULL)
+        {
+          if (n_files > 1 || self->lesson != NULL || self->explore)
+            {
+              g_printerr (_("sockscope: --screenshot takes one lesson or session\n"));
+              self->exit_status = 2;
+              return;
+            }
+          if (g_str_has_suffix (path, ".lesson"))
+            {
+              self->lesson = g_steal_pointer (&path);
+              sockscope_application_activate (app);
+              return;
+            }
+          if (self->step > 0)
+            {
+              g_printerr (_("sockscope: --step steps a lesson; a session is shown at its end\n"));
+              self->exit_status = 2;
+              return;
+            }
+        }
+      window = GTK_WINDOW (sockscope_window_new (self));
+      if (self->screenshot != NULL)
+        gtk_window_set_default_size (window, self->width, self->height);
+      gtk_window_present (window);
+      sockscope_window_open_file (SOCKSCOPE_WINDOW (window), path);
+      if (self->screenshot != NULL)
+        {
+          g_object_set (sockscope_window_get_diagram (SOCKSCOPE_WINDOW (window)), "animation-speed", 0.0, NULL);
+          g_timeout_add_full (G_PRIORITY_DEFAULT, 50, session_shot_wait, g_object_ref (self), g_object_unref);
+          return;
+        }
+    }
 }
 
 static int
@@ -400,6 +493,7 @@ sockscope_application_class_init (SockscopeApplicationClass *klass)
 
   object_class->finalize = sockscope_application_finalize;
   app_class->activate = sockscope_application_activate;
+  app_class->open = sockscope_application_open;
   app_class->startup = sockscope_application_startup;
   app_class->handle_local_options = sockscope_application_handle_local_options;
 }
@@ -426,6 +520,8 @@ sockscope_application_init (SockscopeApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  /* TRANSLATORS: the files `sockscope` opens, in its --help: sockscope [OPTION…] [FILE…] */
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[LESSON or SESSION FILE…]"));
 }
 
 SockscopeApplication *
@@ -433,7 +529,7 @@ sockscope_application_new (void)
 {
   return g_object_new (SOCKSCOPE_TYPE_APPLICATION,
                        "application-id", "io.sockscope.Sockscope",
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/sockscope/Sockscope",
                        NULL);
 }
