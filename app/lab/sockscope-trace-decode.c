@@ -152,28 +152,32 @@ ss_trace_filter (guint *n_insns)
   return f;
 }
 
-gboolean
-ss_trace_fd_is_socket (pid_t pid,
-                       int   fd)
+/* What the fd is, as /proc/PID/fd/N says: "socket:[1234]", "anon_inode:[eventpoll]"... */
+static gboolean
+fd_link_starts (pid_t       pid,
+                int         fd,
+                const char *prefix)
 {
   char path[64], link[64];
   ssize_t n;
 
   g_snprintf (path, sizeof path, "/proc/%d/fd/%d", (int) pid, fd);
   n = readlink (path, link, sizeof link - 1);
-  return n > 7 && strncmp (link, "socket:", 7) == 0;
+  return n >= (ssize_t) strlen (prefix) && strncmp (link, prefix, strlen (prefix)) == 0;
+}
+
+gboolean
+ss_trace_fd_is_socket (pid_t pid,
+                       int   fd)
+{
+  return fd_link_starts (pid, fd, "socket:");
 }
 
 gboolean
 ss_trace_fd_is_epoll (pid_t pid,
                       int   fd)
 {
-  char path[64], link[64];
-  ssize_t n;
-
-  g_snprintf (path, sizeof path, "/proc/%d/fd/%d", (int) pid, fd);
-  n = readlink (path, link, sizeof link - 1);
-  return n == (ssize_t) strlen ("anon_inode:[eventpoll]") && memcmp (link, "anon_inode:[eventpoll]", (size_t) n) == 0;
+  return fd_link_starts (pid, fd, "anon_inode:[eventpoll]");
 }
 
 gssize
