@@ -251,6 +251,9 @@ static const Name open_flags[] = {
   { O_WRONLY, "O_WRONLY" }, { O_RDWR, "O_RDWR" }, { O_APPEND, "O_APPEND" },
   { O_NONBLOCK, "O_NONBLOCK" }, { O_ASYNC, "O_ASYNC" },
 };
+static const Name epoll_create_flags[] = {
+  { EPOLL_CLOEXEC, "EPOLL_CLOEXEC" },
+};
 static const Name epoll_ops[] = {
   { EPOLL_CTL_ADD, "EPOLL_CTL_ADD" }, { EPOLL_CTL_MOD, "EPOLL_CTL_MOD" }, { EPOLL_CTL_DEL, "EPOLL_CTL_DEL" },
 };
@@ -791,7 +794,8 @@ ss_trace_decode_entry (pid_t        pid,
       break;
 
     case __NR_epoll_create1:
-      add (call, g_strdup (a[0] & EPOLL_CLOEXEC ? "EPOLL_CLOEXEC" : "0"));
+      /* any other bit as given: epoll_create1(10), epoll_create's size by mistake, is EINVAL */
+      add (call, BITS (epoll_create_flags, (guint) a[0]));
       break;
 
     case __NR_epoll_ctl:

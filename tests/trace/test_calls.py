@@ -83,6 +83,9 @@ def main():
     check(r["ret"] == 2 and r["out"]["ready_fds"] == [None, None] and r["out"]["ready"] == ["data=0", "data=0"],
           "epoll_pwait's ready events whose data two sockets share name no fd: %r" % r)
     check("close(8)" in [c["text"] for c in text["close"]], "the second epoll's close is shown")
+    bad = text["epoll_create1"][-1]
+    check(bad["text"] == "epoll_create1(10)" and ret(bad)["errno"] == "EINVAL",
+          "epoll_create1's flags as given, not 0: %r" % bad["text"])
     one("shutdown", "shutdown(3, SHUT_WR)")
     one("vfork", "vfork()")
     w = ret(one("wait4", "wait4(%d, 0)" % ret(text["vfork"][0])["ret"]))

@@ -80,6 +80,7 @@ int main(void)
   sigemptyset(&none);
   epoll_pwait(ep2, out, 4, 10, &none);
   close(ep2);
+  epoll_create1(10);               /* epoll_create's size given to epoll_create1: EINVAL */
   epoll_ctl(ep, EPOLL_CTL_DEL, u2, NULL);
   shutdown(sp[0], SHUT_WR);
   pid_t c = vfork();
