@@ -75,7 +75,10 @@ typedef struct
   gboolean     denied;       /* fork refused: it returns EAGAIN */
   gboolean     killed;       /* by `stop` */
   gboolean     dup_exit;     /* in a dup of a socket: the new fd gets its filter at the exit */
-  int          epoll_peek;   /* fd + 1 of the epoll it just made: the next call's entry stops */
+  int          epoll_peek;   /* fd + 1 of the epoll it just made: each call's entry stops until
+                              * its close or a traced call (on_exit_stop) */
+  gboolean     peek_exit;    /* looking: an untraced call let go, its exit stop comes */
+  int          epoll_follow; /* fd + 1 of that epoll: the traced call's exit gives it its filter */
   gboolean     source;       /* its calls name their line of its source (sockscope-unwind.c) */
   gboolean     hidden;       /* the lab's terminal shell and its children: no actor until exec */
   gboolean     thread;
@@ -356,9 +359,12 @@ fd_is_socket (SsLab    *lab,
   return sock_for_fd (lab, te, fd) != NULL;
 }
 
-/* epoll_create, epoll_create1: an epoll's close is shown, as a socket's (Python's `import socket`
- * makes one and closes it at once, and the next socket gets its number): the call after it is
- * looked at (on_exit_stop), and an epoll in use (epoll_ctl) gets its fd's filter. */
+/* epoll_create, epoll_create1: an epoll's close is shown, as a socket's, or the next socket
+ * would seem to get a number still taken. Python's `import socket` makes one and closes it at
+ * once: giving it a filter then would stop the reads of every file Python imports next with its
+ * number. So the calls after epoll_create are looked at one by one (on_exit_stop): its close is
+ * traced; at the first traced call (the next in a C program, as a rule) the epoll, if still
+ * open, gets its fd's filter at that call's exit, as an epoll used by epoll_ctl does. */
 static gboolean
 makes_epoll (const SsTraceSys *sys)
 {
@@ -372,12 +378,18 @@ epoll_followed (SsTracee *te,
   return te->fdtab != NULL && g_hash_table_contains (te->fdtab->filtered, GUINT_TO_POINTER ((guint) epfd + 1));
 }
 
-/* An epoll_ctl on an epoll whose close does not stop yet: at its exit, it gets the filter. */
-static gboolean
+/* The epoll that gets its filter at this call's exit, -1: one made just before, or the epoll
+ * of an epoll_ctl whose close does not stop yet. */
+static int
 epoll_to_follow (SsTracee *te)
 {
-  return te->call.sys != NULL && te->call.sys->nr == __NR_epoll_ctl && !te->hidden &&
-         !epoll_followed (te, (int) te->call.args[0]);
+  if (te->hidden)
+    return -1;
+  if (te->epoll_follow != 0 && !epoll_followed (te, te->epoll_follow - 1))
+    return te->epoll_follow - 1;
+  if (te->call.sys != NULL && te->call.sys->nr == __NR_epoll_ctl && !epoll_followed (te, (int) te->call.args[0]))
+    return (int) te->call.args[0];
+  return -1;
 }
 
 /* How a task stopped for another reason (a signal, an event) is resumed: with a syscall stop to
@@ -847,7 +859,7 @@ goes_on_at_exit (SsTracee *te)
   const SsTraceSys *sys = te->call.sys;
 
   return !te->hidden && te->actor != NULL && !te->denied && sys != NULL && !sys->info.creates_fd &&
-         !makes_epoll (sys) && !epoll_to_follow (te) && sys->info.id != SS_CALL_CONNECT && sys->info.id != SS_CALL_ACCEPT &&
+         !makes_epoll (sys) && epoll_to_follow (te) < 0 && sys->info.id != SS_CALL_CONNECT && sys->info.id != SS_CALL_ACCEPT &&
          !(sys->flags & (SS_TRACE_PROCESS | SS_TRACE_EXEC | SS_TRACE_EXIT));
 }
 
@@ -1066,6 +1078,14 @@ on_entry (SsLab    *lab,
   SsActor *actor = te->actor;
   pid_t pid = te->pid;
 
+  if (te->epoll_peek != 0)
+    {
+      /* a traced call after an epoll_create: the look ends; the epoll, if still open, gets its
+       * filter at the exit of this call or the next traced one */
+      te->epoll_follow = te->epoll_peek;
+      te->epoll_peek = 0;
+      te->peek_exit = FALSE;
+    }
   if (ptrace (PTRACE_GETREGS, te->tid, 0, &regs) < 0)
     return;
   sys = ss_trace_sys_lookup ((long) regs.orig_rax);
@@ -1229,7 +1249,7 @@ exit_regs (SsTracee                *te,
   const SsTraceSys *sys = te->call.sys;
   long rax;
 
-  if (te->denied || sys == NULL || sys->info.creates_fd || makes_epoll (sys) || epoll_to_follow (te))
+  if (te->denied || sys == NULL || sys->info.creates_fd || makes_epoll (sys) || epoll_to_follow (te) >= 0)
     return ptrace (PTRACE_GETREGS, te->tid, 0, regs) == 0;
   errno = 0;
   rax = ptrace (PTRACE_PEEKUSER, te->tid, (void *) offsetof (struct user_regs_struct, rax), 0);
@@ -1247,27 +1267,35 @@ on_exit_stop (SsLab    *lab,
 {
   struct user_regs_struct regs;
   const SsTraceSys *sys = te->call.sys;
+  gboolean go_on;
+  int epfd;
 
   if (te->epoll_peek != 0)
     {
-      /* the entry of the call after an epoll_create (a syscall-entry stop): closing that epoll
-       * at once, as Python's `import socket` does to see that epoll works, is traced (the next
-       * socket gets its number); any other call runs */
-      int epfd = te->epoll_peek - 1;
+      /* looking at the calls after an epoll_create (syscall stops): at an entry, its close is
+       * traced; any other call goes on, to its seccomp stop if it is traced (on_entry ends the
+       * look there), else to its exit stop, and the next call's entry stops */
+      const SsTraceSys *next = NULL;
+      gboolean at_entry = !te->peek_exit;
 
-      te->epoll_peek = 0;
+      epfd = te->epoll_peek - 1;
       ss_trace_stats.exit_stops--;
-      if (ptrace (PTRACE_GETREGS, te->tid, 0, &regs) == 0 && regs.orig_rax == __NR_close && (int) regs.rdi == epfd)
+      if (at_entry && ptrace (PTRACE_GETREGS, te->tid, 0, &regs) == 0)
         {
-          on_entry (lab, t, te);
-          return;
+          if (regs.orig_rax == __NR_close && (int) regs.rdi == epfd)
+            {
+              te->epoll_peek = 0;
+              on_entry (lab, t, te);
+              return;
+            }
+          next = ss_trace_sys_lookup ((long) regs.orig_rax);
         }
-      /* a traced call stops again at its seccomp stop: this one was only a look */
-      if (ss_trace_sys_lookup ((long) regs.orig_rax) != NULL)
-        ss_trace_stats.other_stops++;
+      if (next != NULL && !(next->flags & SS_TRACE_ON_SOCK))
+        ss_trace_stats.other_stops++;       /* a traced call: its seccomp stop follows */
       else
         ss_trace_stats.untraced_stops++;
-      resume (te, PTRACE_CONT, 0);
+      te->peek_exit = at_entry;
+      resume (te, PTRACE_SYSCALL, 0);
       return;
     }
   if (te->fd_change)
@@ -1312,23 +1340,27 @@ on_exit_stop (SsLab    *lab,
       resume (te, PTRACE_CONT, 0);
       return;
     }
-  if (finish_call (lab, t, te, (gint64) regs.rax, goes_on_at_exit (te)))
+  epfd = epoll_to_follow (te);
+  go_on = goes_on_at_exit (te);
+  te->epoll_follow = 0;
+  if (finish_call (lab, t, te, (gint64) regs.rax, go_on))
     return;
   if (sys != NULL && sys->info.creates_fd && (gint64) regs.rax >= 0 &&
       !(sys->info.id == SS_CALL_SOCKETPAIR
         ? follow_fd (lab, t, te, &regs, t->msg->fds[0]) && follow_fd (lab, t, te, &regs, t->msg->fds[1])
         : follow_fd (lab, t, te, &regs, (int) regs.rax)))
     return;
-  if (makes_epoll (sys) && (gint64) regs.rax >= 0)
+  /* an epoll in use, or still open at the first traced call after its epoll_create: its close
+   * stops from now on, as a socket's */
+  if (epfd >= 0 && ss_trace_fd_is_epoll (te->pid, epfd) && !follow_fd (lab, t, te, &regs, epfd))
+    return;
+  /* a new epoll whose number has no filter yet: the next calls are looked at */
+  if (makes_epoll (sys) && (gint64) regs.rax >= 0 && !epoll_followed (te, (int) regs.rax))
     {
       te->epoll_peek = (int) regs.rax + 1;
       resume (te, PTRACE_SYSCALL, 0);
       return;
     }
-  /* an epoll in use: its close stops from now on, as a socket's */
-  if (sys != NULL && sys->nr == __NR_epoll_ctl && (gint64) regs.rax == 0 && !epoll_followed (te, (int) te->call.args[0]) &&
-      !follow_fd (lab, t, te, &regs, (int) te->call.args[0]))
-    return;
   resume (te, PTRACE_CONT, 0);
 }
 

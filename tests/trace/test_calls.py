@@ -93,6 +93,24 @@ def main():
     child = [e for e in ev if e["type"] == "actor" and e["parent"] == "calls"]
     check(child and child[0]["via"] == text["vfork"][0]["seq"], "the vfork child is an actor made by vfork")
 
+    # each epoll's close shown once, whatever comes between its creation and its close
+    tmp = tempfile.mkdtemp(prefix="trace-epoll-", dir=BUILD)
+    os.chmod(tmp, 0o755)
+    try:
+        prog = os.path.join(tmp, "epoll_close")
+        subprocess.run(["cc", "-g", "-o", prog, os.path.join(SRC, "tests", "trace", "programs", "epoll_close.c")], check=True)
+        p = subprocess.run(list(NOBODY) + [CLI, "trace", "--json", "--", prog], cwd=tmp, capture_output=True, timeout=60)
+    finally:
+        shutil.rmtree(tmp)
+    check(p.returncode == 0, "epoll_close traced: %s" % p.stderr.decode())
+    events = [json.loads(line) for line in p.stdout.decode().splitlines() if line.strip()]
+    shown = [e["text"] for e in events if e["type"] == "call" and e["call"] not in ("execve", "exit_group")]
+    check(shown == ["epoll_create1(0)", "close(3)", "epoll_create1(0)", "close(3)", "socket(AF_INET, SOCK_DGRAM, 0)",
+                    "epoll_create1(EPOLL_CLOEXEC)", "close(3)", "epoll_create(1)", "close(3)", "close(4)"],
+          "every epoll's close, each once: %r" % shown)
+    check(all(any(r["type"] == "return" and r["call_seq"] == e["seq"] for r in events)
+              for e in events if e["type"] == "call" and e["call"] != "exit_group"), "a return for every call")
+
     # ss (in the lab's terminal too) talks to the kernel over netlink: its address and options by name
     p = subprocess.run(list(NOBODY) + [CLI, "trace", "--json", "--", "ss", "-tln"], cwd="/", capture_output=True, timeout=60)
     check(p.returncode == 0, "ss traced: %s" % p.stderr.decode())
