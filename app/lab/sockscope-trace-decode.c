@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -60,6 +61,8 @@ static const SsTraceSys table[] = {
   SYS (__NR_getsockname,  "getsockname",  SS_CALL_GETSOCKNAME, true,  false, false, SS_TRACE_ALWAYS),
   SYS (__NR_getpeername,  "getpeername",  SS_CALL_GETPEERNAME, true,  false, false, SS_TRACE_ALWAYS),
   SYS (__NR_fcntl,        "fcntl",        SS_CALL_FCNTL,       true,  false, false, SS_TRACE_ON_SOCK | SS_TRACE_FCNTL_FL),
+  /* ioctl (fd, FIONBIO, &on): what Python's setblocking and settimeout make (fcntl's rules) */
+  SYS (__NR_ioctl,        "ioctl",        SS_CALL_FCNTL,       true,  false, false, SS_TRACE_ON_SOCK | SS_TRACE_IOCTL_NB),
   SYS (__NR_select,       "select",       SS_CALL_SELECT,      false, true,  false, SS_TRACE_ALWAYS),
   SYS (__NR_pselect6,     "pselect6",     SS_CALL_SELECT,      false, true,  false, SS_TRACE_ALWAYS),
   SYS (__NR_poll,         "poll",         SS_CALL_POLL,        false, true,  false, SS_TRACE_ALWAYS),
@@ -263,6 +266,10 @@ static const Name epoll_events[] = {
   { EPOLLWRNORM, "EPOLLWRNORM" }, { EPOLLWRBAND, "EPOLLWRBAND" }, { EPOLLMSG, "EPOLLMSG" },
   { EPOLLRDHUP, "EPOLLRDHUP" }, { EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE" }, { EPOLLWAKEUP, "EPOLLWAKEUP" },
   { EPOLLONESHOT, "EPOLLONESHOT" }, { (long) (unsigned) EPOLLET, "EPOLLET" },
+};
+static const Name poll_events[] = {
+  { POLLIN, "POLLIN" }, { POLLPRI, "POLLPRI" }, { POLLOUT, "POLLOUT" }, { POLLRDHUP, "POLLRDHUP" },
+  { POLLERR, "POLLERR" }, { POLLHUP, "POLLHUP" }, { POLLNVAL, "POLLNVAL" },
 };
 static const Name clone_flags[] = {
   { CLONE_VM, "CLONE_VM" }, { CLONE_FS, "CLONE_FS" }, { CLONE_FILES, "CLONE_FILES" },
@@ -515,6 +522,36 @@ add (SsTraceCall *call,
   g_ptr_array_add (call->texts, text);
 }
 
+/* One of select's sets: "[3, 4]", "[]", "NULL"; its fds added to the fds watched. */
+static char *
+fd_set_text (pid_t        pid,
+             guint64      addr,
+             int          nfds,
+             SsTraceCall *call)
+{
+  GString *s;
+  fd_set set;
+
+  if (addr == 0)
+    return g_strdup ("NULL");
+  if (ss_trace_read_mem (pid, addr, &set, sizeof set) != sizeof set)
+    return g_strdup_printf ("%#" G_GINT64_MODIFIER "x", addr);
+  s = g_string_new ("[");
+  for (int fd = 0; fd < nfds; fd++)
+    if (FD_ISSET (fd, &set))
+      {
+        gboolean known = FALSE;
+
+        g_string_append_printf (s, "%s%d", s->len > 1 ? ", " : "", fd);
+        for (guint i = 0; i < call->n_fds; i++)
+          known |= call->fds[i] == fd;
+        if (!known && call->n_fds < SS_CALL_MAX_ARGS)
+          call->fds[call->n_fds++] = fd;
+      }
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
 static void
 add_fd (SsTraceCall *call)
 {
@@ -757,36 +794,52 @@ ss_trace_decode_entry (pid_t        pid,
         add (call, BITS (open_flags, a[2]));
       break;
 
+    case __NR_ioctl:
+      add_fd (call);
+      add (call, g_strdup ("FIONBIO"));
+      {
+        int on = 0;
+
+        if (ss_trace_read_mem (pid, a[2], &on, sizeof on) == sizeof on)
+          add (call, int_text (on));
+        else
+          add (call, g_strdup_printf ("%#" G_GINT64_MODIFIER "x", a[2]));
+      }
+      break;
+
     case __NR_select:
     case __NR_pselect6:
-      {
-        fd_set set;
-        int nfds = (int) MIN (a[0], FD_SETSIZE);
-
-        if (a[1] != 0 && ss_trace_read_mem (pid, a[1], &set, sizeof set) == sizeof set)
-          for (int fd = 0; fd < nfds && call->n_fds < SS_CALL_MAX_ARGS; fd++)
-            if (FD_ISSET (fd, &set))
-              {
-                call->fds[call->n_fds++] = fd;
-                add (call, g_strdup_printf ("%d", fd));
-              }
-      }
+      /* select(nfds, [read fds], [write fds], [except fds]): nc waits for its connect on the
+       * write set; the fds watched (call->fds) are those of all three */
+      add (call, int_text ((int) a[0]));
+      for (guint k = 1; k <= 3; k++)
+        add (call, fd_set_text (pid, a[k], (int) MIN (a[0], FD_SETSIZE), call));
       break;
 
     case __NR_poll:
     case __NR_ppoll:
-      /* the fds watched; an entry of fd -1 is one the kernel ignores (nc leaves two): not shown */
-      for (guint64 i = 0; i < MIN (a[1], 64) && call->n_fds < SS_CALL_MAX_ARGS; i++)
-        {
-          struct pollfd p;
+      /* poll([{fd, events}...], nfds): an entry of fd -1 is one the kernel ignores (nc leaves
+       * two): not shown */
+      {
+        GString *list = g_string_new ("[");
 
-          if (ss_trace_read_mem (pid, a[0] + i * sizeof p, &p, sizeof p) != sizeof p)
-            break;
-          if (p.fd < 0)
-            continue;
-          call->fds[call->n_fds++] = p.fd;
-          add (call, g_strdup_printf ("%d", p.fd));
-        }
+        for (guint64 i = 0; i < MIN (a[1], 64) && call->n_fds < SS_CALL_MAX_ARGS; i++)
+          {
+            struct pollfd p;
+            g_autofree char *events = NULL;
+
+            if (ss_trace_read_mem (pid, a[0] + i * sizeof p, &p, sizeof p) != sizeof p)
+              break;
+            if (p.fd < 0)
+              continue;
+            call->fds[call->n_fds++] = p.fd;
+            events = BITS (poll_events, (gushort) p.events);
+            g_string_append_printf (list, "%s{%d, %s}", call->n_fds > 1 ? ", " : "", p.fd, events);
+          }
+        g_string_append_c (list, ']');
+        add (call, g_string_free (list, FALSE));
+        add (call, uint_text (a[1], FALSE));
+      }
       break;
 
     case __NR_epoll_create:
@@ -1133,14 +1186,16 @@ ss_trace_decode_exit (pid_t              pid,
 
     case __NR_select:
     case __NR_pselect6:
-      {
-        fd_set set;
+      /* an fd is ready when the kernel left it in any of the three sets */
+      for (guint k = 1; k <= 3; k++)
+        {
+          fd_set set;
 
-        if (a[1] != 0 && ss_trace_read_mem (pid, a[1], &set, sizeof set) == sizeof set)
-          for (guint i = 0; i < call->n_fds; i++)
-            if (FD_ISSET (call->fds[i], &set))
-              msg->ready_mask |= 1u << i;
-      }
+          if (a[k] != 0 && ss_trace_read_mem (pid, a[k], &set, sizeof set) == sizeof set)
+            for (guint i = 0; i < call->n_fds; i++)
+              if (FD_ISSET (call->fds[i], &set))
+                msg->ready_mask |= 1u << i;
+        }
       break;
 
     case __NR_epoll_wait:

@@ -1,4 +1,5 @@
-/* sockscope-trace-fdfilter.c: read, write, readv, writev, close and fcntl stop only on sockets.
+/* sockscope-trace-fdfilter.c: read, write, readv, writev, close, fcntl and ioctl stop only on
+ * sockets.
  *
  * A seccomp filter sees a call's number and arguments, never what an fd is: the filter a traced
  * program starts with lets those calls run on every fd (a Python program reads hundreds of files
@@ -34,7 +35,7 @@
 #include "sockscope-trace-fdfilter.h"
 
 static const long on_fd[] = {
-  __NR_read, __NR_write, __NR_readv, __NR_writev, __NR_close, __NR_fcntl,
+  __NR_read, __NR_write, __NR_readv, __NR_writev, __NR_close, __NR_fcntl, __NR_ioctl,
   __NR_dup, __NR_dup2, __NR_dup3,
 };
 

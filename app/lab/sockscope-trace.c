@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -925,15 +926,19 @@ emit_call (SsLab    *lab,
   call->cause_text = g_strconcat (actor->name, ": ", call->text, NULL);
   call->step = -1;
   call->seq = lab->seq + 1;
-  call->args_src = g_new0 (char *, tc->texts->len + 1);
+  /* select, poll: the fds watched, named by number (which the return's "ready" lists) */
   if (tc->sys->info.id == SS_CALL_SELECT || tc->sys->info.id == SS_CALL_POLL)
-    for (guint i = 0; i < tc->n_fds; i++)
-      {
-        call->args_src[i] = g_strdup (g_ptr_array_index (tc->texts, i));
-        call->fds[i] = tc->fds[i];
-      }
+    {
+      call->args_src = g_new0 (char *, tc->n_fds + 1);
+      for (guint i = 0; i < tc->n_fds; i++)
+        {
+          call->args_src[i] = g_strdup_printf ("%d", tc->fds[i]);
+          call->fds[i] = tc->fds[i];
+        }
+    }
   else
     {
+      call->args_src = g_new0 (char *, tc->texts->len + 1);
       for (guint i = 0; i < tc->texts->len; i++)
         call->args_src[i] = g_strdup (g_ptr_array_index (tc->texts, i));
       call->fds[0] = tc->fd;
@@ -1104,7 +1109,8 @@ on_entry (SsLab    *lab,
   if (sys == NULL ||
       (sys->flags & SS_TRACE_ON_SOCK && !fd_is_socket (lab, te, (int) regs.rdi) &&
        !(sys->nr == __NR_close && ss_trace_fd_is_epoll (te->pid, (int) regs.rdi))) ||
-      (sys->flags & SS_TRACE_FCNTL_FL && regs.rsi != F_GETFL && regs.rsi != F_SETFL))
+      (sys->flags & SS_TRACE_FCNTL_FL && regs.rsi != F_GETFL && regs.rsi != F_SETFL) ||
+      (sys->flags & SS_TRACE_IOCTL_NB && regs.rsi != FIONBIO))
     {
       long nr = (long) regs.orig_rax;
       gboolean change = FALSE;

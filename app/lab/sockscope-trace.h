@@ -18,6 +18,7 @@ typedef enum
   SS_TRACE_PROCESS  = 1 << 2,   /* fork, vfork, clone, clone3: a new actor */
   SS_TRACE_EXIT     = 1 << 3,   /* exit, exit_group */
   SS_TRACE_EXEC     = 1 << 4,
+  SS_TRACE_IOCTL_NB = 1 << 5,   /* ioctl: FIONBIO only (Python's setblocking) */
 } SsTraceFlags;
 
 typedef struct

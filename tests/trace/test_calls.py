@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The socket calls the course's examples do not make (socketpair, readv/writev on sockets,
-sendmmsg/recvmmsg, getsockopt, getpeername, fcntl O_NONBLOCK, select/pselect, poll/ppoll,
+sendmmsg/recvmmsg, getsockopt, getpeername, fcntl O_NONBLOCK, ioctl FIONBIO, select/pselect, poll/ppoll,
 epoll_create1/epoll_ctl/epoll_wait, shutdown, vfork, wait4), traced from tests/trace/programs/calls.c as uid 65534 when
 run as root: each shown with its arguments as C reads them."""
 import json
@@ -58,10 +58,17 @@ def main():
     check(ret(one("getpeername", "getpeername(5)"))["out"]["addr"] == "127.0.0.1:9000", "getpeername's address")
     check([c for c in text["fcntl"] if c["text"] == "fcntl(5, F_SETFL, O_RDWR|O_NONBLOCK)"], "fcntl O_NONBLOCK by name")
     check(ret(text["recvfrom"][0])["errno"] == "EAGAIN", "a non-blocking recv: EAGAIN")
-    one("pselect6", "pselect6(4, 6)")
-    # a pollfd of fd -1 (the kernel ignores it) is not shown; the ready fd still found
-    check(ret(one("poll", "poll(4, 6)"))["out"]["ready_fds"] == [4], "poll's ready fd")
-    check(ret(one("ppoll", "ppoll(4, 6)"))["out"]["revents"] == ["POLLIN", "0"], "ppoll's revents by fd")
+    check([c["text"] for c in text.get("ioctl", [])] == ["ioctl(6, FIONBIO, 1)"],
+          "ioctl FIONBIO on a socket, only it: %r" % [c["text"] for c in text.get("ioctl", [])])
+    # select's three sets as C passes them (glibc's select is pselect6); one waiting to write,
+    # as nc does for its connect: the socket found ready in the write set
+    one("pselect6", "pselect6(7, [4, 6], NULL, NULL)")
+    w = [c for c in text["pselect6"] if c["text"] == "pselect6(6, NULL, [5], NULL)"]
+    check(w and ret(w[0])["ret"] == 1 and ret(w[0])["out"]["ready_fds"] == [5],
+          "a write set: %r" % [(c["text"], ret(c)["out"]) for c in text["pselect6"]])
+    # a pollfd of fd -1 (the kernel ignores it) is not shown; each fd with its events; the ready fd still found
+    check(ret(one("poll", "poll([{4, POLLIN}, {6, POLLIN}], 3)"))["out"]["ready_fds"] == [4], "poll's ready fd")
+    check(ret(one("ppoll", "ppoll([{4, POLLIN}, {6, POLLIN}], 3)"))["out"]["revents"] == ["POLLIN", "0"], "ppoll's revents by fd")
     # epoll: the epoll fd made, each socket registered (its data as given), the ready fds found
     # from the kernel's list of the epoll's items even when data is not the fd
     check(ret(one("epoll_create1", "epoll_create1(0)"))["ret"] == 7, "epoll_create1 gives fd 7")

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/select.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -50,12 +51,17 @@ int main(void)
   int fl = fcntl(u1, F_GETFL);
   fcntl(u1, F_SETFL, fl | O_NONBLOCK);
   recv(u1, buf, sizeof buf, 0);   /* EAGAIN */
+  int on = 1, queued = 0;
+  ioctl(u2, FIONBIO, &on);        /* as Python's setblocking(False) */
+  ioctl(u2, FIONREAD, &queued);   /* not traced */
   fd_set rs; FD_ZERO(&rs); FD_SET(sp[1], &rs); FD_SET(u2, &rs);
   struct timeval tv = { 0, 1000 };
   select(u2 + 1, &rs, NULL, NULL, &tv);
   struct timespec ts = { 0, 1000000 };
   FD_ZERO(&rs); FD_SET(u2, &rs);
   pselect(u2 + 1, &rs, NULL, NULL, &ts, NULL);
+  fd_set ws; FD_ZERO(&ws); FD_SET(u1, &ws);
+  select(u1 + 1, NULL, &ws, NULL, &tv);     /* a connected UDP socket: writable */
   struct pollfd pf[3] = { { -1, POLLIN, 0 }, { sp[1], POLLIN, 0 }, { u2, POLLIN, 0 } };  /* -1: ignored, as nc does */
   write(sp[0], "x", 1);
   poll(pf, 3, 10);
