@@ -257,10 +257,11 @@ ss_namespace_workdir (gboolean  *on_host,
   return g_steal_pointer (&host_tmpl);
 }
 
-/* A program a student traces from the host's /tmp (a checkout there, a file saved there):
- * the host's /tmp/NAME, the first folder of @path, is bound at its own path in the lab's /tmp,
- * so that the program, its arguments and its working directory name the same files inside the
- * lab as outside. Only that folder: the rest of the host's /tmp stays out of the lab. */
+/* A program a student traces from the host's /tmp (a checkout there, a file saved there, a
+ * program built there: cc -o /tmp/prog): the host's /tmp/NAME, the first folder of @path or the
+ * file itself, is bound at its own path in the lab's /tmp, so that the program, its arguments
+ * and its working directory name the same files inside the lab as outside. Only that: the rest
+ * of the host's /tmp stays out of the lab. */
 gboolean
 ss_namespace_show_host_tmp (const char *path)
 {
@@ -268,6 +269,7 @@ ss_namespace_show_host_tmp (const char *path)
   g_autofree char *target = NULL;
   g_autofree char *source = NULL;
   const char *slash;
+  struct stat st = { 0 };
   int fd;
   gboolean shown;
 
@@ -280,10 +282,20 @@ ss_namespace_show_host_tmp (const char *path)
   target = g_build_filename ("/tmp", first, NULL);
   if (g_file_test (target, G_FILE_TEST_EXISTS))
     return TRUE;
-  if ((fd = openat (host_tmp_fd, first, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+  if ((fd = openat (host_tmp_fd, first, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
     return FALSE;
   source = g_strdup_printf ("/proc/self/fd/%d", fd);
-  shown = mkdir (target, 0755) == 0 && mount (source, target, NULL, MS_BIND | MS_REC, NULL) == 0;
+  if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+    shown = mkdir (target, 0755) == 0 && mount (source, target, NULL, MS_BIND | MS_REC, NULL) == 0;
+  else if (S_ISREG (st.st_mode))
+    {
+      /* a file: bound over an empty one of its name */
+      int empty = open (target, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+
+      shown = empty >= 0 && close (empty) == 0 && mount (source, target, NULL, MS_BIND, NULL) == 0;
+    }
+  else
+    shown = FALSE;
   close (fd);
   return shown;
 }

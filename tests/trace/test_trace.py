@@ -466,6 +466,25 @@ def test_tmp():
         check(calls(ev, None, "socket"), "its socket call is traced")
     finally:
         shutil.rmtree(tmp)
+    # a program built straight into /tmp (cc -o /tmp/prog): it runs, not "no such program"
+    if shutil.which("cc") is None:
+        return
+    fd, prog = tempfile.mkstemp(prefix="trace-tmp-prog-", dir="/tmp")
+    os.close(fd)
+    try:
+        src = os.path.join(os.path.dirname(prog), os.path.basename(prog) + ".c")
+        with open(src, "w") as f:
+            f.write("#include <sys/socket.h>\n#include <unistd.h>\n"
+                    "int main(void) { close(socket(AF_INET, SOCK_DGRAM, 0)); return 0; }\n")
+        subprocess.run(["cc", "-o", prog, src], check=True)
+        os.chmod(prog, 0o755)
+        status, ev, err = trace("--", prog, cwd="/")
+        check(status == 0, "a program in /tmp itself runs: %r" % err)
+        check(calls(ev, None, "socket") and calls(ev, None, "close"), "its calls are traced: %r" % err)
+    finally:
+        for f in (prog, prog + ".c"):
+            if os.path.exists(f):
+                os.unlink(f)
 
 
 def test_stdin():
