@@ -485,6 +485,12 @@ try sockscope-cli explore --from tcp-handshake:1
             wait_for("127.0.0.1:7777")
             send("\x15\x1b[A\x1b[A\r")                       # history: the bind line again, run
             wait_for("still blocked")
+            # Ctrl-D once the prompt is back, as a user types it: sent while the line runs, the
+            # terminal is in its cooked mode and takes it as its own end of file, not readline's
+            end = time.time() + 20
+            while "explore> " not in screen.decode(errors="replace").rsplit("still blocked", 1)[1] and time.time() < end:
+                if select.select([master], [], [], 0.1)[0]:
+                    screen.extend(os.read(master, 4096))
             send("\x04")
             out, _ = p.communicate(timeout=60)
         finally:
