@@ -803,18 +803,12 @@ send_stats (Fwd *f)
   report_raw (f, &f->stats, sizeof f->stats);
 }
 
-/* The lab's command: a spec, or a request for the counters. false: the lab is gone. */
-static bool
-read_control (Fwd *f)
+/* One command of the lab: a spec, a request for the counters, a sync. */
+static void
+read_command (Fwd        *f,
+              const char *buf,
+              ssize_t     n)
 {
-  char buf[4096];
-  ssize_t n = recv (f->ctl, buf, sizeof buf - 1, MSG_DONTWAIT);
-
-  if (n < 0)
-    return errno == EAGAIN || errno == EINTR;
-  if (n == 0)
-    return false;
-  buf[n] = '\0';
   if (buf[0] == 'S')
     {
       if (ss_wire_spec_apply (&f->config, buf + 1, NULL, 0) && f->config.seed_changed)
@@ -839,7 +833,28 @@ read_control (Fwd *f)
       m.queued = f->dir[0].queued + f->dir[1].queued;
       report_raw (f, &m, sizeof m);
     }
-  return true;
+}
+
+/* Every command the lab has sent, in order, before any frame is read: two rules sent one after
+ * the other both apply to the frames after them. false: the lab is gone. */
+static bool
+read_control (Fwd *f)
+{
+  char buf[4096];
+
+  for (;;)
+    {
+      ssize_t n = recv (f->ctl, buf, sizeof buf - 1, MSG_DONTWAIT);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return errno == EAGAIN;
+      if (n == 0)
+        return false;
+      buf[n] = '\0';
+      read_command (f, buf, n);
+    }
 }
 
 int

@@ -243,6 +243,10 @@ ss_wire_cmd_wire (SsLab  *lab,
   msg = g_strconcat ("S", spec, NULL);
   if (send (lab->wire_ctl, msg, strlen (msg), MSG_NOSIGNAL) < 0)
     return ss_lab_reply_error (lab, id, "the wire is gone: %s", g_strerror (errno));
+  /* the rule is in force before the reply: the forwarder answers the sync after it, so the
+   * frames of the calls that follow are decided by it (a frame the forwarder read in the same
+   * wake-up as the command could be decided by the rule before) */
+  ss_wire_sync (lab);
 
   ss_lab_event_begin (lab, ss_now_ns (), "wire", lab->step);
   g_string_append (lab->out, ",\"action\":\"set\",\"spec\":");
