@@ -64,3 +64,29 @@ sockscope_actor_style_add_classes (GtkWidget *block,
   if (title != NULL)
     gtk_widget_add_css_class (title, fg);
 }
+
+GtkWidget *
+sockscope_actor_style_tag_row (const char *actor,
+                               int         index,
+                               GtkWidget  *text,
+                               int         margin)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *tag = gtk_label_new (actor);
+  g_autofree char *css = g_strdup_printf ("actor-%d", MAX (index, 0) % SOCKSCOPE_PALETTE_SIZE);
+
+  gtk_widget_add_css_class (tag, "actor-tag");
+  gtk_widget_add_css_class (tag, css);
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), tag);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, margin);
+  gtk_widget_set_margin_end (box, margin);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, actor, -1);
+  return row;
+}

@@ -18,4 +18,11 @@ void      sockscope_actor_style_add_classes (GtkWidget *block,
                                              GtkWidget *title,
                                              int        index);
 
+/* A list row (not activatable): @actor's name as a pill in the colour of lifeline @index, then
+ * @text; @margin on its sides; named @actor for assistive technologies. */
+GtkWidget *sockscope_actor_style_tag_row (const char *actor,
+                                          int         index,
+                                          GtkWidget  *text,
+                                          int         margin);
+
 G_END_DECLS

@@ -235,14 +235,10 @@ trace_add_program (SockscopeLessonPane *self,
                    const char          *actor,
                    JsonObject          *execve)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *tag = gtk_label_new (actor);
   g_autoptr(GString) line = g_string_new (actor);
   JsonArray *args = execve ? json_object_get_array_member (execve, "args") : NULL;
   int index = GPOINTER_TO_INT (g_hash_table_lookup (self->trace_actors, actor)) - 1;
-  g_autofree char *css = g_strdup_printf ("actor-%d", MAX (index, 0) % SOCKSCOPE_PALETTE_SIZE);
-  GtkWidget *command;
+  GtkWidget *command, *row;
 
   /* The command line: the program's name, then its arguments (execve's own, after its path). */
   for (guint i = 1; args != NULL && i < json_array_get_length (args); i++)
@@ -260,9 +256,6 @@ trace_add_program (SockscopeLessonPane *self,
         g_string_append (line, arg);
     }
   command = gtk_label_new (line->str);
-  gtk_widget_add_css_class (tag, "actor-tag");
-  gtk_widget_add_css_class (tag, css);
-  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
   gtk_label_set_xalign (GTK_LABEL (command), 0);
   gtk_label_set_wrap (GTK_LABEL (command), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (command), PANGO_WRAP_WORD_CHAR);
@@ -271,14 +264,7 @@ trace_add_program (SockscopeLessonPane *self,
   gtk_widget_set_focusable (command, FALSE);
   gtk_widget_set_hexpand (command, TRUE);
   gtk_widget_add_css_class (command, "monospace");
-  gtk_box_append (GTK_BOX (box), tag);
-  gtk_box_append (GTK_BOX (box), command);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  row = sockscope_actor_style_tag_row (actor, index, command, 6);
   g_object_set_data_full (G_OBJECT (row), "command", g_strdup (line->str), g_free);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, line->str, -1);
   gtk_list_box_append (self->steps, row);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "sockscope-event-log.h"
-#include "sockscope-palette.h"
+#include "sockscope-actor-style.h"
 #include "sockscope-programs-pane.h"
 #include "sockscope-terminal.h"
 
@@ -341,30 +341,16 @@ add_started (SockscopeProgramsPane *self,
              const char            *actor,
              guint                  index)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *tag = gtk_label_new (actor);
   GtkWidget *caption = gtk_label_new (_("traced: its lifeline in the diagram"));
-  g_autofree char *css = g_strdup_printf ("actor-%u", index % SOCKSCOPE_PALETTE_SIZE);
+  GtkWidget *row;
 
-  gtk_widget_add_css_class (tag, "actor-tag");
-  gtk_widget_add_css_class (tag, css);
-  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
   gtk_label_set_xalign (GTK_LABEL (caption), 0);
   gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
   gtk_widget_set_hexpand (caption, TRUE);
   gtk_widget_add_css_class (caption, "dim-label");
   gtk_widget_add_css_class (caption, "caption");
-  gtk_box_append (GTK_BOX (box), tag);
-  gtk_box_append (GTK_BOX (box), caption);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 8);
-  gtk_widget_set_margin_end (box, 8);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  row = sockscope_actor_style_tag_row (actor, (int) index, caption, 8);
   g_object_set_data_full (G_OBJECT (row), "line", g_strdup (actor), g_free);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, actor, -1);
   gtk_list_box_append (self->started, row);
 }
 
